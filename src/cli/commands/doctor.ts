@@ -1,0 +1,104 @@
+// `remora doctor`: checks each thing Remora depends on, in order, with a remedy for each
+// failure: the engine, the toolkit image, and a session per profile against a throwaway
+// target of its own (so it never touches a real workload), tracing included.
+import { randomBytes } from 'node:crypto';
+import { LABEL } from '../../core/labels.js';
+import { PROFILES, type Profile } from '../../core/profiles.js';
+import { createEngine } from '../../engine/create-engine.js';
+import type { Engine } from '../../engine/types.js';
+import { ensureToolkitImage } from '../../session/toolkit-image.js';
+import { openSession, toTarget } from '../../session/toolkit-session.js';
+import type { GlobalOptions } from '../global-options.js';
+import { sayOnStderr, toolkitImageFrom } from '../session-context.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  remedy?: string;
+}
+
+// Reads what decides whether tracing can work, then tries it on the throwaway target.
+const PROBE = [
+  'echo "yama=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo absent)"',
+  'echo "seccomp=$(grep ^Seccomp: /proc/self/status | tr -dc 0-9)"',
+  'echo "apparmor=$(cat /proc/self/attr/current 2>/dev/null || echo none)"',
+  'if ls /target/ >/dev/null 2>&1; then echo root=ok; else echo root=denied; fi',
+  'if command -v strace >/dev/null; then out=$(timeout 3 strace -e trace=none -p 1 2>&1 & p=$!; sleep 1; kill -INT $p 2>/dev/null; wait $p); case "$out" in *"attached"*) echo ptrace=ok;; *) echo "ptrace=denied $out" | head -n 1;; esac; else echo ptrace=no-strace; fi',
+].join('\n');
+
+export async function doctorCommand(globals: GlobalOptions): Promise<number> {
+  const checks: Check[] = [];
+  const engine = createEngine(globals);
+  const report = (check: Check): void => {
+    checks.push(check);
+    process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
+    if (!check.ok && check.remedy) process.stdout.write(`      fix: ${check.remedy}\n`);
+  };
+  try {
+    try {
+      const version = await engine.version(AbortSignal.timeout(5000));
+      report({ name: 'engine', ok: true, detail: `${engine.address} (from ${engine.endpoint.source}), ${version.version}, API ${version.apiVersion}, ${version.os}/${version.arch}` });
+    } catch (error) {
+      report({ name: 'engine', ok: false, detail: (error as Error).message, remedy: 'start the engine or point --host/DOCKER_HOST/--context at it' });
+      return 4;
+    }
+    let image: string;
+    try {
+      image = await ensureToolkitImage({ engine, image: toolkitImageFrom(globals), say: sayOnStderr(globals) });
+      report({ name: 'toolkit image', ok: true, detail: image });
+    } catch (error) {
+      report({ name: 'toolkit image', ok: false, detail: (error as Error).message, remedy: 'run `remora toolkit build`, or pass --toolkit-image' });
+      return 4;
+    }
+    const throwaway = await startThrowawayTarget(engine, image);
+    try {
+      for (const profile of Object.values(PROFILES)) report(await checkProfile(engine, throwaway, profile, image, globals));
+    } finally {
+      await engine.removeContainer(throwaway);
+    }
+    return checks.every((c) => c.ok) ? 0 : 1;
+  } finally {
+    engine.dispose();
+  }
+}
+
+async function startThrowawayTarget(engine: Engine, image: string): Promise<string> {
+  const id = await engine.createContainer({
+    name: `remora-doctor-${randomBytes(3).toString('hex')}`,
+    image,
+    entrypoint: [],
+    cmd: ['sleep', '300'],
+    labels: { [LABEL.demo]: 'doctor' },
+    hostConfig: { autoRemove: true, capDrop: ['ALL'] },
+  });
+  await engine.startContainer(id);
+  return id;
+}
+
+async function checkProfile(engine: Engine, targetId: string, profile: Profile, image: string, globals: GlobalOptions): Promise<Check> {
+  const name = `profile ${profile.name}`;
+  try {
+    const target = toTarget(await engine.inspectContainer(targetId));
+    await using session = await openSession(engine, target, [], { profile, image, idleSeconds: 60, ephemeral: true, shareIpc: false, say: sayOnStderr({ ...globals, quiet: true }) });
+    const { stdout } = await session.run(['sh', '-c', PROBE]);
+    const facts = Object.fromEntries(
+      stdout
+        .toString()
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    ) as Record<string, string>;
+    const detail = `session starts; target root ${facts.root ?? '?'}; ptrace ${facts.ptrace?.split(' ')[0] ?? '?'}; yama ${facts.yama ?? '?'}; seccomp ${facts.seccomp ?? '?'}; apparmor ${facts.apparmor ?? '?'}`;
+    if (profile.name === 'restricted') return { name, ok: true, detail: `${detail} (expected: no capabilities)` };
+    const ok = facts.root === 'ok' && facts.ptrace === 'ok';
+    return {
+      name,
+      ok,
+      detail,
+      remedy: ok ? undefined : facts.yama === '3' ? 'kernel.yama.ptrace_scope=3 forbids ptrace entirely; set it to 1 or lower (sysctl) and reboot' : 'ptrace is blocked: check the engine\'s seccomp/AppArmor policy, or try --profile sysadmin',
+    };
+  } catch (error) {
+    return { name, ok: false, detail: `cannot start a session: ${(error as Error).message}`, remedy: 'run with --debug for details' };
+  }
+}

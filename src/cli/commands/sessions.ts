@@ -1,0 +1,90 @@
+// `remora sessions` lists toolkit sessions; `remora detach` ends them now.
+import { RemoraError } from '../../core/errors.js';
+import { LABEL } from '../../core/labels.js';
+import { resolveTarget } from '../../core/target-resolution.js';
+import { USED_STAMP } from '../../session/keeper-script.js';
+import { isToolkit, sessionsOf } from '../../session/toolkit-session.js';
+import type { GlobalOptions } from '../global-options.js';
+import { formatAge, printJson, printTable } from '../printers.js';
+import { openEngineContext } from '../session-context.js';
+
+export interface SessionRow {
+  id: string;
+  container: string;
+  target: string;
+  targetId: string;
+  profile: string;
+  capabilities: string;
+  state: string;
+  ephemeral: boolean;
+  ageSeconds: number;
+  /** Seconds since the last command started in it (null when unknown). */
+  idleSeconds: number | null;
+  idleLimitSeconds: number | null;
+  createdBy: string;
+}
+
+export async function sessionsCommand(globals: GlobalOptions, flags: { json?: boolean }): Promise<number> {
+  const context = await openEngineContext(globals);
+  try {
+    await context.sweep;
+    const now = Date.now() / 1000;
+    const names = new Map(context.listing.map((c) => [c.id, c.name]));
+    const toolkits = context.listing.filter((c) => isToolkit(c) && c.state === 'running');
+    const rows = await Promise.all(
+      toolkits.map(async (c): Promise<SessionRow> => {
+        const stamp = await context.engine.statPath(c.id, USED_STAMP).catch(() => null);
+        const targetId = c.labels[LABEL.target] ?? '';
+        const idleLimit = Number(c.labels[LABEL.idleSeconds]);
+        return {
+          id: c.labels[LABEL.session] ?? '',
+          container: c.name,
+          target: names.get(targetId) ?? targetId.slice(0, 12),
+          targetId,
+          profile: c.labels[LABEL.profile] ?? '',
+          capabilities: c.labels[LABEL.capabilities] ?? '',
+          state: c.state,
+          ephemeral: c.labels[LABEL.ephemeral] === 'true',
+          ageSeconds: Math.round(now - c.created),
+          idleSeconds: stamp ? Math.max(0, Math.round(now - Date.parse(stamp.mtime) / 1000)) : null,
+          idleLimitSeconds: Number.isFinite(idleLimit) ? idleLimit : null,
+          createdBy: c.labels[LABEL.createdBy] ?? '',
+        };
+      }),
+    );
+    rows.sort((a, b) => a.target.localeCompare(b.target) || a.profile.localeCompare(b.profile));
+    if (flags.json) {
+      printJson(rows);
+      return 0;
+    }
+    printTable(
+      ['TARGET', 'PROFILE', 'AGE', 'IDLE', 'CREATED BY', 'TOOLKIT'],
+      rows.map((r) => [
+        r.target,
+        r.ephemeral ? `${r.profile} (--rm)` : r.profile,
+        formatAge(r.ageSeconds),
+        r.idleSeconds === null ? '-' : `${formatAge(r.idleSeconds)}${r.idleLimitSeconds ? ` of ${formatAge(r.idleLimitSeconds)}` : ''}`,
+        r.createdBy,
+        r.container,
+      ]),
+    );
+    return 0;
+  } finally {
+    context.engine.dispose();
+  }
+}
+
+export async function detachCommand(globals: GlobalOptions, query: string | undefined, flags: { all?: boolean }): Promise<number> {
+  if (!query && !flags.all) throw new RemoraError('USAGE', 'name a target, or pass --all', { hint: 'remora sessions lists them' });
+  const context = await openEngineContext(globals);
+  try {
+    const targetId = query ? resolveTarget(query, context.listing, { allowStopped: true }).id : undefined;
+    const doomed = sessionsOf(context.listing, targetId);
+    await Promise.all(doomed.map((c) => context.engine.removeContainer(c.id)));
+    await context.sweep;
+    process.stderr.write(`remora: ended ${doomed.length} session${doomed.length === 1 ? '' : 's'}\n`);
+    return 0;
+  } finally {
+    context.engine.dispose();
+  }
+}

@@ -1,0 +1,47 @@
+// The CLI's outer edge: runs a command, turns any failure into one line (plus a hint and
+// candidate lines) on stderr and the documented exit code. Stacks only with --debug.
+import { RemoraError, exitCodeFor, isRemoraError } from '../core/errors.js';
+
+export function describeFailure(error: unknown, debug: boolean): { lines: string[]; exitCode: number } {
+  if (isRemoraError(error)) {
+    const lines = [`remora: ${error.message}`];
+    for (const detail of error.details) lines.push(`  ${detail}`);
+    if (error.hint) lines.push(`hint: ${error.hint}`);
+    if (debug) lines.push(stackOf(error));
+    return { lines, exitCode: exitCodeFor(error.code) };
+  }
+  const commanderCode = (error as { code?: string }).code;
+  if (typeof commanderCode === 'string' && commanderCode.startsWith('commander.')) {
+    // commander already printed its own message.
+    return { lines: [], exitCode: (error as { exitCode?: number }).exitCode ?? 2 };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = [`remora: unexpected failure: ${message.split('\n')[0]}`];
+  lines.push(debug ? stackOf(error) : 'hint: run again with --debug for details, and report it if it persists');
+  return { lines, exitCode: 1 };
+}
+
+function stackOf(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current instanceof Error) {
+    parts.push(current.stack ?? current.message);
+    current = current.cause;
+  }
+  return parts.join('\ncaused by: ');
+}
+
+/** Runs an action; resolves to the exit code without ever throwing. */
+export async function runAction(action: () => Promise<number | void>, debug: boolean): Promise<number> {
+  try {
+    return (await action()) ?? 0;
+  } catch (error) {
+    const { lines, exitCode } = describeFailure(error, debug);
+    for (const line of lines) process.stderr.write(`${line}\n`);
+    return exitCode;
+  }
+}
+
+export function usageError(message: string, hint?: string): RemoraError {
+  return new RemoraError('USAGE', message, { hint });
+}

@@ -1,0 +1,167 @@
+// Commander wiring: names, options and help for every command. Each command's code is
+// imported only when that command runs, so `remora exec` loads no TUI, no dockerode.
+import { Command, Option } from 'commander';
+import { REMORA_VERSION } from '../core/version.js';
+import { runAction } from './edge.js';
+import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
+
+type Action = (globals: GlobalOptions, command: Command) => Promise<number | void>;
+
+const HELP_FOOTER = `
+Exit codes:
+  0  success            1  the operation failed      2  usage error
+  3  target not found, ambiguous or not running
+  4  engine unreachable or toolkit image unavailable
+  exec: the command's own status; 125 could not start, 126 not executable, 127 not found
+
+Examples:
+  remora demo                        start a shell-less demo container and attach to it
+  remora attach app                  the TUI: processes, files, strace, sockets, logs
+  remora exec app -- ss -ltnp        a toolkit command in app's namespaces
+  remora shell app --chroot          a shell whose / is app's filesystem
+  remora cp app:/var/log/app.log .   copy out (tmpfs and volumes included)`;
+
+function addEngineOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--context <name>', 'docker context to use (overrides DOCKER_HOST and the current context)'))
+    .addOption(new Option('-H, --host <address>', 'engine address: unix:///path, tcp://host:port, ssh://user@host'))
+    .addOption(new Option('--debug', 'print stack traces on errors'));
+}
+
+function addSessionOptions(command: Command): Command {
+  return addEngineOptions(command)
+    .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, sysadmin').default('general'))
+    .addOption(new Option('--toolkit-image <image>', 'use this image as the toolkit (any image with a POSIX shell); also REMORA_TOOLKIT_IMAGE'))
+    .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE))
+    .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
+    .addOption(new Option('--ipc', "also join the target's IPC namespace"))
+    .addOption(new Option('-q, --quiet', 'no progress messages'));
+}
+
+/** Wraps an action: merged options in, exit code out, errors printed once at the edge. */
+function act(action: Action): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const globals = { ...command.optsWithGlobals() } as GlobalOptions;
+    globals.profile ??= 'general';
+    globals.idle ??= DEFAULT_IDLE;
+    process.exitCode = await runAction(() => action(globals, command), globals.debug ?? false);
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('remora')
+    .description('A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target\'s namespaces.')
+    .version(REMORA_VERSION)
+    .enablePositionalOptions()
+    .showSuggestionAfterError()
+    .addHelpText('after', HELP_FOOTER);
+  addEngineOptions(program);
+
+  addSessionOptions(program.command('exec'))
+    .description("run a command in the target's toolkit session (its processes, sockets and /target are visible)")
+    .argument('<target>', 'container name, ID, ID prefix, or compose service')
+    .argument('<command...>', 'the command and its arguments (after --)')
+    .option('-u, --user <user>', 'run as this user (name or uid[:gid]) in the toolkit')
+    .option('-t, --tty', 'allocate a terminal')
+    .option('-i, --interactive', 'forward stdin even when it is a terminal')
+    .option('-w, --workdir <dir>', 'working directory in the toolkit (/target is the target\'s root)')
+    .option('-e, --env <KEY=VALUE...>', 'set environment variables')
+    .passThroughOptions()
+    .action(
+      act(async (globals, command) => {
+        const [query, rest] = command.processedArgs as [string, string[]];
+        // With passThroughOptions commander keeps the `--` separator in the variadic list.
+        const cmd = rest[0] === '--' ? rest.slice(1) : rest;
+        const { execCommand } = await import('./commands/exec.js');
+        return execCommand(globals, query, cmd, command.opts());
+      }),
+    );
+
+  addSessionOptions(program.command('shell'))
+    .description('an interactive shell in the toolkit, starting at the target\'s root (/target)')
+    .argument('<target>', 'container name, ID, ID prefix, or compose service')
+    .option('--chroot', "a shell whose / is the target's filesystem, toolkit tools still on PATH; writes nothing into the target")
+    .option('-u, --user <user>', 'run the shell as this user')
+    .action(
+      act(async (globals, command) => {
+        const { shellCommand } = await import('./commands/shell.js');
+        return shellCommand(globals, command.processedArgs[0] as string, command.opts());
+      }),
+    );
+
+  addEngineOptions(program.command('targets'))
+    .description('list containers you can attach to: state, user, whether they have a shell, sessions')
+    .option('-a, --all', 'include stopped containers')
+    .option('--json', 'print JSON: id, name, image, state, user, hasShell, sessions')
+    .action(
+      act(async (globals, command) => {
+        const { targetsCommand } = await import('./commands/targets.js');
+        return targetsCommand(globals, command.opts());
+      }),
+    );
+
+  addEngineOptions(program.command('sessions'))
+    .description('list toolkit sessions: target, profile, age, idle time, who created them')
+    .option('--json', 'print JSON')
+    .action(
+      act(async (globals, command) => {
+        const { sessionsCommand } = await import('./commands/sessions.js');
+        return sessionsCommand(globals, command.opts());
+      }),
+    );
+
+  addEngineOptions(program.command('detach'))
+    .description("end a target's toolkit sessions now (the target keeps running)")
+    .argument('[target]', 'container name, ID, ID prefix, or compose service')
+    .option('-a, --all', 'end every toolkit session on the engine')
+    .action(
+      act(async (globals, command) => {
+        const { detachCommand } = await import('./commands/sessions.js');
+        return detachCommand(globals, command.processedArgs[0] as string | undefined, command.opts());
+      }),
+    );
+
+  const toolkit = program.command('toolkit').description('manage the toolkit image');
+  addSessionOptions(toolkit.command('build'))
+    .description('build the toolkit image from toolkit-image/ (made from Debian packages if the base cannot be pulled)')
+    .action(
+      act(async (globals) => {
+        const { toolkitBuildCommand } = await import('./commands/toolkit.js');
+        return toolkitBuildCommand(globals, { force: true });
+      }),
+    );
+
+  addSessionOptions(program.command('doctor'))
+    .description('check the engine, the toolkit image, and that each profile can start a session and trace')
+    .action(
+      act(async (globals) => {
+        const { doctorCommand } = await import('./commands/doctor.js');
+        return doctorCommand(globals);
+      }),
+    );
+
+  addSessionOptions(program.command('demo'))
+    .description('start a shell-less demo container and attach to it')
+    .option('--keep', 'leave the demo container running afterwards (remove it with: docker rm -f remora-demo)')
+    .action(
+      act(async (globals, command) => {
+        const { demoCommand } = await import('./commands/demo.js');
+        return demoCommand(globals, command.opts());
+      }),
+    );
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    const exitCode = (error as { exitCode?: number }).exitCode;
+    // commander printed its message; help and --version exit 0, usage errors 2.
+    process.exitCode = exitCode === 0 ? 0 : 2;
+  }
+}

@@ -1,0 +1,74 @@
+// What most commands do first: reach the engine, list containers once, resolve the target,
+// sweep stale toolkits, and open (or reuse) the toolkit session. Shared by every command.
+import { profileByName } from '../core/profiles.js';
+import { createEngine } from '../engine/create-engine.js';
+import type { DockerEngine } from '../engine/docker-engine.js';
+import type { ContainerSummary } from '../engine/types.js';
+import { defaultToolkitImage } from '../session/toolkit-image.js';
+import { findTarget, openSession, sweepStale, type Target, type ToolkitSession } from '../session/toolkit-session.js';
+import { parseDuration, type GlobalOptions } from './global-options.js';
+
+export interface EngineContext {
+  engine: DockerEngine;
+  listing: ContainerSummary[];
+  /** The sweep of stale toolkits, running beside the command. */
+  sweep: Promise<number>;
+}
+
+export async function openEngineContext(globals: GlobalOptions): Promise<EngineContext> {
+  const engine = createEngine(globals);
+  const listing = await engine.listContainers({ all: true });
+  const sweep = sweepStale(engine, listing);
+  return { engine, listing, sweep };
+}
+
+export interface TargetSessionContext extends EngineContext, AsyncDisposable {
+  target: Target;
+  session: ToolkitSession;
+}
+
+export function toolkitImageFrom(globals: GlobalOptions): string {
+  return globals.toolkitImage ?? process.env.REMORA_TOOLKIT_IMAGE ?? defaultToolkitImage();
+}
+
+/** Progress for long first-use steps goes to stderr, unless --quiet. */
+export function sayOnStderr(globals: GlobalOptions): (line: string) => void {
+  return (line: string) => {
+    if (!globals.quiet) process.stderr.write(`remora: ${line}\n`);
+  };
+}
+
+export async function openTargetSession(globals: GlobalOptions, query: string): Promise<TargetSessionContext> {
+  const profile = profileByName(globals.profile);
+  const idleSeconds = parseDuration(globals.idle);
+  const context = await openEngineContext(globals);
+  const target = await findTarget(context.engine, query, context.listing);
+  const session = await openSession(context.engine, target, context.listing, {
+    profile,
+    image: toolkitImageFrom(globals),
+    idleSeconds,
+    ephemeral: globals.rm ?? false,
+    shareIpc: globals.ipc ?? false,
+    say: sayOnStderr(globals),
+    extraLabels: testLabels(),
+  });
+  return {
+    ...context,
+    target,
+    session,
+    async [Symbol.asyncDispose]() {
+      await session[Symbol.asyncDispose]();
+      await context.sweep;
+      context.engine.dispose();
+    },
+  };
+}
+
+/**
+ * Tests mark everything they make through REMORA_TEST_LABEL=<run id>, so they can remove
+ * exactly their own toolkits afterwards and nothing else.
+ */
+function testLabels(): Record<string, string> | undefined {
+  const run = process.env.REMORA_TEST_LABEL;
+  return run ? { 'remora.test': run } : undefined;
+}

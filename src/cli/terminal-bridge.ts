@@ -1,0 +1,58 @@
+// Connects the local terminal to a remote TTY: raw mode, resizes followed, every key
+// (Ctrl-C, Ctrl-Z included) sent to the remote side, and the terminal restored on every
+// way out (normal end, SIGTERM, SIGHUP, a crash).
+import type { ExecHandle } from '../engine/types.js';
+
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+export function currentSize(): TerminalSize {
+  return { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
+}
+
+export async function bridgeTerminal(handle: ExecHandle): Promise<number> {
+  const stdin = process.stdin;
+  const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+  const restore = (): void => {
+    if (stdin.isTTY) stdin.setRawMode(wasRaw);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    restore();
+    handle.close();
+    process.exit(signal === 'SIGHUP' ? 129 : 143);
+  };
+  const onResize = (): void => {
+    const { cols, rows } = currentSize();
+    void handle.resize(cols, rows);
+  };
+
+  if (stdin.isTTY) stdin.setRawMode(true);
+  process.once('exit', restore);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  process.stdout.on('resize', onResize);
+  // The exec was created with the size already; this catches a resize during start-up.
+  onResize();
+
+  const input = handle.stdin;
+  const forward = (chunk: Buffer): void => {
+    input?.write(chunk);
+  };
+  stdin.on('data', forward);
+  stdin.resume();
+  handle.stdout.pipe(process.stdout, { end: false });
+  handle.stderr.pipe(process.stderr, { end: false });
+  try {
+    return await handle.exitCode;
+  } finally {
+    stdin.off('data', forward);
+    stdin.pause();
+    process.stdout.off('resize', onResize);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('exit', restore);
+    restore();
+  }
+}

@@ -1,0 +1,21 @@
+// Label names Remora puts on everything it creates: how sessions are found, swept and
+// cleaned up, by Remora and by its tests, without touching anything else.
+
+export const LABEL = {
+  role: 'remora.role',
+  target: 'remora.target',
+  session: 'remora.session',
+  profile: 'remora.profile',
+  createdBy: 'remora.created-by',
+  version: 'remora.version',
+  capabilities: 'remora.capabilities',
+  /** Set on a session bound to one command (`--rm`): never reused by another. */
+  ephemeral: 'remora.ephemeral',
+  idleSeconds: 'remora.idle-seconds',
+  /** On the demo target (not a toolkit: it must stay attachable). */
+  demo: 'remora.demo',
+  /** Set by tests on what they create, so they remove exactly that. */
+  test: 'remora.test',
+} as const;
+
+export const ROLE_TOOLKIT = 'toolkit';

@@ -1,0 +1,62 @@
+// Privilege profiles, named as in `kubectl debug --profile`. A toolkit starts from no
+// capabilities and gets exactly what its profile lists: least privilege by default.
+import { RemoraError } from './errors.js';
+
+export type ProfileName = 'general' | 'restricted' | 'netadmin' | 'sysadmin';
+
+export interface Profile {
+  name: ProfileName;
+  /** Capabilities added after dropping ALL. */
+  capabilities: string[];
+  privileged: boolean;
+  summary: string;
+  /** Said on stderr when a session with this profile starts. */
+  warning?: string;
+}
+
+const GENERAL_CAPS = [
+  'SYS_PTRACE', // strace, gdb, and reading /proc/<pid>/root, environ, fd of the target
+  'CHOWN', // copy-in gives files to the target's user
+  'FOWNER', // set modes and times on files the toolkit's root does not own
+  'FSETID', // keep setuid/setgid bits when asked to
+  'DAC_OVERRIDE', // write into directories owned by the target's non-root user
+  'DAC_READ_SEARCH', // read files of the target whatever their mode
+  'KILL', // send signals to the target's processes
+  'SYS_CHROOT', // `remora shell --chroot`
+];
+
+export const PROFILES: Record<ProfileName, Profile> = {
+  general: {
+    name: 'general',
+    capabilities: GENERAL_CAPS,
+    privileged: false,
+    summary: 'trace, inspect, copy files in and out, send signals, chroot; nothing else',
+  },
+  restricted: {
+    name: 'restricted',
+    capabilities: [],
+    privileged: false,
+    summary: 'no capabilities: process list, sockets, logs; no tracing, no /proc/<pid>/root, no file copy of a target not run by root',
+  },
+  netadmin: {
+    name: 'netadmin',
+    capabilities: [...GENERAL_CAPS, 'NET_ADMIN', 'NET_RAW'],
+    privileged: false,
+    summary: 'general plus NET_ADMIN and NET_RAW: tcpdump, ip/tc changes, raw sockets',
+  },
+  sysadmin: {
+    name: 'sysadmin',
+    capabilities: [],
+    privileged: true,
+    summary: 'a privileged container: every capability, all devices, no seccomp or AppArmor confinement',
+    warning: 'the sysadmin profile runs the toolkit privileged: it can reach the host. Use it only when the other profiles cannot do the job.',
+  },
+};
+
+export function profileByName(name: string): Profile {
+  const profile = (PROFILES as Record<string, Profile | undefined>)[name];
+  if (!profile) {
+    throw new RemoraError('USAGE', `unknown profile "${name}"`, { hint: `choose one of: ${Object.keys(PROFILES).join(', ')}` });
+  }
+  return profile;
+}

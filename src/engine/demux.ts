@@ -1,0 +1,53 @@
+// Splits the engine's multiplexed stream (8-byte frame headers: stream id, 3 zero bytes,
+// big-endian length) into stdout and stderr. Frames may be cut anywhere by TCP.
+import { PassThrough } from 'node:stream';
+import type { Readable } from 'node:stream';
+
+export interface DemuxedStreams {
+  stdout: PassThrough;
+  stderr: PassThrough;
+  /** Resolves when the source ended and both outputs were ended. */
+  done: Promise<void>;
+}
+
+export function demultiplex(source: Readable, initial: Buffer = Buffer.alloc(0)): DemuxedStreams {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let pending = initial;
+
+  const drainFrames = (): void => {
+    while (pending.length >= 8) {
+      const size = pending.readUInt32BE(4);
+      if (pending.length < 8 + size) return;
+      const streamId = pending[0];
+      const payload = pending.subarray(8, 8 + size);
+      pending = pending.subarray(8 + size);
+      // 0 is stdin echoed back on some engines; treat it as stdout like the docker CLI does.
+      const output = streamId === 2 ? stderr : stdout;
+      // Backpressure: a slow reader (a copy to a slow disk) must pause the socket, or
+      // memory grows with the size of what is copied.
+      if (!output.write(payload) && !source.isPaused()) {
+        source.pause();
+        output.once('drain', () => source.resume());
+      }
+    }
+  };
+
+  const done = new Promise<void>((resolve) => {
+    const finish = (): void => {
+      drainFrames();
+      stdout.end();
+      stderr.end();
+      resolve();
+    };
+    source.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      drainFrames();
+    });
+    source.once('end', finish);
+    source.once('close', finish);
+    source.once('error', finish);
+  });
+  drainFrames();
+  return { stdout, stderr, done };
+}

@@ -1,0 +1,208 @@
+// A small Docker Engine API client over node:http, for the calls on every command's
+// start-up path (list, inspect, exec). Importing dockerode costs ~250 ms of module
+// evaluation (ssh2, grpc, protobuf); these calls need none of it. Heavier, rarer work
+// (build, pull, import, logs, archives) goes through dockerode in docker-engine.ts.
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Duplex, Readable } from 'node:stream';
+import type { Endpoint } from './endpoint.js';
+import { RemoraError } from '../core/errors.js';
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface UpgradedConnection {
+  socket: Duplex;
+  /** Bytes the server sent along with the 101 response. */
+  head: Buffer;
+}
+
+/** An HTTP error answered by the engine, with its message. Translated by callers. */
+export class EngineHttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'EngineHttpError';
+  }
+}
+
+export class EngineHttpClient {
+  private readonly agent: http.Agent;
+  private readonly baseOptions: http.RequestOptions;
+  private readonly useTls: boolean;
+
+  constructor(readonly endpoint: Endpoint) {
+    this.useTls = endpoint.kind === 'tcp' && endpoint.tls !== undefined;
+    this.baseOptions = connectionOptions(endpoint);
+    this.agent = endpoint.kind === 'ssh' ? sshAgent(endpoint) : new (this.useTls ? https.Agent : http.Agent)({ keepAlive: true });
+  }
+
+  /** Sends a request and returns the response stream once headers arrive; rejects on HTTP errors. */
+  async stream(method: string, path: string, options: RequestOptions = {}): Promise<http.IncomingMessage> {
+    const response = await this.send(method, path, options);
+    if (response.statusCode !== undefined && response.statusCode >= 400) {
+      const text = await readAll(response);
+      throw new EngineHttpError(response.statusCode, engineMessage(text), path);
+    }
+    return response;
+  }
+
+  async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.stream(method, path, options);
+    const text = await readAll(response);
+    return (text.length === 0 ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** Sends a request and drains the answer, for calls whose body says nothing. */
+  async call(method: string, path: string, options: RequestOptions = {}): Promise<number> {
+    const response = await this.stream(method, path, options);
+    await readAll(response);
+    return response.statusCode ?? 0;
+  }
+
+  /** POST that upgrades the connection to a raw stream (exec start, attach). */
+  upgrade(path: string, body: unknown): Promise<UpgradedConnection> {
+    return new Promise((resolve, reject) => {
+      const payload = JSON.stringify(body);
+      const request = this.transport().request({
+        ...this.baseOptions,
+        // A hijacked socket must not go back to a keep-alive pool.
+        agent: this.endpoint.kind === 'ssh' ? this.agent : false,
+        method: 'POST',
+        path,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(payload),
+          Connection: 'Upgrade',
+          Upgrade: 'tcp',
+        },
+      });
+      request.on('upgrade', (_response, socket, head) => resolve({ socket, head }));
+      request.on('response', (response) => {
+        const status = response.statusCode ?? 500;
+        void readAll(response).then((text) =>
+          reject(new EngineHttpError(status, status >= 400 ? engineMessage(text) : 'the engine did not upgrade the connection for a raw stream', path)),
+        );
+      });
+      request.on('error', (error) => reject(this.translateConnectError(error)));
+      request.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private transport(): typeof http | typeof https {
+    return this.useTls ? https : http;
+  }
+
+  private send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const query = encodeQuery(options.query);
+      const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+      const headers: Record<string, string | number> = { ...options.headers };
+      if (payload !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        headers['Content-Length'] = Buffer.byteLength(payload);
+      }
+      const request = this.transport().request({
+        ...this.baseOptions,
+        agent: this.agent,
+        method,
+        path: query ? `${path}?${query}` : path,
+        headers,
+        signal: options.signal,
+      });
+      request.on('response', resolve);
+      request.on('error', (error) => reject(this.translateConnectError(error)));
+      request.end(payload);
+    });
+  }
+
+  private translateConnectError(error: NodeJS.ErrnoException): Error {
+    const code = error.code ?? '';
+    if (['ECONNREFUSED', 'ENOENT', 'EACCES', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'].includes(code) || error.name === 'AbortError') {
+      const why = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such socket' : error.name === 'AbortError' ? 'timed out' : code.toLowerCase();
+      return new RemoraError('ENGINE_UNREACHABLE', `cannot reach the container engine at ${this.endpoint.address} (${why}; from ${this.endpoint.source})`, {
+        hint:
+          code === 'EACCES'
+            ? 'run as root or join the docker group, or point --host/DOCKER_HOST at an engine you can use'
+            : 'start the engine (dockerd, Docker Desktop, podman system service), or point --context/--host/DOCKER_HOST at a running one',
+        cause: error,
+      });
+    }
+    return error;
+  }
+}
+
+function connectionOptions(endpoint: Endpoint): http.RequestOptions {
+  switch (endpoint.kind) {
+    case 'unix':
+      return { socketPath: endpoint.socketPath };
+    case 'tcp': {
+      const options: https.RequestOptions = { host: endpoint.host, port: endpoint.port };
+      if (endpoint.tls) {
+        const tls = endpoint.tls;
+        if (tls.caPath) options.ca = readFileSync(tls.caPath);
+        if (tls.certPath) options.cert = readFileSync(tls.certPath);
+        if (tls.keyPath) options.key = readFileSync(tls.keyPath);
+        options.rejectUnauthorized = tls.verify;
+      }
+      return options;
+    }
+    case 'ssh':
+      // The ssh agent dials `docker system dial-stdio` on the remote host; host is cosmetic.
+      return { host: 'docker', port: 80 };
+    default:
+      throw new RemoraError('USAGE', `engine address ${endpoint.address} is not supported on this platform`);
+  }
+}
+
+/** docker-modem's ssh agent (ssh2 under the hood), loaded only for ssh:// endpoints. */
+function sshAgent(endpoint: Endpoint): http.Agent {
+  const require = createRequire(import.meta.url);
+  const makeAgent = require('docker-modem/lib/ssh.js') as (options: object) => http.Agent;
+  const ssh = endpoint.ssh;
+  return makeAgent({
+    host: ssh?.host,
+    port: ssh?.port ?? 22,
+    username: ssh?.user ?? process.env.USER,
+    agent: process.env.SSH_AUTH_SOCK,
+  });
+}
+
+function encodeQuery(query: RequestOptions['query']): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.join('&');
+}
+
+export async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function engineMessage(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { message?: string };
+    if (parsed.message) return parsed.message.trim();
+  } catch {
+    // Not JSON: some proxies answer in plain text.
+  }
+  return text.trim() || 'no message';
+}

@@ -1,0 +1,144 @@
+// The engine boundary: what Remora asks of a container engine, in its own words.
+// Everything above engine/ talks to this interface; only engine/ knows the wire.
+import type { Readable, Writable } from 'node:stream';
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerSummary {
+  id: string;
+  /** Primary name without the leading slash. */
+  name: string;
+  image: string;
+  state: ContainerState;
+  /** Human status from the engine, e.g. "Exited (1) 2 hours ago". */
+  status: string;
+  labels: Record<string, string>;
+  /** Unix seconds. */
+  created: number;
+}
+
+export interface ContainerDetails {
+  id: string;
+  name: string;
+  image: string;
+  imageId: string;
+  state: {
+    status: ContainerState;
+    running: boolean;
+    paused: boolean;
+    restarting: boolean;
+    exitCode: number;
+    startedAt: string;
+    finishedAt: string;
+    /** Host PID of the main process (0 when not running). */
+    pid: number;
+  };
+  user: string;
+  labels: Record<string, string>;
+  pidMode: string;
+  readonlyRootfs: boolean;
+  restartCount: number;
+  mounts: Array<{ type: string; source: string; destination: string; readWrite: boolean }>;
+  tmpfs: Record<string, string>;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  /** Replaces the image's entrypoint; an empty list clears it. Absent: the image's own. */
+  entrypoint?: string[];
+  cmd?: string[];
+  env?: string[];
+  labels: Record<string, string>;
+  user?: string;
+  workingDir?: string;
+  /** Keep stdin open and close it when the first attach ends (the `--rm` keeper). */
+  openStdin?: boolean;
+  hostConfig: {
+    pidMode?: string;
+    networkMode?: string;
+    ipcMode?: string;
+    capAdd?: string[];
+    capDrop?: string[];
+    securityOpt?: string[];
+    privileged?: boolean;
+    autoRemove?: boolean;
+    readonlyRootfs?: boolean;
+    tmpfs?: Record<string, string>;
+  };
+}
+
+export interface ExecOptions {
+  cmd: string[];
+  user?: string;
+  env?: string[];
+  workingDir?: string;
+  tty?: boolean;
+  /** Attach stdin; the caller writes to `stdin` and ends it to send EOF. */
+  stdin?: boolean;
+  /** Initial terminal size for tty execs. */
+  size?: { cols: number; rows: number };
+}
+
+export interface ExecHandle {
+  /** Demultiplexed output (with tty, everything arrives on stdout). */
+  stdout: Readable;
+  stderr: Readable;
+  stdin: Writable | null;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Resolves with the exit code once output has been fully read. */
+  exitCode: Promise<number>;
+  /** Tear the connection down early (the process in the container may keep running). */
+  close(): void;
+}
+
+export interface PathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+export interface EngineVersion {
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+}
+
+export type ProgressHandler = (line: string) => void;
+
+export interface StdinHold {
+  /** Close the hold: the container's stdin sees EOF. */
+  release(): void;
+  /** Resolves when the engine side closes the stream. */
+  closed: Promise<void>;
+}
+
+export interface Engine {
+  readonly address: string;
+  version(signal?: AbortSignal): Promise<EngineVersion>;
+  listContainers(options?: { all?: boolean; labels?: string[] }): Promise<ContainerSummary[]>;
+  inspectContainer(idOrName: string): Promise<ContainerDetails>;
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** Removes with force; a container already gone is not an error. */
+  removeContainer(id: string): Promise<void>;
+  /** Attach to stdin of a container created with openStdin, holding it open. */
+  holdStdin(id: string): Promise<StdinHold>;
+  exec(containerId: string, options: ExecOptions): Promise<ExecHandle>;
+  /** Stat a path in a container's filesystem through the archive API (no exec). Null when absent. */
+  statPath(containerId: string, path: string): Promise<PathStat | null>;
+  getArchive(containerId: string, path: string): Promise<Readable>;
+  putArchive(containerId: string, path: string, tar: Readable): Promise<void>;
+  imageExists(ref: string): Promise<boolean>;
+  /** Build from a tar stream of a build context. Rejects on in-band errors. */
+  buildImage(context: Readable, options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string }, onProgress?: ProgressHandler): Promise<void>;
+  /** Rejects on in-band errors (docker.pull reports them inside the stream). */
+  pullImage(ref: string, onProgress?: ProgressHandler): Promise<void>;
+  importImage(rootfsTar: Readable, ref: string): Promise<void>;
+  logs(containerId: string, options: { follow: boolean; tail?: number; since?: number; timestamps?: boolean }): Promise<{ stdout: Readable; stderr: Readable; close(): void }>;
+  /** Stream of container events (die, destroy, pause...) for the given container. */
+  events(filters: Record<string, string[]>): Promise<{ stream: Readable; close(): void }>;
+}

@@ -1,0 +1,128 @@
+// Makes sure a toolkit image is there: the user's (`--toolkit-image`), pulled if absent, or
+// Remora's own, built from toolkit-image/ the first time it is needed. Where the Debian
+// base cannot be pulled (air-gapped sites, no registry), the base is made from Debian's
+// packages with debootstrap and imported, and the user is told so.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { RemoraError } from '../core/errors.js';
+import type { Engine, ProgressHandler } from '../engine/types.js';
+import { REMORA_VERSION } from '../core/version.js';
+
+export const DEFAULT_BASE = 'debian:bookworm-slim';
+export const FALLBACK_BASE = 'remora-base:bookworm';
+
+export function defaultToolkitImage(): string {
+  return `remora-toolkit:${REMORA_VERSION}`;
+}
+
+export function packageDir(name: 'toolkit-image' | 'demo-image'): string {
+  // dist/session/ -> package root; src/session/ under vitest -> package root as well.
+  return fileURLToPath(new URL(`../../${name}/`, import.meta.url));
+}
+
+export interface EnsureImageOptions {
+  engine: Engine;
+  image: string;
+  /** Rebuild even when present (`remora toolkit build`). */
+  rebuild?: boolean;
+  say: ProgressHandler;
+}
+
+/** Returns the image reference to use, building or pulling it when needed. */
+export async function ensureToolkitImage(options: EnsureImageOptions): Promise<string> {
+  const { engine, image, say } = options;
+  if (!options.rebuild && (await engine.imageExists(image))) return image;
+  if (image !== defaultToolkitImage()) {
+    say(`pulling toolkit image ${image}`);
+    try {
+      await engine.pullImage(image, say);
+      return image;
+    } catch (error) {
+      throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `toolkit image ${image} is not on the engine and cannot be pulled`, {
+        hint: 'build or load it first, or drop --toolkit-image to use the built-in one',
+        cause: error,
+      });
+    }
+  }
+  await buildFromDirectory({ engine, tag: image, directory: packageDir('toolkit-image'), say, what: 'toolkit image' });
+  return image;
+}
+
+/** Builds one of Remora's Dockerfiles on a Debian base, making the base if it must. */
+export async function buildFromDirectory(options: { engine: Engine; tag: string; directory: string; say: ProgressHandler; what: string; buildTarget?: string; labels?: Record<string, string> }): Promise<void> {
+  const { engine, say } = options;
+  const base = await ensureBaseImage(engine, say);
+  say(`building ${options.what} ${options.tag} from ${base} (first use only; takes a minute or two)`);
+  const { default: tarFs } = await import('tar-fs');
+  const context = tarFs.pack(options.directory, { entries: listFiles(options.directory) }) as unknown as Readable;
+  try {
+    await engine.buildImage(context, { tag: options.tag, buildArgs: { BASE: base }, labels: options.labels, target: options.buildTarget }, say);
+  } catch (error) {
+    throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `building ${options.what} ${options.tag} failed: ${(error as Error).message}`, {
+      hint: 'run `remora toolkit build` to see the whole build log, or pass --toolkit-image with an image you have',
+      cause: error,
+    });
+  }
+}
+
+async function ensureBaseImage(engine: Engine, say: ProgressHandler): Promise<string> {
+  if (await engine.imageExists(DEFAULT_BASE)) return DEFAULT_BASE;
+  if (await engine.imageExists(FALLBACK_BASE)) return FALLBACK_BASE;
+  say(`pulling ${DEFAULT_BASE}`);
+  try {
+    await engine.pullImage(DEFAULT_BASE);
+    return DEFAULT_BASE;
+  } catch (error) {
+    say(`cannot pull ${DEFAULT_BASE} (${(error as Error).message.split('\n')[0]}); making ${FALLBACK_BASE} from Debian's packages with debootstrap instead`);
+  }
+  await debootstrapBase(engine, FALLBACK_BASE, say);
+  return FALLBACK_BASE;
+}
+
+async function debootstrapBase(engine: Engine, ref: string, say: ProgressHandler): Promise<void> {
+  const { execa } = await import('execa');
+  const found = await execa('sh', ['-c', 'command -v debootstrap'], { reject: false });
+  if (found.exitCode !== 0) {
+    throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `${DEFAULT_BASE} cannot be pulled and debootstrap is not installed`, {
+      hint: 'install debootstrap (apt-get install debootstrap) and run as root, or load a Debian image: docker load / docker pull debian:bookworm-slim',
+    });
+  }
+  if (process.getuid?.() !== 0) {
+    throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `${DEFAULT_BASE} cannot be pulled and making a base with debootstrap needs root`, {
+      hint: 'run `sudo remora toolkit build` once, or load a Debian image: docker pull debian:bookworm-slim',
+    });
+  }
+  const rootfs = mkdtempSync(join(tmpdir(), 'remora-rootfs-'));
+  try {
+    say(`debootstrap --variant=minbase bookworm (about a minute)`);
+    const bootstrap = execa('debootstrap', ['--variant=minbase', 'bookworm', rootfs], { all: true, reject: false });
+    bootstrap.all?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.startsWith('I: ')) say(line);
+    });
+    const result = await bootstrap;
+    if (result.exitCode !== 0) {
+      throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `debootstrap failed (exit ${result.exitCode})`, { hint: 'check that Debian mirrors are reachable', details: String(result.all ?? '').split('\n').slice(-5) });
+    }
+    say(`importing the base as ${ref}`);
+    const tar = execa('tar', ['-C', rootfs, '-c', '.'], { buffer: false });
+    await Promise.all([engine.importImage(tar.stdout, ref), tar]);
+  } finally {
+    rmSync(rootfs, { recursive: true, force: true });
+  }
+}
+
+function listFiles(directory: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(relative(directory, path));
+    }
+  };
+  walk(directory);
+  return files;
+}

@@ -1,0 +1,219 @@
+// Toolkit sessions: find the one for (target, profile) or start it, run commands in it,
+// sweep the stale ones, end them on request. One container listing serves target
+// resolution, session lookup and the sweep, so a warm command costs few round trips.
+import { randomBytes } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import { RemoraError } from '../core/errors.js';
+import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
+import type { Profile } from '../core/profiles.js';
+import { resolveTarget } from '../core/target-resolution.js';
+import { REMORA_VERSION } from '../core/version.js';
+import type { ContainerDetails, ContainerSummary, Engine, ExecHandle, ExecOptions, ProgressHandler, StdinHold } from '../engine/types.js';
+import { execWrapper } from './keeper-script.js';
+import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
+import { ensureToolkitImage } from './toolkit-image.js';
+
+export interface Target {
+  id: string;
+  name: string;
+  image: string;
+  state: ContainerDetails['state'];
+  user: string;
+  pidMode: string;
+  readonlyRootfs: boolean;
+  labels: Record<string, string>;
+}
+
+export interface SessionOptions {
+  profile: Profile;
+  image: string;
+  idleSeconds: number;
+  /** `--rm`: a session of this command's own, ended with it even if remora is killed. */
+  ephemeral: boolean;
+  shareIpc: boolean;
+  say: ProgressHandler;
+  extraLabels?: Record<string, string>;
+}
+
+export class ToolkitSession implements AsyncDisposable {
+  constructor(
+    private readonly engine: Engine,
+    readonly containerId: string,
+    readonly id: string,
+    readonly target: Target,
+    readonly profile: Profile,
+    readonly reused: boolean,
+    private readonly hold: StdinHold | undefined,
+  ) {}
+
+  /** Where the target's root filesystem is, inside the toolkit. */
+  get targetRoot(): string {
+    return `/proc/${targetRootPid({ pidMode: this.target.pidMode, pid: this.target.state.pid })}/root`;
+  }
+
+  get ephemeral(): boolean {
+    return this.hold !== undefined;
+  }
+
+  exec(options: ExecOptions): Promise<ExecHandle> {
+    return this.engine.exec(this.containerId, { ...options, cmd: execWrapper(options.cmd) });
+  }
+
+  /** Runs a command to completion and collects its output (for small outputs only). */
+  async run(cmd: string[], options: Omit<ExecOptions, 'cmd'> = {}): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
+    const handle = await this.exec({ ...options, cmd });
+    const [stdout, stderr] = await Promise.all([collect(handle.stdout), collect(handle.stderr)]);
+    return { exitCode: await handle.exitCode, stdout, stderr: stderr.toString('utf8') };
+  }
+
+  /** Ends the session now (detach, or the end of a `--rm` command). */
+  async end(): Promise<void> {
+    this.hold?.release();
+    await this.engine.removeContainer(this.containerId);
+  }
+
+  /** An ephemeral session ends with its command; a shared one is left to its idle timer. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.ephemeral) await this.end();
+  }
+}
+
+async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function createdBy(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry for this uid (containers, CI): the number will do.
+    user = String(process.getuid?.() ?? 'unknown');
+  }
+  return `${user}@${hostname()}`;
+}
+
+export function isToolkit(container: ContainerSummary): boolean {
+  return container.labels[LABEL.role] === ROLE_TOOLKIT;
+}
+
+/** Resolves the target from one listing, and inspects it for what the session needs. */
+export async function findTarget(engine: Engine, query: string, listing: ContainerSummary[]): Promise<Target> {
+  const match = resolveTarget(query, listing);
+  const details = await engine.inspectContainer(match.id);
+  return toTarget(details);
+}
+
+export function toTarget(details: ContainerDetails): Target {
+  return {
+    id: details.id,
+    name: details.name,
+    image: details.image,
+    state: details.state,
+    user: details.user,
+    pidMode: details.pidMode,
+    readonlyRootfs: details.readonlyRootfs,
+    labels: details.labels,
+  };
+}
+
+/** Reuses the running session for (target, profile) or starts one. */
+export async function openSession(engine: Engine, target: Target, listing: ContainerSummary[], options: SessionOptions): Promise<ToolkitSession> {
+  if (!target.state.running) {
+    throw new RemoraError('TARGET_NOT_RUNNING', `${target.name} is not running`, { hint: `start it with \`docker start ${target.name}\`` });
+  }
+  if (!options.ephemeral) {
+    const existing = findSharedSession(listing, target.id, options.profile.name);
+    if (existing) return new ToolkitSession(engine, existing.id, existing.labels[LABEL.session] ?? '', target, options.profile, true, undefined);
+  }
+  const image = await ensureToolkitImage({ engine, image: options.image, say: options.say });
+  if (options.profile.warning) options.say(`warning: ${options.profile.warning}`);
+  const spec = buildToolkitSpec({
+    target: { id: target.id, name: target.name, pidMode: target.pidMode, pid: target.state.pid },
+    profile: options.profile,
+    image,
+    idleSeconds: options.idleSeconds,
+    ephemeral: options.ephemeral,
+    shareIpc: options.shareIpc,
+    createdBy: createdBy(),
+    version: REMORA_VERSION,
+    nonce: randomBytes(4).toString('hex'),
+    extraLabels: options.extraLabels,
+  });
+  const id = spec.labels[LABEL.session] ?? '';
+
+  let containerId: string;
+  try {
+    containerId = await engine.createContainer(spec);
+  } catch (error) {
+    // Another remora created the same shared session a moment ago: use that one.
+    if (!options.ephemeral && /already in use|Conflict/i.test((error as Error).message)) {
+      const fresh = await engine.listContainers({ all: true, labels: [`${LABEL.role}=${ROLE_TOOLKIT}`, `${LABEL.target}=${target.id}`] });
+      const winner = findSharedSession(fresh, target.id, options.profile.name);
+      if (winner) return new ToolkitSession(engine, winner.id, id, target, options.profile, true, undefined);
+      // A dead one holds the name (auto-remove lagging): clear it and try once more.
+      const blocker = fresh.find((c) => c.name === spec.name);
+      if (blocker) await engine.removeContainer(blocker.id);
+      containerId = await engine.createContainer(spec);
+    } else {
+      throw error;
+    }
+  }
+
+  let hold: StdinHold | undefined;
+  try {
+    // The hold is taken before start, so the keeper can never see an unheld stdin.
+    if (options.ephemeral) hold = await engine.holdStdin(containerId);
+    await engine.startContainer(containerId);
+  } catch (error) {
+    hold?.release();
+    await engine.removeContainer(containerId).catch(() => undefined);
+    throw explainStartFailure(error, target);
+  }
+  return new ToolkitSession(engine, containerId, id, target, options.profile, false, hold);
+}
+
+function findSharedSession(listing: ContainerSummary[], targetId: string, profile: string): ContainerSummary | undefined {
+  return listing.find(
+    (c) => isToolkit(c) && c.state === 'running' && c.labels[LABEL.target] === targetId && c.labels[LABEL.profile] === profile && c.labels[LABEL.ephemeral] !== 'true',
+  );
+}
+
+function explainStartFailure(error: unknown, target: Target): Error {
+  const message = (error as Error).message ?? String(error);
+  if (/is paused/i.test(message)) return new RemoraError('TARGET_PAUSED', `${target.name} is paused: a new toolkit cannot join it now`, { hint: `unpause it (docker unpause ${target.name}), or reuse a session started before the pause` });
+  if (/not running|cannot join|no such process/i.test(message)) {
+    return new RemoraError('TARGET_NOT_RUNNING', `${target.name} stopped before the toolkit could join it`, { hint: `check it with \`docker ps -a --filter id=${target.id.slice(0, 12)}\``, cause: error });
+  }
+  return error as Error;
+}
+
+/** How old a never-started toolkit must be before the sweep takes it for an orphan. */
+const CREATED_GRACE_SECONDS = 60;
+
+/**
+ * Toolkits that can no longer serve: their target is gone or stopped, or they are not
+ * running and were not just created by a concurrent command. Pure, from one listing.
+ */
+export function staleToolkits(listing: ContainerSummary[], nowSeconds: number): ContainerSummary[] {
+  const live = new Set(listing.filter((c) => !isToolkit(c) && (c.state === 'running' || c.state === 'paused')).map((c) => c.id));
+  return listing.filter((c) => {
+    if (!isToolkit(c)) return false;
+    if (c.state === 'created') return nowSeconds - c.created > CREATED_GRACE_SECONDS;
+    if (c.state !== 'running' && c.state !== 'paused') return true;
+    return !live.has(c.labels[LABEL.target] ?? '');
+  });
+}
+
+/** Removes stale toolkits; failures are not the command's business. */
+export async function sweepStale(engine: Engine, listing: ContainerSummary[]): Promise<number> {
+  const stale = staleToolkits(listing, Date.now() / 1000);
+  await Promise.allSettled(stale.map((c) => engine.removeContainer(c.id)));
+  return stale.length;
+}
+
+export function sessionsOf(listing: ContainerSummary[], targetId?: string): ContainerSummary[] {
+  return listing.filter((c) => isToolkit(c) && (targetId === undefined || c.labels[LABEL.target] === targetId));
+}
