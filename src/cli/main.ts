@@ -122,6 +122,84 @@ export function buildProgram(): Command {
       }),
     );
 
+  addSessionOptions(program.command('cp'))
+    .description("copy files between a target and the local machine, through the toolkit (tmpfs, volumes and read-only roots included)")
+    .argument('<sources...>', 'TARGET:PATH or a local path (- for a tar stream on stdin/stdout); the last one is the destination')
+    .option('-L, --follow-link', "follow symbolic links in the source")
+    .option('-a, --archive', 'keep the uid:gid of the files copied in')
+    .option('--owner <uid:gid>', 'owner of the files copied in (default: the target main process user)')
+    .option('--verify', 'compare SHA-256 of both sides after the copy')
+    .action(
+      act(async (globals, command) => {
+        const { cpCommand } = await import('./commands/cp.js');
+        return cpCommand(globals, command.processedArgs[0] as string[], command.opts());
+      }),
+    );
+
+  addSessionOptions(program.command('ps'))
+    .description("list the target's processes (users from the target's /etc/passwd, %CPU over a short sample)")
+    .argument('<target>', 'container name, ID, ID prefix, or compose service')
+    .option('--tree', 'show the process tree')
+    .option('--sort <key>', 'sort by pid, cpu, rss (memory), name, started', 'pid')
+    .option('--all', "include the toolkit's own processes (marked)")
+    .option('--json', 'print JSON: pid, ppid, user, uid, state, cpu, rssKiB, threads, startedAt, command')
+    .action(
+      act(async (globals, command) => {
+        const { psCommand } = await import('./commands/ps.js');
+        return psCommand(globals, command.processedArgs[0] as string, command.opts());
+      }),
+    );
+
+  addSessionOptions(program.command('proc'))
+    .description('one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces')
+    .argument('<target>', 'container name, ID, ID prefix, or compose service')
+    .argument('<pid>', "process ID in the target's PID namespace")
+    .option('--show-secrets', 'do not mask environment values whose names look secret')
+    .option('--json', 'print JSON')
+    .action(
+      act(async (globals, command) => {
+        const { procCommand } = await import('./commands/proc.js');
+        const [query, pid] = command.processedArgs as [string, string];
+        return procCommand(globals, query, pid, command.opts());
+      }),
+    );
+
+  addSessionOptions(program.command('strace'))
+    .description("trace system calls of the target's main process (with threads and children) or of given pids")
+    .argument('<target>', 'container name, ID, ID prefix, or compose service')
+    .option('-p, --pid <pid...>', 'trace these pids instead of the main process')
+    .option('-e, --expr <expr...>', 'strace expressions, passed through (e.g. trace=file)')
+    .option('-c, --summary', 'count calls and print a summary table at the end')
+    .option('--duration <duration>', 'stop after this long (e.g. 10s)')
+    .option('-o, --output <file>', 'write the trace to a local file')
+    .action(
+      act(async (globals, command) => {
+        const { straceCommand } = await import('./commands/strace.js');
+        return straceCommand(globals, command.processedArgs[0] as string, command.opts());
+      }),
+    );
+
+  addSessionOptions(program.command('net'))
+    .description("sockets in the target's network namespace with their processes, listening first")
+    .argument('<target>', 'container name, ID, ID prefix, or compose service')
+    .option('--json', 'print JSON')
+    .action(
+      act(async (globals, command) => {
+        const { netCommand } = await import('./commands/net.js');
+        return netCommand(globals, command.processedArgs[0] as string, command.opts());
+      }),
+    );
+
+  addSessionOptions(program.command('attach'))
+    .description('open the TUI on a target: processes, files, strace, sockets, logs, shell (no target: pick one)')
+    .argument('[target]', 'container name, ID, ID prefix, or compose service')
+    .action(
+      act(async (globals, command) => {
+        const { attachCommand } = await import('./commands/attach.js');
+        return attachCommand(globals, command.processedArgs[0] as string | undefined);
+      }),
+    );
+
   const toolkit = program.command('toolkit').description('manage the toolkit image');
   addSessionOptions(toolkit.command('build'))
     .description('build the toolkit image from toolkit-image/ (made from Debian packages if the base cannot be pulled)')

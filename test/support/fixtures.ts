@@ -1,0 +1,73 @@
+// What integration tests stand on: a real engine, labelled shell-less targets started and
+// removed per test, and the built CLI run as a user runs it.
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { execa, type Options as ExecaOptions } from 'execa';
+import { inject } from 'vitest';
+import { LABEL } from '../../src/core/labels.js';
+import { createEngine } from '../../src/engine/create-engine.js';
+import type { DockerEngine } from '../../src/engine/docker-engine.js';
+import type { ContainerSpec } from '../../src/engine/types.js';
+import { TEST_IMAGES } from './images.js';
+
+export const REMORA_BIN = fileURLToPath(new URL('../../bin/remora.js', import.meta.url));
+
+export function runLabel(): string {
+  return inject('runLabel');
+}
+
+export function testEngine(): DockerEngine {
+  if (!inject('engineAvailable')) throw new Error('no Docker engine answers: integration tests need one (.ci/run starts it)');
+  return createEngine({});
+}
+
+export interface RunningTarget extends AsyncDisposable {
+  id: string;
+  name: string;
+}
+
+export type TargetKind = 'scratch' | 'distroless';
+
+/** Starts a labelled target; disposing it removes it and every toolkit attached to it. */
+export async function startTarget(engine: DockerEngine, kind: TargetKind, options: { env?: string[]; readOnly?: boolean; tmpfs?: Record<string, string>; name?: string; cmd?: string[]; autoRemove?: boolean } = {}): Promise<RunningTarget> {
+  const name = options.name ?? `remora-t-${kind}-${randomBytes(3).toString('hex')}`;
+  const spec: ContainerSpec = {
+    name,
+    image: TEST_IMAGES[kind],
+    cmd: options.cmd,
+    env: options.env,
+    labels: { [LABEL.test]: runLabel() },
+    hostConfig: { readonlyRootfs: options.readOnly ?? false, tmpfs: options.tmpfs, autoRemove: options.autoRemove ?? false },
+  };
+  const id = await engine.createContainer(spec);
+  await engine.startContainer(id);
+  return {
+    id,
+    name,
+    async [Symbol.asyncDispose]() {
+      const toolkits = await engine.listContainers({ all: true, labels: [`${LABEL.target}=${id}`] });
+      await Promise.all([engine.removeContainer(id), ...toolkits.map((t) => engine.removeContainer(t.id))]);
+    },
+  };
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would, with this run's test label on what it creates. */
+export async function remora(args: string[], options: ExecaOptions = {}): Promise<CliResult> {
+  const result = await execa('node', [REMORA_BIN, ...args], {
+    reject: false,
+    stdin: 'ignore',
+    ...options,
+    env: { REMORA_TEST_LABEL: runLabel(), ...options.env },
+  } as ExecaOptions);
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
+}
+
+export async function toolkitsOf(engine: DockerEngine, targetId: string) {
+  return engine.listContainers({ all: true, labels: [`${LABEL.role}=toolkit`, `${LABEL.target}=${targetId}`] });
+}

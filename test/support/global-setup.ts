@@ -1,0 +1,49 @@
+// Once per test run: make sure the engine answers, build the toolkit image through
+// Remora's own code path (the same one a user's first command takes), build the shell-less
+// targets, and afterwards remove every container this run labelled — and nothing else.
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { createEngine } from '../../src/engine/create-engine.js';
+import { buildFromDirectory, ensureToolkitImage, packageDir } from '../../src/session/toolkit-image.js';
+import { TEST_IMAGES } from './images.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    runLabel: string;
+    engineAvailable: boolean;
+  }
+}
+
+const say = (line: string): void => {
+  if (process.env.REMORA_TEST_VERBOSE) process.stderr.write(`[setup] ${line}\n`);
+};
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runLabel = `run-${randomBytes(4).toString('hex')}`;
+  project.provide('runLabel', runLabel);
+  const engine = createEngine({});
+  let engineAvailable = true;
+  try {
+    await engine.version(AbortSignal.timeout(5000));
+  } catch {
+    engineAvailable = false;
+  }
+  project.provide('engineAvailable', engineAvailable);
+  if (engineAvailable) {
+    const started = Date.now();
+    await ensureToolkitImage({ engine, image: TEST_IMAGES.toolkit, say });
+    for (const [tag, target] of [
+      [TEST_IMAGES.scratch, 'scratch'],
+      [TEST_IMAGES.distroless, 'distroless'],
+    ] as const) {
+      if (!(await engine.imageExists(tag))) await buildFromDirectory({ engine, tag, directory: packageDir('demo-image'), say, what: `test target (${target})`, buildTarget: target });
+    }
+    say(`images ready in ${Date.now() - started} ms`);
+  }
+  return async () => {
+    if (!engineAvailable) return;
+    const leftovers = await engine.listContainers({ all: true, labels: [`remora.test=${runLabel}`] });
+    await Promise.all(leftovers.map((c) => engine.removeContainer(c.id)));
+    engine.dispose();
+  };
+}
