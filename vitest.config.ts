@@ -2,12 +2,23 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
-    // Integration tests start containers; two at a time is what a 2-core machine takes.
-    maxWorkers: 2,
-    testTimeout: 120_000,
-    hookTimeout: 900_000,
     reporters: ['default'],
+    projects: [
+      {
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          // Builds the toolkit and target images once, removes this run's containers after.
+          globalSetup: ['test/support/global-setup.ts'],
+          // Each file starts containers; two at a time is what a 2-core machine takes.
+          maxWorkers: 2,
+          testTimeout: 120_000,
+          hookTimeout: 900_000,
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { describeFailure } from '../../src/cli/edge.js';
+import { parseDuration } from '../../src/cli/global-options.js';
+import { formatAge, formatTable } from '../../src/cli/printers.js';
+import { RemoraError } from '../../src/core/errors.js';
+import { REMORA_VERSION } from '../../src/core/version.js';
+
+describe('describeFailure', () => {
+  it('prints one line, the candidates and the hint, with the documented exit code', () => {
+    const error = new RemoraError('TARGET_AMBIGUOUS', '"a1" matches 2 containers by ID prefix', { hint: 'name one', details: ['a1x web', 'a1y api'] });
+    expect(describeFailure(error, false)).toEqual({ lines: ['remora: "a1" matches 2 containers by ID prefix', '  a1x web', '  a1y api', 'hint: name one'], exitCode: 3 });
+  });
+
+  it('maps engine and image failures to 4, exec start failures to 125', () => {
+    expect(describeFailure(new RemoraError('ENGINE_UNREACHABLE', 'x'), false).exitCode).toBe(4);
+    expect(describeFailure(new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', 'x'), false).exitCode).toBe(4);
+    expect(describeFailure(new RemoraError('EXEC_FAILED', 'x'), false).exitCode).toBe(125);
+    expect(describeFailure(new RemoraError('USAGE', 'x'), false).exitCode).toBe(2);
+  });
+
+  it('shows a stack only with --debug', () => {
+    const plain = describeFailure(new Error('boom'), false);
+    expect(plain.lines).toEqual(['remora: unexpected failure: boom', 'hint: run again with --debug for details, and report it if it persists']);
+    expect(describeFailure(new Error('boom'), true).lines[1]).toMatch(/at /);
+  });
+});
+
+describe('parseDuration', () => {
+  it('reads docker/kubectl style durations', () => {
+    expect(parseDuration('90')).toBe(90);
+    expect(parseDuration('10m')).toBe(600);
+    expect(parseDuration('1h30m')).toBe(5400);
+    expect(parseDuration('500ms')).toBe(0.5);
+    expect(() => parseDuration('ten minutes')).toThrow('"ten minutes" is not a duration');
+  });
+});
+
+describe('printers', () => {
+  it('aligns columns without padding the last one', () => {
+    expect(formatTable(['A', 'LONGER'], [['xx', 'y'], ['x', 'zz']])).toBe('A   LONGER\nxx  y\nx   zz\n');
+  });
+  it('formats ages with two units', () => {
+    expect(formatAge(5)).toBe('5s');
+    expect(formatAge(125)).toBe('2m 5s');
+    expect(formatAge(3 * 3600 + 60)).toBe('3h 1m');
+  });
+});
+
+describe('version', () => {
+  it('matches package.json', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(REMORA_VERSION).toBe(pkg.version);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { PROFILES, profileByName } from '../../src/core/profiles.js';
+import { buildToolkitSpec, sessionId, targetRootPid } from '../../src/session/toolkit-spec.js';
+import { staleToolkits } from '../../src/session/toolkit-session.js';
+import type { ContainerSummary } from '../../src/engine/types.js';
+
+const target = { id: 'f'.repeat(64), name: 'payments', pidMode: '', pid: 4242 };
+const base = { target, image: 'remora-toolkit:0.1.0', idleSeconds: 600, ephemeral: false, shareIpc: false, createdBy: 'ops@host', version: '0.1.0', nonce: 'abcd1234' };
+
+describe('buildToolkitSpec', () => {
+  it('joins the target by full ID, starts from no capabilities and adds the profile\'s', () => {
+    const spec = buildToolkitSpec({ ...base, profile: PROFILES.general });
+    expect(spec.hostConfig.pidMode).toBe(`container:${target.id}`);
+    expect(spec.hostConfig.networkMode).toBe(`container:${target.id}`);
+    expect(spec.hostConfig.ipcMode).toBeUndefined();
+    expect(spec.hostConfig.capDrop).toEqual(['ALL']);
+    expect(spec.hostConfig.capAdd).toContain('SYS_PTRACE');
+    expect(spec.hostConfig.capAdd).not.toContain('SYS_ADMIN');
+    expect(spec.hostConfig.securityOpt).toEqual(['no-new-privileges']);
+    expect(spec.hostConfig.privileged).toBe(false);
+    expect(spec.hostConfig.autoRemove).toBe(true);
+    expect(spec.openStdin).toBe(false);
+  });
+
+  it('labels the session so it can be found, swept and audited', () => {
+    const spec = buildToolkitSpec({ ...base, profile: PROFILES.netadmin });
+    expect(spec.labels).toMatchObject({
+      'remora.role': 'toolkit',
+      'remora.target': target.id,
+      'remora.profile': 'netadmin',
+      'remora.created-by': 'ops@host',
+      'remora.version': '0.1.0',
+    });
+    expect(spec.labels['remora.capabilities']).toContain('NET_ADMIN');
+    expect(spec.name).toBe(`remora-payments-${spec.labels['remora.session']}`);
+  });
+
+  it('gives restricted no capabilities and sysadmin a privileged container', () => {
+    expect(buildToolkitSpec({ ...base, profile: PROFILES.restricted }).hostConfig.capAdd).toEqual([]);
+    expect(buildToolkitSpec({ ...base, profile: PROFILES.restricted }).labels['remora.capabilities']).toBe('none');
+    const sysadmin = buildToolkitSpec({ ...base, profile: PROFILES.sysadmin });
+    expect(sysadmin.hostConfig.privileged).toBe(true);
+    expect(sysadmin.labels['remora.capabilities']).toBe('ALL (privileged)');
+  });
+
+  it('holds an ephemeral (--rm) session by stdin and marks it', () => {
+    const spec = buildToolkitSpec({ ...base, profile: PROFILES.general, ephemeral: true });
+    expect(spec.openStdin).toBe(true);
+    expect(spec.env).toContain('REMORA_HOLD=stdin');
+    expect(spec.labels['remora.ephemeral']).toBe('true');
+    expect(spec.labels['remora.session']).toBe('abcd1234');
+  });
+
+  it('shares IPC only when asked', () => {
+    expect(buildToolkitSpec({ ...base, profile: PROFILES.general, shareIpc: true }).hostConfig.ipcMode).toBe(`container:${target.id}`);
+  });
+
+  it('names shared sessions after (target, profile) so concurrent starts collide', () => {
+    const a = sessionId({ target, profile: PROFILES.general, ephemeral: false, nonce: 'x' });
+    expect(sessionId({ target, profile: PROFILES.general, ephemeral: false, nonce: 'y' })).toBe(a);
+    expect(sessionId({ target, profile: PROFILES.netadmin, ephemeral: false, nonce: 'x' })).not.toBe(a);
+  });
+});
+
+describe('targetRootPid', () => {
+  it('uses PID 1 in a private PID namespace and the main PID in the host\'s', () => {
+    expect(targetRootPid({ pidMode: '', pid: 4242 })).toBe(1);
+    expect(targetRootPid({ pidMode: 'host', pid: 4242 })).toBe(4242);
+  });
+});
+
+describe('profileByName', () => {
+  it('rejects an unknown profile with the list of known ones', () => {
+    expect(() => profileByName('admin')).toThrow('unknown profile "admin"');
+  });
+});
+
+describe('staleToolkits', () => {
+  const summary = (over: Partial<ContainerSummary>): ContainerSummary => ({ id: 'x', name: 'x', image: 'i', state: 'running', status: '', labels: {}, created: 1000, ...over });
+  const toolkit = (id: string, targetId: string, over: Partial<ContainerSummary> = {}) => summary({ id, labels: { 'remora.role': 'toolkit', 'remora.target': targetId }, ...over });
+
+  it('keeps live sessions and a just-created one; sweeps orphans and dead ones', () => {
+    const listing = [
+      summary({ id: 'app' }),
+      summary({ id: 'gone-app', state: 'exited' }),
+      toolkit('live', 'app'),
+      toolkit('orphan', 'gone-app'),
+      toolkit('missing-target', 'never-existed'),
+      toolkit('dead', 'app', { state: 'exited' }),
+      toolkit('starting', 'app', { state: 'created', created: 1000 }),
+      toolkit('stuck', 'app', { state: 'created', created: 100 }),
+    ];
+    expect(staleToolkits(listing, 1010).map((c) => c.id)).toEqual(['orphan', 'missing-target', 'dead', 'stuck']);
+  });
+});
