@@ -3,7 +3,7 @@
 // evaluation (ssh2, grpc, protobuf); these calls need none of it. Heavier, rarer work
 // (build, pull, import, logs, archives) goes through dockerode in docker-engine.ts.
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Duplex, Readable } from 'node:stream';
@@ -43,7 +43,7 @@ export class EngineHttpClient {
   constructor(readonly endpoint: Endpoint) {
     this.useTls = endpoint.kind === 'tcp' && endpoint.tls !== undefined;
     this.baseOptions = connectionOptions(endpoint);
-    this.agent = endpoint.kind === 'ssh' ? sshAgent(endpoint) : new (this.useTls ? https.Agent : http.Agent)({ keepAlive: true });
+    this.agent = endpoint.kind === 'ssh' ? sshAgent(endpoint) : new (this.useTls ? loadHttps().Agent : http.Agent)({ keepAlive: true });
   }
 
   /** Sends a request and returns the response stream once headers arrive; rejects on HTTP errors. */
@@ -103,7 +103,7 @@ export class EngineHttpClient {
   }
 
   private transport(): typeof http | typeof https {
-    return this.useTls ? https : http;
+    return this.useTls ? loadHttps() : http;
   }
 
   private send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
@@ -166,6 +166,11 @@ function connectionOptions(endpoint: Endpoint): http.RequestOptions {
     default:
       throw new RemoraError('USAGE', `engine address ${endpoint.address} is not supported on this platform`);
   }
+}
+
+/** node:https loads TLS (~17 ms): only TLS endpoints pay for it. */
+function loadHttps(): typeof https {
+  return createRequire(import.meta.url)('node:https') as typeof https;
 }
 
 /** docker-modem's ssh agent (ssh2 under the hood), loaded only for ssh:// endpoints. */

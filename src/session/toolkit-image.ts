@@ -2,9 +2,9 @@
 // Remora's own, built from toolkit-image/ the first time it is needed. Where the Debian
 // base cannot be pulled (air-gapped sites, no registry), the base is made from Debian's
 // packages with debootstrap and imported, and the user is told so.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { RemoraError } from '../core/errors.js';
@@ -18,9 +18,15 @@ export function defaultToolkitImage(): string {
   return `remora-toolkit:${REMORA_VERSION}`;
 }
 
+/** A folder shipped beside dist/ (the code may run bundled in dist/cli/chunks or from src/). */
 export function packageDir(name: 'toolkit-image' | 'demo-image'): string {
-  // dist/session/ -> package root; src/session/ under vitest -> package root as well.
-  return fileURLToPath(new URL(`../../${name}/`, import.meta.url));
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, name))) return join(dir, name);
+    const parent = dirname(dir);
+    if (parent === dir) throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `the ${name}/ folder is missing from this installation`, { hint: 'reinstall remora' });
+    dir = parent;
+  }
 }
 
 export interface EnsureImageOptions {

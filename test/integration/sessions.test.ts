@@ -1,0 +1,146 @@
+// Toolkit sessions never outlive their use: idle exit, --rm (even under SIGKILL), death
+// with the target, detach, and the sweep of stale ones. And they never take the target down.
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL } from '../../src/core/labels.js';
+import type { DockerEngine } from '../../src/engine/docker-engine.js';
+import { REMORA_BIN, remora, runLabel, startTarget, testEngine, toolkitsOf } from '../support/fixtures.js';
+import { TEST_IMAGES } from '../support/images.js';
+import { waitFor } from '../support/wait-for.js';
+
+let engine: DockerEngine;
+
+beforeAll(() => {
+  engine = testEngine();
+});
+afterAll(() => engine?.dispose());
+
+const running = async (id: string): Promise<boolean> => (await engine.inspectContainer(id)).state.running;
+
+describe('toolkit session lifetime', () => {
+  it('ends by itself after the idle period with no command running', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    expect((await remora(['exec', '--idle', '3s', target.name, '--', 'true'])).exitCode).toBe(0);
+    expect(await toolkitsOf(engine, target.id)).toHaveLength(1);
+    // The keeper polls every 5 s: gone within idle + one poll, plus engine removal.
+    await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { timeoutMs: 30_000, what: 'the idle toolkit to end' });
+    expect(await running(target.id)).toBe(true);
+  });
+
+  it('is not ended by the idle timer while a command runs in it', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    // Runs 12 s in a session whose idle limit is 3 s: the session must survive it.
+    const result = await remora(['exec', '--idle', '3s', target.name, '--', 'sh', '-c', 'sleep 12; echo survived']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'survived\n' });
+  });
+
+  it('with --rm, leaves nothing behind when the command ends', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    const result = await remora(['exec', '--rm', target.name, '--', 'true']);
+    expect(result.exitCode).toBe(0);
+    await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { what: 'the --rm toolkit to be removed' });
+  });
+
+  it('with --rm, leaves nothing behind even when remora is killed with SIGKILL', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    const child = execa('node', [REMORA_BIN, 'exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, env: { REMORA_TEST_LABEL: runLabel() } });
+    await waitFor(async () => (await toolkitsOf(engine, target.id)).some((t) => t.state === 'running'), { what: 'the --rm toolkit to start' });
+    child.kill('SIGKILL');
+    await child;
+    await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { timeoutMs: 30_000, what: 'the orphaned --rm toolkit to end' });
+    expect(await running(target.id)).toBe(true);
+  });
+
+  it('dies with its target', async () => {
+    const target = await startTarget(engine, 'scratch');
+    try {
+      expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
+      await execa('docker', ['kill', target.id]);
+      await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { what: 'the toolkit to die with its target' });
+    } finally {
+      await target[Symbol.asyncDispose]();
+    }
+  });
+
+  it('detach removes the sessions now and the target keeps running', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    await remora(['exec', target.name, '--', 'true']);
+    await remora(['exec', '--profile', 'netadmin', target.name, '--', 'true']);
+    expect(await toolkitsOf(engine, target.id)).toHaveLength(2);
+    const result = await remora(['detach', target.name]);
+    expect(result).toMatchObject({ exitCode: 0, stderr: 'remora: ended 2 sessions\n' });
+    expect(await toolkitsOf(engine, target.id)).toHaveLength(0);
+    expect(await running(target.id)).toBe(true);
+  });
+
+  it('sweeps a stale toolkit whose target is gone, on the next command', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    // What a toolkit left by a crashed engine looks like: labelled, its target long gone.
+    const staleId = await engine.createContainer({
+      name: `remora-gone-${runLabel()}`,
+      image: TEST_IMAGES.toolkit,
+      entrypoint: [],
+      cmd: ['sleep', '600'],
+      labels: { [LABEL.role]: 'toolkit', [LABEL.target]: 'f'.repeat(64), [LABEL.test]: runLabel() },
+      hostConfig: {},
+    });
+    await engine.startContainer(staleId);
+    expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
+    await expect(engine.inspectContainer(staleId)).rejects.toThrow();
+  });
+
+  it('lists sessions with target, profile and who made them', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    await remora(['exec', target.name, '--', 'true']);
+    const result = await remora(['sessions', '--json']);
+    expect(result.exitCode).toBe(0);
+    const sessions = JSON.parse(result.stdout) as Array<{ target: string; profile: string; createdBy: string; capabilities: string }>;
+    const mine = sessions.find((s) => s.target === target.name);
+    expect(mine).toMatchObject({ profile: 'general' });
+    expect(mine?.createdBy).toMatch(/@/);
+    expect(mine?.capabilities).toContain('SYS_PTRACE');
+  });
+});
+
+describe('targets', () => {
+  it('lists shell-less targets with hasShell false and their session count', async () => {
+    await using target = await startTarget(engine, 'distroless');
+    await remora(['exec', target.name, '--', 'true']);
+    const result = await remora(['targets', '--json']);
+    expect(result.exitCode).toBe(0);
+    const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    const row = rows.find((r) => r.name === target.name);
+    expect(row).toEqual({ id: target.id, name: target.name, image: TEST_IMAGES.distroless, state: 'running', user: '65532', hasShell: false, sessions: 1 });
+    expect(rows.some((r) => String(r.name).startsWith('remora-' + target.name))).toBe(false);
+  });
+});
+
+describe('profiles and target kinds', () => {
+  it('reads a nonroot distroless target\'s files through /target with the general profile', async () => {
+    await using target = await startTarget(engine, 'distroless');
+    const result = await remora(['exec', target.name, '--', 'grep', '^nonroot:', '/target/etc/passwd']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^nonroot:x:65532:65532:/);
+  });
+
+  it('with the restricted profile has no capabilities and cannot reach the target root', async () => {
+    await using target = await startTarget(engine, 'distroless');
+    const caps = await remora(['exec', '--profile', 'restricted', target.name, '--', 'grep', 'CapEff', '/proc/self/status']);
+    expect(caps.stdout.trim()).toBe('CapEff:\t0000000000000000');
+    const root = await remora(['exec', '--profile', 'restricted', target.name, '--', 'ls', '/target/']);
+    expect(root.exitCode).not.toBe(0);
+    expect(root.stderr).toMatch(/Permission denied/);
+  });
+
+  it('works on a read-only root with a tmpfs, and on a paused target', async () => {
+    await using target = await startTarget(engine, 'scratch', { readOnly: true, tmpfs: { '/data': 'rw,size=8m' } });
+    await waitFor(async () => (await remora(['exec', target.name, '--', 'test', '-s', '/target/data/app.log'])).exitCode === 0, { what: 'the app to write its log on the tmpfs' });
+    await execa('docker', ['pause', target.id]);
+    try {
+      const result = await remora(['exec', target.name, '--', 'ls', '/target/data']);
+      expect(result).toMatchObject({ exitCode: 0, stdout: 'app.log\n' });
+    } finally {
+      await execa('docker', ['unpause', target.id]);
+    }
+  });
+});
