@@ -1,0 +1,73 @@
+// Shared bench helpers: time whole commands (wall clock, as a user waits), take medians,
+// print side-by-side tables. Benches compare with the docker CLI in the same run.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const REMORA = fileURLToPath(new URL('../bin/remora.js', import.meta.url));
+export const BENCH_LABEL = 'remora.bench=1';
+
+export function run(cmd, args, options = {}) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30, ...options });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0 && !options.allowFailure) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${result.status}): ${String(result.stderr).slice(0, 500)}`);
+  }
+  return { ms, stdout: String(result.stdout), stderr: String(result.stderr), status: result.status };
+}
+
+export function docker(...args) {
+  return run('docker', args).stdout.trim();
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs each contender `rounds` times, interleaved so machine noise hits both alike. */
+export function compare(rounds, contenders) {
+  const times = contenders.map(() => []);
+  for (let i = 0; i < rounds; i++) {
+    contenders.forEach((c, k) => {
+      c.before?.();
+      times[k].push(c.run());
+      c.after?.();
+    });
+  }
+  return times.map(median);
+}
+
+export function printTable(title, headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+  console.log(`\n${title}`);
+  console.log(line(headers));
+  for (const row of rows) console.log(line(row));
+}
+
+export function ratio(a, b) {
+  return (a / b).toFixed(2);
+}
+
+/** Starts a labelled demo target for a bench; returns its name. */
+export function startBenchTarget(name, extra = []) {
+  run('docker', ['rm', '-f', name], { allowFailure: true });
+  docker('run', '-d', '--name', name, '--label', BENCH_LABEL, ...extra, 'remora-demo:0.1.0');
+  return name;
+}
+
+export function removeBenchContainers() {
+  const ids = docker('ps', '-aq', '--filter', `label=${BENCH_LABEL}`).split('\n').filter(Boolean);
+  if (ids.length) run('docker', ['rm', '-f', ...ids], { allowFailure: true });
+}
+
+/** Builds the toolkit and demo images through remora itself (what a user's first run does). */
+export function ensureImages() {
+  run('node', [REMORA, 'toolkit', 'build', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Non-interactive `remora demo` builds the demo image and starts remora-demo; the benches
+  // start targets of their own from that image, so the demo container goes right away.
+  run('node', [REMORA, 'demo', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  run('docker', ['rm', '-f', 'remora-demo'], { allowFailure: true });
+}

@@ -1,0 +1,33 @@
+// `npm run bench`: every benchmark, each against the docker CLI in the same run.
+// Prints tables of medians; never fails on a number (figures are reported, not asserted).
+import { benchExec } from './exec.mjs';
+import { ensureImages, removeBenchContainers, startBenchTarget } from './lib.mjs';
+
+const only = process.argv.slice(2);
+const wanted = (name) => only.length === 0 || only.includes(name);
+
+ensureImages();
+try {
+  if (wanted('exec')) {
+    const target = startBenchTarget('remora-bench-exec');
+    benchExec(target);
+    if (process.env.NODE_EXTRA_CA_CERTS) {
+      // Node reads that whole file at every start (~140 ms here): show its share honestly.
+      const env = { ...process.env };
+      delete env.NODE_EXTRA_CA_CERTS;
+      benchExec(target, env, ', NODE_EXTRA_CA_CERTS unset');
+    }
+  }
+  for (const name of ['cp', 'ps']) {
+    if (!wanted(name)) continue;
+    try {
+      const module = await import(`./${name}.mjs`);
+      await module.default();
+    } catch (error) {
+      if (error.code === 'ERR_MODULE_NOT_FOUND') continue;
+      throw error;
+    }
+  }
+} finally {
+  removeBenchContainers();
+}
