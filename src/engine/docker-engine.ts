@@ -215,10 +215,15 @@ export class DockerEngine implements Engine {
       stderr,
       stdin: options.stdin ? socket : null,
       resize: async (cols: number, rows: number) => {
-        try {
-          await this.http.call('POST', `/exec/${execId}/resize`, { query: { h: rows, w: cols } });
-        } catch {
-          // A resize racing the end of the process is harmless.
+        // Right after start the engine may not have the TTY yet (and API < 1.42 ignores
+        // ConsoleSize), so the first resize is retried briefly, as the docker CLI does.
+        for (let attempt = 0; attempt < 10; attempt++) {
+          try {
+            await this.http.call('POST', `/exec/${execId}/resize`, { query: { h: rows, w: cols } });
+            return;
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 10 * (attempt + 1)));
+          }
         }
       },
       exitCode,

@@ -44,11 +44,16 @@ bin=${CHROOT_DIR}/bin
 if [ ! -d "$bin" ]; then
   mkdir -p "$bin.tmp"
   for applet in $(${CHROOT_BUSYBOX} --list); do ln -sf "$via${CHROOT_BUSYBOX}" "$bin.tmp/$applet"; done
-  loader=$(ls /lib64/ld-linux-*.so.* /lib/ld-linux-*.so.* /lib/ld-musl-*.so.* 2>/dev/null | head -n 1)
-  libs=$(ls -d /lib/*-linux-gnu /usr/lib/*-linux-gnu 2>/dev/null | sed "s|^|$via|" | tr '\\n' ':')
+  # Real paths: Debian's loader is an absolute symlink, which inside the chroot would
+  # resolve against the target's root.
+  loader=$(readlink -f "$(ls /lib64/ld-linux-*.so.* /lib/ld-linux-*.so.* /lib/ld-musl-*.so.* 2>/dev/null | head -n 1)")
+  libs=$(for d in /lib/*-linux-gnu /usr/lib/*-linux-gnu; do [ -d "$d" ] && readlink -f "$d"; done | sort -u | sed "s|^|$via|" | tr '\\n' ':')
   for tool in ${tools}; do
     path=$(command -v "$tool" 2>/dev/null) || continue
-    case "$path" in /*) ;; *) continue ;; esac
+    case "$path" in /opt/remora/*) continue ;; /*) path=$(readlink -f "$path") ;; *) continue ;; esac
+    # Replace the busybox applet link of the same name; writing through it would
+    # overwrite busybox itself.
+    rm -f "$bin.tmp/$tool"
     printf '#!%s sh\\nexec %s --library-path %s %s "$@"\\n' "$via${CHROOT_BUSYBOX}" "$via$loader" "$libs" "$via$path" > "$bin.tmp/$tool"
     chmod 755 "$bin.tmp/$tool"
   done

@@ -53,8 +53,10 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
     image: input.image,
     // A custom toolkit image (netshoot, busybox) may have an entrypoint of its own.
     entrypoint: [],
-    cmd: ['/bin/sh', '-c', KEEPER_SCRIPT],
+    // The script travels in the environment so `ps --all` shows a short command line.
+    cmd: ['/bin/sh', '-c', 'eval "$REMORA_KEEPER_SCRIPT"', 'remora-keeper'],
     env: [
+      `REMORA_KEEPER_SCRIPT=${KEEPER_SCRIPT}`,
       `REMORA_IDLE_SECONDS=${input.idleSeconds}`,
       `REMORA_TARGET_PID=${targetRootPid(target)}`,
       `REMORA_TARGET_NAME=${target.name}`,

@@ -110,7 +110,7 @@ describe('targets', () => {
     expect(result.exitCode).toBe(0);
     const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     const row = rows.find((r) => r.name === target.name);
-    expect(row).toEqual({ id: target.id, name: target.name, image: TEST_IMAGES.distroless, state: 'running', user: '65532', hasShell: false, sessions: 1 });
+    expect(row).toEqual({ id: target.id, name: target.name, image: TEST_IMAGES.distroless, state: 'running', user: '65532:65532', hasShell: false, sessions: 1 });
     expect(rows.some((r) => String(r.name).startsWith('remora-' + target.name))).toBe(false);
   });
 });

@@ -61,7 +61,10 @@ export interface CliResult {
 export async function remora(args: string[], options: ExecaOptions = {}): Promise<CliResult> {
   const result = await execa('node', [REMORA_BIN, ...args], {
     reject: false,
-    stdin: 'ignore',
+    // No terminal and no input unless a test gives one, as in CI.
+    ...(options.input === undefined ? { stdin: 'ignore' } : {}),
+    // Exact output matters: a user sees the trailing newline too.
+    stripFinalNewline: false,
     ...options,
     env: { REMORA_TEST_LABEL: runLabel(), ...options.env },
   } as ExecaOptions);

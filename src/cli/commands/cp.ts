@@ -1,6 +1,137 @@
-// Placeholder until `remora cp` lands.
+// `remora cp SRC... DEST`: which side is the target, one toolkit session per target, the
+// progress line, warnings, and SIGINT/SIGTERM turned into a clean stop (temporaries
+// removed on both sides, the old file left as it was). The copying is in ops/.
+import { describeLocation, parseCpLocation, resolveLocalPath, type CpLocation } from '../../core/cp-paths.js';
 import { RemoraError } from '../../core/errors.js';
+import { copyIn, type Ownership } from '../../ops/copy-in.js';
+import { copyOut, type CopyResult } from '../../ops/copy-out.js';
+import type { GlobalOptions } from '../global-options.js';
+import { progressPrinter } from '../progress.js';
+import { openTargetSession } from '../session-context.js';
 
-export async function cpCommand(..._args: unknown[]): Promise<number> {
-  throw new RemoraError('OPERATION_FAILED', 'remora cp is not available yet');
+export interface CpFlags {
+  followLink?: boolean;
+  archive?: boolean;
+  owner?: string;
+  verify?: boolean;
+}
+
+type TargetLocation = Extract<CpLocation, { kind: 'target' }>;
+
+export async function cpCommand(globals: GlobalOptions, args: string[], flags: CpFlags): Promise<number> {
+  if (args.length < 2) throw new RemoraError('USAGE', 'remora cp needs a source and a destination', { hint: 'remora cp app:/etc/hostname .  or  remora cp ./config.yaml app:/etc/app/' });
+  const locations = args.map(parseCpLocation);
+  const dest = locations[locations.length - 1] as CpLocation;
+  const sources = locations.slice(0, -1);
+  const owner = ownershipFrom(flags);
+  const many = sources.length > 1;
+
+  if (dest.kind === 'target') {
+    const bad = sources.find((s) => s.kind === 'target');
+    if (bad) throw new RemoraError('USAGE', `cannot copy from one target to another (${describeLocation(bad)} to ${describeLocation(dest)})`, { hint: 'copy out to a local directory, then in' });
+    if (many && sources.some((s) => s.kind === 'stream')) throw new RemoraError('USAGE', '- (a tar stream on stdin) must be the only source');
+  } else {
+    const bad = sources.find((s) => s.kind !== 'target');
+    if (bad) throw new RemoraError('USAGE', `one side of a copy must be a target path (TARGET:PATH); ${describeLocation(bad)} and ${describeLocation(dest)} are both local`, { hint: 'a path with a colon in it is local when it starts with ./ or /' });
+    if (dest.kind === 'stream' && many) throw new RemoraError('USAGE', '- (a tar stream on stdout) takes one source');
+  }
+  if (flags.owner !== undefined && dest.kind !== 'target') throw new RemoraError('USAGE', '--owner applies to copies into a target');
+
+  const showProgress = !globals.quiet && process.stderr.isTTY === true;
+  const progress = progressPrinter(process.stderr, showProgress);
+  const controller = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stoppedBy) return;
+    stoppedBy = signal;
+    controller.abort(new RemoraError('OPERATION_FAILED', `interrupted by ${signal}`));
+  };
+  const onInt = (): void => stop('SIGINT');
+  const onTerm = (): void => stop('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  const hooks = { onTotal: progress.onTotal, onBytes: progress.onBytes };
+  const say = (line: string): void => {
+    if (!globals.quiet) process.stderr.write(`remora: ${line}\n`);
+  };
+  const results: CopyResult[] = [];
+
+  try {
+    if (dest.kind === 'target') {
+      await using context = await openTargetSession(globals, dest.target);
+      for (const source of sources) {
+        controller.signal.throwIfAborted();
+        const local = source.kind === 'local' ? resolveLocalPath(source.path, process.cwd()) : undefined;
+        results.push(
+          await copyIn({
+            session: context.session,
+            targetName: dest.target,
+            source: source.kind === 'stream' ? { kind: 'stream', input: process.stdin } : { kind: 'local', path: local as string, display: describeLocation(source) },
+            destPath: dest.path,
+            followLink: flags.followLink ?? false,
+            requireDirectory: many,
+            owner,
+            verify: flags.verify ?? false,
+            hooks: { ...hooks, onWarning: (name, reason) => warn(local ? joinDisplay(describeLocation(source), name) : `stdin: ${name}`, reason) },
+            signal: controller.signal,
+          }),
+        );
+      }
+    } else {
+      // One session per target named, opened in the order the sources come.
+      for (const source of sources as TargetLocation[]) {
+        controller.signal.throwIfAborted();
+        await using context = await openTargetSession(globals, source.target);
+        results.push(
+          await copyOut({
+            session: context.session,
+            targetName: source.target,
+            sourcePath: source.path,
+            followLink: flags.followLink ?? false,
+            destination: dest.kind === 'stream' ? { kind: 'stream', output: process.stdout } : { kind: 'local', path: resolveLocalPath(dest.path, process.cwd()), display: dest.path },
+            requireDirectory: many,
+            keepOwners: (flags.archive ?? false) && process.getuid?.() === 0,
+            wantTotal: showProgress,
+            verify: flags.verify ?? false,
+            hooks: { ...hooks, onWarning: (name, reason) => warn(joinDisplay(describeLocation(source), name), reason) },
+            signal: controller.signal,
+          }),
+        );
+      }
+    }
+  } catch (error) {
+    progress.stop();
+    if (stoppedBy) {
+      process.stderr.write(`remora: cp interrupted by ${stoppedBy}; no partial file was left behind\n`);
+      return stoppedBy === 'SIGINT' ? 130 : 143;
+    }
+    throw error;
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onInt);
+    process.removeListener('SIGTERM', onTerm);
+  }
+  const verified = results.reduce((sum, r) => sum + (r.verified ?? 0), 0);
+  if (flags.verify) say(`verified: SHA-256 of ${verified} file${verified === 1 ? '' : 's'} identical on both sides`);
+  return 0;
+}
+
+function warn(where: string, reason: string): void {
+  process.stderr.write(`remora: warning: ${where}: ${reason}\n`);
+}
+
+function joinDisplay(display: string, name: string): string {
+  if (name === '.' || name === '') return display;
+  return display.endsWith('/') ? `${display}${name}` : `${display.replace(/\/\.$/, '')}/${name}`;
+}
+
+function ownershipFrom(flags: CpFlags): Ownership {
+  if (flags.owner !== undefined && flags.archive) throw new RemoraError('USAGE', '--owner and --archive cannot be used together', { hint: '--archive keeps the local owners; --owner sets one' });
+  if (flags.archive) return { kind: 'archive' };
+  if (flags.owner === undefined) return { kind: 'main-process' };
+  const match = /^(\d+):(\d+)$/.exec(flags.owner.trim());
+  if (!match) throw new RemoraError('USAGE', `--owner takes UID:GID in numbers, not "${flags.owner}"`, { hint: 'e.g. --owner 65532:65532' });
+  const [uid, gid] = [Number(match[1]), Number(match[2])];
+  if (uid > 4294967294 || gid > 4294967294) throw new RemoraError('USAGE', `--owner ${flags.owner}: ids must be below 4294967295`);
+  return { kind: 'fixed', uid, gid };
 }

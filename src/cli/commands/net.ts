@@ -1,6 +1,15 @@
-// Placeholder until `remora net` lands.
-import { RemoraError } from '../../core/errors.js';
+// `remora net <target>`: the sockets of the target's network namespace with their
+// processes, listening first (ops/net.ts does the work).
+import { SOCKET_COLUMNS, formatSocketRow } from '../../core/socket-table.js';
+import { listSockets } from '../../ops/net.js';
+import type { GlobalOptions } from '../global-options.js';
+import { printJson, printTable } from '../printers.js';
+import { openTargetSession } from '../session-context.js';
 
-export async function netCommand(..._args: unknown[]): Promise<number> {
-  throw new RemoraError('OPERATION_FAILED', 'remora net is not available yet');
+export async function netCommand(globals: GlobalOptions, query: string, flags: { json?: boolean }): Promise<number> {
+  await using context = await openTargetSession(globals, query);
+  const sockets = await listSockets(context.session);
+  if (flags.json) printJson(sockets);
+  else printTable([...SOCKET_COLUMNS], sockets.map(formatSocketRow));
+  return 0;
 }

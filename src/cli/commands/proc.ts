@@ -1,6 +1,86 @@
-// Placeholder until `remora proc` lands.
-import { RemoraError } from '../../core/errors.js';
+// `remora proc <target> <pid>`: one process in depth, as sections of text or as JSON.
+// ops/proc.ts reads it; this file only lays it out.
+import type { ProcessDetails } from '../../core/process-details.js';
+import { PROCESS_STATE_NAMES } from '../../core/proc-parsers.js';
+import { formatKiB } from '../../core/process-table.js';
+import { inspectProcess, parsePid } from '../../ops/proc.js';
+import type { GlobalOptions } from '../global-options.js';
+import { formatTable, printJson } from '../printers.js';
+import { openTargetSession } from '../session-context.js';
 
-export async function procCommand(..._args: unknown[]): Promise<number> {
-  throw new RemoraError('OPERATION_FAILED', 'remora proc is not available yet');
+export async function procCommand(globals: GlobalOptions, query: string, pidText: string, flags: { showSecrets?: boolean; json?: boolean }): Promise<number> {
+  const pid = parsePid(pidText);
+  await using context = await openTargetSession(globals, query);
+  const details = await inspectProcess(context.session, pid, { showSecrets: flags.showSecrets ?? false });
+  if (flags.json) printJson(details);
+  else process.stdout.write(formatProcessDetails(details));
+  return 0;
+}
+
+/** The text layout: a header of key facts, then one section per subject. */
+export function formatProcessDetails(d: ProcessDetails): string {
+  const out: string[] = [];
+  const state = d.stateName || PROCESS_STATE_NAMES[d.state] || '';
+  const facts: Array<[string, string]> = [
+    ['pid', `${d.pid}${d.toolkit ? ' (a toolkit process)' : ''}`],
+    ['name', d.name],
+    ['state', `${d.state}${state ? ` (${state})` : ''}`],
+    ['ppid', String(d.ppid)],
+    ['started', d.startedAt],
+    ['threads', String(d.threads)],
+    ['rss', formatKiB(d.rssKiB)],
+    ['executable', d.executable ?? unreadable(d)],
+    ['cwd', d.cwd ?? unreadable(d)],
+    ['root', d.root ?? unreadable(d)],
+    ['command', d.command.length ? d.command.map(quoteArg).join(' ') : `[${d.name}]`],
+    ['user', idLine(d.uid, d.user)],
+    ['group', idLine(d.gid, d.group)],
+    ['groups', d.groups.length ? d.groups.map((g) => (g.name ? `${g.id}(${g.name})` : String(g.id))).join(' ') : '-'],
+    ['capabilities', capsLine(d.capabilities.effective)],
+    ['  permitted', capsLine(d.capabilities.permitted)],
+    ['  bounding', capsLine(d.capabilities.bounding)],
+    ['  ambient', capsLine(d.capabilities.ambient)],
+    ['seccomp', d.seccomp === undefined ? '-' : (['disabled', 'strict', 'filter'][d.seccomp] ?? String(d.seccomp))],
+    ['no_new_privs', d.noNewPrivs === undefined ? '-' : d.noNewPrivs ? 'yes' : 'no'],
+    ['traced by', d.tracerPid ? `pid ${d.tracerPid}` : 'nobody'],
+    ['cgroup', d.cgroups.join('  ') || '-'],
+    ['namespaces', d.namespaces.map((n) => n.id).join(' ') || '-'],
+  ];
+  const width = Math.max(...facts.map(([k]) => k.length));
+  for (const [key, value] of facts) out.push(`${key.padEnd(width)}  ${value}`);
+
+  out.push('', d.environment ? `environment${d.maskedSecrets ? ` (${d.maskedSecrets} secret value${d.maskedSecrets === 1 ? '' : 's'} masked; --show-secrets shows them)` : ''}` : 'environment: not readable');
+  for (const [name, value] of d.environment ?? []) out.push(`  ${name}=${value}`);
+
+  out.push('', d.fds ? `open files (${d.fds.length})` : 'open files: not readable');
+  if (d.fds?.length) out.push(indent(formatTable(['FD', 'WHAT'], d.fds.map((f) => [String(f.fd), f.description]))));
+
+  out.push('', 'limits');
+  if (d.limits.length) {
+    out.push(indent(formatTable(['LIMIT', 'SOFT', 'HARD', 'UNITS'], d.limits.map((l) => [l.name, String(l.soft), String(l.hard), l.units]))));
+  }
+  for (const line of d.unreadable) out.push(`note: ${line}`);
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+function unreadable(d: ProcessDetails): string {
+  return d.unreadable.length ? '(not readable)' : '-';
+}
+
+function idLine(ids: ProcessDetails['uid'], name: string | undefined): string {
+  const real = `${ids.real}${name ? ` (${name})` : ''}`;
+  const others = ids.effective === ids.real && ids.saved === ids.real && ids.fs === ids.real ? '' : `  effective ${ids.effective}, saved ${ids.saved}, fs ${ids.fs}`;
+  return real + others;
+}
+
+function capsLine(caps: string[]): string {
+  return caps.length ? caps.map((c) => c.replace(/^CAP_/, '')).join(' ') : 'none';
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}
+
+function indent(text: string): string {
+  return text.replace(/\n$/, '').split('\n').map((line) => `  ${line}`).join('\n');
 }

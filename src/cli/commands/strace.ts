@@ -1,6 +1,93 @@
-// Placeholder until `remora strace` lands.
+// `remora strace <target>`: strace's own lines on stdout (or in a local file), its notices
+// on stderr. Ctrl-C, SIGTERM, SIGHUP, --duration and a closed stdout all stop the trace
+// the same way: strace detaches and the target runs on.
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { RemoraError } from '../../core/errors.js';
+import { startTrace, type TraceRun } from '../../ops/strace.js';
+import { parseDuration, type GlobalOptions } from '../global-options.js';
+import { openTargetSession, toolkitImageFrom } from '../session-context.js';
 
-export async function straceCommand(..._args: unknown[]): Promise<number> {
-  throw new RemoraError('OPERATION_FAILED', 'remora strace is not available yet');
+export interface StraceFlags {
+  pid?: string[];
+  expr?: string[];
+  summary?: boolean;
+  duration?: string;
+  output?: string;
+}
+
+/** `-p 7 -p 9` and `-p 7,9` alike, as strace takes them. */
+export function parsePidList(values: string[] | undefined): number[] | undefined {
+  if (!values?.length) return undefined;
+  const pids = values.flatMap((v) => v.split(/[,\s]+/)).filter(Boolean);
+  return pids.map((text) => {
+    if (!/^\d+$/.test(text) || Number(text) <= 0) throw new RemoraError('USAGE', `"${text}" is not a process ID`, { hint: 'give pids as the target sees them (remora ps lists them)' });
+    return Number(text);
+  });
+}
+
+export async function straceCommand(globals: GlobalOptions, query: string, flags: StraceFlags): Promise<number> {
+  const pids = parsePidList(flags.pid);
+  const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration) * 1000;
+  await using context = await openTargetSession(globals, query);
+
+  let file: WriteStream | undefined;
+  if (flags.output) {
+    file = createWriteStream(flags.output);
+    await new Promise<void>((resolve, reject) => {
+      file!.once('open', () => resolve());
+      file!.once('error', (error) => reject(new RemoraError('OPERATION_FAILED', `cannot write ${flags.output}: ${error.message}`, { cause: error })));
+    });
+  }
+  const out: NodeJS.WritableStream = file ?? process.stdout;
+
+  let run: TraceRun | undefined;
+  let stopRequested = false;
+  const stop = (): void => {
+    if (stopRequested) {
+      // A second Ctrl-C: leave now. Our connection closes, and the toolkit side still
+      // detaches strace (it watches for exactly that).
+      process.exit(130);
+    }
+    stopRequested = true;
+    void run?.stop();
+  };
+
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    // `remora strace app | head`: the reader is gone, which is a stop, not a failure.
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stop();
+  };
+  process.stdout.on('error', onOutputError);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, stop);
+
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    run = await startTrace(
+      context.session,
+      { pids, expressions: flags.expr, summary: flags.summary },
+      {
+        onLine: (line) => {
+          if (stopRequested && out === process.stdout && process.stdout.destroyed) return;
+          if (!out.write(`${line}\n`)) {
+            run?.pause();
+            out.once('drain', () => run?.resume());
+          }
+        },
+        onNotice: (line) => {
+          if (!globals.quiet) process.stderr.write(`${line}\n`);
+        },
+      },
+      { toolkitImage: toolkitImageFrom(globals) },
+    );
+    // A signal that came while strace was starting.
+    if (stopRequested) void run.stop();
+    if (durationMs !== undefined) timer = setTimeout(stop, durationMs);
+    await run.done;
+    return 0;
+  } finally {
+    if (timer) clearTimeout(timer);
+    for (const signal of signals) process.off(signal, stop);
+    process.stdout.off('error', onOutputError);
+    if (file) await new Promise<void>((resolve) => file!.end(() => resolve()));
+  }
 }
