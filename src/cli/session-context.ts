@@ -38,7 +38,8 @@ export function sayOnStderr(globals: GlobalOptions): (line: string) => void {
   };
 }
 
-export async function openTargetSession(globals: GlobalOptions, query: string): Promise<TargetSessionContext> {
+/** `say` replaces the stderr progress (the TUI shows it on its own screen). */
+export async function openTargetSession(globals: GlobalOptions, query: string, options: { say?: (line: string) => void } = {}): Promise<TargetSessionContext> {
   const profile = profileByName(globals.profile);
   const idleSeconds = parseDuration(globals.idle);
   const context = await openEngineContext(globals);
@@ -49,7 +50,7 @@ export async function openTargetSession(globals: GlobalOptions, query: string): 
     idleSeconds,
     ephemeral: globals.rm ?? false,
     shareIpc: globals.ipc ?? false,
-    say: sayOnStderr(globals),
+    say: options.say ?? sayOnStderr(globals),
     extraLabels: testLabels(),
   });
   return {

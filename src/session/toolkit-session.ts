@@ -187,6 +187,12 @@ function explainStartFailure(error: unknown, target: Target): Error {
   if (/not running|cannot join|no such process/i.test(message)) {
     return new RemoraError('TARGET_NOT_RUNNING', `${target.name} stopped before the toolkit could join it`, { hint: `check it with \`docker ps -a --filter id=${target.id.slice(0, 12)}\``, cause: error });
   }
+  if (/unable to apply caps/i.test(message)) {
+    return new RemoraError('PERMISSION_DENIED', 'the engine cannot grant the capabilities this profile asks for (it runs without some of them itself: a VM sandbox, rootless, or a restricted host)', {
+      hint: 'use a smaller profile (--profile general or netadmin); remora doctor shows which profiles work here',
+      cause: error,
+    });
+  }
   return error as Error;
 }
 

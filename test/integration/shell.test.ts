@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { remora, startTarget, testEngine } from '../support/fixtures.js';
 import { spawnRemora } from '../support/pty.js';
+import { waitFor } from '../support/wait-for.js';
 
 let engine: DockerEngine;
 beforeAll(() => {
@@ -24,9 +25,10 @@ describe('remora shell', () => {
     await shell.waitForScreen(/^40 120$/m);
     // Ctrl-C goes to the remote side: it interrupts the remote sleep, not remora.
     shell.type('sleep 100\r');
+    await waitFor(async () => (await remora(['exec', target.name, '--', 'pgrep', '-x', 'sleep'])).exitCode === 0, { what: 'the remote sleep to start' });
     shell.type('\x03');
-    shell.type('echo after-interrupt\r');
-    await shell.waitForScreen(/^after-interrupt$/m);
+    shell.type('echo "sleep ended: $?"\r');
+    await shell.waitForScreen(/^sleep ended: 130$/m);
     shell.type('exit\r');
     expect((await shell.exited).exitCode).toBe(0);
   });
@@ -43,7 +45,7 @@ describe('remora shell', () => {
     await using shell = spawnRemora(['shell', '--chroot', target.name]);
     await shell.waitForScreen(`[remora ${target.name} (chroot)]`);
     shell.type('ls /; echo "libc: $(ls /lib* 2>&1 | head -n 1)"\r');
-    await shell.waitForScreen(/^app$/m);
+    await shell.waitForScreen(/^app\s+data\s+dev/m);
     await shell.waitForScreen(/libc: ls: \/lib\*: No such file or directory/);
     // A dynamically linked toolkit tool, run with the toolkit's own loader and libraries.
     shell.type('strace -V | head -n 1\r');

@@ -1,9 +1,40 @@
-// `remora attach <target>`: the TUI. Until the TUI lands, a shell in the session.
+// `remora attach [target]`: the TUI. This file wires it to the CLI: the terminal check, the
+// session (as every command opens it), and the plain commands' own formatting (proc's text,
+// cp's progress line) and shell, so the TUI shows exactly what they show.
 import { RemoraError } from '../../core/errors.js';
+import { listTargets } from '../../ops/targets.js';
+import { runAttach } from '../../tui/run-attach.js';
+import { createSessionDataSource } from '../../tui/session-data-source.js';
 import type { GlobalOptions } from '../global-options.js';
-import { shellCommand } from './shell.js';
+import { formatProgress } from '../progress.js';
+import { openEngineContext, openTargetSession } from '../session-context.js';
+import { formatProcessDetails } from './proc.js';
+import { runShell } from './shell.js';
 
 export async function attachCommand(globals: GlobalOptions, query: string | undefined): Promise<number> {
-  if (!query) throw new RemoraError('USAGE', 'name a target', { hint: 'remora targets lists them' });
-  return shellCommand(globals, query, {});
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new RemoraError('NOT_A_TERMINAL', 'remora attach needs a terminal', {
+      hint: `for scripts use the plain commands: remora ps|proc|strace|net ${query ?? '<target>'}, remora cp, remora exec (remora targets lists the targets)`,
+    });
+  }
+  return runAttach({
+    query,
+    async listTargets() {
+      const context = await openEngineContext(globals);
+      try {
+        return await listTargets(context.engine, context.listing);
+      } finally {
+        await context.sweep;
+        context.engine.dispose();
+      }
+    },
+    async connect(target, say) {
+      const context = await openTargetSession(globals, target, { say });
+      return {
+        data: createSessionDataSource({ session: context.session, engine: context.engine, formatProcessDetails, formatProgress, cwd: process.cwd() }),
+        openShell: () => runShell(context.session, {}),
+        close: async () => context[Symbol.asyncDispose](),
+      };
+    },
+  });
 }

@@ -2,6 +2,7 @@
 // failure: the engine, the toolkit image, and a session per profile against a throwaway
 // target of its own (so it never touches a real workload), tracing included.
 import { randomBytes } from 'node:crypto';
+import { RemoraError } from '../../core/errors.js';
 import { LABEL } from '../../core/labels.js';
 import { PROFILES, type Profile } from '../../core/profiles.js';
 import { createEngine } from '../../engine/create-engine.js';
@@ -70,7 +71,9 @@ async function startThrowawayTarget(engine: Engine, image: string): Promise<stri
     entrypoint: [],
     cmd: ['sleep', '300'],
     labels: { [LABEL.demo]: 'doctor' },
-    hostConfig: { autoRemove: true, capDrop: ['ALL'] },
+    // Default capabilities, like the workloads people debug: a toolkit with fewer cannot
+    // trace it, which is what the restricted profile's line should show.
+    hostConfig: { autoRemove: true },
   });
   await engine.startContainer(id);
   return id;
@@ -90,7 +93,7 @@ async function checkProfile(engine: Engine, targetId: string, profile: Profile, 
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     ) as Record<string, string>;
     const detail = `session starts; target root ${facts.root ?? '?'}; ptrace ${facts.ptrace?.split(' ')[0] ?? '?'}; yama ${facts.yama ?? '?'}; seccomp ${facts.seccomp ?? '?'}; apparmor ${facts.apparmor ?? '?'}`;
-    if (profile.name === 'restricted') return { name, ok: true, detail: `${detail} (expected: no capabilities)` };
+    if (profile.name === 'restricted') return { name, ok: true, detail: `${detail} (as expected: no capabilities, so no target root and no tracing)` };
     const ok = facts.root === 'ok' && facts.ptrace === 'ok';
     return {
       name,
@@ -99,6 +102,7 @@ async function checkProfile(engine: Engine, targetId: string, profile: Profile, 
       remedy: ok ? undefined : facts.yama === '3' ? 'kernel.yama.ptrace_scope=3 forbids ptrace entirely; set it to 1 or lower (sysctl) and reboot' : 'ptrace is blocked: check the engine\'s seccomp/AppArmor policy, or try --profile sysadmin',
     };
   } catch (error) {
-    return { name, ok: false, detail: `cannot start a session: ${(error as Error).message}`, remedy: 'run with --debug for details' };
+    const remora = error instanceof RemoraError ? error : undefined;
+    return { name, ok: false, detail: `cannot start a session: ${(error as Error).message}`, remedy: remora?.hint ?? 'run with --debug for details' };
   }
 }

@@ -43,8 +43,9 @@ export function formatProcessDetails(d: ProcessDetails): string {
     ['seccomp', d.seccomp === undefined ? '-' : (['disabled', 'strict', 'filter'][d.seccomp] ?? String(d.seccomp))],
     ['no_new_privs', d.noNewPrivs === undefined ? '-' : d.noNewPrivs ? 'yes' : 'no'],
     ['traced by', d.tracerPid ? `pid ${d.tracerPid}` : 'nobody'],
-    ['cgroup', d.cgroups.join('  ') || '-'],
-    ['namespaces', d.namespaces.map((n) => n.id).join(' ') || '-'],
+    ['namespaces', d.namespaces.map((n) => `${n.type}${n.id.slice(n.id.indexOf(':'))}`).join(' ') || '-'],
+    // cgroup v2 has one line; v1 one per hierarchy, listed below.
+    ['cgroup', d.cgroups.length === 1 ? d.cgroups[0]! : d.cgroups.length === 0 ? '-' : `${d.cgroups.length} hierarchies (below)`],
   ];
   const width = Math.max(...facts.map(([k]) => k.length));
   for (const [key, value] of facts) out.push(`${key.padEnd(width)}  ${value}`);
@@ -54,6 +55,11 @@ export function formatProcessDetails(d: ProcessDetails): string {
 
   out.push('', d.fds ? `open files (${d.fds.length})` : 'open files: not readable');
   if (d.fds?.length) out.push(indent(formatTable(['FD', 'WHAT'], d.fds.map((f) => [String(f.fd), f.description]))));
+
+  if (d.cgroups.length > 1) {
+    out.push('', 'cgroups');
+    for (const line of d.cgroups) out.push(`  ${line}`);
+  }
 
   out.push('', 'limits');
   if (d.limits.length) {
