@@ -258,11 +258,15 @@ export class DockerEngine implements Engine {
   }
 
   async imageExists(ref: string): Promise<boolean> {
+    return (await this.imageLabels(ref)) !== null;
+  }
+
+  async imageLabels(ref: string): Promise<Record<string, string> | null> {
     try {
-      await this.http.json('GET', `/images/${encodeURIComponent(ref)}/json`);
-      return true;
+      const image = await this.http.json<{ Config?: { Labels?: Record<string, string> | null } }>('GET', `/images/${encodeURIComponent(ref)}/json`);
+      return image.Config?.Labels ?? {};
     } catch (error) {
-      if (error instanceof EngineHttpError && error.statusCode === 404) return false;
+      if (error instanceof EngineHttpError && error.statusCode === 404) return null;
       throw translateEngineError(error);
     }
   }

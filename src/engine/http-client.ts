@@ -106,7 +106,18 @@ export class EngineHttpClient {
     return this.useTls ? loadHttps() : http;
   }
 
-  private send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
+  private async send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
+    try {
+      return await this.sendOnce(method, path, options);
+    } catch (error) {
+      // A keep-alive socket the engine closed in the meantime fails at once with ECONNRESET;
+      // the request never reached the engine, so sending it again is safe (Node's advice).
+      if ((error as { retryable?: boolean }).retryable) return this.sendOnce(method, path, options);
+      throw error;
+    }
+  }
+
+  private sendOnce(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       const query = encodeQuery(options.query);
       const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -124,7 +135,10 @@ export class EngineHttpClient {
         signal: options.signal,
       });
       request.on('response', resolve);
-      request.on('error', (error) => reject(this.translateConnectError(error)));
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        if (request.reusedSocket && error.code === 'ECONNRESET') return reject(Object.assign(error, { retryable: true }));
+        reject(this.translateConnectError(error));
+      });
       request.end(payload);
     });
   }

@@ -133,6 +133,8 @@ export interface Engine {
   getArchive(containerId: string, path: string): Promise<Readable>;
   putArchive(containerId: string, path: string, tar: Readable): Promise<void>;
   imageExists(ref: string): Promise<boolean>;
+  /** The image's labels, or null when the image is not there. */
+  imageLabels(ref: string): Promise<Record<string, string> | null>;
   /** Build from a tar stream of a build context. Rejects on in-band errors. */
   buildImage(context: Readable, options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string }, onProgress?: ProgressHandler): Promise<void>;
   /** Rejects on in-band errors (docker.pull reports them inside the stream). */

@@ -4,7 +4,7 @@
 import { LABEL } from '../core/labels.js';
 import { REMORA_VERSION } from '../core/version.js';
 import type { ContainerSummary, Engine, ProgressHandler } from '../engine/types.js';
-import { buildFromDirectory, packageDir } from './toolkit-image.js';
+import { ensureBuiltImage, packageDir } from './toolkit-image.js';
 
 export const DEMO_NAME = 'remora-demo';
 
@@ -19,9 +19,7 @@ export async function ensureDemoTarget(engine: Engine, listing: ContainerSummary
   if (existing) await engine.removeContainer(existing.id);
 
   const image = demoImage();
-  if (!(await engine.imageExists(image))) {
-    await buildFromDirectory({ engine, tag: image, directory: packageDir('demo-image'), say, what: 'demo image', buildTarget: 'scratch' });
-  }
+  await ensureBuiltImage({ engine, tag: image, directory: packageDir('demo-image'), say, what: 'demo image', buildTarget: 'scratch' });
   say(`starting ${DEMO_NAME}: a static program FROM scratch, read-only root, /data on tmpfs, no shell`);
   const id = await engine.createContainer({
     name: DEMO_NAME,

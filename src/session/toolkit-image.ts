@@ -2,7 +2,8 @@
 // Remora's own, built from toolkit-image/ the first time it is needed. Where the Debian
 // base cannot be pulled (air-gapped sites, no registry), the base is made from Debian's
 // packages with debootstrap and imported, and the user is told so.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -40,8 +41,8 @@ export interface EnsureImageOptions {
 /** Returns the image reference to use, building or pulling it when needed. */
 export async function ensureToolkitImage(options: EnsureImageOptions): Promise<string> {
   const { engine, image, say } = options;
-  if (!options.rebuild && (await engine.imageExists(image))) return image;
   if (image !== defaultToolkitImage()) {
+    if (!options.rebuild && (await engine.imageExists(image))) return image;
     say(`pulling toolkit image ${image}`);
     try {
       await engine.pullImage(image, say);
@@ -53,8 +54,32 @@ export async function ensureToolkitImage(options: EnsureImageOptions): Promise<s
       });
     }
   }
-  await buildFromDirectory({ engine, tag: image, directory: packageDir('toolkit-image'), say, what: 'toolkit image' });
+  await ensureBuiltImage({ engine, tag: image, directory: packageDir('toolkit-image'), say, what: 'toolkit image', force: options.rebuild });
   return image;
+}
+
+/** Label holding a hash of the Dockerfile folder an image was built from. */
+const CONTEXT_HASH_LABEL = 'remora.context-hash';
+
+/**
+ * Builds one of Remora's own images unless an image built from the same sources is there:
+ * a version tag alone would keep a stale image after an upgrade or a local change.
+ */
+export async function ensureBuiltImage(options: { engine: Engine; tag: string; directory: string; say: ProgressHandler; what: string; buildTarget?: string; force?: boolean }): Promise<void> {
+  const hash = contextHash(options.directory, options.buildTarget);
+  const labels = await options.engine.imageLabels(options.tag);
+  if (!options.force && labels?.[CONTEXT_HASH_LABEL] === hash) return;
+  if (labels && !options.force) options.say(`${options.what} ${options.tag} is out of date; rebuilding it`);
+  await buildFromDirectory({ ...options, labels: { [CONTEXT_HASH_LABEL]: hash } });
+}
+
+export function contextHash(directory: string, buildTarget = ''): string {
+  const hash = createHash('sha256').update(`target:${buildTarget}\n`);
+  for (const file of listFiles(directory).sort()) {
+    hash.update(`${file}\n`);
+    hash.update(readFileSync(join(directory, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** Builds one of Remora's Dockerfiles on a Debian base, making the base if it must. */
@@ -112,6 +137,8 @@ async function debootstrapBase(engine: Engine, ref: string, say: ProgressHandler
     if (result.exitCode !== 0) {
       throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `debootstrap failed (exit ${result.exitCode})`, { hint: 'check that Debian mirrors are reachable', details: String(result.all ?? '').split('\n').slice(-5) });
     }
+    // debootstrap leaves the packages it installed in apt's cache: ~80 MB nobody needs.
+    rmSync(join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
     say(`importing the base as ${ref}`);
     const tar = execa('tar', ['-C', rootfs, '-c', '.'], { buffer: false });
     await Promise.all([engine.importImage(tar.stdout, ref), tar]);

@@ -21,8 +21,17 @@ describe('remora shell', () => {
     await shell.waitForScreen(/^\/target$/m);
     await shell.waitForScreen(/^\/target\/app$/m);
     shell.resize(120, 40);
-    shell.type('stty size\r');
-    await shell.waitForScreen(/^40 120$/m);
+    // The new size travels SIGWINCH -> remora -> engine -> remote TTY: ask until it shows.
+    await waitFor(
+      async () => {
+        shell.type('clear; stty size\r');
+        return shell.waitForScreen(/^40 120$/m, 1000).then(
+          () => true,
+          () => false,
+        );
+      },
+      { timeoutMs: 20_000, what: 'the remote terminal to take the new size' },
+    );
     // Ctrl-C goes to the remote side: it interrupts the remote sleep, not remora.
     shell.type('sleep 100\r');
     await waitFor(async () => (await remora(['exec', target.name, '--', 'pgrep', '-x', 'sleep'])).exitCode === 0, { what: 'the remote sleep to start' });

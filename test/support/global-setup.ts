@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { createEngine } from '../../src/engine/create-engine.js';
-import { buildFromDirectory, ensureToolkitImage, packageDir } from '../../src/session/toolkit-image.js';
+import { ensureBuiltImage, ensureToolkitImage, packageDir } from '../../src/session/toolkit-image.js';
 import { TEST_IMAGES } from './images.js';
 
 declare module 'vitest' {
@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       [TEST_IMAGES.scratch, 'scratch'],
       [TEST_IMAGES.distroless, 'distroless'],
     ] as const) {
-      if (!(await engine.imageExists(tag))) await buildFromDirectory({ engine, tag, directory: packageDir('demo-image'), say, what: `test target (${target})`, buildTarget: target });
+      await ensureBuiltImage({ engine, tag, directory: packageDir('demo-image'), say, what: `test target (${target})`, buildTarget: target });
     }
     say(`images ready in ${Date.now() - started} ms`);
   }

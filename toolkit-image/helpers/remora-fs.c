@@ -1,0 +1,636 @@
+// remora-fs: copies files in and out of a target container's root (normally
+// /proc/<pid>/root, reached from the toolkit container) without ever resolving a
+// path of the target in user space. Every lookup is done by the kernel with
+// openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) relative to a directory fd of
+// the root, so "..", absolute symlinks and /proc magic links planted by the
+// target cannot lead outside it. There are no string-prefix checks anywhere.
+//
+// Built static (gcc -static -O2) so it runs in any toolkit, whatever its libc.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SYS_openat2
+#define SYS_openat2 437 /* the same number on every architecture */
+#endif
+
+static const char usage_text[] =
+    "usage: remora-fs COMMAND ROOT PATH [ARGS]\n"
+    "\n"
+    "Every PATH is resolved by the kernel inside ROOT (normally /proc/<pid>/root) with\n"
+    "openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): \"..\" stops at ROOT, absolute\n"
+    "symlinks are taken relative to ROOT, /proc magic links are refused.\n"
+    "\n"
+    "  stat [-L] ROOT PATH       one JSON line on stdout:\n"
+    "                            {\"type\":\"file|dir|symlink|other\",\"size\":N,\"mode\":\"0644\",\n"
+    "                             \"uid\":N,\"gid\":N,\"mtime\":N[,\"target\":\"...\"]}\n"
+    "                            (target only for symlinks; a final symlink is not followed\n"
+    "                            unless -L)\n"
+    "  read [-L] ROOT PATH       the file's bytes on stdout (regular files only; a final\n"
+    "                            symlink is refused unless -L)\n"
+    "  write ROOT PATH MODE UID GID MTIME\n"
+    "                            stdin to PATH, atomically: a temporary .remora-tmp-XXXXXX\n"
+    "                            in PATH's directory, fsynced, then renamed over PATH.\n"
+    "                            MODE octal; UID, GID -1 = leave as created (root);\n"
+    "                            MTIME seconds since the epoch, -1 = now. A PATH that is\n"
+    "                            a mount point in the target (Docker's /etc/hosts) is refused\n"
+    "  mkdir [-p] ROOT PATH MODE UID GID\n"
+    "                            a directory (-p: PATH already being a directory is not\n"
+    "                            an error and leaves it unchanged; parents are not made)\n"
+    "  symlink ROOT PATH TARGET UID GID\n"
+    "                            a symlink PATH -> TARGET (TARGET stored as given)\n"
+    "  realpath ROOT PATH        PATH resolved inside ROOT, as an absolute path of ROOT\n"
+    "  pack [-L] [-t] ROOT PATH  PATH (a file, symlink or whole tree) as a record stream on\n"
+    "                            stdout; -t sends the total size first (remora-fs-tree.inc)\n"
+    "  unpack [-a | -o UID:GID | -p PID] ROOT DIR NAME\n"
+    "                            a record stream from stdin into the directory DIR, the\n"
+    "                            copied item named NAME there (. = merge into DIR); every\n"
+    "                            file lands by rename from a temporary. Owner: -a the\n"
+    "                            stream's, -o given, -p that of process PID; else root\n"
+    "\n"
+    "Errors are one line on stderr, \"remora-fs: <op> <path>: <reason>\", and the exit\n"
+    "code says which kind:\n"
+    "  0   success\n"
+    "  1   any other error\n"
+    "  2   ENOENT: not found\n"
+    "  3   EACCES, EPERM: permission denied\n"
+    "  4   EROFS: read-only file system\n"
+    "  5   ENOSPC, EDQUOT: no space or quota left\n"
+    "  6   ELOOP, EXDEV: a final symlink not followed, a magic link, too many links,\n"
+    "      or an escape attempt\n"
+    "  7   openat2 unavailable (kernel older than 5.6, or blocked by seccomp)\n"
+    "  64  usage error\n";
+
+enum {
+  EXIT_OTHER = 1,
+  EXIT_NOENT = 2,
+  EXIT_ACCESS = 3,
+  EXIT_ROFS = 4,
+  EXIT_NOSPACE = 5,
+  EXIT_ESCAPE = 6,
+  EXIT_NO_OPENAT2 = 7,
+  EXIT_USAGE = 64,
+};
+
+static const uint64_t RESOLVE_FLAGS = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+
+// ---------------------------------------------------------------------------
+// Errors
+
+static int exit_code_for(int err) {
+  switch (err) {
+    case ENOENT: return EXIT_NOENT;
+    case EACCES: case EPERM: return EXIT_ACCESS;
+    case EROFS: return EXIT_ROFS;
+    case ENOSPC: case EDQUOT: return EXIT_NOSPACE;
+    case ELOOP: case EXDEV: return EXIT_ESCAPE;
+    default: return EXIT_OTHER;
+  }
+}
+
+static void cleanup_temp(void);
+
+/** Prints "remora-fs: <op> <path>: <reason>" and exits with the code of err's class. */
+static _Noreturn void fail_with(const char *op, const char *path, int err, const char *reason) {
+  cleanup_temp();
+  fprintf(stderr, "remora-fs: %s %s: %s\n", op, path, reason ? reason : strerror(err));
+  exit(exit_code_for(err));
+}
+
+static _Noreturn void fail(const char *op, const char *path, int err) {
+  fail_with(op, path, err, NULL);
+}
+
+static _Noreturn void usage_error(const char *message) {
+  fprintf(stderr, "remora-fs: %s (remora-fs --help for usage)\n", message);
+  exit(EXIT_USAGE);
+}
+
+// ---------------------------------------------------------------------------
+// Path resolution: the only two ways a path of the target is ever opened.
+
+/** The root's directory fd. ROOT comes from the caller, not from the target. */
+static int open_root(const char *root) {
+  int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail("open root", root, errno);
+  return fd;
+}
+
+/** openat2 inside root; retries EAGAIN, which the kernel returns when a concurrent
+ *  rename could have let ".." escape and it cannot prove otherwise. */
+static int open_in_root(int rootfd, const char *path, int flags, mode_t mode) {
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = (uint64_t)(flags | O_CLOEXEC);
+  how.mode = (flags & O_CREAT) ? mode : 0;
+  how.resolve = RESOLVE_FLAGS;
+  for (int attempt = 0; attempt < 32; attempt++) {
+    long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+    if (fd >= 0) return (int)fd;
+    if (errno != EAGAIN && errno != EINTR) return -1;
+  }
+  return -1;
+}
+
+/** Fails with exit code 7 unless openat2 works here. Docker's and Podman's seccomp
+ *  profiles answer unknown syscalls with ENOSYS or EPERM; opening "." of a directory
+ *  we already hold cannot legitimately fail with either, so both mean "unavailable". */
+static void require_openat2(int rootfd) {
+  int fd = open_in_root(rootfd, ".", O_PATH | O_DIRECTORY, 0);
+  if (fd >= 0) {
+    close(fd);
+    return;
+  }
+  int err = errno;
+  if (err == ENOSYS || err == EPERM) {
+    fprintf(stderr, "remora-fs: openat2 is not available (%s): the kernel is older than 5.6 or a "
+                    "seccomp profile blocks it; refusing to resolve paths without it\n", strerror(err));
+    exit(EXIT_NO_OPENAT2);
+  }
+  fail("open root", ".", err);
+}
+
+/** Splits PATH into its directory (opened inside root) and its last component, which
+ *  must be a plain name: "", "." and ".." cannot be created or renamed over. */
+static int open_parent(int rootfd, const char *op, const char *path, char *name, size_t name_size) {
+  size_t len = strlen(path);
+  while (len > 1 && path[len - 1] == '/') len--; // "a/b/" names b
+  size_t start = len;
+  while (start > 0 && path[start - 1] != '/') start--;
+  size_t name_len = len - start;
+  if (name_len == 0 || name_len >= name_size || (name_len == 1 && path[start] == '.') ||
+      (name_len == 2 && path[start] == '.' && path[start + 1] == '.')) {
+    fail_with(op, path, EINVAL, "not a name that can be created (empty, \".\", \"..\" or too long)");
+  }
+  memcpy(name, path + start, name_len);
+  name[name_len] = '\0';
+
+  char parent[PATH_MAX];
+  if (start == 0) {
+    strcpy(parent, ".");
+  } else {
+    if (start >= sizeof parent) fail(op, path, ENAMETOOLONG);
+    memcpy(parent, path, start);
+    parent[start] = '\0'; // keeps the trailing '/', so "/x" has parent "/"
+  }
+  int fd = open_in_root(rootfd, parent, O_PATH | O_DIRECTORY, 0);
+  if (fd < 0) fail(op, path, errno);
+  return fd;
+}
+
+/** Refuses to replace NAME in dirfd when something is mounted on it in the target
+ *  (Docker's /etc/hosts, /etc/hostname, /etc/resolv.conf, a file volume). rename(2)
+ *  looks for mount points only in the caller's mount namespace, so from the toolkit it
+ *  succeeds and silently detaches the target's mount. A missing NAME is fine. */
+static void refuse_mount_point(int dirfd, const char *name, const char *op, const char *path) {
+  struct statx dir, entry;
+  if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &entry) < 0) {
+    if (errno == ENOENT) return;
+    fail(op, path, errno);
+  }
+  int mounted;
+  if (entry.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) { // Linux 5.8 and later
+    mounted = (entry.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+  } else { // older kernels: a different device at least (misses a bind from the same fs)
+    if (statx(dirfd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &dir) < 0) fail(op, path, errno);
+    mounted = dir.stx_dev_major != entry.stx_dev_major || dir.stx_dev_minor != entry.stx_dev_minor;
+  }
+  if (mounted) fail_with(op, path, EBUSY, "is a mount point in the target; replacing it would unmount it");
+}
+
+/** A trailing "/" says PATH is a directory: only mkdir may be given one. */
+static void refuse_directory_path(const char *op, const char *path) {
+  size_t len = strlen(path);
+  if (len > 0 && path[len - 1] == '/') fail_with(op, path, EISDIR, "ends with \"/\", so names a directory");
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+static int write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    buf += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/** Copies in to out until EOF; on failure sets *failed_fd to the side that failed. */
+static int copy_fd(int in, int out, int *failed_fd) {
+  static char buf[1 << 16];
+  for (;;) {
+    ssize_t n = read(in, buf, sizeof buf);
+    if (n == 0) return 0;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *failed_fd = in;
+      return -1;
+    }
+    if (write_all(out, buf, (size_t)n) < 0) {
+      *failed_fd = out;
+      return -1;
+    }
+  }
+}
+
+static long long parse_number(const char *text, int base, long long min, long long max, const char *what) {
+  char *end = NULL;
+  errno = 0;
+  long long value = strtoll(text, &end, base);
+  if (errno != 0 || end == text || *end != '\0' || value < min || value > max) {
+    char message[128];
+    snprintf(message, sizeof message, "bad %s: %s", what, text);
+    usage_error(message);
+  }
+  return value;
+}
+
+static mode_t parse_mode(const char *text) {
+  return (mode_t)parse_number(text, 8, 0, 07777, "MODE (octal, at most 7777)");
+}
+
+static long long parse_id(const char *text, const char *what) {
+  return parse_number(text, 10, -1, (long long)UINT32_MAX - 1, what);
+}
+
+/** Prints s as a JSON string. Bytes >= 0x80 are passed through: file names are bytes,
+ *  and the caller decodes them as UTF-8. */
+static void print_json_string(const char *s, size_t len) {
+  putchar('"');
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '"' || c == '\\') printf("\\%c", c);
+    else if (c < 0x20 || c == 0x7f) printf("\\u%04x", c);
+    else putchar(c);
+  }
+  putchar('"');
+}
+
+// Options come before ROOT, one letter each (-L, -p).
+static int take_flag(int *argc, char ***argv, char flag) {
+  if (*argc > 0 && (*argv)[0][0] == '-' && (*argv)[0][1] == flag && (*argv)[0][2] == '\0') {
+    (*argc)--;
+    (*argv)++;
+    return 1;
+  }
+  return 0;
+}
+
+static void expect_args(int argc, char **argv, int count, const char *command) {
+  if (argc != count) {
+    char message[128];
+    snprintf(message, sizeof message, "%s takes %d arguments, got %d", command, count, argc);
+    usage_error(message);
+  }
+  if (argc > 0 && argv[0][0] == '-') usage_error("unknown option before ROOT");
+}
+
+// ---------------------------------------------------------------------------
+// stat
+
+static int cmd_stat(int argc, char **argv) {
+  int follow = take_flag(&argc, &argv, 'L');
+  expect_args(argc, argv, 2, "stat");
+  const char *path = argv[1];
+  int rootfd = open_root(argv[0]);
+  require_openat2(rootfd);
+
+  // O_PATH | O_NOFOLLOW on a final symlink (even a magic one) gives an fd of the link
+  // itself, so its parent is resolved inside root and the link is never followed.
+  int fd = open_in_root(rootfd, path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0);
+  if (fd < 0) fail("stat", path, errno);
+  struct stat st;
+  if (fstat(fd, &st) < 0) fail("stat", path, errno);
+
+  const char *type = S_ISREG(st.st_mode) ? "file" : S_ISDIR(st.st_mode) ? "dir" : S_ISLNK(st.st_mode) ? "symlink" : "other";
+  printf("{\"type\":\"%s\",\"size\":%lld,\"mode\":\"%04o\",\"uid\":%u,\"gid\":%u,\"mtime\":%lld", type,
+         (long long)st.st_size, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, (unsigned)st.st_gid,
+         (long long)st.st_mtim.tv_sec);
+  if (S_ISLNK(st.st_mode)) {
+    char target[PATH_MAX + 1];
+    ssize_t n = readlinkat(fd, "", target, sizeof target); // "" = the O_PATH fd's own link
+    if (n < 0) fail("readlink", path, errno);
+    if ((size_t)n >= sizeof target) fail("readlink", path, ENAMETOOLONG);
+    printf(",\"target\":");
+    print_json_string(target, (size_t)n);
+  }
+  printf("}\n");
+  if (fflush(stdout) != 0 || ferror(stdout)) fail("write", "stdout", errno);
+  close(fd);
+  close(rootfd);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// read
+
+static int cmd_read(int argc, char **argv) {
+  int follow = take_flag(&argc, &argv, 'L');
+  expect_args(argc, argv, 2, "read");
+  const char *path = argv[1];
+  int rootfd = open_root(argv[0]);
+  require_openat2(rootfd);
+
+  // O_NONBLOCK so that a FIFO or device planted by the target cannot hang the open.
+  int fd = open_in_root(rootfd, path, O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW), 0);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ELOOP && !follow) {
+      // ELOOP is also what O_NOFOLLOW gives for a plain symlink: say which it was.
+      int link = open_in_root(rootfd, path, O_PATH | O_NOFOLLOW, 0);
+      struct stat st;
+      if (link >= 0 && fstat(link, &st) == 0 && S_ISLNK(st.st_mode)) {
+        fail_with("read", path, ELOOP, "is a symbolic link (not followed without -L)");
+      }
+    }
+    fail("read", path, err);
+  }
+  struct stat st;
+  if (fstat(fd, &st) < 0) fail("read", path, errno);
+  if (S_ISDIR(st.st_mode)) fail("read", path, EISDIR);
+  if (!S_ISREG(st.st_mode)) fail_with("read", path, EINVAL, "not a regular file");
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) fail("read", path, errno);
+
+  int failed_fd = -1;
+  if (copy_fd(fd, STDOUT_FILENO, &failed_fd) < 0) fail(failed_fd == fd ? "read" : "write stdout", path, errno);
+  close(fd);
+  close(rootfd);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// write: the temporary file is removed on every way out, signals included.
+
+// Set only while signals are blocked, read by the handler.
+static volatile sig_atomic_t temp_active = 0;
+static int temp_dirfd = -1;
+static char temp_name[32];
+
+static void cleanup_temp(void) {
+  if (temp_active) {
+    unlinkat(temp_dirfd, temp_name, 0); // best effort: we are already failing
+    temp_active = 0;
+  }
+}
+
+static void on_signal(int sig) {
+  // Only async-signal-safe calls here: unlinkat and _exit.
+  if (temp_active) unlinkat(temp_dirfd, temp_name, 0);
+  _exit(128 + sig);
+}
+
+static const int cleanup_signals[] = {SIGTERM, SIGINT, SIGPIPE, SIGHUP};
+
+static void block_signals(sigset_t *old) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (size_t i = 0; i < sizeof cleanup_signals / sizeof cleanup_signals[0]; i++) sigaddset(&set, cleanup_signals[i]);
+  if (sigprocmask(SIG_BLOCK, &set, old) < 0) fail("sigprocmask", "", errno);
+}
+
+static void restore_signals(const sigset_t *old) {
+  if (sigprocmask(SIG_SETMASK, old, NULL) < 0) fail("sigprocmask", "", errno);
+}
+
+static void install_signal_handlers(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigfillset(&sa.sa_mask);
+  for (size_t i = 0; i < sizeof cleanup_signals / sizeof cleanup_signals[0]; i++) {
+    if (sigaction(cleanup_signals[i], &sa, NULL) < 0) fail("sigaction", "", errno);
+  }
+}
+
+/** Creates .remora-tmp-XXXXXX in dirfd with O_EXCL; marks it for cleanup atomically
+ *  with its creation (signals are blocked in between). */
+static int create_temp(int dirfd, const char *path) {
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  for (int attempt = 0; attempt < 100; attempt++) {
+    unsigned char random_bytes[6];
+    if (getrandom(random_bytes, sizeof random_bytes, 0) != (ssize_t)sizeof random_bytes) fail("getrandom", path, errno);
+    sigset_t old;
+    block_signals(&old);
+    int n = snprintf(temp_name, sizeof temp_name, ".remora-tmp-");
+    for (size_t i = 0; i < sizeof random_bytes; i++) temp_name[n + (int)i] = alphabet[random_bytes[i] % (sizeof alphabet - 1)];
+    temp_name[n + (int)sizeof random_bytes] = '\0';
+    // A plain name in a directory fd already resolved inside root: no lookup to confine.
+    // O_EXCL never follows a symlink, so a planted link at this name fails with EEXIST.
+    int fd = openat(dirfd, temp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int err = errno;
+    if (fd >= 0) {
+      temp_dirfd = dirfd;
+      temp_active = 1;
+    }
+    restore_signals(&old);
+    if (fd >= 0) return fd;
+    if (err != EEXIST) fail("create", path, err);
+  }
+  fail("create", path, EEXIST);
+}
+
+static int cmd_write(int argc, char **argv) {
+  expect_args(argc, argv, 6, "write");
+  const char *path = argv[1];
+  mode_t mode = parse_mode(argv[2]);
+  long long uid = parse_id(argv[3], "UID");
+  long long gid = parse_id(argv[4], "GID");
+  long long mtime = parse_number(argv[5], 10, -1, INT64_MAX, "MTIME");
+  refuse_directory_path("write", path);
+  int rootfd = open_root(argv[0]);
+  require_openat2(rootfd);
+  install_signal_handlers();
+
+  char name[NAME_MAX + 1];
+  int dirfd = open_parent(rootfd, "write", path, name, sizeof name);
+  refuse_mount_point(dirfd, name, "write", path);
+  int fd = create_temp(dirfd, path);
+
+  int failed_fd = -1;
+  if (copy_fd(STDIN_FILENO, fd, &failed_fd) < 0) fail(failed_fd == fd ? "write" : "read stdin", path, errno);
+  // chown before chmod: chown clears set-user-ID and set-group-ID bits.
+  if ((uid != -1 || gid != -1) && fchown(fd, (uid_t)uid, (gid_t)gid) < 0) fail("chown", path, errno);
+  if (fchmod(fd, mode) < 0) fail("chmod", path, errno);
+  if (mtime != -1) {
+    struct timespec times[2] = {{.tv_sec = (time_t)mtime, .tv_nsec = 0}, {.tv_sec = (time_t)mtime, .tv_nsec = 0}};
+    if (futimens(fd, times) < 0) fail("utimes", path, errno);
+  }
+  if (fsync(fd) < 0) fail("fsync", path, errno);
+  if (close(fd) < 0) fail("close", path, errno);
+
+  sigset_t old;
+  block_signals(&old);
+  // rename replaces a symlink at name, never what it points to.
+  if (renameat(dirfd, temp_name, dirfd, name) < 0) {
+    int err = errno;
+    restore_signals(&old);
+    fail("rename", path, err);
+  }
+  temp_active = 0;
+  restore_signals(&old);
+
+  // Make the rename itself durable; a directory we may not read is not an error.
+  int dir_rd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_rd >= 0) {
+    fsync(dir_rd);
+    close(dir_rd);
+  }
+  close(dirfd);
+  close(rootfd);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// mkdir, symlink
+
+static int cmd_mkdir(int argc, char **argv) {
+  int exist_ok = take_flag(&argc, &argv, 'p');
+  expect_args(argc, argv, 5, "mkdir");
+  const char *path = argv[1];
+  mode_t mode = parse_mode(argv[2]);
+  long long uid = parse_id(argv[3], "UID");
+  long long gid = parse_id(argv[4], "GID");
+  int rootfd = open_root(argv[0]);
+  require_openat2(rootfd);
+
+  char name[NAME_MAX + 1];
+  int dirfd = open_parent(rootfd, "mkdir", path, name, sizeof name);
+  if (mkdirat(dirfd, name, 0700) < 0) {
+    int err = errno;
+    struct stat st;
+    if (err == EEXIST && exist_ok && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) return 0;
+    fail("mkdir", path, err);
+  }
+  // Set owner and mode through an fd of the new directory, not by name again: O_NOFOLLOW
+  // and O_DIRECTORY make sure it is still a directory and not a link swapped in since.
+  int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) fail("mkdir", path, errno);
+  if ((uid != -1 || gid != -1) && fchown(fd, (uid_t)uid, (gid_t)gid) < 0) fail("chown", path, errno);
+  if (fchmod(fd, mode) < 0) fail("chmod", path, errno); // exact mode, whatever the umask
+  close(fd);
+  close(dirfd);
+  close(rootfd);
+  return 0;
+}
+
+static int cmd_symlink(int argc, char **argv) {
+  expect_args(argc, argv, 5, "symlink");
+  const char *path = argv[1];
+  const char *target = argv[2];
+  long long uid = parse_id(argv[3], "UID");
+  long long gid = parse_id(argv[4], "GID");
+  refuse_directory_path("symlink", path);
+  int rootfd = open_root(argv[0]);
+  require_openat2(rootfd);
+
+  char name[NAME_MAX + 1];
+  int dirfd = open_parent(rootfd, "symlink", path, name, sizeof name);
+  // The target is only text: whenever it is followed later, it is resolved inside root.
+  if (symlinkat(target, dirfd, name) < 0) fail("symlink", path, errno);
+  if ((uid != -1 || gid != -1) && fchownat(dirfd, name, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0) {
+    fail("chown", path, errno);
+  }
+  close(dirfd);
+  close(rootfd);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// realpath
+//
+// The kernel resolves PATH inside root (openat2 follows every symlink, final one
+// included, confined to root); then /proc/self/fd/N names the result and
+// /proc/self/fd/<rootfd> names the root, both rendered by the same d_path() from the
+// same vantage point, so the first always begins with the second. Stripping it is
+// presentation, not a security check: containment was already enforced by openat2,
+// and we only ever print a name, never open it again. Through /proc/<pid>/root of a
+// container the root usually reads as "/" (its mount is the root of the target's
+// mount namespace), and the file's name is then already the path inside root.
+
+static ssize_t fd_path(int fd, char *buf, size_t size) {
+  char link[64];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, buf, size - 1);
+  if (n < 0) return -1;
+  if ((size_t)n >= size - 1) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  buf[n] = '\0';
+  return n;
+}
+
+static int cmd_realpath(int argc, char **argv) {
+  expect_args(argc, argv, 2, "realpath");
+  const char *path = argv[1];
+  int rootfd = open_root(argv[0]);
+  require_openat2(rootfd);
+
+  int fd = open_in_root(rootfd, path, O_PATH, 0);
+  if (fd < 0) fail("realpath", path, errno);
+  static char root_name[PATH_MAX + 1], file_name[PATH_MAX + 1];
+  ssize_t root_len = fd_path(rootfd, root_name, sizeof root_name);
+  if (root_len < 0) fail("readlink root", argv[0], errno);
+  if (fd_path(fd, file_name, sizeof file_name) < 0) fail("realpath", path, errno);
+
+  if (root_name[0] != '/' || file_name[0] != '/') {
+    fail_with("realpath", path, EINVAL, "the kernel gave no absolute name (deleted, or not reachable from here)");
+  }
+  if (strcmp(root_name, "/") == 0) root_len = 0; // "/" + "/etc" must not lose the slash
+  const char *inside = file_name + root_len;
+  if (strncmp(file_name, root_name, (size_t)root_len) != 0 || (*inside != '\0' && *inside != '/')) {
+    fail_with("realpath", path, EXDEV, "resolved name is not under the root's name");
+  }
+  printf("%s\n", *inside ? inside : "/");
+  if (fflush(stdout) != 0 || ferror(stdout)) fail("write", "stdout", errno);
+  close(fd);
+  close(rootfd);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// pack, unpack: whole trees for `remora cp`, kept in their own file.
+
+#include "remora-fs-tree.inc"
+
+// ---------------------------------------------------------------------------
+
+int main(int argc, char **argv) {
+  if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+    fputs(usage_text, argc < 2 ? stderr : stdout);
+    return argc < 2 ? EXIT_USAGE : 0;
+  }
+  const char *command = argv[1];
+  argc -= 2;
+  argv += 2;
+  if (strcmp(command, "stat") == 0) return cmd_stat(argc, argv);
+  if (strcmp(command, "read") == 0) return cmd_read(argc, argv);
+  if (strcmp(command, "write") == 0) return cmd_write(argc, argv);
+  if (strcmp(command, "mkdir") == 0) return cmd_mkdir(argc, argv);
+  if (strcmp(command, "symlink") == 0) return cmd_symlink(argc, argv);
+  if (strcmp(command, "realpath") == 0) return cmd_realpath(argc, argv);
+  if (strcmp(command, "pack") == 0) return cmd_pack(argc, argv);
+  if (strcmp(command, "unpack") == 0) return cmd_unpack(argc, argv);
+  char message[128];
+  snprintf(message, sizeof message, "unknown command: %.64s", command);
+  usage_error(message);
+}
