@@ -36,6 +36,9 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
     if (dest.kind === 'stream' && many) throw new RemoraError('USAGE', '- (a tar stream on stdout) takes one source');
   }
   if (flags.owner !== undefined && dest.kind !== 'target') throw new RemoraError('USAGE', '--owner applies to copies into a target');
+  // A tar stream to or from a terminal is never what anyone meant (docker cp refuses it too).
+  if (sources.some((s) => s.kind === 'stream') && process.stdin.isTTY) throw new RemoraError('USAGE', '- reads a tar stream from stdin, which is a terminal', { hint: 'pipe a tar into it: tar -c dir | remora cp - app:/data/' });
+  if (dest.kind === 'stream' && process.stdout.isTTY) throw new RemoraError('USAGE', '- writes a tar stream to stdout, which is a terminal', { hint: 'redirect or pipe it: remora cp app:/data - > data.tar' });
 
   const showProgress = !globals.quiet && process.stderr.isTTY === true;
   const progress = progressPrinter(process.stderr, showProgress);

@@ -42,23 +42,29 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
 
   let run: TraceRun | undefined;
   let stopRequested = false;
+  let signalled = false;
   const stop = (): void => {
-    if (stopRequested) {
+    stopRequested = true;
+    void run?.stop();
+  };
+  const onSignal = (): void => {
+    if (signalled) {
       // A second Ctrl-C: leave now. Our connection closes, and the toolkit side still
       // detaches strace (it watches for exactly that).
       process.exit(130);
     }
-    stopRequested = true;
-    void run?.stop();
+    signalled = true;
+    stop();
   };
-
-  const onOutputError = (error: NodeJS.ErrnoException): void => {
+  const onOutputError = (): void => {
     // `remora strace app | head`: the reader is gone, which is a stop, not a failure.
-    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stop();
+    outputClosed = true;
+    stop();
   };
+  let outputClosed = false;
   process.stdout.on('error', onOutputError);
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.on(signal, stop);
+  for (const signal of signals) process.on(signal, onSignal);
 
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -67,7 +73,7 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
       { pids, expressions: flags.expr, summary: flags.summary },
       {
         onLine: (line) => {
-          if (stopRequested && out === process.stdout && process.stdout.destroyed) return;
+          if (out === process.stdout && outputClosed) return;
           if (!out.write(`${line}\n`)) {
             run?.pause();
             out.once('drain', () => run?.resume());
@@ -86,7 +92,7 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
     return 0;
   } finally {
     if (timer) clearTimeout(timer);
-    for (const signal of signals) process.off(signal, stop);
+    for (const signal of signals) process.off(signal, onSignal);
     process.stdout.off('error', onOutputError);
     if (file) await new Promise<void>((resolve) => file!.end(() => resolve()));
   }

@@ -1,0 +1,154 @@
+// Copy-in: local files (or a tar stream on stdin) go to `remora-fs unpack` in the toolkit,
+// which writes them inside the target's root, each file by rename from a temporary, owned
+// by the target's main process user unless told otherwise.
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { EntryGuard } from '../core/archive-safety.js';
+import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type SourceKind } from '../core/cp-paths.js';
+import { RemoraError } from '../core/errors.js';
+import type { ToolkitSession } from '../session/toolkit-session.js';
+import { decodeRecords, encodeRecords, observeEntries, type CopyEntry, type EntryHooks, type EntrySource } from './copy-entries.js';
+import { compareHashes, collectText, type CopyResult } from './copy-out.js';
+import { FS_HELPER, helperFailure, statTargetPath } from './fs-helper.js';
+import { localTreeSize, readLocalTree, statLocalSource } from './local-reader.js';
+import { readTarEntries } from './tar-entries.js';
+import { hashEntries, type FileHashes } from './verify.js';
+
+export type CopyInSource =
+  | { kind: 'local'; /** Absolute, with its `/` or `/.` ending kept. */ path: string; display: string }
+  | { kind: 'stream'; input: Readable };
+
+export type Ownership = { kind: 'main-process' } | { kind: 'archive' } | { kind: 'fixed'; uid: number; gid: number };
+
+export interface CopyInRequest {
+  session: ToolkitSession;
+  targetName: string;
+  source: CopyInSource;
+  /** Absolute path inside the target, as typed. */
+  destPath: string;
+  followLink: boolean;
+  /** Several sources: the destination must be an existing directory. */
+  requireDirectory: boolean;
+  owner: Ownership;
+  verify: boolean;
+  hooks: EntryHooks;
+  signal?: AbortSignal;
+}
+
+export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
+  const { session, source } = request;
+  const destDisplay = `${request.targetName}:${request.destPath}`;
+  const context = { targetName: request.targetName, direction: 'write' as const };
+
+  let entries: EntrySource;
+  let kind: SourceKind;
+  let sourcePath: string;
+  let sourceDisplay: string;
+  if (source.kind === 'local') {
+    const shape = shapeOf(source.path);
+    const follow = request.followLink || shape.assertsDirectory;
+    const info = await statLocalSource(shape.clean, follow, source.display);
+    kind = info.isDirectory() ? 'directory' : info.isFile() ? 'file' : info.isSymbolicLink() ? 'symlink' : 'other';
+    if (kind === 'other') throw new RemoraError('OPERATION_FAILED', `${source.display} is not a file, directory or symbolic link`);
+    sourcePath = source.path;
+    sourceDisplay = source.display;
+    entries = readLocalTree(shape.clean, info);
+    if (request.hooks.onTotal) request.hooks.onTotal(localTreeSize(shape.clean, info));
+  } else {
+    // A tar stream is extracted into the destination, which must be a directory.
+    kind = 'directory';
+    sourcePath = '/.';
+    sourceDisplay = 'stdin';
+    entries = readTarEntries(source.input);
+  }
+
+  const destShape = shapeOf(request.destPath);
+  const found = await statTargetPath(session, destShape.clean, context);
+  let state: DestinationState;
+  if (found) {
+    state = { exists: true, isDirectory: found.type === 'dir' };
+  } else {
+    const parent = await statTargetPath(session, posix.dirname(destShape.clean), context);
+    state = { exists: false, parentIsDirectory: parent?.type === 'dir' };
+  }
+  if (request.requireDirectory) requireDirectoryForMany({ display: destDisplay, state });
+  if (source.kind === 'stream' && !(state.exists && state.isDirectory)) {
+    throw new RemoraError('PATH_NOT_FOUND', `destination directory ${destDisplay} does not exist`, { hint: 'a tar stream is extracted into an existing directory' });
+  }
+  const plan = planCopy({ display: sourceDisplay, path: sourcePath, kind }, { display: destDisplay, path: request.destPath, state });
+
+  const ownerFlags =
+    request.owner.kind === 'archive' ? ['-a'] : request.owner.kind === 'fixed' ? ['-o', `${request.owner.uid}:${request.owner.gid}`] : ['-p', rootPid(session)];
+  const cmd = [FS_HELPER, 'unpack', ...ownerFlags, session.targetRoot, plan.dir, plan.name ?? '.'];
+  const handle = await session.exec({ cmd, stdin: true });
+  const onAbort = (): void => handle.close();
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  const stderr = collectText(handle.stderr);
+  // Nothing is expected on stdout; reading it keeps the stream flowing to its end.
+  handle.stdout.resume();
+  const failure = async (): Promise<RemoraError | undefined> => {
+    const exitCode = await handle.exitCode.catch(() => -1);
+    if (exitCode === 0) return undefined;
+    return helperFailure(exitCode, await stderr, { ...context, session, path: posix.join(plan.dir, plan.name ?? '') });
+  };
+
+  let bytes = 0;
+  let files = 0;
+  const sentHashes: FileHashes = new Map();
+  const guard = new EntryGuard(sourceDisplay);
+  const observed = observeEntries(guarded(entries, guard, () => files++), {
+    ...request.hooks,
+    onBytes: (n) => {
+      bytes += n;
+      request.hooks.onBytes?.(n);
+    },
+  });
+  try {
+    const stdin = handle.stdin;
+    if (!stdin) throw new RemoraError('OPERATION_FAILED', 'the toolkit did not open stdin for the copy');
+    await encodeRecords(request.verify ? hashEntries(observed, sentHashes) : observed, stdin, request.signal);
+    stdin.end();
+    const failed = await failure();
+    if (failed) throw failed;
+  } catch (error) {
+    if (request.signal?.aborted) {
+      handle.close();
+      throw error;
+    }
+    // The helper stopping (a read-only mount, a full tmpfs) is what broke the stream: say that.
+    handle.close();
+    if (error instanceof RemoraError && error.code !== 'OPERATION_FAILED') throw error;
+    const failed = await Promise.race([failure(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2000).unref())]);
+    throw failed ?? error;
+  } finally {
+    request.signal?.removeEventListener('abort', onAbort);
+  }
+
+  if (!request.verify) return { files, bytes };
+  const landed = plan.name === null ? plan.dir : posix.join(plan.dir, plan.name);
+  const targetHashes: FileHashes = new Map();
+  const check = await session.exec({ cmd: [FS_HELPER, 'pack', session.targetRoot, landed] });
+  const checkErrors = collectText(check.stderr);
+  for await (const _ of hashEntries(decodeRecords(check.stdout), targetHashes)) void _;
+  const checkExit = await check.exitCode;
+  if (checkExit !== 0) throw await helperFailure(checkExit, await checkErrors, { ...context, direction: 'read', session, path: landed });
+  compareHashes(sentHashes, targetHashes, `${request.targetName}:${landed}`);
+  return { files, bytes, verified: sentHashes.size };
+}
+
+/** Every entry passes the guard before it is sent: a user's tar may be crafted too. */
+async function* guarded(entries: EntrySource, guard: EntryGuard, countFile: () => void): AsyncGenerator<CopyEntry> {
+  for await (const entry of entries) {
+    const { record } = entry;
+    if (record.kind !== 'warning' && record.kind !== 'total' && record.kind !== 'end') {
+      guard.admit({ name: record.name, kind: record.kind, linkName: record.link });
+    }
+    if (record.kind === 'file') countFile();
+    yield entry;
+  }
+}
+
+/** The target's main process as the toolkit sees it (1, or the host PID in host-PID mode). */
+function rootPid(session: ToolkitSession): string {
+  return /^\/proc\/(\d+)\/root$/.exec(session.targetRoot)?.[1] ?? '1';
+}

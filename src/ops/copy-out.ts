@@ -1,0 +1,208 @@
+// Copy-out: `remora-fs pack` in the toolkit streams the item from inside the target's root;
+// here it lands below a local directory (by the docker cp rules) or becomes a tar stream
+// on stdout. What comes out of a target is untrusted: local-writer.ts guards every name.
+import { realpath, stat } from 'node:fs/promises';
+import { posix } from 'node:path';
+import type { Writable } from 'node:stream';
+import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type SourceKind } from '../core/cp-paths.js';
+import { RemoraError } from '../core/errors.js';
+import type { ToolkitSession } from '../session/toolkit-session.js';
+import { decodeRecords, observeEntries, type CopyEntry, type EntryHooks } from './copy-entries.js';
+import { FS_HELPER, helperFailure } from './fs-helper.js';
+import { writeLocalTree } from './local-writer.js';
+import { writeTarEntries } from './tar-entries.js';
+import { hashEntries, hashLocalFiles, type FileHashes } from './verify.js';
+
+export type CopyOutDestination =
+  | { kind: 'local'; /** Absolute, with its `/` or `/.` ending kept. */ path: string; display: string }
+  | { kind: 'stream'; output: Writable };
+
+export interface CopyOutRequest {
+  session: ToolkitSession;
+  targetName: string;
+  /** Absolute path inside the target, as typed (a trailing `/` or `/.` means something). */
+  sourcePath: string;
+  followLink: boolean;
+  destination: CopyOutDestination;
+  /** Several sources: the destination must be an existing directory. */
+  requireDirectory: boolean;
+  keepOwners: boolean;
+  /** Ask the toolkit for the total size first (for an ETA). */
+  wantTotal: boolean;
+  verify: boolean;
+  hooks: EntryHooks;
+  signal?: AbortSignal;
+}
+
+export interface CopyResult {
+  files: number;
+  bytes: number;
+  /** SHA-256 per file name, both sides, when --verify was asked. */
+  verified?: number;
+}
+
+export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
+  const { session, destination } = request;
+  const shape = shapeOf(request.sourcePath);
+  const display = `${request.targetName}:${request.sourcePath}`;
+  // "link/" and "link/." name the directory behind the link, as a shell would.
+  const follow = request.followLink || shape.assertsDirectory;
+  const source = await openPack(request, shape.clean, follow, request.wantTotal);
+
+  let bytes = 0;
+  let files = 0;
+  const localHashes: FileHashes = new Map();
+  const hooks: EntryHooks = {
+    ...request.hooks,
+    onBytes: (n) => {
+      bytes += n;
+      request.hooks.onBytes?.(n);
+    },
+  };
+  try {
+    const entries = observeEntries(source.entries, hooks)[Symbol.asyncIterator]();
+    const first = await entries.next();
+    if (first.done) {
+      // Nothing came: either the helper failed (said below) or the item was skipped (warned).
+      await source.finish();
+      return { files: 0, bytes: 0 };
+    }
+    const topKind = kindOf(first.value);
+    const all = prepend(first.value, entries);
+
+    if (destination.kind === 'stream') {
+      if (shape.assertsDirectory && topKind !== 'directory') throw new RemoraError('OPERATION_FAILED', `${display} is not a directory`, { hint: 'drop the trailing / to copy it' });
+      const counted = request.verify ? hashEntries(all, localHashes) : all;
+      await writeTarEntries(countFiles(counted, () => files++), destination.output, shape.contentsOnly ? '.' : shape.base);
+    } else {
+      const destShape = shapeOf(destination.path);
+      const state = await localState(destShape.clean);
+      if (request.requireDirectory) requireDirectoryForMany({ display: destination.display, state });
+      const plan = planCopy({ display, path: request.sourcePath, kind: topKind }, { display: destination.display, path: destination.path, state });
+      // Resolved once, here: the user chose this directory, links to it included.
+      const dir = await realpath(plan.dir);
+      const summary = await writeLocalTree(all, { plan: { ...plan, dir }, from: display, keepOwners: request.keepOwners, signal: request.signal });
+      files = summary.files;
+      if (request.verify) for (const [name, hash] of await hashLocalFiles(summary.written)) localHashes.set(name, hash);
+    }
+    await source.finish();
+  } catch (error) {
+    throw await source.explain(error);
+  }
+
+  if (!request.verify) return { files, bytes };
+  const again = await openPack(request, shape.clean, follow, false);
+  const targetHashes: FileHashes = new Map();
+  try {
+    for await (const _ of hashEntries(again.entries, targetHashes)) void _;
+    await again.finish();
+  } catch (error) {
+    throw await again.explain(error);
+  }
+  compareHashes(localHashes, targetHashes, display);
+  return { files, bytes, verified: targetHashes.size };
+}
+
+interface PackStream {
+  entries: AsyncIterable<CopyEntry>;
+  /** Waits for the helper; throws its error if it failed or the stream was cut short. */
+  finish(): Promise<void>;
+  /** The error to report for a failure seen while reading: the helper's, if it has one. */
+  explain(error: unknown): Promise<unknown>;
+}
+
+async function openPack(request: CopyOutRequest, path: string, follow: boolean, wantTotal: boolean): Promise<PackStream> {
+  const { session } = request;
+  const cmd = [FS_HELPER, 'pack', ...(follow ? ['-L'] : []), ...(wantTotal ? ['-t'] : []), session.targetRoot, path];
+  const handle = await session.exec({ cmd });
+  const onAbort = (): void => handle.close();
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+  const stderr = collectText(handle.stderr);
+  const state = { complete: false };
+  const context = { session, targetName: request.targetName, direction: 'read' as const, path };
+  const failure = async (): Promise<RemoraError | undefined> => {
+    const exitCode = await handle.exitCode.catch(() => -1);
+    if (exitCode === 0) return undefined;
+    return helperFailure(exitCode, await stderr, context);
+  };
+  return {
+    entries: decodeRecords(handle.stdout, state),
+    async finish() {
+      request.signal?.removeEventListener('abort', onAbort);
+      const failed = await failure();
+      if (failed) throw failed;
+      if (!state.complete) throw new RemoraError('OPERATION_FAILED', `the copy of ${request.targetName}:${path} was cut short`, { hint: 'is the target still running?' });
+    },
+    async explain(error) {
+      request.signal?.removeEventListener('abort', onAbort);
+      if (request.signal?.aborted) {
+        handle.close();
+        return error;
+      }
+      // Stop the helper (closing its stdout) and prefer its own account of what went wrong.
+      handle.close();
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
+        return new RemoraError('OPERATION_FAILED', 'the reader of the tar stream went away before the copy ended (broken pipe)', { cause: error });
+      }
+      if (error instanceof RemoraError && error.code !== 'OPERATION_FAILED') return error;
+      const failed = await Promise.race([failure(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2000).unref())]);
+      return failed ?? error;
+    },
+  };
+}
+
+function kindOf(entry: CopyEntry): SourceKind {
+  switch (entry.record.kind) {
+    case 'directory':
+      return 'directory';
+    case 'file':
+      return 'file';
+    case 'symlink':
+      return 'symlink';
+    default:
+      return 'other';
+  }
+}
+
+async function* prepend(first: CopyEntry, rest: AsyncIterator<CopyEntry>): AsyncGenerator<CopyEntry> {
+  yield first;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+async function* countFiles(entries: AsyncIterable<CopyEntry>, count: () => void): AsyncGenerator<CopyEntry> {
+  for await (const entry of entries) {
+    if (entry.record.kind === 'file') count();
+    yield entry;
+  }
+}
+
+async function localState(path: string): Promise<DestinationState> {
+  const found = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
+    throw error;
+  });
+  if (found) return { exists: true, isDirectory: found.isDirectory() };
+  const parent = await stat(posix.dirname(path)).catch(() => null);
+  return { exists: false, parentIsDirectory: parent?.isDirectory() ?? false };
+}
+
+export function compareHashes(local: FileHashes, target: FileHashes, display: string): void {
+  for (const [name, hash] of local) {
+    const other = target.get(name);
+    if (other !== hash) {
+      throw new RemoraError('OPERATION_FAILED', `verification failed: ${name === '.' ? display : `${display}/${name}`} differs (SHA-256 local ${hash.slice(0, 12)}, target ${other ? other.slice(0, 12) : 'missing'})`, {
+        hint: 'the file may be changing while it is copied; copy it again',
+      });
+    }
+  }
+}
+
+export async function collectText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}

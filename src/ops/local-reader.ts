@@ -1,0 +1,152 @@
+// Reads a local file or tree as copy entries for a copy-in: symlinks stay symlinks (the
+// top one is followed with -L), hard links are sent once, fifos, sockets and devices are
+// skipped with a warning naming each, and file data streams in large reads.
+import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import { lstat, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RemoraError } from '../core/errors.js';
+import type { FsRecord } from '../core/fs-records.js';
+import type { CopyEntry } from './copy-entries.js';
+
+const READ_CHUNK = 1024 * 1024;
+
+export async function statLocalSource(path: string, follow: boolean, display: string): Promise<Stats> {
+  try {
+    return follow ? await stat(path) : await lstat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new RemoraError('PATH_NOT_FOUND', `${display} does not exist`, { cause: error });
+    if (code === 'ENOTDIR') throw new RemoraError('OPERATION_FAILED', `${display} is not a directory`, { cause: error });
+    if (code === 'EACCES') throw new RemoraError('PERMISSION_DENIED', `permission denied reading ${display}`, { cause: error });
+    if (code === 'ELOOP') throw new RemoraError('OPERATION_FAILED', `${display}: too many levels of symbolic links`, { cause: error });
+    throw error;
+  }
+}
+
+/** Total bytes of the regular files below a path (for progress and ETA). */
+export function localTreeSize(path: string, top: Stats): number {
+  if (top.isFile()) return top.size;
+  if (!top.isDirectory()) return 0;
+  let total = 0;
+  let names: string[] = [];
+  try {
+    names = readdirSync(path);
+  } catch {
+    return 0; // said when the copy itself reaches it
+  }
+  for (const name of names) {
+    const child = join(path, name);
+    try {
+      total += localTreeSize(child, lstatSync(child));
+    } catch {
+      // gone since readdir
+    }
+  }
+  return total;
+}
+
+/**
+ * Entries for one local source; `.` is the source itself. Metadata and small files are
+ * read with synchronous calls (a thread-pool round trip per call costs more than the call),
+ * large files stream in 1 MiB reads.
+ */
+export async function* readLocalTree(path: string, top: Stats): AsyncGenerator<CopyEntry> {
+  const hardLinks = new Map<string, string>();
+  function* visit(local: string, name: string, info: Stats): Generator<CopyEntry> {
+    const base = { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, mtimeMs: Math.floor(info.mtimeMs), name, link: '', size: 0, flags: 0 };
+    if (info.isDirectory()) {
+      yield { record: { ...base, kind: 'directory' }, data: null };
+      let children: string[];
+      try {
+        children = readdirSync(local);
+      } catch (error) {
+        throw readFailure(error as NodeJS.ErrnoException, local);
+      }
+      // Sorted, so two copies of one tree send the same stream.
+      for (const child of children.sort()) {
+        const childPath = join(local, child);
+        let childInfo: Stats;
+        try {
+          childInfo = lstatSync(childPath);
+        } catch {
+          continue; // gone since readdir: nothing to copy
+        }
+        yield* visit(childPath, name === '.' ? child : `${name}/${child}`, childInfo);
+      }
+    } else if (info.isSymbolicLink()) {
+      yield { record: { ...base, kind: 'symlink', link: readlinkSync(local) }, data: null };
+    } else if (info.isFile()) {
+      const key = `${info.dev}:${info.ino}`;
+      const first = info.nlink > 1 ? hardLinks.get(key) : undefined;
+      if (first !== undefined) {
+        yield { record: { ...base, kind: 'hardlink', link: first }, data: null };
+        return;
+      }
+      if (info.nlink > 1) hardLinks.set(key, name);
+      yield { record: { ...base, kind: 'file', size: info.size }, data: info.size <= SMALL_FILE_BYTES ? smallFileData(local, info.size) : fileData(local, info.size) };
+    } else {
+      yield { record: warning(name, `${kindOf(info)}, skipped`), data: null };
+    }
+  }
+  yield* visit(path, '.', top);
+}
+
+const SMALL_FILE_BYTES = 256 * 1024;
+
+/** A small file in one read, cut or zero-padded to the size announced (see fileData). */
+async function* smallFileData(path: string, size: number): AsyncGenerator<Buffer> {
+  let content: Buffer;
+  try {
+    content = readFileSync(path);
+  } catch (error) {
+    throw readFailure(error as NodeJS.ErrnoException, path);
+  }
+  if (content.length === size) yield content;
+  else if (content.length > size) yield content.subarray(0, size);
+  else yield Buffer.concat([content, Buffer.alloc(size - content.length)]);
+}
+
+/**
+ * Exactly `size` bytes of a file: a file that grows while it is read is cut at the size
+ * announced, one that shrinks is padded with zeros (as tar does), so the stream stays whole.
+ */
+async function* fileData(path: string, size: number): AsyncGenerator<Buffer> {
+  let left = size;
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK, end: size === 0 ? 0 : size - 1 });
+  try {
+    if (size > 0) {
+      for await (const chunk of stream) {
+        const piece = (chunk as Buffer).length > left ? (chunk as Buffer).subarray(0, left) : (chunk as Buffer);
+        left -= piece.length;
+        yield piece;
+        if (left === 0) break;
+      }
+    }
+  } catch (error) {
+    throw readFailure(error as NodeJS.ErrnoException, path);
+  } finally {
+    stream.destroy();
+  }
+  while (left > 0) {
+    const zeros = Buffer.alloc(Math.min(left, READ_CHUNK));
+    left -= zeros.length;
+    yield zeros;
+  }
+}
+
+function readFailure(error: NodeJS.ErrnoException, path: string): Error {
+  if (error.code === 'EACCES' || error.code === 'EPERM') return new RemoraError('PERMISSION_DENIED', `permission denied reading ${path}`, { cause: error });
+  return error;
+}
+
+export function warning(name: string, reason: string): FsRecord {
+  return { kind: 'warning', mode: 0, uid: 0, gid: 0, mtimeMs: 0, name, link: reason, size: 0, flags: 0 };
+}
+
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return 'a fifo';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}

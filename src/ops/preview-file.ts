@@ -1,0 +1,60 @@
+// Reads the start of a file of the target for the Files view's pager, in one exec round
+// trip: its size and kind (remora-fs stat -L, resolved inside the target's root), what
+// `file` says of it, and up to `maxBytes` of it. Only regular files are read, so a fifo or
+// a device can never block the viewer.
+import { isUtf8 } from 'node:buffer';
+import { RemoraError } from '../core/errors.js';
+import type { ToolkitSession } from '../session/toolkit-session.js';
+import { FS_HELPER, helperFailure } from './fs-helper.js';
+
+export interface FilePreview {
+  /** The path asked for. */
+  path: string;
+  size: number;
+  /** What `file` says: "ASCII text", "ELF 64-bit LSB executable, ...". */
+  type: string;
+  binary: boolean;
+  /** The text (empty for binary files): at most maxBytes of the file. */
+  text: string;
+  truncated: boolean;
+}
+
+// $1 root, $2 path, $3 max bytes. Output: the stat JSON line, file's line, then the bytes.
+const PREVIEW_SCRIPT = `
+fs=${FS_HELPER}
+[ -x "$fs" ] || { echo "remora: $fs is missing from the toolkit image" >&2; exit 127; }
+"$fs" stat -L "$1" "$2" || exit $?
+{ "$fs" read -L "$1" "$2" 2>/dev/null | head -c 65536 | file -b - 2>/dev/null; } || echo data
+"$fs" read -L "$1" "$2" | head -c "$3"
+`.trim();
+
+export async function previewFile(session: ToolkitSession, path: string, maxBytes = 1 << 20): Promise<FilePreview> {
+  const result = await session.run(['/bin/sh', '-c', PREVIEW_SCRIPT, 'remora-preview', session.targetRoot, path, String(maxBytes)]);
+  if (result.exitCode !== 0) throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
+  return parsePreview(path, result.stdout, maxBytes);
+}
+
+/** Splits the script's output; pure. */
+export function parsePreview(path: string, output: Buffer, maxBytes: number): FilePreview {
+  const firstEnd = output.indexOf(0x0a);
+  const secondEnd = firstEnd < 0 ? -1 : output.indexOf(0x0a, firstEnd + 1);
+  if (secondEnd < 0) throw new RemoraError('OPERATION_FAILED', `${path}: the toolkit's answer is incomplete`);
+  const stat = JSON.parse(output.subarray(0, firstEnd).toString('utf8')) as { type: string; size: number };
+  const type = output.subarray(firstEnd + 1, secondEnd).toString('utf8').trim() || 'data';
+  if (stat.type !== 'file') {
+    return { path, size: stat.size, type: stat.type === 'dir' ? 'directory' : type, binary: true, text: '', truncated: false };
+  }
+  const bytes = output.subarray(secondEnd + 1);
+  const truncated = stat.size > bytes.length && bytes.length >= maxBytes;
+  const binary = looksBinary(bytes, truncated);
+  return { path, size: stat.size, type, binary, text: binary ? '' : bytes.toString('utf8'), truncated };
+}
+
+/** Binary: a NUL byte, or bytes that are not UTF-8 (a cut multi-byte character at the end is forgiven). */
+export function looksBinary(bytes: Buffer, cut: boolean): boolean {
+  if (bytes.includes(0)) return true;
+  if (isUtf8(bytes)) return false;
+  if (!cut) return true;
+  for (let drop = 1; drop <= 3 && drop < bytes.length; drop++) if (isUtf8(bytes.subarray(0, bytes.length - drop))) return false;
+  return true;
+}

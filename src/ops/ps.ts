@@ -1,0 +1,188 @@
+// The target's processes in one exec, whatever their number: a POSIX-sh script (busybox
+// will do) dumps what the parsers need of /proc for every pid, sampling CPU time twice so
+// %CPU is measured over a short interval, and the parsing happens here.
+import { splitDump, groupByPid, procFileOf, type DumpRecord } from '../core/proc-dump.js';
+import { buildProcessInfo, parseCmdline, parsePasswd, parseProcStat, parseProcStatus, parseUptime, type ProcStat } from '../core/proc-parsers.js';
+import type { ListedProcess } from '../core/process-table.js';
+import { RemoraError } from '../core/errors.js';
+import type { ToolkitSession } from '../session/toolkit-session.js';
+import { TOOLKIT_PIDS_SNIPPET, scriptExec } from './toolkit-script.js';
+
+/** Default CPU sampling interval: long enough for 10 ms clock ticks to mean something. */
+export const DEFAULT_SAMPLE_MS = 250;
+
+/**
+ * $1 = the target's root (for its /etc/passwd), $2 = the sampling interval in ms.
+ * Sample A (times of every process), then the slow part (status lines, argv, passwd, which
+ * pids are the toolkit's), then a sleep for what is left of the interval, then sample B.
+ * One grep reads thousands of files; `-a` keeps GNU grep from calling argv "binary", `-s`
+ * drops files of processes that exit meanwhile. Toolkit processes share the toolkit's
+ * mount namespace: `-ef` compares the namespace files without forking.
+ */
+export const PS_SCRIPT = `
+export LC_ALL=C
+root=$1
+ms=$2
+read -r u0 _ < /proc/uptime
+grep -azsH '' /proc/uptime /proc/[0-9]*/stat
+printf '@phase:main\\0'
+printf '@clk:%s\\0' "$(getconf CLK_TCK 2>/dev/null || echo 100)"
+grep -azsH '' /proc/stat
+printf '@status:'
+grep -asH -e '^Name:' -e '^Pid:' -e '^Uid:' -e '^Gid:' -e '^VmRSS:' /proc/[0-9]*/status
+printf '\\0'
+grep -azsH '' /proc/[0-9]*/cmdline "$root/etc/passwd"
+${TOOLKIT_PIDS_SNIPPET}
+read -r u1 _ < /proc/uptime
+# /proc/uptime has two decimals: dropping the dot gives centiseconds.
+left=$(( ms / 10 - (\${u1%.*}\${u1#*.} - \${u0%.*}\${u0#*.}) ))
+if [ "$left" -gt 0 ]; then sleep "$(printf '%d.%02d' $((left / 100)) $((left % 100)))"; fi
+printf '@phase:end\\0'
+grep -azsH '' /proc/uptime /proc/[0-9]*/stat
+exit 0
+`.trim();
+
+export interface ListProcessesOptions {
+  /** Include the toolkit's own processes (marked `toolkit`). */
+  includeToolkit?: boolean;
+  /** CPU sampling interval; 0 takes one sample (with `previous`, the interval is since then). */
+  sampleMs?: number;
+  /**
+   * The previous listing, for a view that refreshes: %CPU is then measured since it, and
+   * the listing need not wait for an interval of its own (pass sampleMs: 0).
+   */
+  previous?: ProcessListing;
+}
+
+export interface ProcessListing {
+  /** By pid. Toolkit processes only when asked for. */
+  processes: ListedProcess[];
+  /** What %CPU was measured over, in seconds. */
+  intervalSeconds: number;
+  /** The host's uptime when the listing was taken (sample B). */
+  uptimeSeconds: number;
+  /** The host's boot time, seconds since the epoch (/proc/stat btime). */
+  bootTime: number;
+  clockTicks: number;
+}
+
+export async function listProcesses(session: ToolkitSession, options: ListProcessesOptions = {}): Promise<ProcessListing> {
+  const sampleMs = Math.max(0, Math.round(options.sampleMs ?? (options.previous ? 0 : DEFAULT_SAMPLE_MS)));
+  const { cmd, env } = scriptExec('remora-ps', PS_SCRIPT, [session.targetRoot, sampleMs]);
+  const result = await session.run(cmd, { env });
+  if (result.exitCode !== 0) {
+    throw new RemoraError('EXEC_FAILED', `listing processes failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
+  }
+  return parsePsDump(result.stdout, { targetRoot: session.targetRoot, includeToolkit: options.includeToolkit, previous: options.previous });
+}
+
+interface Sample {
+  uptime: number;
+  stats: Map<number, ProcStat>;
+}
+
+/** Pure: the processes from PS_SCRIPT's output. Processes gone before sample B are skipped. */
+export function parsePsDump(dump: Buffer | string, options: { targetRoot: string; includeToolkit?: boolean; previous?: ProcessListing }): ProcessListing {
+  const records = splitDump(dump);
+  const phases: Record<'a' | 'main' | 'end', DumpRecord[]> = { a: [], main: [], end: [] };
+  let phase: keyof typeof phases = 'a';
+  let clockTicks = 100;
+  let statusText = '';
+  const toolkit = new Set<number>();
+  for (const record of records) {
+    if (record.path === '@phase') phase = record.content === 'end' ? 'end' : 'main';
+    else if (record.path === '@clk') clockTicks = Number(record.content) > 0 ? Number(record.content) : 100;
+    else if (record.path === '@status') statusText = record.content;
+    else if (record.path === '@toolkit') toolkit.add(Number(record.content));
+    else phases[phase].push(record);
+  }
+  const sampleA = readSample(phases.a);
+  const sampleB = readSample(phases.end);
+  if (sampleB.stats.size === 0) throw new RemoraError('OPERATION_FAILED', 'the process listing came back empty', { hint: 'is /proc mounted in the toolkit image?' });
+
+  let bootTime = 0;
+  let users = new Map<number, string>();
+  const passwdPath = `${options.targetRoot}/etc/passwd`;
+  for (const record of phases.main) {
+    if (record.path === '/proc/stat') bootTime = Number(/^btime (\d+)$/m.exec(record.content)?.[1] ?? 0);
+    else if (record.path === passwdPath) users = parsePasswd(record.content);
+  }
+  const files = groupByPid(phases.main);
+  const statuses = statusByPid(statusText);
+
+  // With a previous listing, CPU is measured since it; else since sample A.
+  const base: Sample = options.previous ? fromListing(options.previous) : sampleA;
+  const interval = Math.max(sampleB.uptime - base.uptime, 0);
+  const processes: ListedProcess[] = [];
+  for (const [pid, stat] of sampleB.stats) {
+    const isToolkit = toolkit.has(pid);
+    if (isToolkit && !options.includeToolkit) continue;
+    const statusText = statuses.get(pid);
+    const status = statusText === undefined ? undefined : parseProcStatus(statusText);
+    // Born during the interval (no status, no argv taken): the next listing will show it.
+    if (!status) continue;
+    const command = parseCmdline(files.get(pid)?.get('cmdline') ?? '');
+    const info = buildProcessInfo({ stat, status, command, users });
+    const startSeconds = stat.starttime / clockTicks;
+    processes.push({
+      ...info,
+      cpu: cpuPercent(stat, base.stats.get(pid), clockTicks, interval, sampleB.uptime - startSeconds),
+      startedAt: new Date((bootTime + startSeconds) * 1000).toISOString(),
+      elapsedSeconds: Math.max(0, sampleB.uptime - startSeconds),
+      toolkit: isToolkit,
+    });
+  }
+  processes.sort((a, b) => a.pid - b.pid);
+  return { processes, intervalSeconds: interval, uptimeSeconds: sampleB.uptime, bootTime, clockTicks };
+}
+
+function readSample(records: DumpRecord[]): Sample {
+  const stats = new Map<number, ProcStat>();
+  let uptime = 0;
+  for (const record of records) {
+    if (record.path === '/proc/uptime') {
+      uptime = parseUptime(record.content)?.uptimeSeconds ?? 0;
+      continue;
+    }
+    const where = procFileOf(record.path);
+    if (where?.file !== 'stat') continue;
+    const stat = parseProcStat(record.content);
+    if (stat) stats.set(where.pid, stat);
+  }
+  return { uptime, stats };
+}
+
+function fromListing(listing: ProcessListing): Sample {
+  const stats = new Map<number, ProcStat>();
+  for (const p of listing.processes) {
+    // Only what cpuPercent reads: the ticks, and the start time that tells pid reuse apart.
+    stats.set(p.pid, { pid: p.pid, comm: p.comm, state: p.state, ppid: p.ppid, pgrp: 0, session: 0, utime: p.cpuTicks, stime: 0, nice: 0, numThreads: p.threads, starttime: p.startTicks, vsize: 0, rss: 0 });
+  }
+  return { uptime: listing.uptimeSeconds, stats };
+}
+
+/**
+ * CPU use between two samples, in percent of one core. A process that was not in the
+ * first sample (or whose pid was reused: another start time) is measured over its life,
+ * which is then shorter than the interval.
+ */
+export function cpuPercent(now: ProcStat, before: ProcStat | undefined, clockTicks: number, intervalSeconds: number, ageSeconds: number): number {
+  const same = before !== undefined && before.starttime === now.starttime;
+  const ticks = now.utime + now.stime - (same ? before.utime + before.stime : 0);
+  const seconds = same ? intervalSeconds : Math.min(Math.max(ageSeconds, 0), intervalSeconds || ageSeconds);
+  if (seconds <= 0 || ticks <= 0) return 0;
+  return (ticks / clockTicks / seconds) * 100;
+}
+
+/** "/proc/12/status:Uid:\t0\t0\t0\t0" lines (grep -H) back into one status text per pid. */
+function statusByPid(text: string): Map<number, string> {
+  const byPid = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const where = procFileOf(line.slice(0, colon));
+    if (!where) continue;
+    byPid.set(where.pid, `${byPid.get(where.pid) ?? ''}${line.slice(colon + 1)}\n`);
+  }
+  return byPid;
+}

@@ -1,0 +1,303 @@
+// Traces a target's processes with strace in its toolkit session, as a stream of lines
+// (or of SyscallEvents) that can be stopped at any time. However the trace ends (stop(),
+// remora killed, the connection lost), strace detaches and the target keeps running:
+// see TRACE_WRAPPER.
+import { RemoraError } from '../core/errors.js';
+import { planTrace, explainAttachFailure, parseTraceProbe, type TraceContext, type TraceProbe } from '../core/trace-checks.js';
+import { StraceJoiner, parseStraceLine, type SyscallEvent } from '../core/strace-parser.js';
+import type { ExecHandle } from '../engine/types.js';
+import type { ToolkitSession } from '../session/toolkit-session.js';
+import { targetRootPid } from '../session/toolkit-spec.js';
+import { LineSplitter } from './line-splitter.js';
+import { TOOLKIT_PIDS_SNIPPET, scriptExec } from './toolkit-script.js';
+
+/**
+ * Runs strace in the background and watches its own stdin, the exec's stdin, which only
+ * Remora holds. EOF there (Remora stopping, killed, or its connection gone: the engine
+ * closes an exec's stdin when the client goes away) sends strace SIGTERM, on which strace
+ * detaches from every tracee and exits. SIGTERM rather than SIGINT: a background job of a
+ * non-interactive shell starts with SIGINT ignored.
+ * Every process started here is reaped here, so nothing is ever left to the target's PID 1
+ * (the toolkit shares its PID namespace, and orphans would be re-parented to it). Before
+ * signalling, the watcher checks that strace is still this shell's child: a reaped pid
+ * could be reused by one of the target's processes.
+ * strace writes to its stderr (unbuffered, so lines arrive as they happen; `-o` to a pipe
+ * would be block-buffered), sent to the exec's stdout; the exec's stderr carries only
+ * this script's own line with strace's pid.
+ */
+export const TRACE_WRAPPER = `
+exec 3<&0 </dev/null
+strace "$@" 2>&1 &
+s=$!
+me=$$
+echo "remora-strace-pid=$s" >&2
+{
+  while read -r _; do :; done
+  if read -r st < "/proc/$s/stat"; then
+    rest=\${st##*) }
+    set -- $rest
+    [ "$2" = "$me" ] && kill -TERM "$s"
+  fi
+} <&3 >/dev/null 2>&1 &
+w=$!
+exec 3<&-
+wait "$s" 2>/dev/null
+rc=$?
+kill "$w" 2>/dev/null
+wait "$w" 2>/dev/null
+exit "$rc"
+`.trim();
+
+/**
+ * What the probe asks the toolkit in one exec: is strace there, what may this toolkit do
+ * (capabilities, seccomp, Yama, AppArmor), and every process's stat, tracer, and whether it
+ * is one of the toolkit's own (same mount namespace). Records as in core/proc-dump.ts.
+ */
+export const TRACE_PROBE = `
+export LC_ALL=C
+if command -v strace >/dev/null 2>&1; then printf '@strace:1\\0'; else printf '@strace:0\\0'; fi
+while read -r k v; do
+  case $k in CapEff:) printf '@capeff:%s\\0' "$v" ;; Seccomp:) printf '@seccomp:%s\\0' "$v" ;; esac
+done < /proc/self/status
+{ read -r y < /proc/sys/kernel/yama/ptrace_scope && printf '@yama:%s\\0' "$y"; } 2>/dev/null
+{ read -r a < /proc/self/attr/current && printf '@apparmor:%s\\0' "$a"; } 2>/dev/null
+grep -azsH '' /proc/[0-9]*/stat
+printf '@status:'
+grep -asH '^TracerPid:' /proc/[0-9]*/status
+printf '\\0'
+${TOOLKIT_PIDS_SNIPPET}
+exit 0
+`.trim();
+
+/** How long strace gets to detach after a stop before it is killed (the kernel detaches then). */
+const STOP_GRACE_MS = 4000;
+/** After the kill, how long before the connection is simply dropped. */
+const KILL_GRACE_MS = 2000;
+
+export interface TraceOptions {
+  /** Pids in the target's PID namespace; default: the target's main process. */
+  pids?: number[];
+  /** strace -e expressions, passed through ("trace=file", "signal=none"). */
+  expressions?: string[];
+  /** -c: count calls and print strace's summary table at the end instead of the calls. */
+  summary?: boolean;
+  /** Follow threads and children (-f); default true. */
+  follow?: boolean;
+  /**
+   * Decorate lines for the event parser: wall-clock times with microseconds (-tt), time
+   * spent in each call (-T), and paths and socket addresses for fds (-yy). The TUI wants
+   * these; the CLI prints strace's plain lines.
+   */
+  detailed?: boolean;
+}
+
+export interface TraceHandlers {
+  /** A line strace printed: a call, a signal, an exit, or a row of the -c table. */
+  onLine(line: string): void;
+  /** strace's own messages ("strace: Process 1 attached", "... detached"). */
+  onNotice?(line: string): void;
+}
+
+export interface TraceResult {
+  /** True when the trace ended because stop() was called (or the caller went away). */
+  stopped: boolean;
+  /** strace's exit status (143 after a stop: it re-raises the SIGTERM it detached on). */
+  exitCode: number;
+}
+
+export interface TraceRun {
+  readonly pids: number[];
+  /** Ends the trace; resolves once strace has detached and exited. Idempotent. */
+  stop(): Promise<TraceResult>;
+  /** Settles when the trace ends, whichever way; rejects with why strace could not trace. */
+  readonly done: Promise<TraceResult>;
+  /** Backpressure: stop reading strace's output (strace, and so the tracees, then wait). */
+  pause(): void;
+  resume(): void;
+}
+
+/** The target's main process, in the toolkit's PID namespace. */
+export function mainPid(session: ToolkitSession): number {
+  return targetRootPid({ pidMode: session.target.pidMode, pid: session.target.state.pid });
+}
+
+export function buildStraceArgs(pids: number[], options: TraceOptions): string[] {
+  const args: string[] = [];
+  if (options.follow ?? true) args.push('-f');
+  if (options.detailed) args.push('-tt', '-T', '-yy');
+  if (options.summary) args.push('-c');
+  for (const expression of options.expressions ?? []) args.push('-e', expression);
+  for (const pid of pids) args.push('-p', String(pid));
+  return args;
+}
+
+/** One exec: what tracing would run into. */
+export async function probeTrace(session: ToolkitSession): Promise<TraceProbe> {
+  const { cmd, env } = scriptExec('remora-probe', TRACE_PROBE, []);
+  const result = await session.run(cmd, { env });
+  if (result.exitCode !== 0) {
+    throw new RemoraError('EXEC_FAILED', `could not inspect the processes to trace (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
+  }
+  return parseTraceProbe(result.stdout);
+}
+
+function traceContext(session: ToolkitSession, toolkitImage?: string): TraceContext {
+  return { targetName: session.target.name, profile: session.profile.name, toolkitImage };
+}
+
+/**
+ * Starts tracing after checking it can be done safely: refuses a paused target (strace
+ * would hang until it is unpaused), a pid that is gone, a zombie, one already traced, a
+ * toolkit process, a toolkit without strace or without the right to ptrace.
+ */
+export async function startTrace(session: ToolkitSession, options: TraceOptions, handlers: TraceHandlers, context: { toolkitImage?: string } = {}): Promise<TraceRun> {
+  if (session.target.state.paused) {
+    throw new RemoraError('TARGET_PAUSED', `${session.target.name} is paused: strace would wait until it is unpaused, refusing to trace`, {
+      hint: `unpause it first (docker unpause ${session.target.name})`,
+    });
+  }
+  const asked = options.pids?.length ? [...new Set(options.pids)] : undefined;
+  for (const pid of asked ?? []) {
+    if (!Number.isSafeInteger(pid) || pid <= 0) throw new RemoraError('USAGE', `"${pid}" is not a process ID`);
+  }
+  const ctx = traceContext(session, context.toolkitImage);
+  const probe = await probeTrace(session);
+  const pids = planTrace(probe, { pids: asked, mainPid: mainPid(session) }, ctx);
+
+  let handle: ExecHandle;
+  try {
+    handle = await session.exec({ ...scriptExec('remora-strace', TRACE_WRAPPER, buildStraceArgs(pids, options)), stdin: true });
+  } catch (error) {
+    throw new RemoraError('EXEC_FAILED', `could not start strace in the toolkit: ${(error as Error).message}`, { cause: error });
+  }
+  return new StraceRun(session, handle, pids, probe, ctx, handlers);
+}
+
+class StraceRun implements TraceRun {
+  readonly done: Promise<TraceResult>;
+  private stopping = false;
+  private stracePid: number | undefined;
+  private readonly notices: string[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly session: ToolkitSession,
+    private readonly handle: ExecHandle,
+    readonly pids: number[],
+    probe: TraceProbe,
+    context: TraceContext,
+    handlers: TraceHandlers,
+  ) {
+    const lines = new LineSplitter((line) => {
+      const parsed = parseStraceLine(line);
+      if (line.startsWith('strace: ')) {
+        this.notices.push(line);
+        handlers.onNotice?.(line);
+      } else if (parsed.type === 'spliced') {
+        // strace wrote an attach notice into the middle of a line: give both back whole.
+        this.notices.push(parsed.notice.raw);
+        handlers.onNotice?.(parsed.notice.raw);
+        lines.carry(parsed.head);
+      } else {
+        handlers.onLine(line);
+      }
+    });
+    handle.stdout.on('data', (chunk: Buffer) => lines.push(chunk));
+    const own = new LineSplitter((line) => {
+      const m = /^remora-strace-pid=(\d+)$/.exec(line);
+      if (m) this.stracePid = Number(m[1]);
+      else this.notices.push(line);
+    });
+    handle.stderr.on('data', (chunk: Buffer) => own.push(chunk));
+    // The engine closes our side when the exec ends; a write after that is not an error.
+    handle.stdin?.on('error', () => undefined);
+
+    this.done = handle.exitCode.then(
+      (exitCode) => {
+        lines.end();
+        own.end();
+        this.clearTimers();
+        if (this.stopping) return { stopped: true, exitCode };
+        if (exitCode === 0) return { stopped: false, exitCode };
+        const text = this.notices.join('\n');
+        throw (
+          explainAttachFailure(text, probe, context) ??
+          new RemoraError('OPERATION_FAILED', `strace ended with status ${exitCode}${lastMessage(this.notices)}`, { details: this.notices.slice(-3) })
+        );
+      },
+      (error: unknown) => {
+        this.clearTimers();
+        if (this.stopping) return { stopped: true, exitCode: -1 };
+        throw error;
+      },
+    );
+    // Callers that only stop() must not see an unhandled rejection.
+    this.done.catch(() => undefined);
+  }
+
+  stop(): Promise<TraceResult> {
+    if (!this.stopping) {
+      this.stopping = true;
+      this.handle.stdout.resume();
+      // EOF on the wrapper's stdin: strace gets SIGTERM and detaches.
+      this.handle.stdin?.end();
+      this.timers.push(setTimeout(() => void this.escalate(), STOP_GRACE_MS));
+    }
+    return this.done.catch(() => ({ stopped: true, exitCode: -1 }));
+  }
+
+  pause(): void {
+    this.handle.stdout.pause();
+  }
+
+  resume(): void {
+    this.handle.stdout.resume();
+  }
+
+  /**
+   * strace did not finish detaching in time (a tracee that cannot stop, e.g. frozen):
+   * kill it, which makes the kernel detach it from every tracee, then drop the connection.
+   */
+  private async escalate(): Promise<void> {
+    const pid = this.stracePid;
+    if (pid !== undefined) {
+      // Only if that pid is still strace: it may have exited meanwhile and been reused.
+      const script = 'read -r c < "/proc/$1/comm" && [ "$c" = strace ] && kill -KILL "$1"';
+      await this.session.run(['sh', '-c', script, 'remora-kill', String(pid)]).catch(() => undefined);
+    }
+    this.timers.push(setTimeout(() => this.handle.close(), KILL_GRACE_MS));
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+}
+
+function lastMessage(notices: string[]): string {
+  const last = notices.filter((n) => !/Process \d+ (attached|detached)/.test(n)).at(-1);
+  return last ? `: ${last.replace(/^strace: /, '')}` : '';
+}
+
+/**
+ * The TUI's stream: strace's lines as SyscallEvents, calls split by other threads joined
+ * back (a joined call comes out when its second half arrives). Always decorated (-tt -T
+ * -yy) so events carry time, duration and fd targets.
+ */
+export async function startTraceEvents(
+  session: ToolkitSession,
+  options: Omit<TraceOptions, 'detailed' | 'summary'>,
+  onEvents: (events: SyscallEvent[]) => void,
+  context: { toolkitImage?: string } = {},
+): Promise<TraceRun> {
+  const joiner = new StraceJoiner();
+  const emit = (line: string): void => {
+    const events = joiner.push(line);
+    if (events.length) onEvents(events);
+  };
+  const run = await startTrace(session, { ...options, detailed: true }, { onLine: emit, onNotice: emit }, context);
+  void run.done.finally(() => {
+    const rest = joiner.flush();
+    if (rest.length) onEvents(rest);
+  }).catch(() => undefined);
+  return run;
+}

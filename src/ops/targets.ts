@@ -1,0 +1,43 @@
+// The containers Remora can attach to, with what a user picks by: state, user, whether a
+// shell exists in the image (the archive API, no exec), and the sessions attached. Shared
+// by `remora targets` and the TUI's target picker.
+import type { ContainerSummary, Engine } from '../engine/types.js';
+import { isToolkit, sessionsOf } from '../session/toolkit-session.js';
+
+export interface TargetRow {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  user: string;
+  hasShell: boolean;
+  sessions: number;
+}
+
+/** Running and paused containers (all with `all`), toolkits excluded, sorted by name. */
+export async function listTargets(engine: Engine, listing: ContainerSummary[], options: { all?: boolean } = {}): Promise<TargetRow[]> {
+  const containers = listing.filter((c) => !isToolkit(c) && (options.all || c.state === 'running' || c.state === 'paused'));
+  const rows = await Promise.all(
+    containers.map(async (c): Promise<TargetRow> => {
+      const [details, hasShell] = await Promise.all([engine.inspectContainer(c.id).catch(() => undefined), shellExists(engine, c.id)]);
+      return {
+        id: c.id,
+        name: c.name,
+        image: c.image,
+        state: c.state,
+        user: details?.user || 'root',
+        hasShell,
+        sessions: sessionsOf(listing, c.id).filter((s) => s.state === 'running').length,
+      };
+    }),
+  );
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function shellExists(engine: Engine, id: string): Promise<boolean> {
+  try {
+    return (await engine.statPath(id, '/bin/sh')) !== null;
+  } catch {
+    return false;
+  }
+}

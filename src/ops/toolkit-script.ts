@@ -1,0 +1,22 @@
+// Runs one of Remora's POSIX-sh scripts in the toolkit with a short command line: the
+// script travels in the environment, so `ps --all` and the target's processes (which can
+// read the toolkit's argv) see "sh -c eval ... remora-ps", not pages of shell.
+import type { ExecOptions } from '../engine/types.js';
+import { KEEPER_PID_FILE } from '../session/keeper-script.js';
+
+export function scriptExec(name: string, script: string, args: Array<string | number>): Pick<ExecOptions, 'cmd' | 'env'> {
+  return { cmd: ['sh', '-c', 'eval "$REMORA_SCRIPT"', name, ...args.map(String)], env: [`REMORA_SCRIPT=${script}`] };
+}
+
+/**
+ * Shell that writes "@toolkit:PID\0" for every process of a Remora toolkit: ours (it shares
+ * our mount namespace) and those of other sessions on the same target, e.g. another
+ * profile's (their root holds the keeper's pid file; one of theirs that chrooted into the
+ * target is missed). Builtin tests only, no fork per process: 1,000+ processes cost
+ * milliseconds.
+ */
+export const TOOLKIT_PIDS_SNIPPET = `
+for d in /proc/[0-9]*; do
+  if [ "$d/ns/mnt" -ef /proc/self/ns/mnt ] || [ -e "$d/root${KEEPER_PID_FILE}" ]; then printf '@toolkit:%s\\0' "\${d#/proc/}"; fi
+done 2>/dev/null
+`.trim();

@@ -1,0 +1,63 @@
+// What the TUI asks of a target, in the TUI's words: the views are written against this
+// port only, so they are tested with a fake and never touch the engine. The real one
+// (session-data-source.ts) is a thin adapter over ops/, the code of the plain commands.
+import type { FileEntry } from '../core/directory-listing.js';
+import type { ListedProcess } from '../core/process-table.js';
+import type { SocketInfo } from '../core/socket-types.js';
+import type { SyscallEvent } from '../core/strace-parser.js';
+import type { ContainerLogLine } from '../ops/container-logs.js';
+import type { FilePreview } from '../ops/preview-file.js';
+import type { TargetStateEvent } from '../ops/watch-target.js';
+
+export type { FileEntry, FilePreview, ListedProcess, SocketInfo, SyscallEvent };
+export type LogLine = ContainerLogLine;
+/** Progress of a copy as `remora cp` prints it: "12 MiB / 1.0 GiB  45 MiB/s  ETA 0:21". */
+export type ProgressLine = string;
+
+export interface DirectoryListing {
+  /** The directory listed, resolved inside the target (symlinks followed there). */
+  path: string;
+  entries: FileEntry[];
+}
+
+export type OpenedPath = { kind: 'directory'; listing: DirectoryListing } | { kind: 'file'; path: string };
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/** The target's life as the engine reports it while attached. */
+export type TargetEvent = TargetStateEvent;
+
+export interface TargetSummary {
+  name: string;
+  image: string;
+  state: string;
+  /** ISO time the main process started ('' when not running). */
+  startedAt: string;
+  /** The main process's user as the target names it (from its passwd), else Config.User. */
+  user: string;
+  profile: string;
+  engine: string;
+}
+
+export interface TuiDataSource {
+  summary(): Promise<TargetSummary>;
+  listProcesses(signal: AbortSignal): Promise<ListedProcess[]>;
+  /** `remora proc` as lines of text, secrets masked. */
+  processDetails(pid: number, signal: AbortSignal): Promise<{ title: string; lines: string[] }>;
+  sendSignal(pid: number, signal: string): Promise<void>;
+  /** Starts a trace; events arrive in batches. `onEnd` gets the reason a trace ended early. */
+  trace(pids: number[], onEvents: (events: SyscallEvent[]) => void, onEnd: (error?: Error) => void): Promise<Stoppable>;
+  listSockets(signal: AbortSignal): Promise<SocketInfo[]>;
+  /** Lists a directory of the target, or says that the path (after symlinks) is a file. */
+  openPath(path: string, signal: AbortSignal): Promise<OpenedPath>;
+  previewFile(path: string, signal: AbortSignal): Promise<FilePreview>;
+  /** `remora cp TARGET:path local`; resolves with a line saying what was written. */
+  download(targetPath: string, localPath: string, onProgress: (line: ProgressLine) => void, signal: AbortSignal): Promise<string>;
+  /** `remora cp local TARGET:directory/`; resolves with a line saying what was written. */
+  upload(localPath: string, targetDirectory: string, onProgress: (line: ProgressLine) => void, signal: AbortSignal): Promise<string>;
+  followLogs(onLines: (lines: LogLine[]) => void, onEnd: (error?: Error) => void): Promise<Stoppable>;
+  /** Reports stop/pause/start of the target and the engine going away and coming back. */
+  watchTarget(onEvent: (event: TargetEvent) => void): Stoppable;
+}

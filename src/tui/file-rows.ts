@@ -1,0 +1,57 @@
+// The Files table as pure functions: an entry's cells (mode, owner, size, mtime, name with
+// its symlink destination), and how the pager shows a file preview.
+import { formatMode, type FileEntry } from '../core/directory-listing.js';
+import type { FilePreview } from './data-source.js';
+import { fuzzyKeep } from './fuzzy.js';
+import type { PagerContent } from './pager.js';
+import type { Column, Row } from './table.js';
+import { formatBytes } from './text.js';
+
+export const FILE_COLUMNS: Column[] = [
+  { header: 'MODE', width: 10 },
+  { header: 'OWNER', width: 8 },
+  { header: 'SIZE', width: 6, align: 'right' },
+  { header: 'MODIFIED', width: 12 },
+  { header: 'NAME', minWidth: 12 },
+];
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const HALF_YEAR_MS = 182 * 24 * 3600 * 1000;
+
+/** As ls -l: "Nov 23 08:38" within six months, "Nov 23  2023" otherwise (UTC: the target's clock is the host's). */
+export function formatMtime(mtimeMs: number, nowMs: number): string {
+  const d = new Date(mtimeMs);
+  const day = `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)}`;
+  if (Math.abs(nowMs - mtimeMs) < HALF_YEAR_MS) return `${day} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  return `${day}  ${d.getUTCFullYear()}`;
+}
+
+export function displayName(entry: FileEntry): string {
+  if (entry.type === 'directory') return `${entry.name}/`;
+  if (entry.type === 'symlink') return `${entry.name} -> ${entry.linkTarget ?? '?'}`;
+  return entry.name;
+}
+
+export function fileTableRows(entries: readonly FileEntry[], filter: string, nowMs: number): Row[] {
+  return fuzzyKeep(entries, filter, (e) => e.name).map((e) => ({
+    key: e.name,
+    cells: [
+      formatMode(e.type, e.mode),
+      e.user,
+      e.type === 'directory' ? '-' : formatBytes(e.size),
+      formatMtime(e.mtimeMs, nowMs),
+      { text: displayName(e), style: e.type === 'directory' ? 'accent' : e.type === 'symlink' ? 'good' : e.mode & 0o111 && e.type === 'file' ? 'warning' : undefined },
+    ],
+  }));
+}
+
+export function previewPager(preview: FilePreview): PagerContent {
+  const subtitle = `${formatBytes(preview.size)} (${preview.size} bytes) · ${preview.type}`;
+  if (preview.binary) {
+    return { title: preview.path, subtitle, lines: ['', `  binary file: not shown (${preview.type})`, `  size: ${preview.size} bytes`, '', '  d downloads it from the Files view'] };
+  }
+  const lines = preview.text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  if (preview.truncated) lines.push('', `… only the first ${formatBytes(Buffer.byteLength(preview.text))} of ${formatBytes(preview.size)} are shown; d downloads the whole file`);
+  return { title: preview.path, subtitle, lines };
+}

@@ -1,0 +1,175 @@
+// The TUI's data source over a real toolkit session: every call is the plain command's own
+// code in ops/ (ps, proc, strace, net, cp, the directory listing), nothing computed again.
+// Formatting that belongs to the CLI (proc's text, cp's progress line) is handed in.
+import { posix } from 'node:path';
+import { resolveLocalPath } from '../core/cp-paths.js';
+import type { ProcessDetails } from '../core/process-details.js';
+import type { SyscallEvent } from '../core/strace-parser.js';
+import type { Engine } from '../engine/types.js';
+import { followContainerLogs } from '../ops/container-logs.js';
+import { copyIn } from '../ops/copy-in.js';
+import { copyOut, type CopyResult } from '../ops/copy-out.js';
+import { listDirectory } from '../ops/list-directory.js';
+import { listSockets } from '../ops/net.js';
+import { previewFile } from '../ops/preview-file.js';
+import { inspectProcess } from '../ops/proc.js';
+import { listProcesses, type ProcessListing } from '../ops/ps.js';
+import { signalProcess } from '../ops/signal-process.js';
+import { startTraceEvents } from '../ops/strace.js';
+import { watchTarget } from '../ops/watch-target.js';
+import type { ToolkitSession } from '../session/toolkit-session.js';
+import type { TuiDataSource } from './data-source.js';
+import { formatBytes } from './text.js';
+
+export interface SessionDataSourceOptions {
+  session: ToolkitSession;
+  engine: Engine;
+  /** `remora proc`'s text for a process. */
+  formatProcessDetails(details: ProcessDetails): string;
+  /** `remora cp`'s progress line. */
+  formatProgress(bytes: number, total: number | undefined, elapsedMs: number): string;
+  /** Where relative local paths start. */
+  cwd: string;
+  /** Log lines fetched before following. */
+  logTail?: number;
+}
+
+const PROGRESS_EVERY_MS = 200;
+
+export function createSessionDataSource(options: SessionDataSourceOptions): TuiDataSource {
+  const { session, engine } = options;
+  const target = session.target;
+  // %CPU of each refresh is measured since the one before, so a refresh needs no sampling pause.
+  let previous: ProcessListing | undefined;
+
+  const progressHooks = (onProgress: (line: string) => void, warnings: string[]) => {
+    const started = Date.now();
+    let total: number | undefined;
+    let bytes = 0;
+    let said = 0;
+    return {
+      onTotal: (n: number) => {
+        total = n;
+      },
+      onBytes: (n: number) => {
+        bytes += n;
+        const now = Date.now();
+        if (now - said < PROGRESS_EVERY_MS) return;
+        said = now;
+        onProgress(options.formatProgress(bytes, total, now - started));
+      },
+      onWarning: (name: string, reason: string) => {
+        warnings.push(`${name}: ${reason}`);
+      },
+    };
+  };
+  const summarize = (what: string, result: CopyResult, warnings: string[]): string =>
+    `${what} (${result.files} file${result.files === 1 ? '' : 's'}, ${formatBytes(result.bytes)})${warnings.length ? `; skipped ${warnings.length}: ${warnings[0]}${warnings.length > 1 ? ', …' : ''}` : ''}`;
+
+  return {
+    async summary() {
+      return {
+        name: target.name,
+        image: target.image,
+        state: target.state.status,
+        startedAt: target.state.startedAt,
+        user: target.user || 'root',
+        profile: session.profile.name,
+        engine: engine.address,
+      };
+    },
+
+    async listProcesses() {
+      const listing = await listProcesses(session, previous ? { previous } : {});
+      previous = listing;
+      return listing.processes;
+    },
+
+    async processDetails(pid) {
+      const details = await inspectProcess(session, pid);
+      return { title: `process ${pid} (${details.name}) in ${target.name}`, lines: options.formatProcessDetails(details).replace(/\n$/, '').split('\n') };
+    },
+
+    sendSignal: (pid, signal) => signalProcess(session, pid, signal),
+
+    async trace(pids, onEvents, onEnd) {
+      // strace prints a line at a time; hand the view one batch per turn of the event loop.
+      let batch: SyscallEvent[] = [];
+      const flush = (): void => {
+        const events = batch;
+        batch = [];
+        if (events.length) onEvents(events);
+      };
+      const run = await startTraceEvents(session, pids.length ? { pids } : {}, (events) => {
+        if (batch.length === 0) setImmediate(flush);
+        batch.push(...events);
+      });
+      run.done.then(
+        () => {
+          flush();
+          onEnd();
+        },
+        (error: Error) => {
+          flush();
+          onEnd(error);
+        },
+      );
+      return { stop: async () => void (await run.stop()) };
+    },
+
+    listSockets: () => listSockets(session),
+
+    async openPath(path) {
+      const listing = await listDirectory(session, path);
+      return listing.notDirectory ? { kind: 'file', path: listing.path } : { kind: 'directory', listing: { path: listing.path, entries: listing.entries } };
+    },
+
+    previewFile: (path) => previewFile(session, path),
+
+    async download(targetPath, localPath, onProgress, signal) {
+      const warnings: string[] = [];
+      const result = await copyOut({
+        session,
+        targetName: target.name,
+        sourcePath: targetPath,
+        followLink: false,
+        destination: { kind: 'local', path: resolveLocalPath(localPath, options.cwd), display: localPath },
+        requireDirectory: false,
+        keepOwners: false,
+        wantTotal: true,
+        verify: false,
+        hooks: progressHooks(onProgress, warnings),
+        signal,
+      });
+      return summarize(`downloaded ${target.name}:${targetPath} to ${localPath}`, result, warnings);
+    },
+
+    async upload(localPath, targetDirectory, onProgress, signal) {
+      const warnings: string[] = [];
+      const into = targetDirectory.endsWith('/') ? targetDirectory : `${targetDirectory}/`;
+      const result = await copyIn({
+        session,
+        targetName: target.name,
+        source: { kind: 'local', path: resolveLocalPath(localPath, options.cwd), display: localPath },
+        destPath: into,
+        followLink: false,
+        requireDirectory: true,
+        owner: { kind: 'main-process' },
+        verify: false,
+        hooks: progressHooks(onProgress, warnings),
+        signal,
+      });
+      return summarize(`uploaded ${localPath} to ${target.name}:${posix.join(into, posix.basename(localPath.replace(/\/+$/, '')))}`, result, warnings);
+    },
+
+    async followLogs(onLines, onEnd) {
+      const follower = await followContainerLogs(engine, target.id, { tail: options.logTail ?? 1000 }, onLines, onEnd);
+      return { stop: async () => follower.stop() };
+    },
+
+    watchTarget: (onEvent) => {
+      const watch = watchTarget(engine, target.id, onEvent);
+      return { stop: async () => watch.stop() };
+    },
+  };
+}

@@ -1,0 +1,217 @@
+// The Files view: a browser of the target's filesystem from its `/`. Enter goes into
+// directories, opens files in the pager and follows symlinks inside the target; d and u
+// copy with `remora cp`'s code, with progress in the status line.
+import { posix } from 'node:path';
+import type { FileEntry } from '../../core/directory-listing.js';
+import { FILE_COLUMNS, fileTableRows, previewPager } from '../file-rows.js';
+import type { Action } from '../keymap.js';
+import { LatestTask } from '../latest-task.js';
+import { keepSelection, ListCursor, navigate, renderTable, type Row } from '../table.js';
+import { count, type View, type ViewContext } from '../view.js';
+
+export class FilesView implements View {
+  readonly id = 'files' as const;
+  private path = '/';
+  private entries: FileEntry[] = [];
+  private rows: Row[] = [];
+  private readonly cursor = new ListCursor();
+  private filter = '';
+  private loaded = false;
+  private loading = false;
+  private frozen = false;
+  private error: string | undefined;
+  private transfer: string | undefined;
+  private readonly task = new LatestTask();
+  private readonly transferTask = new LatestTask();
+  private height = 20;
+
+  constructor(private readonly ctx: ViewContext) {}
+
+  activate(): void {
+    if (!this.loaded && !this.loading) this.go('/');
+  }
+
+  deactivate(): void {}
+
+  freeze(): void {
+    this.frozen = true;
+    this.task.cancel();
+  }
+
+  thaw(): void {
+    this.frozen = false;
+  }
+
+  async dispose(): Promise<void> {
+    this.task.cancel();
+    this.transferTask.cancel();
+  }
+
+  onAction(action: Action): boolean {
+    if (navigate(this.cursor, action, this.rows.length, this.height)) return true;
+    const entry = this.selected();
+    switch (action) {
+      case 'open':
+        if (entry) this.open(entry);
+        return true;
+      case 'parent':
+        if (this.filter) {
+          this.setFilter('');
+          return true;
+        }
+        if (this.path !== '/') this.go(posix.dirname(this.path), posix.basename(this.path));
+        return true;
+      case 'refresh':
+        this.go(this.path, this.rows[this.cursor.index]?.key);
+        return true;
+      case 'filter':
+        this.ctx.prompt({ label: 'filter names', initial: this.filter, onChange: (v) => this.setFilter(v), onSubmit: (v) => this.setFilter(v), onCancel: () => this.setFilter('') });
+        return true;
+      case 'download':
+        if (entry) this.askDownload(entry);
+        return true;
+      case 'upload':
+        this.askUpload();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  render(width: number, height: number): string[] {
+    const theme = this.ctx.theme;
+    const title = theme.paint('title', this.path) + (this.loading ? theme.paint('dim', '  loading…') : '');
+    const lines = [title];
+    if (this.error) lines.push(theme.paint('error', this.error));
+    this.height = Math.max(1, height - lines.length - 1);
+    const table = renderTable({
+      columns: FILE_COLUMNS,
+      rows: this.rows,
+      cursor: this.cursor,
+      width,
+      height: height - lines.length,
+      theme,
+      empty: !this.loaded ? 'listing…' : this.filter ? `no name matches "${this.filter}"` : 'empty directory',
+    });
+    return [...lines, ...table];
+  }
+
+  status(): string {
+    const parts = [count(this.rows.length, 'entry', 'entries', this.filter ? this.entries.length : undefined)];
+    if (this.filter) parts.push(`filter "${this.filter}"`);
+    if (this.transfer) parts.push(this.transfer);
+    return parts.join(' · ');
+  }
+
+  private selected(): FileEntry | undefined {
+    const row = this.rows[this.cursor.index];
+    return row ? this.entries.find((e) => e.name === row.key) : undefined;
+  }
+
+  private childPath(entry: FileEntry): string {
+    return posix.join(this.path, entry.name);
+  }
+
+  /** Lists `path` (symlinks resolved inside the target); a file there opens in the pager. */
+  private go(path: string, select?: string): void {
+    if (this.frozen) {
+      this.ctx.notify('the target is not running: the listing is frozen', 'error');
+      return;
+    }
+    this.loading = true;
+    this.ctx.requestRender();
+    void this.task
+      .run((signal) => this.ctx.data.openPath(path, signal))
+      .then((opened) => {
+        if (opened === undefined) return;
+        this.loading = false;
+        if (opened.kind === 'file') {
+          this.preview(opened.path);
+          this.ctx.requestRender();
+          return;
+        }
+        this.path = opened.listing.path;
+        this.entries = opened.listing.entries;
+        this.loaded = true;
+        this.error = undefined;
+        this.filter = '';
+        this.rows = fileTableRows(this.entries, this.filter, Date.now());
+        this.cursor.toStart();
+        keepSelection(this.cursor, this.rows, select, this.height);
+        this.ctx.requestRender();
+      })
+      .catch((error: Error) => {
+        this.loading = false;
+        this.error = error.message;
+        this.ctx.notify(error.message, 'error');
+      });
+  }
+
+  private open(entry: FileEntry): void {
+    const path = this.childPath(entry);
+    if (entry.type === 'directory' || entry.type === 'symlink') this.go(path);
+    else if (entry.type === 'file') this.preview(path);
+    else this.ctx.notify(`${path} is a ${entry.type}: nothing to show`, 'info');
+  }
+
+  private preview(path: string): void {
+    this.ctx.openPager(this.ctx.data.previewFile(path, AbortSignal.timeout(60_000)).then(previewPager));
+  }
+
+  private setFilter(value: string): void {
+    const key = this.rows[this.cursor.index]?.key;
+    this.filter = value;
+    this.rows = fileTableRows(this.entries, value, Date.now());
+    keepSelection(this.cursor, this.rows, key, this.height);
+    this.ctx.requestRender();
+  }
+
+  private askDownload(entry: FileEntry): void {
+    const source = this.childPath(entry);
+    this.ctx.prompt({
+      label: `download ${source} to`,
+      initial: this.ctx.cwd,
+      onSubmit: (local) => this.runTransfer(`downloading ${entry.name}`, (progress, signal) => this.ctx.data.download(source, local || this.ctx.cwd, progress, signal)),
+    });
+  }
+
+  private askUpload(): void {
+    if (this.frozen) return this.ctx.notify('the target is not running: nothing can be uploaded', 'error');
+    const into = this.path;
+    this.ctx.prompt({
+      label: `upload into ${into} from local path`,
+      initial: this.ctx.cwd.endsWith('/') ? this.ctx.cwd : `${this.ctx.cwd}/`,
+      onSubmit: (local) => {
+        if (!local) return;
+        this.runTransfer(`uploading ${posix.basename(local)}`, (progress, signal) => this.ctx.data.upload(local, into, progress, signal), () => {
+          if (this.path === into) this.go(into, posix.basename(local.replace(/\/+$/, '')));
+        });
+      },
+    });
+  }
+
+  private runTransfer(what: string, body: (progress: (line: string) => void, signal: AbortSignal) => Promise<string>, after?: () => void): void {
+    if (this.transferTask.busy) {
+      this.ctx.notify('a copy is already under way; wait for it to finish', 'error');
+      return;
+    }
+    this.transfer = `${what}…`;
+    this.ctx.requestRender();
+    void this.transferTask
+      .run((signal) =>
+        body((line) => {
+          this.transfer = `${what}: ${line}`;
+          this.ctx.requestRender();
+        }, signal),
+      )
+      .then((done) => {
+        this.transfer = undefined;
+        if (done !== undefined) this.ctx.notify(done);
+        after?.();
+      })
+      .catch((error: Error) => {
+        this.transfer = undefined;
+        this.ctx.notify(error.message, 'error');
+      });
+  }
+}

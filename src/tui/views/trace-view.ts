@@ -1,0 +1,291 @@
+// The Trace view: a live strace of the chosen processes, one event per line (time, pid,
+// call, arguments, result), failures standing out. One trace at a time: choosing another
+// process stops the running trace before the next one starts. Filter, pause, counts, save.
+import type { SyscallClass } from '../../core/strace-parser.js';
+import type { Stoppable } from '../data-source.js';
+import type { Action } from '../keymap.js';
+import { ListCursor, navigate, renderTable, type Column, type Row } from '../table.js';
+import { FollowCursor } from '../follow-cursor.js';
+import { fit } from '../text.js';
+import { describeEvent, formatEventTime, parseTraceFilter, TRACE_CLASSES, TraceLog, type TraceFilter, type TraceLine } from '../trace-log.js';
+import { count, type View, type ViewContext } from '../view.js';
+
+export interface TraceTarget {
+  /** Empty: the target's main process with its threads and children. */
+  pids: number[];
+  label: string;
+}
+
+const EVENT_COLUMNS: Column[] = [
+  { header: 'TIME', width: 15 },
+  { header: 'PID', width: 6, align: 'right' },
+  { header: 'CALL = RESULT', minWidth: 20 },
+];
+
+const COUNT_COLUMNS: Column[] = [
+  { header: 'SYSCALL', width: 22 },
+  { header: 'CLASS', width: 8 },
+  { header: 'CALLS', width: 9, align: 'right' },
+  { header: 'ERRORS', width: 8, align: 'right' },
+  { header: '%', width: 5, align: 'right' },
+];
+
+function isTraceTarget(value: unknown): value is TraceTarget {
+  return typeof value === 'object' && value !== null && Array.isArray((value as TraceTarget).pids);
+}
+
+export class TraceView implements View {
+  readonly id = 'trace' as const;
+  private readonly log: TraceLog;
+  private target: TraceTarget | undefined;
+  private handle: Stoppable | undefined;
+  private generation = 0;
+  private state: 'idle' | 'starting' | 'running' | 'stopped' = 'idle';
+  private ended: string | undefined;
+  private filterText = '';
+  private filter: TraceFilter = { names: [], classes: [] };
+  private cls: SyscallClass | undefined;
+  private showCounts = false;
+  private readonly scroll = new FollowCursor();
+  private readonly countsCursor = new ListCursor();
+  private shown: TraceLine[] = [];
+  private countRows = 0;
+  private height = 20;
+  private frozen = false;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: ViewContext & { saveFile(path: string, text: string): Promise<void> },
+    capacity?: number,
+  ) {
+    this.log = new TraceLog(capacity);
+  }
+
+  get tracing(): TraceTarget | undefined {
+    return this.state === 'running' || this.state === 'starting' ? this.target : undefined;
+  }
+
+  activate(argument?: unknown): void {
+    if (isTraceTarget(argument) && !this.frozen) this.start(argument);
+  }
+
+  deactivate(): void {
+    // The trace keeps collecting while another view is shown.
+  }
+
+  freeze(): void {
+    this.frozen = true;
+    void this.stop('the target stopped');
+  }
+
+  thaw(): void {
+    this.frozen = false;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop('stopped');
+  }
+
+  onAction(action: Action): boolean {
+    if (this.showCounts) {
+      if (navigate(this.countsCursor, action, this.countRows, this.height)) return true;
+    } else if (this.scroll.move(action, this.shown, this.height)) {
+      this.ctx.requestRender();
+      return true;
+    }
+    switch (action) {
+      case 'pause':
+        this.log.setPaused(!this.log.isPaused);
+        this.ctx.requestRender();
+        return true;
+      case 'counts':
+        this.showCounts = !this.showCounts;
+        this.ctx.requestRender();
+        return true;
+      case 'classFilter': {
+        const at = this.cls === undefined ? -1 : TRACE_CLASSES.indexOf(this.cls);
+        this.cls = at + 1 < TRACE_CLASSES.length ? TRACE_CLASSES[at + 1] : undefined;
+        this.ctx.requestRender();
+        return true;
+      }
+      case 'filter':
+        this.ctx.prompt({
+          label: 'filter syscalls (names or classes: file network process memory signal ipc time)',
+          initial: this.filterText,
+          onChange: (v) => this.setFilter(v),
+          onSubmit: (v) => this.setFilter(v),
+          onCancel: () => this.setFilter(''),
+        });
+        return true;
+      case 'back':
+        if (this.showCounts) this.showCounts = false;
+        else if (this.filterText || this.cls) {
+          this.setFilter('');
+          this.cls = undefined;
+        } else return false;
+        this.ctx.requestRender();
+        return true;
+      case 'stopTrace':
+        if (this.state === 'running' || this.state === 'starting') void this.stop('stopped');
+        else if (this.frozen) this.ctx.notify('the target is not running: nothing to trace', 'error');
+        else this.start(this.target ?? { pids: [], label: 'the main process' });
+        return true;
+      case 'save':
+        this.ctx.prompt({
+          label: 'write the lines shown to',
+          initial: `${this.ctx.cwd.replace(/\/$/, '')}/remora-trace.txt`,
+          onSubmit: (path) => {
+            const text = this.textShown();
+            this.ctx.saveFile(path, text).then(
+              () => this.ctx.notify(`wrote ${text === '' ? 0 : text.split('\n').length - 1} lines to ${path}`),
+              (error: Error) => this.ctx.notify(`save: ${error.message}`, 'error'),
+            );
+          },
+        });
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  render(width: number, height: number): string[] {
+    const theme = this.ctx.theme;
+    const head = [this.headline(width)];
+    const bodyHeight = Math.max(1, height - head.length);
+    this.height = Math.max(1, bodyHeight - 1);
+    if (!this.target) {
+      return [
+        ...head,
+        '',
+        theme.paint('dim', fit('  Nothing traced yet.', width)),
+        theme.paint('dim', fit('  In Processes (1), select a process and press s to trace it;', width)),
+        theme.paint('dim', fit('  or press s here to trace the main process with its threads and children.', width)),
+      ];
+    }
+    if (this.showCounts) {
+      const counts = this.log.countsBySyscall();
+      const total = counts.reduce((sum, c) => sum + c.calls, 0) || 1;
+      this.countRows = counts.length;
+      const rows: Row[] = counts.map((c) => ({
+        key: c.syscall,
+        style: c.errors > 0 ? 'warning' : undefined,
+        cells: [c.syscall, c.cls, String(c.calls), String(c.errors), ((c.calls / total) * 100).toFixed(1)],
+      }));
+      return [...head, ...renderTable({ columns: COUNT_COLUMNS, rows, cursor: this.countsCursor, width, height: bodyHeight, theme, empty: 'no syscalls yet' })];
+    }
+    this.shown = this.log.lines(this.filter, this.cls);
+    // Only the visible window becomes rows: the ring may hold tens of thousands of lines.
+    const { from, to, selected } = this.scroll.window(this.shown, this.height);
+    const rows: Row[] = this.shown.slice(from, to).map((line) => ({
+      key: String(line.seq),
+      style: line.failed ? 'error' : line.event.kind === 'signal' ? 'warning' : line.event.kind === 'syscall' ? undefined : 'dim',
+      cells: [formatEventTime(line.event.time), line.event.pid === undefined ? '' : String(line.event.pid), describeEvent(line.event)],
+    }));
+    const windowCursor = new ListCursor();
+    windowCursor.index = Math.max(0, selected - from);
+    const table = renderTable({
+      columns: EVENT_COLUMNS,
+      rows,
+      cursor: windowCursor,
+      width,
+      height: bodyHeight,
+      theme,
+      showSelection: selected >= 0,
+      empty: this.state === 'starting' ? 'attaching strace…' : this.filterText || this.cls ? 'no event matches the filter' : 'waiting for syscalls…',
+    });
+    return [...head, ...table];
+  }
+
+  status(): string {
+    const parts = [count(this.log.received, 'event', 'events'), `${this.log.held} kept`];
+    if (this.filterText) parts.push(`filter "${this.filterText}"`);
+    if (this.cls) parts.push(`class ${this.cls}`);
+    if (this.log.isPaused) parts.push(`paused (${this.log.skippedWhilePaused} not shown)`);
+    if (!this.scroll.isFollowing && !this.showCounts) parts.push('scrolled (End follows)');
+    return parts.join(' · ');
+  }
+
+  private headline(width: number): string {
+    const theme = this.ctx.theme;
+    if (!this.target) return theme.paint('title', fit('strace', width));
+    const what = `strace ${this.target.label}`;
+    const state =
+      this.state === 'running' ? theme.paint('good', ' ● tracing') : this.state === 'starting' ? theme.paint('dim', ' attaching…') : theme.paint('warning', ` ■ ${this.ended ?? 'stopped'} (s traces again)`);
+    return theme.paint('title', what) + state + (this.showCounts ? theme.paint('accent', '  counts by syscall') : '');
+  }
+
+  private setFilter(text: string): void {
+    this.filterText = text;
+    this.filter = parseTraceFilter(text);
+    this.ctx.requestRender();
+  }
+
+  private textShown(): string {
+    return this.log
+      .lines(this.filter, this.cls)
+      .map((l) => `${formatEventTime(l.event.time)} ${l.event.pid ?? ''} ${describeEvent(l.event)}\n`)
+      .join('');
+  }
+
+  private start(target: TraceTarget): void {
+    this.target = target;
+    this.log.clear();
+    this.scroll.follow();
+    this.ended = undefined;
+    this.state = 'starting';
+    const generation = ++this.generation;
+    this.ctx.requestRender();
+    // Starts are chained: the previous trace has fully detached (ptrace allows one tracer)
+    // before the next one attaches, and a superseded start never attaches at all.
+    this.chain = this.chain.then(async () => {
+      await this.stopHandle();
+      if (generation !== this.generation) return;
+      try {
+        const handle = await this.ctx.data.trace(
+          target.pids,
+          (events) => {
+            if (generation !== this.generation) return;
+            this.log.add(events);
+            this.ctx.requestRender();
+          },
+          (error) => {
+            if (generation !== this.generation) return;
+            this.state = 'stopped';
+            this.ended = error ? error.message : 'the trace ended';
+            if (error) this.ctx.notify(`strace: ${error.message}`, 'error');
+            this.ctx.requestRender();
+          },
+        );
+        if (generation !== this.generation) {
+          await handle.stop().catch(() => undefined);
+          return;
+        }
+        this.handle = handle;
+        if (this.state === 'starting') this.state = 'running';
+      } catch (error) {
+        if (generation !== this.generation) return;
+        this.state = 'stopped';
+        this.ended = (error as Error).message;
+        this.ctx.notify(`strace: ${(error as Error).message}`, 'error');
+      }
+      this.ctx.requestRender();
+    });
+  }
+
+  private async stop(reason: string): Promise<void> {
+    this.generation++;
+    if (this.state === 'running' || this.state === 'starting') {
+      this.state = 'stopped';
+      this.ended = reason;
+    }
+    this.ctx.requestRender();
+    this.chain = this.chain.then(() => this.stopHandle());
+    await this.chain;
+  }
+
+  private async stopHandle(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.stop().catch(() => undefined);
+  }
+}

@@ -1,0 +1,115 @@
+// Killing a copy midway, both ways: no partial file under the final name, the old file
+// intact, and no temporary left (except the local one of a SIGKILLed copy-out, which no
+// process survives to remove). Also the progress line on a terminal, and Ctrl-C there.
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, ftruncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DockerEngine } from '../../src/engine/docker-engine.js';
+import { REMORA_BIN, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { spawnRemora } from '../support/pty.js';
+import { inToolkit } from '../support/trees.js';
+import { waitFor } from '../support/wait-for.js';
+
+let engine: DockerEngine;
+let target: RunningTarget;
+let work: string;
+let big: string;
+
+const GIB = 1024 * 1024 * 1024;
+
+beforeAll(async () => {
+  engine = testEngine();
+  target = await startTarget(engine, 'scratch');
+  work = mkdtempSync(join(tmpdir(), 'remora-cp-kill-'));
+  // Sparse on both sides: large enough to be caught midway, cheap to make.
+  big = join(work, 'big.bin');
+  const fd = openSync(big, 'w');
+  ftruncateSync(fd, 3 * GIB);
+  closeSync(fd);
+  await inToolkit(target.name, 'truncate -s 3G /target/data/big.bin');
+});
+
+afterAll(async () => {
+  await target?.[Symbol.asyncDispose]();
+  engine?.dispose();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function startCopy(args: string[]) {
+  return execa('node', [REMORA_BIN, 'cp', ...args], { reject: false, stdin: 'ignore', stripFinalNewline: false, env: { REMORA_TEST_LABEL: runLabel() } });
+}
+
+const targetTemporaries = (): Promise<string> => inToolkit(target.name, 'ls -a /target/data | grep remora-tmp || true');
+const localTemporaries = (dir: string): string[] => readdirSync(dir).filter((name) => name.startsWith('.remora-'));
+
+describe('copy-in killed midway', () => {
+  for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+    it(`by ${signal}: the target keeps the old file and no temporary`, async () => {
+      await inToolkit(target.name, 'echo old > /target/data/victim');
+      const copy = startCopy([big, `${target.name}:/data/victim`]);
+      await waitFor(async () => (await targetTemporaries()).trim() !== '', { what: 'the temporary to appear in the target', timeoutMs: 60_000 });
+      copy.kill(signal);
+      const result = await copy;
+      if (signal === 'SIGTERM') {
+        expect(result.exitCode).toBe(143);
+        expect(result.stderr).toBe('remora: cp interrupted by SIGTERM; no partial file was left behind\n');
+      }
+      // The helper sees its stdin end and removes its temporary (after a SIGKILL, when the
+      // engine notices the connection is gone).
+      await waitFor(async () => (await targetTemporaries()) === '', { what: 'the temporary to be removed', timeoutMs: 60_000 });
+      expect(await inToolkit(target.name, 'cat /target/data/victim')).toBe('old\n');
+    });
+  }
+});
+
+describe('copy-out killed midway', () => {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
+    it(`by ${signal}: exit ${code}, the old local file intact, no temporary`, async () => {
+      const dest = mkdtempSync(join(work, 'out-'));
+      writeFileSync(join(dest, 'victim'), 'old\n');
+      const copy = startCopy([`${target.name}:/data/big.bin`, join(dest, 'victim')]);
+      await waitFor(() => localTemporaries(dest).length > 0, { what: 'the local temporary to appear', timeoutMs: 60_000, intervalMs: 20 });
+      copy.kill(signal);
+      const result = await copy;
+      expect(result.exitCode).toBe(code);
+      expect(result.stderr).toBe(`remora: cp interrupted by ${signal}; no partial file was left behind\n`);
+      expect(readdirSync(dest)).toEqual(['victim']);
+      expect(readFileSync(join(dest, 'victim'), 'utf8')).toBe('old\n');
+    });
+  }
+
+  it('by SIGKILL: the final name still holds the old file', async () => {
+    const dest = mkdtempSync(join(work, 'out-kill-'));
+    writeFileSync(join(dest, 'victim'), 'old\n');
+    const copy = startCopy([`${target.name}:/data/big.bin`, join(dest, 'victim')]);
+    await waitFor(() => localTemporaries(dest).length > 0, { what: 'the local temporary to appear', timeoutMs: 60_000, intervalMs: 20 });
+    copy.kill('SIGKILL');
+    await copy;
+    expect(readFileSync(join(dest, 'victim'), 'utf8')).toBe('old\n');
+    // Nothing survives a SIGKILL to remove the hidden temporary; it never takes the final name.
+    expect(readdirSync(dest).filter((name) => name !== 'victim').every((name) => /^\.remora-[0-9a-f]{12}\.tmp$/.test(name))).toBe(true);
+  });
+});
+
+describe('on a terminal', () => {
+  it('shows bytes, rate and ETA, and stops cleanly on Ctrl-C', async () => {
+    const dest = mkdtempSync(join(work, 'pty-'));
+    await using session = spawnRemora(['cp', `${target.name}:/data/big.bin`, join(dest, 'big.bin')], { cols: 120 });
+    await session.waitForScreen(/\d+(\.\d)? [KMG]iB \/ 3\.0 GiB {2}\d+(\.\d)? [KMG]?i?B\/s {2}ETA \d+:\d\d/, 60_000);
+    session.type('\x03');
+    const { exitCode } = await session.exited;
+    expect(exitCode).toBe(130);
+    expect(session.screen()).toContain('remora: cp interrupted by SIGINT; no partial file was left behind');
+    expect(readdirSync(dest)).toEqual([]);
+  });
+
+  it('prints nothing but errors when stderr is not a terminal, or with --quiet', async () => {
+    const result = await execa('node', [REMORA_BIN, 'cp', '--quiet', `${target.name}:/etc/passwd`, work], { reject: false, stripFinalNewline: false, env: { REMORA_TEST_LABEL: runLabel() } });
+    expect(result).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+  });
+});

@@ -1,0 +1,125 @@
+// `remora ps` against real shell-less targets: users from the target's passwd, hundreds of
+// processes in one exec, %CPU over a sample, the toolkit's own processes kept apart, and
+// the same listing from a busybox-only toolkit.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DockerEngine } from '../../src/engine/docker-engine.js';
+import { remora, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { countExecs, ensureBusyboxToolkit, toolkitOf } from '../support/toolkit-probes.js';
+import { waitFor } from '../support/wait-for.js';
+
+interface PsRow {
+  pid: number;
+  ppid: number;
+  user: string;
+  uid: number;
+  state: string;
+  cpu: number;
+  rssKiB: number;
+  threads: number;
+  startedAt: string;
+  command: string;
+  toolkit?: boolean;
+}
+
+let engine: DockerEngine;
+let distroless: RunningTarget;
+
+beforeAll(async () => {
+  engine = testEngine();
+  distroless = await startTarget(engine, 'distroless', { env: ['CHILDREN=2'] });
+});
+
+afterAll(async () => {
+  await distroless?.[Symbol.asyncDispose]();
+  engine?.dispose();
+});
+
+async function psJson(args: string[]): Promise<PsRow[]> {
+  const result = await remora(['ps', ...args, '--json']);
+  expect(result.stderr).toBe('');
+  expect(result.exitCode).toBe(0);
+  return JSON.parse(result.stdout) as PsRow[];
+}
+
+describe('remora ps', () => {
+  it('names a distroless target\'s nonroot user from its own /etc/passwd', async () => {
+    const rows = await waitFor(async () => {
+      const list = await psJson([distroless.name]);
+      return list.length === 3 ? list : undefined;
+    }, { what: 'the app and its 2 children' });
+    expect(rows.map((r) => [r.pid, r.ppid, r.user, r.uid, r.command])).toEqual([
+      [1, 0, 'nonroot', 65532, '/app'],
+      [rows[1]!.pid, 1, 'nonroot', 65532, '/app'],
+      [rows[2]!.pid, 1, 'nonroot', 65532, '/app'],
+    ]);
+    const main = rows[0]!;
+    expect(Object.keys(main)).toEqual(['pid', 'ppid', 'user', 'uid', 'state', 'cpu', 'rssKiB', 'threads', 'startedAt', 'command']);
+    expect(main.rssKiB).toBeGreaterThan(0);
+    expect(main.threads).toBe(1);
+    // Started when docker says the container started, to within a clock tick and rounding.
+    const started = Date.parse((await engine.inspectContainer(distroless.id)).state.startedAt);
+    expect(Math.abs(Date.parse(main.startedAt) - started)).toBeLessThan(1500);
+  });
+
+  it('prints a table and a tree', async () => {
+    const table = await remora(['ps', distroless.name]);
+    expect(table.exitCode).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^PID\s+PPID\s+USER\s+STATE\s+%CPU\s+RSS\s+THREADS\s+ELAPSED\s+COMMAND$/);
+    expect(lines[1]).toMatch(/^1\s+0\s+nonroot\s+\S\s+\d+\.\d\s+\S+\s+1\s+\S+\s+\/app$/);
+    const tree = await remora(['ps', distroless.name, '--tree']);
+    expect(tree.stdout).toMatch(/ ├─ \/app\n.* └─ \/app\n$/);
+  });
+
+  it('keeps the toolkit\'s processes out unless --all, and marks them then', async () => {
+    const plain = await psJson([distroless.name]);
+    expect(plain.every((r) => r.user === 'nonroot')).toBe(true);
+    const all = await psJson([distroless.name, '--all']);
+    const toolkit = all.filter((r) => r.toolkit);
+    expect(toolkit.some((r) => r.command.includes('remora-keeper'))).toBe(true);
+    expect(toolkit.some((r) => r.command.includes('remora-ps'))).toBe(true);
+    expect(all.filter((r) => !r.toolkit).map((r) => r.pid)).toEqual(plain.map((r) => r.pid));
+    const table = await remora(['ps', distroless.name, '--all']);
+    expect(table.stdout).toMatch(/\[toolkit\] .*remora-keeper/);
+  });
+
+  it('lists 300 children in one exec', async () => {
+    await using crowded = await startTarget(engine, 'scratch', { env: ['CHILDREN=300'] });
+    await waitFor(async () => (await psJson([crowded.name])).length === 301, { timeoutMs: 60_000, what: '301 processes' });
+    const execs = await countExecs(engine, await toolkitOf(engine, crowded), async () => {
+      const rows = await psJson([crowded.name]);
+      expect(rows).toHaveLength(301);
+      expect(rows.filter((r) => r.ppid === 1 && r.command === '/app')).toHaveLength(300);
+      expect(rows.every((r) => r.user === 'root')).toBe(true);
+    });
+    expect(execs).toEqual([expect.stringContaining('remora-ps')]);
+  });
+
+  it('measures %CPU over a short sample: a spinning thread shows, sleepers do not', async () => {
+    await using spinning = await startTarget(engine, 'scratch', { env: ['SPIN=1', 'CHILDREN=1'] });
+    const rows = await waitFor(async () => {
+      const list = await psJson([spinning.name, '--sort', 'cpu']);
+      return list.length === 2 && list[0]!.threads === 2 ? list : undefined;
+    }, { what: 'the spinner thread' });
+    // A core's worth over the process life would also be ~100: what tells a sample apart is
+    // the sleeping child at exactly 0, and the spinner far above it even on a busy machine.
+    expect(rows[0]!.pid).toBe(1);
+    expect(rows[0]!.cpu).toBeGreaterThan(10);
+    expect(rows[1]!.cpu).toBe(0);
+  });
+
+  it('refuses an unknown sort key before touching the engine', async () => {
+    const result = await remora(['ps', distroless.name, '--sort', 'colour']);
+    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: 'remora: cannot sort by "colour"\nhint: sort by one of: pid, cpu, rss, name, started\n' });
+  });
+
+  it('works with a busybox-only toolkit image', async () => {
+    const image = await ensureBusyboxToolkit(engine, distroless);
+    const rows = await psJson([distroless.name, '--toolkit-image', image, '--rm']);
+    expect(rows.map((r) => [r.ppid, r.user, r.command])).toEqual([
+      [0, 'nonroot', '/app'],
+      [1, 'nonroot', '/app'],
+      [1, 'nonroot', '/app'],
+    ]);
+  });
+});

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RemoraError } from '../../src/core/errors.js';
+import { descendantsOf, explainAttachFailure, parseTraceProbe, planTrace, type TraceProbe, type TracedProcessFacts } from '../../src/core/trace-checks.js';
+import { buildStraceArgs } from '../../src/ops/strace.js';
+import { LineSplitter } from '../../src/ops/line-splitter.js';
+
+const context = { targetName: 'app', profile: 'general' };
+const GENERAL_CAPS = '00000000000c003f'; // what a general-profile toolkit has (SYS_PTRACE is bit 19)
+
+function probe(processes: Array<Partial<TracedProcessFacts> & { pid: number }>, extra: Partial<TraceProbe> = {}): TraceProbe {
+  return {
+    straceFound: true,
+    capEff: GENERAL_CAPS,
+    seccomp: 2,
+    processes: new Map(processes.map((p) => [p.pid, { ppid: 0, name: 'app', state: 'S', tracerPid: 0, toolkit: false, ...p }])),
+    ...extra,
+  };
+}
+
+function refusal(run: () => unknown): { code: string; message: string; hint?: string } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof RemoraError) return { code: error.code, message: error.message, hint: error.hint };
+    throw error;
+  }
+  throw new Error('no refusal');
+}
+
+describe('parseTraceProbe (captured from a general-profile toolkit)', () => {
+  const real = parseTraceProbe(readFileSync(new URL('../fixtures/proc-dumps/probe.dump', import.meta.url)));
+
+  it('reads the toolkit facts and every process', () => {
+    expect(real).toMatchObject({ straceFound: true, capEff: GENERAL_CAPS, seccomp: 2 });
+    expect(real.yamaScope).toBeUndefined();
+    expect(real.processes.get(39)).toEqual({ pid: 39, ppid: 33, name: 'sleep', state: 'Z', tracerPid: 0, toolkit: false });
+    expect([...real.processes.values()].filter((p) => p.toolkit).map((p) => p.pid).sort((a, b) => a - b)).toEqual([40, 67, 117]);
+  });
+
+  it('plans the main process with its live, untraced descendants', () => {
+    expect(planTrace(real, { mainPid: 8 }, context)).toEqual([8, 14]);
+    expect(planTrace(real, { mainPid: 33 }, context)).toEqual([33]); // 39 is a zombie
+    expect(planTrace(real, { mainPid: 1, pids: [15, 27] }, context)).toEqual([15, 27]);
+  });
+});
+
+describe('planTrace refusals', () => {
+  it('a toolkit without strace', () => {
+    expect(refusal(() => planTrace(probe([{ pid: 1 }], { straceFound: false }), { mainPid: 1 }, { ...context, toolkitImage: 'busybox:latest' }))).toEqual({
+      code: 'TOOL_MISSING',
+      message: 'strace is not in the toolkit image busybox:latest',
+      hint: "drop --toolkit-image to use Remora's own toolkit, or use an image that has strace",
+    });
+  });
+
+  it('a pid that is not there, a toolkit pid, a zombie', () => {
+    expect(refusal(() => planTrace(probe([{ pid: 1 }]), { mainPid: 1, pids: [42] }, context))).toMatchObject({ code: 'PROCESS_NOT_FOUND', message: 'no process 42 in app' });
+    expect(refusal(() => planTrace(probe([{ pid: 1 }, { pid: 30, name: 'sh', toolkit: true }]), { mainPid: 1, pids: [30] }, context))).toMatchObject({
+      code: 'USAGE',
+      message: "pid 30 (sh) is one of the toolkit's own processes, not app's: refusing to trace it",
+    });
+    expect(refusal(() => planTrace(probe([{ pid: 9, state: 'Z', name: 'sleep' }]), { mainPid: 1, pids: [9] }, context)).message).toBe(
+      'pid 9 (sleep) has exited (a zombie waiting for its parent): there is nothing to trace',
+    );
+  });
+
+  it('a process that already has a tracer, naming it', () => {
+    const p = probe([{ pid: 1, tracerPid: 50 }, { pid: 50, name: 'gdb' }]);
+    expect(refusal(() => planTrace(p, { mainPid: 1 }, context))).toEqual({
+      code: 'PTRACE_DENIED',
+      message: 'pid 1 (app) is already traced by pid 50 (gdb): a process can have only one tracer',
+      hint: 'stop the other tracer first (remora exec app -- kill 50)',
+    });
+  });
+
+  it('the restricted profile (no SYS_PTRACE), and Yama at 3', () => {
+    expect(refusal(() => planTrace(probe([{ pid: 1 }], { capEff: '0000000000000000' }), { mainPid: 1 }, { ...context, profile: 'restricted' }))).toEqual({
+      code: 'PTRACE_DENIED',
+      message: 'the restricted profile has no SYS_PTRACE capability: it cannot trace',
+      hint: 'use --profile general (the default), which adds SYS_PTRACE and nothing that reaches the host',
+    });
+    expect(refusal(() => planTrace(probe([{ pid: 1 }], { yamaScope: 3 }), { mainPid: 1 }, context)).message).toBe('Yama forbids every ptrace on this host (kernel.yama.ptrace_scope = 3)');
+  });
+
+  it('skips, by default, descendants that cannot be traced instead of refusing', () => {
+    const p = probe([{ pid: 1 }, { pid: 7, ppid: 1 }, { pid: 8, ppid: 1, tracerPid: 99 }, { pid: 9, ppid: 7, state: 'Z' }, { pid: 10, ppid: 7 }]);
+    expect(planTrace(p, { mainPid: 1 }, context)).toEqual([1, 7, 10]);
+    expect(descendantsOf(p, 7).map((d) => d.pid)).toEqual([9, 10]);
+  });
+});
+
+describe('explainAttachFailure', () => {
+  const failed = 'strace: attach: ptrace(PTRACE_SEIZE, 1): Operation not permitted';
+
+  it('blames seccomp when the toolkit has SYS_PTRACE and filters syscalls', () => {
+    expect(explainAttachFailure(failed, probe([{ pid: 1 }]), context)?.message).toBe(
+      "ptrace of pid 1 was denied although the toolkit has SYS_PTRACE: the toolkit's seccomp filter forbids it",
+    );
+  });
+
+  it('blames AppArmor when there is no seccomp filter and a confining profile', () => {
+    const e = explainAttachFailure(failed, probe([{ pid: 1 }], { seccomp: 0, apparmor: 'docker-default (enforce)' }), context);
+    expect(e?.message).toBe('ptrace of pid 1 was denied by the AppArmor profile docker-default');
+  });
+
+  it('blames the capability first, and reads a vanished process', () => {
+    expect(explainAttachFailure(failed, probe([{ pid: 1 }], { capEff: '0' }), { ...context, profile: 'restricted' })?.code).toBe('PTRACE_DENIED');
+    expect(explainAttachFailure('strace: attach: ptrace(PTRACE_SEIZE, 7): No such process', probe([]), context)).toMatchObject({ code: 'PROCESS_NOT_FOUND' });
+    expect(explainAttachFailure('strace: Process 1 attached', probe([]), context)).toBeUndefined();
+  });
+});
+
+describe('buildStraceArgs', () => {
+  it('follows children, passes expressions through, one -p per pid', () => {
+    expect(buildStraceArgs([1, 7], { expressions: ['trace=%file', 'signal=none'], summary: true })).toEqual(['-f', '-c', '-e', 'trace=%file', '-e', 'signal=none', '-p', '1', '-p', '7']);
+    expect(buildStraceArgs([3], { detailed: true, follow: false })).toEqual(['-tt', '-T', '-yy', '-p', '3']);
+  });
+});
+
+describe('LineSplitter', () => {
+  it('cuts lines across chunks, keeps UTF-8 characters whole, and re-joins a line an attach notice cut', () => {
+    const lines: string[] = [];
+    const notices: string[] = [];
+    const splitter: LineSplitter = new LineSplitter((line) => {
+      const at = line.indexOf('strace: Process ');
+      if (at > 0) {
+        notices.push(line.slice(at));
+        splitter.carry(line.slice(0, at));
+      } else {
+        lines.push(line);
+      }
+    });
+    const bytes = Buffer.from('write(1, "\u00e9", 2) = 2\r\nclone(flags=SIGCHLDstrace: Process 9 attached\n, child_tidptr=0x1) = 9\ntail');
+    splitter.push(bytes.subarray(0, 11)); // cuts the two-byte character in half
+    splitter.push(bytes.subarray(11));
+    splitter.end();
+    expect(lines).toEqual(['write(1, "\u00e9", 2) = 2', 'clone(flags=SIGCHLD, child_tidptr=0x1) = 9', 'tail']);
+    expect(notices).toEqual(['strace: Process 9 attached']);
+  });
+});
