@@ -56,7 +56,8 @@ function usage(pid) {
   return { ticks, rssKiB: rss };
 }
 
-const TABLE = /^\s+1 \S+\s+\S\s/m;
+// Spaces only: \s would span lines and match the tab bar (" 1 Processes  2 Files").
+const TABLE = /^ +1 \S+ +\S +\d/m;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function quit(tui) {

@@ -66,13 +66,13 @@ mkdirSync(outDir, { recursive: true });
 
 const tui = drive(target ? ['attach', target] : ['demo']);
 try {
-  await tui.waitFor(/^\s+1 \S+\s+S\s.*\/app/m);
+  await tui.waitFor(/^ +1 \S+ +S .*\/app/m);
   save('processes', await tui.settled());
   tui.type('\r');
   await tui.waitFor(/^executable\s/m);
   save('process-details', await tui.settled());
   tui.type('\x1b');
-  await tui.waitFor(/^\s+PID USER/m);
+  await tui.waitFor(/^ +PID USER/m);
   tui.type('2');
   await tui.waitFor(/ data\/\s*$/m);
   save('files', await tui.settled());
@@ -84,7 +84,7 @@ try {
   tui.type('\x1b');
   await tui.waitFor(/^\/data\s*$/m);
   tui.type('1');
-  await tui.waitFor(/^\s+1 \S+\s+S\s/m);
+  await tui.waitFor(/^ +1 \S+ +S /m);
   tui.type('s');
   await tui.waitFor(/^\S+\s+1 (write|openat|close|poll)\(/m);
   await tui.waitFor(/^\S+\s+1 poll\(.*\n(.*\n){0,3}\S+\s+1 write\(1/m, 15_000).catch(() => undefined);

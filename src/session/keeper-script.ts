@@ -5,13 +5,15 @@
 //  - stdin mode (`--rm`): exits when its stdin closes, i.e. when the remora process that
 //    holds the attach stream ends, however it ends (SIGKILL included).
 // It dies with the target too: it lives in the target's PID namespace.
-// POSIX sh and builtins only in the loop: it must run on busybox and scan 1,000+ processes
-// every few seconds without forking per process.
+// Builtins only in the loop: it must scan 1,000+ processes every few seconds without
+// forking, and must never leave a child behind (see KEEPER_LAUNCHER).
 
 export const USED_STAMP = '/run/remora-used';
 const CHECK_STAMP = '/run/remora-checked';
 export const KEEPER_PID_FILE = '/run/remora-keeper.pid';
 export const POLL_SECONDS = 5;
+
+const TICK_FIFO = '/run/remora-tick';
 
 export const KEEPER_SCRIPT = `
 keeper=$$
@@ -22,10 +24,17 @@ ln -sfn "/proc/\${REMORA_TARGET_PID:-1}/root" /target
 if [ "\${REMORA_HOLD:-}" = stdin ]; then
   exec cat > /dev/null
 fi
+if [ "\${REMORA_NAP:-}" = read ] && { [ -p ${TICK_FIFO} ] || mkfifo ${TICK_FIFO}; }; then
+  exec 9<>${TICK_FIFO}
+  nap() { read -t ${POLL_SECONDS} _ <&9; }
+else
+  nap() { sleep ${POLL_SECONDS}; }
+fi
 idle=\${REMORA_IDLE_SECONDS:-600}
 quiet=0
 trap 'exit 0' TERM INT
-while sleep ${POLL_SECONDS}; do
+while :; do
+  nap
   busy=
   if [ ${USED_STAMP} -nt ${CHECK_STAMP} ]; then
     busy=1
@@ -46,6 +55,22 @@ while sleep ${POLL_SECONDS}; do
   [ "$quiet" -ge "$idle" ] && exit 0
 done
 `.trim();
+
+/**
+ * Starts the keeper in a shell whose `read -t` lets it wait without a child process.
+ * A child matters: the toolkit shares the target's PID namespace, so a child that outlives
+ * the keeper (as a `sleep` does when the toolkit is removed) is re-parented to the target's
+ * PID 1, which in a FROM-scratch image never reaps it: a zombie left in the target.
+ * bash (Remora's image) or busybox (most others) have it; plain sh falls back to sleep.
+ */
+export const KEEPER_LAUNCHER = [
+  'export REMORA_NAP=read',
+  // The script stays in the environment so `ps --all` shows a short command line.
+  `if command -v bash >/dev/null 2>&1; then exec bash -c 'eval "$REMORA_KEEPER_SCRIPT"' remora-keeper; fi`,
+  `if command -v busybox >/dev/null 2>&1; then exec busybox sh -c 'eval "$REMORA_KEEPER_SCRIPT"' remora-keeper; fi`,
+  'REMORA_NAP=sleep',
+  'eval "$REMORA_KEEPER_SCRIPT"',
+].join('\n');
 
 /**
  * Wraps a command so that starting it marks the session as used, then becomes it (exec):

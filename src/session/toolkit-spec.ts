@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
 import type { Profile } from '../core/profiles.js';
 import type { ContainerSpec } from '../engine/types.js';
-import { KEEPER_SCRIPT } from './keeper-script.js';
+import { KEEPER_LAUNCHER, KEEPER_SCRIPT } from './keeper-script.js';
 
 export interface ToolkitSpecInput {
   target: { id: string; name: string; pidMode: string; pid: number };
@@ -54,7 +54,7 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
     // A custom toolkit image (netshoot, busybox) may have an entrypoint of its own.
     entrypoint: [],
     // The script travels in the environment so `ps --all` shows a short command line.
-    cmd: ['/bin/sh', '-c', 'eval "$REMORA_KEEPER_SCRIPT"', 'remora-keeper'],
+    cmd: ['/bin/sh', '-c', KEEPER_LAUNCHER, 'remora-keeper'],
     env: [
       `REMORA_KEEPER_SCRIPT=${KEEPER_SCRIPT}`,
       `REMORA_IDLE_SECONDS=${input.idleSeconds}`,

@@ -109,6 +109,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: ['c'], action: 'counts', scope: 'trace', help: 'counts by syscall on/off', footer: 'counts' },
   { keys: ['w'], action: 'save', scope: 'trace', help: 'write what is shown to a local file', footer: 'save' },
   { keys: ['s'], action: 'stopTrace', scope: 'trace', help: 'stop the trace / trace the same processes again', footer: 'stop' },
+  { keys: ['enter'], action: 'details', scope: 'trace', help: 'the selected event in full (↑ selects; End follows again)', footer: 'event' },
   { keys: ['escape'], action: 'back', scope: 'trace', help: 'clear the filter' },
 
   { keys: ['p'], action: 'pause', scope: 'network', help: 'pause/resume the refresh', footer: 'pause' },

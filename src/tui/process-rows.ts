@@ -39,7 +39,7 @@ export function processTableRows(processes: readonly ListedProcess[], options: P
         String(p.pid),
         userOf(p),
         { text: p.state, style: p.state === 'R' ? 'good' : p.state === 'D' || p.state === 'Z' ? 'warning' : undefined },
-        formatCpu(p.cpu),
+        Number.isNaN(p.cpu) ? '…' : formatCpu(p.cpu),
         formatKiB(p.rssKiB),
         String(p.threads),
         formatElapsed(p.elapsedSeconds),

@@ -39,7 +39,7 @@ const PROGRESS_EVERY_MS = 200;
 export function createSessionDataSource(options: SessionDataSourceOptions): TuiDataSource {
   const { session, engine } = options;
   const target = session.target;
-  // %CPU of each refresh is measured since the one before, so a refresh needs no sampling pause.
+  // %CPU of each refresh is measured since the one before, so no refresh waits for a sample.
   let previous: ProcessListing | undefined;
 
   const progressHooks = (onProgress: (line: string) => void, warnings: string[]) => {
@@ -80,9 +80,11 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     },
 
     async listProcesses() {
-      const listing = await listProcesses(session, previous ? { previous } : {});
+      // The first listing does not wait for a CPU sample (the table is drawn at once, %CPU
+      // not measured yet: NaN); the view asks again shortly and gets %CPU since this one.
+      const listing = await listProcesses(session, previous ? { previous } : { sampleMs: 0 });
       previous = listing;
-      return listing.processes;
+      return listing.intervalSeconds > 0 ? listing.processes : listing.processes.map((p) => ({ ...p, cpu: Number.NaN }));
     },
 
     async processDetails(pid) {

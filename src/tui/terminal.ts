@@ -66,7 +66,6 @@ export class Terminal {
     // blessed may print terminfo parse dumps (console.error) while it compiles capabilities,
     // and anything printed to stderr while the screen is up would scribble over it.
     this.restoreStderr = captureStderr(this.captured);
-    const startup = this.captured.length;
     const restoreConsole = silenceConsole();
     // @types/blessed mistypes input as a Writable.
     this.screen = blessed.screen({
@@ -80,13 +79,12 @@ export class Terminal {
     });
     // What blessed said while starting is terminfo noise: not the user's business.
     restoreConsole();
-    this.captured.splice(startup);
+    this.captured.length = 0;
     this.box = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, wrap: false });
     this.throttle = new RenderThrottle(() => this.draw(), options.drawIntervalMs ?? 60);
     this.screen.on('keypress', (ch: string | undefined, key: { full?: string; name?: string; ctrl?: boolean; meta?: boolean }) => {
       const name = keyName(ch, key);
-      if (process.env.REMORA_TUI_KEYLOG) require('node:fs').appendFileSync(process.env.REMORA_TUI_KEYLOG, JSON.stringify({ ch, full: key?.full, name, suspended: this.suspended, current: this.current?.constructor.name }) + '\n');
-      try { if (name !== undefined && !this.suspended) this.current?.handleKey(name, [...name].length === 1 ? name : undefined); } catch (e) { if (process.env.REMORA_TUI_KEYLOG) require('node:fs').appendFileSync(process.env.REMORA_TUI_KEYLOG, String((e as Error).stack)); throw e; }
+      if (name !== undefined && !this.suspended) this.current?.handleKey(name, [...name].length === 1 ? name : undefined);
     });
     // Lay out again before blessed draws the new size (its own listener draws right after).
     this.screen.program.prependListener('resize', () => this.fill());

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, startTarget, testEngine } from '../support/fixtures.js';
+import { remora, startTarget, testEngine, toolkitsOf } from '../support/fixtures.js';
 import { spawnRemora } from '../support/pty.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -26,7 +26,7 @@ describe('remora attach', () => {
       await using tui = spawnRemora(['attach', target.name], { cols: 100, rows: 30 });
       // The header names the target; the table has the target's main process, not the toolkit's.
       await tui.waitForScreen(`remora ▸ ${target.name}`, SCREEN_TIMEOUT);
-      await tui.waitForScreen(/^\s+1 root\s+S\s.*\/app\s*$/m, SCREEN_TIMEOUT);
+      await tui.waitForScreen(/^ +1 root +S .*\/app *$/m, SCREEN_TIMEOUT);
       expect(tui.screen()).not.toMatch(/remora-keeper|sleep 5/);
       expect(tui.screen()).toMatch(/profile general/);
 
@@ -47,10 +47,10 @@ describe('remora attach', () => {
 
       // Trace the main process from the Processes view.
       tui.type('1');
-      await tui.waitForScreen(/^\s+1 root/m);
+      await tui.waitForScreen(/^ +1 root /m);
       tui.type('s');
       await tui.waitForScreen('● tracing', SCREEN_TIMEOUT);
-      await tui.waitForScreen(/^\S+\s+1 (write|clock_nanosleep|poll|openat|close)\(/m, SCREEN_TIMEOUT);
+      await tui.waitForScreen(/^\S+ +1 (write|clock_nanosleep|poll|openat|close)\(/m, SCREEN_TIMEOUT);
 
       // Smaller terminal: everything is laid out again within 80 columns.
       tui.resize(80, 24);
@@ -73,16 +73,27 @@ describe('remora attach', () => {
     const target = await startTarget(engine, 'scratch');
     try {
       await using tui = spawnRemora(['attach', target.name], { cols: 100, rows: 30 });
-      await tui.waitForScreen(/^\s+1 root\s+S\s.*\/app\s*$/m, SCREEN_TIMEOUT);
+      await tui.waitForScreen(/^ +1 root +S .*\/app *$/m, SCREEN_TIMEOUT);
       await engine.removeContainer(target.id);
       await tui.waitForScreen(`${target.name} stopped`, SCREEN_TIMEOUT);
       // Frozen, not emptied: the last process list is still there.
-      expect(tui.screen()).toMatch(/^\s+1 root\s+S\s.*\/app\s*$/m);
+      expect(tui.screen()).toMatch(/^ +1 root +S .*\/app *$/m);
       tui.type('q');
       expect((await tui.exited).exitCode).toBe(0);
     } finally {
       await target[Symbol.asyncDispose]();
     }
+  });
+
+  it('ends on SIGTERM through the same quit path: terminal restored, a --rm toolkit removed', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    await using tui = spawnRemora(['attach', '--rm', target.name], { cols: 100, rows: 30 });
+    await tui.waitForScreen(/^ +1 root +S .*\/app *$/m, SCREEN_TIMEOUT);
+    expect((await toolkitsOf(engine, target.id)).filter((t) => t.labels['remora.ephemeral'] === 'true')).toHaveLength(1);
+    tui.kill('SIGTERM');
+    expect((await tui.exited).exitCode).toBe(143);
+    expect(tui.output().endsWith('\x1b[?1049l')).toBe(true);
+    await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { what: 'the --rm toolkit to be gone' });
   });
 
   it('refuses without a terminal, pointing at the plain commands', async () => {

@@ -73,6 +73,18 @@ describe('toolkit session lifetime', () => {
     expect(await running(target.id)).toBe(true);
   });
 
+  it('leaves no zombie in a target whose PID 1 never reaps, however the session ends', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    for (let round = 0; round < 3; round++) {
+      expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
+      expect((await remora(['detach', target.name])).exitCode).toBe(0);
+    }
+    expect((await remora(['exec', '--rm', target.name, '--', 'true'])).exitCode).toBe(0);
+    await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { what: 'the sessions to end' });
+    const { stdout } = await execa('docker', ['top', target.id, '-o', 'pid,stat,args']);
+    expect(stdout.split('\n').slice(1).map((line) => line.trim().split(/\s+/).slice(1).join(' '))).toEqual(['Ss /app']);
+  });
+
   it('sweeps a stale toolkit whose target is gone, on the next command', async () => {
     await using target = await startTarget(engine, 'scratch');
     // What a toolkit left by a crashed engine looks like: labelled, its target long gone.

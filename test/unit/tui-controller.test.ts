@@ -121,7 +121,10 @@ describe('attach controller', () => {
       { kind: 'syscall', time: '09:00:00.000002', pid: 7, syscall: 'write', args: '1, "tick\\n", 5', result: '5', retval: 5, raw: '' },
     ]);
     await waitScreen(/09:00:00\.000001\s+7 openat\(AT_FDCWD, "\/nope", O_RDONLY\) = -1 ENOENT/);
-    type('c');
+    type('up', 'enter');
+    await waitScreen(/^errno {6}ENOENT \(No such file or directory\)$/m);
+    expect(screen()).toContain('  2. "/nope"');
+    type('escape', 'end', 'c');
     expect(screen()).toMatch(/openat\s+file\s+1\s+1/);
     type('c', '1', 'down', 'down', 's');
     await waitFor(() => data.calls.filter((c) => c.startsWith('trace')).length === 2);

@@ -64,4 +64,11 @@ describe('process rows', () => {
     expect(rows.find((r) => r.key === '12')?.style).toBe('dim');
     expect(rows.find((r) => r.key === '9')?.cells[2]).toEqual({ text: 'R', style: 'good' });
   });
+
+  it('shows %CPU as not measured yet on a first listing, in pid order', () => {
+    const first = processes.map((p) => ({ ...p, cpu: Number.NaN }));
+    const rows = processTableRows(first, { sort: 'cpu', inverted: false, tree: false, filter: '' });
+    expect(rows.map((r) => r.key)).toEqual(['1', '7', '8', '9', '12']);
+    expect(cells(rows, 3)).toEqual(['…', '…', '…', '…', '…']);
+  });
 });

@@ -1,13 +1,15 @@
 // The Processes view: the target's processes (as `remora ps`), refreshed every 2 s while
 // visible (pausable), sorted, filtered, as a tree; Enter for `remora proc`, k for a signal
 // after a confirmation naming the process, s to trace it.
-import { processName, userOf, type ListedProcess } from '../../core/process-table.js';
+import { processName, type ListedProcess } from '../../core/process-table.js';
 import type { Action } from '../keymap.js';
 import { PeriodicRefresh } from '../periodic-refresh.js';
 import { PROCESS_COLUMNS, processTableRows, type ProcessSort } from '../process-rows.js';
 import { keepSelection, ListCursor, navigate, renderTable, type Row } from '../table.js';
 import { count, type View, type ViewContext } from '../view.js';
 
+/** How soon a listing without %CPU is followed by one with it. */
+const CPU_FOLLOW_UP_MS = 500;
 const SIGNALS = ['TERM', 'INT', 'HUP', 'QUIT', 'USR1', 'USR2', 'STOP', 'CONT', 'KILL'];
 
 export class ProcessesView implements View {
@@ -23,6 +25,7 @@ export class ProcessesView implements View {
   private frozen = false;
   private readonly refresher: PeriodicRefresh<ListedProcess[]>;
   private height = 20;
+  private followUp: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: ViewContext) {
     this.refresher = new PeriodicRefresh(
@@ -31,6 +34,8 @@ export class ProcessesView implements View {
         this.processes = processes;
         this.loaded = true;
         this.rebuild();
+        // %CPU not measured yet (a first listing): ask again soon rather than in 2 s.
+        if (processes.some((p) => Number.isNaN(p.cpu))) this.followUp = setTimeout(() => this.refresher.now(), CPU_FOLLOW_UP_MS);
       },
       (error) => ctx.notify(`processes: ${error.message}`, 'error'),
     );
@@ -60,6 +65,7 @@ export class ProcessesView implements View {
   }
 
   async dispose(): Promise<void> {
+    clearTimeout(this.followUp);
     this.refresher.dispose();
   }
 
@@ -128,7 +134,6 @@ export class ProcessesView implements View {
         });
         return true;
       case 'trace':
-        if (process.env.REMORA_TUI_KEYLOG) require('node:fs').appendFileSync(process.env.REMORA_TUI_KEYLOG, JSON.stringify({ idx: this.cursor.index, rows: this.rows.length, procs: this.processes.length, sel: selected?.pid }) + '\n');
         if (!selected) return true;
         this.ctx.show('trace', { pids: [selected.pid], label: `${selected.pid} ${processName(selected)}` });
         return true;

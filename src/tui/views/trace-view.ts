@@ -1,7 +1,8 @@
 // The Trace view: a live strace of the chosen processes, one event per line (time, pid,
 // call, arguments, result), failures standing out. One trace at a time: choosing another
 // process stops the running trace before the next one starts. Filter, pause, counts, save.
-import type { SyscallClass } from '../../core/strace-parser.js';
+import { splitSyscallArgs, type SyscallClass } from '../../core/strace-parser.js';
+import type { PagerContent } from '../pager.js';
 import type { Stoppable } from '../data-source.js';
 import type { Action } from '../keymap.js';
 import { ListCursor, navigate, renderTable, type Column, type Row } from '../table.js';
@@ -29,6 +30,27 @@ const COUNT_COLUMNS: Column[] = [
   { header: 'ERRORS', width: 8, align: 'right' },
   { header: '%', width: 5, align: 'right' },
 ];
+
+/** One event in full: strace's own line(s), then what was read from them. */
+function eventPager(line: TraceLine): PagerContent {
+  const e = line.event;
+  const fields: Array<[string, string | number | undefined]> = [
+    ['time', e.time],
+    ['pid', e.pid],
+    ['syscall', e.syscall],
+    ['class', line.cls],
+    ['result', e.result],
+    ['errno', e.errno ? `${e.errno} (${e.errnoText ?? ''})` : undefined],
+    ['duration', e.duration === undefined ? undefined : `${e.duration.toFixed(6)} s`],
+    ['signal', e.signal],
+    ['exit code', e.exitCode],
+  ];
+  const args = e.args === undefined ? [] : ['', 'arguments', ...splitSyscallArgs(e.args).map((a, i) => `  ${i + 1}. ${a}`)];
+  return {
+    title: e.syscall ? `${e.syscall} by ${e.pid ?? '?'}` : describeEvent(e),
+    lines: [...e.raw.split('\n'), '', ...fields.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k.padEnd(10)} ${v}`), ...args],
+  };
+}
 
 function isTraceTarget(value: unknown): value is TraceTarget {
   return typeof value === 'object' && value !== null && Array.isArray((value as TraceTarget).pids);
@@ -94,6 +116,12 @@ export class TraceView implements View {
       return true;
     }
     switch (action) {
+      case 'details': {
+        const { selected } = this.scroll.window(this.shown, this.height);
+        const line = this.shown[selected >= 0 ? selected : this.shown.length - 1];
+        if (line && !this.showCounts) this.ctx.openPager(eventPager(line));
+        return true;
+      }
       case 'pause':
         this.log.setPaused(!this.log.isPaused);
         this.ctx.requestRender();
