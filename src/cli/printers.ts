@@ -18,16 +18,3 @@ export function formatTable(headers: string[], rows: string[][]): string {
 export function printTable(headers: string[], rows: string[][]): void {
   process.stdout.write(formatTable(headers, rows));
 }
-
-/** 1h 2m, 3m 4s, 5s: the two largest units, as ps and docker print ages. */
-export function formatAge(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = s % 60;
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m ${rest}s`;
-  return `${rest}s`;
-}

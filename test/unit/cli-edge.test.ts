@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/cli/edge.js';
 import { parseDuration } from '../../src/cli/global-options.js';
-import { formatAge, formatTable } from '../../src/cli/printers.js';
+import { formatTable } from '../../src/cli/printers.js';
 import { RemoraError } from '../../src/core/errors.js';
 import { REMORA_VERSION } from '../../src/core/version.js';
 
@@ -39,11 +39,6 @@ describe('parseDuration', () => {
 describe('printers', () => {
   it('aligns columns without padding the last one', () => {
     expect(formatTable(['A', 'LONGER'], [['xx', 'y'], ['x', 'zz']])).toBe('A   LONGER\nxx  y\nx   zz\n');
-  });
-  it('formats ages with two units', () => {
-    expect(formatAge(5)).toBe('5s');
-    expect(formatAge(125)).toBe('2m 5s');
-    expect(formatAge(3 * 3600 + 60)).toBe('3h 1m');
   });
 });
 

@@ -5,7 +5,8 @@ import { resolveTarget } from '../../core/target-resolution.js';
 import { USED_STAMP } from '../../session/keeper-script.js';
 import { isToolkit, sessionsOf } from '../../session/toolkit-session.js';
 import type { GlobalOptions } from '../global-options.js';
-import { formatAge, printJson, printTable } from '../printers.js';
+import { formatElapsed } from '../../core/process-table.js';
+import { printJson, printTable } from '../printers.js';
 import { openEngineContext } from '../session-context.js';
 
 export interface SessionRow {
@@ -62,8 +63,8 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
       rows.map((r) => [
         r.target,
         r.ephemeral ? `${r.profile} (--rm)` : r.profile,
-        formatAge(r.ageSeconds),
-        r.idleSeconds === null ? '-' : `${formatAge(r.idleSeconds)}${r.idleLimitSeconds ? ` of ${formatAge(r.idleLimitSeconds)}` : ''}`,
+        formatElapsed(r.ageSeconds),
+        r.idleSeconds === null ? '-' : `${formatElapsed(r.idleSeconds)}${r.idleLimitSeconds ? ` of ${formatElapsed(r.idleLimitSeconds)}` : ''}`,
         r.createdBy,
         r.container,
       ]),
