@@ -28,7 +28,8 @@ const SOCKET_FILES: SocketProtocol[] = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'];
 /**
  * $1 = pid, $2 = the target's root. Links (exe, cwd, root, ns/*, fd/*) go through GNU
  * find's -printf when there is one (one process however many fds), else readlink each.
- * What cannot be opened for lack of privilege is said as "@denied:WHAT".
+ * What cannot be opened for lack of privilege is said as "@denied:WHAT" (tested with `true`,
+ * not `:`: a failed redirection on a special builtin would end the shell).
  */
 export const PROC_SCRIPT = `
 export LC_ALL=C
@@ -40,8 +41,8 @@ grep -azsH '' /proc/$p/stat /proc/$p/status /proc/$p/cmdline /proc/$p/environ /p
   /proc/stat "$root/etc/passwd" "$root/etc/group"
 printf '@clk:%s\\0' "$(getconf CLK_TCK 2>/dev/null || echo 100)"
 [ "/proc/$p/ns/mnt" -ef /proc/self/ns/mnt ] && printf '@toolkit:1\\0'
-{ : < "/proc/$p/environ"; } 2>/dev/null || printf '@denied:environment\\0'
-{ : < "/proc/$p/fd"; } 2>/dev/null || printf '@denied:open files\\0'
+{ true < "/proc/$p/environ"; } 2>/dev/null || printf '@denied:environment\\0'
+{ true < "/proc/$p/fd"; } 2>/dev/null || printf '@denied:open files\\0'
 if find /proc/self/exe -maxdepth 0 -printf '' >/dev/null 2>&1; then
   find "/proc/$p/exe" "/proc/$p/cwd" "/proc/$p/root" -maxdepth 0 -printf '@link:%p %l\\0' 2>/dev/null
   find "/proc/$p/ns" "/proc/$p/fd" -mindepth 1 -maxdepth 1 -printf '@link:%p %l\\0' 2>/dev/null
@@ -104,7 +105,8 @@ export function parseProcDump(dump: Buffer | string, options: { pid: number; tar
         break;
       case '@link': {
         const space = record.content.indexOf(' ');
-        if (space > 0) links.set(record.content.slice(0, space), record.content.slice(space + 1));
+        // find prints an empty target for a link it may not read: that is "not readable".
+        if (space > 0 && space < record.content.length - 1) links.set(record.content.slice(0, space), record.content.slice(space + 1));
         break;
       }
       case '/proc/stat':

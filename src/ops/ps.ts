@@ -96,7 +96,7 @@ export function parsePsDump(dump: Buffer | string, options: { targetRoot: string
     else if (record.path === '@toolkit') toolkit.add(Number(record.content));
     else phases[phase].push(record);
   }
-  const sampleA = readSample(phases.a);
+  const sampleA = readSample(phases.a, cpuFieldsOf);
   const sampleB = readSample(phases.end);
   if (sampleB.stats.size === 0) throw new RemoraError('OPERATION_FAILED', 'the process listing came back empty', { hint: 'is /proc mounted in the toolkit image?' });
 
@@ -136,7 +136,7 @@ export function parsePsDump(dump: Buffer | string, options: { targetRoot: string
   return { processes, intervalSeconds: interval, uptimeSeconds: sampleB.uptime, bootTime, clockTicks };
 }
 
-function readSample(records: DumpRecord[]): Sample {
+function readSample(records: DumpRecord[], parse: (text: string) => ProcStat | undefined = parseProcStat): Sample {
   const stats = new Map<number, ProcStat>();
   let uptime = 0;
   for (const record of records) {
@@ -146,10 +146,32 @@ function readSample(records: DumpRecord[]): Sample {
     }
     const where = procFileOf(record.path);
     if (where?.file !== 'stat') continue;
-    const stat = parseProcStat(record.content);
+    const stat = parse(record.content);
     if (stat) stats.set(where.pid, stat);
   }
   return { uptime, stats };
+}
+
+/**
+ * The first sample only needs CPU ticks and the start time: read those three fields
+ * without splitting the whole line (a listing is parsed once, cold, in a CLI run).
+ */
+function cpuFieldsOf(text: string): ProcStat | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  // Field 3 starts at close + 2; walk to fields 14, 15 and 22.
+  const wanted = new Map<number, number>();
+  let field = 3;
+  let at = close + 2;
+  while (field <= 22 && at < text.length) {
+    let end = text.indexOf(' ', at);
+    if (end < 0) end = text.length;
+    if (field === 14 || field === 15 || field === 22) wanted.set(field, Number(text.slice(at, end)));
+    field++;
+    at = end + 1;
+  }
+  if (wanted.size !== 3) return undefined;
+  return { pid: 0, comm: '', state: '', ppid: 0, pgrp: 0, session: 0, utime: wanted.get(14)!, stime: wanted.get(15)!, nice: 0, numThreads: 0, starttime: wanted.get(22)!, vsize: 0, rss: 0 };
 }
 
 function fromListing(listing: ProcessListing): Sample {

@@ -48,6 +48,7 @@ export async function lookFromToolkit(target: string): Promise<ToolkitView> {
   const script = [
     'for s in /proc/[0-9]*/stat; do read -r l < "$s" && echo "P $l"; done 2>/dev/null',
     'for s in /proc/[0-9]*/task/[0-9]*/status; do while read -r k v; do [ "$k" = TracerPid: ] && echo "T $s $v"; done < "$s"; done 2>/dev/null',
+    'exit 0',
   ].join('\n');
   const result = await remora(['exec', target, '--', 'sh', '-c', script]);
   if (result.exitCode !== 0) throw new Error(`looking at ${target} failed: ${result.stderr}`);

@@ -1,0 +1,52 @@
+// `remora ps` against `docker top` on the same target with 1,000 processes (the demo app
+// with CHILDREN=999), median wall time of whole commands, interleaved. Goal (issue 4):
+// ratio <= 1.5. Also shown, so the ratio can be read: `remora exec T -- true` (remora's
+// floor: node start, engine calls, one exec) and the sampling interval ps waits for %CPU.
+// Run alone: `node bench/ps.mjs` (after `npm run build`); BENCH_ROUNDS sets the rounds.
+import { fileURLToPath } from 'node:url';
+import { REMORA, compare, docker, ensureImages, printTable, ratio, removeBenchContainers, run, startBenchTarget } from './lib.mjs';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const PROCESSES = 1000;
+// What ops/ps.ts waits between its two CPU samples (DEFAULT_SAMPLE_MS).
+const SAMPLE_MS = 250;
+
+export default async function benchPs() {
+  const target = startBenchTarget('remora-bench-ps', ['-e', `CHILDREN=${PROCESSES - 1}`]);
+  // Until all children exist, and a warm session (as a user's second command has).
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const rows = JSON.parse(run('node', [REMORA, 'ps', target, '--json']).stdout).length;
+    if (rows >= PROCESSES) break;
+    if (Date.now() > deadline) throw new Error(`only ${rows} of ${PROCESSES} processes after 60 s`);
+  }
+  const topRows = run('docker', ['top', target]).stdout.trim().split('\n').length - 1;
+
+  const [ps, top, floor] = compare(ROUNDS, [
+    { run: () => run('node', [REMORA, 'ps', target]).ms },
+    { run: () => run('docker', ['top', target]).ms },
+    { run: () => run('node', [REMORA, 'exec', target, '--', 'true']).ms },
+  ]);
+
+  printTable(
+    `remora ps vs docker top, ${PROCESSES} processes (docker top lists ${topRows}; medians of ${ROUNDS}, warm session)`,
+    ['case', 'ms', 'vs docker top', 'goal'],
+    [
+      ['docker top T', top.toFixed(0), '1.00', ''],
+      ['remora ps T', ps.toFixed(0), ratio(ps, top), '<= 1.5'],
+      ['  of which: remora exec T -- true', floor.toFixed(0), ratio(floor, top), ''],
+      [`  of which: CPU sample interval (overlaps the reading)`, String(SAMPLE_MS), ratio(SAMPLE_MS, top), ''],
+    ],
+  );
+  return { ps, top, floor };
+}
+
+// Alone (`node bench/ps.mjs`): make sure the images exist, and clean up after.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (!docker('images', '-q', 'remora-demo:0.1.0') || !docker('images', '-q', 'remora-toolkit:0.1.0')) ensureImages();
+  try {
+    await benchPs();
+  } finally {
+    removeBenchContainers();
+  }
+}
