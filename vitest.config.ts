@@ -5,7 +5,8 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+        // Unit tests run first (group 0): fast feedback before any container starts.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         test: {
@@ -15,6 +16,7 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           // Each file starts containers; two at a time is what a 2-core machine takes.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 900_000,
         },
