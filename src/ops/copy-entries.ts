@@ -58,11 +58,16 @@ export class ByteReader {
   async read(n: number): Promise<Buffer> {
     while (this.bufferedLength < n && !this.ended) await this.more();
     this.check();
-    const all = this.buffered.length === 1 ? (this.buffered[0] as Buffer) : Buffer.concat(this.buffered);
-    const taken = all.subarray(0, n);
-    const rest = all.subarray(taken.length);
-    this.buffered = rest.length ? [rest] : [];
-    this.bufferedLength = rest.length;
+    // Joins only the chunks that hold the n bytes: with megabytes read ahead, joining them
+    // all for every 48-byte header would copy the read-ahead once per small file.
+    let count = 0;
+    let covered = 0;
+    while (covered < n && count < this.buffered.length) covered += (this.buffered[count++] as Buffer).length;
+    const head = count <= 1 ? (this.buffered[0] ?? Buffer.alloc(0)) : Buffer.concat(this.buffered.slice(0, count), covered);
+    const taken = head.subarray(0, n);
+    const rest = head.subarray(taken.length);
+    this.buffered = rest.length ? [rest, ...this.buffered.slice(Math.max(count, 1))] : this.buffered.slice(Math.max(count, 1));
+    this.bufferedLength -= taken.length;
     this.flow();
     return taken;
   }
@@ -110,20 +115,40 @@ export class ByteReader {
   }
 }
 
-const truncated = (): Error => new RemoraError('OPERATION_FAILED', 'the copy stream from the toolkit ended in the middle of an entry');
+/**
+ * Failures of the stream itself (cut short, corrupt, closed under us): the helper at the
+ * other end usually has the better account of why, in its exit status and stderr.
+ */
+const streamFailures = new WeakSet<object>();
+
+export function isStreamFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && streamFailures.has(error);
+}
+
+function streamFailure<T>(error: T): T {
+  if (typeof error === 'object' && error !== null) streamFailures.add(error);
+  return error;
+}
+
+const truncated = (): Error => streamFailure(new RemoraError('OPERATION_FAILED', 'the copy stream from the toolkit ended in the middle of an entry'));
 
 /**
  * Decodes a record stream. Ends at the `end` record; a stream that stops without one was
  * cut short (the helper failed, the target died), which the caller learns from the
  * helper's exit status.
  */
-export async function* decodeRecords(source: NodeJS.ReadableStream, state: { complete: boolean } = { complete: false }): AsyncGenerator<CopyEntry> {
+export async function* decodeRecords(source: NodeJS.ReadableStream, state: { complete: boolean; onEnd?: () => void } = { complete: false }): AsyncGenerator<CopyEntry> {
   const reader = new ByteReader(source);
   for (;;) {
     const head = await reader.read(RECORD_HEADER_SIZE);
     if (head.length === 0) return;
     if (head.length < RECORD_HEADER_SIZE) throw truncated();
-    const header = decodeRecordHeader(head);
+    let header;
+    try {
+      header = decodeRecordHeader(head);
+    } catch (error) {
+      throw streamFailure(error);
+    }
     const text = await reader.read(header.nameLength + header.linkLength);
     if (text.length < header.nameLength + header.linkLength) throw truncated();
     const record: FsRecord = {
@@ -139,6 +164,7 @@ export async function* decodeRecords(source: NodeJS.ReadableStream, state: { com
     };
     if (record.kind === 'end') {
       state.complete = true;
+      state.onEnd?.();
       return;
     }
     if (record.kind !== 'file') {
@@ -219,7 +245,12 @@ export async function encodeRecords(entries: EntrySource, sink: NodeJS.WritableS
   let batchLength = 0;
   const write = async (buffer: Buffer): Promise<void> => {
     signal?.throwIfAborted();
-    if (!sink.write(buffer)) await drained(sink, signal);
+    if (sink.write(buffer)) return;
+    try {
+      await drained(sink, signal);
+    } catch (error) {
+      throw signal?.aborted ? error : streamFailure(error);
+    }
   };
   const flush = async (): Promise<void> => {
     if (batchLength === 0) return;
@@ -264,8 +295,8 @@ function drained(sink: NodeJS.WritableStream, signal?: AbortSignal): Promise<voi
       else resolve();
     };
     const onDrain = (): void => done();
-    const onClose = (): void => done(new RemoraError('OPERATION_FAILED', 'the toolkit closed the copy stream early'));
-    const onError = (error: unknown): void => done(error);
+    const onClose = (): void => done(streamFailure(new RemoraError('OPERATION_FAILED', 'the toolkit closed the copy stream early')));
+    const onError = (error: unknown): void => done(streamFailure(error));
     const onAbort = (): void => done(signal?.reason);
     sink.once('drain', onDrain);
     sink.once('close', onClose);

@@ -7,8 +7,9 @@ import { EntryGuard } from '../core/archive-safety.js';
 import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type SourceKind } from '../core/cp-paths.js';
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { decodeRecords, encodeRecords, observeEntries, type CopyEntry, type EntryHooks, type EntrySource } from './copy-entries.js';
-import { compareHashes, collectText, type CopyResult } from './copy-out.js';
+import { encodeRecords, isStreamFailure, observeEntries, type CopyEntry, type EntryHooks, type EntrySource } from './copy-entries.js';
+import { compareHashes, type CopyResult } from './copy-out.js';
+import { collectText, openPack, settledExit } from './pack-stream.js';
 import { FS_HELPER, helperFailure, statTargetPath } from './fs-helper.js';
 import { localTreeSize, readLocalTree, statLocalSource } from './local-reader.js';
 import { readTarEntries } from './tar-entries.js';
@@ -111,15 +112,15 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
     const failed = await failure();
     if (failed) throw failed;
   } catch (error) {
-    if (request.signal?.aborted) {
+    if (request.signal?.aborted || !isStreamFailure(error)) {
       handle.close();
       throw error;
     }
     // The helper stopping (a read-only mount, a full tmpfs) is what broke the stream: say that.
+    const exitCode = await settledExit(handle.exitCode);
     handle.close();
-    if (error instanceof RemoraError && error.code !== 'OPERATION_FAILED') throw error;
-    const failed = await Promise.race([failure(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2000).unref())]);
-    throw failed ?? error;
+    if (exitCode > 0 && exitCode < 128) throw await helperFailure(exitCode, await stderr, { ...context, session, path: posix.join(plan.dir, plan.name ?? '') });
+    throw error;
   } finally {
     request.signal?.removeEventListener('abort', onAbort);
   }
@@ -127,11 +128,13 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   if (!request.verify) return { files, bytes };
   const landed = plan.name === null ? plan.dir : posix.join(plan.dir, plan.name);
   const targetHashes: FileHashes = new Map();
-  const check = await session.exec({ cmd: [FS_HELPER, 'pack', session.targetRoot, landed] });
-  const checkErrors = collectText(check.stderr);
-  for await (const _ of hashEntries(decodeRecords(check.stdout), targetHashes)) void _;
-  const checkExit = await check.exitCode;
-  if (checkExit !== 0) throw await helperFailure(checkExit, await checkErrors, { ...context, direction: 'read', session, path: landed });
+  const check = await openPack(session, { targetName: request.targetName, path: landed, follow: false, wantTotal: false, signal: request.signal });
+  try {
+    for await (const _ of hashEntries(check.entries, targetHashes)) void _;
+    await check.finish();
+  } catch (error) {
+    throw await check.explain(error);
+  }
   compareHashes(sentHashes, targetHashes, `${request.targetName}:${landed}`);
   return { files, bytes, verified: sentHashes.size };
 }

@@ -7,8 +7,8 @@ import type { Writable } from 'node:stream';
 import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type SourceKind } from '../core/cp-paths.js';
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { decodeRecords, observeEntries, type CopyEntry, type EntryHooks } from './copy-entries.js';
-import { FS_HELPER, helperFailure } from './fs-helper.js';
+import { observeEntries, type CopyEntry, type EntryHooks } from './copy-entries.js';
+import { openPack } from './pack-stream.js';
 import { writeLocalTree } from './local-writer.js';
 import { writeTarEntries } from './tar-entries.js';
 import { hashEntries, hashLocalFiles, type FileHashes } from './verify.js';
@@ -47,7 +47,7 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
   const display = `${request.targetName}:${request.sourcePath}`;
   // "link/" and "link/." name the directory behind the link, as a shell would.
   const follow = request.followLink || shape.assertsDirectory;
-  const source = await openPack(request, shape.clean, follow, request.wantTotal);
+  const source = await openPack(session, { targetName: request.targetName, path: shape.clean, follow, wantTotal: request.wantTotal, signal: request.signal });
 
   let bytes = 0;
   let files = 0;
@@ -91,7 +91,7 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
   }
 
   if (!request.verify) return { files, bytes };
-  const again = await openPack(request, shape.clean, follow, false);
+  const again = await openPack(session, { targetName: request.targetName, path: shape.clean, follow, wantTotal: false, signal: request.signal });
   const targetHashes: FileHashes = new Map();
   try {
     for await (const _ of hashEntries(again.entries, targetHashes)) void _;
@@ -101,54 +101,6 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
   }
   compareHashes(localHashes, targetHashes, display);
   return { files, bytes, verified: targetHashes.size };
-}
-
-interface PackStream {
-  entries: AsyncIterable<CopyEntry>;
-  /** Waits for the helper; throws its error if it failed or the stream was cut short. */
-  finish(): Promise<void>;
-  /** The error to report for a failure seen while reading: the helper's, if it has one. */
-  explain(error: unknown): Promise<unknown>;
-}
-
-async function openPack(request: CopyOutRequest, path: string, follow: boolean, wantTotal: boolean): Promise<PackStream> {
-  const { session } = request;
-  const cmd = [FS_HELPER, 'pack', ...(follow ? ['-L'] : []), ...(wantTotal ? ['-t'] : []), session.targetRoot, path];
-  const handle = await session.exec({ cmd });
-  const onAbort = (): void => handle.close();
-  request.signal?.addEventListener('abort', onAbort, { once: true });
-  const stderr = collectText(handle.stderr);
-  const state = { complete: false };
-  const context = { session, targetName: request.targetName, direction: 'read' as const, path };
-  const failure = async (): Promise<RemoraError | undefined> => {
-    const exitCode = await handle.exitCode.catch(() => -1);
-    if (exitCode === 0) return undefined;
-    return helperFailure(exitCode, await stderr, context);
-  };
-  return {
-    entries: decodeRecords(handle.stdout, state),
-    async finish() {
-      request.signal?.removeEventListener('abort', onAbort);
-      const failed = await failure();
-      if (failed) throw failed;
-      if (!state.complete) throw new RemoraError('OPERATION_FAILED', `the copy of ${request.targetName}:${path} was cut short`, { hint: 'is the target still running?' });
-    },
-    async explain(error) {
-      request.signal?.removeEventListener('abort', onAbort);
-      if (request.signal?.aborted) {
-        handle.close();
-        return error;
-      }
-      // Stop the helper (closing its stdout) and prefer its own account of what went wrong.
-      handle.close();
-      if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
-        return new RemoraError('OPERATION_FAILED', 'the reader of the tar stream went away before the copy ended (broken pipe)', { cause: error });
-      }
-      if (error instanceof RemoraError && error.code !== 'OPERATION_FAILED') return error;
-      const failed = await Promise.race([failure(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2000).unref())]);
-      return failed ?? error;
-    },
-  };
 }
 
 function kindOf(entry: CopyEntry): SourceKind {
@@ -199,10 +151,4 @@ export function compareHashes(local: FileHashes, target: FileHashes, display: st
       });
     }
   }
-}
-
-export async function collectText(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
 }

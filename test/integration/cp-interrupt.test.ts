@@ -28,7 +28,7 @@ beforeAll(async () => {
   const fd = openSync(big, 'w');
   ftruncateSync(fd, 3 * GIB);
   closeSync(fd);
-  await inToolkit(target.name, 'truncate -s 3G /target/data/big.bin');
+  await inToolkit(target.name, 'truncate -s 3G /proc/1/root/data/big.bin');
 });
 
 afterAll(async () => {
@@ -41,13 +41,13 @@ function startCopy(args: string[]) {
   return execa('node', [REMORA_BIN, 'cp', ...args], { reject: false, stdin: 'ignore', stripFinalNewline: false, env: { REMORA_TEST_LABEL: runLabel() } });
 }
 
-const targetTemporaries = (): Promise<string> => inToolkit(target.name, 'ls -a /target/data | grep remora-tmp || true');
+const targetTemporaries = (): Promise<string> => inToolkit(target.name, 'ls -a /proc/1/root/data | grep remora-tmp || true');
 const localTemporaries = (dir: string): string[] => readdirSync(dir).filter((name) => name.startsWith('.remora-'));
 
 describe('copy-in killed midway', () => {
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     it(`by ${signal}: the target keeps the old file and no temporary`, async () => {
-      await inToolkit(target.name, 'echo old > /target/data/victim');
+      await inToolkit(target.name, 'echo old > /proc/1/root/data/victim');
       const copy = startCopy([big, `${target.name}:/data/victim`]);
       await waitFor(async () => (await targetTemporaries()).trim() !== '', { what: 'the temporary to appear in the target', timeoutMs: 60_000 });
       copy.kill(signal);
@@ -59,7 +59,7 @@ describe('copy-in killed midway', () => {
       // The helper sees its stdin end and removes its temporary (after a SIGKILL, when the
       // engine notices the connection is gone).
       await waitFor(async () => (await targetTemporaries()) === '', { what: 'the temporary to be removed', timeoutMs: 60_000 });
-      expect(await inToolkit(target.name, 'cat /target/data/victim')).toBe('old\n');
+      expect(await inToolkit(target.name, 'cat /proc/1/root/data/victim')).toBe('old\n');
     });
   }
 });
@@ -104,7 +104,8 @@ describe('on a terminal', () => {
     session.type('\x03');
     const { exitCode } = await session.exited;
     expect(exitCode).toBe(130);
-    expect(session.screen()).toContain('remora: cp interrupted by SIGINT; no partial file was left behind');
+    // The pty may hand over the last output after the exit is reported.
+    await session.waitForScreen('remora: cp interrupted by SIGINT; no partial file was left behind', 10_000);
     expect(readdirSync(dest)).toEqual([]);
   });
 

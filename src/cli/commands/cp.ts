@@ -45,7 +45,8 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
   const controller = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stoppedBy) return;
+    // A second Ctrl-C means "now": the cleanup of the first is cut short, as in any tool.
+    if (stoppedBy) process.exit(signal === 'SIGINT' ? 130 : 143);
     stoppedBy = signal;
     controller.abort(new RemoraError('OPERATION_FAILED', `interrupted by ${signal}`));
   };
@@ -53,7 +54,8 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
   const onTerm = (): void => stop('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  const hooks = { onTotal: progress.onTotal, onBytes: progress.onBytes };
+  // Without a progress line nothing needs the total, which costs a second walk of a local tree.
+  const hooks = showProgress ? { onTotal: progress.onTotal, onBytes: progress.onBytes } : {};
   const say = (line: string): void => {
     if (!globals.quiet) process.stderr.write(`remora: ${line}\n`);
   };
