@@ -79,6 +79,8 @@ export const KEEPER_LAUNCHER = [
 export function execWrapper(cmd: string[]): string[] {
   const script = [
     `[ -w ${USED_STAMP} ] && true > ${USED_STAMP}`,
+    // The first command of a new session can start before the keeper made /target.
+    '[ -L /target ] || ln -sfn "/proc/${REMORA_TARGET_PID:-1}/root" /target 2>/dev/null',
     // Say it the way a user reads it; 127 as docker and every shell do.
     'command -v "$1" >/dev/null 2>&1 || { echo "remora: $1: command not found in the toolkit" >&2; exit 127; }',
     'exec "$@"',

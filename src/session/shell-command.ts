@@ -38,6 +38,7 @@ export function chrootShellCommand(targetName: string): { cmd: string[]; env: st
   const script = `
 set -e
 [ -x ${CHROOT_BUSYBOX} ] || { echo "remora: --chroot needs a static busybox at ${CHROOT_BUSYBOX} in the toolkit image" >&2; exit 127; }
+n=0; while [ ! -s ${KEEPER_PID_FILE} ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 k=$(cat ${KEEPER_PID_FILE})
 via=/proc/$k/root
 bin=${CHROOT_DIR}/bin

@@ -150,12 +150,9 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
   } catch (error) {
     // Another remora created the same shared session a moment ago: use that one.
     if (!options.ephemeral && /already in use|Conflict/i.test((error as Error).message)) {
-      const fresh = await engine.listContainers({ all: true, labels: [`${LABEL.role}=${ROLE_TOOLKIT}`, `${LABEL.target}=${target.id}`] });
-      const winner = findSharedSession(fresh, target.id, options.profile.name);
-      if (winner) return new ToolkitSession(engine, winner.id, id, target, options.profile, true, undefined);
+      const winner = await awaitConcurrentStart(engine, spec.name);
+      if (winner) return new ToolkitSession(engine, winner, id, target, options.profile, true, undefined);
       // A dead one holds the name (auto-remove lagging): clear it and try once more.
-      const blocker = fresh.find((c) => c.name === spec.name);
-      if (blocker) await engine.removeContainer(blocker.id);
       containerId = await engine.createContainer(spec);
     } else {
       throw error;
@@ -173,6 +170,30 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
     throw explainStartFailure(error, target);
   }
   return new ToolkitSession(engine, containerId, id, target, options.profile, false, hold);
+}
+
+/**
+ * Another remora created the session's container a moment ago and may not have started it
+ * yet: wait for it to run and use it. A holder that is dead (auto-remove lagging) is
+ * removed so the caller can create the session again. Returns the running winner's ID.
+ */
+async function awaitConcurrentStart(engine: Engine, name: string): Promise<string | undefined> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    let holder;
+    try {
+      holder = await engine.inspectContainer(name);
+    } catch {
+      return undefined; // gone already: the name is free again
+    }
+    if (holder.state.running) return holder.id;
+    const stillStarting = holder.state.status === 'created' && Date.now() < deadline;
+    if (!stillStarting) {
+      await engine.removeContainer(holder.id);
+      return undefined;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 function findSharedSession(listing: ContainerSummary[], targetId: string, profile: string): ContainerSummary | undefined {

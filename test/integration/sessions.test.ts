@@ -73,6 +73,13 @@ describe('toolkit session lifetime', () => {
     expect(await running(target.id)).toBe(true);
   });
 
+  it('serves concurrent first commands from one new session, each seeing /target', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    const results = await Promise.all([1, 2, 3].map(() => remora(['exec', target.name, '--', 'ls', '/target/app'])));
+    for (const result of results) expect(result).toMatchObject({ exitCode: 0, stdout: '/target/app\n' });
+    expect(await toolkitsOf(engine, target.id)).toHaveLength(1);
+  });
+
   it('leaves no zombie in a target whose PID 1 never reaps, however the session ends', async () => {
     await using target = await startTarget(engine, 'scratch');
     for (let round = 0; round < 3; round++) {
