@@ -144,18 +144,17 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
   });
   const id = spec.labels[LABEL.session] ?? '';
 
-  let containerId: string;
-  try {
-    containerId = await engine.createContainer(spec);
-  } catch (error) {
-    // Another remora created the same shared session a moment ago: use that one.
-    if (!options.ephemeral && /already in use|Conflict/i.test((error as Error).message)) {
+  let containerId: string | undefined;
+  // Several remora commands may race to create the same shared session: the losers wait
+  // for the winner's container and use it (a few rounds, for three or more racers).
+  for (let attempt = 0; containerId === undefined; attempt++) {
+    try {
+      containerId = await engine.createContainer(spec);
+    } catch (error) {
+      const conflict = /already in use|Conflict/i.test((error as Error).message);
+      if (options.ephemeral || !conflict || attempt >= 3) throw error;
       const winner = await awaitConcurrentStart(engine, spec.name);
       if (winner) return new ToolkitSession(engine, winner, id, target, options.profile, true, undefined);
-      // A dead one holds the name (auto-remove lagging): clear it and try once more.
-      containerId = await engine.createContainer(spec);
-    } else {
-      throw error;
     }
   }
 

@@ -39,7 +39,9 @@ describe('remora net', () => {
   it('lists listeners first, then connections with both ends and their owners', async () => {
     // A listener and a client that never sends, both in a toolkit of their own (--rm: killing
     // remora removes it with everything it runs).
-    const script = 'nc -lk 127.0.0.1 9999 >/dev/null & until sleep 1000 | nc 127.0.0.1 9999; do sleep 0.1; done';
+    // The client connects only once the listener answers: a refused first attempt inside
+    // `sleep | nc` would leave the shell waiting for that sleep.
+    const script = 'nc -dlk 127.0.0.1 9999 >/dev/null & until nc -z 127.0.0.1 9999; do sleep 0.1; done; sleep 1000 | nc 127.0.0.1 9999';
     const client = execa('node', [REMORA_BIN, 'exec', '--rm', app.name, '--', 'sh', '-c', script], { reject: false, env: { REMORA_TEST_LABEL: runLabel() } });
     try {
       const sockets = await waitFor(async () => {
