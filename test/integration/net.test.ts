@@ -46,7 +46,10 @@ describe('remora net', () => {
     try {
       const sockets = await waitFor(async () => {
         const list = await netJson([app.name]);
-        return list.some((s) => s.state === 'ESTABLISHED' && s.peerPort === 9999) ? list : undefined;
+        // Processes born during a listing can show no name yet ("?"): wait for both ends.
+        const named = (s: SocketInfo): boolean => s.process === 'nc [toolkit]';
+        const ready = list.some((s) => s.state === 'ESTABLISHED' && s.peerPort === 9999 && named(s)) && list.some((s) => s.state === 'ESTABLISHED' && s.localPort === 9999 && named(s)) && list.some((s) => s.state === 'LISTEN' && s.localPort === 9999 && named(s));
+        return ready ? list : undefined;
       }, { what: 'an established connection to 9999' });
       const states = sockets.filter((s) => s.protocol !== 'unix').map((s) => s.state);
       expect(states.lastIndexOf('LISTEN')).toBeLessThan(states.indexOf('ESTABLISHED'));
