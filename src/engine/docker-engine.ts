@@ -298,8 +298,8 @@ export class DockerEngine implements Engine {
         }),
       containerId,
     );
-    const details = await this.inspectContainer(containerId).catch(() => undefined);
-    const isTty = details === undefined ? false : await this.containerHasTty(containerId);
+    // A TTY container's log is one raw stream; any other is multiplexed.
+    const isTty = await this.containerHasTty(containerId).catch(() => false);
     if (isTty) return { stdout: response, stderr: new PassThrough().end(), close: () => response.destroy() };
     const demuxed = demultiplex(response);
     return { stdout: demuxed.stdout, stderr: demuxed.stderr, close: () => response.destroy() };
