@@ -5,8 +5,7 @@
 //   node bench/tui.mjs trace-rss <target> [seconds] resident memory while tracing PID 1
 // The target must be running; a session is started (and left to its idle timer) if needed.
 import { readFileSync } from 'node:fs';
-import pty from '@lydell/node-pty';
-import xtermHeadless from '@xterm/headless';
+import { spawnScreen } from '../scripts/pty-screen.mjs';
 import { REMORA, docker, median, printTable, run } from './lib.mjs';
 
 const [mode, target, amount] = process.argv.slice(2);
@@ -17,35 +16,8 @@ if (!mode || !target) {
 
 const CLK_TCK = 100;
 
-function spawnTui(args, cols = 100, rows = 30) {
-  const term = new xtermHeadless.Terminal({ cols, rows, allowProposedApi: true });
-  const child = pty.spawn('node', [REMORA, ...args], { name: 'xterm-256color', cols, rows, env: { ...process.env, TERM: 'xterm-256color' } });
-  child.onData((data) => term.write(data));
-  const exited = new Promise((resolve) => child.onExit(resolve));
-  const screen = () => {
-    const buffer = term.buffer.active;
-    const lines = [];
-    for (let i = 0; i < term.rows; i++) lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  };
-  const flushed = () => new Promise((resolve) => term.write('', resolve));
-  return {
-    pid: child.pid,
-    type: (text) => child.write(text),
-    exited,
-    kill: () => child.kill('SIGKILL'),
-    screen,
-    async waitFor(pattern, timeoutMs = 60_000, intervalMs = 5) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        await flushed();
-        if (pattern.test(screen())) return;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}\n${screen()}`);
-        await new Promise((resolve) => setTimeout(resolve, intervalMs));
-      }
-    },
-  };
-}
+// Polls fast: the startup figure is the time until the table is drawn.
+const spawnTui = (args) => spawnScreen(args, { pollMs: 5 });
 
 /** utime + stime of a process in clock ticks, and its resident set in KiB. */
 function usage(pid) {

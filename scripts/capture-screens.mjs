@@ -5,57 +5,14 @@
 // With no target it runs `remora demo` (which starts, and afterwards removes, remora-demo).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import pty from '@lydell/node-pty';
-import xtermHeadless from '@xterm/headless';
+import { spawnScreen } from './pty-screen.mjs';
 
 const COLS = Number(process.env.COLS ?? 100);
 const ROWS = Number(process.env.ROWS ?? 30);
-const bin = fileURLToPath(new URL('../bin/remora.js', import.meta.url));
 const outDir = fileURLToPath(new URL('../docs/screens/', import.meta.url));
 const target = process.argv[2];
 
-function drive(args) {
-  const term = new xtermHeadless.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-  const child = pty.spawn('node', [bin, ...args], { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: process.cwd(), env: { ...process.env, TERM: 'xterm-256color' } });
-  child.onData((data) => term.write(data));
-  const exited = new Promise((resolve) => child.onExit(resolve));
-  const screen = () => {
-    const buffer = term.buffer.active;
-    const lines = [];
-    for (let i = 0; i < term.rows; i++) lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  };
-  const flushed = () => new Promise((resolve) => term.write('', resolve));
-  return {
-    type: (text) => child.write(text),
-    exited,
-    kill: () => child.kill(),
-    async waitFor(pattern, timeoutMs = 120_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        await flushed();
-        const text = screen();
-        if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) return text;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}\n${text}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-    /** Waits until the screen has not changed for `quietMs` (a stream settles), then returns it. */
-    async settled(quietMs = 600) {
-      let last = '';
-      let since = Date.now();
-      for (;;) {
-        await flushed();
-        const text = screen();
-        if (text !== last) {
-          last = text;
-          since = Date.now();
-        } else if (Date.now() - since >= quietMs) return text;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-  };
-}
+const drive = (args) => spawnScreen(args, { cols: COLS, rows: ROWS });
 
 function save(name, text) {
   writeFileSync(`${outDir}${name}.txt`, `${text.replace(/[ \t]+$/gm, '').replace(/\n+$/, '')}\n`);
@@ -109,7 +66,7 @@ try {
   tui.type('q');
   await tui.exited;
 } finally {
-  tui.kill();
+  tui.kill('SIGHUP');
 }
 
 const picker = drive(['attach']);
@@ -120,6 +77,6 @@ try {
   picker.type('\x03');
   await picker.exited;
 } finally {
-  picker.kill();
+  picker.kill('SIGHUP');
 }
 process.exit(0);
