@@ -41,8 +41,8 @@ function makeTree(dir, files) {
 
 /** Wall time and peak RSS (KiB) of one remora run, measured by /usr/bin/time. */
 function remoraTimed(args) {
-  if (!existsSync('/usr/bin/time')) return { ms: run('node', [REMORA, ...args]).ms, rssKiB: NaN };
-  const result = run('/usr/bin/time', ['-f', 'RSS %M', 'node', REMORA, ...args]);
+  if (!existsSync('/usr/bin/time')) return { ms: run(REMORA, [...args]).ms, rssKiB: NaN };
+  const result = run('/usr/bin/time', ['-f', 'RSS %M', REMORA, ...args]);
   const rss = /RSS (\d+)\s*$/.exec(result.stderr);
   return { ms: result.ms, rssKiB: rss ? Number(rss[1]) : NaN };
 }
@@ -50,7 +50,7 @@ function remoraTimed(args) {
 export default async function benchCp() {
   const target = startBenchTarget('remora-bench-cp');
   const work = mkdtempSync(join(tmpdir(), 'remora-bench-cp-'));
-  const inToolkit = (script) => run('node', [REMORA, 'exec', '--quiet', target, '--', 'sh', '-c', script]);
+  const inToolkit = (script) => run(REMORA, ['exec', '--quiet', target, '--', 'sh', '-c', script]);
   try {
     const big = join(work, 'big.bin');
     const tree = join(work, 'tree');
@@ -61,7 +61,7 @@ export default async function benchCp() {
     run('docker', ['cp', big, `${target}:/bench/big.bin`]);
     run('docker', ['cp', tree, `${target}:/bench/tree`]);
     // Warm up: the session exists for the measured runs, as in normal use.
-    run('node', [REMORA, 'cp', '--quiet', `${target}:/etc/hostname`, join(work, 'warm')]);
+    run(REMORA, ['cp', '--quiet', `${target}:/etc/hostname`, join(work, 'warm')]);
 
     const rss = [];
     const timedRemora = (args) => () => {
@@ -82,11 +82,11 @@ export default async function benchCp() {
     ]);
     const bigRss = Math.max(...rss.filter(Number.isFinite));
     const [treeOutR, treeOutD] = compare(ROUNDS, [
-      { run: () => run('node', [REMORA, 'cp', '--quiet', `${target}:/bench/tree`, join(work, 'tree-r')]).ms, after: clearLocal(join(work, 'tree-r')) },
+      { run: () => run(REMORA, ['cp', '--quiet', `${target}:/bench/tree`, join(work, 'tree-r')]).ms, after: clearLocal(join(work, 'tree-r')) },
       { run: () => run('docker', ['cp', '-q', `${target}:/bench/tree`, join(work, 'tree-d')]).ms, after: clearLocal(join(work, 'tree-d')) },
     ]);
     const [treeInR, treeInD] = compare(ROUNDS, [
-      { run: () => run('node', [REMORA, 'cp', '--quiet', tree, `${target}:/bench/tree-in-r`]).ms, after: clearTarget('/bench/tree-in-r') },
+      { run: () => run(REMORA, ['cp', '--quiet', tree, `${target}:/bench/tree-in-r`]).ms, after: clearTarget('/bench/tree-in-r') },
       { run: () => run('docker', ['cp', '-q', tree, `${target}:/bench/tree-in-d`]).ms, after: clearTarget('/bench/tree-in-d') },
     ]);
 

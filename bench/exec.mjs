@@ -4,24 +4,24 @@ import { REMORA, compare, docker, printTable, ratio, run } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
-export function benchExec(target, env = process.env, note = '') {
-  const opts = { env };
+export function benchExec(target) {
+  const opts = {};
   const toolkitImage = 'remora-toolkit:0.1.0';
   const toolkitOf = () => docker('ps', '-q', '--filter', 'label=remora.role=toolkit', '--filter', `label=remora.target=${docker('inspect', '-f', '{{.Id}}', target)}`).split('\n')[0];
 
   // Warm: a session exists; both run `true` in it.
-  run('node', [REMORA, 'exec', target, '--', 'true'], opts);
+  run(REMORA, ['exec', target, '--', 'true'], opts);
   const toolkit = toolkitOf();
   const [warmRemora, warmDocker] = compare(ROUNDS, [
-    { run: () => run('node', [REMORA, 'exec', target, '--', 'true'], opts).ms },
+    { run: () => run(REMORA, ['exec', target, '--', 'true'], opts).ms },
     { run: () => run('docker', ['exec', toolkit, 'true']).ms },
   ]);
 
   // Cold: no session; remora creates one, docker runs a one-off toolkit container.
-  const endSessions = () => run('node', [REMORA, 'detach', target], { ...opts, allowFailure: true });
+  const endSessions = () => run(REMORA, ['detach', target], { ...opts, allowFailure: true });
   const targetId = docker('inspect', '-f', '{{.Id}}', target);
   const [coldRemora, coldDocker] = compare(Math.max(5, Math.floor(ROUNDS / 2)), [
-    { before: endSessions, run: () => run('node', [REMORA, 'exec', target, '--', 'true'], opts).ms, after: endSessions },
+    { before: endSessions, run: () => run(REMORA, ['exec', target, '--', 'true'], opts).ms, after: endSessions },
     {
       run: () =>
         run('docker', ['run', '--rm', '--label', 'remora.bench=1', `--pid=container:${targetId}`, `--network=container:${targetId}`, '--cap-drop', 'ALL', '--cap-add', 'SYS_PTRACE', '--entrypoint', 'true', toolkitImage]).ms,
@@ -29,7 +29,7 @@ export function benchExec(target, env = process.env, note = '') {
   ]);
 
   printTable(
-    `remora exec vs docker (medians of ${ROUNDS} warm runs, ${Math.max(5, Math.floor(ROUNDS / 2))} cold)${note}`,
+    `remora exec vs docker (medians of ${ROUNDS} warm runs, ${Math.max(5, Math.floor(ROUNDS / 2))} cold)`,
     ['case', 'remora ms', 'docker ms', 'ratio', 'goal'],
     [
       ['warm: exec true', warmRemora.toFixed(0), warmDocker.toFixed(0), ratio(warmRemora, warmDocker), '<= 2.0'],

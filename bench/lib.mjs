@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const REMORA = fileURLToPath(new URL('../bin/remora.js', import.meta.url));
+export const REMORA = fileURLToPath(new URL('../bin/remora', import.meta.url));
 export const BENCH_LABEL = 'remora.bench=1';
 
 export function run(cmd, args, options = {}) {
@@ -65,9 +65,9 @@ export function removeBenchContainers() {
 
 /** Builds the toolkit and demo images through remora itself (what a user's first run does). */
 export function ensureImages() {
-  run('node', [REMORA, 'toolkit', 'build', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  run(REMORA, ['toolkit', 'build', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
   // Non-interactive `remora demo` builds the demo image and starts remora-demo; the benches
   // start targets of their own from that image, so the demo container goes right away.
-  run('node', [REMORA, 'demo', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  run(REMORA, ['demo', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
   run('docker', ['rm', '-f', 'remora-demo'], { allowFailure: true });
 }

@@ -9,23 +9,23 @@ import { REMORA, compare, docker, ensureImages, printTable, ratio, removeBenchCo
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const PROCESSES = 1000;
 // What ops/ps.ts waits between its two CPU samples (DEFAULT_SAMPLE_MS).
-const SAMPLE_MS = 250;
+const SAMPLE_MS = 100;
 
 export default async function benchPs() {
   const target = startBenchTarget('remora-bench-ps', ['-e', `CHILDREN=${PROCESSES - 1}`]);
   // Until all children exist, and a warm session (as a user's second command has).
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const rows = JSON.parse(run('node', [REMORA, 'ps', target, '--json']).stdout).length;
+    const rows = JSON.parse(run(REMORA, ['ps', target, '--json']).stdout).length;
     if (rows >= PROCESSES) break;
     if (Date.now() > deadline) throw new Error(`only ${rows} of ${PROCESSES} processes after 60 s`);
   }
   const topRows = run('docker', ['top', target]).stdout.trim().split('\n').length - 1;
 
   const [ps, top, floor] = compare(ROUNDS, [
-    { run: () => run('node', [REMORA, 'ps', target]).ms },
+    { run: () => run(REMORA, ['ps', target]).ms },
     { run: () => run('docker', ['top', target]).ms },
-    { run: () => run('node', [REMORA, 'exec', target, '--', 'true']).ms },
+    { run: () => run(REMORA, ['exec', target, '--', 'true']).ms },
   ]);
 
   printTable(

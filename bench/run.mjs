@@ -11,12 +11,6 @@ try {
   if (wanted('exec')) {
     const target = startBenchTarget('remora-bench-exec');
     benchExec(target);
-    if (process.env.NODE_EXTRA_CA_CERTS) {
-      // Node reads that whole file at every start (~140 ms here): show its share honestly.
-      const env = { ...process.env };
-      delete env.NODE_EXTRA_CA_CERTS;
-      benchExec(target, env, ', NODE_EXTRA_CA_CERTS unset');
-    }
   }
   for (const name of ['cp', 'ps']) {
     if (!wanted(name)) continue;

@@ -41,7 +41,7 @@ async function quit(tui) {
 if (mode === 'startup') {
   const rounds = Number(amount ?? 7);
   // Warm: make sure the session exists, then find its toolkit for the docker side.
-  run('node', [REMORA, 'exec', target, '--', 'true']);
+  run(REMORA, ['exec', target, '--', 'true']);
   const targetId = docker('inspect', '-f', '{{.Id}}', target);
   const toolkit = docker('ps', '-q', '--filter', 'label=remora.role=toolkit', '--filter', `label=remora.target=${targetId}`, '--filter', 'label=remora.profile=general').split('\n')[0];
   const tuiTimes = [];

@@ -2,6 +2,7 @@
 // imported only when that command runs, so `remora exec` loads no TUI, no dockerode.
 import { Command, Option } from 'commander';
 import { REMORA_VERSION } from '../core/version.js';
+import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
 import { runAction } from './edge.js';
 import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
 
@@ -20,6 +21,8 @@ Examples:
   remora exec app -- ss -ltnp        a toolkit command in app's namespaces
   remora shell app --chroot          a shell whose / is app's filesystem
   remora cp app:/var/log/app.log .   copy out (tmpfs and volumes included)`;
+
+const COMMAND_NAMES = ['exec', 'shell', 'targets', 'sessions', 'detach', 'cp', 'ps', 'proc', 'strace', 'net', 'attach', 'toolkit', 'doctor', 'demo'];
 
 function addEngineOptions(command: Command): Command {
   return command
@@ -49,7 +52,14 @@ function act(action: Action): (...args: unknown[]) => Promise<void> {
   };
 }
 
-export function buildProgram(): Command {
+/**
+ * The program with every command, or with only the one argv names: registering fourteen
+ * commands and their options costs a few ms of every start, and help or a typo (argv names
+ * no command) still gets them all.
+ */
+export function buildProgram(argv: string[] = []): Command {
+  const named = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const wanted = (name: string) => named === undefined || !COMMAND_NAMES.includes(named) || named === name;
   const program = new Command('remora')
     .description('A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target\'s namespaces.')
     .version(REMORA_VERSION)
@@ -58,182 +68,210 @@ export function buildProgram(): Command {
     .addHelpText('after', HELP_FOOTER);
   addEngineOptions(program);
 
-  addSessionOptions(program.command('exec'))
-    .description("run a command in the target's toolkit session (its processes, sockets and /target are visible)")
-    .argument('<target>', 'container name, ID, ID prefix, or compose service')
-    .argument('<command...>', 'the command and its arguments (after --)')
-    .option('-u, --user <user>', 'run as this user (name or uid[:gid]) in the toolkit')
-    .option('-t, --tty', 'allocate a terminal')
-    .option('-i, --interactive', 'forward stdin even when it is a terminal')
-    .option('-w, --workdir <dir>', 'working directory in the toolkit (/target is the target\'s root)')
-    .option('-e, --env <KEY=VALUE...>', 'set environment variables')
-    .passThroughOptions()
-    .action(
-      act(async (globals, command) => {
-        const [query, rest] = command.processedArgs as [string, string[]];
-        // With passThroughOptions commander keeps the `--` separator in the variadic list.
-        const cmd = rest[0] === '--' ? rest.slice(1) : rest;
-        const { execCommand } = await import('./commands/exec.js');
-        return execCommand(globals, query, cmd, command.opts());
-      }),
-    );
+  if (wanted('exec')) {
+    addSessionOptions(program.command('exec'))
+      .description("run a command in the target's toolkit session (its processes, sockets and /target are visible)")
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .argument('<command...>', 'the command and its arguments (after --)')
+      .option('-u, --user <user>', 'run as this user (name or uid[:gid]) in the toolkit')
+      .option('-t, --tty', 'allocate a terminal')
+      .option('-i, --interactive', 'forward stdin even when it is a terminal')
+      .option('-w, --workdir <dir>', 'working directory in the toolkit (/target is the target\'s root)')
+      .option('-e, --env <KEY=VALUE...>', 'set environment variables')
+      .passThroughOptions()
+      .action(
+        act(async (globals, command) => {
+          const [query, rest] = command.processedArgs as [string, string[]];
+          // With passThroughOptions commander keeps the `--` separator in the variadic list.
+          const cmd = rest[0] === '--' ? rest.slice(1) : rest;
+          const { execCommand } = await import('./commands/exec.js');
+          return execCommand(globals, query, cmd, command.opts());
+        }),
+      );
+  }
 
-  addSessionOptions(program.command('shell'))
-    .description('an interactive shell in the toolkit, starting at the target\'s root (/target)')
-    .argument('<target>', 'container name, ID, ID prefix, or compose service')
-    .option('--chroot', "a shell whose / is the target's filesystem, toolkit tools still on PATH; writes nothing into the target")
-    .option('-u, --user <user>', 'run the shell as this user')
-    .action(
-      act(async (globals, command) => {
-        const { shellCommand } = await import('./commands/shell.js');
-        return shellCommand(globals, command.processedArgs[0] as string, command.opts());
-      }),
-    );
+  if (wanted('shell')) {
+    addSessionOptions(program.command('shell'))
+      .description('an interactive shell in the toolkit, starting at the target\'s root (/target)')
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .option('--chroot', "a shell whose / is the target's filesystem, toolkit tools still on PATH; writes nothing into the target")
+      .option('-u, --user <user>', 'run the shell as this user')
+      .action(
+        act(async (globals, command) => {
+          const { shellCommand } = await import('./commands/shell.js');
+          return shellCommand(globals, command.processedArgs[0] as string, command.opts());
+        }),
+      );
+  }
 
-  addEngineOptions(program.command('targets'))
-    .description('list containers you can attach to: state, user, whether they have a shell, sessions')
-    .option('-a, --all', 'include stopped containers')
-    .option('--json', 'print JSON: id, name, image, state, user, hasShell, sessions')
-    .action(
-      act(async (globals, command) => {
-        const { targetsCommand } = await import('./commands/targets.js');
-        return targetsCommand(globals, command.opts());
-      }),
-    );
+  if (wanted('targets')) {
+    addEngineOptions(program.command('targets'))
+      .description('list containers you can attach to: state, user, whether they have a shell, sessions')
+      .option('-a, --all', 'include stopped containers')
+      .option('--json', 'print JSON: id, name, image, state, user, hasShell, sessions')
+      .action(
+        act(async (globals, command) => {
+          const { targetsCommand } = await import('./commands/targets.js');
+          return targetsCommand(globals, command.opts());
+        }),
+      );
+  }
 
-  addEngineOptions(program.command('sessions'))
-    .description('list toolkit sessions: target, profile, age, idle time, who created them')
-    .option('--json', 'print JSON')
-    .action(
-      act(async (globals, command) => {
-        const { sessionsCommand } = await import('./commands/sessions.js');
-        return sessionsCommand(globals, command.opts());
-      }),
-    );
+  if (wanted('sessions')) {
+    addEngineOptions(program.command('sessions'))
+      .description('list toolkit sessions: target, profile, age, idle time, who created them')
+      .option('--json', 'print JSON')
+      .action(
+        act(async (globals, command) => {
+          const { sessionsCommand } = await import('./commands/sessions.js');
+          return sessionsCommand(globals, command.opts());
+        }),
+      );
+  }
 
-  addEngineOptions(program.command('detach'))
-    .description("end a target's toolkit sessions now (the target keeps running)")
-    .argument('[target]', 'container name, ID, ID prefix, or compose service')
-    .option('-a, --all', 'end every toolkit session on the engine')
-    .action(
-      act(async (globals, command) => {
-        const { detachCommand } = await import('./commands/sessions.js');
-        return detachCommand(globals, command.processedArgs[0] as string | undefined, command.opts());
-      }),
-    );
+  if (wanted('detach')) {
+    addEngineOptions(program.command('detach'))
+      .description("end a target's toolkit sessions now (the target keeps running)")
+      .argument('[target]', 'container name, ID, ID prefix, or compose service')
+      .option('-a, --all', 'end every toolkit session on the engine')
+      .action(
+        act(async (globals, command) => {
+          const { detachCommand } = await import('./commands/sessions.js');
+          return detachCommand(globals, command.processedArgs[0] as string | undefined, command.opts());
+        }),
+      );
+  }
 
-  addSessionOptions(program.command('cp'))
-    .description("copy files between a target and the local machine, through the toolkit (tmpfs, volumes and read-only roots included)")
-    .argument('<sources...>', 'TARGET:PATH or a local path (- for a tar stream on stdin/stdout); the last one is the destination')
-    .option('-L, --follow-link', "follow symbolic links in the source")
-    .option('-a, --archive', 'keep the uid:gid of the files copied in')
-    .option('--owner <uid:gid>', 'owner of the files copied in (default: the target main process user)')
-    .option('--verify', 'compare SHA-256 of both sides after the copy')
-    .action(
-      act(async (globals, command) => {
-        const { cpCommand } = await import('./commands/cp.js');
-        return cpCommand(globals, command.processedArgs[0] as string[], command.opts());
-      }),
-    );
+  if (wanted('cp')) {
+    addSessionOptions(program.command('cp'))
+      .description("copy files between a target and the local machine, through the toolkit (tmpfs, volumes and read-only roots included)")
+      .argument('<sources...>', 'TARGET:PATH or a local path (- for a tar stream on stdin/stdout); the last one is the destination')
+      .option('-L, --follow-link', "follow symbolic links in the source")
+      .option('-a, --archive', 'keep the uid:gid of the files copied in')
+      .option('--owner <uid:gid>', 'owner of the files copied in (default: the target main process user)')
+      .option('--verify', 'compare SHA-256 of both sides after the copy')
+      .action(
+        act(async (globals, command) => {
+          const { cpCommand } = await import('./commands/cp.js');
+          return cpCommand(globals, command.processedArgs[0] as string[], command.opts());
+        }),
+      );
+  }
 
-  addSessionOptions(program.command('ps'))
-    .description("list the target's processes (users from the target's /etc/passwd, %CPU over a short sample)")
-    .argument('<target>', 'container name, ID, ID prefix, or compose service')
-    .option('--tree', 'show the process tree')
-    .option('--sort <key>', 'sort by pid, cpu, rss (memory), name, started', 'pid')
-    .option('--all', "include the toolkit's own processes (marked)")
-    .option('--json', 'print JSON: pid, ppid, user, uid, state, cpu, rssKiB, threads, startedAt, command')
-    .action(
-      act(async (globals, command) => {
-        const { psCommand } = await import('./commands/ps.js');
-        return psCommand(globals, command.processedArgs[0] as string, command.opts());
-      }),
-    );
+  if (wanted('ps')) {
+    addSessionOptions(program.command('ps'))
+      .description("list the target's processes (users from the target's /etc/passwd, %CPU over a short sample)")
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .option('--tree', 'show the process tree')
+      .option('--sort <key>', 'sort by pid, cpu, rss (memory), name, started', 'pid')
+      .option('--all', "include the toolkit's own processes (marked)")
+      .option('--json', 'print JSON: pid, ppid, user, uid, state, cpu, rssKiB, threads, startedAt, command')
+      .action(
+        act(async (globals, command) => {
+          const { psCommand } = await import('./commands/ps.js');
+          return psCommand(globals, command.processedArgs[0] as string, command.opts());
+        }),
+      );
+  }
 
-  addSessionOptions(program.command('proc'))
-    .description('one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces')
-    .argument('<target>', 'container name, ID, ID prefix, or compose service')
-    .argument('<pid>', "process ID in the target's PID namespace")
-    .option('--show-secrets', 'do not mask environment values whose names look secret')
-    .option('--json', 'print JSON')
-    .action(
-      act(async (globals, command) => {
-        const { procCommand } = await import('./commands/proc.js');
-        const [query, pid] = command.processedArgs as [string, string];
-        return procCommand(globals, query, pid, command.opts());
-      }),
-    );
+  if (wanted('proc')) {
+    addSessionOptions(program.command('proc'))
+      .description('one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces')
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .argument('<pid>', "process ID in the target's PID namespace")
+      .option('--show-secrets', 'do not mask environment values whose names look secret')
+      .option('--json', 'print JSON')
+      .action(
+        act(async (globals, command) => {
+          const { procCommand } = await import('./commands/proc.js');
+          const [query, pid] = command.processedArgs as [string, string];
+          return procCommand(globals, query, pid, command.opts());
+        }),
+      );
+  }
 
-  addSessionOptions(program.command('strace'))
-    .description("trace system calls of the target's main process (with threads and children) or of given pids")
-    .argument('<target>', 'container name, ID, ID prefix, or compose service')
-    .option('-p, --pid <pid...>', 'trace these pids instead of the main process')
-    .option('-e, --expr <expr...>', 'strace expressions, passed through (e.g. trace=file)')
-    .option('-c, --summary', 'count calls and print a summary table at the end')
-    .option('--duration <duration>', 'stop after this long (e.g. 10s)')
-    .option('-o, --output <file>', 'write the trace to a local file')
-    .action(
-      act(async (globals, command) => {
-        const { straceCommand } = await import('./commands/strace.js');
-        return straceCommand(globals, command.processedArgs[0] as string, command.opts());
-      }),
-    );
+  if (wanted('strace')) {
+    addSessionOptions(program.command('strace'))
+      .description("trace system calls of the target's main process (with threads and children) or of given pids")
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .option('-p, --pid <pid...>', 'trace these pids instead of the main process')
+      .option('-e, --expr <expr...>', 'strace expressions, passed through (e.g. trace=file)')
+      .option('-c, --summary', 'count calls and print a summary table at the end')
+      .option('--duration <duration>', 'stop after this long (e.g. 10s)')
+      .option('-o, --output <file>', 'write the trace to a local file')
+      .action(
+        act(async (globals, command) => {
+          const { straceCommand } = await import('./commands/strace.js');
+          return straceCommand(globals, command.processedArgs[0] as string, command.opts());
+        }),
+      );
+  }
 
-  addSessionOptions(program.command('net'))
-    .description("sockets in the target's network namespace with their processes, listening first")
-    .argument('<target>', 'container name, ID, ID prefix, or compose service')
-    .option('--json', 'print JSON')
-    .action(
-      act(async (globals, command) => {
-        const { netCommand } = await import('./commands/net.js');
-        return netCommand(globals, command.processedArgs[0] as string, command.opts());
-      }),
-    );
+  if (wanted('net')) {
+    addSessionOptions(program.command('net'))
+      .description("sockets in the target's network namespace with their processes, listening first")
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .option('--json', 'print JSON')
+      .action(
+        act(async (globals, command) => {
+          const { netCommand } = await import('./commands/net.js');
+          return netCommand(globals, command.processedArgs[0] as string, command.opts());
+        }),
+      );
+  }
 
-  addSessionOptions(program.command('attach'))
-    .description('open the TUI on a target: processes, files, strace, sockets, logs, shell (no target: pick one)')
-    .argument('[target]', 'container name, ID, ID prefix, or compose service')
-    .action(
-      act(async (globals, command) => {
-        const { attachCommand } = await import('./commands/attach.js');
-        return attachCommand(globals, command.processedArgs[0] as string | undefined);
-      }),
-    );
+  if (wanted('attach')) {
+    addSessionOptions(program.command('attach'))
+      .description('open the TUI on a target: processes, files, strace, sockets, logs, shell (no target: pick one)')
+      .argument('[target]', 'container name, ID, ID prefix, or compose service')
+      .action(
+        act(async (globals, command) => {
+          const { attachCommand } = await import('./commands/attach.js');
+          return attachCommand(globals, command.processedArgs[0] as string | undefined);
+        }),
+      );
+  }
 
-  const toolkit = program.command('toolkit').description('manage the toolkit image');
-  addSessionOptions(toolkit.command('build'))
-    .description('build the toolkit image from toolkit-image/ (made from Debian packages if the base cannot be pulled)')
-    .action(
-      act(async (globals) => {
-        const { toolkitBuildCommand } = await import('./commands/toolkit.js');
-        return toolkitBuildCommand(globals, { force: true });
-      }),
-    );
+  if (wanted('toolkit')) {
+    addSessionOptions(program.command('toolkit').description('manage the toolkit image').command('build'))
+      .description('build the toolkit image from toolkit-image/ (made from Debian packages if the base cannot be pulled)')
+      .action(
+        act(async (globals) => {
+          const { toolkitBuildCommand } = await import('./commands/toolkit.js');
+          return toolkitBuildCommand(globals, { force: true });
+        }),
+      );
+  }
 
-  addSessionOptions(program.command('doctor'))
-    .description('check the engine, the toolkit image, and that each profile can start a session and trace')
-    .action(
-      act(async (globals) => {
-        const { doctorCommand } = await import('./commands/doctor.js');
-        return doctorCommand(globals);
-      }),
-    );
+  if (wanted('doctor')) {
+    addSessionOptions(program.command('doctor'))
+      .description('check the engine, the toolkit image, and that each profile can start a session and trace')
+      .action(
+        act(async (globals) => {
+          const { doctorCommand } = await import('./commands/doctor.js');
+          return doctorCommand(globals);
+        }),
+      );
+  }
 
-  addSessionOptions(program.command('demo'))
-    .description('start a shell-less demo container and attach to it')
-    .option('--keep', 'leave the demo container running afterwards (remove it with: docker rm -f remora-demo)')
-    .action(
-      act(async (globals, command) => {
-        const { demoCommand } = await import('./commands/demo.js');
-        return demoCommand(globals, command.opts());
-      }),
-    );
+  if (wanted('demo')) {
+    addSessionOptions(program.command('demo'))
+      .description('start a shell-less demo container and attach to it')
+      .option('--keep', 'leave the demo container running afterwards (remove it with: docker rm -f remora-demo)')
+      .action(
+        act(async (globals, command) => {
+          const { demoCommand } = await import('./commands/demo.js');
+          return demoCommand(globals, command.opts());
+        }),
+      );
+  }
 
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  restoreDeferredExtraCa();
+  const program = buildProgram(argv);
   program.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -12,6 +12,12 @@ export const LABEL = {
   /** Set on a session bound to one command (`--rm`): never reused by another. */
   ephemeral: 'remora.ephemeral',
   idleSeconds: 'remora.idle-seconds',
+  /**
+   * On a toolkit: the PID (as the toolkit sees it) whose root is the target's root. With it
+   * a later command needs no inspect of the target. Absent for targets in the host's PID
+   * namespace, whose main PID changes when they restart.
+   */
+  targetRootPid: 'remora.target-root-pid',
   /** On the demo target (not a toolkit: it must stay attachable). */
   demo: 'remora.demo',
   /** Set by tests on what they create, so they remove exactly that. */

@@ -34,7 +34,11 @@ export function demultiplex(source: Readable, initial: Buffer = Buffer.alloc(0))
   };
 
   const done = new Promise<void>((resolve) => {
+    let finished = false;
     const finish = (): void => {
+      // 'end' and then 'close' both come: ending the outputs twice would raise an error.
+      if (finished) return;
+      finished = true;
       drainFrames();
       stdout.end();
       stderr.end();

@@ -7,6 +7,7 @@ import { RemoraError } from '../core/errors.js';
 import { demultiplex } from './demux.js';
 import type { Endpoint } from './endpoint.js';
 import { EngineHttpClient, EngineHttpError, readAll } from './http-client.js';
+import { tlsOptions } from './tls-trust.js';
 import type {
   ContainerDetails,
   ContainerSpec,
@@ -362,7 +363,8 @@ function dockerodeOptions(endpoint: Endpoint): DockerodeType.DockerOptions {
       return { protocol: 'ssh', host: endpoint.ssh?.host, port: endpoint.ssh?.port, username: endpoint.ssh?.user } as DockerodeType.DockerOptions;
     default: {
       const options: DockerodeType.DockerOptions = { host: endpoint.host, port: endpoint.port, protocol: endpoint.tls ? 'https' : 'http' };
-      return options;
+      // The same files and trust as every other request (a context's TLS files included).
+      return endpoint.tls ? { ...options, ...tlsOptions(endpoint.tls) } : options;
     }
   }
 }

@@ -1,11 +1,11 @@
 // Decides which engine endpoint to talk to, in the docker CLI's order: --context, --host,
 // DOCKER_HOST, DOCKER_CONTEXT, currentContext in config.json, then well-known sockets.
 // dockerode ignores docker contexts, so this does it; all I/O comes in as parameters.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { RemoraError } from '../core/errors.js';
+import { sha256Hex } from '../core/lazy-crypto.js';
 
 export interface Endpoint {
   kind: 'unix' | 'tcp' | 'ssh' | 'npipe';
@@ -100,7 +100,7 @@ function defaultContextEndpoint(inputs: EndpointInputs): Endpoint {
 
 function contextEndpoint(inputs: EndpointInputs, name: string, source: string): Endpoint {
   // The context store names directories by the digest so any context name is a safe path.
-  const digest = createHash('sha256').update(name).digest('hex');
+  const digest = sha256Hex(name);
   const store = join(configDir(inputs), 'contexts');
   const metaPath = join(store, 'meta', digest, 'meta.json');
   const text = inputs.readFile(metaPath);

@@ -4,10 +4,10 @@
 // (build, pull, import, logs, archives) goes through dockerode in docker-engine.ts.
 import http from 'node:http';
 import type https from 'node:https';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './endpoint.js';
+import { tlsOptions } from './tls-trust.js';
 import { RemoraError } from '../core/errors.js';
 
 export interface RequestOptions {
@@ -169,14 +169,7 @@ function connectionOptions(endpoint: Endpoint): https.RequestOptions {
       const host = endpoint.host ?? '';
       const isAddress = /^[\d.]+$/.test(host) || host.includes(':');
       const options: https.RequestOptions = { host, port: endpoint.port, servername: endpoint.tls && !isAddress ? host : '' };
-      if (endpoint.tls) {
-        const tls = endpoint.tls;
-        if (tls.caPath) options.ca = readFileSync(tls.caPath);
-        if (tls.certPath) options.cert = readFileSync(tls.certPath);
-        if (tls.keyPath) options.key = readFileSync(tls.keyPath);
-        options.rejectUnauthorized = tls.verify;
-      }
-      return options;
+      return endpoint.tls ? { ...options, ...tlsOptions(endpoint.tls) } : options;
     }
     case 'ssh':
       // The ssh agent dials `docker system dial-stdio` on the remote host; host is cosmetic.

@@ -7,7 +7,6 @@ import { planTrace, explainAttachFailure, parseTraceProbe, type TraceContext, ty
 import { StraceJoiner, parseStraceLine, type SyscallEvent } from '../core/strace-parser.js';
 import type { ExecHandle } from '../engine/types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { targetRootPid } from '../session/toolkit-spec.js';
 import { LineSplitter } from './line-splitter.js';
 import { TOOLKIT_PIDS_SNIPPET, scriptExec } from './toolkit-script.js';
 
@@ -118,7 +117,7 @@ export interface TraceRun {
 
 /** The target's main process, in the toolkit's PID namespace. */
 export function mainPid(session: ToolkitSession): number {
-  return targetRootPid({ pidMode: session.target.pidMode, pid: session.target.state.pid });
+  return session.target.rootPid;
 }
 
 export function buildStraceArgs(pids: number[], options: TraceOptions): string[] {

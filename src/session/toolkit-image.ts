@@ -2,13 +2,13 @@
 // Remora's own, built from toolkit-image/ the first time it is needed. Where the Debian
 // base cannot be pulled (air-gapped sites, no registry), the base is made from Debian's
 // packages with debootstrap and imported, and the user is told so.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { RemoraError } from '../core/errors.js';
+import { Fingerprint } from '../core/fingerprint.js';
 import type { Engine, ProgressHandler } from '../engine/types.js';
 import { REMORA_VERSION } from '../core/version.js';
 
@@ -58,6 +58,22 @@ export async function ensureToolkitImage(options: EnsureImageOptions): Promise<s
   return image;
 }
 
+/**
+ * Whether the toolkit image can be used as it is: present and, for Remora's own, built from
+ * these sources. Never throws: a failed check is a "no", and ensureToolkitImage says why.
+ */
+export async function toolkitImageIsReady(engine: Engine, image: string): Promise<boolean> {
+  try {
+    if (image !== defaultToolkitImage()) return await engine.imageExists(image);
+    const labels = engine.imageLabels(image);
+    // Hashed while the inspect is in flight.
+    const hash = contextHash(packageDir('toolkit-image'));
+    return (await labels)?.[CONTEXT_HASH_LABEL] === hash;
+  } catch {
+    return false;
+  }
+}
+
 /** Label holding a hash of the Dockerfile folder an image was built from. */
 const CONTEXT_HASH_LABEL = 'remora.context-hash';
 
@@ -74,12 +90,12 @@ export async function ensureBuiltImage(options: { engine: Engine; tag: string; d
 }
 
 export function contextHash(directory: string, buildTarget = ''): string {
-  const hash = createHash('sha256').update(`target:${buildTarget}\n`);
+  const hash = new Fingerprint().update(`target:${buildTarget}\n`);
   for (const file of listFiles(directory).sort()) {
     hash.update(`${file}\n`);
     hash.update(readFileSync(join(directory, file)));
   }
-  return hash.digest('hex').slice(0, 16);
+  return hash.hex();
 }
 
 /** Builds one of Remora's Dockerfiles on a Debian base, making the base if it must. */

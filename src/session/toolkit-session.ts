@@ -1,26 +1,27 @@
 // Toolkit sessions: find the one for (target, profile) or start it, run commands in it,
 // sweep the stale ones, end them on request. One container listing serves target
 // resolution, session lookup and the sweep, so a warm command costs few round trips.
-import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { RemoraError } from '../core/errors.js';
 import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
+import { randomSuffix } from '../core/fingerprint.js';
 import type { Profile } from '../core/profiles.js';
 import { resolveTarget } from '../core/target-resolution.js';
 import { REMORA_VERSION } from '../core/version.js';
-import type { ContainerDetails, ContainerSummary, Engine, ExecHandle, ExecOptions, ProgressHandler, StdinHold } from '../engine/types.js';
+import type { ContainerDetails, ContainerSpec, ContainerState, ContainerSummary, Engine, ExecHandle, ExecOptions, ProgressHandler, StdinHold } from '../engine/types.js';
 import { execWrapper } from './keeper-script.js';
 import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
-import { ensureToolkitImage } from './toolkit-image.js';
+import { ensureToolkitImage, toolkitImageIsReady } from './toolkit-image.js';
 
+/** What a session needs to know of its target (the TUI inspects it for the rest). */
 export interface Target {
   id: string;
   name: string;
   image: string;
-  state: ContainerDetails['state'];
-  user: string;
+  state: { status: ContainerState; running: boolean; paused: boolean };
   pidMode: string;
-  readonlyRootfs: boolean;
+  /** The PID, as the toolkit sees it, whose root is the target's root (see targetRootPid). */
+  rootPid: number;
   labels: Record<string, string>;
 }
 
@@ -48,7 +49,7 @@ export class ToolkitSession implements AsyncDisposable {
 
   /** Where the target's root filesystem is, inside the toolkit. */
   get targetRoot(): string {
-    return `/proc/${targetRootPid({ pidMode: this.target.pidMode, pid: this.target.state.pid })}/root`;
+    return `/proc/${this.target.rootPid}/root`;
   }
 
   get ephemeral(): boolean {
@@ -99,11 +100,31 @@ export function isToolkit(container: ContainerSummary): boolean {
   return container.labels[LABEL.role] === ROLE_TOOLKIT;
 }
 
-/** Resolves the target from one listing, and inspects it for what the session needs. */
+/** Resolves the target from one listing, and inspects it only if the listing is not enough. */
 export async function findTarget(engine: Engine, query: string, listing: ContainerSummary[]): Promise<Target> {
   const match = resolveTarget(query, listing);
-  const details = await engine.inspectContainer(match.id);
-  return toTarget(details);
+  return targetFromListing(match, listing) ?? toTarget(await engine.inspectContainer(match.id));
+}
+
+/**
+ * A running target that already has a toolkit needs no inspect (a round trip and a few ms
+ * of JSON on every warm command): the listing has its state, the toolkit's label its root.
+ */
+export function targetFromListing(match: ContainerSummary, listing: ContainerSummary[]): Target | undefined {
+  if (match.state !== 'running' && match.state !== 'paused') return undefined;
+  const toolkit = listing.find((c) => isToolkit(c) && c.state === 'running' && c.labels[LABEL.target] === match.id && c.labels[LABEL.targetRootPid] !== undefined);
+  const rootPid = Number(toolkit?.labels[LABEL.targetRootPid]);
+  if (!Number.isInteger(rootPid) || rootPid < 1) return undefined;
+  return {
+    id: match.id,
+    name: match.name,
+    image: match.image,
+    state: { status: match.state, running: true, paused: match.state === 'paused' },
+    // Only toolkits of targets with a PID namespace of their own carry the label.
+    pidMode: '',
+    rootPid,
+    labels: match.labels,
+  };
 }
 
 export function toTarget(details: ContainerDetails): Target {
@@ -111,10 +132,9 @@ export function toTarget(details: ContainerDetails): Target {
     id: details.id,
     name: details.name,
     image: details.image,
-    state: details.state,
-    user: details.user,
+    state: { status: details.state.status, running: details.state.running, paused: details.state.paused },
     pidMode: details.pidMode,
-    readonlyRootfs: details.readonlyRootfs,
+    rootPid: targetRootPid({ pidMode: details.pidMode, pid: details.state.pid }),
     labels: details.labels,
   };
 }
@@ -128,35 +148,35 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
     const existing = findSharedSession(listing, target.id, options.profile.name);
     if (existing) return new ToolkitSession(engine, existing.id, existing.labels[LABEL.session] ?? '', target, options.profile, true, undefined);
   }
-  const image = await ensureToolkitImage({ engine, image: options.image, say: options.say });
   if (options.profile.warning) options.say(`warning: ${options.profile.warning}`);
   const spec = buildToolkitSpec({
-    target: { id: target.id, name: target.name, pidMode: target.pidMode, pid: target.state.pid },
+    target: { id: target.id, name: target.name, pidMode: target.pidMode, rootPid: target.rootPid },
     profile: options.profile,
-    image,
+    image: options.image,
     idleSeconds: options.idleSeconds,
     ephemeral: options.ephemeral,
     shareIpc: options.shareIpc,
     createdBy: createdBy(),
     version: REMORA_VERSION,
-    nonce: randomBytes(4).toString('hex'),
+    nonce: randomSuffix(8),
     extraLabels: options.extraLabels,
   });
   const id = spec.labels[LABEL.session] ?? '';
 
-  let containerId: string | undefined;
-  // Several remora commands may race to create the same shared session: the losers wait
-  // for the winner's container and use it (a few rounds, for three or more racers).
-  for (let attempt = 0; containerId === undefined; attempt++) {
-    try {
-      containerId = await engine.createContainer(spec);
-    } catch (error) {
-      const conflict = /already in use|Conflict/i.test((error as Error).message);
-      if (options.ephemeral || !conflict || attempt >= 3) throw error;
-      const winner = await awaitConcurrentStart(engine, spec.name);
-      if (winner) return new ToolkitSession(engine, winner, id, target, options.profile, true, undefined);
-    }
+  // The image check (an inspect and a fingerprint of toolkit-image/, ~8 ms) runs while the
+  // engine creates the container. In the rare case the image is missing or out of date,
+  // that container is removed before it ever starts, the image made, and it is created again.
+  const [created, imageReady] = await Promise.all([settle(createOrJoin(engine, spec, options.ephemeral)), toolkitImageIsReady(engine, options.image)]);
+  let creation = created;
+  const joined = creation.ok && creation.value.joined;
+  if (!joined && (!imageReady || (!creation.ok && isMissingImage(creation.error)))) {
+    if (creation.ok) await engine.removeContainer(creation.value.id).catch(() => undefined);
+    await ensureToolkitImage({ engine, image: options.image, say: options.say });
+    creation = await settle(createOrJoin(engine, spec, options.ephemeral));
   }
+  if (!creation.ok) throw creation.error;
+  const containerId = creation.value.id;
+  if (creation.value.joined) return new ToolkitSession(engine, containerId, id, target, options.profile, true, undefined);
 
   let hold: StdinHold | undefined;
   try {
@@ -176,6 +196,37 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
  * yet: wait for it to run and use it. A holder that is dead (auto-remove lagging) is
  * removed so the caller can create the session again. Returns the running winner's ID.
  */
+/**
+ * Creates the session's container. Several remora commands may race to create the same
+ * shared session: the losers wait for the winner's container and join it (a few rounds,
+ * for three or more racers).
+ */
+async function createOrJoin(engine: Engine, spec: ContainerSpec, ephemeral: boolean): Promise<{ id: string; joined: boolean }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { id: await engine.createContainer(spec), joined: false };
+    } catch (error) {
+      const conflict = /already in use|Conflict/i.test((error as Error).message);
+      if (ephemeral || !conflict || attempt >= 3) throw error;
+      const winner = await awaitConcurrentStart(engine, spec.name);
+      if (winner) return { id: winner, joined: true };
+    }
+  }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+function isMissingImage(error: unknown): boolean {
+  return error instanceof RemoraError && error.code === 'TOOLKIT_IMAGE_UNAVAILABLE';
+}
+
 async function awaitConcurrentStart(engine: Engine, name: string): Promise<string | undefined> {
   const deadline = Date.now() + 10_000;
   for (;;) {

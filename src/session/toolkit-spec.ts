@@ -1,13 +1,13 @@
 // What a toolkit container looks like for a target and a profile: pure, so the security-
 // relevant choices (capabilities, namespaces, labels) are unit-tested without an engine.
-import { createHash } from 'node:crypto';
 import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
+import { fingerprint } from '../core/fingerprint.js';
 import type { Profile } from '../core/profiles.js';
 import type { ContainerSpec } from '../engine/types.js';
 import { KEEPER_LAUNCHER, KEEPER_SCRIPT } from './keeper-script.js';
 
 export interface ToolkitSpecInput {
-  target: { id: string; name: string; pidMode: string; pid: number };
+  target: { id: string; name: string; pidMode: string; rootPid: number };
   profile: Profile;
   image: string;
   idleSeconds: number;
@@ -36,7 +36,7 @@ export function targetRootPid(target: { pidMode: string; pid: number }): number 
  */
 export function sessionId(input: Pick<ToolkitSpecInput, 'target' | 'profile' | 'ephemeral' | 'nonce'>): string {
   if (input.ephemeral) return input.nonce;
-  return createHash('sha256').update(`${input.target.id}/${input.profile.name}`).digest('hex').slice(0, 8);
+  return fingerprint(`${input.target.id}/${input.profile.name}`).slice(0, 8);
 }
 
 export function toolkitName(targetName: string, id: string): string {
@@ -58,7 +58,7 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
     env: [
       `REMORA_KEEPER_SCRIPT=${KEEPER_SCRIPT}`,
       `REMORA_IDLE_SECONDS=${input.idleSeconds}`,
-      `REMORA_TARGET_PID=${targetRootPid(target)}`,
+      `REMORA_TARGET_PID=${target.rootPid}`,
       `REMORA_TARGET_NAME=${target.name}`,
       ...(input.ephemeral ? ['REMORA_HOLD=stdin'] : []),
     ],
@@ -72,6 +72,7 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       [LABEL.version]: input.version,
       [LABEL.capabilities]: granted,
       [LABEL.idleSeconds]: String(input.idleSeconds),
+      ...(target.pidMode === 'host' ? {} : { [LABEL.targetRootPid]: String(target.rootPid) }),
       ...(input.ephemeral ? { [LABEL.ephemeral]: 'true' } : {}),
     },
     openStdin: input.ephemeral,

@@ -68,12 +68,13 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
 
   return {
     async summary() {
+      const details = await engine.inspectContainer(target.id);
       return {
         name: target.name,
-        image: target.image,
-        state: target.state.status,
-        startedAt: target.state.startedAt,
-        user: target.user || 'root',
+        image: details.image,
+        state: details.state.status,
+        startedAt: details.state.startedAt,
+        user: details.user || 'root',
         profile: session.profile.name,
         engine: engine.address,
       };

@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 function startCopy(args: string[]) {
-  return execa('node', [REMORA_BIN, 'cp', ...args], { reject: false, stdin: 'ignore', stripFinalNewline: false, env: { REMORA_TEST_LABEL: runLabel() } });
+  return execa(REMORA_BIN, ['cp', ...args], { reject: false, stdin: 'ignore', stripFinalNewline: false, env: { REMORA_TEST_LABEL: runLabel() } });
 }
 
 const targetTemporaries = (): Promise<string> => inToolkit(target.name, 'ls -a /proc/1/root/data | grep remora-tmp || true');
@@ -110,7 +110,7 @@ describe('on a terminal', () => {
   });
 
   it('prints nothing but errors when stderr is not a terminal, or with --quiet', async () => {
-    const result = await execa('node', [REMORA_BIN, 'cp', '--quiet', `${target.name}:/etc/passwd`, work], { reject: false, stripFinalNewline: false, env: { REMORA_TEST_LABEL: runLabel() } });
+    const result = await execa(REMORA_BIN, ['cp', '--quiet', `${target.name}:/etc/passwd`, work], { reject: false, stripFinalNewline: false, env: { REMORA_TEST_LABEL: runLabel() } });
     expect(result).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
   });
 });

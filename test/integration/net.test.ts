@@ -42,7 +42,7 @@ describe('remora net', () => {
     // The client connects only once the listener answers: a refused first attempt inside
     // `sleep | nc` would leave the shell waiting for that sleep.
     const script = 'nc -dlk 127.0.0.1 9999 >/dev/null & until nc -z 127.0.0.1 9999; do sleep 0.1; done; sleep 1000 | nc 127.0.0.1 9999';
-    const client = execa('node', [REMORA_BIN, 'exec', '--rm', app.name, '--', 'sh', '-c', script], { reject: false, env: { REMORA_TEST_LABEL: runLabel() } });
+    const client = execa(REMORA_BIN, ['exec', '--rm', app.name, '--', 'sh', '-c', script], { reject: false, env: { REMORA_TEST_LABEL: runLabel() } });
     try {
       const sockets = await waitFor(async () => {
         const list = await netJson([app.name]);

@@ -3,7 +3,8 @@
 // the same listing from a busybox-only toolkit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { execa } from 'execa';
+import { REMORA_BIN, remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
 import { countExecs, ensureBusyboxToolkit, toolkitOf } from '../support/toolkit-probes.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -106,6 +107,20 @@ describe('remora ps', () => {
     expect(rows[0]!.pid).toBe(1);
     expect(rows[0]!.cpu).toBeGreaterThan(10);
     expect(rows[1]!.cpu).toBe(0);
+  });
+
+  it('keeps an argv with quotes, backslashes, newlines and non-ASCII exact', async () => {
+    const title = 'quo"te \\back\nline naïve';
+    const holder = execa(REMORA_BIN, ['exec', distroless.name, '--', 'bash', '-c', 'exec -a "$1" sleep 300', 'bash', title], { reject: false, env: { REMORA_TEST_LABEL: runLabel() } });
+    try {
+      const row = await waitFor(async () => (await psJson([distroless.name, '--all'])).find((r) => r.command.startsWith('quo')), { what: 'the oddly named sleep' });
+      expect(row.command).toBe(`${title} 300`);
+      expect(row.toolkit).toBe(true);
+    } finally {
+      holder.kill('SIGKILL');
+      await holder;
+      await remora(['exec', distroless.name, '--', 'pkill', '-f', '^quo']);
+    }
   });
 
   it('refuses an unknown sort key before touching the engine', async () => {

@@ -43,7 +43,7 @@ describe('toolkit session lifetime', () => {
 
   it('with --rm, leaves nothing behind even when remora is killed with SIGKILL', async () => {
     await using target = await startTarget(engine, 'scratch');
-    const child = execa('node', [REMORA_BIN, 'exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, env: { REMORA_TEST_LABEL: runLabel() } });
+    const child = execa(REMORA_BIN, ['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, env: { REMORA_TEST_LABEL: runLabel() } });
     await waitFor(async () => (await toolkitsOf(engine, target.id)).some((t) => t.state === 'running'), { what: 'the --rm toolkit to start' });
     child.kill('SIGKILL');
     await child;

@@ -29,7 +29,7 @@ afterAll(async () => {
 function startStrace(args: string[]): { child: ResultPromise; stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
-  const child = execa('node', [REMORA_BIN, 'strace', ...args], { reject: false, buffer: false, stdin: 'ignore', env: { REMORA_TEST_LABEL: runLabel() } });
+  const child = execa(REMORA_BIN, ['strace', ...args], { reject: false, buffer: false, stdin: 'ignore', env: { REMORA_TEST_LABEL: runLabel() } });
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
   return { child, stdout: () => out, stderr: () => err };

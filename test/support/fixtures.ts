@@ -10,7 +10,7 @@ import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import type { ContainerSpec } from '../../src/engine/types.js';
 import { TEST_IMAGES } from './images.js';
 
-export const REMORA_BIN = fileURLToPath(new URL('../../bin/remora.js', import.meta.url));
+export const REMORA_BIN = fileURLToPath(new URL('../../bin/remora', import.meta.url));
 
 export function runLabel(): string {
   return inject('runLabel');
@@ -59,7 +59,7 @@ export interface CliResult {
 
 /** Runs the built CLI as a user would, with this run's test label on what it creates. */
 export async function remora(args: string[], options: ExecaOptions = {}): Promise<CliResult> {
-  const result = await execa('node', [REMORA_BIN, ...args], {
+  const result = await execa(REMORA_BIN, [...args], {
     reject: false,
     // No terminal and no input unless a test gives one, as in CI.
     ...(options.input === undefined ? { stdin: 'ignore' } : {}),

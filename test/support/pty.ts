@@ -26,7 +26,7 @@ export function spawnRemora(args: string[], options: { cols?: number; rows?: num
   const rows = options.rows ?? 30;
   const terminal = new Terminal({ cols, rows, allowProposedApi: true });
   let raw = '';
-  const child = pty.spawn('node', [REMORA_BIN, ...args], {
+  const child = pty.spawn(REMORA_BIN, args, {
     name: 'xterm-256color',
     cols,
     rows,

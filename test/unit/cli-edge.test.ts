@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/cli/edge.js';
 import { parseDuration } from '../../src/cli/global-options.js';
+import { buildProgram } from '../../src/cli/main.js';
 import { formatTable } from '../../src/cli/printers.js';
 import { RemoraError } from '../../src/core/errors.js';
 import { REMORA_VERSION } from '../../src/core/version.js';
@@ -46,5 +47,21 @@ describe('version', () => {
   it('matches package.json', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(REMORA_VERSION).toBe(pkg.version);
+  });
+});
+
+describe('buildProgram', () => {
+  const names = (argv: string[]) => buildProgram(['node', 'remora', ...argv]).commands.map((c) => c.name());
+
+  it('registers only the command argv names, so a command starts without the others', () => {
+    expect(names(['exec', 'app', '--', 'true'])).toEqual(['exec']);
+    expect(names(['--debug', 'toolkit', 'build'])).toEqual(['toolkit']);
+  });
+
+  it('registers every command for help, a bare call and a typo (so suggestions still work)', () => {
+    const all = names([]);
+    expect(all).toHaveLength(14);
+    expect(names(['--help'])).toEqual(all);
+    expect(names(['exce', 'app'])).toEqual(all);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES, profileByName } from '../../src/core/profiles.js';
 import { buildToolkitSpec, sessionId, targetRootPid } from '../../src/session/toolkit-spec.js';
-import { staleToolkits } from '../../src/session/toolkit-session.js';
+import { staleToolkits, targetFromListing } from '../../src/session/toolkit-session.js';
 import type { ContainerSummary } from '../../src/engine/types.js';
 
-const target = { id: 'f'.repeat(64), name: 'payments', pidMode: '', pid: 4242 };
+const target = { id: 'f'.repeat(64), name: 'payments', pidMode: '', rootPid: 1 };
 const base = { target, image: 'remora-toolkit:0.1.0', idleSeconds: 600, ephemeral: false, shareIpc: false, createdBy: 'ops@host', version: '0.1.0', nonce: 'abcd1234' };
 
 describe('buildToolkitSpec', () => {
@@ -33,6 +33,13 @@ describe('buildToolkitSpec', () => {
     });
     expect(spec.labels['remora.capabilities']).toContain('NET_ADMIN');
     expect(spec.name).toBe(`remora-payments-${spec.labels['remora.session']}`);
+  });
+
+  it('records where the target root is, except for a target in the host PID namespace', () => {
+    expect(buildToolkitSpec({ ...base, profile: PROFILES.general }).labels['remora.target-root-pid']).toBe('1');
+    const hostPid = buildToolkitSpec({ ...base, target: { ...target, pidMode: 'host', rootPid: 4242 }, profile: PROFILES.general });
+    expect(hostPid.labels['remora.target-root-pid']).toBeUndefined();
+    expect(hostPid.env).toContain('REMORA_TARGET_PID=4242');
   });
 
   it('gives restricted no capabilities and sysadmin a privileged container', () => {
@@ -91,5 +98,35 @@ describe('staleToolkits', () => {
       toolkit('stuck', 'app', { state: 'created', created: 100 }),
     ];
     expect(staleToolkits(listing, 1010).map((c) => c.id)).toEqual(['orphan', 'missing-target', 'dead', 'stuck']);
+  });
+});
+
+describe('targetFromListing', () => {
+  const summary = (over: Partial<ContainerSummary>): ContainerSummary => ({ id: 'a'.repeat(64), name: 'app', image: 'app:1', state: 'running', status: 'Up', labels: {}, created: 0, ...over });
+  const app = summary({});
+  const toolkit = (labels: Record<string, string>, state: ContainerSummary['state'] = 'running') =>
+    summary({ id: 'b'.repeat(64), name: 'remora-app-1', state, labels: { 'remora.role': 'toolkit', 'remora.target': app.id, ...labels } });
+
+  it('needs no inspect when a running toolkit of the target records its root', () => {
+    expect(targetFromListing(app, [app, toolkit({ 'remora.target-root-pid': '1' })])).toEqual({
+      id: app.id,
+      name: 'app',
+      image: 'app:1',
+      state: { status: 'running', running: true, paused: false },
+      pidMode: '',
+      rootPid: 1,
+      labels: {},
+    });
+    const paused = summary({ state: 'paused' });
+    expect(targetFromListing(paused, [paused, toolkit({ 'remora.target-root-pid': '1' })])?.state).toEqual({ status: 'paused', running: true, paused: true });
+  });
+
+  it('falls back to an inspect otherwise', () => {
+    expect(targetFromListing(app, [app])).toBeUndefined();
+    expect(targetFromListing(app, [app, toolkit({})])).toBeUndefined();
+    expect(targetFromListing(app, [app, toolkit({ 'remora.target-root-pid': '1' }, 'exited')])).toBeUndefined();
+    expect(targetFromListing(app, [app, toolkit({ 'remora.target-root-pid': 'x' })])).toBeUndefined();
+    const stopped = summary({ state: 'exited' });
+    expect(targetFromListing(stopped, [stopped, toolkit({ 'remora.target-root-pid': '1' })])).toBeUndefined();
   });
 });

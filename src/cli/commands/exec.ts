@@ -4,6 +4,7 @@
 import { RemoraError } from '../../core/errors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { openTargetSession } from '../session-context.js';
+import { stdinSource } from '../stdin-source.js';
 import { bridgeTerminal, currentSize } from '../terminal-bridge.js';
 
 export interface ExecFlags {
@@ -16,12 +17,13 @@ export interface ExecFlags {
 
 export async function execCommand(globals: GlobalOptions, query: string, cmd: string[], flags: ExecFlags): Promise<number> {
   if (cmd.length === 0) throw new RemoraError('USAGE', 'no command given', { hint: 'write it after --, e.g. remora exec app -- ls /target' });
-  if (flags.tty && !process.stdin.isTTY) {
+  const stdin = stdinSource();
+  if (flags.tty && stdin !== 'terminal') {
     throw new RemoraError('NOT_A_TERMINAL', '--tty needs a terminal on stdin', { hint: 'drop -t when piping, or run it from a terminal' });
   }
   await using context = await openTargetSession(globals, query);
   // Piped or redirected stdin is the command's input; a terminal only with -i or -t.
-  const attachStdin = flags.interactive === true || flags.tty === true || !process.stdin.isTTY;
+  const attachStdin = flags.interactive === true || flags.tty === true || stdin === 'data';
   let handle;
   try {
     handle = await context.session.exec({
@@ -43,6 +45,8 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   if (attachStdin && handle.stdin) {
     process.stdin.pipe(handle.stdin);
   }
+  // `return await`: the session (ended here if --rm) must outlive the command.
+  if (!attachStdin) return await handle.exitCode;
   try {
     return await handle.exitCode;
   } finally {
