@@ -240,12 +240,14 @@ const BATCH_BYTES = 64 * 1024;
  * backpressure. Headers and small files are gathered into 64 KiB writes: 20,000 small
  * files must not cost 60,000 socket writes.
  */
-export async function encodeRecords(entries: EntrySource, sink: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
+export async function encodeRecords(entries: EntrySource, sink: NodeJS.WritableStream, options: { signal?: AbortSignal; release?: (chunk: Buffer) => void } = {}): Promise<void> {
+  const { signal, release } = options;
   let batch: Buffer[] = [];
   let batchLength = 0;
-  const write = async (buffer: Buffer): Promise<void> => {
+  /** Writes a buffer; `written` runs once the sink is done with it (then it may be reused). */
+  const write = async (buffer: Buffer, written?: () => void): Promise<void> => {
     signal?.throwIfAborted();
-    if (sink.write(buffer)) return;
+    if (sink.write(buffer, written)) return;
     try {
       await drained(sink, signal);
     } catch (error) {
@@ -254,15 +256,22 @@ export async function encodeRecords(entries: EntrySource, sink: NodeJS.WritableS
   };
   const flush = async (): Promise<void> => {
     if (batchLength === 0) return;
-    const joined = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch, batchLength);
+    const parts = batch;
     batch = [];
     batchLength = 0;
+    if (parts.length === 1) {
+      const only = parts[0] as Buffer;
+      await write(only, release && (() => release(only)));
+      return;
+    }
+    const joined = Buffer.concat(parts);
+    if (release) parts.forEach(release);
     await write(joined);
   };
   const push = async (buffer: Buffer): Promise<void> => {
     if (buffer.length >= BATCH_BYTES) {
       await flush();
-      await write(buffer);
+      await write(buffer, release && (() => release(buffer)));
       return;
     }
     batch.push(buffer);

@@ -11,7 +11,8 @@ import { encodeRecords, isStreamFailure, observeEntries, type CopyEntry, type En
 import { compareHashes, type CopyResult } from './copy-out.js';
 import { collectText, openPack, settledExit } from './pack-stream.js';
 import { FS_HELPER, helperFailure, statTargetPath } from './fs-helper.js';
-import { localTreeSize, readLocalTree, statLocalSource } from './local-reader.js';
+import { BufferPool } from './buffer-pool.js';
+import { READ_CHUNK, localTreeSize, readLocalTree, statLocalSource } from './local-reader.js';
 import { readTarEntries } from './tar-entries.js';
 import { hashEntries, type FileHashes } from './verify.js';
 
@@ -41,6 +42,8 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   const destDisplay = `${request.targetName}:${request.destPath}`;
   const context = { targetName: request.targetName, direction: 'write' as const };
 
+  // Four 1 MiB read buffers, each reused once the socket write carrying it is done.
+  const pool = new BufferPool(4, READ_CHUNK);
   let entries: EntrySource;
   let kind: SourceKind;
   let sourcePath: string;
@@ -53,7 +56,7 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
     if (kind === 'other') throw new RemoraError('OPERATION_FAILED', `${source.display} is not a file, directory or symbolic link`);
     sourcePath = source.path;
     sourceDisplay = source.display;
-    entries = readLocalTree(shape.clean, info);
+    entries = readLocalTree(shape.clean, info, pool);
     if (request.hooks.onTotal) request.hooks.onTotal(localTreeSize(shape.clean, info));
   } else {
     // A tar stream is extracted into the destination, which must be a directory.
@@ -104,15 +107,25 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
       request.hooks.onBytes?.(n);
     },
   });
+  // The helper stopping early (a full tmpfs, a read-only mount) must stop the sending too:
+  // the engine may keep the connection open without reading it, and a write would wait
+  // for room that never comes.
+  const helperEnded = new AbortController();
+  handle.exitCode.then(
+    () => helperEnded.abort(),
+    () => helperEnded.abort(),
+  );
+  const sending = request.signal ? AbortSignal.any([request.signal, helperEnded.signal]) : helperEnded.signal;
   try {
     const stdin = handle.stdin;
     if (!stdin) throw new RemoraError('OPERATION_FAILED', 'the toolkit did not open stdin for the copy');
-    await encodeRecords(request.verify ? hashEntries(observed, sentHashes) : observed, stdin, request.signal);
+    await encodeRecords(request.verify ? hashEntries(observed, sentHashes) : observed, stdin, { signal: sending, release: (chunk) => pool.release(chunk) });
     stdin.end();
     const failed = await failure();
     if (failed) throw failed;
   } catch (error) {
-    if (request.signal?.aborted || !isStreamFailure(error)) {
+    const helperStopped = helperEnded.signal.aborted && !request.signal?.aborted;
+    if (!helperStopped && (request.signal?.aborted || !isStreamFailure(error))) {
       handle.close();
       throw error;
     }

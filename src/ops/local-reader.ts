@@ -1,14 +1,15 @@
 // Reads a local file or tree as copy entries for a copy-in: symlinks stay symlinks (the
 // top one is followed with -L), hard links are sent once, fifos, sockets and devices are
 // skipped with a warning naming each, and file data streams in large reads.
-import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
-import { lstat, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RemoraError } from '../core/errors.js';
 import type { FsRecord } from '../core/fs-records.js';
+import type { BufferPool } from './buffer-pool.js';
 import type { CopyEntry } from './copy-entries.js';
 
-const READ_CHUNK = 1024 * 1024;
+export const READ_CHUNK = 1024 * 1024;
 
 export async function statLocalSource(path: string, follow: boolean, display: string): Promise<Stats> {
   try {
@@ -48,9 +49,10 @@ export function localTreeSize(path: string, top: Stats): number {
 /**
  * Entries for one local source; `.` is the source itself. Metadata and small files are
  * read with synchronous calls (a thread-pool round trip per call costs more than the call),
- * large files stream in 1 MiB reads.
+ * large files stream in 1 MiB reads, into the pool's buffers when one is given (the
+ * consumer releases each chunk once written).
  */
-export async function* readLocalTree(path: string, top: Stats): AsyncGenerator<CopyEntry> {
+export async function* readLocalTree(path: string, top: Stats, pool?: BufferPool): AsyncGenerator<CopyEntry> {
   const hardLinks = new Map<string, string>();
   function* visit(local: string, name: string, info: Stats): Generator<CopyEntry> {
     const base = { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, mtimeMs: Math.floor(info.mtimeMs), name, link: '', size: 0, flags: 0 };
@@ -83,7 +85,7 @@ export async function* readLocalTree(path: string, top: Stats): AsyncGenerator<C
         return;
       }
       if (info.nlink > 1) hardLinks.set(key, name);
-      yield { record: { ...base, kind: 'file', size: info.size }, data: info.size <= SMALL_FILE_BYTES ? smallFileData(local, info.size) : fileData(local, info.size) };
+      yield { record: { ...base, kind: 'file', size: info.size }, data: info.size <= SMALL_FILE_BYTES ? smallFileData(local, info.size) : fileData(local, info.size, pool) };
     } else {
       yield { record: warning(name, `${kindOf(info)}, skipped`), data: null };
     }
@@ -110,22 +112,26 @@ async function* smallFileData(path: string, size: number): AsyncGenerator<Buffer
  * Exactly `size` bytes of a file: a file that grows while it is read is cut at the size
  * announced, one that shrinks is padded with zeros (as tar does), so the stream stays whole.
  */
-async function* fileData(path: string, size: number): AsyncGenerator<Buffer> {
+async function* fileData(path: string, size: number, pool?: BufferPool): AsyncGenerator<Buffer> {
   let left = size;
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK, end: size === 0 ? 0 : size - 1 });
+  let file: FileHandle | undefined;
   try {
-    if (size > 0) {
-      for await (const chunk of stream) {
-        const piece = (chunk as Buffer).length > left ? (chunk as Buffer).subarray(0, left) : (chunk as Buffer);
-        left -= piece.length;
-        yield piece;
-        if (left === 0) break;
+    file = await open(path, 'r');
+    while (left > 0) {
+      const buffer = pool ? pool.take() : Buffer.allocUnsafe(READ_CHUNK);
+      const want = Math.min(left, buffer.length);
+      const { bytesRead } = await file.read(buffer, 0, want, size - left);
+      if (bytesRead === 0) {
+        pool?.release(buffer);
+        break; // shrank while read: padded below
       }
+      left -= bytesRead;
+      yield buffer.subarray(0, bytesRead);
     }
   } catch (error) {
     throw readFailure(error as NodeJS.ErrnoException, path);
   } finally {
-    stream.destroy();
+    await file?.close();
   }
   while (left > 0) {
     const zeros = Buffer.alloc(Math.min(left, READ_CHUNK));
