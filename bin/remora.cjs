@@ -3,38 +3,49 @@
 // paused terminal, a keep-alive socket) can never keep a finished command alive.
 //
 // The bundle is compiled through V8's code cache: compiling its 500 KB takes ~14 ms of every
-// start, reading the cache ~1.5 ms. The first run after a build (or a node upgrade, which
-// makes V8 reject the cache) writes it, with the functions that run compiled in. The name
-// carries the bundle's size and time, so a cache can never be used for another bundle.
+// start, reading the cache ~1.5 ms. A cache holds the functions compiled by the run that
+// wrote it, and loading it keeps them, so the first few runs after a build (or a node
+// upgrade, which makes V8 reject it) each write it again: whichever commands come first,
+// the cache ends up holding the paths they use. Its name carries the bundle's size and
+// time, so a cache can never be used for another bundle.
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
 
 const bundle = path.join(__dirname, '..', 'dist', 'cli', 'main.cjs');
+/** Runs that rewrite the cache after a build. */
+const CACHE_GENERATIONS = 4;
 
 function loadBundle() {
   const source = fs.readFileSync(bundle, 'utf8');
   const stat = fs.statSync(bundle);
   const cacheFile = `${bundle}.${stat.size}-${Math.trunc(stat.mtimeMs)}.cache`;
+  // The file: one byte of generation, then V8's data.
+  let generation = 0;
   let cachedData;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    const file = fs.readFileSync(cacheFile);
+    generation = file[0];
+    cachedData = file.subarray(1);
   } catch {
     // No cache yet: this run makes it.
   }
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, Module.createRequire(bundle), module, bundle, path.dirname(bundle));
-  if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCache(script, cacheFile));
+  if (script.cachedDataRejected) generation = 0;
+  if (cachedData === undefined || script.cachedDataRejected || generation < CACHE_GENERATIONS) {
+    process.once('exit', () => writeCache(script, cacheFile, generation + 1));
+  }
   return module.exports;
 }
 
 /** Best effort and atomic: a read-only install just starts a little slower. */
-function writeCache(script, cacheFile) {
+function writeCache(script, cacheFile, generation) {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(temporary, script.createCachedData());
+    fs.writeFileSync(temporary, Buffer.concat([Buffer.from([generation]), script.createCachedData()]));
     fs.renameSync(temporary, cacheFile);
   } catch {
     try {

@@ -1,6 +1,6 @@
 // bin/remora and the deferred NODE_EXTRA_CA_CERTS: the start-up path a user runs.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,31 @@ describe('bin/remora', () => {
     const seen = runWrapper(WRAPPER, { NODE_EXTRA_CA_CERTS: '/etc/ssl/extra.pem' });
     expect(seen.extra).toBe('<unset>');
     expect(seen.deferred).toBe('/etc/ssl/extra.pem');
+  });
+});
+
+describe('the code cache of the bundle', () => {
+  it('is written by the first runs after a build, and a damaged one is only a slower start', () => {
+    const install = join(scratch, 'install');
+    cpSync(BIN_DIR, join(install, 'bin'), { recursive: true });
+    cpSync(fileURLToPath(new URL('../../dist/cli/main.cjs', import.meta.url)), join(install, 'dist', 'cli', 'main.cjs'));
+    const version = () => execFileSync(join(install, 'bin', 'remora'), ['--version'], { encoding: 'utf8' }).trim();
+    const cacheFile = () => {
+      const name = readdirSync(join(install, 'dist', 'cli')).find((n) => n.endsWith('.cache'));
+      return name === undefined ? undefined : join(install, 'dist', 'cli', name);
+    };
+    const generation = () => readFileSync(cacheFile() as string)[0];
+
+    const expected = version();
+    expect(expected).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(generation()).toBe(1);
+    for (let i = 0; i < 5; i++) expect(version()).toBe(expected);
+    expect(generation()).toBe(4);
+
+    // Garbage where V8's data should be: rejected, the bundle compiled as usual, remade.
+    writeFileSync(cacheFile() as string, Buffer.concat([Buffer.from([4]), Buffer.alloc(4096, 7)]));
+    expect(version()).toBe(expected);
+    expect(generation()).toBe(1);
   });
 });
 
