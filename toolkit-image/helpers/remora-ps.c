@@ -353,10 +353,19 @@ int main(int argc, char **argv) {
   }
 
   // Sample B, the same processes (one born meanwhile is in the next listing): their CPU
-  // time again, and the rest of /proc/PID/stat for what changes (state, memory, threads).
+  // time again. Where schedstat answers, that is all that is read (state, memory and
+  // threads are from sample A, a tenth of a second old); elsewhere /proc/PID/stat again.
   long long clock_b = boottime_ns();
   for (size_t i = 0; i < process_count; i++) {
-    if (processes[i].a.present) take_sample(processes[i].pid, &processes[i].b);
+    struct process *p = &processes[i];
+    if (!p->a.present) continue;
+    if (p->a.cpu_ns >= 0) {
+      p->b = p->a;
+      p->b.cpu_ns = cpu_ns(p->pid, p->a.threads);
+      p->b.present = p->b.cpu_ns >= 0; // gone meanwhile
+    } else {
+      take_sample(p->pid, &p->b);
+    }
   }
   printf("\"uptimeNs\":%lld,\"intervalNs\":%lld,\"samples\":[", clock_b, clock_b - started);
   first = 1;
