@@ -272,6 +272,21 @@ export class DockerEngine implements Engine {
     }
   }
 
+  async removeUntaggedImages(label: string): Promise<number> {
+    const filters = JSON.stringify({ dangling: ['true'], label: [label] });
+    const images = await this.guard(() => this.http.json<Array<{ Id: string }>>('GET', '/images/json', { query: { filters } }));
+    let removed = 0;
+    for (const image of images) {
+      try {
+        await this.http.call('DELETE', `/images/${encodeURIComponent(image.Id)}`);
+        removed++;
+      } catch {
+        // In use by a container (a session started before the rebuild): it stays.
+      }
+    }
+    return removed;
+  }
+
   async buildImage(context: Readable, options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string }, onProgress?: ProgressHandler): Promise<void> {
     const docker = await this.docker();
     const stream = (await this.guard(() => docker.buildImage(context, { t: options.tag, buildargs: options.buildArgs, labels: options.labels, target: options.target, rm: true, forcerm: true }))) as unknown as Readable;

@@ -140,6 +140,11 @@ export interface Engine {
   /** Rejects on in-band errors (docker.pull reports them inside the stream). */
   pullImage(ref: string, onProgress?: ProgressHandler): Promise<void>;
   importImage(rootfsTar: Readable, ref: string): Promise<void>;
+  /**
+   * Removes untagged images carrying the label (KEY or KEY=VALUE: the images a rebuild replaced), except those a
+   * container still uses. Returns how many went.
+   */
+  removeUntaggedImages(label: string): Promise<number>;
   logs(containerId: string, options: { follow: boolean; tail?: number; since?: number; timestamps?: boolean }): Promise<{ stdout: Readable; stderr: Readable; close(): void }>;
   /** Stream of container events (die, destroy, pause...) for the given container. */
   events(filters: Record<string, string[]>): Promise<{ stream: Readable; close(): void }>;

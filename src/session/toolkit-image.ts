@@ -76,6 +76,8 @@ export async function toolkitImageIsReady(engine: Engine, image: string): Promis
 
 /** Label holding a hash of the Dockerfile folder an image was built from. */
 const CONTEXT_HASH_LABEL = 'remora.context-hash';
+/** The tag an image was built for: after a rebuild, the untagged images with it are stale. */
+const BUILT_AS_LABEL = 'remora.built-as';
 
 /**
  * Builds one of Remora's own images unless an image built from the same sources is there:
@@ -86,7 +88,7 @@ export async function ensureBuiltImage(options: { engine: Engine; tag: string; d
   const labels = await options.engine.imageLabels(options.tag);
   if (!options.force && labels?.[CONTEXT_HASH_LABEL] === hash) return;
   if (labels && !options.force) options.say(`${options.what} ${options.tag} is out of date; rebuilding it`);
-  await buildFromDirectory({ ...options, labels: { [CONTEXT_HASH_LABEL]: hash } });
+  await buildFromDirectory({ ...options, labels: { [CONTEXT_HASH_LABEL]: hash, [BUILT_AS_LABEL]: options.tag } });
 }
 
 export function contextHash(directory: string, buildTarget = ''): string {
@@ -113,6 +115,9 @@ export async function buildFromDirectory(options: { engine: Engine; tag: string;
       cause: error,
     });
   }
+  // The image the tag pointed to before is now untagged: each upgrade or change of the
+  // sources would leave one behind. Build stages stay, as the engine's build cache.
+  await engine.removeUntaggedImages(`${BUILT_AS_LABEL}=${options.tag}`).catch(() => 0);
 }
 
 async function ensureBaseImage(engine: Engine, say: ProgressHandler): Promise<string> {
