@@ -10,26 +10,11 @@ import {
   sortProcesses,
   type ListedProcess,
 } from '../../src/core/process-table.js';
+import { fakeProcess } from '../support/fake-data-source.js';
 
+/** A /app process with round numbers: 1000 KiB, started 10 ticks per pid apart, 60 s old. */
 function proc(pid: number, ppid: number, extra: Partial<ListedProcess> = {}): ListedProcess {
-  return {
-    pid,
-    ppid,
-    uid: 0,
-    user: 'root',
-    state: 'S',
-    threads: 1,
-    rssKiB: 1000,
-    startTicks: pid * 10,
-    cpuTicks: 0,
-    comm: 'app',
-    command: ['/app'],
-    cpu: 0,
-    startedAt: '2026-01-01T00:00:00.000Z',
-    elapsedSeconds: 60,
-    toolkit: false,
-    ...extra,
-  };
+  return fakeProcess(pid, ppid, '/app', { rssKiB: 1000, startTicks: pid * 10, startedAt: '2026-01-01T00:00:00.000Z', elapsedSeconds: 60, ...extra });
 }
 
 describe('sortProcesses', () => {

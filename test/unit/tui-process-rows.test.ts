@@ -2,26 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ListedProcess } from '../../src/core/process-table.js';
 import { processTableRows } from '../../src/tui/process-rows.js';
+import { fakeProcess } from '../support/fake-data-source.js';
 
 function proc(pid: number, ppid: number, command: string, extra: Partial<ListedProcess> = {}): ListedProcess {
-  return {
-    pid,
-    ppid,
-    uid: 0,
-    user: 'root',
-    state: 'S',
-    threads: 1,
-    rssKiB: 1000,
-    startTicks: pid,
-    cpuTicks: 0,
-    comm: command.split(' ')[0]!.split('/').pop()!.slice(0, 15),
-    command: command.split(' '),
-    cpu: 0,
-    startedAt: '2026-11-23T09:00:00.000Z',
-    elapsedSeconds: 65,
-    toolkit: false,
-    ...extra,
-  };
+  return fakeProcess(pid, ppid, command, { rssKiB: 1000, elapsedSeconds: 65, ...extra });
 }
 
 const processes = [

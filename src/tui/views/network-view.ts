@@ -3,10 +3,9 @@
 import { formatSocketRow, isListening, SOCKET_COLUMNS, sortSockets } from '../../core/socket-table.js';
 import type { SocketInfo } from '../../core/socket-types.js';
 import { fuzzyKeep } from '../fuzzy.js';
-import type { Action } from '../keymap.js';
-import { PeriodicRefresh } from '../periodic-refresh.js';
-import { keepSelection, ListCursor, navigate, renderTable, type Column, type Row } from '../table.js';
-import { count, type View, type ViewContext } from '../view.js';
+import type { Column, Row } from '../table.js';
+import { count, type ViewContext } from '../view.js';
+import { RefreshedTableView } from './refreshed-table-view.js';
 
 // `remora net`'s columns (core/socket-table.ts), fitted to the screen.
 const COLUMNS: Column[] = [
@@ -27,100 +26,19 @@ export function socketTableRows(sockets: readonly SocketInfo[], filter: string):
   }));
 }
 
-export class NetworkView implements View {
+export class NetworkView extends RefreshedTableView<SocketInfo> {
   readonly id = 'network' as const;
-  private sockets: SocketInfo[] = [];
-  private rows: Row[] = [];
-  private readonly cursor = new ListCursor();
-  private filter = '';
-  private loaded = false;
-  private readonly refresher: PeriodicRefresh<SocketInfo[]>;
-  private height = 20;
 
-  constructor(private readonly ctx: ViewContext) {
-    this.refresher = new PeriodicRefresh(
-      (signal) => ctx.data.listSockets(signal),
-      (sockets) => {
-        this.sockets = sockets;
-        this.loaded = true;
-        this.rebuild();
-      },
-      (error) => ctx.notify(`sockets: ${error.message}`, 'error'),
-    );
+  constructor(ctx: ViewContext) {
+    super(ctx, { one: 'socket', many: 'sockets' }, COLUMNS, (signal) => ctx.data.listSockets(signal));
   }
 
-  activate(): void {
-    this.refresher.setActive(true);
-  }
-
-  deactivate(): void {
-    this.refresher.setActive(false);
-  }
-
-  freeze(): void {
-    this.refresher.setFrozen(true);
-  }
-
-  thaw(): void {
-    this.refresher.setFrozen(false);
-  }
-
-  async dispose(): Promise<void> {
-    this.refresher.dispose();
-  }
-
-  onAction(action: Action): boolean {
-    if (navigate(this.cursor, action, this.rows.length, this.height)) return true;
-    switch (action) {
-      case 'pause':
-        this.refresher.togglePause();
-        this.ctx.requestRender();
-        return true;
-      case 'refresh':
-        this.refresher.now();
-        return true;
-      case 'filter':
-        this.ctx.prompt({ label: 'filter sockets', initial: this.filter, onChange: (v) => this.setFilter(v), onSubmit: (v) => this.setFilter(v), onCancel: () => this.setFilter('') });
-        return true;
-      case 'back':
-        if (!this.filter) return false;
-        this.setFilter('');
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  render(width: number, height: number): string[] {
-    this.height = Math.max(1, height - 1);
-    return renderTable({
-      columns: COLUMNS,
-      rows: this.rows,
-      cursor: this.cursor,
-      width,
-      height,
-      theme: this.ctx.theme,
-      empty: !this.loaded ? 'loading sockets…' : this.filter ? `no socket matches "${this.filter}"` : 'no sockets',
-    });
+  protected tableRows(sockets: readonly SocketInfo[], filter: string): Row[] {
+    return socketTableRows(sockets, filter);
   }
 
   status(): string {
-    const listening = this.sockets.filter(isListening).length;
-    const parts = [`${count(this.sockets.length, 'socket', 'sockets')}, ${listening} listening`];
-    if (this.filter) parts.push(`filter "${this.filter}"`);
-    if (this.refresher.isPaused) parts.push('refresh paused');
-    return parts.join(' · ');
-  }
-
-  private setFilter(value: string): void {
-    this.filter = value;
-    this.rebuild();
-  }
-
-  private rebuild(): void {
-    const key = this.rows[this.cursor.index]?.key;
-    this.rows = socketTableRows(this.sockets, this.filter);
-    keepSelection(this.cursor, this.rows, key, this.height);
-    this.ctx.requestRender();
+    const listening = this.items.filter(isListening).length;
+    return [`${count(this.items.length, 'socket', 'sockets')}, ${listening} listening`, ...this.statusTail()].join(' · ');
   }
 }

@@ -3,74 +3,46 @@
 // after a confirmation naming the process, s to trace it.
 import { processName, type ListedProcess } from '../../core/process-table.js';
 import type { Action } from '../keymap.js';
-import { PeriodicRefresh } from '../periodic-refresh.js';
 import { PROCESS_COLUMNS, processTableRows, type ProcessSort } from '../process-rows.js';
-import { keepSelection, ListCursor, navigate, renderTable, type Row } from '../table.js';
-import { count, type View, type ViewContext } from '../view.js';
+import type { Row } from '../table.js';
+import { count, type ViewContext } from '../view.js';
+import { RefreshedTableView } from './refreshed-table-view.js';
 
 /** How soon a listing without %CPU is followed by one with it. */
 const CPU_FOLLOW_UP_MS = 500;
 const SIGNALS = ['TERM', 'INT', 'HUP', 'QUIT', 'USR1', 'USR2', 'STOP', 'CONT', 'KILL'];
 
-export class ProcessesView implements View {
+export class ProcessesView extends RefreshedTableView<ListedProcess> {
   readonly id = 'processes' as const;
-  private processes: ListedProcess[] = [];
-  private rows: Row[] = [];
-  private readonly cursor = new ListCursor();
   private sort: ProcessSort = 'cpu';
   private inverted = false;
   private tree = false;
-  private filter = '';
-  private loaded = false;
-  private frozen = false;
-  private readonly refresher: PeriodicRefresh<ListedProcess[]>;
-  private height = 20;
   private followUp: NodeJS.Timeout | undefined;
 
-  constructor(private readonly ctx: ViewContext) {
-    this.refresher = new PeriodicRefresh(
-      (signal) => ctx.data.listProcesses(signal),
-      (processes) => {
-        this.processes = processes;
-        this.loaded = true;
-        this.rebuild();
-        // %CPU not measured yet (a first listing): ask again soon rather than in 2 s.
-        if (processes.some((p) => Number.isNaN(p.cpu))) this.followUp = setTimeout(() => this.refresher.now(), CPU_FOLLOW_UP_MS);
-      },
-      (error) => ctx.notify(`processes: ${error.message}`, 'error'),
-    );
+  constructor(ctx: ViewContext) {
+    super(ctx, { one: 'process', many: 'processes' }, PROCESS_COLUMNS, (signal) => ctx.data.listProcesses(signal));
   }
 
   /** The processes of the last refresh (the header shows the main process's user). */
   get current(): readonly ListedProcess[] {
-    return this.processes;
+    return this.items;
   }
 
-  activate(): void {
-    this.refresher.setActive(true);
+  protected tableRows(processes: readonly ListedProcess[], filter: string): Row[] {
+    return processTableRows(processes, { sort: this.sort, inverted: this.inverted, tree: this.tree, filter });
   }
 
-  deactivate(): void {
-    this.refresher.setActive(false);
+  protected override refreshed(processes: readonly ListedProcess[]): void {
+    // %CPU not measured yet (a first listing): ask again soon rather than in 2 s.
+    if (processes.some((p) => Number.isNaN(p.cpu))) this.followUp = setTimeout(() => this.refresher.now(), CPU_FOLLOW_UP_MS);
   }
 
-  freeze(): void {
-    this.frozen = true;
-    this.refresher.setFrozen(true);
-  }
-
-  thaw(): void {
-    this.frozen = false;
-    this.refresher.setFrozen(false);
-  }
-
-  async dispose(): Promise<void> {
+  override async dispose(): Promise<void> {
     clearTimeout(this.followUp);
-    this.refresher.dispose();
+    await super.dispose();
   }
 
-  onAction(action: Action): boolean {
-    if (navigate(this.cursor, action, this.rows.length, this.height)) return true;
+  override onAction(action: Action): boolean {
     const selected = this.selected();
     switch (action) {
       case 'sortCpu':
@@ -88,26 +60,6 @@ export class ProcessesView implements View {
       case 'tree':
         this.tree = !this.tree;
         this.rebuild();
-        return true;
-      case 'pause':
-        this.refresher.togglePause();
-        this.ctx.requestRender();
-        return true;
-      case 'refresh':
-        this.refresher.now();
-        return true;
-      case 'filter':
-        this.ctx.prompt({
-          label: 'filter processes',
-          initial: this.filter,
-          onChange: (value) => this.setFilter(value),
-          onSubmit: (value) => this.setFilter(value),
-          onCancel: () => this.setFilter(''),
-        });
-        return true;
-      case 'back':
-        if (this.filter === '') return false;
-        this.setFilter('');
         return true;
       case 'details':
         if (!selected) return true;
@@ -138,45 +90,18 @@ export class ProcessesView implements View {
         this.ctx.show('trace', { pids: [selected.pid], label: `${selected.pid} ${processName(selected)}` });
         return true;
       default:
-        return false;
+        return super.onAction(action);
     }
   }
 
-  render(width: number, height: number): string[] {
-    this.height = Math.max(1, height - 1);
-    return renderTable({
-      columns: PROCESS_COLUMNS,
-      rows: this.rows,
-      cursor: this.cursor,
-      width,
-      height,
-      theme: this.ctx.theme,
-      empty: !this.loaded ? 'loading processes…' : this.filter ? `no process matches "${this.filter}"` : 'no processes',
-    });
-  }
-
   status(): string {
-    const parts = [count(this.rows.length, 'process', 'processes', this.filter ? this.processes.length : undefined), `by ${this.sort === 'rss' ? 'memory' : this.sort}${this.inverted ? ' (inverted)' : ''}`];
+    const parts = [count(this.rows.length, 'process', 'processes', this.filter ? this.items.length : undefined), `by ${this.sort === 'rss' ? 'memory' : this.sort}${this.inverted ? ' (inverted)' : ''}`];
     if (this.tree) parts.push('tree');
-    if (this.filter) parts.push(`filter "${this.filter}"`);
-    if (this.refresher.isPaused) parts.push('refresh paused');
-    return parts.join(' · ');
-  }
-
-  private setFilter(value: string): void {
-    this.filter = value;
-    this.rebuild();
+    return [...parts, ...this.statusTail()].join(' · ');
   }
 
   private selected(): ListedProcess | undefined {
     const row = this.rows[this.cursor.index];
-    return row ? this.processes.find((p) => String(p.pid) === row.key) : undefined;
-  }
-
-  private rebuild(): void {
-    const selectedKey = this.rows[this.cursor.index]?.key;
-    this.rows = processTableRows(this.processes, { sort: this.sort, inverted: this.inverted, tree: this.tree, filter: this.filter });
-    keepSelection(this.cursor, this.rows, selectedKey, this.height);
-    this.ctx.requestRender();
+    return row ? this.items.find((p) => String(p.pid) === row.key) : undefined;
   }
 }
