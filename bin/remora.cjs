@@ -35,10 +35,20 @@ function loadBundle() {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, Module.createRequire(bundle), module, bundle, path.dirname(bundle));
   if (script.cachedDataRejected) generation = 0;
-  if (cachedData === undefined || script.cachedDataRejected || generation < CACHE_GENERATIONS) {
+  if ((cachedData === undefined || script.cachedDataRejected || generation < CACHE_GENERATIONS) && writable(path.dirname(bundle))) {
     process.once('exit', () => writeCache(script, cacheFile, generation + 1));
   }
   return module.exports;
+}
+
+/** An install the user cannot write to (a global one, owned by root) keeps what it has. */
+function writable(directory) {
+  try {
+    fs.accessSync(directory, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Best effort and atomic: a read-only install just starts a little slower. */
