@@ -65,6 +65,9 @@ export function buildProgram(argv: string[] = []): Command {
     .version(REMORA_VERSION)
     .enablePositionalOptions()
     .showSuggestionAfterError()
+    // Set before the commands are added, so they inherit it: a usage error in any of them
+    // (a missing argument) throws to main(), which exits 2, instead of commander's exit 1.
+    .exitOverride()
     .addHelpText('after', HELP_FOOTER);
   addEngineOptions(program);
 
@@ -272,7 +275,6 @@ export function buildProgram(argv: string[] = []): Command {
 export async function main(argv: string[]): Promise<void> {
   restoreDeferredExtraCa();
   const program = buildProgram(argv);
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {

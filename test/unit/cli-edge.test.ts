@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { describeFailure } from '../../src/cli/edge.js';
 import { parseDuration } from '../../src/cli/global-options.js';
-import { buildProgram } from '../../src/cli/main.js';
+import { buildProgram, main } from '../../src/cli/main.js';
 import { formatTable } from '../../src/cli/printers.js';
 import { RemoraError } from '../../src/core/errors.js';
 import { REMORA_VERSION } from '../../src/core/version.js';
@@ -63,5 +63,23 @@ describe('buildProgram', () => {
     expect(all).toHaveLength(14);
     expect(names(['--help'])).toEqual(all);
     expect(names(['exce', 'app'])).toEqual(all);
+  });
+});
+
+describe('main', () => {
+  it('exits 2 on a usage error inside any command (a missing argument), not commander\'s 1', async () => {
+    const saved = process.exitCode;
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      for (const argv of [['ps'], ['exec'], ['strace'], ['cp', 'only-one']]) {
+        process.exitCode = undefined;
+        await main(['node', 'remora', ...argv]);
+        expect(process.exitCode, argv.join(' ')).toBe(2);
+      }
+      expect(write.mock.calls.map((c) => String(c[0])).join('')).toContain("missing required argument 'target'");
+    } finally {
+      write.mockRestore();
+      process.exitCode = saved;
+    }
   });
 });
