@@ -123,6 +123,24 @@ describe('remora ps', () => {
     }
   });
 
+  it('lists correctly while processes start and exit during the listing', async () => {
+    // Short-lived processes, started as fast as a shell can for a few seconds, in the
+    // target's PID namespace. The loop ends by itself: killing it would orphan a child into
+    // the target, whose PID 1 never reaps.
+    const churn = execa(REMORA_BIN, ['exec', distroless.name, '--', 'sh', '-c', 'end=$(($(date +%s) + 6)); while [ "$(date +%s)" -lt "$end" ]; do /bin/true; done'], {
+      reject: false,
+      env: { REMORA_TEST_LABEL: runLabel() },
+    });
+    await waitFor(async () => (await psJson([distroless.name, '--all'])).some((r) => r.command.includes('while [')), { what: 'the churning shell' });
+    for (let round = 0; round < 5; round++) {
+      const rows = await psJson([distroless.name, '--all']);
+      expect(rows.map((r) => r.pid)).toEqual([...new Set(rows.map((r) => r.pid))].sort((a, b) => a - b));
+      expect(rows.find((r) => r.pid === 1)?.command).toBe('/app');
+      for (const row of rows) expect(row.cpu).toBeGreaterThanOrEqual(0);
+    }
+    expect((await churn).exitCode).toBe(0);
+  });
+
   it('refuses an unknown sort key before touching the engine', async () => {
     const result = await remora(['ps', distroless.name, '--sort', 'colour']);
     expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: 'remora: cannot sort by "colour"\nhint: sort by one of: pid, cpu, rss, name, started\n' });
