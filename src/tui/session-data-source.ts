@@ -21,6 +21,9 @@ import type { ToolkitSession } from '../session/toolkit-session.js';
 import type { TuiDataSource } from './data-source.js';
 import { formatBytes } from './text.js';
 
+/** The shortest interval a %CPU figure is shown for. */
+const MIN_CPU_INTERVAL_SECONDS = 0.05;
+
 export interface SessionDataSourceOptions {
   session: ToolkitSession;
   engine: Engine;
@@ -85,7 +88,9 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       // not measured yet: NaN); the view asks again shortly and gets %CPU since this one.
       const listing = await listProcesses(session, previous ? { previous } : { sampleMs: 0 });
       previous = listing;
-      return listing.intervalSeconds > 0 ? listing.processes : listing.processes.map((p) => ({ ...p, cpu: Number.NaN }));
+      // Without a wait, the helper's two samples are only the reading time apart (a few ms):
+      // a figure over so short a time would be noise, so it is shown as not measured yet.
+      return listing.intervalSeconds >= MIN_CPU_INTERVAL_SECONDS ? listing.processes : listing.processes.map((p) => ({ ...p, cpu: Number.NaN }));
     },
 
     async processDetails(pid) {
