@@ -41,7 +41,3 @@ export async function runAction(action: () => Promise<number | void>, debug: boo
     return exitCode;
   }
 }
-
-export function usageError(message: string, hint?: string): RemoraError {
-  return new RemoraError('USAGE', message, { hint });
-}

@@ -1,6 +1,6 @@
 // The Engine implementation for Docker-API engines (dockerd, Podman's compatible API).
-// Start-up-path calls go over the light HTTP client; dockerode is imported lazily for
-// the streaming jobs it does well (builds, pulls, imports, logs, events).
+// Everything goes over the light HTTP client except what dockerode does well and is rare
+// (builds, pulls, imports), for which it is imported lazily.
 import { PassThrough, type Readable } from 'node:stream';
 import type DockerodeType from 'dockerode';
 import { RemoraError } from '../core/errors.js';
@@ -248,14 +248,6 @@ export class DockerEngine implements Engine {
 
   async getArchive(containerId: string, path: string): Promise<Readable> {
     return this.guard(() => this.http.stream('GET', `/containers/${containerId}/archive`, { query: { path } }), path);
-  }
-
-  async putArchive(containerId: string, path: string, tar: Readable): Promise<void> {
-    const docker = await this.docker();
-    const response = await this.guard(() => docker.getContainer(containerId).putArchive(tar, { path }), path);
-    // The answer must be drained or the connection never goes back to the pool.
-    const answer = response as unknown as Readable | undefined;
-    if (answer && typeof answer.resume === 'function') await readAll(answer);
   }
 
   async imageExists(ref: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 // A small Docker Engine API client over node:http, for the calls on every command's
 // start-up path (list, inspect, exec). Importing dockerode costs ~250 ms of module
-// evaluation (ssh2, grpc, protobuf); these calls need none of it. Heavier, rarer work
-// (build, pull, import, logs, archives) goes through dockerode in docker-engine.ts.
+// evaluation (ssh2, grpc, protobuf); these calls need none of it. Only builds, pulls and
+// imports go through dockerode (docker-engine.ts).
 import http from 'node:http';
 import type https from 'node:https';
 import { createRequire } from 'node:module';

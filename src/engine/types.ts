@@ -131,7 +131,6 @@ export interface Engine {
   /** Stat a path in a container's filesystem through the archive API (no exec). Null when absent. */
   statPath(containerId: string, path: string): Promise<PathStat | null>;
   getArchive(containerId: string, path: string): Promise<Readable>;
-  putArchive(containerId: string, path: string, tar: Readable): Promise<void>;
   imageExists(ref: string): Promise<boolean>;
   /** The image's labels, or null when the image is not there. */
   imageLabels(ref: string): Promise<Record<string, string> | null>;

@@ -82,7 +82,7 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   const plan = planCopy({ display: sourceDisplay, path: sourcePath, kind }, { display: destDisplay, path: request.destPath, state });
 
   const ownerFlags =
-    request.owner.kind === 'archive' ? ['-a'] : request.owner.kind === 'fixed' ? ['-o', `${request.owner.uid}:${request.owner.gid}`] : ['-p', rootPid(session)];
+    request.owner.kind === 'archive' ? ['-a'] : request.owner.kind === 'fixed' ? ['-o', `${request.owner.uid}:${request.owner.gid}`] : ['-p', String(session.target.rootPid)];
   const cmd = [FS_HELPER, 'unpack', ...ownerFlags, session.targetRoot, plan.dir, plan.name ?? '.'];
   const handle = await session.exec({ cmd, stdin: true });
   const onAbort = (): void => handle.close();
@@ -162,9 +162,4 @@ async function* guarded(entries: EntrySource, guard: EntryGuard, countFile: () =
     if (record.kind === 'file') countFile();
     yield entry;
   }
-}
-
-/** The target's main process as the toolkit sees it (1, or the host PID in host-PID mode). */
-function rootPid(session: ToolkitSession): string {
-  return /^\/proc\/(\d+)\/root$/.exec(session.targetRoot)?.[1] ?? '1';
 }

@@ -90,7 +90,7 @@ export async function helperFailure(exitCode: number, stderr: string, context: F
 /** Names the mount a path of the target lives on, or undefined if that cannot be told. */
 async function mountOf(session: ToolkitSession, path: string): Promise<MountInfo | undefined> {
   try {
-    const pid = /^\/proc\/(\d+)\/root$/.exec(session.targetRoot)?.[1] ?? '1';
+    const pid = session.target.rootPid;
     // The nearest existing directory: the failing file itself may not exist.
     const resolved = await session.run([FS_HELPER, 'realpath', session.targetRoot, posix.dirname(path)]);
     const real = resolved.exitCode === 0 ? resolved.stdout.toString('utf8').trim() : posix.dirname(path);

@@ -40,10 +40,8 @@ export class ToolkitSession implements AsyncDisposable {
   constructor(
     private readonly engine: Engine,
     readonly containerId: string,
-    readonly id: string,
     readonly target: Target,
     readonly profile: Profile,
-    readonly reused: boolean,
     private readonly hold: StdinHold | undefined,
   ) {}
 
@@ -146,7 +144,7 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
   }
   if (!options.ephemeral) {
     const existing = findSharedSession(listing, target.id, options.profile.name);
-    if (existing) return new ToolkitSession(engine, existing.id, existing.labels[LABEL.session] ?? '', target, options.profile, true, undefined);
+    if (existing) return new ToolkitSession(engine, existing.id, target, options.profile, undefined);
   }
   if (options.profile.warning) options.say(`warning: ${options.profile.warning}`);
   const spec = buildToolkitSpec({
@@ -161,7 +159,6 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
     nonce: randomSuffix(8),
     extraLabels: options.extraLabels,
   });
-  const id = spec.labels[LABEL.session] ?? '';
 
   // The image check (an inspect and a fingerprint of toolkit-image/, ~8 ms) runs while the
   // engine creates the container. In the rare case the image is missing or out of date,
@@ -176,7 +173,7 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
   }
   if (!creation.ok) throw creation.error;
   const containerId = creation.value.id;
-  if (creation.value.joined) return new ToolkitSession(engine, containerId, id, target, options.profile, true, undefined);
+  if (creation.value.joined) return new ToolkitSession(engine, containerId, target, options.profile, undefined);
 
   let hold: StdinHold | undefined;
   try {
@@ -188,14 +185,9 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
     await engine.removeContainer(containerId).catch(() => undefined);
     throw explainStartFailure(error, target);
   }
-  return new ToolkitSession(engine, containerId, id, target, options.profile, false, hold);
+  return new ToolkitSession(engine, containerId, target, options.profile, hold);
 }
 
-/**
- * Another remora created the session's container a moment ago and may not have started it
- * yet: wait for it to run and use it. A holder that is dead (auto-remove lagging) is
- * removed so the caller can create the session again. Returns the running winner's ID.
- */
 /**
  * Creates the session's container. Several remora commands may race to create the same
  * shared session: the losers wait for the winner's container and join it (a few rounds,
@@ -227,6 +219,11 @@ function isMissingImage(error: unknown): boolean {
   return error instanceof RemoraError && error.code === 'TOOLKIT_IMAGE_UNAVAILABLE';
 }
 
+/**
+ * Another remora created the session's container a moment ago and may not have started it
+ * yet: wait for it to run and use it. A holder that is dead (auto-remove lagging) is
+ * removed so the caller can create the session again. Returns the running winner's ID.
+ */
 async function awaitConcurrentStart(engine: Engine, name: string): Promise<string | undefined> {
   const deadline = Date.now() + 10_000;
   for (;;) {

@@ -103,6 +103,18 @@ describe('errors: one line, a hint, a non-zero exit, nothing left behind', () =>
     expect(await temporariesIn(readOnly.name, '/data/tmp')).toBe('');
   });
 
+  it("a file the engine mounted into the target (/etc/hostname): refused, the mount left in place", async () => {
+    const before = await inToolkit(scratch.name, 'cat /proc/1/root/etc/hostname');
+    expect(await remora(['cp', small, `${scratch.name}:/etc/hostname`])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `remora: cannot write ${scratch.name}:/etc/hostname: is a mount point in the target; replacing it would unmount it\n`,
+    });
+    expect(await inToolkit(scratch.name, 'grep -c " /etc/hostname " /proc/1/mountinfo')).toBe('1\n');
+    expect(await inToolkit(scratch.name, 'cat /proc/1/root/etc/hostname')).toBe(before);
+    expect(await temporariesIn(scratch.name, '/etc')).toBe('');
+  });
+
   it('permission denied (a toolkit without capabilities on a nonroot target)', async () => {
     expect(await remora(['cp', '--profile', 'restricted', `${distroless.name}:/data/app.log`, work])).toEqual({
       exitCode: 1,

@@ -23,9 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef SYS_openat2
-#define SYS_openat2 437 /* the same number on every architecture */
-#endif
+#include "remora-common.inc"
+
 
 static const char usage_text[] =
     "usage: remora-fs COMMAND ROOT PATH [ARGS]\n"
@@ -41,17 +40,6 @@ static const char usage_text[] =
     "                            unless -L)\n"
     "  read [-L] ROOT PATH       the file's bytes on stdout (regular files only; a final\n"
     "                            symlink is refused unless -L)\n"
-    "  write ROOT PATH MODE UID GID MTIME\n"
-    "                            stdin to PATH, atomically: a temporary .remora-tmp-XXXXXX\n"
-    "                            in PATH's directory, fsynced, then renamed over PATH.\n"
-    "                            MODE octal; UID, GID -1 = leave as created (root);\n"
-    "                            MTIME seconds since the epoch, -1 = now. A PATH that is\n"
-    "                            a mount point in the target (Docker's /etc/hosts) is refused\n"
-    "  mkdir [-p] ROOT PATH MODE UID GID\n"
-    "                            a directory (-p: PATH already being a directory is not\n"
-    "                            an error and leaves it unchanged; parents are not made)\n"
-    "  symlink ROOT PATH TARGET UID GID\n"
-    "                            a symlink PATH -> TARGET (TARGET stored as given)\n"
     "  realpath ROOT PATH        PATH resolved inside ROOT, as an absolute path of ROOT\n"
     "  pack [-L] [-t] ROOT PATH  PATH (a file, symlink or whole tree) as a record stream on\n"
     "                            stdout; -t sends the total size first; exits once stdin\n"
@@ -86,7 +74,6 @@ enum {
   EXIT_USAGE = 64,
 };
 
-static const uint64_t RESOLVE_FLAGS = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -130,21 +117,6 @@ static int open_root(const char *root) {
   return fd;
 }
 
-/** openat2 inside root; retries EAGAIN, which the kernel returns when a concurrent
- *  rename could have let ".." escape and it cannot prove otherwise. */
-static int open_in_root(int rootfd, const char *path, int flags, mode_t mode) {
-  struct open_how how;
-  memset(&how, 0, sizeof how);
-  how.flags = (uint64_t)(flags | O_CLOEXEC);
-  how.mode = (flags & O_CREAT) ? mode : 0;
-  how.resolve = RESOLVE_FLAGS;
-  for (int attempt = 0; attempt < 32; attempt++) {
-    long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-    if (fd >= 0) return (int)fd;
-    if (errno != EAGAIN && errno != EINTR) return -1;
-  }
-  return -1;
-}
 
 /** Fails with exit code 7 unless openat2 works here. Docker's and Podman's seccomp
  *  profiles answer unknown syscalls with ENOSYS or EPERM; opening "." of a directory
@@ -212,11 +184,6 @@ static void refuse_mount_point(int dirfd, const char *name, const char *op, cons
   if (mounted) fail_with(op, path, EBUSY, "is a mount point in the target; replacing it would unmount it");
 }
 
-/** A trailing "/" says PATH is a directory: only mkdir may be given one. */
-static void refuse_directory_path(const char *op, const char *path) {
-  size_t len = strlen(path);
-  if (len > 0 && path[len - 1] == '/') fail_with(op, path, EISDIR, "ends with \"/\", so names a directory");
-}
 
 // ---------------------------------------------------------------------------
 // Small helpers
@@ -264,26 +231,11 @@ static long long parse_number(const char *text, int base, long long min, long lo
   return value;
 }
 
-static mode_t parse_mode(const char *text) {
-  return (mode_t)parse_number(text, 8, 0, 07777, "MODE (octal, at most 7777)");
-}
 
 static long long parse_id(const char *text, const char *what) {
   return parse_number(text, 10, -1, (long long)UINT32_MAX - 1, what);
 }
 
-/** Prints s as a JSON string. Bytes >= 0x80 are passed through: file names are bytes,
- *  and the caller decodes them as UTF-8. */
-static void print_json_string(const char *s, size_t len) {
-  putchar('"');
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c == '"' || c == '\\') printf("\\%c", c);
-    else if (c < 0x20 || c == 0x7f) printf("\\u%04x", c);
-    else putchar(c);
-  }
-  putchar('"');
-}
 
 // Options come before ROOT, one letter each (-L, -p).
 static int take_flag(int *argc, char ***argv, char flag) {
@@ -379,7 +331,7 @@ static int cmd_read(int argc, char **argv) {
 }
 
 // ---------------------------------------------------------------------------
-// write: the temporary file is removed on every way out, signals included.
+// Temporaries: a file being written is removed on every way out, signals included.
 
 // Set only while signals are blocked, read by the handler.
 static volatile sig_atomic_t temp_active = 0;
@@ -422,138 +374,6 @@ static void install_signal_handlers(void) {
   }
 }
 
-/** Creates .remora-tmp-XXXXXX in dirfd with O_EXCL; marks it for cleanup atomically
- *  with its creation (signals are blocked in between). */
-static int create_temp(int dirfd, const char *path) {
-  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  for (int attempt = 0; attempt < 100; attempt++) {
-    unsigned char random_bytes[6];
-    if (getrandom(random_bytes, sizeof random_bytes, 0) != (ssize_t)sizeof random_bytes) fail("getrandom", path, errno);
-    sigset_t old;
-    block_signals(&old);
-    int n = snprintf(temp_name, sizeof temp_name, ".remora-tmp-");
-    for (size_t i = 0; i < sizeof random_bytes; i++) temp_name[n + (int)i] = alphabet[random_bytes[i] % (sizeof alphabet - 1)];
-    temp_name[n + (int)sizeof random_bytes] = '\0';
-    // A plain name in a directory fd already resolved inside root: no lookup to confine.
-    // O_EXCL never follows a symlink, so a planted link at this name fails with EEXIST.
-    int fd = openat(dirfd, temp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    int err = errno;
-    if (fd >= 0) {
-      temp_dirfd = dirfd;
-      temp_active = 1;
-    }
-    restore_signals(&old);
-    if (fd >= 0) return fd;
-    if (err != EEXIST) fail("create", path, err);
-  }
-  fail("create", path, EEXIST);
-}
-
-static int cmd_write(int argc, char **argv) {
-  expect_args(argc, argv, 6, "write");
-  const char *path = argv[1];
-  mode_t mode = parse_mode(argv[2]);
-  long long uid = parse_id(argv[3], "UID");
-  long long gid = parse_id(argv[4], "GID");
-  long long mtime = parse_number(argv[5], 10, -1, INT64_MAX, "MTIME");
-  refuse_directory_path("write", path);
-  int rootfd = open_root(argv[0]);
-  require_openat2(rootfd);
-  install_signal_handlers();
-
-  char name[NAME_MAX + 1];
-  int dirfd = open_parent(rootfd, "write", path, name, sizeof name);
-  refuse_mount_point(dirfd, name, "write", path);
-  int fd = create_temp(dirfd, path);
-
-  int failed_fd = -1;
-  if (copy_fd(STDIN_FILENO, fd, &failed_fd) < 0) fail(failed_fd == fd ? "write" : "read stdin", path, errno);
-  // chown before chmod: chown clears set-user-ID and set-group-ID bits.
-  if ((uid != -1 || gid != -1) && fchown(fd, (uid_t)uid, (gid_t)gid) < 0) fail("chown", path, errno);
-  if (fchmod(fd, mode) < 0) fail("chmod", path, errno);
-  if (mtime != -1) {
-    struct timespec times[2] = {{.tv_sec = (time_t)mtime, .tv_nsec = 0}, {.tv_sec = (time_t)mtime, .tv_nsec = 0}};
-    if (futimens(fd, times) < 0) fail("utimes", path, errno);
-  }
-  if (fsync(fd) < 0) fail("fsync", path, errno);
-  if (close(fd) < 0) fail("close", path, errno);
-
-  sigset_t old;
-  block_signals(&old);
-  // rename replaces a symlink at name, never what it points to.
-  if (renameat(dirfd, temp_name, dirfd, name) < 0) {
-    int err = errno;
-    restore_signals(&old);
-    fail("rename", path, err);
-  }
-  temp_active = 0;
-  restore_signals(&old);
-
-  // Make the rename itself durable; a directory we may not read is not an error.
-  int dir_rd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_rd >= 0) {
-    fsync(dir_rd);
-    close(dir_rd);
-  }
-  close(dirfd);
-  close(rootfd);
-  return 0;
-}
-
-// ---------------------------------------------------------------------------
-// mkdir, symlink
-
-static int cmd_mkdir(int argc, char **argv) {
-  int exist_ok = take_flag(&argc, &argv, 'p');
-  expect_args(argc, argv, 5, "mkdir");
-  const char *path = argv[1];
-  mode_t mode = parse_mode(argv[2]);
-  long long uid = parse_id(argv[3], "UID");
-  long long gid = parse_id(argv[4], "GID");
-  int rootfd = open_root(argv[0]);
-  require_openat2(rootfd);
-
-  char name[NAME_MAX + 1];
-  int dirfd = open_parent(rootfd, "mkdir", path, name, sizeof name);
-  if (mkdirat(dirfd, name, 0700) < 0) {
-    int err = errno;
-    struct stat st;
-    if (err == EEXIST && exist_ok && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) return 0;
-    fail("mkdir", path, err);
-  }
-  // Set owner and mode through an fd of the new directory, not by name again: O_NOFOLLOW
-  // and O_DIRECTORY make sure it is still a directory and not a link swapped in since.
-  int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) fail("mkdir", path, errno);
-  if ((uid != -1 || gid != -1) && fchown(fd, (uid_t)uid, (gid_t)gid) < 0) fail("chown", path, errno);
-  if (fchmod(fd, mode) < 0) fail("chmod", path, errno); // exact mode, whatever the umask
-  close(fd);
-  close(dirfd);
-  close(rootfd);
-  return 0;
-}
-
-static int cmd_symlink(int argc, char **argv) {
-  expect_args(argc, argv, 5, "symlink");
-  const char *path = argv[1];
-  const char *target = argv[2];
-  long long uid = parse_id(argv[3], "UID");
-  long long gid = parse_id(argv[4], "GID");
-  refuse_directory_path("symlink", path);
-  int rootfd = open_root(argv[0]);
-  require_openat2(rootfd);
-
-  char name[NAME_MAX + 1];
-  int dirfd = open_parent(rootfd, "symlink", path, name, sizeof name);
-  // The target is only text: whenever it is followed later, it is resolved inside root.
-  if (symlinkat(target, dirfd, name) < 0) fail("symlink", path, errno);
-  if ((uid != -1 || gid != -1) && fchownat(dirfd, name, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0) {
-    fail("chown", path, errno);
-  }
-  close(dirfd);
-  close(rootfd);
-  return 0;
-}
 
 // ---------------------------------------------------------------------------
 // realpath
@@ -625,9 +445,6 @@ int main(int argc, char **argv) {
   argv += 2;
   if (strcmp(command, "stat") == 0) return cmd_stat(argc, argv);
   if (strcmp(command, "read") == 0) return cmd_read(argc, argv);
-  if (strcmp(command, "write") == 0) return cmd_write(argc, argv);
-  if (strcmp(command, "mkdir") == 0) return cmd_mkdir(argc, argv);
-  if (strcmp(command, "symlink") == 0) return cmd_symlink(argc, argv);
   if (strcmp(command, "realpath") == 0) return cmd_realpath(argc, argv);
   if (strcmp(command, "pack") == 0) return cmd_pack(argc, argv);
   if (strcmp(command, "unpack") == 0) return cmd_unpack(argc, argv);

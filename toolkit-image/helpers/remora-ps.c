@@ -20,6 +20,7 @@
 //              "cpuTicks":N,"cpuNs":N|null}, ...]}                          (sample B)
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -32,9 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef SYS_openat2
-#define SYS_openat2 437 /* the same number on every architecture */
-#endif
+#include "remora-common.inc"
 
 #define KEEPER_PID_FILE "/run/remora-keeper.pid"
 
@@ -89,23 +88,6 @@ static ssize_t read_file(const char *path) {
   }
   buffer[n] = '\0';
   return n;
-}
-
-/** A JSON string: quotes, backslashes and control bytes escaped, other bytes as they are. */
-static void put_json_string(const char *text, size_t length) {
-  putchar('"');
-  for (size_t i = 0; i < length; i++) {
-    unsigned char c = (unsigned char)text[i];
-    if (c == '"' || c == '\\') {
-      putchar('\\');
-      putchar(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      printf("\\u%04x", c);
-    } else {
-      putchar(c);
-    }
-  }
-  putchar('"');
 }
 
 struct sample {
@@ -239,7 +221,7 @@ static void put_argv(int pid) {
     if (i < n && buffer[i] != '\0') continue;
     if (i == n && (size_t)i == start) break; // the NUL after the last argument
     if (!first) putchar(',');
-    put_json_string(buffer + start, (size_t)i - start);
+    print_json_string(buffer + start, (size_t)i - start);
     first = 0;
     start = (size_t)i + 1;
   }
@@ -261,24 +243,19 @@ static int is_toolkit(int pid, const struct stat *own_mnt, const struct stat *ta
   return access(path, F_OK) == 0;
 }
 
+/** The target's /etc/passwd as a JSON string (null if it has none), resolved by the kernel
+ *  inside ROOT, so a symlinked passwd cannot point this outside the target. */
 static void put_passwd(const char *root) {
   int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  long fd = -1;
-  if (rootfd >= 0) {
-    struct open_how how;
-    memset(&how, 0, sizeof how);
-    how.flags = O_RDONLY | O_CLOEXEC;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    fd = syscall(SYS_openat2, rootfd, "etc/passwd", &how, sizeof how);
-    close(rootfd);
-  }
-  ssize_t n = fd >= 0 ? read_fd((int)fd) : -1;
-  if (fd >= 0) close((int)fd);
+  int fd = rootfd < 0 ? -1 : open_in_root(rootfd, "etc/passwd", O_RDONLY, 0);
+  if (rootfd >= 0) close(rootfd);
+  ssize_t n = fd >= 0 ? read_fd(fd) : -1;
+  if (fd >= 0) close(fd);
   if (n < 0) {
     fputs("null", stdout);
     return;
   }
-  put_json_string(buffer, (size_t)n);
+  print_json_string(buffer, (size_t)n);
 }
 
 static long long boottime_ns(void) {
@@ -337,7 +314,7 @@ int main(int argc, char **argv) {
     if (!first) putchar(',');
     first = 0;
     printf("{\"pid\":%d,\"uid\":%ld,\"toolkit\":%s,\"comm\":", p->pid, uid, is_toolkit(p->pid, have_own_mnt ? &own_mnt : NULL, have_target_mnt ? &target_mnt : NULL) ? "true" : "false");
-    put_json_string(p->a.comm, strlen(p->a.comm));
+    print_json_string(p->a.comm, strlen(p->a.comm));
     fputs(",\"argv\":", stdout);
     put_argv(p->pid);
     printf(",\"startTicksA\":%llu,\"cpuTicksA\":%llu,\"cpuNsA\":", p->a.start_ticks, p->a.cpu_ticks);
@@ -359,7 +336,9 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < process_count; i++) {
     struct process *p = &processes[i];
     if (!p->a.present) continue;
-    if (p->a.cpu_ns >= 0) {
+    if (sample_ms == 0) {
+      p->b = p->a; // one sample asked for (a view measuring since its previous listing)
+    } else if (p->a.cpu_ns >= 0) {
       p->b = p->a;
       p->b.cpu_ns = cpu_ns(p->pid, p->a.threads);
       p->b.present = p->b.cpu_ns >= 0; // gone meanwhile
