@@ -22,7 +22,7 @@ Examples:
   remora shell app --chroot          a shell whose / is app's filesystem
   remora cp app:/var/log/app.log .   copy out (tmpfs and volumes included)`;
 
-const COMMAND_NAMES = ['exec', 'shell', 'targets', 'sessions', 'detach', 'cp', 'ps', 'proc', 'strace', 'net', 'attach', 'toolkit', 'doctor', 'demo'];
+export const COMMAND_NAMES = ['exec', 'shell', 'targets', 'sessions', 'detach', 'cp', 'ps', 'proc', 'strace', 'net', 'attach', 'toolkit', 'doctor', 'demo'];
 
 function addEngineOptions(command: Command): Command {
   return command
@@ -52,13 +52,25 @@ function act(action: Action): (...args: unknown[]) => Promise<void> {
   };
 }
 
+/** The first word that is not an option or the value of one (`-H tcp://… exec`). */
+function commandNamed(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (OPTIONS_WITH_VALUE.includes(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+const OPTIONS_WITH_VALUE = ['-H', '--host', '--context', '--profile', '--toolkit-image', '--idle'];
+
 /**
  * The program with every command, or with only the one argv names: registering fourteen
  * commands and their options costs a few ms of every start, and help or a typo (argv names
  * no command) still gets them all.
  */
 export function buildProgram(argv: string[] = []): Command {
-  const named = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const named = commandNamed(argv.slice(2));
   const wanted = (name: string) => named === undefined || !COMMAND_NAMES.includes(named) || named === name;
   const program = new Command('remora')
     .description('A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target\'s namespaces.')

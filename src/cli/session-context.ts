@@ -8,18 +8,27 @@ import { defaultToolkitImage } from '../session/toolkit-image.js';
 import { findTarget, openSession, sweepStale, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { parseDuration, type GlobalOptions } from './global-options.js';
 
-export interface EngineContext {
+export interface EngineContext extends AsyncDisposable {
   engine: DockerEngine;
   listing: ContainerSummary[];
   /** The sweep of stale toolkits, running beside the command. */
-  sweep: Promise<number>;
+  sweep: Promise<Set<string>>;
 }
 
+/** Disposing waits for the sweep, then closes the engine's connections. */
 export async function openEngineContext(globals: GlobalOptions): Promise<EngineContext> {
   const engine = createEngine(globals);
   const listing = await engine.listContainers({ all: true });
   const sweep = sweepStale(engine, listing);
-  return { engine, listing, sweep };
+  return {
+    engine,
+    listing,
+    sweep,
+    async [Symbol.asyncDispose]() {
+      await sweep;
+      engine.dispose();
+    },
+  };
 }
 
 export interface TargetSessionContext extends EngineContext, AsyncDisposable {
@@ -59,8 +68,7 @@ export async function openTargetSession(globals: GlobalOptions, query: string, o
     session,
     async [Symbol.asyncDispose]() {
       await session[Symbol.asyncDispose]();
-      await context.sweep;
-      context.engine.dispose();
+      await context[Symbol.asyncDispose]();
     },
   };
 }
@@ -69,7 +77,7 @@ export async function openTargetSession(globals: GlobalOptions, query: string, o
  * Tests mark everything they make through REMORA_TEST_LABEL=<run id>, so they can remove
  * exactly their own toolkits afterwards and nothing else.
  */
-function testLabels(): Record<string, string> | undefined {
+export function testLabels(): Record<string, string> | undefined {
   const run = process.env.REMORA_TEST_LABEL;
   return run ? { 'remora.test': run } : undefined;
 }

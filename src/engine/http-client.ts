@@ -211,11 +211,15 @@ function encodeQuery(query: RequestOptions['query']): string {
  * A whole response body as text. Plain events rather than `for await`: Node's stream async
  * iterator costs a few ms of every command's first request to set up, for nothing here.
  */
-export function readAll(stream: Readable): Promise<string> {
+export async function readAll(stream: Readable): Promise<string> {
+  return (await readAllBytes(stream)).toString('utf8');
+}
+
+export function readAllBytes(stream: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer | string) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
-    stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
     stream.once('error', reject);
     // A body cut short ends in 'close' without 'end': say so rather than wait forever.
     stream.once('close', () => {

@@ -9,7 +9,8 @@ import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { encodeRecords, isStreamFailure, observeEntries, type CopyEntry, type EntryHooks, type EntrySource } from './copy-entries.js';
 import { compareHashes, type CopyResult } from './copy-out.js';
-import { collectText, openPack, settledExit } from './pack-stream.js';
+import { readAll } from '../engine/http-client.js';
+import { openPack, settledExit } from './pack-stream.js';
 import { FS_HELPER, helperFailure, statTargetPath } from './fs-helper.js';
 import { BufferPool } from './buffer-pool.js';
 import { READ_CHUNK, localTreeSize, readLocalTree, statLocalSource } from './local-reader.js';
@@ -87,7 +88,7 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   const handle = await session.exec({ cmd, stdin: true });
   const onAbort = (): void => handle.close();
   request.signal?.addEventListener('abort', onAbort, { once: true });
-  const stderr = collectText(handle.stderr);
+  const stderr = readAll(handle.stderr);
   // Nothing is expected on stdout; reading it keeps the stream flowing to its end.
   handle.stdout.resume();
   const failure = async (): Promise<RemoraError | undefined> => {

@@ -2,6 +2,7 @@
 // stream decoded, its failure explained. The helper waits, after its last record, until we
 // close its stdin: dockerd (20.10) drops exec output still queued a moment after the process
 // exits, so a helper that exited at once lost the end of a copy whenever we read slowly.
+import { readAll } from '../engine/http-client.js';
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { decodeRecords, isStreamFailure, type CopyEntry } from './copy-entries.js';
@@ -31,7 +32,7 @@ export async function openPack(session: ToolkitSession, options: PackOptions): P
   const handle = await session.exec({ cmd, stdin: true });
   const onAbort = (): void => handle.close();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const stderr = collectText(handle.stderr);
+  const stderr = readAll(handle.stderr);
   // The end record is in: everything has arrived, the helper may go.
   const state = { complete: false, onEnd: () => handle.stdin?.end() };
   const context = { session, targetName: options.targetName, direction: 'read' as const, path };
@@ -70,8 +71,3 @@ export async function settledExit(exitCode: Promise<number>): Promise<number> {
   return Promise.race([exitCode.catch(() => -1), new Promise<number>((resolve) => setTimeout(() => resolve(-1), 2000).unref())]);
 }
 
-export async function collectText(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}

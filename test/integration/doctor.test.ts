@@ -1,6 +1,6 @@
 // `remora doctor` on a healthy engine: every check passes, and it cleans up after itself.
 import { describe, expect, it } from 'vitest';
-import { remora, testEngine } from '../support/fixtures.js';
+import { remora, runLabel, testEngine } from '../support/fixtures.js';
 
 describe('remora doctor', () => {
   it('checks the engine, the image and every profile, and leaves nothing behind', async () => {
@@ -23,7 +23,7 @@ describe('remora doctor', () => {
         expect(lines[sysadmin]).toContain('the engine cannot grant the capabilities this profile asks for');
         expect(lines[sysadmin + 1]).toBe('      fix: use a smaller profile (--profile general or netadmin); remora doctor shows which profiles work here');
       }
-      const leftovers = await engine.listContainers({ all: true, labels: ['remora.demo=doctor'] });
+      const leftovers = await engine.listContainers({ all: true, labels: ['remora.demo=doctor', `remora.test=${runLabel()}`] });
       expect(leftovers).toEqual([]);
     } finally {
       engine.dispose();

@@ -20,13 +20,8 @@ export async function attachCommand(globals: GlobalOptions, query: string | unde
   return runAttach({
     query,
     async listTargets() {
-      const context = await openEngineContext(globals);
-      try {
-        return await listTargets(context.engine, context.listing);
-      } finally {
-        await context.sweep;
-        context.engine.dispose();
-      }
+      await using context = await openEngineContext(globals);
+      return await listTargets(context.engine, context.listing);
     },
     async connect(target, say) {
       const context = await openTargetSession(globals, target, { say });

@@ -7,7 +7,7 @@ import { copyIn, type Ownership } from '../../ops/copy-in.js';
 import { copyOut, type CopyResult } from '../../ops/copy-out.js';
 import type { GlobalOptions } from '../global-options.js';
 import { progressPrinter } from '../progress.js';
-import { openTargetSession } from '../session-context.js';
+import { openTargetSession, sayOnStderr, type TargetSessionContext } from '../session-context.js';
 
 export interface CpFlags {
   followLink?: boolean;
@@ -56,9 +56,7 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
   process.on('SIGTERM', onTerm);
   // Without a progress line nothing needs the total, which costs a second walk of a local tree.
   const hooks = showProgress ? { onTotal: progress.onTotal, onBytes: progress.onBytes } : {};
-  const say = (line: string): void => {
-    if (!globals.quiet) process.stderr.write(`remora: ${line}\n`);
-  };
+  const say = sayOnStderr(globals);
   const results: CopyResult[] = [];
 
   try {
@@ -83,10 +81,11 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
         );
       }
     } else {
-      // One session per target named, opened in the order the sources come.
+      // One session per target named, opened when its first source comes, ended at the end.
+      await using contexts = new TargetSessions(globals);
       for (const source of sources as TargetLocation[]) {
         controller.signal.throwIfAborted();
-        await using context = await openTargetSession(globals, source.target);
+        const context = await contexts.of(source.target);
         results.push(
           await copyOut({
             session: context.session,
@@ -119,6 +118,26 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
   const verified = results.reduce((sum, r) => sum + (r.verified ?? 0), 0);
   if (flags.verify) say(`verified: SHA-256 of ${verified} file${verified === 1 ? '' : 's'} identical on both sides`);
   return 0;
+}
+
+/** The sessions of a command that reads from several targets, each opened once. */
+class TargetSessions implements AsyncDisposable {
+  private readonly open = new Map<string, TargetSessionContext>();
+
+  constructor(private readonly globals: GlobalOptions) {}
+
+  async of(target: string): Promise<TargetSessionContext> {
+    let context = this.open.get(target);
+    if (!context) {
+      context = await openTargetSession(this.globals, target);
+      this.open.set(target, context);
+    }
+    return context;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    for (const context of this.open.values()) await context[Symbol.asyncDispose]();
+  }
 }
 
 function warn(where: string, reason: string): void {

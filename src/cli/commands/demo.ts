@@ -3,13 +3,13 @@
 import { createEngine } from '../../engine/create-engine.js';
 import { DEMO_NAME, ensureDemoTarget } from '../../session/demo-target.js';
 import type { GlobalOptions } from '../global-options.js';
-import { sayOnStderr } from '../session-context.js';
+import { sayOnStderr, testLabels } from '../session-context.js';
 
 export async function demoCommand(globals: GlobalOptions, flags: { keep?: boolean }): Promise<number> {
   const say = sayOnStderr(globals);
   const engine = createEngine(globals);
   const listing = await engine.listContainers({ all: true });
-  const demo = await ensureDemoTarget(engine, listing, say, process.env.REMORA_TEST_LABEL ? { 'remora.test': process.env.REMORA_TEST_LABEL } : {});
+  const demo = await ensureDemoTarget(engine, listing, say, testLabels() ?? {});
   try {
     say(`${DEMO_NAME} is running; \`docker exec ${DEMO_NAME} sh\` fails there: it has no shell`);
     if (!process.stdin.isTTY || !process.stdout.isTTY) {

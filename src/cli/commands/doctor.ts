@@ -8,9 +8,9 @@ import { PROFILES, type Profile } from '../../core/profiles.js';
 import { createEngine } from '../../engine/create-engine.js';
 import type { Engine } from '../../engine/types.js';
 import { ensureToolkitImage } from '../../session/toolkit-image.js';
-import { openSession, toTarget } from '../../session/toolkit-session.js';
+import { openSession, toTarget, type Target } from '../../session/toolkit-session.js';
 import type { GlobalOptions } from '../global-options.js';
-import { sayOnStderr, toolkitImageFrom } from '../session-context.js';
+import { sayOnStderr, testLabels, toolkitImageFrom } from '../session-context.js';
 
 interface Check {
   name: string;
@@ -54,7 +54,9 @@ export async function doctorCommand(globals: GlobalOptions): Promise<number> {
     }
     const throwaway = await startThrowawayTarget(engine, image);
     try {
-      for (const profile of Object.values(PROFILES)) report(await checkProfile(engine, throwaway, profile, image, globals));
+      // One inspect for all four profiles: the throwaway target does not change.
+      const target = toTarget(await engine.inspectContainer(throwaway));
+      for (const profile of Object.values(PROFILES)) report(await checkProfile(engine, target, profile, image, globals));
     } finally {
       await engine.removeContainer(throwaway);
     }
@@ -70,7 +72,7 @@ async function startThrowawayTarget(engine: Engine, image: string): Promise<stri
     image,
     entrypoint: [],
     cmd: ['sleep', '300'],
-    labels: { [LABEL.demo]: 'doctor' },
+    labels: { ...testLabels(), [LABEL.demo]: 'doctor' },
     // Default capabilities, like the workloads people debug: a toolkit with fewer cannot
     // trace it, which is what the restricted profile's line should show.
     hostConfig: { autoRemove: true },
@@ -79,11 +81,10 @@ async function startThrowawayTarget(engine: Engine, image: string): Promise<stri
   return id;
 }
 
-async function checkProfile(engine: Engine, targetId: string, profile: Profile, image: string, globals: GlobalOptions): Promise<Check> {
+async function checkProfile(engine: Engine, target: Target, profile: Profile, image: string, globals: GlobalOptions): Promise<Check> {
   const name = `profile ${profile.name}`;
   try {
-    const target = toTarget(await engine.inspectContainer(targetId));
-    await using session = await openSession(engine, target, [], { profile, image, idleSeconds: 60, ephemeral: true, shareIpc: false, say: sayOnStderr({ ...globals, quiet: true }) });
+    await using session = await openSession(engine, target, [], { profile, image, idleSeconds: 60, ephemeral: true, shareIpc: false, say: sayOnStderr({ ...globals, quiet: true }), extraLabels: testLabels() });
     const { stdout } = await session.run(['sh', '-c', PROBE]);
     const facts = Object.fromEntries(
       stdout

@@ -26,66 +26,58 @@ export interface SessionRow {
 }
 
 export async function sessionsCommand(globals: GlobalOptions, flags: { json?: boolean }): Promise<number> {
-  const context = await openEngineContext(globals);
-  try {
-    await context.sweep;
-    const now = Date.now() / 1000;
-    const names = new Map(context.listing.map((c) => [c.id, c.name]));
-    const toolkits = context.listing.filter((c) => isToolkit(c) && c.state === 'running');
-    const rows = await Promise.all(
-      toolkits.map(async (c): Promise<SessionRow> => {
-        const stamp = await context.engine.statPath(c.id, USED_STAMP).catch(() => null);
-        const targetId = c.labels[LABEL.target] ?? '';
-        const idleLimit = Number(c.labels[LABEL.idleSeconds]);
-        return {
-          id: c.labels[LABEL.session] ?? '',
-          container: c.name,
-          target: names.get(targetId) ?? targetId.slice(0, 12),
-          targetId,
-          profile: c.labels[LABEL.profile] ?? '',
-          capabilities: c.labels[LABEL.capabilities] ?? '',
-          state: c.state,
-          ephemeral: c.labels[LABEL.ephemeral] === 'true',
-          ageSeconds: Math.round(now - c.created),
-          idleSeconds: stamp ? Math.max(0, Math.round(now - Date.parse(stamp.mtime) / 1000)) : null,
-          idleLimitSeconds: Number.isFinite(idleLimit) ? idleLimit : null,
-          createdBy: c.labels[LABEL.createdBy] ?? '',
-        };
-      }),
-    );
-    rows.sort((a, b) => a.target.localeCompare(b.target) || a.profile.localeCompare(b.profile));
-    if (flags.json) {
-      printJson(rows);
-      return 0;
-    }
-    printTable(
-      ['TARGET', 'PROFILE', 'AGE', 'IDLE', 'CREATED BY', 'TOOLKIT'],
-      rows.map((r) => [
-        r.target,
-        r.ephemeral ? `${r.profile} (--rm)` : r.profile,
-        formatElapsed(r.ageSeconds),
-        r.idleSeconds === null ? '-' : `${formatElapsed(r.idleSeconds)}${r.idleLimitSeconds ? ` of ${formatElapsed(r.idleLimitSeconds)}` : ''}`,
-        r.createdBy,
-        r.container,
-      ]),
-    );
+  await using context = await openEngineContext(globals);
+  const swept = await context.sweep;
+  const now = Date.now() / 1000;
+  const names = new Map(context.listing.map((c) => [c.id, c.name]));
+  const toolkits = context.listing.filter((c) => isToolkit(c) && c.state === 'running' && !swept.has(c.id));
+  const rows = await Promise.all(
+    toolkits.map(async (c): Promise<SessionRow> => {
+      const stamp = await context.engine.statPath(c.id, USED_STAMP).catch(() => null);
+      const targetId = c.labels[LABEL.target] ?? '';
+      const idleLimit = Number(c.labels[LABEL.idleSeconds]);
+      return {
+        id: c.labels[LABEL.session] ?? '',
+        container: c.name,
+        target: names.get(targetId) ?? targetId.slice(0, 12),
+        targetId,
+        profile: c.labels[LABEL.profile] ?? '',
+        capabilities: c.labels[LABEL.capabilities] ?? '',
+        state: c.state,
+        ephemeral: c.labels[LABEL.ephemeral] === 'true',
+        ageSeconds: Math.round(now - c.created),
+        idleSeconds: stamp ? Math.max(0, Math.round(now - Date.parse(stamp.mtime) / 1000)) : null,
+        idleLimitSeconds: Number.isFinite(idleLimit) ? idleLimit : null,
+        createdBy: c.labels[LABEL.createdBy] ?? '',
+      };
+    }),
+  );
+  rows.sort((a, b) => a.target.localeCompare(b.target) || a.profile.localeCompare(b.profile));
+  if (flags.json) {
+    printJson(rows);
     return 0;
-  } finally {
-    context.engine.dispose();
   }
+  printTable(
+    ['TARGET', 'PROFILE', 'AGE', 'IDLE', 'CREATED BY', 'TOOLKIT'],
+    rows.map((r) => [
+      r.target,
+      r.ephemeral ? `${r.profile} (--rm)` : r.profile,
+      formatElapsed(r.ageSeconds),
+      r.idleSeconds === null ? '-' : `${formatElapsed(r.idleSeconds)}${r.idleLimitSeconds ? ` of ${formatElapsed(r.idleLimitSeconds)}` : ''}`,
+      r.createdBy,
+      r.container,
+    ]),
+  );
+  return 0;
 }
 
 export async function detachCommand(globals: GlobalOptions, query: string | undefined, flags: { all?: boolean }): Promise<number> {
   if (!query && !flags.all) throw new RemoraError('USAGE', 'name a target, or pass --all', { hint: 'remora sessions lists them' });
-  const context = await openEngineContext(globals);
-  try {
-    const targetId = query ? resolveTarget(query, context.listing, { allowStopped: true }).id : undefined;
-    const doomed = sessionsOf(context.listing, targetId);
-    await Promise.all(doomed.map((c) => context.engine.removeContainer(c.id)));
-    await context.sweep;
-    process.stderr.write(`remora: ended ${doomed.length} session${doomed.length === 1 ? '' : 's'}\n`);
-    return 0;
-  } finally {
-    context.engine.dispose();
-  }
+  await using context = await openEngineContext(globals);
+  const targetId = query ? resolveTarget(query, context.listing, { allowStopped: true }).id : undefined;
+  // The sweep may be removing some of them already; removing one twice is harmless.
+  const doomed = sessionsOf(context.listing, targetId);
+  await Promise.all(doomed.map((c) => context.engine.removeContainer(c.id)));
+  process.stderr.write(`remora: ended ${doomed.length} session${doomed.length === 1 ? '' : 's'}\n`);
+  return 0;
 }

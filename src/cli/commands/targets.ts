@@ -7,20 +7,15 @@ import { openEngineContext } from '../session-context.js';
 export type { TargetRow } from '../../ops/targets.js';
 
 export async function targetsCommand(globals: GlobalOptions, flags: { all?: boolean; json?: boolean }): Promise<number> {
-  const context = await openEngineContext(globals);
-  try {
-    const rows = await listTargets(context.engine, context.listing, { all: flags.all });
-    if (flags.json) {
-      printJson(rows);
-    } else {
-      printTable(
-        ['ID', 'NAME', 'IMAGE', 'STATE', 'USER', 'SHELL', 'SESSIONS'],
-        rows.map((r) => [r.id.slice(0, 12), r.name, r.image, r.state, r.user, r.hasShell ? 'yes' : 'no', String(r.sessions)]),
-      );
-    }
-    return 0;
-  } finally {
-    await context.sweep;
-    context.engine.dispose();
+  await using context = await openEngineContext(globals);
+  const rows = await listTargets(context.engine, context.listing, { all: flags.all });
+  if (flags.json) {
+    printJson(rows);
+  } else {
+    printTable(
+      ['ID', 'NAME', 'IMAGE', 'STATE', 'USER', 'SHELL', 'SESSIONS'],
+      rows.map((r) => [r.id.slice(0, 12), r.name, r.image, r.state, r.user, r.hasShell ? 'yes' : 'no', String(r.sessions)]),
+    );
   }
+  return 0;
 }
