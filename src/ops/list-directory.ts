@@ -24,8 +24,8 @@ done
 `.trim();
 
 /** Lists `path` (absolute, inside the target); a path that is not a directory comes back with notDirectory. */
-export async function listDirectory(session: ToolkitSession, path: string): Promise<ParsedListing> {
-  const result = await session.run(['/bin/sh', '-c', LIST_SCRIPT, 'remora-ls', session.targetRoot, path]);
+export async function listDirectory(session: ToolkitSession, path: string, signal?: AbortSignal): Promise<ParsedListing> {
+  const result = await session.run(['/bin/sh', '-c', LIST_SCRIPT, 'remora-ls', session.targetRoot, path], { signal });
   if (result.exitCode !== 0) throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
   return parseDirectoryListing(result.stdout);
 }

@@ -27,9 +27,9 @@ printf '\\0'
 exit 0
 `.trim();
 
-export async function listSockets(session: ToolkitSession): Promise<SocketInfo[]> {
+export async function listSockets(session: ToolkitSession, signal?: AbortSignal): Promise<SocketInfo[]> {
   const { cmd, env } = scriptExec('remora-net', NET_SCRIPT, []);
-  const result = await session.run(cmd, { env });
+  const result = await session.run(cmd, { env, signal });
   if (result.exitCode !== 0) {
     throw new RemoraError('EXEC_FAILED', `listing sockets failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
   }

@@ -28,8 +28,8 @@ fs=${FS_HELPER}
 "$fs" read -L "$1" "$2" | head -c "$3"
 `.trim();
 
-export async function previewFile(session: ToolkitSession, path: string, maxBytes = 1 << 20): Promise<FilePreview> {
-  const result = await session.run(['/bin/sh', '-c', PREVIEW_SCRIPT, 'remora-preview', session.targetRoot, path, String(maxBytes)]);
+export async function previewFile(session: ToolkitSession, path: string, signal?: AbortSignal, maxBytes = 1 << 20): Promise<FilePreview> {
+  const result = await session.run(['/bin/sh', '-c', PREVIEW_SCRIPT, 'remora-preview', session.targetRoot, path, String(maxBytes)], { signal });
   if (result.exitCode !== 0) throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
   return parsePreview(path, result.stdout, maxBytes);
 }

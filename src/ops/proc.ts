@@ -19,7 +19,7 @@ import {
 import { maskSecretEnv } from '../core/secrets.js';
 import type { SocketInfo, SocketProtocol } from '../core/socket-types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { scriptExec } from './toolkit-script.js';
+import { scriptExec, toolkitProcessTest } from './toolkit-script.js';
 
 /** The script's exit status for "no such process". */
 const GONE = 3;
@@ -40,7 +40,7 @@ grep -azsH '' /proc/$p/stat /proc/$p/status /proc/$p/cmdline /proc/$p/environ /p
   /proc/$p/net/tcp /proc/$p/net/tcp6 /proc/$p/net/udp /proc/$p/net/udp6 /proc/$p/net/unix \\
   /proc/stat "$root/etc/passwd" "$root/etc/group"
 printf '@clk:%s\\0' "$(getconf CLK_TCK 2>/dev/null || echo 100)"
-[ "/proc/$p/ns/mnt" -ef /proc/self/ns/mnt ] && printf '@toolkit:1\\0'
+{ ${toolkitProcessTest('/proc/$p')}; } 2>/dev/null && printf '@toolkit:1\\0'
 { true < "/proc/$p/environ"; } 2>/dev/null || printf '@denied:environment\\0'
 { true < "/proc/$p/fd"; } 2>/dev/null || printf '@denied:open files\\0'
 if find /proc/self/exe -maxdepth 0 -printf '' >/dev/null 2>&1; then
@@ -61,9 +61,9 @@ export function parsePid(text: string | number): number {
   return pid;
 }
 
-export async function inspectProcess(session: ToolkitSession, pid: number, options: { showSecrets?: boolean } = {}): Promise<ProcessDetails> {
+export async function inspectProcess(session: ToolkitSession, pid: number, options: { showSecrets?: boolean; signal?: AbortSignal } = {}): Promise<ProcessDetails> {
   const { cmd, env } = scriptExec('remora-proc', PROC_SCRIPT, [pid, session.targetRoot]);
-  const result = await session.run(cmd, { env });
+  const result = await session.run(cmd, { env, signal: options.signal });
   if (result.exitCode === GONE) throw processGone(pid, session.target.name);
   if (result.exitCode !== 0) {
     throw new RemoraError('EXEC_FAILED', `reading process ${pid} failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);

@@ -64,6 +64,7 @@ export interface ListProcessesOptions {
    * the listing need not wait for an interval of its own (pass sampleMs: 0).
    */
   previous?: ProcessListing;
+  signal?: AbortSignal;
 }
 
 export interface ProcessListing {
@@ -81,7 +82,7 @@ export interface ProcessListing {
 export async function listProcesses(session: ToolkitSession, options: ListProcessesOptions = {}): Promise<ProcessListing> {
   const interval = (fallback: number) => Math.max(0, Math.round(options.sampleMs ?? (options.previous ? 0 : fallback)));
   const { cmd, env } = scriptExec('remora-ps', PS_COMMAND, [session.targetRoot, interval(DEFAULT_SAMPLE_MS), interval(DEFAULT_SAMPLE_MS_IN_TICKS)]);
-  const result = await session.run(cmd, { env });
+  const result = await session.run(cmd, { env, signal: options.signal });
   if (result.exitCode !== 0) {
     throw new RemoraError('EXEC_FAILED', `listing processes failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
   }

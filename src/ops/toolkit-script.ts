@@ -9,14 +9,18 @@ export function scriptExec(name: string, script: string, args: Array<string | nu
 }
 
 /**
- * Shell that writes "@toolkit:PID\0" for every process of a Remora toolkit: ours (it shares
- * our mount namespace) and those of other sessions on the same target, e.g. another
- * profile's (their root holds the keeper's pid file; one of theirs that chrooted into the
- * target is missed). Builtin tests only, no fork per process: 1,000+ processes cost
- * milliseconds.
+ * Shell test: is the process at DIR (/proc/N) one of a Remora toolkit? Ours share our mount
+ * namespace; those of other sessions on the same target (another profile's) have the
+ * keeper's pid file in their root (one of theirs that chrooted into the target is missed).
+ * Builtin tests only, no fork: 1,000+ processes cost milliseconds.
  */
+export function toolkitProcessTest(dir: string): string {
+  return `[ "${dir}/ns/mnt" -ef /proc/self/ns/mnt ] || [ -e "${dir}/root${KEEPER_PID_FILE}" ]`;
+}
+
+/** Shell that writes "@toolkit:PID\0" for every process of a Remora toolkit. */
 export const TOOLKIT_PIDS_SNIPPET = `
 for d in /proc/[0-9]*; do
-  if [ "$d/ns/mnt" -ef /proc/self/ns/mnt ] || [ -e "$d/root${KEEPER_PID_FILE}" ]; then printf '@toolkit:%s\\0' "\${d#/proc/}"; fi
+  if ${toolkitProcessTest('$d')}; then printf '@toolkit:%s\\0' "\${d#/proc/}"; fi
 done 2>/dev/null
 `.trim();

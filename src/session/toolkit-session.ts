@@ -8,6 +8,7 @@ import { randomSuffix } from '../core/fingerprint.js';
 import type { Profile } from '../core/profiles.js';
 import { resolveTarget } from '../core/target-resolution.js';
 import { REMORA_VERSION } from '../core/version.js';
+import { readAllBytes } from '../engine/http-client.js';
 import type { ContainerDetails, ContainerSpec, ContainerState, ContainerSummary, Engine, ExecHandle, ExecOptions, ProgressHandler, StdinHold } from '../engine/types.js';
 import { execWrapper } from './keeper-script.js';
 import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
@@ -58,11 +59,27 @@ export class ToolkitSession implements AsyncDisposable {
     return this.engine.exec(this.containerId, { ...options, cmd: execWrapper(options.cmd) });
   }
 
-  /** Runs a command to completion and collects its output (for small outputs only). */
-  async run(cmd: string[], options: Omit<ExecOptions, 'cmd'> = {}): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
-    const handle = await this.exec({ ...options, cmd });
-    const [stdout, stderr] = await Promise.all([collect(handle.stdout), collect(handle.stderr)]);
-    return { exitCode: await handle.exitCode, stdout, stderr: stderr.toString('utf8') };
+  /**
+   * Runs a command to completion and collects its output (for small outputs only). An
+   * abort (a view that moved on, a timeout) closes the exec's stream and rejects with the
+   * signal's reason; the command itself is not waited for.
+   */
+  async run(cmd: string[], options: Omit<ExecOptions, 'cmd'> & { signal?: AbortSignal } = {}): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
+    const { signal, ...execOptions } = options;
+    signal?.throwIfAborted();
+    const handle = await this.exec({ ...execOptions, cmd });
+    const abort = (): void => handle.close();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      const [stdout, stderr] = await Promise.all([readAllBytes(handle.stdout), readAllBytes(handle.stderr)]);
+      signal?.throwIfAborted();
+      return { exitCode: await handle.exitCode, stdout, stderr: stderr.toString('utf8') };
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
   }
 
   /** Ends the session now (detach, or the end of a `--rm` command). */
@@ -75,12 +92,6 @@ export class ToolkitSession implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.ephemeral) await this.end();
   }
-}
-
-async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 export function createdBy(): string {
@@ -282,10 +293,11 @@ export function staleToolkits(listing: ContainerSummary[], nowSeconds: number): 
 }
 
 /** Removes stale toolkits; failures are not the command's business. */
-export async function sweepStale(engine: Engine, listing: ContainerSummary[]): Promise<number> {
+/** Removes the stale toolkits of a listing; resolves to their IDs. */
+export async function sweepStale(engine: Engine, listing: ContainerSummary[]): Promise<Set<string>> {
   const stale = staleToolkits(listing, Date.now() / 1000);
   await Promise.allSettled(stale.map((c) => engine.removeContainer(c.id)));
-  return stale.length;
+  return new Set(stale.map((c) => c.id));
 }
 
 export function sessionsOf(listing: ContainerSummary[], targetId?: string): ContainerSummary[] {

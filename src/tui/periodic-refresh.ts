@@ -7,6 +7,7 @@ export const REFRESH_MS = 2000;
 
 export class PeriodicRefresh<T> {
   private timer: NodeJS.Timeout | undefined;
+  private soonTimer: NodeJS.Timeout | undefined;
   private readonly task = new LatestTask();
   private active = false;
   private paused = false;
@@ -53,6 +54,15 @@ export class PeriodicRefresh<T> {
     );
   }
 
+  /** One extra load after `ms`, unless hidden, paused or frozen by then (replaces an earlier one). */
+  soon(ms: number): void {
+    clearTimeout(this.soonTimer);
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      if (this.active && !this.paused) this.now();
+    }, ms);
+  }
+
   dispose(): void {
     this.active = false;
     this.schedule();
@@ -62,6 +72,8 @@ export class PeriodicRefresh<T> {
   private schedule(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    clearTimeout(this.soonTimer);
+    this.soonTimer = undefined;
     if (!this.active || this.paused || this.frozen) return;
     this.timer = setInterval(() => {
       if (!this.task.busy) this.now();

@@ -83,18 +83,18 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       };
     },
 
-    async listProcesses() {
+    async listProcesses(signal) {
       // The first listing does not wait for a CPU sample (the table is drawn at once, %CPU
       // not measured yet: NaN); the view asks again shortly and gets %CPU since this one.
-      const listing = await listProcesses(session, previous ? { previous } : { sampleMs: 0 });
+      const listing = await listProcesses(session, previous ? { previous, signal } : { sampleMs: 0, signal });
       previous = listing;
       // Without a wait, the helper's two samples are only the reading time apart (a few ms):
       // a figure over so short a time would be noise, so it is shown as not measured yet.
       return listing.intervalSeconds >= MIN_CPU_INTERVAL_SECONDS ? listing.processes : listing.processes.map((p) => ({ ...p, cpu: Number.NaN }));
     },
 
-    async processDetails(pid) {
-      const details = await inspectProcess(session, pid);
+    async processDetails(pid, signal) {
+      const details = await inspectProcess(session, pid, { signal });
       return { title: `process ${pid} (${details.name}) in ${target.name}`, lines: options.formatProcessDetails(details).replace(/\n$/, '').split('\n') };
     },
 
@@ -125,14 +125,14 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       return { stop: async () => void (await run.stop()) };
     },
 
-    listSockets: () => listSockets(session),
+    listSockets: (signal) => listSockets(session, signal),
 
-    async openPath(path) {
-      const listing = await listDirectory(session, path);
+    async openPath(path, signal) {
+      const listing = await listDirectory(session, path, signal);
       return listing.notDirectory ? { kind: 'file', path: listing.path } : { kind: 'directory', listing: { path: listing.path, entries: listing.entries } };
     },
 
-    previewFile: (path) => previewFile(session, path),
+    previewFile: (path, signal) => previewFile(session, path, signal),
 
     async download(targetPath, localPath, onProgress, signal) {
       const warnings: string[] = [];

@@ -17,7 +17,6 @@ export class ProcessesView extends RefreshedTableView<ListedProcess> {
   private sort: ProcessSort = 'cpu';
   private inverted = false;
   private tree = false;
-  private followUp: NodeJS.Timeout | undefined;
 
   constructor(ctx: ViewContext) {
     super(ctx, { one: 'process', many: 'processes' }, PROCESS_COLUMNS, (signal) => ctx.data.listProcesses(signal));
@@ -34,12 +33,7 @@ export class ProcessesView extends RefreshedTableView<ListedProcess> {
 
   protected override refreshed(processes: readonly ListedProcess[]): void {
     // %CPU not measured yet (a first listing): ask again soon rather than in 2 s.
-    if (processes.some((p) => Number.isNaN(p.cpu))) this.followUp = setTimeout(() => this.refresher.now(), CPU_FOLLOW_UP_MS);
-  }
-
-  override async dispose(): Promise<void> {
-    clearTimeout(this.followUp);
-    await super.dispose();
+    if (processes.some((p) => Number.isNaN(p.cpu))) this.refresher.soon(CPU_FOLLOW_UP_MS);
   }
 
   override onAction(action: Action): boolean {
