@@ -53,7 +53,9 @@ export function ratio(a, b) {
 
 /** Starts a labelled demo target for a bench; returns its name. */
 export function startBenchTarget(name, extra = []) {
-  run('docker', ['rm', '-f', name], { allowFailure: true });
+  // Only a bench container of an earlier run is in the way; anyone else's name is not ours.
+  const earlier = docker('ps', '-aq', '--filter', `name=^${name}$`, '--filter', `label=${BENCH_LABEL}`);
+  if (earlier) run('docker', ['rm', '-f', earlier], { allowFailure: true });
   docker('run', '-d', '--name', name, '--label', BENCH_LABEL, ...extra, 'remora-demo:0.1.0');
   return name;
 }
@@ -68,6 +70,8 @@ export function ensureImages() {
   run(REMORA, ['toolkit', 'build', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
   // Non-interactive `remora demo` builds the demo image and starts remora-demo; the benches
   // start targets of their own from that image, so the demo container goes right away.
+  // A remora-demo the user already had (demo --keep) is left alone.
+  const hadDemo = docker('ps', '-aq', '--filter', 'name=^remora-demo$') !== '';
   run(REMORA, ['demo', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  run('docker', ['rm', '-f', 'remora-demo'], { allowFailure: true });
+  if (!hadDemo) run('docker', ['rm', '-f', 'remora-demo'], { allowFailure: true });
 }

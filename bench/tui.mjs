@@ -82,22 +82,25 @@ if (mode === 'startup') {
   const tui = spawnTui(['attach', target]);
   await tui.waitFor(TABLE);
   tui.type('N');
-  await sleep(300);
+  await tui.waitFor(/by pid/);
   tui.type('s');
   await tui.waitFor(/● tracing/);
   const samples = [];
   const t0 = Date.now();
   let lastTicks = usage(tui.pid).ticks;
+  let lastAt = Date.now();
   while (Date.now() - t0 < seconds * 1000) {
     await sleep(Math.min(30_000, seconds * 1000));
     const now = usage(tui.pid);
+    const sampledSeconds = (Date.now() - lastAt) / 1000;
+    lastAt = Date.now();
     const events = /(\d+) events/.exec(tui.screen())?.[1] ?? '?';
-    samples.push([`${((Date.now() - t0) / 1000).toFixed(0)} s`, `${(now.rssKiB / 1024).toFixed(1)} MiB`, `${(((now.ticks - lastTicks) / CLK_TCK / 30) * 100).toFixed(0)}%`, events]);
+    samples.push([`${((Date.now() - t0) / 1000).toFixed(0)} s`, `${(now.rssKiB / 1024).toFixed(1)} MiB`, `${(((now.ticks - lastTicks) / CLK_TCK / sampledSeconds) * 100).toFixed(0)}%`, events]);
     lastTicks = now.ticks;
     process.stdout.write(`${samples.at(-1).join('  ')}\n`);
   }
   await quit(tui);
-  printTable(`remora attach tracing PID 1 of ${target}`, ['elapsed', 'RSS', 'CPU (last 30 s)', 'events received'], samples);
+  printTable(`remora attach tracing PID 1 of ${target}`, ['elapsed', 'RSS', 'CPU (since the last row)', 'events received'], samples);
 } else {
   process.stderr.write(`unknown mode ${mode}\n`);
   process.exit(2);

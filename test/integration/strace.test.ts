@@ -162,14 +162,13 @@ describe('what strace refuses, at once', () => {
     expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
     await execa('docker', ['pause', target.id]);
     try {
-      const started = Date.now();
+      // A hang would end in execa's timeout, not in the answer below.
       const result = await remora(['strace', target.name], { timeout: 60_000 });
       expect(result).toMatchObject({
         exitCode: 3,
         stdout: '',
         stderr: `remora: ${target.name} is paused: strace would wait until it is unpaused, refusing to trace\nhint: unpause it first (docker unpause ${target.name})\n`,
       });
-      expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
       await execa('docker', ['unpause', target.id]);
     }

@@ -2,6 +2,7 @@
 // Remora's own code path (the same one a user's first command takes), build the shell-less
 // targets, and afterwards remove every container this run labelled — and nothing else.
 import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
 import type { TestProject } from 'vitest/node';
 import { createEngine } from '../../src/engine/create-engine.js';
 import { ensureBuiltImage, ensureToolkitImage, packageDir } from '../../src/session/toolkit-image.js';
@@ -44,6 +45,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (!engineAvailable) return;
     const leftovers = await engine.listContainers({ all: true, labels: [`remora.test=${runLabel}`] });
     await Promise.all(leftovers.map((c) => engine.removeContainer(c.id)));
+    // Volumes too: a run cut short leaves those its tests would have removed.
+    await execa('docker', ['volume', 'prune', '-f', '--filter', `label=remora.test=${runLabel}`], { reject: false });
     engine.dispose();
   };
 }
