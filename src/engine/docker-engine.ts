@@ -299,15 +299,17 @@ export class DockerEngine implements Engine {
   }
 
   async logs(containerId: string, options: { follow: boolean; tail?: number; since?: number; timestamps?: boolean }): Promise<{ stdout: Readable; stderr: Readable; close(): void }> {
-    const response = await this.guard(
-      () =>
-        this.http.stream('GET', `/containers/${containerId}/logs`, {
-          query: { stdout: 1, stderr: 1, follow: options.follow ? 1 : 0, tail: options.tail ?? 'all', since: options.since, timestamps: options.timestamps ? 1 : 0 },
-        }),
-      containerId,
-    );
-    // A TTY container's log is one raw stream; any other is multiplexed.
-    const isTty = await this.containerHasTty(containerId).catch(() => false);
+    // A TTY container's log is one raw stream; any other is multiplexed. Asked side by side.
+    const [response, isTty] = await Promise.all([
+      this.guard(
+        () =>
+          this.http.stream('GET', `/containers/${containerId}/logs`, {
+            query: { stdout: 1, stderr: 1, follow: options.follow ? 1 : 0, tail: options.tail ?? 'all', since: options.since, timestamps: options.timestamps ? 1 : 0 },
+          }),
+        containerId,
+      ),
+      this.containerHasTty(containerId).catch(() => false),
+    ]);
     if (isTty) return { stdout: response, stderr: new PassThrough().end(), close: () => response.destroy() };
     const demuxed = demultiplex(response);
     return { stdout: demuxed.stdout, stderr: demuxed.stderr, close: () => response.destroy() };

@@ -5,6 +5,7 @@
 import { parseDirectoryListing, type ParsedListing } from '../core/directory-listing.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { FS_HELPER, helperFailure } from './fs-helper.js';
+import { scriptExec } from './toolkit-script.js';
 
 // $1 root, $2 path. find -P never follows the entries' symlinks; `cd` goes through the
 // already-resolved name, so nothing of the target is interpreted by the toolkit's root.
@@ -25,7 +26,8 @@ done
 
 /** Lists `path` (absolute, inside the target); a path that is not a directory comes back with notDirectory. */
 export async function listDirectory(session: ToolkitSession, path: string, signal?: AbortSignal): Promise<ParsedListing> {
-  const result = await session.run(['/bin/sh', '-c', LIST_SCRIPT, 'remora-ls', session.targetRoot, path], { signal });
+  const { cmd, env } = scriptExec('remora-ls', LIST_SCRIPT, [session.targetRoot, path]);
+  const result = await session.run(cmd, { env, signal });
   if (result.exitCode !== 0) throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
   return parseDirectoryListing(result.stdout);
 }

@@ -3,7 +3,7 @@
 // map from every /proc/<pid>/fd link. Works with a busybox toolkit too (no ss needed).
 import { RemoraError } from '../core/errors.js';
 import { procFileOf, splitDump } from '../core/proc-dump.js';
-import { parseProcNetSockets, parseProcStat } from '../core/proc-parsers.js';
+import { attachSocketOwners, parseProcNetSockets, parseProcStat } from '../core/proc-parsers.js';
 import { sortSockets } from '../core/socket-table.js';
 import type { SocketInfo, SocketProtocol } from '../core/socket-types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
@@ -66,13 +66,12 @@ export function parseNetDump(dump: Buffer | string): SocketInfo[] {
     const current = owners.get(inode);
     if (current === undefined || preferred(pid, current, toolkit)) owners.set(inode, pid);
   }
-  const owned = sockets.map((socket) => {
-    const pid = socket.inode === 0 ? undefined : owners.get(socket.inode);
-    if (pid === undefined) return socket;
+  const named = new Map<number, { pid: number; process: string }>();
+  for (const [inode, pid] of owners) {
     const name = names.get(pid) ?? '?';
-    return { ...socket, pid, process: toolkit.has(pid) ? `${name} [toolkit]` : name };
-  });
-  return sortSockets(owned);
+    named.set(inode, { pid, process: toolkit.has(pid) ? `${name} [toolkit]` : name });
+  }
+  return sortSockets(attachSocketOwners(sockets, named));
 }
 
 function preferred(candidate: number, current: number, toolkit: Set<number>): boolean {

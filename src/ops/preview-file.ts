@@ -6,6 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { FS_HELPER, helperFailure } from './fs-helper.js';
+import { scriptExec } from './toolkit-script.js';
 
 export interface FilePreview {
   /** The path asked for. */
@@ -29,7 +30,8 @@ fs=${FS_HELPER}
 `.trim();
 
 export async function previewFile(session: ToolkitSession, path: string, signal?: AbortSignal, maxBytes = 1 << 20): Promise<FilePreview> {
-  const result = await session.run(['/bin/sh', '-c', PREVIEW_SCRIPT, 'remora-preview', session.targetRoot, path, String(maxBytes)], { signal });
+  const { cmd, env } = scriptExec('remora-preview', PREVIEW_SCRIPT, [session.targetRoot, path, maxBytes]);
+  const result = await session.run(cmd, { env, signal });
   if (result.exitCode !== 0) throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
   return parsePreview(path, result.stdout, maxBytes);
 }

@@ -107,10 +107,6 @@ export class AttachController implements Screenful {
     return this.targetStopped || this.engineDown;
   }
 
-  get view(): ViewId {
-    return this.current;
-  }
-
   /** Shows the first view (its data starts loading). */
   start(): void {
     if (this.started) return;
@@ -144,12 +140,6 @@ export class AttachController implements Screenful {
       this.summary.state = 'running';
       this.banner = this.targetStopped ? `${name} started again, but its toolkit session ended with it: quit and attach again` : this.engineDown ? this.banner : undefined;
     }
-    this.options.requestRender();
-  }
-
-  /** The summary changed (e.g. re-inspected after the engine came back). */
-  updateSummary(summary: Partial<TargetSummary>): void {
-    this.summary = { ...this.summary, ...summary };
     this.options.requestRender();
   }
 
