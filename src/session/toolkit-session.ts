@@ -201,20 +201,30 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
 
 /**
  * Creates the session's container. Several remora commands may race to create the same
- * shared session: the losers wait for the winner's container and join it (a few rounds,
- * for three or more racers).
+ * shared session: the losers wait for the winner's container to run and join it. The
+ * engine reserves a name before the container can be inspected, so a loser can meet a
+ * conflict on a name that is not there yet; it keeps trying until a deadline, not for a
+ * fixed number of rounds, because under load that window lasts as long as a create does.
  */
 async function createOrJoin(engine: Engine, spec: ContainerSpec, ephemeral: boolean): Promise<{ id: string; joined: boolean }> {
-  for (let attempt = 0; ; attempt++) {
+  const deadline = Date.now() + JOIN_DEADLINE_MS;
+  for (;;) {
     try {
       return { id: await engine.createContainer(spec), joined: false };
     } catch (error) {
-      const conflict = /already in use|Conflict/i.test((error as Error).message);
-      if (ephemeral || !conflict || attempt >= 3) throw error;
-      const winner = await awaitConcurrentStart(engine, spec.name);
-      if (winner) return { id: winner, joined: true };
+      if (ephemeral || !isNameConflict(error) || Date.now() > deadline) throw error;
     }
+    const winner = await awaitConcurrentStart(engine, spec.name, deadline);
+    if (winner) return { id: winner, joined: true };
   }
+}
+
+/** How long a racing command waits for the winner's toolkit before it gives up. */
+const JOIN_DEADLINE_MS = 15_000;
+const JOIN_POLL_MS = 50;
+
+function isNameConflict(error: unknown): boolean {
+  return /already in use|Conflict/i.test((error as Error).message);
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -231,27 +241,32 @@ function isMissingImage(error: unknown): boolean {
 }
 
 /**
- * Another remora created the session's container a moment ago and may not have started it
- * yet: wait for it to run and use it. A holder that is dead (auto-remove lagging) is
- * removed so the caller can create the session again. Returns the running winner's ID.
+ * Another remora holds the session's name: wait for its container to run and return its
+ * ID. Returns undefined when the caller should try to create again: the name is not
+ * inspectable (still being created, or gone), or its holder died (auto-remove lagging)
+ * and was removed here.
  */
-async function awaitConcurrentStart(engine: Engine, name: string): Promise<string | undefined> {
-  const deadline = Date.now() + 10_000;
+async function awaitConcurrentStart(engine: Engine, name: string, deadline: number): Promise<string | undefined> {
   for (;;) {
     let holder;
     try {
       holder = await engine.inspectContainer(name);
     } catch {
-      return undefined; // gone already: the name is free again
+      await pause(JOIN_POLL_MS);
+      return undefined;
     }
     if (holder.state.running) return holder.id;
     const stillStarting = holder.state.status === 'created' && Date.now() < deadline;
     if (!stillStarting) {
-      await engine.removeContainer(holder.id);
+      await engine.removeContainer(holder.id).catch(() => undefined);
       return undefined;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pause(JOIN_POLL_MS);
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function findSharedSession(listing: ContainerSummary[], targetId: string, profile: string): ContainerSummary | undefined {

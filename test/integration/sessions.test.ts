@@ -75,7 +75,7 @@ describe('toolkit session lifetime', () => {
 
   it('serves concurrent first commands from one new session, each seeing /target', async () => {
     await using target = await startTarget(engine, 'scratch');
-    const results = await Promise.all([1, 2, 3].map(() => remora(['exec', target.name, '--', 'ls', '/target/app'])));
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map(() => remora(['exec', target.name, '--', 'ls', '/target/app'])));
     for (const result of results) expect(result).toEqual({ exitCode: 0, stdout: '/target/app\n', stderr: '' });
     expect(await toolkitsOf(engine, target.id)).toHaveLength(1);
   });
