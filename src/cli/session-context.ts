@@ -1,5 +1,6 @@
 // What most commands do first: reach the engine, list containers once, resolve the target,
 // sweep stale toolkits, and open (or reuse) the toolkit session. Shared by every command.
+import { LABEL } from '../core/labels.js';
 import { profileByName } from '../core/profiles.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
@@ -19,7 +20,7 @@ export interface EngineContext extends AsyncDisposable {
 export async function openEngineContext(globals: GlobalOptions): Promise<EngineContext> {
   const engine = createEngine(globals);
   const listing = await engine.listContainers({ all: true });
-  const sweep = sweepStale(engine, listing);
+  const sweep = sweepStale(engine, listing, sweepScope());
   return {
     engine,
     listing,
@@ -79,5 +80,14 @@ export async function openTargetSession(globals: GlobalOptions, query: string, o
  */
 export function testLabels(): Record<string, string> | undefined {
   const run = process.env.REMORA_TEST_LABEL;
-  return run ? { 'remora.test': run } : undefined;
+  return run ? { [LABEL.test]: run } : undefined;
+}
+
+/**
+ * Which stale toolkits this command may sweep: all of them for a user; under a test run,
+ * only that run's, so tests never remove what they did not make.
+ */
+function sweepScope(): (toolkit: ContainerSummary) => boolean {
+  const run = process.env.REMORA_TEST_LABEL;
+  return run ? (toolkit) => toolkit.labels[LABEL.test] === run : () => true;
 }

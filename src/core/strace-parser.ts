@@ -90,10 +90,52 @@ export function parseStraceLine(line: string): StraceLine {
 }
 
 /**
- * Joins the halves strace prints when calls of several threads interleave, per pid, and
- * re-attaches the lines an attach notice cut in two. push() returns the events completed by
- * a line (a joined call comes out when its resumed half arrives, stamped with the start
- * time); flush() returns calls still open at the end.
+ * What SplicedLineRepair gives back: a whole line, or an attach notice strace wrote into
+ * the middle of a line whose rest has not come yet.
+ */
+export type StracePiece = { kind: 'line'; text: string } | { kind: 'cut-notice'; text: string };
+
+/**
+ * strace writes its attach notices to the stream the trace goes to, and one can land in the
+ * middle of a line ("clone(...strace: Process 7 attached\n, child_tidptr=...) = 7").
+ * Gives lines back whole; a notice comes out when it is seen, before the line it cut.
+ */
+export class SplicedLineRepair {
+  private head: string | undefined;
+
+  push(line: string): StracePiece[] {
+    const text = line.replace(/\r?\n$/, '');
+    if (this.head === undefined) return this.whole(text);
+    if (text.startsWith('strace: ')) return [{ kind: 'cut-notice', text }];
+    const head = this.head;
+    this.head = undefined;
+    // vfork: the child ran before the parent's call returned; strace starts new lines and
+    // later prints "<... vfork resumed>", so the cut head is an unfinished call.
+    if (startsFreshLine(text)) return [{ kind: 'line', text: `${head} <unfinished ...>` }, ...this.whole(text)];
+    return this.whole(head + text);
+  }
+
+  /** The head of a line still cut when the trace ended, as an unfinished call. */
+  flush(): StracePiece[] {
+    if (this.head === undefined) return [];
+    const head = this.head;
+    this.head = undefined;
+    return [{ kind: 'line', text: `${head} <unfinished ...>` }];
+  }
+
+  private whole(text: string): StracePiece[] {
+    const parsed = parseStraceLine(text);
+    if (parsed.type !== 'spliced') return [{ kind: 'line', text }];
+    this.head = parsed.head;
+    return [{ kind: 'cut-notice', text: parsed.notice.raw }];
+  }
+}
+
+/**
+ * Joins the halves strace prints when calls of several threads interleave, per pid. Takes
+ * the pieces of a SplicedLineRepair. push() returns the events completed by a piece (a
+ * joined call comes out when its resumed half arrives, stamped with the start time);
+ * flush() returns calls still open at the end.
  *
  * Unprefixed lines: on stderr strace drops the "[pid N]" prefix while only one process is
  * traced, so when exactly one pid is known to be alive an unprefixed line gets that pid.
@@ -101,50 +143,23 @@ export function parseStraceLine(line: string): StraceLine {
 export class StraceJoiner {
   private readonly pending: Array<{ event: SyscallEvent; head: string }> = [];
   private readonly live = new Set<number>();
-  private splicedHead: string | undefined;
-  /** Attach notices printed inside a line: they take effect once that line is complete. */
+  /** Notices that cut a line take effect once that line is complete. */
   private deferred: SyscallEvent[] = [];
 
-  push(line: string): SyscallEvent[] {
-    let text = line.replace(/\r?\n$/, '');
-    const out: SyscallEvent[] = [];
-    if (this.splicedHead !== undefined) {
-      if (text.startsWith('strace: ')) {
-        const notice = noticeEvent(text);
-        this.deferred.push(notice);
-        return [notice];
-      }
-      const head = this.splicedHead;
-      this.splicedHead = undefined;
-      if (startsFreshLine(text)) {
-        // vfork: the child ran before the parent's call returned; strace starts new lines and
-        // later prints "<... vfork resumed>", so the cut head is an unfinished call.
-        out.push(...this.accept(parseStraceLine(`${head} <unfinished ...>`)));
-        this.applyDeferred();
-      } else {
-        text = head + text;
-      }
+  push(piece: StracePiece): SyscallEvent[] {
+    if (piece.kind === 'cut-notice') {
+      const notice = noticeEvent(piece.text);
+      this.deferred.push(notice);
+      return [notice];
     }
-    const parsed = parseStraceLine(text);
-    if (parsed.type === 'spliced') {
-      this.splicedHead = parsed.head;
-      this.deferred.push(parsed.notice);
-      return [...out, parsed.notice];
-    }
-    out.push(...this.accept(parsed));
-    this.applyDeferred();
+    const out = this.accept(parseStraceLine(piece.text));
+    for (const notice of this.deferred) this.track(notice);
+    this.deferred = [];
     return out;
   }
 
   flush(): SyscallEvent[] {
-    const out: SyscallEvent[] = [];
-    if (this.splicedHead !== undefined) {
-      out.push(...this.accept(parseStraceLine(`${this.splicedHead} <unfinished ...>`)));
-      this.splicedHead = undefined;
-      this.applyDeferred();
-    }
-    out.push(...this.pending.splice(0).map((p) => p.event));
-    return out;
+    return this.pending.splice(0).map((p) => p.event);
   }
 
   private accept(parsed: StraceLine): SyscallEvent[] {
@@ -152,7 +167,7 @@ export class StraceJoiner {
       case 'blank':
         return [];
       case 'spliced':
-        // push() handles these before they get here.
+        // SplicedLineRepair gives lines back whole.
         return [parsed.notice];
       case 'unfinished': {
         const event = this.withPid(parsed.event);
@@ -217,18 +232,18 @@ export class StraceJoiner {
     if (notice?.[2] === 'attached') this.live.add(info.pid);
     if (notice?.[2] === 'detached') this.live.delete(info.pid);
   }
-
-  private applyDeferred(): void {
-    for (const notice of this.deferred) this.track(notice);
-    this.deferred = [];
-  }
 }
 
 /** Parses a whole capture (e.g. a file written with -o) into joined events. */
 export function parseStraceOutput(text: string): SyscallEvent[] {
+  const repair = new SplicedLineRepair();
   const joiner = new StraceJoiner();
   const events: SyscallEvent[] = [];
-  for (const line of text.split('\n')) events.push(...joiner.push(line));
+  const take = (pieces: StracePiece[]): void => {
+    for (const piece of pieces) events.push(...joiner.push(piece));
+  };
+  for (const line of text.split('\n')) take(repair.push(line));
+  take(repair.flush());
   events.push(...joiner.flush());
   return events;
 }

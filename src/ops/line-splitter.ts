@@ -5,7 +5,6 @@ import { StringDecoder } from 'node:string_decoder';
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private buffered = '';
-  private carried = '';
 
   constructor(private readonly onLine: (line: string) => void) {}
 
@@ -15,28 +14,16 @@ export class LineSplitter {
     while (newline >= 0) {
       const line = this.buffered.slice(0, newline).replace(/\r$/, '');
       this.buffered = this.buffered.slice(newline + 1);
-      this.emit(line);
+      this.onLine(line);
       newline = this.buffered.indexOf('\n');
     }
-  }
-
-  /** Text that belongs before the next line (a line another writer cut in two). */
-  carry(text: string): void {
-    this.carried += text;
   }
 
   /** Emits what is left (a last line without a newline). */
   end(): void {
     this.buffered += this.decoder.end();
-    const rest = this.carried + this.buffered;
+    const rest = this.buffered;
     this.buffered = '';
-    this.carried = '';
     if (rest !== '') this.onLine(rest);
-  }
-
-  private emit(line: string): void {
-    const whole = this.carried + line;
-    this.carried = '';
-    this.onLine(whole);
   }
 }

@@ -4,7 +4,7 @@
 // see TRACE_WRAPPER.
 import { RemoraError } from '../core/errors.js';
 import { planTrace, explainAttachFailure, parseTraceProbe, type TraceContext, type TraceProbe } from '../core/trace-checks.js';
-import { StraceJoiner, parseStraceLine, type SyscallEvent } from '../core/strace-parser.js';
+import { SplicedLineRepair, StraceJoiner, type StracePiece, type SyscallEvent } from '../core/strace-parser.js';
 import type { ExecHandle } from '../engine/types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { LineSplitter } from './line-splitter.js';
@@ -93,8 +93,11 @@ export interface TraceOptions {
 export interface TraceHandlers {
   /** A line strace printed: a call, a signal, an exit, or a row of the -c table. */
   onLine(line: string): void;
-  /** strace's own messages ("strace: Process 1 attached", "... detached"). */
-  onNotice?(line: string): void;
+  /**
+   * strace's own messages ("strace: Process 1 attached", "... detached"). `cutALine`: it
+   * was written into a line whose rest comes later (onLine gets that line whole).
+   */
+  onNotice?(line: string, cutALine: boolean): void;
 }
 
 export interface TraceResult {
@@ -187,20 +190,18 @@ class StraceRun implements TraceRun {
     context: TraceContext,
     handlers: TraceHandlers,
   ) {
-    const lines = new LineSplitter((line) => {
-      const parsed = parseStraceLine(line);
-      if (line.startsWith('strace: ')) {
-        this.notices.push(line);
-        handlers.onNotice?.(line);
-      } else if (parsed.type === 'spliced') {
-        // strace wrote an attach notice into the middle of a line: give both back whole.
-        this.notices.push(parsed.notice.raw);
-        handlers.onNotice?.(parsed.notice.raw);
-        lines.carry(parsed.head);
-      } else {
-        handlers.onLine(line);
+    const repair = new SplicedLineRepair();
+    const deliver = (pieces: StracePiece[]): void => {
+      for (const piece of pieces) {
+        if (piece.kind === 'cut-notice' || piece.text.startsWith('strace: ')) {
+          this.notices.push(piece.text);
+          handlers.onNotice?.(piece.text, piece.kind === 'cut-notice');
+        } else {
+          handlers.onLine(piece.text);
+        }
       }
-    });
+    };
+    const lines = new LineSplitter((line) => deliver(repair.push(line)));
     handle.stdout.on('data', (chunk: Buffer) => lines.push(chunk));
     const own = new LineSplitter((line) => {
       const m = /^remora-strace-pid=(\d+)$/.exec(line);
@@ -214,6 +215,7 @@ class StraceRun implements TraceRun {
     this.done = handle.exitCode.then(
       (exitCode) => {
         lines.end();
+        deliver(repair.flush());
         own.end();
         this.clearTimers();
         if (this.stopping) return { stopped: true, exitCode };
@@ -289,11 +291,16 @@ export async function startTraceEvents(
   context: { toolkitImage?: string } = {},
 ): Promise<TraceRun> {
   const joiner = new StraceJoiner();
-  const emit = (line: string): void => {
-    const events = joiner.push(line);
+  const emit = (piece: StracePiece): void => {
+    const events = joiner.push(piece);
     if (events.length) onEvents(events);
   };
-  const run = await startTrace(session, { ...options, detailed: true }, { onLine: emit, onNotice: emit }, context);
+  const run = await startTrace(
+    session,
+    { ...options, detailed: true },
+    { onLine: (text) => emit({ kind: 'line', text }), onNotice: (text, cutALine) => emit({ kind: cutALine ? 'cut-notice' : 'line', text }) },
+    context,
+  );
   void run.done.finally(() => {
     const rest = joiner.flush();
     if (rest.length) onEvents(rest);

@@ -7,6 +7,7 @@ import {
   parseStraceLine,
   parseStraceOutput,
   splitSyscallArgs,
+  SplicedLineRepair,
   StraceJoiner,
   type StraceLine,
   type SyscallEvent,
@@ -173,6 +174,47 @@ describe('parseStraceLine', () => {
   });
 });
 
+describe('SplicedLineRepair', () => {
+  const piecesOf = (lines: string[]) => {
+    const repair = new SplicedLineRepair();
+    return [...lines.flatMap((line) => repair.push(line)), ...repair.flush()];
+  };
+
+  it('gives a line an attach notice cut back whole, the notice first', () => {
+    expect(piecesOf(['clone(flags=SIGCHLDstrace: Process 9 attached', ', child_tidptr=0x1) = 9', 'exit_group(0) = ?'])).toEqual([
+      { kind: 'cut-notice', text: 'strace: Process 9 attached' },
+      { kind: 'line', text: 'clone(flags=SIGCHLD, child_tidptr=0x1) = 9' },
+      { kind: 'line', text: 'exit_group(0) = ?' },
+    ]);
+  });
+
+  it('keeps further notices with the cut line, and a line cut twice', () => {
+    expect(piecesOf(['clone(astrace: Process 9 attached', 'strace: Process 10 attached', ', bstrace: Process 11 attached', ') = 9'])).toEqual([
+      { kind: 'cut-notice', text: 'strace: Process 9 attached' },
+      { kind: 'cut-notice', text: 'strace: Process 10 attached' },
+      { kind: 'cut-notice', text: 'strace: Process 11 attached' },
+      { kind: 'line', text: 'clone(a, b) = 9' },
+    ]);
+  });
+
+  it('ends a head followed by a fresh line (vfork) or by the end of the trace as unfinished', () => {
+    expect(piecesOf(['[pid 5] vfork(strace: Process 6 attached', '[pid 6] execve("/bin/x", ["x"], 0x1 /* 0 vars */) = 0', 'read(3, strace: Process 7 attached'])).toEqual([
+      { kind: 'cut-notice', text: 'strace: Process 6 attached' },
+      { kind: 'line', text: '[pid 5] vfork( <unfinished ...>' },
+      { kind: 'line', text: '[pid 6] execve("/bin/x", ["x"], 0x1 /* 0 vars */) = 0' },
+      { kind: 'cut-notice', text: 'strace: Process 7 attached' },
+      { kind: 'line', text: 'read(3,  <unfinished ...>' },
+    ]);
+  });
+
+  it('passes notices on lines of their own through as lines', () => {
+    expect(piecesOf(['strace: Process 1 attached', 'read(3, "x", 1) = 1'])).toEqual([
+      { kind: 'line', text: 'strace: Process 1 attached' },
+      { kind: 'line', text: 'read(3, "x", 1) = 1' },
+    ]);
+  });
+});
+
 describe('StraceJoiner', () => {
   it('joins interleaved halves per pid, stamped with the start time (-f -o form)', () => {
     const events = parseStraceOutput(fixture('workload-f-file.strace'));
@@ -276,7 +318,7 @@ describe('StraceJoiner', () => {
   it('streams line by line and flushes calls still open when the trace stops', () => {
     const joiner = new StraceJoiner();
     const lines = fixture('workload-f-file.strace').split('\n').slice(0, 74);
-    const out = lines.flatMap((line) => joiner.push(line));
+    const out = lines.flatMap((text) => joiner.push({ kind: 'line', text }));
     expect(out.some((e) => e.syscall === 'read' && e.pid === 22608)).toBe(false);
     const open = joiner.flush();
     expect(open).toMatchObject([
