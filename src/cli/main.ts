@@ -31,14 +31,19 @@ function addEngineOptions(command: Command): Command {
     .addOption(new Option('--debug', 'print stack traces on errors'));
 }
 
-function addSessionOptions(command: Command): Command {
+/** For commands that use the toolkit image but open no session of their own choosing. */
+function addImageOptions(command: Command): Command {
   return addEngineOptions(command)
-    .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, sysadmin').default('general'))
     .addOption(new Option('--toolkit-image <image>', 'use this image as the toolkit (any image with a POSIX shell); also REMORA_TOOLKIT_IMAGE'))
+    .addOption(new Option('-q, --quiet', 'no progress messages'));
+}
+
+function addSessionOptions(command: Command): Command {
+  return addImageOptions(command)
+    .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, sysadmin').default('general'))
     .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE))
     .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
-    .addOption(new Option('--ipc', "also join the target's IPC namespace"))
-    .addOption(new Option('-q, --quiet', 'no progress messages'));
+    .addOption(new Option('--ipc', "also join the target's IPC namespace"));
 }
 
 /** Wraps an action: merged options in, exit code out, errors printed once at the edge. */
@@ -248,7 +253,7 @@ export function buildProgram(argv: string[] = []): Command {
   }
 
   if (wanted('toolkit')) {
-    addSessionOptions(program.command('toolkit').description('manage the toolkit image').command('build'))
+    addImageOptions(program.command('toolkit').description('manage the toolkit image').command('build'))
       .description('build the toolkit image from toolkit-image/ (made from Debian packages if the base cannot be pulled)')
       .action(
         act(async (globals) => {
@@ -259,7 +264,7 @@ export function buildProgram(argv: string[] = []): Command {
   }
 
   if (wanted('doctor')) {
-    addSessionOptions(program.command('doctor'))
+    addImageOptions(program.command('doctor'))
       .description('check the engine, the toolkit image, and that each profile can start a session and trace')
       .action(
         act(async (globals) => {

@@ -84,4 +84,20 @@ describe('main', () => {
       process.exitCode = saved;
     }
   });
+
+  it('refuses session options on commands that open no session of the user\'s choosing', async () => {
+    const saved = process.exitCode;
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      for (const argv of [['doctor', '--profile', 'netadmin'], ['toolkit', 'build', '--rm'], ['targets', '--idle', '1m']]) {
+        process.exitCode = undefined;
+        await main(['node', 'remora', ...argv]);
+        expect(process.exitCode, argv.join(' ')).toBe(2);
+      }
+      expect(write.mock.calls.map((c) => String(c[0])).join('')).toContain("unknown option '--profile'");
+    } finally {
+      write.mockRestore();
+      process.exitCode = saved;
+    }
+  });
 });
