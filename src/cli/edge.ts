@@ -1,6 +1,6 @@
 // The CLI's outer edge: runs a command, turns any failure into one line (plus a hint and
 // candidate lines) on stderr and the documented exit code. Stacks only with --debug.
-import { RemoraError, exitCodeFor, isRemoraError } from '../core/errors.js';
+import { exitCodeFor, isRemoraError } from '../core/errors.js';
 
 export function describeFailure(error: unknown, debug: boolean): { lines: string[]; exitCode: number } {
   if (isRemoraError(error)) {

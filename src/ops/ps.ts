@@ -2,7 +2,7 @@
 // will do) dumps what the parsers need of /proc for every pid, sampling CPU time twice so
 // %CPU is measured over a short interval, and the parsing happens here.
 import { splitDump, groupByPid, procFileOf, type DumpRecord } from '../core/proc-dump.js';
-import { buildProcessInfo, parseCmdline, parsePasswd, parseProcStat, parseProcStatus, parseUptime, type ProcStat } from '../core/proc-parsers.js';
+import { buildProcessInfo, parseCmdline, parsePasswd, parseProcStat, parseProcStatus, parseUptime } from '../core/proc-parsers.js';
 import type { ListedProcess } from '../core/process-table.js';
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
@@ -125,12 +125,11 @@ export function parsePsHelperOutput(text: string, options: { includeToolkit?: bo
     if (then.toolkit && !options.includeToolkit) continue;
     const startSeconds = now.startTicks / clockTicks;
     const age = Math.max(0, uptime - startSeconds);
-    const ticksNow = tickSample(now.cpuTicks, now.startTicks);
-    const ticksThen = previous ? previous.stats.get(now.pid) : tickSample(then.cpuTicksA, then.startTicksA);
+    const ticksThen = previous ? previous.cpu.get(now.pid) : { cpuTicks: then.cpuTicksA, startTicks: then.startTicksA };
     const cpu =
       !previous && then.cpuNsA !== null && now.cpuNs !== null && output.intervalNs > 0
         ? (Math.max(0, now.cpuNs - then.cpuNsA) / output.intervalNs) * 100
-        : cpuPercent(ticksNow, ticksThen, clockTicks, interval, age);
+        : cpuPercent(now, ticksThen, clockTicks, interval, age);
     const user = users.get(then.uid);
     processes.push({
       pid: now.pid,
@@ -156,14 +155,20 @@ export function parsePsHelperOutput(text: string, options: { includeToolkit?: bo
   return { processes, intervalSeconds: interval, uptimeSeconds: uptime, bootTime: output.bootTime, clockTicks };
 }
 
-/** Just what cpuPercent reads of a stat line. */
-function tickSample(cpuTicks: number, startTicks: number): ProcStat {
-  return { pid: 0, comm: '', state: '', ppid: 0, pgrp: 0, session: 0, utime: cpuTicks, stime: 0, nice: 0, numThreads: 0, starttime: startTicks, vsize: 0, rss: 0 };
+/** What %CPU needs of a process at one moment: its CPU time so far, and when it started (a pid reused is another process). */
+export interface CpuSample {
+  cpuTicks: number;
+  startTicks: number;
 }
 
-interface Sample {
+interface Sample<T> {
   uptime: number;
-  stats: Map<number, ProcStat>;
+  byPid: Map<number, T>;
+}
+
+interface CpuSamples {
+  uptime: number;
+  cpu: Map<number, CpuSample>;
 }
 
 /** Pure: the processes from PS_SCRIPT's output. Processes gone before sample B are skipped. */
@@ -182,8 +187,8 @@ export function parsePsDump(dump: Buffer | string, options: { targetRoot: string
     else phases[phase].push(record);
   }
   const sampleA = readSample(phases.a, cpuFieldsOf);
-  const sampleB = readSample(phases.end);
-  if (sampleB.stats.size === 0) throw new RemoraError('OPERATION_FAILED', 'the process listing came back empty', { hint: 'is /proc mounted in the toolkit image?' });
+  const sampleB = readSample(phases.end, parseProcStat);
+  if (sampleB.byPid.size === 0) throw new RemoraError('OPERATION_FAILED', 'the process listing came back empty', { hint: 'is /proc mounted in the toolkit image?' });
 
   let bootTime = 0;
   let users = new Map<number, string>();
@@ -196,10 +201,10 @@ export function parsePsDump(dump: Buffer | string, options: { targetRoot: string
   const statuses = statusByPid(statusText);
 
   // With a previous listing, CPU is measured since it; else since sample A.
-  const base: Sample = options.previous ? fromListing(options.previous) : sampleA;
+  const base: CpuSamples = options.previous ? fromListing(options.previous) : { uptime: sampleA.uptime, cpu: sampleA.byPid };
   const interval = Math.max(sampleB.uptime - base.uptime, 0);
   const processes: ListedProcess[] = [];
-  for (const [pid, stat] of sampleB.stats) {
+  for (const [pid, stat] of sampleB.byPid) {
     const isToolkit = toolkit.has(pid);
     if (isToolkit && !options.includeToolkit) continue;
     const statusText = statuses.get(pid);
@@ -211,7 +216,7 @@ export function parsePsDump(dump: Buffer | string, options: { targetRoot: string
     const startSeconds = stat.starttime / clockTicks;
     processes.push({
       ...info,
-      cpu: cpuPercent(stat, base.stats.get(pid), clockTicks, interval, sampleB.uptime - startSeconds),
+      cpu: cpuPercent(info, base.cpu.get(pid), clockTicks, interval, sampleB.uptime - startSeconds),
       startedAt: new Date((bootTime + startSeconds) * 1000).toISOString(),
       elapsedSeconds: Math.max(0, sampleB.uptime - startSeconds),
       toolkit: isToolkit,
@@ -221,8 +226,8 @@ export function parsePsDump(dump: Buffer | string, options: { targetRoot: string
   return { processes, intervalSeconds: interval, uptimeSeconds: sampleB.uptime, bootTime, clockTicks };
 }
 
-function readSample(records: DumpRecord[], parse: (text: string) => ProcStat | undefined = parseProcStat): Sample {
-  const stats = new Map<number, ProcStat>();
+function readSample<T>(records: DumpRecord[], parse: (text: string) => T | undefined): Sample<T> {
+  const byPid = new Map<number, T>();
   let uptime = 0;
   for (const record of records) {
     if (record.path === '/proc/uptime') {
@@ -231,17 +236,17 @@ function readSample(records: DumpRecord[], parse: (text: string) => ProcStat | u
     }
     const where = procFileOf(record.path);
     if (where?.file !== 'stat') continue;
-    const stat = parse(record.content);
-    if (stat) stats.set(where.pid, stat);
+    const parsed = parse(record.content);
+    if (parsed) byPid.set(where.pid, parsed);
   }
-  return { uptime, stats };
+  return { uptime, byPid };
 }
 
 /**
  * The first sample only needs CPU ticks and the start time: read those three fields
  * without splitting the whole line (a listing is parsed once, cold, in a CLI run).
  */
-function cpuFieldsOf(text: string): ProcStat | undefined {
+function cpuFieldsOf(text: string): CpuSample | undefined {
   const close = text.lastIndexOf(')');
   if (close < 0) return undefined;
   // Field 3 starts at close + 2; walk to fields 14, 15 and 22.
@@ -256,16 +261,11 @@ function cpuFieldsOf(text: string): ProcStat | undefined {
     at = end + 1;
   }
   if (wanted.size !== 3) return undefined;
-  return { pid: 0, comm: '', state: '', ppid: 0, pgrp: 0, session: 0, utime: wanted.get(14)!, stime: wanted.get(15)!, nice: 0, numThreads: 0, starttime: wanted.get(22)!, vsize: 0, rss: 0 };
+  return { cpuTicks: wanted.get(14)! + wanted.get(15)!, startTicks: wanted.get(22)! };
 }
 
-function fromListing(listing: ProcessListing): Sample {
-  const stats = new Map<number, ProcStat>();
-  for (const p of listing.processes) {
-    // Only what cpuPercent reads: the ticks, and the start time that tells pid reuse apart.
-    stats.set(p.pid, { pid: p.pid, comm: p.comm, state: p.state, ppid: p.ppid, pgrp: 0, session: 0, utime: p.cpuTicks, stime: 0, nice: 0, numThreads: p.threads, starttime: p.startTicks, vsize: 0, rss: 0 });
-  }
-  return { uptime: listing.uptimeSeconds, stats };
+function fromListing(listing: ProcessListing): CpuSamples {
+  return { uptime: listing.uptimeSeconds, cpu: new Map(listing.processes.map((p) => [p.pid, { cpuTicks: p.cpuTicks, startTicks: p.startTicks }])) };
 }
 
 /**
@@ -273,9 +273,9 @@ function fromListing(listing: ProcessListing): Sample {
  * first sample (or whose pid was reused: another start time) is measured over its life,
  * which is then shorter than the interval.
  */
-export function cpuPercent(now: ProcStat, before: ProcStat | undefined, clockTicks: number, intervalSeconds: number, ageSeconds: number): number {
-  const same = before !== undefined && before.starttime === now.starttime;
-  const ticks = now.utime + now.stime - (same ? before.utime + before.stime : 0);
+export function cpuPercent(now: CpuSample, before: CpuSample | undefined, clockTicks: number, intervalSeconds: number, ageSeconds: number): number {
+  const same = before !== undefined && before.startTicks === now.startTicks;
+  const ticks = now.cpuTicks - (same ? before.cpuTicks : 0);
   const seconds = same ? intervalSeconds : Math.min(Math.max(ageSeconds, 0), intervalSeconds || ageSeconds);
   if (seconds <= 0 || ticks <= 0) return 0;
   return (ticks / clockTicks / seconds) * 100;

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { groupByPid, splitDump } from '../../src/core/proc-dump.js';
-import { parseProcStat } from '../../src/core/proc-parsers.js';
 import { parseNetDump } from '../../src/ops/net.js';
 import { describeFd, parseProcDump } from '../../src/ops/proc.js';
 import { cpuPercent, parsePsDump, type ProcessListing } from '../../src/ops/ps.js';
@@ -93,7 +92,7 @@ describe('parsePsDump (1 root, 2 nonroot, a uid without passwd entry, a zombie, 
 });
 
 describe('cpuPercent', () => {
-  const at = (ticks: number, start: number) => parseProcStat(`7 (x) R 1 1 1 0 -1 0 0 0 0 0 ${ticks} 0 0 0 20 0 1 0 ${start} 0 0`)!;
+  const at = (cpuTicks: number, startTicks: number) => ({ cpuTicks, startTicks });
   it('is 100 for a core busy the whole interval, and ignores a reused pid', () => {
     expect(cpuPercent(at(125, 5), at(100, 5), 100, 0.25, 99)).toBeCloseTo(100);
     expect(cpuPercent(at(25, 9), at(1000, 5), 100, 0.25, 0.25)).toBeCloseTo(100);
