@@ -4,10 +4,9 @@
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remoraProcess, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
 import { spawnRemora } from '../support/pty.js';
 import { inToolkit } from '../support/trees.js';
 import { waitFor } from '../support/wait-for.js';
@@ -38,7 +37,7 @@ afterAll(async () => {
 });
 
 function startCopy(args: string[]) {
-  return execa(REMORA_BIN, ['cp', ...args], { reject: false, stdin: 'ignore', stripFinalNewline: false, env: { REMORA_TEST_LABEL: runLabel() } });
+  return remoraProcess(['cp', ...args], { reject: false, stdin: 'ignore', stripFinalNewline: false });
 }
 
 const targetTemporaries = (): Promise<string> => inToolkit(target.name, 'ls -a /proc/1/root/data | grep remora-tmp || true');
@@ -110,7 +109,7 @@ describe('on a terminal', () => {
   });
 
   it('prints nothing but errors when stderr is not a terminal, or with --quiet', async () => {
-    const result = await execa(REMORA_BIN, ['cp', '--quiet', `${target.name}:/etc/passwd`, work], { reject: false, stripFinalNewline: false, env: { REMORA_TEST_LABEL: runLabel() } });
+    const result = await remoraProcess(['cp', '--quiet', `${target.name}:/etc/passwd`, work], { reject: false, stripFinalNewline: false });
     expect(result).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
   });
 });

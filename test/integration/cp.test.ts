@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remoraProcess, remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { inToolkit, localTree, makeTree, targetTree, without } from '../support/trees.js';
 
@@ -64,7 +64,7 @@ describe('a tree in and out of a scratch target', () => {
     makeTree(source);
     expect((await remora(['cp', source, `${scratch.name}:/data/`])).exitCode).toBe(0);
 
-    const out = await execa(REMORA_BIN, ['cp', `${scratch.name}:/data/tarred`, '-'], { encoding: 'buffer', env: { REMORA_TEST_LABEL: runLabel() } });
+    const out = await remoraProcess(['cp', `${scratch.name}:/data/tarred`, '-'], { encoding: 'buffer' });
     const listing = await execa('tar', ['-t'], { input: out.stdout });
     expect(listing.stdout.split('\n')).toContain('tarred/sub/deep/random.bin');
     expect(listing.stdout.split('\n')).toContain('tarred/');
@@ -75,7 +75,7 @@ describe('a tree in and out of a scratch target', () => {
     expect(await targetTree(scratch.name, '/data/from-tar/tarred')).toEqual(await targetTree(scratch.name, '/data/tarred'));
 
     // dir/. gives ./-rooted names, as docker cp does.
-    const contents = await execa(REMORA_BIN, ['cp', `${scratch.name}:/data/tarred/.`, '-'], { encoding: 'buffer', env: { REMORA_TEST_LABEL: runLabel() } });
+    const contents = await remoraProcess(['cp', `${scratch.name}:/data/tarred/.`, '-'], { encoding: 'buffer' });
     expect((await execa('tar', ['-t'], { input: contents.stdout })).stdout.split('\n')).toContain('./sub/deep/random.bin');
   });
 

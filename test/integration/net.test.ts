@@ -3,10 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SocketInfo } from '../../src/core/socket-types.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remoraProcess, remora, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
 import { ensureBusyboxToolkit } from '../support/toolkit-probes.js';
 import { waitFor } from '../support/wait-for.js';
-import { execa } from 'execa';
 
 let engine: DockerEngine;
 let app: RunningTarget;
@@ -42,7 +41,7 @@ describe('remora net', () => {
     // The client connects only once the listener answers: a refused first attempt inside
     // `sleep | nc` would leave the shell waiting for that sleep.
     const script = 'nc -dlk 127.0.0.1 9999 >/dev/null & until nc -z 127.0.0.1 9999; do sleep 0.1; done; sleep 1000 | nc 127.0.0.1 9999';
-    const client = execa(REMORA_BIN, ['exec', '--rm', app.name, '--', 'sh', '-c', script], { reject: false, env: { REMORA_TEST_LABEL: runLabel() } });
+    const client = remoraProcess(['exec', '--rm', app.name, '--', 'sh', '-c', script], { reject: false });
     try {
       const sockets = await waitFor(async () => {
         const list = await netJson([app.name]);

@@ -3,8 +3,7 @@
 // the same listing from a busybox-only toolkit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { execa } from 'execa';
-import { REMORA_BIN, remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remoraProcess, remora, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
 import { countExecs, ensureBusyboxToolkit, toolkitOf } from '../support/toolkit-probes.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -111,7 +110,7 @@ describe('remora ps', () => {
 
   it('keeps an argv with quotes, backslashes, newlines and non-ASCII exact', async () => {
     const title = 'quo"te \\back\nline naïve';
-    const holder = execa(REMORA_BIN, ['exec', distroless.name, '--', 'bash', '-c', 'exec -a "$1" sleep 300', 'bash', title], { reject: false, env: { REMORA_TEST_LABEL: runLabel() } });
+    const holder = remoraProcess(['exec', distroless.name, '--', 'bash', '-c', 'exec -a "$1" sleep 300', 'bash', title], { reject: false });
     try {
       const row = await waitFor(async () => (await psJson([distroless.name, '--all'])).find((r) => r.command.startsWith('quo')), { what: 'the oddly named sleep' });
       expect(row.command).toBe(`${title} 300`);
@@ -127,10 +126,7 @@ describe('remora ps', () => {
     // Short-lived processes, started as fast as a shell can for a few seconds, in the
     // target's PID namespace. The loop ends by itself: killing it would orphan a child into
     // the target, whose PID 1 never reaps.
-    const churn = execa(REMORA_BIN, ['exec', distroless.name, '--', 'sh', '-c', 'end=$(($(date +%s) + 6)); while [ "$(date +%s)" -lt "$end" ]; do /bin/true; done'], {
-      reject: false,
-      env: { REMORA_TEST_LABEL: runLabel() },
-    });
+    const churn = remoraProcess(['exec', distroless.name, '--', 'sh', '-c', 'end=$(($(date +%s) + 6)); while [ "$(date +%s)" -lt "$end" ]; do /bin/true; done'], { reject: false });
     try {
       await waitFor(async () => (await psJson([distroless.name, '--all'])).some((r) => r.command.includes('while [')), { what: 'the churning shell' });
       for (let round = 0; round < 5; round++) {

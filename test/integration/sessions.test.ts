@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, remora, runLabel, startTarget, testEngine, toolkitsOf } from '../support/fixtures.js';
+import { remoraProcess, remora, runLabel, startTarget, testEngine, toolkitsOf } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -43,7 +43,7 @@ describe('toolkit session lifetime', () => {
 
   it('with --rm, leaves nothing behind even when remora is killed with SIGKILL', async () => {
     await using target = await startTarget(engine, 'scratch');
-    const child = execa(REMORA_BIN, ['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, env: { REMORA_TEST_LABEL: runLabel() } });
+    const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false });
     await waitFor(async () => (await toolkitsOf(engine, target.id)).some((t) => t.state === 'running'), { what: 'the --rm toolkit to start' });
     child.kill('SIGKILL');
     await child;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyscallEvent } from '../../src/core/strace-parser.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remoraProcess, remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
 import { ensureBusyboxToolkit, lookFromToolkit } from '../support/toolkit-probes.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -29,7 +29,7 @@ afterAll(async () => {
 function startStrace(args: string[]): { child: ResultPromise; stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
-  const child = execa(REMORA_BIN, ['strace', ...args], { reject: false, buffer: false, stdin: 'ignore', env: { REMORA_TEST_LABEL: runLabel() } });
+  const child = remoraProcess(['strace', ...args], { reject: false, buffer: false, stdin: 'ignore' });
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
   return { child, stdout: () => out, stderr: () => err };

@@ -2,7 +2,7 @@
 // removed per test, and the built CLI run as a user runs it.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { execa, type Options as ExecaOptions } from 'execa';
+import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
 import { inject } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import { createEngine } from '../../src/engine/create-engine.js';
@@ -57,16 +57,24 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * Starts the built CLI in the background (to signal it, feed it, or read it as it runs),
+ * with this run's test label on what it creates.
+ */
+export function remoraProcess<O extends ExecaOptions>(args: string[], options: O): ResultPromise<O> {
+  const labelled = { ...options, env: { REMORA_TEST_LABEL: runLabel(), ...options.env } } as O;
+  return execa(REMORA_BIN, args, labelled) as unknown as ResultPromise<O>;
+}
+
 /** Runs the built CLI as a user would, with this run's test label on what it creates. */
 export async function remora(args: string[], options: ExecaOptions = {}): Promise<CliResult> {
-  const result = await execa(REMORA_BIN, [...args], {
+  const result = await remoraProcess(args, {
     reject: false,
     // No terminal and no input unless a test gives one, as in CI.
     ...(options.input === undefined ? { stdin: 'ignore' } : {}),
     // Exact output matters: a user sees the trailing newline too.
     stripFinalNewline: false,
     ...options,
-    env: { REMORA_TEST_LABEL: runLabel(), ...options.env },
   } as ExecaOptions);
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
 }

@@ -69,35 +69,33 @@ describe('buildProgram', () => {
 });
 
 describe('main', () => {
-  it('exits 2 on a usage error inside any command (a missing argument), not commander\'s 1', async () => {
+  /** Runs each argv through main(); returns their exit codes and what went to stderr. */
+  async function runEach(argvs: string[][]): Promise<{ exitCodes: Array<number | string | undefined>; stderr: string }> {
     const saved = process.exitCode;
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      for (const argv of [['ps'], ['exec'], ['strace'], ['cp', 'only-one']]) {
+      const exitCodes = [];
+      for (const argv of argvs) {
         process.exitCode = undefined;
         await main(['node', 'remora', ...argv]);
-        expect(process.exitCode, argv.join(' ')).toBe(2);
+        exitCodes.push(process.exitCode);
       }
-      expect(write.mock.calls.map((c) => String(c[0])).join('')).toContain("missing required argument 'target'");
+      return { exitCodes, stderr: write.mock.calls.map((c) => String(c[0])).join('') };
     } finally {
       write.mockRestore();
       process.exitCode = saved;
     }
+  }
+
+  it('exits 2 on a usage error inside any command (a missing argument), not commander\'s 1', async () => {
+    const { exitCodes, stderr } = await runEach([['ps'], ['exec'], ['strace'], ['cp', 'only-one']]);
+    expect(exitCodes).toEqual([2, 2, 2, 2]);
+    expect(stderr).toContain("missing required argument 'target'");
   });
 
   it('refuses session options on commands that open no session of the user\'s choosing', async () => {
-    const saved = process.exitCode;
-    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      for (const argv of [['doctor', '--profile', 'netadmin'], ['toolkit', 'build', '--rm'], ['targets', '--idle', '1m']]) {
-        process.exitCode = undefined;
-        await main(['node', 'remora', ...argv]);
-        expect(process.exitCode, argv.join(' ')).toBe(2);
-      }
-      expect(write.mock.calls.map((c) => String(c[0])).join('')).toContain("unknown option '--profile'");
-    } finally {
-      write.mockRestore();
-      process.exitCode = saved;
-    }
+    const { exitCodes, stderr } = await runEach([['doctor', '--profile', 'netadmin'], ['toolkit', 'build', '--rm'], ['targets', '--idle', '1m']]);
+    expect(exitCodes).toEqual([2, 2, 2]);
+    expect(stderr).toContain("unknown option '--profile'");
   });
 });
