@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { keepSelection, layoutColumns, ListCursor, navigate, renderTable, type Column, type Row } from '../../src/tui/table.js';
 import { displayWidth, stripTags } from '../../src/tui/text.js';
 import { createTheme } from '../../src/tui/theme.js';
+import { FilteredTable } from '../../src/tui/filtered-table.js';
 
 const theme = createTheme({});
 const columns: Column[] = [{ header: 'PID', width: 5, align: 'right' }, { header: 'USER', width: 6 }, { header: 'NAME' }];
@@ -53,5 +54,51 @@ describe('tui table', () => {
   it('says why a table is empty', () => {
     const lines = renderTable({ columns, rows: [], cursor: new ListCursor(), width: 30, height: 5, theme, empty: 'no process matches "x"' });
     expect(stripTags(lines[1] ?? '')).toContain('no process matches "x"');
+  });
+});
+
+describe('FilteredTable', () => {
+  function tableOf(initial: string[]) {
+    let names = initial;
+    let changes = 0;
+    const table = new FilteredTable(
+      columns,
+      (filter) => rows(names).filter((r) => r.cells[2]!.includes(filter)).map((r) => ({ ...r, key: r.cells[2]! })),
+      () => changes++,
+    );
+    return { table, setNames: (next: string[]) => (names = next), changes: () => changes };
+  }
+
+  it('keeps the cursor on its row when the rows are made again in another order, or filtered', () => {
+    const { table, setNames } = tableOf(['init', 'api', 'worker', 'cron']);
+    table.rebuild();
+    table.navigate('down');
+    table.navigate('down');
+    expect(table.selectedKey).toBe('worker');
+    setNames(['worker', 'cron', 'init', 'api']);
+    table.rebuild();
+    expect(table.selectedKey).toBe('worker');
+    table.setFilter('r');
+    expect(table.rows.map((r) => r.key)).toEqual(['worker', 'cron']);
+    expect(table.selectedKey).toBe('worker');
+    table.setFilter('cr');
+    expect(table.selectedKey).toBe('cron');
+  });
+
+  it('pages by the height it was last drawn at, and a reset clears the filter and selects what it is told', () => {
+    const { table, setNames, changes } = tableOf(Array.from({ length: 50 }, (_, i) => `p${i}`));
+    table.rebuild();
+    table.render({ width: 30, height: 6, theme, empty: 'none' });
+    table.navigate('pageDown');
+    expect(table.selectedKey).toBe('p4');
+    table.setFilter('p1');
+    setNames(['a', 'b', 'c']);
+    table.reset('b');
+    expect(table.filter).toBe('');
+    expect(table.selectedKey).toBe('b');
+    table.reset();
+    expect(table.selectedKey).toBe('a');
+    expect(changes()).toBe(4);
+    expect(stripTags(table.render({ width: 30, height: 6, theme, empty: 'none' }).join('\n'))).toContain('c');
   });
 });

@@ -4,28 +4,26 @@
 import { posix } from 'node:path';
 import type { FileEntry } from '../../core/directory-listing.js';
 import { FILE_COLUMNS, fileTableRows, previewPager } from '../file-rows.js';
+import { FilteredTable } from '../filtered-table.js';
 import type { Action } from '../keymap.js';
 import { LatestTask } from '../latest-task.js';
-import { keepSelection, ListCursor, navigate, renderTable, type Row } from '../table.js';
 import { count, type View, type ViewContext } from '../view.js';
 
 export class FilesView implements View {
   readonly id = 'files' as const;
   private path = '/';
   private entries: FileEntry[] = [];
-  private rows: Row[] = [];
-  private readonly cursor = new ListCursor();
-  private filter = '';
+  private readonly table: FilteredTable;
   private loaded = false;
   private loading = false;
-  private frozen = false;
   private error: string | undefined;
   private transfer: string | undefined;
   private readonly task = new LatestTask();
   private readonly transferTask = new LatestTask();
-  private height = 20;
 
-  constructor(private readonly ctx: ViewContext) {}
+  constructor(private readonly ctx: ViewContext) {
+    this.table = new FilteredTable(FILE_COLUMNS, (filter) => fileTableRows(this.entries, filter, Date.now()), () => ctx.requestRender());
+  }
 
   activate(): void {
     if (!this.loaded && !this.loading) this.go('/');
@@ -34,13 +32,10 @@ export class FilesView implements View {
   deactivate(): void {}
 
   freeze(): void {
-    this.frozen = true;
     this.task.cancel();
   }
 
-  thaw(): void {
-    this.frozen = false;
-  }
+  thaw(): void {}
 
   async dispose(): Promise<void> {
     this.task.cancel();
@@ -48,24 +43,24 @@ export class FilesView implements View {
   }
 
   onAction(action: Action): boolean {
-    if (navigate(this.cursor, action, this.rows.length, this.height)) return true;
+    if (this.table.navigate(action)) return true;
     const entry = this.selected();
     switch (action) {
       case 'open':
         if (entry) this.open(entry);
         return true;
       case 'parent':
-        if (this.filter) {
-          this.setFilter('');
+        if (this.table.filter) {
+          this.table.setFilter('');
           return true;
         }
         if (this.path !== '/') this.go(posix.dirname(this.path), posix.basename(this.path));
         return true;
       case 'refresh':
-        this.go(this.path, this.rows[this.cursor.index]?.key);
+        this.go(this.path, this.table.selectedKey);
         return true;
       case 'filter':
-        this.ctx.prompt({ label: 'filter names', initial: this.filter, onChange: (v) => this.setFilter(v), onSubmit: (v) => this.setFilter(v), onCancel: () => this.setFilter('') });
+        this.table.promptFilter(this.ctx, 'filter names');
         return true;
       case 'download':
         if (entry) this.askDownload(entry);
@@ -83,29 +78,22 @@ export class FilesView implements View {
     const title = theme.paint('title', this.path) + (this.loading ? theme.paint('dim', '  loading…') : '');
     const lines = [title];
     if (this.error) lines.push(theme.paint('error', this.error));
-    this.height = Math.max(1, height - lines.length - 1);
-    const table = renderTable({
-      columns: FILE_COLUMNS,
-      rows: this.rows,
-      cursor: this.cursor,
-      width,
-      height: height - lines.length,
-      theme,
-      empty: !this.loaded ? 'listing…' : this.filter ? `no name matches "${this.filter}"` : 'empty directory',
-    });
-    return [...lines, ...table];
+    const filter = this.table.filter;
+    const empty = !this.loaded ? 'listing…' : filter ? `no name matches "${filter}"` : 'empty directory';
+    return [...lines, ...this.table.render({ width, height: height - lines.length, theme, empty })];
   }
 
   status(): string {
-    const parts = [count(this.rows.length, 'entry', 'entries', this.filter ? this.entries.length : undefined)];
-    if (this.filter) parts.push(`filter "${this.filter}"`);
+    const filter = this.table.filter;
+    const parts = [count(this.table.rows.length, 'entry', 'entries', filter ? this.entries.length : undefined)];
+    if (filter) parts.push(`filter "${filter}"`);
     if (this.transfer) parts.push(this.transfer);
     return parts.join(' · ');
   }
 
   private selected(): FileEntry | undefined {
-    const row = this.rows[this.cursor.index];
-    return row ? this.entries.find((e) => e.name === row.key) : undefined;
+    const key = this.table.selectedKey;
+    return key === undefined ? undefined : this.entries.find((e) => e.name === key);
   }
 
   private childPath(entry: FileEntry): string {
@@ -114,7 +102,7 @@ export class FilesView implements View {
 
   /** Lists `path` (symlinks resolved inside the target); a file there opens in the pager. */
   private go(path: string, select?: string): void {
-    if (this.frozen) {
+    if (this.ctx.frozen) {
       this.ctx.notify('the target is not running: the listing is frozen', 'error');
       return;
     }
@@ -134,11 +122,7 @@ export class FilesView implements View {
         this.entries = opened.listing.entries;
         this.loaded = true;
         this.error = undefined;
-        this.filter = '';
-        this.rows = fileTableRows(this.entries, this.filter, Date.now());
-        this.cursor.toStart();
-        keepSelection(this.cursor, this.rows, select, this.height);
-        this.ctx.requestRender();
+        this.table.reset(select);
       })
       .catch((error: Error) => {
         this.loading = false;
@@ -158,14 +142,6 @@ export class FilesView implements View {
     this.ctx.openPager(this.ctx.data.previewFile(path, AbortSignal.timeout(60_000)).then(previewPager));
   }
 
-  private setFilter(value: string): void {
-    const key = this.rows[this.cursor.index]?.key;
-    this.filter = value;
-    this.rows = fileTableRows(this.entries, value, Date.now());
-    keepSelection(this.cursor, this.rows, key, this.height);
-    this.ctx.requestRender();
-  }
-
   private askDownload(entry: FileEntry): void {
     const source = this.childPath(entry);
     this.ctx.prompt({
@@ -176,7 +152,7 @@ export class FilesView implements View {
   }
 
   private askUpload(): void {
-    if (this.frozen) return this.ctx.notify('the target is not running: nothing can be uploaded', 'error');
+    if (this.ctx.frozen) return this.ctx.notify('the target is not running: nothing can be uploaded', 'error');
     const into = this.path;
     this.ctx.prompt({
       label: `upload into ${into} from local path`,

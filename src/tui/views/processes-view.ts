@@ -45,15 +45,15 @@ export class ProcessesView extends RefreshedTableView<ListedProcess> {
       case 'sortName':
         this.sort = ({ sortCpu: 'cpu', sortMemory: 'rss', sortPid: 'pid', sortName: 'name' } as const)[action];
         this.inverted = false;
-        this.rebuild();
+        this.table.rebuild();
         return true;
       case 'invertSort':
         this.inverted = !this.inverted;
-        this.rebuild();
+        this.table.rebuild();
         return true;
       case 'tree':
         this.tree = !this.tree;
-        this.rebuild();
+        this.table.rebuild();
         return true;
       case 'details':
         if (!selected) return true;
@@ -61,7 +61,7 @@ export class ProcessesView extends RefreshedTableView<ListedProcess> {
         return true;
       case 'signal':
         if (!selected) return true;
-        if (this.frozen) {
+        if (this.ctx.frozen) {
           this.ctx.notify('the target is not running: no signal can be sent', 'error');
           return true;
         }
@@ -89,13 +89,13 @@ export class ProcessesView extends RefreshedTableView<ListedProcess> {
   }
 
   status(): string {
-    const parts = [count(this.rows.length, 'process', 'processes', this.filter ? this.items.length : undefined), `by ${this.sort === 'rss' ? 'memory' : this.sort}${this.inverted ? ' (inverted)' : ''}`];
+    const parts = [count(this.table.rows.length, 'process', 'processes', this.table.filter ? this.items.length : undefined), `by ${this.sort === 'rss' ? 'memory' : this.sort}${this.inverted ? ' (inverted)' : ''}`];
     if (this.tree) parts.push('tree');
     return [...parts, ...this.statusTail()].join(' · ');
   }
 
   private selected(): ListedProcess | undefined {
-    const row = this.rows[this.cursor.index];
-    return row ? this.items.find((p) => String(p.pid) === row.key) : undefined;
+    const key = this.table.selectedKey;
+    return key === undefined ? undefined : this.items.find((p) => String(p.pid) === key);
   }
 }

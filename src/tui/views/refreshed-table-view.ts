@@ -3,7 +3,8 @@
 // filter and a cursor that stays on its row across refreshes.
 import type { Action } from '../keymap.js';
 import { PeriodicRefresh } from '../periodic-refresh.js';
-import { keepSelection, ListCursor, navigate, renderTable, type Column, type Row } from '../table.js';
+import { FilteredTable } from '../filtered-table.js';
+import type { Column, Row } from '../table.js';
 import type { View, ViewContext } from '../view.js';
 
 export interface TableNouns {
@@ -15,26 +16,23 @@ export interface TableNouns {
 export abstract class RefreshedTableView<T> implements View {
   abstract readonly id: View['id'];
   protected items: T[] = [];
-  protected rows: Row[] = [];
-  protected readonly cursor = new ListCursor();
-  protected filter = '';
   protected loaded = false;
-  protected frozen = false;
   protected readonly refresher: PeriodicRefresh<T[]>;
-  protected height = 20;
+  protected readonly table: FilteredTable;
 
   constructor(
     protected readonly ctx: ViewContext,
     private readonly nouns: TableNouns,
-    private readonly columns: Column[],
+    columns: Column[],
     load: (signal: AbortSignal) => Promise<T[]>,
   ) {
+    this.table = new FilteredTable(columns, (filter) => this.tableRows(this.items, filter), () => ctx.requestRender());
     this.refresher = new PeriodicRefresh(
       load,
       (items) => {
         this.items = items;
         this.loaded = true;
-        this.rebuild();
+        this.table.rebuild();
         this.refreshed(items);
       },
       (error) => ctx.notify(`${nouns.many}: ${error.message}`, 'error'),
@@ -58,12 +56,10 @@ export abstract class RefreshedTableView<T> implements View {
   }
 
   freeze(): void {
-    this.frozen = true;
     this.refresher.setFrozen(true);
   }
 
   thaw(): void {
-    this.frozen = false;
     this.refresher.setFrozen(false);
   }
 
@@ -73,7 +69,7 @@ export abstract class RefreshedTableView<T> implements View {
 
   /** Moving, pause, refresh, filter and back; a view's own actions come first. */
   onAction(action: Action): boolean {
-    if (navigate(this.cursor, action, this.rows.length, this.height)) return true;
+    if (this.table.navigate(action)) return true;
     switch (action) {
       case 'pause':
         this.refresher.togglePause();
@@ -83,17 +79,11 @@ export abstract class RefreshedTableView<T> implements View {
         this.refresher.now();
         return true;
       case 'filter':
-        this.ctx.prompt({
-          label: `filter ${this.nouns.many}`,
-          initial: this.filter,
-          onChange: (value) => this.setFilter(value),
-          onSubmit: (value) => this.setFilter(value),
-          onCancel: () => this.setFilter(''),
-        });
+        this.table.promptFilter(this.ctx, `filter ${this.nouns.many}`);
         return true;
       case 'back':
-        if (this.filter === '') return false;
-        this.setFilter('');
+        if (this.table.filter === '') return false;
+        this.table.setFilter('');
         return true;
       default:
         return false;
@@ -101,36 +91,17 @@ export abstract class RefreshedTableView<T> implements View {
   }
 
   render(width: number, height: number): string[] {
-    this.height = Math.max(1, height - 1);
-    return renderTable({
-      columns: this.columns,
-      rows: this.rows,
-      cursor: this.cursor,
-      width,
-      height,
-      theme: this.ctx.theme,
-      empty: !this.loaded ? `loading ${this.nouns.many}…` : this.filter ? `no ${this.nouns.one} matches "${this.filter}"` : `no ${this.nouns.many}`,
-    });
+    const { one, many } = this.nouns;
+    const filter = this.table.filter;
+    const empty = !this.loaded ? `loading ${many}…` : filter ? `no ${one} matches "${filter}"` : `no ${many}`;
+    return this.table.render({ width, height, theme: this.ctx.theme, empty });
   }
 
   /** The filter and pause parts every status line ends with. */
   protected statusTail(): string[] {
     const parts: string[] = [];
-    if (this.filter) parts.push(`filter "${this.filter}"`);
+    if (this.table.filter) parts.push(`filter "${this.table.filter}"`);
     if (this.refresher.isPaused) parts.push('refresh paused');
     return parts;
-  }
-
-  protected setFilter(value: string): void {
-    this.filter = value;
-    this.rebuild();
-  }
-
-  /** Rows again (after a refresh, a sort or a filter), the cursor kept on its row. */
-  protected rebuild(): void {
-    const selectedKey = this.rows[this.cursor.index]?.key;
-    this.rows = this.tableRows(this.items, this.filter);
-    keepSelection(this.cursor, this.rows, selectedKey, this.height);
-    this.ctx.requestRender();
   }
 }

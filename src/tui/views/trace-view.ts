@@ -73,7 +73,6 @@ export class TraceView implements View {
   private shown: TraceLine[] = [];
   private countRows = 0;
   private height = 20;
-  private frozen = false;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -88,7 +87,7 @@ export class TraceView implements View {
   }
 
   activate(argument?: unknown): void {
-    if (isTraceTarget(argument) && !this.frozen) this.start(argument);
+    if (isTraceTarget(argument) && !this.ctx.frozen) this.start(argument);
   }
 
   deactivate(): void {
@@ -96,13 +95,10 @@ export class TraceView implements View {
   }
 
   freeze(): void {
-    this.frozen = true;
     void this.stop('the target stopped');
   }
 
-  thaw(): void {
-    this.frozen = false;
-  }
+  thaw(): void {}
 
   async dispose(): Promise<void> {
     await this.stop('stopped');
@@ -155,7 +151,7 @@ export class TraceView implements View {
         return true;
       case 'stopTrace':
         if (this.state === 'running' || this.state === 'starting') void this.stop('stopped');
-        else if (this.frozen) this.ctx.notify('the target is not running: nothing to trace', 'error');
+        else if (this.ctx.frozen) this.ctx.notify('the target is not running: nothing to trace', 'error');
         else this.start(this.target ?? { pids: [], label: 'the main process' });
         return true;
       case 'save':
