@@ -80,7 +80,7 @@ export async function helperFailure(exitCode: number, stderr: string, context: F
         hint: 'remora cp needs Linux 5.6 or newer',
       });
     case HELPER_EXIT.NOT_FOUND:
-      return new RemoraError('TOOL_MISSING', `the toolkit image has no ${FS_HELPER}, which remora cp needs`, { hint: 'use the built-in toolkit image (drop --toolkit-image), or rebuild it: remora toolkit build' });
+      return new RemoraError('TOOL_MISSING', `the toolkit image ${context.session.image} has no ${FS_HELPER}, which remora cp needs`, { hint: 'use the built-in toolkit image (drop --toolkit-image), or rebuild it: remora toolkit build' });
     default:
       if (exitCode > 128 && exitCode < 160) return new RemoraError('OPERATION_FAILED', `the copy in the toolkit was interrupted (signal ${exitCode - 128})`);
       return new RemoraError('OPERATION_FAILED', `cannot ${context.direction === 'read' ? 'read' : 'write'} ${where}: ${reason}`);

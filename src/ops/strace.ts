@@ -143,8 +143,8 @@ export async function probeTrace(session: ToolkitSession): Promise<TraceProbe> {
   return parseTraceProbe(result.stdout);
 }
 
-function traceContext(session: ToolkitSession, toolkitImage?: string): TraceContext {
-  return { targetName: session.target.name, profile: session.profile.name, toolkitImage };
+function traceContext(session: ToolkitSession): TraceContext {
+  return { targetName: session.target.name, profile: session.profile.name, toolkitImage: session.image };
 }
 
 /**
@@ -152,7 +152,7 @@ function traceContext(session: ToolkitSession, toolkitImage?: string): TraceCont
  * would hang until it is unpaused), a pid that is gone, a zombie, one already traced, a
  * toolkit process, a toolkit without strace or without the right to ptrace.
  */
-export async function startTrace(session: ToolkitSession, options: TraceOptions, handlers: TraceHandlers, context: { toolkitImage?: string } = {}): Promise<TraceRun> {
+export async function startTrace(session: ToolkitSession, options: TraceOptions, handlers: TraceHandlers): Promise<TraceRun> {
   if (session.target.state.paused) {
     throw new RemoraError('TARGET_PAUSED', `${session.target.name} is paused: strace would wait until it is unpaused, refusing to trace`, {
       hint: `unpause it first (docker unpause ${session.target.name})`,
@@ -162,7 +162,7 @@ export async function startTrace(session: ToolkitSession, options: TraceOptions,
   for (const pid of asked ?? []) {
     if (!Number.isSafeInteger(pid) || pid <= 0) throw new RemoraError('USAGE', `"${pid}" is not a process ID`);
   }
-  const ctx = traceContext(session, context.toolkitImage);
+  const ctx = traceContext(session);
   const probe = await probeTrace(session);
   const pids = planTrace(probe, { pids: asked, mainPid: mainPid(session) }, ctx);
 
@@ -288,7 +288,6 @@ export async function startTraceEvents(
   session: ToolkitSession,
   options: Omit<TraceOptions, 'detailed' | 'summary'>,
   onEvents: (events: SyscallEvent[]) => void,
-  context: { toolkitImage?: string } = {},
 ): Promise<TraceRun> {
   const joiner = new StraceJoiner();
   const emit = (piece: StracePiece): void => {
@@ -299,7 +298,6 @@ export async function startTraceEvents(
     session,
     { ...options, detailed: true },
     { onLine: (text) => emit({ kind: 'line', text }), onNotice: (text, cutALine) => emit({ kind: cutALine ? 'cut-notice' : 'line', text }) },
-    context,
   );
   void run.done.finally(() => {
     const rest = joiner.flush();

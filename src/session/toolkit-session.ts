@@ -43,6 +43,8 @@ export class ToolkitSession implements AsyncDisposable {
     readonly containerId: string,
     readonly target: Target,
     readonly profile: Profile,
+    /** The toolkit image it runs, as the user named it (for messages about missing tools). */
+    readonly image: string,
     private readonly hold: StdinHold | undefined,
   ) {}
 
@@ -155,7 +157,7 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
   }
   if (!options.ephemeral) {
     const existing = findSharedSession(listing, target.id, options.profile.name);
-    if (existing) return new ToolkitSession(engine, existing.id, target, options.profile, undefined);
+    if (existing) return new ToolkitSession(engine, existing.id, target, options.profile, existing.image, undefined);
   }
   if (options.profile.warning) options.say(`warning: ${options.profile.warning}`);
   const spec = buildToolkitSpec({
@@ -184,7 +186,7 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
   }
   if (!creation.ok) throw creation.error;
   const containerId = creation.value.id;
-  if (creation.value.joined) return new ToolkitSession(engine, containerId, target, options.profile, undefined);
+  if (creation.value.joined) return new ToolkitSession(engine, containerId, target, options.profile, options.image, undefined);
 
   let hold: StdinHold | undefined;
   try {
@@ -196,7 +198,7 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
     await engine.removeContainer(containerId).catch(() => undefined);
     throw explainStartFailure(error, target);
   }
-  return new ToolkitSession(engine, containerId, target, options.profile, hold);
+  return new ToolkitSession(engine, containerId, target, options.profile, options.image, hold);
 }
 
 /**

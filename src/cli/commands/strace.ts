@@ -5,7 +5,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { RemoraError } from '../../core/errors.js';
 import { startTrace, type TraceRun } from '../../ops/strace.js';
 import { parseDuration, type GlobalOptions } from '../global-options.js';
-import { openTargetSession, toolkitImageFrom } from '../session-context.js';
+import { openTargetSession } from '../session-context.js';
 
 export interface StraceFlags {
   pid?: string[];
@@ -83,7 +83,6 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
           if (!globals.quiet) process.stderr.write(`${line}\n`);
         },
       },
-      { toolkitImage: toolkitImageFrom(globals) },
     );
     // A signal that came while strace was starting.
     if (stopRequested) void run.stop();
