@@ -9,9 +9,8 @@ import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { encodeRecords, isStreamFailure, observeEntries, type CopyEntry, type EntryHooks, type EntrySource } from './copy-entries.js';
 import { compareHashes, type CopyResult } from './copy-out.js';
-import { readAll } from '../engine/http-client.js';
-import { openPack, settledExit } from './pack-stream.js';
-import { FS_HELPER, helperFailure, statTargetPath } from './fs-helper.js';
+import { hashTargetItem } from './pack-stream.js';
+import { startHelper, statTargetPath } from './fs-helper.js';
 import { BufferPool } from './buffer-pool.js';
 import { READ_CHUNK, localTreeSize, readLocalTree, statLocalSource } from './local-reader.js';
 import { readTarEntries } from './tar-entries.js';
@@ -84,18 +83,11 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
 
   const ownerFlags =
     request.owner.kind === 'archive' ? ['-a'] : request.owner.kind === 'fixed' ? ['-o', `${request.owner.uid}:${request.owner.gid}`] : ['-p', String(session.target.rootPid)];
-  const cmd = [FS_HELPER, 'unpack', ...ownerFlags, session.targetRoot, plan.dir, plan.name ?? '.'];
-  const handle = await session.exec({ cmd, stdin: true });
-  const onAbort = (): void => handle.close();
-  request.signal?.addEventListener('abort', onAbort, { once: true });
-  const stderr = readAll(handle.stderr);
+  const landed = plan.name === null ? plan.dir : posix.join(plan.dir, plan.name);
+  const helper = await startHelper(session, ['unpack', ...ownerFlags, session.targetRoot, plan.dir, plan.name ?? '.'], { ...context, session, path: landed }, request.signal);
+  const { handle } = helper;
   // Nothing is expected on stdout; reading it keeps the stream flowing to its end.
   handle.stdout.resume();
-  const failure = async (): Promise<RemoraError | undefined> => {
-    const exitCode = await handle.exitCode.catch(() => -1);
-    if (exitCode === 0) return undefined;
-    return helperFailure(exitCode, await stderr, { ...context, session, path: posix.join(plan.dir, plan.name ?? '') });
-  };
 
   let bytes = 0;
   let files = 0;
@@ -122,7 +114,7 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
     if (!stdin) throw new RemoraError('OPERATION_FAILED', 'the toolkit did not open stdin for the copy');
     await encodeRecords(request.verify ? hashEntries(observed, sentHashes) : observed, stdin, { signal: sending, release: (chunk) => pool.release(chunk) });
     stdin.end();
-    const failed = await failure();
+    const failed = await helper.failure();
     if (failed) throw failed;
   } catch (error) {
     const helperStopped = helperEnded.signal.aborted && !request.signal?.aborted;
@@ -131,24 +123,13 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
       throw error;
     }
     // The helper stopping (a read-only mount, a full tmpfs) is what broke the stream: say that.
-    const exitCode = await settledExit(handle.exitCode);
-    handle.close();
-    if (exitCode > 0 && exitCode < 128) throw await helperFailure(exitCode, await stderr, { ...context, session, path: posix.join(plan.dir, plan.name ?? '') });
-    throw error;
+    throw await helper.explainBreak(error);
   } finally {
-    request.signal?.removeEventListener('abort', onAbort);
+    helper.release();
   }
 
   if (!request.verify) return { files, bytes };
-  const landed = plan.name === null ? plan.dir : posix.join(plan.dir, plan.name);
-  const targetHashes: FileHashes = new Map();
-  const check = await openPack(session, { targetName: request.targetName, path: landed, follow: false, wantTotal: false, signal: request.signal });
-  try {
-    for await (const _ of hashEntries(check.entries, targetHashes)) void _;
-    await check.finish();
-  } catch (error) {
-    throw await check.explain(error);
-  }
+  const targetHashes = await hashTargetItem(session, { targetName: request.targetName, path: landed, follow: false, signal: request.signal });
   compareHashes(sentHashes, targetHashes, `${request.targetName}:${landed}`);
   return { files, bytes, verified: sentHashes.size };
 }

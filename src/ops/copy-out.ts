@@ -8,7 +8,7 @@ import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { observeEntries, type CopyEntry, type EntryHooks } from './copy-entries.js';
-import { openPack } from './pack-stream.js';
+import { hashTargetItem, openPack } from './pack-stream.js';
 import { writeLocalTree } from './local-writer.js';
 import { writeTarEntries } from './tar-entries.js';
 import { hashEntries, hashLocalFiles, type FileHashes } from './verify.js';
@@ -91,14 +91,7 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
   }
 
   if (!request.verify) return { files, bytes };
-  const again = await openPack(session, { targetName: request.targetName, path: shape.clean, follow, wantTotal: false, signal: request.signal });
-  const targetHashes: FileHashes = new Map();
-  try {
-    for await (const _ of hashEntries(again.entries, targetHashes)) void _;
-    await again.finish();
-  } catch (error) {
-    throw await again.explain(error);
-  }
+  const targetHashes = await hashTargetItem(session, { targetName: request.targetName, path: shape.clean, follow, signal: request.signal });
   compareHashes(localHashes, targetHashes, display);
   return { files, bytes, verified: targetHashes.size };
 }

@@ -4,6 +4,8 @@
 import { posix } from 'node:path';
 import { RemoraError } from '../core/errors.js';
 import { describeMount, mountContaining, parseMountInfo, type MountInfo } from '../core/mount-info.js';
+import { readAll } from '../engine/http-client.js';
+import type { ExecHandle } from '../engine/types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 
 export const FS_HELPER = '/opt/remora/bin/remora-fs';
@@ -85,6 +87,48 @@ export async function helperFailure(exitCode: number, stderr: string, context: F
       if (exitCode > 128 && exitCode < 160) return new RemoraError('OPERATION_FAILED', `the copy in the toolkit was interrupted (signal ${exitCode - 128})`);
       return new RemoraError('OPERATION_FAILED', `cannot ${context.direction === 'read' ? 'read' : 'write'} ${where}: ${reason}`);
   }
+}
+
+/** A run of the helper with its stdin open (pack and unpack), and how its failures read. */
+export interface HelperRun {
+  readonly handle: ExecHandle;
+  /** After it exited: its error, or undefined when it succeeded. */
+  failure(): Promise<RemoraError | undefined>;
+  /**
+   * The stream to or from it broke: when the helper stopped with a status of its own (a
+   * read-only mount, a full tmpfs, a missing path), its error says why; else `error`.
+   */
+  explainBreak(error: unknown): Promise<unknown>;
+  /** The caller is done: an abort no longer closes the run. */
+  release(): void;
+}
+
+/** Starts `remora-fs ARGS...`; the signal closes the exec. */
+export async function startHelper(session: ToolkitSession, args: string[], context: FailureContext, signal: AbortSignal | undefined): Promise<HelperRun> {
+  const handle = await session.exec({ cmd: [FS_HELPER, ...args], stdin: true });
+  const onAbort = (): void => handle.close();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const stderr = readAll(handle.stderr);
+  return {
+    handle,
+    async failure() {
+      const exitCode = await handle.exitCode.catch(() => -1);
+      return exitCode === 0 ? undefined : helperFailure(exitCode, await stderr, context);
+    },
+    async explainBreak(error) {
+      const exitCode = await settledExit(handle.exitCode);
+      handle.close();
+      return exitCode > 0 && exitCode < 128 ? helperFailure(exitCode, await stderr, context) : error;
+    },
+    release() {
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** The helper's exit status, or -1 when it has none within two seconds (still running). */
+function settledExit(exitCode: Promise<number>): Promise<number> {
+  return Promise.race([exitCode.catch(() => -1), new Promise<number>((resolve) => setTimeout(() => resolve(-1), 2000).unref())]);
 }
 
 /** Names the mount a path of the target lives on, or undefined if that cannot be told. */
