@@ -19,7 +19,7 @@ import {
 import { maskSecretEnv } from '../core/secrets.js';
 import type { SocketInfo, SocketProtocol } from '../core/socket-types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { scriptExec, toolkitProcessTest } from './toolkit-script.js';
+import { scriptExec, targetAccountsSnippet, toolkitProcessTest } from './toolkit-script.js';
 
 /** The script's exit status for "no such process". */
 const GONE = 3;
@@ -38,7 +38,8 @@ root=$2
 [ -e "/proc/$p/stat" ] || exit ${GONE}
 grep -azsH '' /proc/$p/stat /proc/$p/status /proc/$p/cmdline /proc/$p/environ /proc/$p/limits /proc/$p/cgroup \\
   /proc/$p/net/tcp /proc/$p/net/tcp6 /proc/$p/net/udp /proc/$p/net/udp6 /proc/$p/net/unix \\
-  /proc/stat "$root/etc/passwd" "$root/etc/group"
+  /proc/stat
+${targetAccountsSnippet(['passwd', 'group'])}
 printf '@clk:%s\\0' "$(getconf CLK_TCK 2>/dev/null || echo 100)"
 { ${toolkitProcessTest('/proc/$p')}; } 2>/dev/null && printf '@toolkit:1\\0'
 { true < "/proc/$p/environ"; } 2>/dev/null || printf '@denied:environment\\0'

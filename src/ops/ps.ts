@@ -6,7 +6,7 @@ import { buildProcessInfo, parseCmdline, parsePasswd, parseProcStat, parseProcSt
 import type { ListedProcess } from '../core/process-table.js';
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { TOOLKIT_PIDS_SNIPPET, scriptExec } from './toolkit-script.js';
+import { TOOLKIT_PIDS_SNIPPET, scriptExec, targetAccountsSnippet } from './toolkit-script.js';
 
 /**
  * Default CPU sampling interval. The remora-ps helper measures CPU time in nanoseconds, so
@@ -36,7 +36,8 @@ grep -azsH '' /proc/stat
 printf '@status:'
 grep -asH -e '^Name:' -e '^Pid:' -e '^Uid:' -e '^Gid:' -e '^VmRSS:' /proc/[0-9]*/status
 printf '\\0'
-grep -azsH '' /proc/[0-9]*/cmdline "$root/etc/passwd"
+grep -azsH '' /proc/[0-9]*/cmdline
+${targetAccountsSnippet(['passwd'])}
 ${TOOLKIT_PIDS_SNIPPET}
 read -r u1 _ < /proc/uptime
 # /proc/uptime has two decimals: dropping the dot gives centiseconds.

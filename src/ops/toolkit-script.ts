@@ -3,6 +3,7 @@
 // read the toolkit's argv) see "sh -c eval ... remora-ps", not pages of shell.
 import type { ExecOptions } from '../engine/types.js';
 import { KEEPER_PID_FILE } from '../session/keeper-script.js';
+import { FS_HELPER } from './fs-helper.js';
 
 export function scriptExec(name: string, script: string, args: Array<string | number>): Pick<ExecOptions, 'cmd' | 'env'> {
   return { cmd: ['sh', '-c', 'eval "$REMORA_SCRIPT"', name, ...args.map(String)], env: [`REMORA_SCRIPT=${script}`] };
@@ -24,3 +25,22 @@ for d in /proc/[0-9]*; do
   if ${toolkitProcessTest('$d')}; then printf '@toolkit:%s\\0' "\${d#/proc/}"; fi
 done 2>/dev/null
 `.trim();
+
+/**
+ * Shell that writes "ROOT/etc/NAME:CONTENT\0" for each of the target's account files (as
+ * `grep -azsH ''` would), ROOT being the value of $root. Read with remora-fs, the kernel
+ * resolves the name inside the target's root, so an absolute symlink there (/etc/passwd ->
+ * /nix/store/...) is the target's file, not the toolkit's. Without remora-fs (another
+ * toolkit image), straight through /proc/N/root.
+ */
+export function targetAccountsSnippet(names: Array<'passwd' | 'group'>): string {
+  return `
+if [ -x ${FS_HELPER} ]; then
+  for f in ${names.join(' ')}; do
+    c=$(${FS_HELPER} read -L "$root" "/etc/$f" 2>/dev/null) && printf '%s:%s\\n\\0' "$root/etc/$f" "$c"
+  done
+else
+  grep -azsH '' ${names.map((n) => `"$root/etc/${n}"`).join(' ')}
+fi
+`.trim();
+}

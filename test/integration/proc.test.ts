@@ -53,6 +53,18 @@ describe('remora proc', () => {
     expect(shown.stdout).toContain('  DATABASE_URL=postgres://app:pw123@db/app');
   });
 
+  it("names users from the target's own accounts when its /etc/passwd is an absolute symlink", async () => {
+    // The kernel resolves the link inside the target; read through /proc/1/root it would
+    // land on the toolkit's /etc/passwd and call uid 0 "root".
+    await using scratch = await startTarget(engine, 'scratch');
+    const script = 'printf "superuser:x:0:0::/:/none\\n" > /target/data/accounts && ln -sf /data/accounts /target/etc/passwd.new && mv /target/etc/passwd.new /target/etc/passwd';
+    expect(await remora(['exec', scratch.name, '--', 'sh', '-c', script])).toMatchObject({ exitCode: 0, stderr: '' });
+    const proc = JSON.parse((await remora(['proc', scratch.name, '1', '--json'])).stdout) as ProcessDetails;
+    expect(proc).toMatchObject({ pid: 1, user: 'superuser' });
+    const ps = JSON.parse((await remora(['ps', scratch.name, '--json'])).stdout) as Array<{ pid: number; user: string }>;
+    expect(ps.find((p) => p.pid === 1)?.user).toBe('superuser');
+  });
+
   it('says so in one line when the process is gone or the pid is not one', async () => {
     expect(await remora(['proc', app.name, '4242'])).toMatchObject({
       exitCode: 1,
