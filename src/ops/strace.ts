@@ -227,6 +227,10 @@ class StraceRun implements TraceRun {
         );
       },
       (error: unknown) => {
+        // The connection dropped: what was read still reaches the handlers, whole.
+        lines.end();
+        deliver(repair.flush());
+        own.end();
         this.clearTimers();
         if (this.stopping) return { stopped: true, exitCode: -1 };
         throw error;

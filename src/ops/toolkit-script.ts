@@ -3,7 +3,7 @@
 // read the toolkit's argv) see "sh -c eval ... remora-ps", not pages of shell.
 import type { ExecOptions } from '../engine/types.js';
 import { KEEPER_PID_FILE } from '../session/keeper-script.js';
-import { FS_HELPER } from './fs-helper.js';
+import { FS_HELPER, HELPER_EXIT } from './fs-helper.js';
 
 export function scriptExec(name: string, script: string, args: Array<string | number>): Pick<ExecOptions, 'cmd' | 'env'> {
   return { cmd: ['sh', '-c', 'eval "$REMORA_SCRIPT"', name, ...args.map(String)], env: [`REMORA_SCRIPT=${script}`] };
@@ -31,13 +31,14 @@ done 2>/dev/null
  * `grep -azsH ''` would), ROOT being the value of $root. Read with remora-fs, the kernel
  * resolves the name inside the target's root, so an absolute symlink there (/etc/passwd ->
  * /nix/store/...) is the target's file, not the toolkit's. Without remora-fs (another
- * toolkit image), straight through /proc/N/root.
+ * toolkit image) or openat2 (a kernel before 5.6), straight through /proc/N/root.
  */
 export function targetAccountsSnippet(names: Array<'passwd' | 'group'>): string {
   return `
 if [ -x ${FS_HELPER} ]; then
   for f in ${names.join(' ')}; do
-    c=$(${FS_HELPER} read -L "$root" "/etc/$f" 2>/dev/null) && printf '%s:%s\\n\\0' "$root/etc/$f" "$c"
+    if c=$(${FS_HELPER} read -L "$root" "/etc/$f" 2>/dev/null); then printf '%s:%s\\n\\0' "$root/etc/$f" "$c"
+    elif [ $? -eq ${HELPER_EXIT.NO_OPENAT2} ]; then grep -azsH '' "$root/etc/$f"; fi
   done
 else
   grep -azsH '' ${names.map((n) => `"$root/etc/${n}"`).join(' ')}

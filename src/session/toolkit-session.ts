@@ -260,7 +260,9 @@ async function awaitConcurrentStart(engine: Engine, name: string, deadline: numb
     if (holder.state.running) return holder.id;
     const stillStarting = holder.state.status === 'created' && Date.now() < deadline;
     if (!stillStarting) {
-      await engine.removeContainer(holder.id).catch(() => undefined);
+      // A holder already being removed (or that cannot be) answers 409: wait a moment
+      // before the next create rather than spinning against the engine.
+      await engine.removeContainer(holder.id).catch(() => pause(JOIN_POLL_MS));
       return undefined;
     }
     await pause(JOIN_POLL_MS);

@@ -38,24 +38,28 @@ export class FilteredTable {
     return navigate(this.cursor, action, this.shown.length, this.height);
   }
 
-  /** Rows again; the cursor stays on `select` (by default the row it is on) if it is still shown. */
-  rebuild(select: string | undefined = this.selectedKey): void {
-    this.shown = this.rowsFor(this.filterText);
-    keepSelection(this.cursor, this.shown, select, this.height);
-    this.changed();
+  /** Rows again (new data, another sort); the cursor stays on the row it is on if it is still shown. */
+  rebuild(): void {
+    this.remake(this.selectedKey);
   }
 
   setFilter(value: string): void {
     const key = this.selectedKey;
     this.filterText = value;
-    this.rebuild(key);
+    this.remake(key);
   }
 
   /** New data in place of the old (another directory): no filter, the cursor on `select` or the first row. */
   reset(select?: string): void {
     this.filterText = '';
     this.cursor.toStart();
-    this.rebuild(select);
+    this.remake(select);
+  }
+
+  private remake(select: string | undefined): void {
+    this.shown = this.rowsFor(this.filterText);
+    keepSelection(this.cursor, this.shown, select, this.height);
+    this.changed();
   }
 
   /** Asks for the filter, applying it as it is typed; Esc clears it. */

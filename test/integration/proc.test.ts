@@ -54,8 +54,9 @@ describe('remora proc', () => {
   });
 
   it("names users from the target's own accounts when its /etc/passwd is an absolute symlink", async () => {
-    // The kernel resolves the link inside the target; read through /proc/1/root it would
-    // land on the toolkit's /etc/passwd and call uid 0 "root".
+    // The kernel resolves the link inside the target. Read through /proc/1/root, the link
+    // would be followed in the toolkit's root, where /data/accounts is not: no names at all.
+    // (ps's remora-ps helper already read it inside the target; proc did not.)
     await using scratch = await startTarget(engine, 'scratch');
     const script = 'printf "superuser:x:0:0::/:/none\\n" > /target/data/accounts && ln -sf /data/accounts /target/etc/passwd.new && mv /target/etc/passwd.new /target/etc/passwd';
     expect(await remora(['exec', scratch.name, '--', 'sh', '-c', script])).toMatchObject({ exitCode: 0, stderr: '' });
