@@ -22,8 +22,6 @@ Examples:
   remora shell app --chroot          a shell whose / is app's filesystem
   remora cp app:/var/log/app.log .   copy out (tmpfs and volumes included)`;
 
-export const COMMAND_NAMES = ['exec', 'shell', 'targets', 'sessions', 'detach', 'cp', 'ps', 'proc', 'strace', 'net', 'attach', 'toolkit', 'doctor', 'demo'];
-
 function addEngineOptions(command: Command): Command {
   return command
     .addOption(new Option('--context <name>', 'docker context to use (overrides DOCKER_HOST and the current context)'))
@@ -59,36 +57,23 @@ function act(action: Action): (...args: unknown[]) => Promise<void> {
 
 /** The first word that is not an option or the value of one (`-H tcp://… exec`). */
 function commandNamed(args: string[]): string | undefined {
+  // The shared options that take a value, as they are defined.
+  const withValue = addSessionOptions(new Command()).options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long]);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (OPTIONS_WITH_VALUE.includes(arg)) i++;
+    if (withValue.includes(arg)) i++;
     else if (!arg.startsWith('-')) return arg;
   }
   return undefined;
 }
 
-const OPTIONS_WITH_VALUE = ['-H', '--host', '--context', '--profile', '--toolkit-image', '--idle'];
-
 /**
- * The program with every command, or with only the one argv names: registering fourteen
- * commands and their options costs a few ms of every start, and help or a typo (argv names
- * no command) still gets them all.
+ * Every command, by name, each defined on the program when it is wanted. Registering all
+ * fourteen and their options costs a few ms of every start, so a run registers only the one
+ * argv names; help or a typo (argv names no command) still gets them all.
  */
-export function buildProgram(argv: string[] = []): Command {
-  const named = commandNamed(argv.slice(2));
-  const wanted = (name: string) => named === undefined || !COMMAND_NAMES.includes(named) || named === name;
-  const program = new Command('remora')
-    .description('A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target\'s namespaces.')
-    .version(REMORA_VERSION)
-    .enablePositionalOptions()
-    .showSuggestionAfterError()
-    // Set before the commands are added, so they inherit it: a usage error in any of them
-    // (a missing argument) throws to main(), which exits 2, instead of commander's exit 1.
-    .exitOverride()
-    .addHelpText('after', HELP_FOOTER);
-  addEngineOptions(program);
-
-  if (wanted('exec')) {
+const COMMANDS: Record<string, (program: Command) => void> = {
+  exec(program) {
     addSessionOptions(program.command('exec'))
       .description("run a command in the target's toolkit session (its processes, sockets and /target are visible)")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
@@ -108,9 +93,8 @@ export function buildProgram(argv: string[] = []): Command {
           return execCommand(globals, query, cmd, command.opts());
         }),
       );
-  }
-
-  if (wanted('shell')) {
+  },
+  shell(program) {
     addSessionOptions(program.command('shell'))
       .description('an interactive shell in the toolkit, starting at the target\'s root (/target)')
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
@@ -122,9 +106,8 @@ export function buildProgram(argv: string[] = []): Command {
           return shellCommand(globals, command.processedArgs[0] as string, command.opts());
         }),
       );
-  }
-
-  if (wanted('targets')) {
+  },
+  targets(program) {
     addEngineOptions(program.command('targets'))
       .description('list containers you can attach to: state, user, whether they have a shell, sessions')
       .option('-a, --all', 'include stopped containers')
@@ -135,9 +118,8 @@ export function buildProgram(argv: string[] = []): Command {
           return targetsCommand(globals, command.opts());
         }),
       );
-  }
-
-  if (wanted('sessions')) {
+  },
+  sessions(program) {
     addEngineOptions(program.command('sessions'))
       .description('list toolkit sessions: target, profile, age, idle time, who created them')
       .option('--json', 'print JSON')
@@ -147,9 +129,8 @@ export function buildProgram(argv: string[] = []): Command {
           return sessionsCommand(globals, command.opts());
         }),
       );
-  }
-
-  if (wanted('detach')) {
+  },
+  detach(program) {
     addEngineOptions(program.command('detach'))
       .description("end a target's toolkit sessions now (the target keeps running)")
       .argument('[target]', 'container name, ID, ID prefix, or compose service')
@@ -160,9 +141,8 @@ export function buildProgram(argv: string[] = []): Command {
           return detachCommand(globals, command.processedArgs[0] as string | undefined, command.opts());
         }),
       );
-  }
-
-  if (wanted('cp')) {
+  },
+  cp(program) {
     addSessionOptions(program.command('cp'))
       .description("copy files between a target and the local machine, through the toolkit (tmpfs, volumes and read-only roots included)")
       .argument('<sources...>', 'TARGET:PATH or a local path (- for a tar stream on stdin/stdout); the last one is the destination')
@@ -176,9 +156,8 @@ export function buildProgram(argv: string[] = []): Command {
           return cpCommand(globals, command.processedArgs[0] as string[], command.opts());
         }),
       );
-  }
-
-  if (wanted('ps')) {
+  },
+  ps(program) {
     addSessionOptions(program.command('ps'))
       .description("list the target's processes (users from the target's /etc/passwd, %CPU over a short sample)")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
@@ -192,9 +171,8 @@ export function buildProgram(argv: string[] = []): Command {
           return psCommand(globals, command.processedArgs[0] as string, command.opts());
         }),
       );
-  }
-
-  if (wanted('proc')) {
+  },
+  proc(program) {
     addSessionOptions(program.command('proc'))
       .description('one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces')
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
@@ -208,9 +186,8 @@ export function buildProgram(argv: string[] = []): Command {
           return procCommand(globals, query, pid, command.opts());
         }),
       );
-  }
-
-  if (wanted('strace')) {
+  },
+  strace(program) {
     addSessionOptions(program.command('strace'))
       .description("trace system calls of the target's main process (with threads and children) or of given pids")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
@@ -225,9 +202,8 @@ export function buildProgram(argv: string[] = []): Command {
           return straceCommand(globals, command.processedArgs[0] as string, command.opts());
         }),
       );
-  }
-
-  if (wanted('net')) {
+  },
+  net(program) {
     addSessionOptions(program.command('net'))
       .description("sockets in the target's network namespace with their processes, listening first")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
@@ -238,9 +214,8 @@ export function buildProgram(argv: string[] = []): Command {
           return netCommand(globals, command.processedArgs[0] as string, command.opts());
         }),
       );
-  }
-
-  if (wanted('attach')) {
+  },
+  attach(program) {
     addSessionOptions(program.command('attach'))
       .description('open the TUI on a target: processes, files, strace, sockets, logs, shell (no target: pick one)')
       .argument('[target]', 'container name, ID, ID prefix, or compose service')
@@ -250,9 +225,8 @@ export function buildProgram(argv: string[] = []): Command {
           return attachCommand(globals, command.processedArgs[0] as string | undefined);
         }),
       );
-  }
-
-  if (wanted('toolkit')) {
+  },
+  toolkit(program) {
     addImageOptions(program.command('toolkit').description('manage the toolkit image').command('build'))
       .description('build the toolkit image from toolkit-image/ (made from Debian packages if the base cannot be pulled)')
       .action(
@@ -261,9 +235,8 @@ export function buildProgram(argv: string[] = []): Command {
           return toolkitBuildCommand(globals, { force: true });
         }),
       );
-  }
-
-  if (wanted('doctor')) {
+  },
+  doctor(program) {
     addImageOptions(program.command('doctor'))
       .description('check the engine, the toolkit image, and that each profile can start a session and trace')
       .action(
@@ -272,9 +245,8 @@ export function buildProgram(argv: string[] = []): Command {
           return doctorCommand(globals);
         }),
       );
-  }
-
-  if (wanted('demo')) {
+  },
+  demo(program) {
     addSessionOptions(program.command('demo'))
       .description('start a shell-less demo container and attach to it')
       .option('--keep', 'leave the demo container running afterwards (remove it with: docker rm -f remora-demo)')
@@ -284,8 +256,28 @@ export function buildProgram(argv: string[] = []): Command {
           return demoCommand(globals, command.opts());
         }),
       );
-  }
+  },
+};
 
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
+/** The program with every command, or with only the one argv names (see COMMANDS). */
+export function buildProgram(argv: string[] = []): Command {
+  const named = commandNamed(argv.slice(2));
+  const program = new Command('remora')
+    .description('A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target\'s namespaces.')
+    .version(REMORA_VERSION)
+    .enablePositionalOptions()
+    .showSuggestionAfterError()
+    // Set before the commands are added, so they inherit it: a usage error in any of them
+    // (a missing argument) throws to main(), which exits 2, instead of commander's exit 1.
+    .exitOverride()
+    .addHelpText('after', HELP_FOOTER);
+  addEngineOptions(program);
+
+  for (const [name, define] of Object.entries(COMMANDS)) {
+    if (named === undefined || !Object.hasOwn(COMMANDS, named) || named === name) define(program);
+  }
   return program;
 }
 
