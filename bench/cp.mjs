@@ -57,7 +57,7 @@ export default async function benchCp() {
     makeBigFile(big, BYTES);
     makeTree(tree, FILES);
     // The same source on the target side, put there once by docker cp.
-    inToolkit('mkdir -p /proc/1/root/bench');
+    inToolkit('mkdir -p /target/bench');
     run('docker', ['cp', big, `${target}:/bench/big.bin`]);
     run('docker', ['cp', tree, `${target}:/bench/tree`]);
     // Warm up: the session exists for the measured runs, as in normal use.
@@ -70,7 +70,7 @@ export default async function benchCp() {
       return ms;
     };
     const clearLocal = (...paths) => () => paths.forEach((p) => rmSync(p, { recursive: true, force: true }));
-    const clearTarget = (...paths) => () => inToolkit(`rm -rf ${paths.map((p) => `/proc/1/root${p}`).join(' ')}`);
+    const clearTarget = (...paths) => () => inToolkit(`rm -rf ${paths.map((p) => `/target${p}`).join(' ')}`);
 
     const [outR, outD] = compare(ROUNDS, [
       { run: timedRemora(['cp', '--quiet', `${target}:/bench/big.bin`, join(work, 'out-r.bin')]), after: clearLocal(join(work, 'out-r.bin')) },

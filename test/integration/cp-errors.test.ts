@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 async function temporariesIn(target: string, dir: string): Promise<string> {
-  return inToolkit(target, 'ls -a "/proc/1/root$1" | grep remora-tmp || true', dir);
+  return inToolkit(target, 'ls -a "/target$1" | grep remora-tmp || true', dir);
 }
 
 describe('errors: one line, a hint, a non-zero exit, nothing left behind', () => {
@@ -93,25 +93,25 @@ describe('errors: one line, a hint, a non-zero exit, nothing left behind', () =>
   });
 
   it('no space left on a size-limited tmpfs, the old file intact, no temporary', async () => {
-    await inToolkit(readOnly.name, 'echo old > /proc/1/root/data/tmp/full.bin');
+    await inToolkit(readOnly.name, 'echo old > /target/data/tmp/full.bin');
     expect(await remora(['cp', twoMiB, `${readOnly.name}:/data/tmp/full.bin`])).toEqual({
       exitCode: 1,
       stdout: '',
       stderr: `remora: no space left on the tmpfs at /data/tmp (size 1024k) writing ${readOnly.name}:/data/tmp/full.bin\nhint: free some space there, or copy somewhere else\n`,
     });
-    expect(await inToolkit(readOnly.name, 'cat /proc/1/root/data/tmp/full.bin')).toBe('old\n');
+    expect(await inToolkit(readOnly.name, 'cat /target/data/tmp/full.bin')).toBe('old\n');
     expect(await temporariesIn(readOnly.name, '/data/tmp')).toBe('');
   });
 
   it("a file the engine mounted into the target (/etc/hostname): refused, the mount left in place", async () => {
-    const before = await inToolkit(scratch.name, 'cat /proc/1/root/etc/hostname');
+    const before = await inToolkit(scratch.name, 'cat /target/etc/hostname');
     expect(await remora(['cp', small, `${scratch.name}:/etc/hostname`])).toEqual({
       exitCode: 1,
       stdout: '',
       stderr: `remora: cannot write ${scratch.name}:/etc/hostname: is a mount point in the target; replacing it would unmount it\n`,
     });
     expect(await inToolkit(scratch.name, 'grep -c " /etc/hostname " /proc/1/mountinfo')).toBe('1\n');
-    expect(await inToolkit(scratch.name, 'cat /proc/1/root/etc/hostname')).toBe(before);
+    expect(await inToolkit(scratch.name, 'cat /target/etc/hostname')).toBe(before);
     expect(await temporariesIn(scratch.name, '/etc')).toBe('');
   });
 
@@ -155,7 +155,7 @@ describe('confinement to the target root', () => {
     await inToolkit(
       scratch.name,
       [
-        'cd /proc/1/root/data',
+        'cd /target/data',
         'ln -sfn / to-root',
         `ln -sfn /proc/${keeperPid}/root to-toolkit`,
         'ln -sfn /proc/self/root to-self',
@@ -180,7 +180,7 @@ describe('confinement to the target root', () => {
     expect((await remora(['cp', `${scratch.name}:/data/to-root/etc/passwd`, dest])).exitCode).toBe(0);
     // Copying in through the absolute link lands in the target's /tmp.
     expect((await remora(['cp', small, `${scratch.name}:/data/to-root/tmp/`])).exitCode).toBe(0);
-    expect(await inToolkit(scratch.name, `cat /proc/1/root/tmp/small.txt; ls /tmp/${escape}`)).toBe('small\nsecret\n');
+    expect(await inToolkit(scratch.name, `cat /target/tmp/small.txt; ls /tmp/${escape}`)).toBe('small\nsecret\n');
     expect(readdirSync(dest)).toEqual(['passwd']);
   });
 
@@ -200,7 +200,7 @@ describe('confinement to the target root', () => {
     const tree = join(work, 'swap-src');
     mkdirSync(join(tree, 'sub'), { recursive: true });
     for (let i = 0; i < 300; i++) writeFileSync(join(tree, 'sub', `f${i}`), `file ${i}\n`);
-    await inToolkit(scratch.name, 'mkdir -p /proc/1/root/data/swap-out/sub && for i in $(seq 1 300); do echo "in target $i" > /proc/1/root/data/swap-out/sub/f$i; done');
+    await inToolkit(scratch.name, 'mkdir -p /target/data/swap-out/sub && for i in $(seq 1 300); do echo "in target $i" > /target/data/swap-out/sub/f$i; done');
     // Swaps sub <-> a symlink into the toolkit (magic) or to an absolute path, as fast as it can.
     const swapper = remora([
       'exec',
@@ -208,7 +208,7 @@ describe('confinement to the target root', () => {
       '--',
       'sh',
       '-c',
-      `cd /proc/1/root/data; mkdir -p swap-in; while [ ! -e /tmp/${escape}.stop ]; do
+      `cd /target/data; mkdir -p swap-in; while [ ! -e /tmp/${escape}.stop ]; do
          for d in swap-in swap-out; do
            [ -d $d/sub ] && [ ! -L $d/sub ] && mv $d/sub $d/sub.real
            ln -sfn /proc/${keeperPid}/root/tmp/${escape} $d/sub.link; mv -T $d/sub.link $d/sub

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const fd = openSync(big, 'w');
   ftruncateSync(fd, 3 * GIB);
   closeSync(fd);
-  await inToolkit(target.name, 'truncate -s 3G /proc/1/root/data/big.bin');
+  await inToolkit(target.name, 'truncate -s 3G /target/data/big.bin');
 });
 
 afterAll(async () => {
@@ -40,13 +40,13 @@ function startCopy(args: string[]) {
   return remoraProcess(['cp', ...args], { reject: false, stdin: 'ignore', stripFinalNewline: false });
 }
 
-const targetTemporaries = (): Promise<string> => inToolkit(target.name, 'ls -a /proc/1/root/data | grep remora-tmp || true');
+const targetTemporaries = (): Promise<string> => inToolkit(target.name, 'ls -a /target/data | grep remora-tmp || true');
 const localTemporaries = (dir: string): string[] => readdirSync(dir).filter((name) => name.startsWith('.remora-'));
 
 describe('copy-in killed midway', () => {
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     it(`by ${signal}: the target keeps the old file and no temporary`, async () => {
-      await inToolkit(target.name, 'echo old > /proc/1/root/data/victim');
+      await inToolkit(target.name, 'echo old > /target/data/victim');
       const copy = startCopy([big, `${target.name}:/data/victim`]);
       await waitFor(async () => (await targetTemporaries()).trim() !== '', { what: 'the temporary to appear in the target', timeoutMs: 60_000 });
       copy.kill(signal);
@@ -58,7 +58,7 @@ describe('copy-in killed midway', () => {
       // The helper sees its stdin end and removes its temporary (after a SIGKILL, when the
       // engine notices the connection is gone).
       await waitFor(async () => (await targetTemporaries()) === '', { what: 'the temporary to be removed', timeoutMs: 60_000 });
-      expect(await inToolkit(target.name, 'cat /proc/1/root/data/victim')).toBe('old\n');
+      expect(await inToolkit(target.name, 'cat /target/data/victim')).toBe('old\n');
     });
   }
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   target = await startTarget(engine, 'scratch');
   work = mkdtempSync(join(tmpdir(), 'remora-cp-matrix-'));
   // The same source tree on both sides.
-  await inToolkit(target.name, 'mkdir -p /proc/1/root/m/dir/sub && echo F > /proc/1/root/m/file && echo A > /proc/1/root/m/dir/a && echo B > /proc/1/root/m/dir/sub/b && touch -d @1640000000 /proc/1/root/m/file /proc/1/root/m/dir/a /proc/1/root/m/dir/sub/b /proc/1/root/m/dir/sub /proc/1/root/m/dir');
+  await inToolkit(target.name, 'mkdir -p /target/m/dir/sub && echo F > /target/m/file && echo A > /target/m/dir/a && echo B > /target/m/dir/sub/b && touch -d @1640000000 /target/m/file /target/m/dir/a /target/m/dir/sub/b /target/m/dir/sub /target/m/dir');
   mkdirSync(join(work, 'src', 'dir', 'sub'), { recursive: true });
   writeFileSync(join(work, 'src', 'file'), 'F\n');
   writeFileSync(join(work, 'src', 'dir', 'a'), 'A\n');
@@ -76,7 +76,7 @@ describe('the docker cp matrix', () => {
   it('copy-in: the same outcome as docker cp for every source and destination', { timeout: 300_000 }, async () => {
     const cases = SOURCES.flatMap((source, i) => DESTINATIONS.map((dest, j) => ({ source, dest, box: `/in-${i}-${j}` })));
     // All sandboxes in one exec: two per case, made the same way.
-    await inToolkit(target.name, `for box in "$@"; do ${SANDBOX_SCRIPT.replaceAll('"$1', '"/proc/1/root$box')}; done`, ...cases.flatMap((c) => [`${c.box}-docker`, `${c.box}-remora`]));
+    await inToolkit(target.name, `for box in "$@"; do ${SANDBOX_SCRIPT.replaceAll('"$1', '"/target$box')}; done`, ...cases.flatMap((c) => [`${c.box}-docker`, `${c.box}-remora`]));
     const differences: string[] = [];
     for (const { source, dest, box } of cases) {
       const viaDocker = await execa('docker', ['cp', source, `${target.id}:${box}-docker/${dest}`], { cwd: join(work, 'src'), reject: false });

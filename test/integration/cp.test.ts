@@ -69,7 +69,7 @@ describe('a tree in and out of a scratch target', () => {
     expect(listing.stdout.split('\n')).toContain('tarred/sub/deep/random.bin');
     expect(listing.stdout.split('\n')).toContain('tarred/');
 
-    await inToolkit(scratch.name, 'mkdir /proc/1/root/data/from-tar');
+    await inToolkit(scratch.name, 'mkdir /target/data/from-tar');
     const into = await remora(['cp', '-', `${scratch.name}:/data/from-tar`], { input: out.stdout });
     expect(into).toEqual({ exitCode: 0, stdout: '', stderr: '' });
     expect(await targetTree(scratch.name, '/data/from-tar/tarred')).toEqual(await targetTree(scratch.name, '/data/tarred'));
@@ -80,7 +80,7 @@ describe('a tree in and out of a scratch target', () => {
   });
 
   it('copies several sources into one directory, and follows a source symlink with -L', async () => {
-    await inToolkit(scratch.name, 'mkdir -p /proc/1/root/data/many && echo one > /proc/1/root/data/many/one && echo two > /proc/1/root/data/many/two && ln -sf one /proc/1/root/data/many/link');
+    await inToolkit(scratch.name, 'mkdir -p /target/data/many && echo one > /target/data/many/one && echo two > /target/data/many/two && ln -sf one /target/data/many/link');
     const dest = fresh('many');
     const out = await remora(['cp', `${scratch.name}:/data/many/one`, `${scratch.name}:/data/many/two`, `${scratch.name}:/data/many/link`, dest]);
     expect(out).toEqual({ exitCode: 0, stdout: '', stderr: '' });
@@ -94,7 +94,7 @@ describe('a tree in and out of a scratch target', () => {
     writeFileSync(join(dest, 'three'), 'three\n');
     const copyIn = await remora(['cp', join(dest, 'two'), join(dest, 'three'), `${scratch.name}:/data/many/`]);
     expect(copyIn.exitCode).toBe(0);
-    expect(await inToolkit(scratch.name, 'cat /proc/1/root/data/many/three')).toBe('three\n');
+    expect(await inToolkit(scratch.name, 'cat /target/data/many/three')).toBe('three\n');
   });
 
   it('checks both sides with --verify', async () => {
@@ -130,15 +130,15 @@ describe('ownership on a nonroot (distroless) target', () => {
     chownSync(join(source, 'mine'), 4242, 4343);
     expect((await remora(['cp', '--owner', '1234:5678', join(source, 'mine'), `${distroless.name}:/data/given`])).exitCode).toBe(0);
     expect((await remora(['cp', '--archive', join(source, 'mine'), `${distroless.name}:/data/kept`])).exitCode).toBe(0);
-    expect(await inToolkit(distroless.name, 'stat -c "%n %u:%g" /proc/1/root/data/given /proc/1/root/data/kept')).toBe('/proc/1/root/data/given 1234:5678\n/proc/1/root/data/kept 4242:4343\n');
+    expect(await inToolkit(distroless.name, 'stat -c "%n %u:%g" /target/data/given /target/data/kept')).toBe('/target/data/given 1234:5678\n/target/data/kept 4242:4343\n');
   });
 
   it('replaces a file the app owns, atomically, keeping the new owner', async () => {
-    await inToolkit(distroless.name, 'echo old > /proc/1/root/data/app.conf && chown 65532:65532 /proc/1/root/data/app.conf');
+    await inToolkit(distroless.name, 'echo old > /target/data/app.conf && chown 65532:65532 /target/data/app.conf');
     const source = fresh('replace');
     writeFileSync(join(source, 'app.conf'), 'new\n');
     expect((await remora(['cp', join(source, 'app.conf'), `${distroless.name}:/data/app.conf`])).exitCode).toBe(0);
-    expect(await inToolkit(distroless.name, 'cat /proc/1/root/data/app.conf; stat -c "%u:%g" /proc/1/root/data/app.conf; ls -a /proc/1/root/data | grep -c remora-tmp || true')).toBe('new\n65532:65532\n0\n');
+    expect(await inToolkit(distroless.name, 'cat /target/data/app.conf; stat -c "%u:%g" /target/data/app.conf; ls -a /target/data | grep -c remora-tmp || true')).toBe('new\n65532:65532\n0\n');
   });
 });
 

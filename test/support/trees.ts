@@ -106,11 +106,10 @@ export function localTree(root: string): TreeEntry[] {
   return groupLinks(entries);
 }
 
-/** A tree inside a target, read with the toolkit's find and sha256sum through /proc/1/root
- *  (not /target: the keeper makes that link a moment after a session starts). */
+/** A tree inside a target, read with the toolkit's find and sha256sum through /target. */
 export async function targetTree(target: string, path: string): Promise<TreeEntry[]> {
   const script = [
-    'cd "/proc/1/root$1" || exit 3',
+    'cd "/target$1" || exit 3',
     "find . -mindepth 1 -printf '%P\\0%y\\0%m\\0%T@\\0%s\\0%l\\0%U:%G\\0%i\\0%n\\0'",
     "printf 'SHA-SECTION\\0'",
     'find . -type f -print0 | xargs -0 -r sha256sum -z',
