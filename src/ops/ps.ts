@@ -4,6 +4,7 @@
 import { splitDump, groupByPid, procFileOf, type DumpRecord } from '../core/proc-dump.js';
 import { buildProcessInfo, parseCmdline, parsePasswd, parseProcStat, parseProcStatus, parseUptime } from '../core/proc-parsers.js';
 import type { ListedProcess } from '../core/process-table.js';
+import type { ProcessInfo } from '../core/process-types.js';
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { TOOLKIT_PIDS_SNIPPET, scriptExec, targetAccountsSnippet } from './toolkit-script.js';
@@ -13,7 +14,7 @@ import { TOOLKIT_PIDS_SNIPPET, scriptExec, targetAccountsSnippet } from './toolk
  * a tenth of a second is precise; PS_SCRIPT (other toolkit images) counts 10 ms clock
  * ticks, and takes a quarter of a second for them to mean something.
  */
-export const DEFAULT_SAMPLE_MS = 100;
+const DEFAULT_SAMPLE_MS = 100;
 const DEFAULT_SAMPLE_MS_IN_TICKS = 250;
 
 /**
@@ -58,7 +59,10 @@ const PS_COMMAND = `if command -v remora-ps >/dev/null 2>&1; then exec remora-ps
 export interface ListProcessesOptions {
   /** Include the toolkit's own processes (marked `toolkit`). */
   includeToolkit?: boolean;
-  /** CPU sampling interval; 0 takes one sample (with `previous`, the interval is since then). */
+  /**
+   * CPU sampling interval; 0 takes one sample: %CPU is then measured since `previous`, or
+   * not at all (NaN, intervalSeconds 0).
+   */
   sampleMs?: number;
   /**
    * The previous listing, for a view that refreshes: %CPU is then measured since it, and
@@ -89,7 +93,10 @@ export async function listProcesses(session: ToolkitSession, options: ListProces
   }
   const parseOptions = { targetRoot: session.targetRoot, includeToolkit: options.includeToolkit, previous: options.previous };
   // The helper answers in JSON; PS_SCRIPT in records that start with a path.
-  return result.stdout[0] === 0x7b ? parsePsHelperOutput(result.stdout.toString('utf8'), parseOptions) : parsePsDump(result.stdout, parseOptions);
+  const listing = result.stdout[0] === 0x7b ? parsePsHelperOutput(result.stdout.toString('utf8'), parseOptions) : parsePsDump(result.stdout, parseOptions);
+  // One sample and no listing before it: %CPU was measured over nothing.
+  const measured = options.previous !== undefined || interval(DEFAULT_SAMPLE_MS) > 0;
+  return measured ? listing : { ...listing, intervalSeconds: 0, processes: listing.processes.map((p) => ({ ...p, cpu: Number.NaN })) };
 }
 
 /** What toolkit-image/helpers/remora-ps.c prints (see there). */
@@ -118,21 +125,15 @@ export function parsePsHelperOutput(text: string, options: { includeToolkit?: bo
   const uptime = output.uptimeNs / 1e9;
   const previous = options.previous ? fromListing(options.previous) : undefined;
   const interval = previous ? Math.max(uptime - previous.uptime, 0) : output.intervalNs / 1e9;
+  const clock = { clockTicks, uptimeSeconds: uptime, bootTime: output.bootTime };
   const first = new Map(output.processes.map((p) => [p.pid, p]));
   const processes: ListedProcess[] = [];
   for (const now of output.samples) {
     const then = first.get(now.pid);
     if (!then || then.startTicksA !== now.startTicks) continue;
     if (then.toolkit && !options.includeToolkit) continue;
-    const startSeconds = now.startTicks / clockTicks;
-    const age = Math.max(0, uptime - startSeconds);
-    const ticksThen = previous ? previous.cpu.get(now.pid) : { cpuTicks: then.cpuTicksA, startTicks: then.startTicksA };
-    const cpu =
-      !previous && then.cpuNsA !== null && now.cpuNs !== null && output.intervalNs > 0
-        ? (Math.max(0, now.cpuNs - then.cpuNsA) / output.intervalNs) * 100
-        : cpuPercent(now, ticksThen, clockTicks, interval, age);
     const user = users.get(then.uid);
-    processes.push({
+    const info: ProcessInfo = {
       pid: now.pid,
       ppid: now.ppid,
       uid: then.uid,
@@ -144,11 +145,13 @@ export function parsePsHelperOutput(text: string, options: { includeToolkit?: bo
       cpuTicks: now.cpuTicks,
       comm: then.comm,
       command: then.argv,
-      cpu,
-      startedAt: new Date((output.bootTime + startSeconds) * 1000).toISOString(),
-      elapsedSeconds: age,
-      toolkit: then.toolkit,
-    });
+    };
+    const ticksThen = previous ? previous.cpu.get(now.pid) : { cpuTicks: then.cpuTicksA, startTicks: then.startTicksA };
+    const cpu = (age: number) =>
+      !previous && then.cpuNsA !== null && now.cpuNs !== null && output.intervalNs > 0
+        ? (Math.max(0, now.cpuNs - then.cpuNsA) / output.intervalNs) * 100
+        : cpuPercent(now, ticksThen, clockTicks, interval, age);
+    processes.push(listedProcess(info, clock, then.toolkit, cpu));
   }
   if (processes.length === 0 && output.samples.length === 0) {
     throw new RemoraError('OPERATION_FAILED', 'the process listing came back empty', { hint: 'is /proc mounted in the toolkit image?' });
@@ -204,6 +207,7 @@ export function parsePsDump(dump: Buffer | string, options: { targetRoot: string
   // With a previous listing, CPU is measured since it; else since sample A.
   const base: CpuSamples = options.previous ? fromListing(options.previous) : { uptime: sampleA.uptime, cpu: sampleA.byPid };
   const interval = Math.max(sampleB.uptime - base.uptime, 0);
+  const clock = { clockTicks, uptimeSeconds: sampleB.uptime, bootTime };
   const processes: ListedProcess[] = [];
   for (const [pid, stat] of sampleB.byPid) {
     const isToolkit = toolkit.has(pid);
@@ -214,14 +218,7 @@ export function parsePsDump(dump: Buffer | string, options: { targetRoot: string
     if (!status) continue;
     const command = parseCmdline(files.get(pid)?.get('cmdline') ?? '');
     const info = buildProcessInfo({ stat, status, command, users });
-    const startSeconds = stat.starttime / clockTicks;
-    processes.push({
-      ...info,
-      cpu: cpuPercent(info, base.cpu.get(pid), clockTicks, interval, sampleB.uptime - startSeconds),
-      startedAt: new Date((bootTime + startSeconds) * 1000).toISOString(),
-      elapsedSeconds: Math.max(0, sampleB.uptime - startSeconds),
-      toolkit: isToolkit,
-    });
+    processes.push(listedProcess(info, clock, isToolkit, (age) => cpuPercent(info, base.cpu.get(pid), clockTicks, interval, age)));
   }
   processes.sort((a, b) => a.pid - b.pid);
   return { processes, intervalSeconds: interval, uptimeSeconds: sampleB.uptime, bootTime, clockTicks };
@@ -243,30 +240,29 @@ function readSample<T>(records: DumpRecord[], parse: (text: string) => T | undef
   return { uptime, byPid };
 }
 
-/**
- * The first sample only needs CPU ticks and the start time: read those three fields
- * without splitting the whole line (a listing is parsed once, cold, in a CLI run).
- */
+/** What sample A needs of a stat line. */
 function cpuFieldsOf(text: string): CpuSample | undefined {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  // Field 3 starts at close + 2; walk to fields 14, 15 and 22.
-  const wanted = new Map<number, number>();
-  let field = 3;
-  let at = close + 2;
-  while (field <= 22 && at < text.length) {
-    let end = text.indexOf(' ', at);
-    if (end < 0) end = text.length;
-    if (field === 14 || field === 15 || field === 22) wanted.set(field, Number(text.slice(at, end)));
-    field++;
-    at = end + 1;
-  }
-  if (wanted.size !== 3) return undefined;
-  return { cpuTicks: wanted.get(14)! + wanted.get(15)!, startTicks: wanted.get(22)! };
+  const stat = parseProcStat(text);
+  return stat && { cpuTicks: stat.utime + stat.stime, startTicks: stat.starttime };
 }
 
 function fromListing(listing: ProcessListing): CpuSamples {
   return { uptime: listing.uptimeSeconds, cpu: new Map(listing.processes.map((p) => [p.pid, { cpuTicks: p.cpuTicks, startTicks: p.startTicks }])) };
+}
+
+interface ListingClock {
+  clockTicks: number;
+  /** The host's uptime at the listing. */
+  uptimeSeconds: number;
+  /** The host's boot time, seconds since the epoch. */
+  bootTime: number;
+}
+
+/** A process as listed: when it started and its age from the clock, %CPU from its age. */
+function listedProcess(info: ProcessInfo, clock: ListingClock, toolkit: boolean, cpu: (ageSeconds: number) => number): ListedProcess {
+  const startSeconds = info.startTicks / clock.clockTicks;
+  const age = Math.max(0, clock.uptimeSeconds - startSeconds);
+  return { ...info, cpu: cpu(age), startedAt: new Date((clock.bootTime + startSeconds) * 1000).toISOString(), elapsedSeconds: age, toolkit };
 }
 
 /**

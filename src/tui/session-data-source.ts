@@ -21,9 +21,6 @@ import type { ToolkitSession } from '../session/toolkit-session.js';
 import type { TuiDataSource } from './data-source.js';
 import { formatBytes } from './text.js';
 
-/** The shortest interval a %CPU figure is shown for. */
-const MIN_CPU_INTERVAL_SECONDS = 0.05;
-
 export interface SessionDataSourceOptions {
   session: ToolkitSession;
   engine: Engine;
@@ -88,9 +85,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       // not measured yet: NaN); the view asks again shortly and gets %CPU since this one.
       const listing = await listProcesses(session, previous ? { previous, signal } : { sampleMs: 0, signal });
       previous = listing;
-      // Without a wait, the helper's two samples are only the reading time apart (a few ms):
-      // a figure over so short a time would be noise, so it is shown as not measured yet.
-      return listing.intervalSeconds >= MIN_CPU_INTERVAL_SECONDS ? listing.processes : listing.processes.map((p) => ({ ...p, cpu: Number.NaN }));
+      return listing.processes;
     },
 
     async processDetails(pid, signal) {

@@ -35,7 +35,12 @@
 
 #include "remora-common.inc"
 
+// The same file as KEEPER_PID_FILE in src/session/keeper-script.ts.
 #define KEEPER_PID_FILE "/run/remora-keeper.pid"
+
+/** sample_ms 0: one sample, for a caller that measures %CPU since its previous listing in
+ *  clock ticks; nanosecond times (every thread's schedstat) would be read for nothing. */
+static int one_sample;
 
 static const char usage_text[] =
     "usage: remora-ps ROOT SAMPLE_MS\n"
@@ -194,7 +199,7 @@ static void take_sample(int pid, struct sample *sample) {
   sample->rss_pages = rss;
   sample->start_ticks = start;
   sample->cpu_ticks = utime + stime;
-  sample->cpu_ns = cpu_ns(pid, threads);
+  sample->cpu_ns = one_sample ? -1 : cpu_ns(pid, threads);
   sample->present = 1;
 }
 
@@ -249,6 +254,12 @@ static void put_passwd(const char *root) {
   int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
   int fd = rootfd < 0 ? -1 : open_in_root(rootfd, "etc/passwd", O_RDONLY, 0);
   if (rootfd >= 0) close(rootfd);
+  if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
+    // No openat2 (a kernel before 5.6, or seccomp): through ROOT as the shell fallback does.
+    char path[4096];
+    snprintf(path, sizeof path, "%s/etc/passwd", root);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+  }
   ssize_t n = fd >= 0 ? read_fd(fd) : -1;
   if (fd >= 0) close(fd);
   if (n < 0) {
@@ -282,6 +293,7 @@ int main(int argc, char **argv) {
   }
   const char *root = argv[1];
   long sample_ms = strtol(argv[2], NULL, 10);
+  one_sample = sample_ms == 0;
   buffer = malloc(buffer_size);
   if (!buffer) out_of_memory();
   static char out[1 << 20];
@@ -294,10 +306,15 @@ int main(int argc, char **argv) {
   // Inside the interval: everything that is not a CPU sample.
   struct stat own_mnt, target_mnt;
   int have_own_mnt = stat("/proc/self/ns/mnt", &own_mnt) == 0;
-  // ROOT is /proc/PID/root: the target's mount namespace is /proc/PID/ns/mnt.
+  // ROOT is /proc/PID/root: the target's mount namespace is /proc/PID/ns/mnt. Made by text:
+  // "ROOT/.." would resolve inside the target, where the root is its own parent.
   char target_mnt_path[4096];
-  snprintf(target_mnt_path, sizeof target_mnt_path, "%s/../ns/mnt", root);
-  int have_target_mnt = stat(target_mnt_path, &target_mnt) == 0;
+  size_t root_length = strlen(root);
+  int have_target_mnt = root_length > 5 && root_length < sizeof target_mnt_path && strcmp(root + root_length - 5, "/root") == 0;
+  if (have_target_mnt) {
+    snprintf(target_mnt_path, sizeof target_mnt_path, "%.*s/ns/mnt", (int)(root_length - 5), root);
+    have_target_mnt = stat(target_mnt_path, &target_mnt) == 0;
+  }
   long long boot_time = boot_time_seconds();
   printf("{\"clockTicks\":%ld,\"pageSize\":%ld,\"bootTime\":%lld,\"passwd\":", sysconf(_SC_CLK_TCK), sysconf(_SC_PAGESIZE), boot_time);
   put_passwd(root);
@@ -336,8 +353,8 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < process_count; i++) {
     struct process *p = &processes[i];
     if (!p->a.present) continue;
-    if (sample_ms == 0) {
-      p->b = p->a; // one sample asked for (a view measuring since its previous listing)
+    if (one_sample) {
+      p->b = p->a;
     } else if (p->a.cpu_ns >= 0) {
       p->b = p->a;
       p->b.cpu_ns = cpu_ns(p->pid, p->a.threads);
@@ -346,7 +363,8 @@ int main(int argc, char **argv) {
       take_sample(p->pid, &p->b);
     }
   }
-  printf("\"uptimeNs\":%lld,\"intervalNs\":%lld,\"samples\":[", clock_b, clock_b - started);
+  // One sample: there was no interval to measure %CPU over.
+  printf("\"uptimeNs\":%lld,\"intervalNs\":%lld,\"samples\":[", clock_b, one_sample ? 0 : clock_b - started);
   first = 1;
   for (size_t i = 0; i < process_count; i++) {
     struct process *p = &processes[i];
