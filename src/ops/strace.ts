@@ -90,14 +90,9 @@ export interface TraceOptions {
   detailed?: boolean;
 }
 
-export interface TraceHandlers {
-  /** A line strace printed: a call, a signal, an exit, or a row of the -c table. */
-  onLine(line: string): void;
-  /**
-   * strace's own messages ("strace: Process 1 attached", "... detached"). `cutALine`: it
-   * was written into a line whose rest comes later (onLine gets that line whole).
-   */
-  onNotice?(line: string, cutALine: boolean): void;
+/** strace's own messages ("strace: Process 1 attached", "... detached"), not trace lines. */
+export function isStraceNotice(piece: StracePiece): boolean {
+  return piece.kind === 'cut-notice' || piece.text.startsWith('strace: ');
 }
 
 export interface TraceResult {
@@ -116,11 +111,6 @@ export interface TraceRun {
   /** Backpressure: stop reading strace's output (strace, and so the tracees, then wait). */
   pause(): void;
   resume(): void;
-}
-
-/** The target's main process, in the toolkit's PID namespace. */
-export function mainPid(session: ToolkitSession): number {
-  return session.target.rootPid;
 }
 
 export function buildStraceArgs(pids: number[], options: TraceOptions): string[] {
@@ -150,9 +140,11 @@ function traceContext(session: ToolkitSession): TraceContext {
 /**
  * Starts tracing after checking it can be done safely: refuses a paused target (strace
  * would hang until it is unpaused), a pid that is gone, a zombie, one already traced, a
- * toolkit process, a toolkit without strace or without the right to ptrace.
+ * toolkit process, a toolkit without strace or without the right to ptrace. strace's
+ * output comes to onPiece line by line, each line whole (see SplicedLineRepair): a call,
+ * a signal, an exit, a row of the -c table, or one of strace's notices (isStraceNotice).
  */
-export async function startTrace(session: ToolkitSession, options: TraceOptions, handlers: TraceHandlers): Promise<TraceRun> {
+export async function startTrace(session: ToolkitSession, options: TraceOptions, onPiece: (piece: StracePiece) => void): Promise<TraceRun> {
   if (session.target.state.paused) {
     throw new RemoraError('TARGET_PAUSED', `${session.target.name} is paused: strace would wait until it is unpaused, refusing to trace`, {
       hint: `unpause it first (docker unpause ${session.target.name})`,
@@ -164,7 +156,7 @@ export async function startTrace(session: ToolkitSession, options: TraceOptions,
   }
   const ctx = traceContext(session);
   const probe = await probeTrace(session);
-  const pids = planTrace(probe, { pids: asked, mainPid: mainPid(session) }, ctx);
+  const pids = planTrace(probe, { pids: asked, mainPid: session.target.rootPid }, ctx);
 
   let handle: ExecHandle;
   try {
@@ -172,7 +164,7 @@ export async function startTrace(session: ToolkitSession, options: TraceOptions,
   } catch (error) {
     throw new RemoraError('EXEC_FAILED', `could not start strace in the toolkit: ${(error as Error).message}`, { cause: error });
   }
-  return new StraceRun(session, handle, pids, probe, ctx, handlers);
+  return new StraceRun(session, handle, pids, probe, ctx, onPiece);
 }
 
 class StraceRun implements TraceRun {
@@ -188,17 +180,13 @@ class StraceRun implements TraceRun {
     readonly pids: number[],
     probe: TraceProbe,
     context: TraceContext,
-    handlers: TraceHandlers,
+    onPiece: (piece: StracePiece) => void,
   ) {
     const repair = new SplicedLineRepair();
     const deliver = (pieces: StracePiece[]): void => {
       for (const piece of pieces) {
-        if (piece.kind === 'cut-notice' || piece.text.startsWith('strace: ')) {
-          this.notices.push(piece.text);
-          handlers.onNotice?.(piece.text, piece.kind === 'cut-notice');
-        } else {
-          handlers.onLine(piece.text);
-        }
+        if (isStraceNotice(piece)) this.notices.push(piece.text);
+        onPiece(piece);
       }
     };
     const lines = new LineSplitter((line) => deliver(repair.push(line)));
@@ -298,11 +286,7 @@ export async function startTraceEvents(
     const events = joiner.push(piece);
     if (events.length) onEvents(events);
   };
-  const run = await startTrace(
-    session,
-    { ...options, detailed: true },
-    { onLine: (text) => emit({ kind: 'line', text }), onNotice: (text, cutALine) => emit({ kind: cutALine ? 'cut-notice' : 'line', text }) },
-  );
+  const run = await startTrace(session, { ...options, detailed: true }, emit);
   void run.done.finally(() => {
     const rest = joiner.flush();
     if (rest.length) onEvents(rest);

@@ -3,7 +3,7 @@
 // the same way: strace detaches and the target runs on.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { RemoraError } from '../../core/errors.js';
-import { startTrace, type TraceRun } from '../../ops/strace.js';
+import { isStraceNotice, startTrace, type TraceRun } from '../../ops/strace.js';
 import { parseDuration, type GlobalOptions } from '../global-options.js';
 import { openTargetSession } from '../session-context.js';
 
@@ -71,17 +71,16 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
     run = await startTrace(
       context.session,
       { pids, expressions: flags.expr, summary: flags.summary },
-      {
-        onLine: (line) => {
-          if (out === process.stdout && outputClosed) return;
-          if (!out.write(`${line}\n`)) {
-            run?.pause();
-            out.once('drain', () => run?.resume());
-          }
-        },
-        onNotice: (line) => {
-          if (!globals.quiet) process.stderr.write(`${line}\n`);
-        },
+      (piece) => {
+        if (isStraceNotice(piece)) {
+          if (!globals.quiet) process.stderr.write(`${piece.text}\n`);
+          return;
+        }
+        if (out === process.stdout && outputClosed) return;
+        if (!out.write(`${piece.text}\n`)) {
+          run?.pause();
+          out.once('drain', () => run?.resume());
+        }
       },
     );
     // A signal that came while strace was starting.
