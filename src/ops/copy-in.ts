@@ -7,7 +7,7 @@ import { EntryGuard } from '../core/archive-safety.js';
 import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type SourceKind } from '../core/cp-paths.js';
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { encodeRecords, isStreamFailure, observeEntries, type CopyEntry, type EntryHooks, type EntrySource } from './copy-entries.js';
+import { encodeRecords, observeEntries, type CopyEntry, type EntryHooks, type EntrySource } from './copy-entries.js';
 import { compareHashes, type CopyResult } from './copy-out.js';
 import { hashTargetItem } from './pack-stream.js';
 import { startHelper, statTargetPath } from './fs-helper.js';
@@ -117,13 +117,8 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
     const failed = await helper.failure();
     if (failed) throw failed;
   } catch (error) {
-    const helperStopped = helperEnded.signal.aborted && !request.signal?.aborted;
-    if (!helperStopped && (request.signal?.aborted || !isStreamFailure(error))) {
-      handle.close();
-      throw error;
-    }
-    // The helper stopping (a read-only mount, a full tmpfs) is what broke the stream: say that.
-    throw await helper.explainBreak(error);
+    // The helper stopping (a read-only mount, a full tmpfs) is what stopped the sending: say that.
+    throw await helper.explain(error, { helperStopped: helperEnded.signal.aborted && !request.signal?.aborted });
   } finally {
     helper.release();
   }

@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import { RemoraError } from '../core/errors.js';
 import { describeMount, mountContaining, parseMountInfo, type MountInfo } from '../core/mount-info.js';
 import { readAll } from '../engine/http-client.js';
+import { isStreamFailure } from './copy-entries.js';
 import type { ExecHandle } from '../engine/types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 
@@ -13,7 +14,7 @@ export const FS_HELPER = '/opt/remora/bin/remora-fs';
 /** Exit codes of remora-fs (see the usage text in toolkit-image/helpers/remora-fs.c). */
 export const HELPER_EXIT = { OTHER: 1, NOENT: 2, ACCESS: 3, ROFS: 4, NOSPACE: 5, ESCAPE: 6, NO_OPENAT2: 7, USAGE: 64, NOT_FOUND: 127 } as const;
 
-const OPS = ['open root', 'write stdout', 'read stdin', 'owner of', 'readlink root', 'stat', 'read', 'write', 'mkdir', 'symlink', 'realpath', 'pack', 'unpack', 'create', 'rename', 'chown', 'chmod', 'utimes', 'close', 'link', 'readlink', 'fsync', 'getrandom', 'sigprocmask', 'sigaction'];
+const OPS = ['open root', 'write stdout', 'owner of', 'readlink root', 'stat', 'read', 'write', 'mkdir', 'symlink', 'realpath', 'pack', 'unpack', 'create', 'rename', 'chown', 'chmod', 'utimes', 'close', 'link', 'readlink', 'getrandom', 'sigprocmask', 'sigaction'];
 
 export interface HelperComplaint {
   op: string;
@@ -95,10 +96,12 @@ export interface HelperRun {
   /** After it exited: its error, or undefined when it succeeded. */
   failure(): Promise<RemoraError | undefined>;
   /**
-   * The stream to or from it broke: when the helper stopped with a status of its own (a
-   * read-only mount, a full tmpfs, a missing path), its error says why; else `error`.
+   * The error to report for a failure while streaming to or from it. The run is closed.
+   * When the stream broke (or the caller saw the helper stop) and the helper stopped with a
+   * status of its own (a read-only mount, a full tmpfs, a missing path), its error says
+   * why; an abort or any other failure is reported as it is.
    */
-  explainBreak(error: unknown): Promise<unknown>;
+  explain(error: unknown, options?: { helperStopped?: boolean }): Promise<unknown>;
   /** The caller is done: an abort no longer closes the run. */
   release(): void;
 }
@@ -115,7 +118,11 @@ export async function startHelper(session: ToolkitSession, args: string[], conte
       const exitCode = await handle.exitCode.catch(() => -1);
       return exitCode === 0 ? undefined : helperFailure(exitCode, await stderr, context);
     },
-    async explainBreak(error) {
+    async explain(error, options) {
+      if (!options?.helperStopped && (signal?.aborted || !isStreamFailure(error))) {
+        handle.close();
+        return error;
+      }
       const exitCode = await settledExit(handle.exitCode);
       handle.close();
       return exitCode > 0 && exitCode < 128 ? helperFailure(exitCode, await stderr, context) : error;

@@ -4,7 +4,7 @@
 // exits, so a helper that exited at once lost the end of a copy whenever we read slowly.
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { decodeRecords, isStreamFailure, type CopyEntry } from './copy-entries.js';
+import { decodeRecords, type CopyEntry } from './copy-entries.js';
 import { startHelper } from './fs-helper.js';
 import { hashEntries, type FileHashes } from './verify.js';
 
@@ -43,15 +43,11 @@ export async function openPack(session: ToolkitSession, options: PackOptions): P
     },
     async explain(error) {
       helper.release();
-      if (signal?.aborted || !isStreamFailure(error)) {
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
         handle.close();
-        if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
-          return new RemoraError('OPERATION_FAILED', 'the reader of the tar stream went away before the copy ended (broken pipe)', { cause: error });
-        }
-        return error;
+        return new RemoraError('OPERATION_FAILED', 'the reader of the tar stream went away before the copy ended (broken pipe)', { cause: error });
       }
-      // The stream broke: the helper has most likely stopped, and says why in its status.
-      return helper.explainBreak(error);
+      return helper.explain(error);
     },
   };
 }
