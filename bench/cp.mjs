@@ -7,8 +7,7 @@ import { randomFillSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { REMORA, compare, docker, ensureImages, printTable, removeBenchContainers, run, startBenchTarget } from './lib.mjs';
+import { REMORA, compare, docker, printTable, run, runAlone, startBenchTarget } from './lib.mjs';
 
 const BYTES = Number(process.env.BENCH_CP_BYTES ?? 1024 ** 3);
 const FILES = Number(process.env.BENCH_CP_FILES ?? 20_000);
@@ -109,12 +108,4 @@ export default async function benchCp() {
   }
 }
 
-// Alone (`node bench/cp.mjs`): make sure the images exist, and clean up after.
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (!docker('images', '-q', 'remora-demo:0.1.0') || !docker('images', '-q', 'remora-toolkit:0.1.0')) ensureImages();
-  try {
-    await benchCp();
-  } finally {
-    removeBenchContainers();
-  }
-}
+await runAlone(import.meta.url, benchCp);

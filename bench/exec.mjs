@@ -5,23 +5,22 @@ import { REMORA, compare, docker, printTable, ratio, run } from './lib.mjs';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
 export function benchExec(target) {
-  const opts = {};
   const toolkitImage = 'remora-toolkit:0.1.0';
   const toolkitOf = () => docker('ps', '-q', '--filter', 'label=remora.role=toolkit', '--filter', `label=remora.target=${docker('inspect', '-f', '{{.Id}}', target)}`).split('\n')[0];
 
   // Warm: a session exists; both run `true` in it.
-  run(REMORA, ['exec', target, '--', 'true'], opts);
+  run(REMORA, ['exec', target, '--', 'true']);
   const toolkit = toolkitOf();
   const [warmRemora, warmDocker] = compare(ROUNDS, [
-    { run: () => run(REMORA, ['exec', target, '--', 'true'], opts).ms },
+    { run: () => run(REMORA, ['exec', target, '--', 'true']).ms },
     { run: () => run('docker', ['exec', toolkit, 'true']).ms },
   ]);
 
   // Cold: no session; remora creates one, docker runs a one-off toolkit container.
-  const endSessions = () => run(REMORA, ['detach', target], { ...opts, allowFailure: true });
+  const endSessions = () => run(REMORA, ['detach', target], { allowFailure: true });
   const targetId = docker('inspect', '-f', '{{.Id}}', target);
   const [coldRemora, coldDocker] = compare(Math.max(5, Math.floor(ROUNDS / 2)), [
-    { before: endSessions, run: () => run(REMORA, ['exec', target, '--', 'true'], opts).ms, after: endSessions },
+    { before: endSessions, run: () => run(REMORA, ['exec', target, '--', 'true']).ms, after: endSessions },
     {
       run: () =>
         run('docker', ['run', '--rm', '--label', 'remora.bench=1', `--pid=container:${targetId}`, `--network=container:${targetId}`, '--cap-drop', 'ALL', '--cap-add', 'SYS_PTRACE', '--entrypoint', 'true', toolkitImage]).ms,

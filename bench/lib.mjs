@@ -75,3 +75,17 @@ export function ensureImages() {
   run(REMORA, ['demo', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (!hadDemo) run('docker', ['rm', '-f', 'remora-demo'], { allowFailure: true });
 }
+
+/**
+ * A bench run by itself (`node bench/ps.mjs`): builds the images if they are missing, and
+ * removes its containers after. `npm run bench` does both once for all of them instead.
+ */
+export async function runAlone(moduleUrl, bench) {
+  if (process.argv[1] !== fileURLToPath(moduleUrl)) return;
+  if (!docker('images', '-q', 'remora-demo:0.1.0') || !docker('images', '-q', 'remora-toolkit:0.1.0')) ensureImages();
+  try {
+    await bench();
+  } finally {
+    removeBenchContainers();
+  }
+}

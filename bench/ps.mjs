@@ -3,8 +3,7 @@
 // ratio <= 1.5. Also shown, so the ratio can be read: `remora exec T -- true` (remora's
 // floor: node start, engine calls, one exec) and the sampling interval ps waits for %CPU.
 // Run alone: `node bench/ps.mjs` (after `npm run build`); BENCH_ROUNDS sets the rounds.
-import { fileURLToPath } from 'node:url';
-import { REMORA, compare, docker, ensureImages, printTable, ratio, removeBenchContainers, run, startBenchTarget } from './lib.mjs';
+import { REMORA, compare, docker, printTable, ratio, run, runAlone, startBenchTarget } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const PROCESSES = 1000;
@@ -41,12 +40,4 @@ export default async function benchPs() {
   return { ps, top, floor };
 }
 
-// Alone (`node bench/ps.mjs`): make sure the images exist, and clean up after.
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (!docker('images', '-q', 'remora-demo:0.1.0') || !docker('images', '-q', 'remora-toolkit:0.1.0')) ensureImages();
-  try {
-    await benchPs();
-  } finally {
-    removeBenchContainers();
-  }
-}
+await runAlone(import.meta.url, benchPs);

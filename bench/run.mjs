@@ -14,13 +14,7 @@ try {
   }
   for (const name of ['cp', 'ps']) {
     if (!wanted(name)) continue;
-    try {
-      const module = await import(`./${name}.mjs`);
-      await module.default();
-    } catch (error) {
-      if (error.code === 'ERR_MODULE_NOT_FOUND') continue;
-      throw error;
-    }
+    await (await import(`./${name}.mjs`)).default();
   }
 } finally {
   removeBenchContainers();

@@ -7,7 +7,7 @@ import { FilteredTable } from '../filtered-table.js';
 import type { Column, Row } from '../table.js';
 import type { View, ViewContext } from '../view.js';
 
-export interface TableNouns {
+interface TableNouns {
   /** "process", "socket": for messages. */
   one: string;
   many: string;
