@@ -6,25 +6,26 @@ import { createEngine } from '../engine/create-engine.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import type { ContainerSummary } from '../engine/types.js';
 import { defaultToolkitImage } from '../session/toolkit-image.js';
-import { findTarget, openSession, sweepStale, type Target, type ToolkitSession } from '../session/toolkit-session.js';
+import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { parseDuration, type GlobalOptions } from './global-options.js';
 
 export interface EngineContext extends AsyncDisposable {
   engine: DockerEngine;
   listing: ContainerSummary[];
-  /** The sweep of stale toolkits, running beside the command. */
-  sweep: Promise<Set<string>>;
+  /** IDs of the stale toolkits in the listing, being removed beside the command. */
+  stale: ReadonlySet<string>;
 }
 
-/** Disposing waits for the sweep, then closes the engine's connections. */
+/** Disposing waits for the removal of the stale toolkits, then closes the engine's connections. */
 export async function openEngineContext(globals: GlobalOptions): Promise<EngineContext> {
   const engine = createEngine(globals);
   const listing = await engine.listContainers({ all: true });
-  const sweep = sweepStale(engine, listing, sweepScope());
+  const stale = staleToolkits(listing, Date.now() / 1000).filter(sweepScope());
+  const sweep = removeToolkits(engine, stale);
   return {
     engine,
     listing,
-    sweep,
+    stale: new Set(stale.map((c) => c.id)),
     async [Symbol.asyncDispose]() {
       await sweep;
       engine.dispose();
@@ -50,9 +51,28 @@ export function sayOnStderr(globals: GlobalOptions): (line: string) => void {
 
 /** `say` replaces the stderr progress (the TUI shows it on its own screen). */
 export async function openTargetSession(globals: GlobalOptions, query: string, options: { say?: (line: string) => void } = {}): Promise<TargetSessionContext> {
+  const context = await openEngineContext(globals);
+  const { target, session } = await openSessionIn(context, globals, query, options);
+  return {
+    ...context,
+    target,
+    session,
+    async [Symbol.asyncDispose]() {
+      await session[Symbol.asyncDispose]();
+      await context[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** Finds a target in the context's listing and opens (or reuses) its session, on that engine. */
+export async function openSessionIn(
+  context: EngineContext,
+  globals: GlobalOptions,
+  query: string,
+  options: { say?: (line: string) => void } = {},
+): Promise<{ target: Target; session: ToolkitSession }> {
   const profile = profileByName(globals.profile);
   const idleSeconds = parseDuration(globals.idle);
-  const context = await openEngineContext(globals);
   const target = await findTarget(context.engine, query, context.listing);
   const session = await openSession(context.engine, target, context.listing, {
     profile,
@@ -63,15 +83,7 @@ export async function openTargetSession(globals: GlobalOptions, query: string, o
     say: options.say ?? sayOnStderr(globals),
     extraLabels: testLabels(),
   });
-  return {
-    ...context,
-    target,
-    session,
-    async [Symbol.asyncDispose]() {
-      await session[Symbol.asyncDispose]();
-      await context[Symbol.asyncDispose]();
-    },
-  };
+  return { target, session };
 }
 
 /**

@@ -311,12 +311,9 @@ export function staleToolkits(listing: ContainerSummary[], nowSeconds: number): 
   });
 }
 
-/** Removes stale toolkits; failures are not the command's business. */
-/** Removes the stale toolkits of a listing; resolves to their IDs. */
-export async function sweepStale(engine: Engine, listing: ContainerSummary[], inScope: (toolkit: ContainerSummary) => boolean = () => true): Promise<Set<string>> {
-  const stale = staleToolkits(listing, Date.now() / 1000).filter(inScope);
-  await Promise.allSettled(stale.map((c) => engine.removeContainer(c.id)));
-  return new Set(stale.map((c) => c.id));
+/** Removes toolkits (stale ones); a failure is left to the next command's sweep. */
+export async function removeToolkits(engine: Engine, toolkits: readonly ContainerSummary[]): Promise<void> {
+  await Promise.allSettled(toolkits.map((c) => engine.removeContainer(c.id)));
 }
 
 export function sessionsOf(listing: ContainerSummary[], targetId?: string): ContainerSummary[] {

@@ -7,7 +7,8 @@ import { copyIn, type Ownership } from '../../ops/copy-in.js';
 import { copyOut, type CopyResult } from '../../ops/copy-out.js';
 import type { GlobalOptions } from '../global-options.js';
 import { progressPrinter } from '../progress.js';
-import { openTargetSession, sayOnStderr, type TargetSessionContext } from '../session-context.js';
+import { openEngineContext, openSessionIn, openTargetSession, sayOnStderr, type EngineContext } from '../session-context.js';
+import type { ToolkitSession } from '../../session/toolkit-session.js';
 
 export interface CpFlags {
   followLink?: boolean;
@@ -85,17 +86,16 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
       await using contexts = new TargetSessions(globals);
       for (const source of sources as TargetLocation[]) {
         controller.signal.throwIfAborted();
-        const context = await contexts.of(source.target);
+        const session = await contexts.of(source.target);
         results.push(
           await copyOut({
-            session: context.session,
+            session,
             targetName: source.target,
             sourcePath: source.path,
             followLink: flags.followLink ?? false,
             destination: dest.kind === 'stream' ? { kind: 'stream', output: process.stdout } : { kind: 'local', path: resolveLocalPath(dest.path, process.cwd()), display: dest.path },
             requireDirectory: many,
             keepOwners: (flags.archive ?? false) && process.getuid?.() === 0,
-            wantTotal: showProgress,
             verify: flags.verify ?? false,
             hooks: { ...hooks, onWarning: (name, reason) => warn(joinDisplay(describeLocation(source), name), reason) },
             signal: controller.signal,
@@ -120,23 +120,26 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
   return 0;
 }
 
-/** The sessions of a command that reads from several targets, each opened once. */
+/** The sessions of a command that reads from several targets: one engine, each session opened once. */
 class TargetSessions implements AsyncDisposable {
-  private readonly open = new Map<string, TargetSessionContext>();
+  private context: EngineContext | undefined;
+  private readonly sessions = new Map<string, ToolkitSession>();
 
   constructor(private readonly globals: GlobalOptions) {}
 
-  async of(target: string): Promise<TargetSessionContext> {
-    let context = this.open.get(target);
-    if (!context) {
-      context = await openTargetSession(this.globals, target);
-      this.open.set(target, context);
+  async of(target: string): Promise<ToolkitSession> {
+    this.context ??= await openEngineContext(this.globals);
+    let session = this.sessions.get(target);
+    if (!session) {
+      session = (await openSessionIn(this.context, this.globals, target)).session;
+      this.sessions.set(target, session);
     }
-    return context;
+    return session;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    for (const context of this.open.values()) await context[Symbol.asyncDispose]();
+    for (const session of this.sessions.values()) await session[Symbol.asyncDispose]();
+    await this.context?.[Symbol.asyncDispose]();
   }
 }
 

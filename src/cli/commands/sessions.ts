@@ -27,10 +27,9 @@ export interface SessionRow {
 
 export async function sessionsCommand(globals: GlobalOptions, flags: { json?: boolean }): Promise<number> {
   await using context = await openEngineContext(globals);
-  const swept = await context.sweep;
   const now = Date.now() / 1000;
   const names = new Map(context.listing.map((c) => [c.id, c.name]));
-  const toolkits = context.listing.filter((c) => isToolkit(c) && c.state === 'running' && !swept.has(c.id));
+  const toolkits = context.listing.filter((c) => isToolkit(c) && c.state === 'running' && !context.stale.has(c.id));
   const rows = await Promise.all(
     toolkits.map(async (c): Promise<SessionRow> => {
       const stamp = await context.engine.statPath(c.id, USED_STAMP).catch(() => null);
