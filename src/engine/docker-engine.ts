@@ -264,19 +264,13 @@ export class DockerEngine implements Engine {
     }
   }
 
-  async removeUntaggedImages(label: string): Promise<number> {
+  async removeUntaggedImages(label: string): Promise<void> {
     const filters = JSON.stringify({ dangling: ['true'], label: [label] });
     const images = await this.guard(() => this.http.json<Array<{ Id: string }>>('GET', '/images/json', { query: { filters } }));
-    let removed = 0;
     for (const image of images) {
-      try {
-        await this.http.call('DELETE', `/images/${encodeURIComponent(image.Id)}`);
-        removed++;
-      } catch {
-        // In use by a container (a session started before the rebuild): it stays.
-      }
+      // One in use by a container (a session started before the rebuild) stays.
+      await this.http.call('DELETE', `/images/${encodeURIComponent(image.Id)}`).catch(() => undefined);
     }
-    return removed;
   }
 
   async buildImage(context: Readable, options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string }, onProgress?: ProgressHandler): Promise<void> {

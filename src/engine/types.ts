@@ -141,9 +141,9 @@ export interface Engine {
   importImage(rootfsTar: Readable, ref: string): Promise<void>;
   /**
    * Removes untagged images carrying the label (KEY or KEY=VALUE: the images a rebuild replaced), except those a
-   * container still uses. Returns how many went.
+   * container still uses.
    */
-  removeUntaggedImages(label: string): Promise<number>;
+  removeUntaggedImages(label: string): Promise<void>;
   logs(containerId: string, options: { follow: boolean; tail?: number; since?: number; timestamps?: boolean }): Promise<{ stdout: Readable; stderr: Readable; close(): void }>;
   /** Stream of container events (die, destroy, pause...) for the given container. */
   events(filters: Record<string, string[]>): Promise<{ stream: Readable; close(): void }>;

@@ -65,12 +65,7 @@ export async function ensureToolkitImage(options: EnsureImageOptions): Promise<s
 export async function toolkitImageIsReady(engine: Engine, image: string): Promise<boolean> {
   try {
     if (image !== defaultToolkitImage()) return await engine.imageExists(image);
-    const labels = engine.imageLabels(image);
-    // Hashed while the engine works, once the requests already made (the inspect, and the
-    // caller's create) are on their sockets: hashing first would hold them back ~5 ms.
-    await new Promise((resolve) => setImmediate(resolve));
-    const hash = contextHash(packageDir('toolkit-image'));
-    return (await labels)?.[CONTEXT_HASH_LABEL] === hash;
+    return (await builtImageState(engine, image, packageDir('toolkit-image'))).state === 'current';
   } catch {
     return false;
   }
@@ -86,11 +81,22 @@ const BUILT_AS_LABEL = 'remora.built-as';
  * a version tag alone would keep a stale image after an upgrade or a local change.
  */
 export async function ensureBuiltImage(options: { engine: Engine; tag: string; directory: string; say: ProgressHandler; what: string; buildTarget?: string; force?: boolean }): Promise<void> {
-  const hash = contextHash(options.directory, options.buildTarget);
-  const labels = await options.engine.imageLabels(options.tag);
-  if (!options.force && labels?.[CONTEXT_HASH_LABEL] === hash) return;
-  if (labels && !options.force) options.say(`${options.what} ${options.tag} is out of date; rebuilding it`);
+  const { state, hash } = await builtImageState(options.engine, options.tag, options.directory, options.buildTarget);
+  if (!options.force && state === 'current') return;
+  if (state === 'stale' && !options.force) options.say(`${options.what} ${options.tag} is out of date; rebuilding it`);
   await buildFromDirectory({ ...options, labels: { [CONTEXT_HASH_LABEL]: hash, [BUILT_AS_LABEL]: options.tag } });
+}
+
+/** Whether the image at `tag` was built from these sources, and their hash. */
+async function builtImageState(engine: Engine, tag: string, directory: string, buildTarget?: string): Promise<{ state: 'current' | 'stale' | 'missing'; hash: string }> {
+  const labels = engine.imageLabels(tag);
+  // Hashed while the engine works, once the requests already made (the inspect, and on a
+  // cold start the caller's create) are on their sockets: hashing first would hold them
+  // back ~5 ms.
+  await new Promise((resolve) => setImmediate(resolve));
+  const hash = contextHash(directory, buildTarget);
+  const found = await labels;
+  return { state: !found ? 'missing' : found[CONTEXT_HASH_LABEL] === hash ? 'current' : 'stale', hash };
 }
 
 export function contextHash(directory: string, buildTarget = ''): string {
@@ -119,7 +125,7 @@ export async function buildFromDirectory(options: { engine: Engine; tag: string;
   }
   // The image the tag pointed to before is now untagged: each upgrade or change of the
   // sources would leave one behind. Build stages stay, as the engine's build cache.
-  await engine.removeUntaggedImages(`${BUILT_AS_LABEL}=${options.tag}`).catch(() => 0);
+  await engine.removeUntaggedImages(`${BUILT_AS_LABEL}=${options.tag}`).catch(() => undefined);
 }
 
 async function ensureBaseImage(engine: Engine, say: ProgressHandler): Promise<string> {
