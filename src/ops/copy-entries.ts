@@ -195,7 +195,7 @@ export async function* decodeRecords(source: NodeJS.ReadableStream, state: { com
 export interface EntryHooks {
   /** Something the source skipped (a fifo, a socket, a device): said, not copied. */
   onWarning?: (name: string, reason: string) => void;
-  /** Total file bytes to come, when the source knows it up front. */
+  /** Total file bytes to come. Given only by a caller that shows an ETA: counting a tree first is a second walk of it. */
   onTotal?: (bytes: number) => void;
   /** File bytes moved so far (called as they pass). */
   onBytes?: (bytes: number) => void;

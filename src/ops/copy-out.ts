@@ -27,8 +27,6 @@ export interface CopyOutRequest {
   /** Several sources: the destination must be an existing directory. */
   requireDirectory: boolean;
   keepOwners: boolean;
-  /** Ask the toolkit for the total size first (for an ETA). */
-  wantTotal: boolean;
   verify: boolean;
   hooks: EntryHooks;
   signal?: AbortSignal;
@@ -47,7 +45,7 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
   const display = `${request.targetName}:${request.sourcePath}`;
   // "link/" and "link/." name the directory behind the link, as a shell would.
   const follow = request.followLink || shape.assertsDirectory;
-  const source = await openPack(session, { targetName: request.targetName, path: shape.clean, follow, wantTotal: request.wantTotal, signal: request.signal });
+  const source = await openPack(session, { targetName: request.targetName, path: shape.clean, follow, wantTotal: request.hooks.onTotal !== undefined, signal: request.signal });
 
   let bytes = 0;
   let files = 0;

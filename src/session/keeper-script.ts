@@ -15,11 +15,14 @@ export const POLL_SECONDS = 5;
 
 const TICK_FIFO = '/run/remora-tick';
 
+/** Makes /target the target's root; run by the keeper, and by a command that comes first. */
+const LINK_TARGET = 'ln -sfn "/proc/${REMORA_TARGET_PID:-1}/root" /target';
+
 export const KEEPER_SCRIPT = `
 keeper=$$
 mkdir -p /run 2>/dev/null
 echo "$keeper" > ${KEEPER_PID_FILE}
-ln -sfn "/proc/\${REMORA_TARGET_PID:-1}/root" /target
+${LINK_TARGET}
 : > ${USED_STAMP}; chmod 666 ${USED_STAMP}; : > ${CHECK_STAMP}
 if [ "\${REMORA_HOLD:-}" = stdin ]; then
   exec cat > /dev/null
@@ -80,7 +83,7 @@ export function execWrapper(cmd: string[]): string[] {
   const script = [
     `[ -w ${USED_STAMP} ] && true > ${USED_STAMP}`,
     // The first command of a new session can start before the keeper made /target.
-    '[ -L /target ] || ln -sfn "/proc/${REMORA_TARGET_PID:-1}/root" /target 2>/dev/null',
+    `[ -L /target ] || ${LINK_TARGET} 2>/dev/null`,
     // Say it the way a user reads it; 127 as docker and every shell do.
     'command -v "$1" >/dev/null 2>&1 || { echo "remora: $1: command not found in the toolkit" >&2; exit 127; }',
     'exec "$@"',

@@ -139,7 +139,6 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
         destination: { kind: 'local', path: resolveLocalPath(localPath, options.cwd), display: localPath },
         requireDirectory: false,
         keepOwners: false,
-        wantTotal: true,
         verify: false,
         hooks: progressHooks(onProgress, warnings),
         signal,

@@ -42,11 +42,9 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
 
   handle.stdout.pipe(process.stdout, { end: false });
   handle.stderr.pipe(process.stderr, { end: false });
-  if (attachStdin && handle.stdin) {
-    process.stdin.pipe(handle.stdin);
-  }
   // `return await`: the session (ended here if --rm) must outlive the command.
-  if (!attachStdin) return await handle.exitCode;
+  if (!attachStdin || !handle.stdin) return await handle.exitCode;
+  process.stdin.pipe(handle.stdin);
   try {
     return await handle.exitCode;
   } finally {
