@@ -62,7 +62,9 @@ describe('remora proc', () => {
     expect(await remora(['exec', scratch.name, '--', 'sh', '-c', script])).toMatchObject({ exitCode: 0, stderr: '' });
     const proc = JSON.parse((await remora(['proc', scratch.name, '1', '--json'])).stdout) as ProcessDetails;
     expect(proc).toMatchObject({ pid: 1, user: 'superuser' });
-    const ps = JSON.parse((await remora(['ps', scratch.name, '--json'])).stdout) as Array<{ pid: number; user: string }>;
+    const listed = await remora(['ps', scratch.name, '--json']);
+    expect(listed).toMatchObject({ exitCode: 0, stderr: '' });
+    const ps = JSON.parse(listed.stdout) as Array<{ pid: number; user: string }>;
     expect(ps.find((p) => p.pid === 1)?.user).toBe('superuser');
   });
 
