@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import type { TestProject } from 'vitest/node';
 import { createEngine } from '../../src/engine/create-engine.js';
 import { ensureBuiltImage, ensureToolkitImage, packageDir } from '../../src/session/toolkit-image.js';
-import { TEST_IMAGES } from './images.js';
+import { TEST_IMAGES, TOOLKIT_IS_PRIVATE } from './images.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,7 +32,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('engineAvailable', engineAvailable);
   if (engineAvailable) {
     const started = Date.now();
-    await ensureToolkitImage({ engine, image: TEST_IMAGES.toolkit, say });
+    if (TOOLKIT_IS_PRIVATE) {
+      await ensureBuiltImage({ engine, tag: TEST_IMAGES.toolkit, directory: packageDir('toolkit-image'), say, what: 'toolkit image (private tag)' });
+    } else {
+      await ensureToolkitImage({ engine, image: TEST_IMAGES.toolkit, say });
+    }
     for (const [tag, target] of [
       [TEST_IMAGES.scratch, 'scratch'],
       [TEST_IMAGES.distroless, 'distroless'],
