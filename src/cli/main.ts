@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
 import { runAction } from './edge.js';
+import { addExecFlags, execInvocation } from './exec-args.js';
 import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
 
 type Action = (globals: GlobalOptions, command: Command) => Promise<number | void>;
@@ -74,23 +75,16 @@ function commandNamed(args: string[]): string | undefined {
  */
 const COMMANDS: Record<string, (program: Command) => void> = {
   exec(program) {
-    addSessionOptions(program.command('exec'))
+    addExecFlags(addSessionOptions(program.command('exec')))
       .description("run a command in the target's toolkit session (its processes, sockets and /target are visible)")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('<command...>', 'the command and its arguments (after --)')
-      .option('-u, --user <user>', 'run as this user (name or uid[:gid]) in the toolkit')
-      .option('-t, --tty', 'allocate a terminal')
-      .option('-i, --interactive', 'forward stdin even when it is a terminal')
-      .option('-w, --workdir <dir>', 'working directory in the toolkit (/target is the target\'s root)')
-      .option('-e, --env <KEY=VALUE...>', 'set environment variables')
+      .argument('[command...]', 'the command and its arguments (after -- when they start with -)')
       .passThroughOptions()
       .action(
         act(async (globals, command) => {
-          const [query, rest] = command.processedArgs as [string, string[]];
-          // With passThroughOptions commander keeps the `--` separator in the variadic list.
-          const cmd = rest[0] === '--' ? rest.slice(1) : rest;
+          const { query, cmd, flags } = execInvocation(command);
           const { execCommand } = await import('./commands/exec.js');
-          return execCommand(globals, query, cmd, command.opts());
+          return execCommand({ ...globals, ...command.opts() }, query, cmd, flags);
         }),
       );
   },

@@ -37,6 +37,11 @@ export interface SessionOptions {
   extraLabels?: Record<string, string>;
 }
 
+export interface SessionExecOptions extends ExecOptions {
+  /** Start in this directory of the target (absolute), under /target in the toolkit. */
+  targetDir?: string;
+}
+
 export class ToolkitSession implements AsyncDisposable {
   constructor(
     private readonly engine: Engine,
@@ -57,8 +62,9 @@ export class ToolkitSession implements AsyncDisposable {
     return this.hold !== undefined;
   }
 
-  exec(options: ExecOptions): Promise<ExecHandle> {
-    return this.engine.exec(this.containerId, { ...options, cmd: execWrapper(options.cmd) });
+  exec(options: SessionExecOptions): Promise<ExecHandle> {
+    const { targetDir, ...execOptions } = options;
+    return this.engine.exec(this.containerId, { ...execOptions, cmd: execWrapper(options.cmd, targetDir) });
   }
 
   /**
