@@ -6,6 +6,7 @@ import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { remoraProcess, remora, runLabel, startTarget, testEngine, toolkitsOf } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
+import { ensureBusyboxToolkit } from '../support/toolkit-probes.js';
 import { waitFor } from '../support/wait-for.js';
 
 let engine: DockerEngine;
@@ -60,6 +61,20 @@ describe('toolkit session lifetime', () => {
     } finally {
       await target[Symbol.asyncDispose]();
     }
+  });
+
+  it('--toolkit-image gets a session of that image beside the default one; a missing image is an error', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
+    const image = await ensureBusyboxToolkit(engine, target);
+    const other = await remora(['exec', '--toolkit-image', image, target.name, '--', 'sh', '-c', 'command -v strace || echo no strace']);
+    expect(other).toMatchObject({ exitCode: 0, stdout: 'no strace\n' });
+    const images = (await toolkitsOf(engine, target.id)).map((t) => t.labels[LABEL.toolkitImage]);
+    expect(images.sort()).toEqual([image, TEST_IMAGES.toolkit].sort());
+
+    const missing = await remora(['exec', '--toolkit-image', 'remora-test/no-such-image:1', target.name, '--', 'true']);
+    expect(missing.exitCode).toBe(4);
+    expect(missing.stderr).toContain('remora: toolkit image remora-test/no-such-image:1 is not on the engine and cannot be pulled\nhint: ');
   });
 
   it('detach removes the sessions now and the target keeps running', async () => {
