@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
+import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from './docker-plugin.js';
 import { runAction } from './edge.js';
 import { addExecFlags, execInvocation } from './exec-args.js';
 import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
@@ -277,9 +278,17 @@ export function buildProgram(argv: string[] = []): Command {
 
 export async function main(argv: string[]): Promise<void> {
   restoreDeferredExtraCa();
-  const program = buildProgram(argv);
+  if (argv[2] === METADATA_SUBCOMMAND) {
+    process.stdout.write(`${JSON.stringify(pluginMetadata())}\n`);
+    return;
+  }
+  const plugin = readPluginCall(argv.slice(2));
+  if (plugin?.dockerConfig !== undefined) process.env.DOCKER_CONFIG = plugin.dockerConfig;
+  const args = plugin ? [...argv.slice(0, 2), ...plugin.args] : argv;
+  const program = buildProgram(args);
+  if (plugin) program.name(`docker ${PLUGIN_NAME}`);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(args);
   } catch (error) {
     const exitCode = (error as { exitCode?: number }).exitCode;
     // commander printed its message; help and --version exit 0, usage errors 2.
