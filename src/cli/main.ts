@@ -234,10 +234,11 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   doctor(program) {
     addImageOptions(program.command('doctor'))
       .description('check the engine, the toolkit image, and that each profile can start a session and trace')
+      .option('--json', 'print JSON: ok, checks (name, ok, detail, remedy)')
       .action(
-        act(async (globals) => {
+        act(async (globals, command) => {
           const { doctorCommand } = await import('./commands/doctor.js');
-          return doctorCommand(globals);
+          return doctorCommand(globals, command.opts());
         }),
       );
   },

@@ -130,7 +130,7 @@ describe('toolkit session lifetime', () => {
     expect(result.exitCode).toBe(0);
     const sessions = JSON.parse(result.stdout) as Array<{ target: string; profile: string; createdBy: string; capabilities: string }>;
     const mine = sessions.find((s) => s.target === target.name);
-    expect(mine).toMatchObject({ profile: 'general' });
+    expect(mine).toMatchObject({ profile: 'general', targetId: target.id, toolkitImage: TEST_IMAGES.toolkit, ephemeral: false });
     expect(mine?.createdBy).toMatch(/@/);
     expect(mine?.capabilities).toContain('SYS_PTRACE');
   });

@@ -15,6 +15,8 @@ export interface SessionRow {
   target: string;
   targetId: string;
   profile: string;
+  /** The toolkit image, as it was named (older toolkits: the engine's name for it). */
+  toolkitImage: string;
   capabilities: string;
   state: string;
   ephemeral: boolean;
@@ -41,6 +43,7 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
         target: names.get(targetId) ?? targetId.slice(0, 12),
         targetId,
         profile: c.labels[LABEL.profile] ?? '',
+        toolkitImage: c.labels[LABEL.toolkitImage] ?? c.image,
         capabilities: c.labels[LABEL.capabilities] ?? '',
         state: c.state,
         ephemeral: c.labels[LABEL.ephemeral] === 'true',
