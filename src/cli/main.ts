@@ -242,6 +242,19 @@ const COMMANDS: Record<string, (program: Command) => void> = {
         }),
       );
   },
+  completion(program) {
+    program
+      .command('completion')
+      .description('print a shell completion script (commands, options, profiles, live target names)')
+      .argument('<shell>', 'bash, zsh or fish')
+      .addHelpText('after', '\nInstall:\n  bash  source <(remora completion bash)          (in ~/.bashrc)\n  zsh   source <(remora completion zsh)           (in ~/.zshrc, after compinit)\n  fish  remora completion fish > ~/.config/fish/completions/remora.fish')
+      .action(
+        act(async (_globals, command) => {
+          const { completionCommand } = await import('./commands/completion.js');
+          return completionCommand(command.processedArgs[0] as string);
+        }),
+      );
+  },
   demo(program) {
     addSessionOptions(program.command('demo'))
       .description('start a shell-less demo container and attach to it')
@@ -254,6 +267,9 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
 };
+
+/** The hidden entry completion scripts call: `remora __complete SHELL LINE`. */
+const COMPLETE_ENTRY = '__complete';
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
 
@@ -281,6 +297,12 @@ export async function main(argv: string[]): Promise<void> {
   restoreDeferredExtraCa();
   if (argv[2] === METADATA_SUBCOMMAND) {
     process.stdout.write(`${JSON.stringify(pluginMetadata())}\n`);
+    return;
+  }
+  if (argv[2] === COMPLETE_ENTRY) {
+    // Hidden: the shells' completion scripts call it. It prints nothing on any failure.
+    const { runCompletion, liveTargetNames } = await import('./completion.js');
+    await runCompletion(buildProgram(), argv[3] ?? '', argv[4] ?? '', liveTargetNames).catch(() => undefined);
     return;
   }
   const plugin = readPluginCall(argv.slice(2));
