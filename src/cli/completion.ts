@@ -166,8 +166,25 @@ export function formatCompletion(completion: Completion): string {
   return [`:${completion.directive}`, ...completion.words].join('\n') + '\n';
 }
 
+/**
+ * Cobra's answer, for docker: `docker remora <Tab>` runs `docker-remora __complete remora
+ * ARGS... CURRENT` (docker/cli cli-plugins/manager/cobra.go) and reads candidates, then
+ * `:N` (cobra's ShellCompDirective: 4 no files, 2 no space, 0 files allowed).
+ */
+export function formatForCobra(completion: Completion): string {
+  const last = completion.words.length === 1 && /[:/]$/.test(completion.words[0] as string);
+  const directive = (completion.directive === 'files' ? 0 : 4) | (last ? 2 : 0);
+  return [...completion.words, `:${directive}`].join('\n') + '\n';
+}
+
 /** `remora __complete SHELL LINE`: prints the answer, or nothing at all when anything fails. */
-export async function runCompletion(program: Command, shell: string, line: string, targetNames: TargetNames): Promise<void> {
+export async function runCompletion(program: Command, args: string[], targetNames: TargetNames): Promise<void> {
+  const [shell = '', line = ''] = args;
+  if (shell === 'remora' && args.length > 1) {
+    // From docker: the words after `docker remora`, the last one being completed.
+    process.stdout.write(formatForCobra(await complete(program, args.slice(1), targetNames)));
+    return;
+  }
   if (!(SHELLS as readonly string[]).includes(shell)) return;
   // The first word is the command itself (remora, docker-remora, a path to it).
   const words = splitLine(line).slice(1);

@@ -71,4 +71,11 @@ describe('docker remora', () => {
       rmSync(other, { recursive: true, force: true });
     }
   });
+
+  it('completes through docker\'s own completion protocol (docker __complete remora ...)', async () => {
+    const targets = await docker(['__complete', 'remora', 'exec', target.name.slice(0, -2)]);
+    expect(targets.stdout).toBe(`${target.name}\n:4`);
+    const cp = await docker(['__complete', 'remora', 'cp', target.name.slice(0, -2)]);
+    expect(cp.stdout).toBe(`${target.name}:\n:2`);
+  });
 });

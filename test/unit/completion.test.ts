@@ -1,6 +1,6 @@
 // What `remora __complete` offers, from the commander definitions and a fake engine listing.
 import { describe, expect, it } from 'vitest';
-import { complete, forBash, formatCompletion, splitLine } from '../../src/cli/completion.js';
+import { complete, forBash, formatCompletion, formatForCobra, splitLine } from '../../src/cli/completion.js';
 import { buildProgram } from '../../src/cli/main.js';
 
 const targets = async (): Promise<string[]> => ['api', 'shop/web', 'web'];
@@ -60,6 +60,12 @@ describe('forBash', () => {
   it('cuts the candidates where bash broke the word (: and =)', () => {
     expect(forBash({ directive: 'words', words: ['shop/web:'] }, 'shop/w')).toEqual({ directive: 'words', words: ['shop/web:'] });
     expect(forBash({ directive: 'words', words: ['--sort=cpu'] }, '--sort=c')).toEqual({ directive: 'words', words: ['cpu'] });
+  });
+
+  it('answers docker in cobra\'s format: candidates, then the directive number', () => {
+    expect(formatForCobra({ directive: 'words', words: ['exec', 'ps'] })).toBe('exec\nps\n:4\n');
+    expect(formatForCobra({ directive: 'files', words: ['web:'] })).toBe('web:\n:2\n');
+    expect(formatForCobra({ directive: 'files', words: [] })).toBe(':0\n');
   });
 
   it('prints the directive, then one candidate a line', () => {
