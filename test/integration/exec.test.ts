@@ -54,6 +54,18 @@ describe('remora exec', () => {
     expect(result.stdout).toBe('ran one\nran two\nran three');
   });
 
+  it('gives -t alone a terminal without reading stdin, and refuses -it without one (exit 2)', async () => {
+    const tty = await remora(['exec', '-t', scratch.name, '--', 'tty'], { input: 'not read\n' });
+    expect(tty.exitCode).toBe(0);
+    expect(tty.stdout).toMatch(/^\/dev\/pts\/\d+\r?\n$/);
+    const both = await remora(['exec', '-it', scratch.name, '--', 'sh'], { input: 'exit\n' });
+    expect(both).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'remora: the input is not a terminal (-t with -i needs one)\nhint: drop -t when piping into the command, or run it from a terminal\n',
+    });
+  });
+
   it('takes -e before and after the target, as docker does', async () => {
     const result = await remora(['exec', '-e', 'FOO=bar', scratch.name, '-e', 'BAZ=two words', '--', 'sh', '-c', 'echo "$FOO|$BAZ"']);
     expect(result).toMatchObject({ exitCode: 0, stdout: 'bar|two words\n' });
