@@ -3,10 +3,13 @@
 // answers from the commander definitions themselves (commands, options, their values) and,
 // for targets, from a quick listing of the engine that gives up silently.
 import type { Command, Option } from 'commander';
-import { PROFILES } from '../core/profiles.js';
+import { PROFILES, profileByName } from '../core/profiles.js';
 import { PROCESS_SORT_KEYS } from '../core/process-table.js';
 import { createEngine } from '../engine/create-engine.js';
-import { isToolkit } from '../session/toolkit-session.js';
+import { LABEL } from '../core/labels.js';
+import { resolveTarget } from '../core/target-resolution.js';
+import type { DockerEngine } from '../engine/docker-engine.js';
+import { isToolkit, targetFromListing, ToolkitSession } from '../session/toolkit-session.js';
 
 export type Shell = 'bash' | 'zsh' | 'fish';
 export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish'];
@@ -23,8 +26,18 @@ export interface Completion {
   words: string[];
 }
 
-/** Names a target can be given by: running containers and compose services. */
-export type TargetNames = (engine: { context?: string; host?: string }) => Promise<string[]>;
+export interface EngineFlags {
+  context?: string;
+  host?: string;
+}
+
+/** What completion asks the engine; both answer nothing rather than fail or wait. */
+export interface LiveSource {
+  /** Names a target can be given by: running containers and compose services. */
+  targetNames(engine: EngineFlags): Promise<string[]>;
+  /** Paths in the target starting with `prefix` (directories end in /), through a session already running. */
+  targetPaths(engine: EngineFlags, target: string, prefix: string): Promise<string[]>;
+}
 
 /** Commands whose first argument is a target. */
 const TARGET_FIRST = new Set(['exec', 'shell', 'ps', 'proc', 'strace', 'net', 'attach', 'detach']);
@@ -86,10 +99,10 @@ function optionNames(command: Command): string[] {
  * Completes the last word of `words` (the words after `remora`; the last one is the word
  * under the cursor, maybe empty), with `program` holding every command.
  */
-export async function complete(program: Command, words: string[], targetNames: TargetNames): Promise<Completion> {
+export async function complete(program: Command, words: string[], live: LiveSource): Promise<Completion> {
   const current = words[words.length - 1] ?? '';
   const before = words.slice(0, -1);
-  const engine: { context?: string; host?: string } = {};
+  const engine: EngineFlags = {};
   const only = (candidates: string[], directive: Directive = 'words'): Completion => ({ directive, words: candidates.filter((w) => w.startsWith(current)) });
 
   // Walk what is already typed: the command, its options (with their values), positionals.
@@ -142,11 +155,16 @@ export async function complete(program: Command, words: string[], targetNames: T
   const name = command.name();
   if (name === 'completion') return positionals.length === 0 ? only([...SHELLS]) : only([]);
   if (name === 'cp') {
-    if (current.includes(':')) return { directive: 'files', words: [] };
-    const targets = (await targetNames(engine)).map((t) => `${t}:`);
+    const colon = current.indexOf(':');
+    if (colon > 0 && current[colon + 1] === '/') {
+      const target = current.slice(0, colon);
+      return { directive: 'words', words: (await live.targetPaths(engine, target, current.slice(colon + 1))).map((p) => `${target}:${p}`) };
+    }
+    if (colon !== -1) return { directive: 'files', words: [] };
+    const targets = (await live.targetNames(engine)).map((t) => `${t}:`);
     return { directive: 'files', words: targets.filter((w) => w.startsWith(current)) };
   }
-  if (TARGET_FIRST.has(name) && positionals.length === 0 && !afterDashes) return only(await targetNames(engine));
+  if (TARGET_FIRST.has(name) && positionals.length === 0 && !afterDashes) return only(await live.targetNames(engine));
   // The command of exec, a pid of proc: nothing Remora can know cheaply.
   return name === 'exec' ? { directive: 'files', words: [] } : only([]);
 }
@@ -178,18 +196,18 @@ export function formatForCobra(completion: Completion): string {
 }
 
 /** `remora __complete SHELL LINE`: prints the answer, or nothing at all when anything fails. */
-export async function runCompletion(program: Command, args: string[], targetNames: TargetNames): Promise<void> {
+export async function runCompletion(program: Command, args: string[], live: LiveSource): Promise<void> {
   const [shell = '', line = ''] = args;
   if (shell === 'remora' && args.length > 1) {
     // From docker: the words after `docker remora`, the last one being completed.
-    process.stdout.write(formatForCobra(await complete(program, args.slice(1), targetNames)));
+    process.stdout.write(formatForCobra(await complete(program, args.slice(1), live)));
     return;
   }
   if (!(SHELLS as readonly string[]).includes(shell)) return;
   // The first word is the command itself (remora, docker-remora, a path to it).
   const words = splitLine(line).slice(1);
   if (words.length === 0) return;
-  let completion = await complete(program, words, targetNames);
+  let completion = await complete(program, words, live);
   if (shell === 'bash') completion = forBash(completion, words[words.length - 1] ?? '');
   process.stdout.write(formatCompletion(completion));
 }
@@ -197,33 +215,56 @@ export async function runCompletion(program: Command, args: string[], targetName
 /** How long completion waits for the engine: a slow engine must never freeze the prompt. */
 const ENGINE_TIMEOUT_MS = 1500;
 
-/**
- * Running containers by name, and compose services as `service` and `project/service` (as
- * target resolution takes them); toolkits left out. Nothing when the engine is slow or away.
- */
-export const liveTargetNames: TargetNames = async (flags) => {
-  let engine;
+/** Runs `work` on an engine for at most ENGINE_TIMEOUT_MS; any failure is an empty answer. */
+async function withEngine(flags: EngineFlags, work: (engine: DockerEngine) => Promise<string[]>): Promise<string[]> {
+  let engine: DockerEngine | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
     engine = createEngine(flags);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('engine too slow for completion')), ENGINE_TIMEOUT_MS);
     });
-    const listing = await Promise.race([engine.listContainers({}), timeout]);
-    const names = new Set<string>();
-    for (const c of listing) {
-      if (isToolkit(c)) continue;
-      names.add(c.name);
-      const service = c.labels['com.docker.compose.service'];
-      const project = c.labels['com.docker.compose.project'];
-      if (service) names.add(service);
-      if (service && project) names.add(`${project}/${service}`);
-    }
-    return [...names].sort();
+    return await Promise.race([work(engine), timeout]);
   } catch {
     return [];
   } finally {
     clearTimeout(timer);
     engine?.dispose();
   }
+}
+
+/**
+ * lists `$1*` in the target's root, directories marked with a slash. Names come from the
+ * target: the caller drops any with control characters before a shell sees them.
+ */
+const LIST_PATHS = 'for f in "/target$1"*; do { [ -e "$f" ] || [ -L "$f" ]; } || continue; n=${f#/target}; if [ -d "$f" ]; then n="$n/"; fi; printf "%s\\n" "$n"; done';
+
+export const liveSource: LiveSource = {
+  /** Running containers by name, and compose services as `service` and `project/service` (as target resolution takes them); toolkits left out. */
+  targetNames: (flags) =>
+    withEngine(flags, async (engine) => {
+      const names = new Set<string>();
+      for (const c of await engine.listContainers({})) {
+        if (isToolkit(c)) continue;
+        names.add(c.name);
+        const service = c.labels['com.docker.compose.service'];
+        const project = c.labels['com.docker.compose.project'];
+        if (service) names.add(service);
+        if (service && project) names.add(`${project}/${service}`);
+      }
+      return [...names].sort();
+    }),
+  /** Only through a shared session that is already running: completion never starts a toolkit. */
+  targetPaths: (flags, query, prefix) =>
+    withEngine(flags, async (engine) => {
+      const listing = await engine.listContainers({});
+      const match = resolveTarget(query, listing);
+      const target = targetFromListing(match, listing);
+      const toolkit = listing.find((c) => isToolkit(c) && c.state === 'running' && c.labels[LABEL.target] === match.id && c.labels[LABEL.ephemeral] !== 'true' && c.labels[LABEL.profile] !== 'restricted');
+      if (!target || !toolkit) return [];
+      const profile = profileByName(toolkit.labels[LABEL.profile] ?? 'general');
+      const session = new ToolkitSession(engine, toolkit.id, target, profile, toolkit.image, undefined);
+      const { stdout } = await session.run(['sh', '-c', LIST_PATHS, 'remora-complete', prefix]);
+      return stdout.toString('utf8').split('\n').filter((p) => p.startsWith('/') && !/[\u0000-\u001f\u007f]/.test(p));
+    }),
 };

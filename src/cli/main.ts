@@ -301,8 +301,8 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (argv[2] === COMPLETE_ENTRY) {
     // Hidden: the shells' completion scripts call it. It prints nothing on any failure.
-    const { runCompletion, liveTargetNames } = await import('./completion.js');
-    await runCompletion(buildProgram(), argv.slice(3), liveTargetNames).catch(() => undefined);
+    const { runCompletion, liveSource } = await import('./completion.js');
+    await runCompletion(buildProgram(), argv.slice(3), liveSource).catch(() => undefined);
     return;
   }
   const plugin = readPluginCall(argv.slice(2));

@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { REMORA_BIN, remora, runLabel, startTarget, testEngine, toolkitsOf, type RunningTarget } from '../support/fixtures.js';
 
 let engine: DockerEngine;
 let target: RunningTarget;
@@ -30,7 +30,7 @@ async function tab(words: string[], env: Record<string, string> = {}): Promise<{
     '_remora_complete',
     'printf "reply:%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
-  const result = await execa('bash', ['-c', script, 'bash', ...words], { env: { REMORA: REMORA_BIN, ...env }, reject: false });
+  const result = await execa('bash', ['-c', script, 'bash', ...words], { env: { REMORA: REMORA_BIN, REMORA_TEST_LABEL: runLabel(), ...env }, reject: false });
   const lines = result.stdout.split('\n');
   return { registered: lines[0] ?? '', replies: lines.filter((l) => l.startsWith('reply:') && l !== 'reply:').map((l) => l.slice('reply:'.length)), stderr: result.stderr };
 }
@@ -48,6 +48,15 @@ describe('bash completion', () => {
     expect((await tab(['cp', target.name.slice(0, -2)])).replies).toEqual([`${target.name}:`]);
     expect((await tab(['ps', target.name, '--sort', 'r'])).replies).toEqual(['rss']);
     expect((await tab(['str'])).replies).toEqual(['strace']);
+  });
+
+  it('completes a path in the target through its running session, never starting one', async () => {
+    expect((await tab(['cp', `${target.name}:/da`])).replies).toEqual([]);
+    expect(await toolkitsOf(engine, target.id)).toHaveLength(0);
+    expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
+    // bash broke the word at the colon: the replies are what follows it.
+    expect((await tab(['cp', `${target.name}:/da`])).replies).toEqual(['/data/']);
+    expect((await tab(['cp', `${target.name}:/`])).replies).toEqual(expect.arrayContaining(['/app', '/data/', '/etc/']));
   });
 
   it('offers nothing, and says nothing, when the engine cannot be reached', async () => {

@@ -1,10 +1,13 @@
 // What `remora __complete` offers, from the commander definitions and a fake engine listing.
 import { describe, expect, it } from 'vitest';
-import { complete, forBash, formatCompletion, formatForCobra, splitLine } from '../../src/cli/completion.js';
+import { complete, forBash, formatCompletion, formatForCobra, splitLine, type LiveSource } from '../../src/cli/completion.js';
 import { buildProgram } from '../../src/cli/main.js';
 
-const targets = async (): Promise<string[]> => ['api', 'shop/web', 'web'];
-const at = (line: string) => complete(buildProgram(), splitLine(line).slice(1), targets);
+const live: LiveSource = {
+  targetNames: async () => ['api', 'shop/web', 'web'],
+  targetPaths: async (_engine, target, prefix) => (target === 'web' ? ['/data/', '/dev/'].filter((p) => p.startsWith(prefix)) : []),
+};
+const at = (line: string) => complete(buildProgram(), splitLine(line).slice(1), live);
 
 describe('complete', () => {
   it('offers commands, then the options of the command', async () => {
@@ -32,16 +35,22 @@ describe('complete', () => {
 
   it('passes the engine chosen on the line to the listing', async () => {
     let asked: unknown;
-    await complete(buildProgram(), splitLine('remora -H tcp://h:2375 exec --context=x ').slice(1), async (engine) => {
-      asked = engine;
-      return [];
-    });
+    const asking: LiveSource = {
+      ...live,
+      targetNames: async (engine) => {
+        asked = engine;
+        return [];
+      },
+    };
+    await complete(buildProgram(), splitLine('remora -H tcp://h:2375 exec --context=x ').slice(1), asking);
     expect(asked).toEqual({ host: 'tcp://h:2375', context: 'x' });
   });
 
-  it('offers TARGET: for cp, with local files, and leaves the path after the colon to files', async () => {
+  it('offers TARGET: for cp with local files, then the paths in the target', async () => {
     expect(await at('remora cp w')).toEqual({ directive: 'files', words: ['web:'] });
-    expect(await at('remora cp ./out web:/data')).toEqual({ directive: 'files', words: [] });
+    expect(await at('remora cp ./out web:/d')).toEqual({ directive: 'words', words: ['web:/data/', 'web:/dev/'] });
+    expect(await at('remora cp web:/da')).toEqual({ directive: 'words', words: ['web:/data/'] });
+    expect(await at('remora cp api:/')).toEqual({ directive: 'words', words: [] });
   });
 
   it('offers the shells to completion', async () => {
