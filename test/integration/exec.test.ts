@@ -76,6 +76,8 @@ describe('remora exec', () => {
     expect(result).toMatchObject({ exitCode: 0, stdout: '/target/data\n../app\n' });
     const missing = await remora(['exec', scratch.name, '-w', '/no/such/dir', '--', 'pwd']);
     expect(missing).toMatchObject({ exitCode: 125, stdout: '', stderr: 'remora: /no/such/dir: no such directory in the target\n' });
+    const restricted = await remora(['exec', '--rm', '--profile', 'restricted', '-w', '/data', scratch.name, '--', 'true']);
+    expect(restricted).toMatchObject({ exitCode: 125, stderr: "remora: -w /data: this profile cannot reach the target's files (use --profile general)\n" });
   });
 
   it('says 127 for a command that is not there and 126 for one that cannot run', async () => {
