@@ -1,11 +1,14 @@
 // `remora exec`'s arguments, read as `docker exec` reads its own: -e/-u/-w/-t/-i anywhere
 // before the command (before or after the target), `--` optional, and the command's own
 // arguments never taken for remora's options.
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { RemoraError } from '../core/errors.js';
 
 export interface ExecFlags {
   user?: string;
+  /** Entries read from --env-file, in order; -e comes after them and wins, as in docker. */
+  envFile?: string[];
   tty?: boolean;
   interactive?: boolean;
   /** A directory of the target (absolute), entered under /target in the toolkit. */
@@ -29,7 +32,11 @@ export function addExecFlags(command: Command, env: NodeJS.ProcessEnv = process.
     .option('-e, --env <KEY=VALUE>', 'set an environment variable (KEY alone: its local value); repeat for more', (value: string, previous: string[] | undefined) => {
       const entry = parseEnvFlag(value, env);
       return entry === undefined ? (previous ?? []) : [...(previous ?? []), entry];
-    });
+    })
+    .option('--env-file <file>', 'read environment variables from a file (KEY=VALUE lines, # comments)', (file: string, previous: string[] | undefined) => [
+      ...(previous ?? []),
+      ...parseEnvFile(readEnvFile(file), env),
+    ]);
 }
 
 /**
@@ -43,6 +50,32 @@ export function parseEnvFlag(value: string, env: NodeJS.ProcessEnv): string | un
   if (equals !== -1) return value;
   const local = env[key];
   return local === undefined ? undefined : `${key}=${local}`;
+}
+
+function readEnvFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidArgumentError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/**
+ * As docker's --env-file: one variable a line, blank lines and `#` comments skipped,
+ * leading whitespace ignored, the value kept as written (no quotes removed); a name alone
+ * takes its local value, or is left out when unset there.
+ */
+export function parseEnvFile(text: string, env: NodeJS.ProcessEnv): string[] {
+  const entries: string[] = [];
+  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const line = raw.trimStart();
+    if (line === '' || line.startsWith('#')) continue;
+    const name = line.split('=', 1)[0] as string;
+    if (/\s/.test(name)) throw new InvalidArgumentError(`variable "${name}" contains whitespace`);
+    const entry = parseEnvFlag(line, env);
+    if (entry !== undefined) entries.push(entry);
+  }
+  return entries;
 }
 
 function parseWorkdir(value: string): string {
@@ -62,7 +95,8 @@ export function execInvocation(command: Command): ExecInvocation {
   if (unknown.length > 0) {
     throw new RemoraError('USAGE', `unknown option ${unknown[0]} for remora exec`, { hint: 'put the command after --, e.g. remora exec app -- ls -l /target' });
   }
-  const { user, tty, interactive, workdir, env } = command.opts<ExecFlags>();
+  const { user, tty, interactive, workdir, env: envFlags, envFile } = command.opts<ExecFlags>();
+  const env = envFile || envFlags ? [...(envFile ?? []), ...(envFlags ?? [])] : undefined;
   const flags: ExecFlags = { user, tty, interactive, workdir, env };
   for (const key of Object.keys(flags) as (keyof ExecFlags)[]) if (flags[key] === undefined) delete flags[key];
   return { query, cmd: operands, flags };

@@ -1,7 +1,10 @@
 // `remora exec` reads its arguments as `docker exec` does; the cases are docker's own.
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { execInvocation, parseEnvFlag, type ExecInvocation } from '../../src/cli/exec-args.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execInvocation, parseEnvFile, parseEnvFlag, type ExecInvocation } from '../../src/cli/exec-args.js';
 import { buildProgram } from '../../src/cli/main.js';
 
 async function parse(...args: string[]): Promise<ExecInvocation> {
@@ -70,5 +73,22 @@ describe('remora exec arguments', () => {
     expect(parseEnvFlag('EMPTY', { EMPTY: '' })).toBe('EMPTY=');
     expect(parseEnvFlag('UNSET', {})).toBeUndefined();
     expect(parseEnvFlag('A=b', {})).toBe('A=b');
+  });
+
+  it('reads --env-file as docker does, -e after it winning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remora-env-'));
+    try {
+      const file = join(dir, 'app.env');
+      writeFileSync(file, '# settings\nA=1\n\n  B="quoted stays"\nA=2\n');
+      expect((await parse('--env-file', file, 'app', '-e', 'A=3', '--', 'env')).flags.env).toEqual(['A=1', 'B="quoted stays"', 'A=2', 'A=3']);
+      await expect(parse('--env-file', join(dir, 'missing.env'), 'app', 'env')).rejects.toThrow('cannot read');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('parses env files: comments, blank lines, names alone from the local environment, no whitespace in names', () => {
+    expect(parseEnvFile('\uFEFFX=1\r\n#c\n HOME\nUNSET\nY= spaced \n', { HOME: '/root' })).toEqual(['X=1', 'HOME=/root', 'Y= spaced ']);
+    expect(() => parseEnvFile('MY VAR=1\n', {})).toThrow('variable "MY VAR" contains whitespace');
   });
 });
