@@ -71,6 +71,10 @@ describe('toolkit session lifetime', () => {
     expect(other).toMatchObject({ exitCode: 0, stdout: 'no strace\n' });
     const images = (await toolkitsOf(engine, target.id)).map((t) => t.labels[LABEL.toolkitImage]);
     expect(images.sort()).toEqual([image, TEST_IMAGES.toolkit].sort());
+    const table = await remora(['sessions']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^TARGET +PROFILE +IMAGE +AGE +IDLE +CREATED BY +TOOLKIT$/);
+    const rows = table.stdout.split('\n').filter((l) => l.startsWith(`${target.name} `));
+    expect(rows.map((l) => l.split(/ +/)[2]).sort()).toEqual([image, TEST_IMAGES.toolkit].sort());
 
     const missing = await remora(['exec', '--toolkit-image', 'remora-test/no-such-image:1', target.name, '--', 'true']);
     expect(missing.exitCode).toBe(4);

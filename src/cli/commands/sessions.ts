@@ -54,16 +54,17 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
       };
     }),
   );
-  rows.sort((a, b) => a.target.localeCompare(b.target) || a.profile.localeCompare(b.profile));
+  rows.sort((a, b) => a.target.localeCompare(b.target) || a.profile.localeCompare(b.profile) || a.toolkitImage.localeCompare(b.toolkitImage));
   if (flags.json) {
     printJson(rows);
     return 0;
   }
   printTable(
-    ['TARGET', 'PROFILE', 'AGE', 'IDLE', 'CREATED BY', 'TOOLKIT'],
+    ['TARGET', 'PROFILE', 'IMAGE', 'AGE', 'IDLE', 'CREATED BY', 'TOOLKIT'],
     rows.map((r) => [
       r.target,
       r.ephemeral ? `${r.profile} (--rm)` : r.profile,
+      r.toolkitImage,
       formatElapsed(r.ageSeconds),
       r.idleSeconds === null ? '-' : `${formatElapsed(r.idleSeconds)}${r.idleLimitSeconds ? ` of ${formatElapsed(r.idleLimitSeconds)}` : ''}`,
       r.createdBy,
