@@ -3,7 +3,9 @@
 import { Command, Option } from 'commander';
 import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
+import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from './docker-plugin.js';
 import { runAction } from './edge.js';
+import { addExecFlags, execInvocation } from './exec-args.js';
 import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
 
 type Action = (globals: GlobalOptions, command: Command) => Promise<number | void>;
@@ -74,23 +76,16 @@ function commandNamed(args: string[]): string | undefined {
  */
 const COMMANDS: Record<string, (program: Command) => void> = {
   exec(program) {
-    addSessionOptions(program.command('exec'))
+    addExecFlags(addSessionOptions(program.command('exec')))
       .description("run a command in the target's toolkit session (its processes, sockets and /target are visible)")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('<command...>', 'the command and its arguments (after --)')
-      .option('-u, --user <user>', 'run as this user (name or uid[:gid]) in the toolkit')
-      .option('-t, --tty', 'allocate a terminal')
-      .option('-i, --interactive', 'forward stdin even when it is a terminal')
-      .option('-w, --workdir <dir>', 'working directory in the toolkit (/target is the target\'s root)')
-      .option('-e, --env <KEY=VALUE...>', 'set environment variables')
+      .argument('[command...]', 'the command and its arguments (after -- when they start with -)')
       .passThroughOptions()
       .action(
         act(async (globals, command) => {
-          const [query, rest] = command.processedArgs as [string, string[]];
-          // With passThroughOptions commander keeps the `--` separator in the variadic list.
-          const cmd = rest[0] === '--' ? rest.slice(1) : rest;
+          const { query, cmd, flags } = execInvocation(command);
           const { execCommand } = await import('./commands/exec.js');
-          return execCommand(globals, query, cmd, command.opts());
+          return execCommand({ ...globals, ...command.opts() }, query, cmd, flags);
         }),
       );
   },
@@ -239,10 +234,24 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   doctor(program) {
     addImageOptions(program.command('doctor'))
       .description('check the engine, the toolkit image, and that each profile can start a session and trace')
+      .option('--json', 'print JSON: ok, checks (name, ok, detail, remedy)')
       .action(
-        act(async (globals) => {
+        act(async (globals, command) => {
           const { doctorCommand } = await import('./commands/doctor.js');
-          return doctorCommand(globals);
+          return doctorCommand(globals, command.opts());
+        }),
+      );
+  },
+  completion(program) {
+    program
+      .command('completion')
+      .description('print a shell completion script (commands, options, profiles, live target names)')
+      .argument('<shell>', 'bash, zsh or fish')
+      .addHelpText('after', '\nInstall:\n  bash  source <(remora completion bash)          (in ~/.bashrc)\n  zsh   source <(remora completion zsh)           (in ~/.zshrc, after compinit)\n  fish  remora completion fish > ~/.config/fish/completions/remora.fish')
+      .action(
+        act(async (_globals, command) => {
+          const { completionCommand } = await import('./commands/completion.js');
+          return completionCommand(command.processedArgs[0] as string);
         }),
       );
   },
@@ -258,6 +267,9 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
 };
+
+/** The hidden entry completion scripts call: `remora __complete SHELL LINE`. */
+const COMPLETE_ENTRY = '__complete';
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
 
@@ -283,9 +295,23 @@ export function buildProgram(argv: string[] = []): Command {
 
 export async function main(argv: string[]): Promise<void> {
   restoreDeferredExtraCa();
-  const program = buildProgram(argv);
+  if (argv[2] === METADATA_SUBCOMMAND) {
+    process.stdout.write(`${JSON.stringify(pluginMetadata())}\n`);
+    return;
+  }
+  if (argv[2] === COMPLETE_ENTRY) {
+    // Hidden: the shells' completion scripts call it. It prints nothing on any failure.
+    const { runCompletion, liveSource } = await import('./completion.js');
+    await runCompletion(buildProgram(), argv.slice(3), liveSource).catch(() => undefined);
+    return;
+  }
+  const plugin = readPluginCall(argv.slice(2));
+  if (plugin?.dockerConfig !== undefined) process.env.DOCKER_CONFIG = plugin.dockerConfig;
+  const args = plugin ? [...argv.slice(0, 2), ...plugin.args] : argv;
+  const program = buildProgram(args);
+  if (plugin) program.name(`docker ${PLUGIN_NAME}`);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(args);
   } catch (error) {
     const exitCode = (error as { exitCode?: number }).exitCode;
     // commander printed its message; help and --version exit 0, usage errors 2.

@@ -12,11 +12,16 @@ export function currentSize(): TerminalSize {
   return { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
 }
 
-export async function bridgeTerminal(handle: ExecHandle): Promise<number> {
+/**
+ * `input: false` is docker's `exec -t` without `-i`: a remote TTY for the output, while the
+ * local terminal stays as it is (Ctrl-C ends remora) and nothing is forwarded.
+ */
+export async function bridgeTerminal(handle: ExecHandle, { input = true }: { input?: boolean } = {}): Promise<number> {
   const stdin = process.stdin;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+  const raw = input && stdin.isTTY;
   const restore = (): void => {
-    if (stdin.isTTY) stdin.setRawMode(wasRaw);
+    if (raw) stdin.setRawMode(wasRaw);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     restore();
@@ -28,7 +33,7 @@ export async function bridgeTerminal(handle: ExecHandle): Promise<number> {
     void handle.resize(cols, rows);
   };
 
-  if (stdin.isTTY) stdin.setRawMode(true);
+  if (raw) stdin.setRawMode(true);
   process.once('exit', restore);
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
@@ -36,12 +41,14 @@ export async function bridgeTerminal(handle: ExecHandle): Promise<number> {
   // The exec was created with the size already; this catches a resize during start-up.
   onResize();
 
-  const input = handle.stdin;
+  const remoteInput = input ? handle.stdin : null;
   const forward = (chunk: Buffer): void => {
-    input?.write(chunk);
+    remoteInput?.write(chunk);
   };
-  stdin.on('data', forward);
-  stdin.resume();
+  if (remoteInput) {
+    stdin.on('data', forward);
+    stdin.resume();
+  }
   handle.stdout.pipe(process.stdout, { end: false });
   handle.stderr.pipe(process.stderr, { end: false });
   try {

@@ -12,6 +12,8 @@ export const LABEL = {
   /** Set on a session bound to one command (`--rm`): never reused by another. */
   ephemeral: 'remora.ephemeral',
   idleSeconds: 'remora.idle-seconds',
+  /** The toolkit image as the user named it: a shared session serves only commands asking for it. */
+  toolkitImage: 'remora.toolkit-image',
   /**
    * On a toolkit: the PID (as the toolkit sees it) whose root is the target's root. With it
    * a later command needs no inspect of the target. Absent for targets in the host's PID

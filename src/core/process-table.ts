@@ -181,3 +181,20 @@ export function processJson(p: ListedProcess, withToolkitFlag = false): Record<s
   if (withToolkitFlag) row.toolkit = p.toolkit;
   return row;
 }
+
+export type ProcessTreeJson = Record<string, unknown> & { children: ProcessTreeJson[] };
+
+/** `ps --tree --json`: each process with its children nested, from buildProcessTree's rows. */
+export function processTreeJson(rows: readonly TreeRow[], withToolkitFlag = false): ProcessTreeJson[] {
+  const roots: ProcessTreeJson[] = [];
+  // The rows are depth-first: a row's parent is the last row seen one level up.
+  const path: ProcessTreeJson[] = [];
+  for (const row of rows) {
+    const node: ProcessTreeJson = { ...processJson(row.process, withToolkitFlag), children: [] };
+    path.length = row.depth;
+    const parent = row.depth === 0 ? undefined : path[row.depth - 1];
+    (parent ? parent.children : roots).push(node);
+    path.push(node);
+  }
+  return roots;
+}

@@ -75,18 +75,33 @@ export const KEEPER_LAUNCHER = [
   'eval "$REMORA_KEEPER_SCRIPT"',
 ].join('\n');
 
+/** The status of a command that could not be started (docker's 125): here, a missing -w directory. */
+export const CANNOT_START_STATUS = 125;
+
 /**
  * Wraps a command so that starting it marks the session as used, then becomes it (exec):
  * the command keeps its pid, streams and exit status, and 126/127 keep their meaning.
+ * `targetDir` (exec -w) is a directory of the target: the command starts in /target<dir>,
+ * entered by the shell, since the engine refuses a working directory outside the
+ * toolkit's own root (runc's "possible container breakout").
  */
-export function execWrapper(cmd: string[]): string[] {
+export function execWrapper(cmd: string[], targetDir?: string): string[] {
   const script = [
     `[ -w ${USED_STAMP} ] && true > ${USED_STAMP}`,
     // The first command of a new session can start before the keeper made /target.
     `[ -L /target ] || ${LINK_TARGET} 2>/dev/null`,
+    ...(targetDir === undefined
+      ? []
+      : [
+          // A profile without the capabilities to reach /target would otherwise read as "no such directory".
+          '( cd /target/ ) 2>/dev/null || { echo "remora: -w $1: this profile cannot reach the target\'s files (use --profile general)" >&2; exit ' + CANNOT_START_STATUS + '; }',
+          '[ -d "/target$1" ] || { echo "remora: $1: no such directory in the target" >&2; exit ' + CANNOT_START_STATUS + '; }',
+          'cd "/target$1" 2>/dev/null || { echo "remora: $1: cannot enter this directory of the target (permission denied)" >&2; exit ' + CANNOT_START_STATUS + '; }',
+          'shift',
+        ]),
     // Say it the way a user reads it; 127 as docker and every shell do.
     'command -v "$1" >/dev/null 2>&1 || { echo "remora: $1: command not found in the toolkit" >&2; exit 127; }',
     'exec "$@"',
   ].join('\n');
-  return ['/bin/sh', '-c', script, 'remora', ...cmd];
+  return ['/bin/sh', '-c', script, 'remora', ...(targetDir === undefined ? [] : [targetDir]), ...cmd];
 }

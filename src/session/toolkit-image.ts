@@ -20,7 +20,7 @@ export function defaultToolkitImage(): string {
 }
 
 /** A folder shipped beside dist/ (the code may run bundled in dist/cli/chunks or from src/). */
-export function packageDir(name: 'toolkit-image' | 'demo-image'): string {
+export function packageDir(name: 'toolkit-image' | 'demo-image' | 'completions'): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, name))) return join(dir, name);

@@ -37,6 +37,11 @@ export interface SessionOptions {
   extraLabels?: Record<string, string>;
 }
 
+export interface SessionExecOptions extends ExecOptions {
+  /** Start in this directory of the target (absolute), under /target in the toolkit. */
+  targetDir?: string;
+}
+
 export class ToolkitSession implements AsyncDisposable {
   constructor(
     private readonly engine: Engine,
@@ -57,8 +62,9 @@ export class ToolkitSession implements AsyncDisposable {
     return this.hold !== undefined;
   }
 
-  exec(options: ExecOptions): Promise<ExecHandle> {
-    return this.engine.exec(this.containerId, { ...options, cmd: execWrapper(options.cmd) });
+  exec(options: SessionExecOptions): Promise<ExecHandle> {
+    const { targetDir, ...execOptions } = options;
+    return this.engine.exec(this.containerId, { ...execOptions, cmd: execWrapper(options.cmd, targetDir) });
   }
 
   /**
@@ -156,8 +162,8 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
     throw new RemoraError('TARGET_NOT_RUNNING', `${target.name} is not running`, { hint: `start it with \`docker start ${target.name}\`` });
   }
   if (!options.ephemeral) {
-    const existing = findSharedSession(listing, target.id, options.profile.name);
-    if (existing) return new ToolkitSession(engine, existing.id, target, options.profile, existing.image, undefined);
+    const existing = findSharedSession(listing, target.id, options.profile.name, options.image);
+    if (existing) return new ToolkitSession(engine, existing.id, target, options.profile, options.image, undefined);
   }
   if (options.profile.warning) options.say(`warning: ${options.profile.warning}`);
   const spec = buildToolkitSpec({
@@ -273,9 +279,16 @@ function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function findSharedSession(listing: ContainerSummary[], targetId: string, profile: string): ContainerSummary | undefined {
+/** The running shared session of (target, profile) that runs the image asked for. */
+function findSharedSession(listing: ContainerSummary[], targetId: string, profile: string, image: string): ContainerSummary | undefined {
   return listing.find(
-    (c) => isToolkit(c) && c.state === 'running' && c.labels[LABEL.target] === targetId && c.labels[LABEL.profile] === profile && c.labels[LABEL.ephemeral] !== 'true',
+    (c) =>
+      isToolkit(c) &&
+      c.state === 'running' &&
+      c.labels[LABEL.target] === targetId &&
+      c.labels[LABEL.profile] === profile &&
+      c.labels[LABEL.toolkitImage] === image &&
+      c.labels[LABEL.ephemeral] !== 'true',
   );
 }
 

@@ -31,12 +31,13 @@ export function targetRootPid(target: { pidMode: string; pid: number }): number 
 }
 
 /**
- * Shared sessions get a name derived from (target, profile): two commands racing to
- * create one collide on the name, and the loser reuses the winner's.
+ * Shared sessions get a name derived from (target, profile, image): two commands racing to
+ * create one collide on the name, and the loser reuses the winner's. The image is part of
+ * it so that `--toolkit-image` gets a session of that image beside the default one.
  */
-export function sessionId(input: Pick<ToolkitSpecInput, 'target' | 'profile' | 'ephemeral' | 'nonce'>): string {
+export function sessionId(input: Pick<ToolkitSpecInput, 'target' | 'profile' | 'image' | 'ephemeral' | 'nonce'>): string {
   if (input.ephemeral) return input.nonce;
-  return fingerprint(`${input.target.id}/${input.profile.name}`).slice(0, 8);
+  return fingerprint(`${input.target.id}/${input.profile.name}/${input.image}`).slice(0, 8);
 }
 
 export function toolkitName(targetName: string, id: string): string {
@@ -68,6 +69,7 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       [LABEL.target]: target.id,
       [LABEL.session]: id,
       [LABEL.profile]: profile.name,
+      [LABEL.toolkitImage]: input.image,
       [LABEL.createdBy]: input.createdBy,
       [LABEL.version]: input.version,
       [LABEL.capabilities]: granted,

@@ -1,6 +1,7 @@
 // `remora doctor` on a healthy engine: every check passes, and it cleans up after itself.
 import { describe, expect, it } from 'vitest';
 import { remora, runLabel, testEngine } from '../support/fixtures.js';
+import { TEST_IMAGES } from '../support/images.js';
 
 describe('remora doctor', () => {
   it('checks the engine, the image and every profile, and leaves nothing behind', async () => {
@@ -12,7 +13,7 @@ describe('remora doctor', () => {
       // the sysadmin line fails with an explanation).
       expect(result.exitCode).toBe(lines.every((l) => !l.startsWith('FAIL')) ? 0 : 1);
       expect(lines[0]).toMatch(/^ok +engine: unix:\/\/\/var\/run\/docker\.sock \(from .+\), [\d.]+\S*, API 1\.\d+/);
-      expect(lines[1]).toBe('ok    toolkit image: remora-toolkit:0.1.0');
+      expect(lines[1]).toBe(`ok    toolkit image: ${TEST_IMAGES.toolkit}`);
       for (const profile of ['general', 'restricted', 'netadmin']) {
         expect(lines.find((l) => l.includes(`profile ${profile}:`))).toMatch(/^ok /);
       }
@@ -28,5 +29,28 @@ describe('remora doctor', () => {
     } finally {
       engine.dispose();
     }
+  });
+
+  it('prints the same checks as JSON with --json, whatever the exit code', async () => {
+    const result = await remora(['doctor', '--json']);
+    const report = JSON.parse(result.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string; remedy?: string }[] };
+    expect(report.checks.map((c) => c.name)).toEqual(['engine', 'toolkit image', 'profile general', 'profile restricted', 'profile netadmin', 'profile sysadmin']);
+    expect(report.ok).toBe(report.checks.every((c) => c.ok));
+    expect(result.exitCode).toBe(report.ok ? 0 : 1);
+    expect(report.checks[1]).toEqual({ name: 'toolkit image', ok: true, detail: TEST_IMAGES.toolkit });
+
+    const unreachable = await remora(['doctor', '--json'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(unreachable.exitCode).toBe(4);
+    expect(JSON.parse(unreachable.stdout)).toEqual({
+      ok: false,
+      checks: [
+        {
+          name: 'engine',
+          ok: false,
+          detail: 'cannot reach the container engine at unix:///nonexistent/docker.sock (no such socket; from DOCKER_HOST)',
+          remedy: 'start the engine or point --host/DOCKER_HOST/--context at it',
+        },
+      ],
+    });
   });
 });

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { execa } from 'execa';
-import { remora, runLabel, startTarget, testEngine, toolkitsOf, type RunningTarget } from '../support/fixtures.js';
+import { REMORA_BIN, remora, runLabel, startTarget, testEngine, toolkitsOf, type RunningTarget } from '../support/fixtures.js';
 
 let engine: DockerEngine;
 let scratch: RunningTarget;
@@ -33,12 +33,51 @@ describe('remora exec', () => {
     expect(result.stdout).toMatch(/^data$/m);
   });
 
-  it('forwards a multi-megabyte piped stdin intact and closes it at EOF', async () => {
+  it('with -i, forwards a multi-megabyte piped stdin intact and closes it at EOF', async () => {
     const input = randomBytes(6 * 1024 * 1024);
     const expected = createHash('sha256').update(input).digest('hex');
-    const result = await remora(['exec', scratch.name, '--', 'sha256sum'], { input });
+    const result = await remora(['exec', '-i', scratch.name, '--', 'sha256sum'], { input });
     expect(result.exitCode).toBe(0);
     expect(result.stdout.split(' ')[0]).toBe(expected);
+  });
+
+  it('without -i, leaves stdin alone: the command reads nothing, a shell loop runs every line', async () => {
+    const alone = await remora(['exec', scratch.name, '--', 'cat'], { input: 'not for cat\n' });
+    expect(alone).toMatchObject({ exitCode: 0, stdout: '' });
+
+    const loop = 'while read -r line; do "$REMORA" exec "$TARGET" -- true && echo "ran $line"; done';
+    const result = await execa('bash', ['-c', loop], {
+      input: 'one\ntwo\nthree\n',
+      env: { REMORA: REMORA_BIN, TARGET: scratch.name, REMORA_TEST_LABEL: runLabel() },
+      reject: false,
+    });
+    expect(result.stdout).toBe('ran one\nran two\nran three');
+  });
+
+  it('gives -t alone a terminal without reading stdin, and refuses -it without one (exit 2)', async () => {
+    const tty = await remora(['exec', '-t', scratch.name, '--', 'tty'], { input: 'not read\n' });
+    expect(tty.exitCode).toBe(0);
+    expect(tty.stdout).toMatch(/^\/dev\/pts\/\d+\r?\n$/);
+    const both = await remora(['exec', '-it', scratch.name, '--', 'sh'], { input: 'exit\n' });
+    expect(both).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'remora: the input is not a terminal (-t with -i needs one)\nhint: drop -t when piping into the command, or run it from a terminal\n',
+    });
+  });
+
+  it('takes -e before and after the target, as docker does', async () => {
+    const result = await remora(['exec', '-e', 'FOO=bar', scratch.name, '-e', 'BAZ=two words', '--', 'sh', '-c', 'echo "$FOO|$BAZ"']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'bar|two words\n' });
+  });
+
+  it('starts the command in a directory of the target with -w, and says so when it is missing', async () => {
+    const result = await remora(['exec', '-w', '/data', scratch.name, '--', 'sh', '-c', 'pwd; ls -d ../app']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: '/target/data\n../app\n' });
+    const missing = await remora(['exec', scratch.name, '-w', '/no/such/dir', '--', 'pwd']);
+    expect(missing).toMatchObject({ exitCode: 125, stdout: '', stderr: 'remora: /no/such/dir: no such directory in the target\n' });
+    const restricted = await remora(['exec', '--rm', '--profile', 'restricted', '-w', '/data', scratch.name, '--', 'true']);
+    expect(restricted).toMatchObject({ exitCode: 125, stderr: "remora: -w /data: this profile cannot reach the target's files (use --profile general)\n" });
   });
 
   it('says 127 for a command that is not there and 126 for one that cannot run', async () => {

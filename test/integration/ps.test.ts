@@ -71,6 +71,16 @@ describe('remora ps', () => {
     expect(tree.stdout).toMatch(/ ├─ \/app\n.* └─ \/app\n$/);
   });
 
+  it('nests children in --tree --json', async () => {
+    const result = await remora(['ps', distroless.name, '--tree', '--json']);
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    type Node = PsRow & { children: Node[] };
+    const roots = JSON.parse(result.stdout) as Node[];
+    expect(roots.map((r) => [r.pid, r.user, r.children.map((c) => [c.ppid, c.command, c.children])])).toEqual([
+      [1, 'nonroot', [[1, '/app', []], [1, '/app', []]]],
+    ]);
+  });
+
   it('keeps the toolkit\'s processes out unless --all, and marks them then', async () => {
     const plain = await psJson([distroless.name]);
     expect(plain.every((r) => r.user === 'nonroot')).toBe(true);

@@ -6,6 +6,7 @@ import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { remoraProcess, remora, runLabel, startTarget, testEngine, toolkitsOf } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
+import { ensureBusyboxToolkit } from '../support/toolkit-probes.js';
 import { waitFor } from '../support/wait-for.js';
 
 let engine: DockerEngine;
@@ -62,6 +63,24 @@ describe('toolkit session lifetime', () => {
     }
   });
 
+  it('--toolkit-image gets a session of that image beside the default one; a missing image is an error', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
+    const image = await ensureBusyboxToolkit(engine, target);
+    const other = await remora(['exec', '--toolkit-image', image, target.name, '--', 'sh', '-c', 'command -v strace || echo no strace']);
+    expect(other).toMatchObject({ exitCode: 0, stdout: 'no strace\n' });
+    const images = (await toolkitsOf(engine, target.id)).map((t) => t.labels[LABEL.toolkitImage]);
+    expect(images.sort()).toEqual([image, TEST_IMAGES.toolkit].sort());
+    const table = await remora(['sessions']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^TARGET +PROFILE +IMAGE +AGE +IDLE +CREATED BY +TOOLKIT$/);
+    const rows = table.stdout.split('\n').filter((l) => l.startsWith(`${target.name} `));
+    expect(rows.map((l) => l.split(/ +/)[2]).sort()).toEqual([image, TEST_IMAGES.toolkit].sort());
+
+    const missing = await remora(['exec', '--toolkit-image', 'remora-test/no-such-image:1', target.name, '--', 'true']);
+    expect(missing.exitCode).toBe(4);
+    expect(missing.stderr).toContain('remora: toolkit image remora-test/no-such-image:1 is not on the engine and cannot be pulled\nhint: ');
+  });
+
   it('detach removes the sessions now and the target keeps running', async () => {
     await using target = await startTarget(engine, 'scratch');
     await remora(['exec', target.name, '--', 'true']);
@@ -115,7 +134,7 @@ describe('toolkit session lifetime', () => {
     expect(result.exitCode).toBe(0);
     const sessions = JSON.parse(result.stdout) as Array<{ target: string; profile: string; createdBy: string; capabilities: string }>;
     const mine = sessions.find((s) => s.target === target.name);
-    expect(mine).toMatchObject({ profile: 'general' });
+    expect(mine).toMatchObject({ profile: 'general', targetId: target.id, toolkitImage: TEST_IMAGES.toolkit, ephemeral: false });
     expect(mine?.createdBy).toMatch(/@/);
     expect(mine?.capabilities).toContain('SYS_PTRACE');
   });

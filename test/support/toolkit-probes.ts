@@ -5,6 +5,7 @@ import { extract, pack } from 'tar-stream';
 import type { Readable } from 'node:stream';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { remora, toolkitsOf } from './fixtures.js';
+import { TEST_IMAGES } from './images.js';
 import { waitFor } from './wait-for.js';
 
 /**
@@ -93,7 +94,7 @@ export async function ensureBusyboxToolkit(engine: DockerEngine, target: { id: s
 
 /** The target's running general-profile toolkit, started if there is none. */
 export async function toolkitOf(engine: DockerEngine, target: { id: string; name: string }): Promise<string> {
-  const find = async () => (await toolkitsOf(engine, target.id)).find((c) => c.state === 'running' && c.labels['remora.profile'] === 'general' && c.labels['remora.ephemeral'] !== 'true');
+  const find = async () => (await toolkitsOf(engine, target.id)).find((c) => c.state === 'running' && c.labels['remora.profile'] === 'general' && c.labels['remora.toolkit-image'] === TEST_IMAGES.toolkit && c.labels['remora.ephemeral'] !== 'true');
   const existing = await find();
   if (existing) return existing.id;
   const started = await remora(['exec', target.name, '--', 'true']);

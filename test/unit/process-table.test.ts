@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildProcessTree,
+  processTreeJson,
   commandLineOf,
   filterProcesses,
   formatElapsed,
@@ -58,6 +59,18 @@ describe('buildProcessTree', () => {
     const rows = buildProcessTree(chain);
     expect(rows).toHaveLength(20_000);
     expect(rows.at(-1)?.depth).toBe(19_999);
+  });
+});
+
+describe('processTreeJson', () => {
+  it('nests each process under its parent, siblings in the listing order, orphans as roots', () => {
+    const tree = processTreeJson(buildProcessTree([proc(1, 0), proc(7, 1), proc(8, 7), proc(9, 7), proc(10, 1), proc(30, 99)]));
+    const shape = (nodes: ReturnType<typeof processTreeJson>): unknown[] => nodes.map((n) => [n.pid, shape(n.children)]);
+    expect(shape(tree)).toEqual([
+      [1, [[7, [[8, []], [9, []]]], [10, []]]],
+      [30, []],
+    ]);
+    expect(tree[0]).toMatchObject({ pid: 1, ppid: 0, command: expect.any(String) });
   });
 });
 

@@ -28,6 +28,7 @@ describe('buildToolkitSpec', () => {
       'remora.role': 'toolkit',
       'remora.target': target.id,
       'remora.profile': 'netadmin',
+      'remora.toolkit-image': 'remora-toolkit:0.1.0',
       'remora.created-by': 'ops@host',
       'remora.version': '0.1.0',
     });
@@ -62,10 +63,12 @@ describe('buildToolkitSpec', () => {
     expect(buildToolkitSpec({ ...base, profile: PROFILES.general, shareIpc: true }).hostConfig.ipcMode).toBe(`container:${target.id}`);
   });
 
-  it('names shared sessions after (target, profile) so concurrent starts collide', () => {
-    const a = sessionId({ target, profile: PROFILES.general, ephemeral: false, nonce: 'x' });
-    expect(sessionId({ target, profile: PROFILES.general, ephemeral: false, nonce: 'y' })).toBe(a);
-    expect(sessionId({ target, profile: PROFILES.netadmin, ephemeral: false, nonce: 'x' })).not.toBe(a);
+  it('names shared sessions after (target, profile, image) so concurrent starts collide', () => {
+    const image = 'remora-toolkit:1';
+    const a = sessionId({ target, profile: PROFILES.general, image, ephemeral: false, nonce: 'x' });
+    expect(sessionId({ target, profile: PROFILES.general, image, ephemeral: false, nonce: 'y' })).toBe(a);
+    expect(sessionId({ target, profile: PROFILES.netadmin, image, ephemeral: false, nonce: 'x' })).not.toBe(a);
+    expect(sessionId({ target, profile: PROFILES.general, image: 'busybox:1', ephemeral: false, nonce: 'x' })).not.toBe(a);
   });
 });
 

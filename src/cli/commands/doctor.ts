@@ -10,6 +10,7 @@ import type { Engine } from '../../engine/types.js';
 import { ensureToolkitImage } from '../../session/toolkit-image.js';
 import { openSession, toTarget, type Target } from '../../session/toolkit-session.js';
 import type { GlobalOptions } from '../global-options.js';
+import { printJson } from '../printers.js';
 import { sayOnStderr, testLabels, toolkitImageFrom } from '../session-context.js';
 
 interface Check {
@@ -28,14 +29,27 @@ const PROBE = [
   'if command -v strace >/dev/null; then out=$(timeout 3 strace -e trace=none -p 1 2>&1 & p=$!; sleep 1; kill -INT $p 2>/dev/null; wait $p); case "$out" in *"attached"*) echo ptrace=ok;; *) echo "ptrace=denied $out" | head -n 1;; esac; else echo ptrace=no-strace; fi',
 ].join('\n');
 
-export async function doctorCommand(globals: GlobalOptions): Promise<number> {
+/**
+ * With --json, one object at the end: `{ ok, checks: [{ name, ok, detail, remedy? }] }`,
+ * the same checks the lines show, whatever the exit code.
+ */
+export async function doctorCommand(globals: GlobalOptions, flags: { json?: boolean } = {}): Promise<number> {
   const checks: Check[] = [];
-  const engine = createEngine(globals);
   const report = (check: Check): void => {
     checks.push(check);
+    if (flags.json) return;
     process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
     if (!check.ok && check.remedy) process.stdout.write(`      fix: ${check.remedy}\n`);
   };
+  try {
+    return await runChecks(globals, report);
+  } finally {
+    if (flags.json) printJson({ ok: checks.every((c) => c.ok), checks });
+  }
+}
+
+async function runChecks(globals: GlobalOptions, report: (check: Check) => void): Promise<number> {
+  const engine = createEngine(globals);
   try {
     try {
       const version = await engine.version(AbortSignal.timeout(5000));
@@ -52,15 +66,20 @@ export async function doctorCommand(globals: GlobalOptions): Promise<number> {
       report({ name: 'toolkit image', ok: false, detail: (error as Error).message, remedy: 'run `remora toolkit build`, or pass --toolkit-image' });
       return 4;
     }
+    let failures = 0;
     const throwaway = await startThrowawayTarget(engine, image);
     try {
       // One inspect for all four profiles: the throwaway target does not change.
       const target = toTarget(await engine.inspectContainer(throwaway));
-      for (const profile of Object.values(PROFILES)) report(await checkProfile(engine, target, profile, image, globals));
+      for (const profile of Object.values(PROFILES)) {
+        const check = await checkProfile(engine, target, profile, image, globals);
+        if (!check.ok) failures++;
+        report(check);
+      }
     } finally {
       await engine.removeContainer(throwaway);
     }
-    return checks.every((c) => c.ok) ? 0 : 1;
+    return failures === 0 ? 0 : 1;
   } finally {
     engine.dispose();
   }

@@ -1,7 +1,7 @@
 // `remora ps <target>`: the target's processes as a table, a tree, or JSON. The listing
 // (one exec, %CPU over a short sample) is ops/ps.ts; sorting and cells are core/process-table.ts.
 import { RemoraError } from '../../core/errors.js';
-import { PROCESS_COLUMNS, PROCESS_SORT_KEYS, buildProcessTree, formatProcessRow, isProcessSortKey, processJson, sortProcesses, type ProcessSortKey } from '../../core/process-table.js';
+import { PROCESS_COLUMNS, PROCESS_SORT_KEYS, buildProcessTree, formatProcessRow, isProcessSortKey, processJson, processTreeJson, sortProcesses, type ProcessSortKey } from '../../core/process-table.js';
 import { listProcesses } from '../../ops/ps.js';
 import type { GlobalOptions } from '../global-options.js';
 import { printJson, printTable } from '../printers.js';
@@ -29,7 +29,8 @@ export async function psCommand(globals: GlobalOptions, query: string, flags: Ps
   const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false });
   const sorted = sortProcesses(listing.processes, key);
   if (flags.json) {
-    printJson(sorted.map((p) => processJson(p, flags.all ?? false)));
+    const withToolkitFlag = flags.all ?? false;
+    printJson(flags.tree ? processTreeJson(buildProcessTree(sorted), withToolkitFlag) : sorted.map((p) => processJson(p, withToolkitFlag)));
     return 0;
   }
   const rows = flags.tree ? buildProcessTree(sorted).map((row) => formatProcessRow(row.process, { prefix: row.prefix })) : sorted.map((p) => formatProcessRow(p));

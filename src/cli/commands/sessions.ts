@@ -15,6 +15,8 @@ export interface SessionRow {
   target: string;
   targetId: string;
   profile: string;
+  /** The toolkit image, as it was named (older toolkits: the engine's name for it). */
+  toolkitImage: string;
   capabilities: string;
   state: string;
   ephemeral: boolean;
@@ -41,6 +43,7 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
         target: names.get(targetId) ?? targetId.slice(0, 12),
         targetId,
         profile: c.labels[LABEL.profile] ?? '',
+        toolkitImage: c.labels[LABEL.toolkitImage] ?? c.image,
         capabilities: c.labels[LABEL.capabilities] ?? '',
         state: c.state,
         ephemeral: c.labels[LABEL.ephemeral] === 'true',
@@ -51,16 +54,17 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
       };
     }),
   );
-  rows.sort((a, b) => a.target.localeCompare(b.target) || a.profile.localeCompare(b.profile));
+  rows.sort((a, b) => a.target.localeCompare(b.target) || a.profile.localeCompare(b.profile) || a.toolkitImage.localeCompare(b.toolkitImage));
   if (flags.json) {
     printJson(rows);
     return 0;
   }
   printTable(
-    ['TARGET', 'PROFILE', 'AGE', 'IDLE', 'CREATED BY', 'TOOLKIT'],
+    ['TARGET', 'PROFILE', 'IMAGE', 'AGE', 'IDLE', 'CREATED BY', 'TOOLKIT'],
     rows.map((r) => [
       r.target,
       r.ephemeral ? `${r.profile} (--rm)` : r.profile,
+      r.toolkitImage,
       formatElapsed(r.ageSeconds),
       r.idleSeconds === null ? '-' : `${formatElapsed(r.idleSeconds)}${r.idleLimitSeconds ? ` of ${formatElapsed(r.idleLimitSeconds)}` : ''}`,
       r.createdBy,
