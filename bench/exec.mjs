@@ -1,11 +1,11 @@
 // `remora exec T -- true` against the docker CLI doing the same by hand, warm and cold.
 // Goals (issue 2): warm ratio <= 2.0, cold ratio <= 1.5.
-import { REMORA, compare, docker, printTable, ratio, run } from './lib.mjs';
+import { BENCH_LABEL, REMORA, compare, docker, printTable, ratio, run } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
 export function benchExec(target) {
-  const toolkitImage = 'remora-toolkit:0.1.0';
+  const toolkitImage = process.env.REMORA_TOOLKIT_IMAGE ?? 'remora-toolkit:0.1.0';
   const toolkitOf = () => docker('ps', '-q', '--filter', 'label=remora.role=toolkit', '--filter', `label=remora.target=${docker('inspect', '-f', '{{.Id}}', target)}`).split('\n')[0];
 
   // Warm: a session exists; both run `true` in it.
@@ -23,7 +23,7 @@ export function benchExec(target) {
     { before: endSessions, run: () => run(REMORA, ['exec', target, '--', 'true']).ms, after: endSessions },
     {
       run: () =>
-        run('docker', ['run', '--rm', '--label', 'remora.bench=1', `--pid=container:${targetId}`, `--network=container:${targetId}`, '--cap-drop', 'ALL', '--cap-add', 'SYS_PTRACE', '--entrypoint', 'true', toolkitImage]).ms,
+        run('docker', ['run', '--rm', '--label', BENCH_LABEL, `--pid=container:${targetId}`, `--network=container:${targetId}`, '--cap-drop', 'ALL', '--cap-add', 'SYS_PTRACE', '--entrypoint', 'true', toolkitImage]).ms,
     },
   ]);
 
