@@ -4,8 +4,9 @@ import { LABEL } from '../core/labels.js';
 import { profileByName } from '../core/profiles.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
-import type { ContainerSummary } from '../engine/types.js';
-import { defaultToolkitImage } from '../session/toolkit-image.js';
+import type { ContainerSummary, ExecHandle } from '../engine/types.js';
+import { defaultToolkitImage, isRemoraToolkitImage } from '../session/toolkit-image.js';
+import { startOneShot } from '../session/one-shot.js';
 import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { parseDuration, type GlobalOptions } from './global-options.js';
 
@@ -84,6 +85,25 @@ export async function openSessionIn(
     extraLabels: testLabels(),
   });
   return { target, session };
+}
+
+/**
+ * `--rm` with nothing to feed the command: CMD as a one-shot toolkit's own process (see
+ * session/one-shot.ts), when the toolkit image is Remora's own (it has remora-run).
+ * Undefined when it is not: the caller opens a session instead.
+ */
+export async function startOneShotIn(context: EngineContext, globals: GlobalOptions, query: string, command: { cmd: string[]; env?: string[] }): Promise<ExecHandle | undefined> {
+  const image = toolkitImageFrom(globals);
+  const [target, fits] = await Promise.all([findTarget(context.engine, query, context.listing), isRemoraToolkitImage(context.engine, image)]);
+  if (!fits) return undefined;
+  return startOneShot(context.engine, target, {
+    profile: profileByName(globals.profile),
+    image,
+    shareIpc: globals.ipc ?? false,
+    say: sayOnStderr(globals),
+    extraLabels: testLabels(),
+    ...command,
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Endpoint } from './endpoint.js';
 import { EngineHttpClient, EngineHttpError, readAll } from './http-client.js';
 import { tlsOptions } from './tls-trust.js';
 import type {
+  ContainerAttach,
   ContainerDetails,
   ContainerSpec,
   ContainerState,
@@ -160,6 +161,36 @@ export class DockerEngine implements Engine {
       },
       closed,
     };
+  }
+
+  async attachContainer(id: string, options: { stdin: boolean }): Promise<ContainerAttach> {
+    const query = `stream=1&stdout=1&stderr=1${options.stdin ? '&stdin=1' : ''}`;
+    const { socket, head } = await this.guard(() => this.http.upgrade(`/containers/${id}/attach?${query}`, {}), id);
+    const { stdout, stderr, done } = demultiplex(socket, head);
+    // Nothing is sent: without stdin, half-close at once; with it, the open half is the hold.
+    if (!options.stdin) socket.end();
+    return {
+      stdout,
+      stderr,
+      done,
+      release: () => {
+        socket.end();
+        socket.destroy();
+      },
+    };
+  }
+
+  async waitContainer(id: string, condition: 'next-exit' | 'removed'): Promise<{ exitCode: Promise<number> }> {
+    // dockerd registers the wait before it sends the headers: once they are here, a start
+    // cannot outrun it (the docker CLI's \`run\` relies on the same order).
+    const response = await this.guard(() => this.http.stream('POST', `/containers/${id}/wait`, { query: { condition } }), id);
+    const exitCode = readAll(response).then((text) => {
+      const answer = JSON.parse(text) as { StatusCode: number; Error?: { Message?: string } | null };
+      if (answer.Error?.Message) throw new RemoraError('ENGINE_ERROR', `waiting for the toolkit failed: ${answer.Error.Message}`);
+      return answer.StatusCode;
+    });
+    exitCode.catch(() => undefined);
+    return { exitCode };
   }
 
   async exec(containerId: string, options: ExecOptions): Promise<ExecHandle> {

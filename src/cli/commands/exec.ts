@@ -3,7 +3,7 @@
 // exit status becomes remora's.
 import { RemoraError } from '../../core/errors.js';
 import type { GlobalOptions } from '../global-options.js';
-import { openTargetSession } from '../session-context.js';
+import { openEngineContext, openSessionIn, startOneShotIn } from '../session-context.js';
 import { stdinSource } from '../stdin-source.js';
 import { bridgeTerminal, currentSize } from '../terminal-bridge.js';
 
@@ -21,20 +21,29 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   if (flags.tty && stdin !== 'terminal') {
     throw new RemoraError('NOT_A_TERMINAL', '--tty needs a terminal on stdin', { hint: 'drop -t when piping, or run it from a terminal' });
   }
-  await using context = await openTargetSession(globals, query);
   // Piped or redirected stdin is the command's input; a terminal only with -i or -t.
   const attachStdin = flags.interactive === true || flags.tty === true || stdin === 'data';
+  await using context = await openEngineContext(globals);
+  // `--rm` with nothing to send and no terminal: the command is the toolkit's own process,
+  // as with `docker run --rm` (no keeper, no exec). --user and --workdir need the session:
+  // the one-shot's main process makes /target as root first.
+  const oneShot = globals.rm && !attachStdin && !flags.tty && flags.user === undefined && flags.workdir === undefined;
+  const oneShotHandle = oneShot ? await startOneShotIn(context, globals, query, { cmd, env: flags.env }) : undefined;
+  // `await using`: the session (ended here if --rm) must outlive the command.
+  await using session = oneShotHandle ? undefined : (await openSessionIn(context, globals, query)).session;
   let handle;
   try {
-    handle = await context.session.exec({
-      cmd,
-      user: flags.user,
-      tty: flags.tty ?? false,
-      stdin: attachStdin,
-      workingDir: flags.workdir,
-      env: flags.env,
-      size: flags.tty ? currentSize() : undefined,
-    });
+    handle =
+      oneShotHandle ??
+      (await session!.exec({
+        cmd,
+        user: flags.user,
+        tty: flags.tty ?? false,
+        stdin: attachStdin,
+        workingDir: flags.workdir,
+        env: flags.env,
+        size: flags.tty ? currentSize() : undefined,
+      }));
   } catch (error) {
     throw new RemoraError('EXEC_FAILED', `could not start the command in the toolkit: ${(error as Error).message}`, { cause: error });
   }
