@@ -181,13 +181,16 @@ export class DockerEngine implements Engine {
   }
 
   async waitContainer(id: string, condition: 'next-exit' | 'removed'): Promise<{ exitCode: Promise<number> }> {
-    // dockerd registers the wait before it sends the headers: once they are here, a start
-    // cannot outrun it (the docker CLI's \`run\` relies on the same order).
-    const response = await this.guard(() => this.http.stream('POST', `/containers/${id}/wait`, { query: { condition } }), id);
-    const exitCode = readAll(response).then((text) => {
-      const answer = JSON.parse(text) as { StatusCode: number; Error?: { Message?: string } | null };
-      if (answer.Error?.Message) throw new RemoraError('ENGINE_ERROR', `waiting for the toolkit failed: ${answer.Error.Message}`);
-      return answer.StatusCode;
+    // Started once the request is out, as the docker CLI's `run` does: dockerd registers
+    // the wait before it answers the headers, but Podman sends no headers until the exit.
+    let sent!: () => void;
+    const written = new Promise<void>((resolve) => (sent = resolve));
+    const response = this.guard(() => this.http.stream('POST', `/containers/${id}/wait`, { query: { condition }, onSent: sent }), id);
+    await Promise.race([written, response]);
+    const exitCode = response.then(async (answer) => {
+      const body = JSON.parse(await readAll(answer)) as { StatusCode: number; Error?: { Message?: string } | null };
+      if (body.Error?.Message) throw new RemoraError('ENGINE_ERROR', `waiting for the toolkit failed: ${body.Error.Message}`);
+      return body.StatusCode;
     });
     exitCode.catch(() => undefined);
     return { exitCode };

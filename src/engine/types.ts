@@ -141,8 +141,8 @@ export interface Engine {
   /** Attach to stdout and stderr (and stdin, held without data, with openStdin) of a created container. */
   attachContainer(id: string, options: { stdin: boolean }): Promise<ContainerAttach>;
   /**
-   * Waits for a container's next exit; resolves once the engine has the wait registered
-   * (ask, and await this, before starting it). `exitCode` follows the exit; with `removed`
+   * Waits for a container's next exit; resolves once the request is out (ask, and await
+   * this, before starting it, as the docker CLI's run does). `exitCode` follows the exit; with `removed`
    * only once an auto-removed container is gone too, as `docker run --rm` waits.
    */
   waitContainer(id: string, condition: 'next-exit' | 'removed'): Promise<{ exitCode: Promise<number> }>;

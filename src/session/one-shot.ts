@@ -34,23 +34,29 @@ export async function startOneShot(engine: Engine, target: Target, options: OneS
 
   const { id } = await createWithImage(engine, options, async () => ({ id: await engine.createContainer(spec), joined: false }));
 
-  // Attached and waited on before the start, so neither output nor the exit is missed.
+  // Attached and waited on before the start, so neither output nor the exit is missed. The
+  // exit code is the next exit's (Podman 4 answers 0 to a wait for the removal); remora
+  // returns once the toolkit is removed too, as `docker run --rm` does.
   const attaching = engine.attachContainer(id, { stdin: true });
-  const waiting = engine.waitContainer(id, 'removed');
+  const exiting = engine.waitContainer(id, 'next-exit');
+  const removing = engine.waitContainer(id, 'removed');
   let attach: ContainerAttach;
   let exit: Promise<number>;
+  let removed: Promise<unknown>;
   try {
     attach = await attaching;
-    exit = (await waiting).exitCode;
+    exit = (await exiting).exitCode;
+    removed = (await removing).exitCode.catch(() => undefined);
     await engine.startContainer(id);
   } catch (error) {
     void attaching.then((held) => held.release(), () => undefined);
-    waiting.catch(() => undefined);
+    exiting.catch(() => undefined);
+    removing.catch(() => undefined);
     await engine.removeContainer(id).catch(() => undefined);
     throw explainStartFailure(error, target);
   }
   const { stdout, stderr, done, release } = attach;
-  const exitCode = done.then(() => exit);
+  const exitCode = Promise.all([done, removed]).then(() => exit);
   exitCode.catch(() => undefined);
   return { stdout, stderr, stdin: null, resize: async () => undefined, exitCode, close: release };
 }
