@@ -111,10 +111,16 @@ export function isToolkit(container: ContainerSummary): boolean {
   return container.labels[LABEL.role] === ROLE_TOOLKIT;
 }
 
-/** Resolves the target from one listing, and inspects it only if the listing is not enough. */
-export async function findTarget(engine: Engine, query: string, listing: ContainerSummary[]): Promise<Target> {
+/**
+ * Resolves the target from one listing, and inspects it only if the listing is not enough
+ * (`inspected`: the query's details asked for beside the listing, used if they are the match's).
+ */
+export async function findTarget(engine: Engine, query: string, listing: ContainerSummary[], inspected?: Promise<ContainerDetails | undefined>): Promise<Target> {
   const match = resolveTarget(query, listing);
-  return targetFromListing(match, listing) ?? toTarget(await engine.inspectContainer(match.id));
+  const fromListing = targetFromListing(match, listing);
+  if (fromListing) return fromListing;
+  const early = await inspected;
+  return toTarget(early?.id === match.id ? early : await engine.inspectContainer(match.id));
 }
 
 /**

@@ -23,11 +23,12 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   }
   // Piped or redirected stdin is the command's input; a terminal only with -i or -t.
   const attachStdin = flags.interactive === true || flags.tty === true || stdin === 'data';
-  await using context = await openEngineContext(globals);
   // `--rm` with nothing to send and no terminal: the command is the toolkit's own process,
   // as with `docker run --rm` (no keeper, no exec). --user and --workdir need the session:
   // the one-shot's main process makes /target as root first.
-  const oneShot = globals.rm && !attachStdin && !flags.tty && flags.user === undefined && flags.workdir === undefined;
+  const oneShot = globals.rm === true && !attachStdin && !flags.tty && flags.user === undefined && flags.workdir === undefined;
+  // A new toolkit's spec needs the target inspected: asked beside the listing.
+  await using context = await openEngineContext(globals, oneShot ? { inspect: query } : {});
   const oneShotHandle = oneShot ? await startOneShotIn(context, globals, query, { cmd, env: flags.env }) : undefined;
   // `await using`: the session (ended here if --rm) must outlive the command.
   await using session = oneShotHandle ? undefined : (await openSessionIn(context, globals, query)).session;
