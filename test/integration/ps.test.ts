@@ -98,13 +98,14 @@ describe('remora ps', () => {
   it('measures %CPU over a sample with --interval: a spinning thread shows, sleepers do not', async () => {
     await using spinning = await startTarget(engine, 'scratch', { env: ['SPIN=1', 'CHILDREN=1'] });
     const rows = await waitFor(async () => {
-      const list = await psJson([spinning.name, '--sort', 'cpu', '--interval', '300ms']);
+      const list = await psJson([spinning.name, '--sort', 'cpu', '--interval', '1s']);
       return list.length === 2 && list[0]!.threads === 2 ? list : undefined;
     }, { what: 'the spinner thread' });
     // A core's worth over the process life would also be ~100: what tells a sample apart is
-    // the sleeping child at exactly 0, and the spinner far above it even on a busy machine.
+    // the sleeping child at exactly 0, and the spinner above it even on a machine shared by
+    // twenty busy processes per core (then it gets a few %, not ~100).
     expect(rows[0]!.pid).toBe(1);
-    expect(rows[0]!.cpu).toBeGreaterThan(10);
+    expect(rows[0]!.cpu).toBeGreaterThan(1);
     expect(rows[1]!.cpu).toBe(0);
   });
 
