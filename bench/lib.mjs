@@ -4,7 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REMORA = fileURLToPath(new URL('../bin/remora', import.meta.url));
-export const BENCH_LABEL = 'remora.bench=1';
+// REMORA_BENCH_ID keeps benches run side by side on one engine apart: their containers'
+// names and label carry it, and each run removes only its own.
+const BENCH_ID = process.env.REMORA_BENCH_ID ?? '1';
+export const BENCH_LABEL = `remora.bench=${BENCH_ID}`;
 
 export function run(cmd, args, options = {}) {
   const started = process.hrtime.bigint();
@@ -52,7 +55,8 @@ export function ratio(a, b) {
 }
 
 /** Starts a labelled demo target for a bench; returns its name. */
-export function startBenchTarget(name, extra = []) {
+export function startBenchTarget(baseName, extra = []) {
+  const name = BENCH_ID === '1' ? baseName : `${BENCH_ID}-${baseName}`;
   // Only a bench container of an earlier run is in the way; anyone else's name is not ours.
   const earlier = docker('ps', '-aq', '--filter', `name=^${name}$`, '--filter', `label=${BENCH_LABEL}`);
   if (earlier) run('docker', ['rm', '-f', earlier], { allowFailure: true });
@@ -67,7 +71,14 @@ export function removeBenchContainers() {
 
 /** Builds the toolkit and demo images through remora itself (what a user's first run does). */
 export function ensureImages() {
-  run(REMORA, ['toolkit', 'build', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // A private toolkit tag (REMORA_TOOLKIT_IMAGE) is built by the test suite's global setup
+  // from this checkout; `toolkit build` only builds Remora's own tag.
+  const privateToolkit = process.env.REMORA_TOOLKIT_IMAGE;
+  if (privateToolkit) {
+    if (!docker('images', '-q', privateToolkit)) throw new Error(`${privateToolkit} is missing: run a test (npx vitest run test/integration/ps.test.ts) to build it`);
+  } else {
+    run(REMORA, ['toolkit', 'build', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
   // Non-interactive `remora demo` builds the demo image and starts remora-demo; the benches
   // start targets of their own from that image, so the demo container goes right away.
   // A remora-demo the user already had (demo --keep) is left alone.
@@ -82,7 +93,7 @@ export function ensureImages() {
  */
 export async function runAlone(moduleUrl, bench) {
   if (process.argv[1] !== fileURLToPath(moduleUrl)) return;
-  if (!docker('images', '-q', 'remora-demo:0.1.0') || !docker('images', '-q', 'remora-toolkit:0.1.0')) ensureImages();
+  if (!docker('images', '-q', 'remora-demo:0.1.0') || !docker('images', '-q', process.env.REMORA_TOOLKIT_IMAGE ?? 'remora-toolkit:0.1.0')) ensureImages();
   try {
     await bench();
   } finally {

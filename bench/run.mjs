@@ -1,21 +1,37 @@
-// `npm run bench`: every benchmark, each against the docker CLI in the same run.
-// Prints tables of medians; never fails on a number (figures are reported, not asserted).
+// `npm run bench`: every benchmark, each against the docker CLI in the same run. Each bench
+// prints its own table; one summary table of all rows (time ratios, remora / docker) ends
+// the run. Never fails on a number (figures are reported, not asserted).
 import { benchExec } from './exec.mjs';
-import { ensureImages, removeBenchContainers, startBenchTarget } from './lib.mjs';
+import { ensureImages, printTable, ratio, removeBenchContainers, startBenchTarget } from './lib.mjs';
 
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
 
 ensureImages();
+const rows = [];
+const ms = (value) => value.toFixed(0);
 try {
   if (wanted('exec')) {
     const target = startBenchTarget('remora-bench-exec');
-    benchExec(target);
+    const e = benchExec(target);
+    rows.push(['warm exec T -- true | docker exec', ms(e.warmRemora), ms(e.warmDocker), ratio(e.warmRemora, e.warmDocker), '<= 1.3']);
+    rows.push(['exec --rm T -- true | docker run --rm', ms(e.oneShotRemora), ms(e.oneShotDocker), ratio(e.oneShotRemora, e.oneShotDocker), '<= 1.2']);
+    rows.push(['cold exec T -- true | docker run --rm', ms(e.coldRemora), ms(e.coldDocker), ratio(e.coldRemora, e.coldDocker), '<= 1.5']);
   }
-  for (const name of ['cp', 'ps']) {
-    if (!wanted(name)) continue;
-    await (await import(`./${name}.mjs`)).default();
+  if (wanted('ps')) {
+    const p = await (await import('./ps.mjs')).default();
+    rows.push(['ps T (1,000 processes) | docker top', ms(p.ps), ms(p.top), ratio(p.ps, p.top), '<= 1.0']);
+    rows.push(['ps T --interval 1s | docker top', ms(p.sampled), ms(p.top), ratio(p.sampled, p.top), '']);
+  }
+  if (wanted('cp')) {
+    const c = await (await import('./cp.mjs')).default();
+    rows.push([`cp in, ${c.bigLabel} | docker cp`, ms(c.inR), ms(c.inD), ratio(c.inR, c.inD), '<= 1.0']);
+    rows.push([`cp out, ${c.bigLabel} | docker cp`, ms(c.outR), ms(c.outD), ratio(c.outR, c.outD), '<= 1.0']);
+    rows.push([`cp in, ${c.files} small files | docker cp`, ms(c.treeInR), ms(c.treeInD), ratio(c.treeInR, c.treeInD), '<= 1.0']);
+    rows.push([`cp out, ${c.files} small files | docker cp`, ms(c.treeOutR), ms(c.treeOutD), ratio(c.treeOutR, c.treeOutD), '<= 1.0']);
+    rows.push([`cp peak RSS, ${c.bigLabel} (MiB)`, (c.bigRss / 1024).toFixed(0), '', '', '< 150 MB']);
   }
 } finally {
   removeBenchContainers();
 }
+if (rows.length) printTable('Summary (medians; ratio = remora time / docker time)', ['remora | docker', 'remora ms', 'docker ms', 'ratio', 'goal'], rows);

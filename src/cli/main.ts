@@ -154,11 +154,12 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   },
   ps(program) {
     addSessionOptions(program.command('ps'))
-      .description("list the target's processes (users from the target's /etc/passwd, %CPU over a short sample)")
+      .description("list the target's processes (users from the target's /etc/passwd, %CPU over each process's life, as ps)")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .option('--tree', 'show the process tree')
       .option('--sort <key>', 'sort by pid, cpu, rss (memory), name, started', 'pid')
       .option('--all', "include the toolkit's own processes (marked)")
+      .option('--interval <duration>', 'measure %CPU over this sample instead (e.g. 1s, 500ms), as top does')
       .option('--json', 'print JSON: pid, ppid, user, uid, state, cpu, rssKiB, threads, startedAt, command')
       .action(
         act(async (globals, command) => {

@@ -4,8 +4,9 @@ import { LABEL } from '../core/labels.js';
 import { profileByName } from '../core/profiles.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
-import type { ContainerSummary } from '../engine/types.js';
-import { defaultToolkitImage } from '../session/toolkit-image.js';
+import type { ContainerDetails, ContainerSummary, ExecHandle } from '../engine/types.js';
+import { defaultToolkitImage, isRemoraToolkitImage } from '../session/toolkit-image.js';
+import { startOneShot } from '../session/one-shot.js';
 import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { parseDuration, type GlobalOptions } from './global-options.js';
 
@@ -14,11 +15,18 @@ export interface EngineContext extends AsyncDisposable {
   listing: ContainerSummary[];
   /** IDs of the stale toolkits in the listing, being removed beside the command. */
   stale: ReadonlySet<string>;
+  /** The container named by `inspect`, inspected beside the listing (undefined if none). */
+  inspected?: Promise<ContainerDetails | undefined>;
 }
 
-/** Disposing waits for the removal of the stale toolkits, then closes the engine's connections. */
-export async function openEngineContext(globals: GlobalOptions): Promise<EngineContext> {
+/**
+ * Disposing waits for the removal of the stale toolkits, then closes the engine's connections.
+ * `inspect` names a target whose details the command will need whatever the listing says
+ * (a new toolkit's spec): asked at the same time as the listing, not after it.
+ */
+export async function openEngineContext(globals: GlobalOptions, options: { inspect?: string } = {}): Promise<EngineContext> {
   const engine = createEngine(globals);
+  const inspected = options.inspect === undefined ? undefined : engine.inspectContainer(options.inspect).catch(() => undefined);
   const listing = await engine.listContainers({ all: true });
   const stale = staleToolkits(listing, Date.now() / 1000).filter(sweepScope());
   const sweep = removeToolkits(engine, stale);
@@ -26,6 +34,7 @@ export async function openEngineContext(globals: GlobalOptions): Promise<EngineC
     engine,
     listing,
     stale: new Set(stale.map((c) => c.id)),
+    inspected,
     async [Symbol.asyncDispose]() {
       await sweep;
       engine.dispose();
@@ -84,6 +93,25 @@ export async function openSessionIn(
     extraLabels: testLabels(),
   });
   return { target, session };
+}
+
+/**
+ * `--rm` with nothing to feed the command: CMD as a one-shot toolkit's own process (see
+ * session/one-shot.ts), when the toolkit image is Remora's own (it has remora-run).
+ * Undefined when it is not: the caller opens a session instead.
+ */
+export async function startOneShotIn(context: EngineContext, globals: GlobalOptions, query: string, command: { cmd: string[]; env?: string[] }): Promise<ExecHandle | undefined> {
+  const image = toolkitImageFrom(globals);
+  const [target, fits] = await Promise.all([findTarget(context.engine, query, context.listing, context.inspected), isRemoraToolkitImage(context.engine, image)]);
+  if (!fits) return undefined;
+  return startOneShot(context.engine, target, {
+    profile: profileByName(globals.profile),
+    image,
+    shareIpc: globals.ipc ?? false,
+    say: sayOnStderr(globals),
+    extraLabels: testLabels(),
+    ...command,
+  });
 }
 
 /**

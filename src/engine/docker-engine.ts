@@ -9,6 +9,7 @@ import type { Endpoint } from './endpoint.js';
 import { EngineHttpClient, EngineHttpError, readAll } from './http-client.js';
 import { tlsOptions } from './tls-trust.js';
 import type {
+  ContainerAttach,
   ContainerDetails,
   ContainerSpec,
   ContainerState,
@@ -160,6 +161,39 @@ export class DockerEngine implements Engine {
       },
       closed,
     };
+  }
+
+  async attachContainer(id: string, options: { stdin: boolean }): Promise<ContainerAttach> {
+    const query = `stream=1&stdout=1&stderr=1${options.stdin ? '&stdin=1' : ''}`;
+    const { socket, head } = await this.guard(() => this.http.upgrade(`/containers/${id}/attach?${query}`, {}), id);
+    const { stdout, stderr, done } = demultiplex(socket, head);
+    // Nothing is sent: without stdin, half-close at once; with it, the open half is the hold.
+    if (!options.stdin) socket.end();
+    return {
+      stdout,
+      stderr,
+      done,
+      release: () => {
+        socket.end();
+        socket.destroy();
+      },
+    };
+  }
+
+  async waitContainer(id: string, condition: 'next-exit' | 'removed'): Promise<{ exitCode: Promise<number> }> {
+    // Started once the request is out, as the docker CLI's `run` does: dockerd registers
+    // the wait before it answers the headers, but Podman sends no headers until the exit.
+    let sent!: () => void;
+    const written = new Promise<void>((resolve) => (sent = resolve));
+    const response = this.guard(() => this.http.stream('POST', `/containers/${id}/wait`, { query: { condition }, onSent: sent }), id);
+    await Promise.race([written, response]);
+    const exitCode = response.then(async (answer) => {
+      const body = JSON.parse(await readAll(answer)) as { StatusCode: number; Error?: { Message?: string } | null };
+      if (body.Error?.Message) throw new RemoraError('ENGINE_ERROR', `waiting for the toolkit failed: ${body.Error.Message}`);
+      return body.StatusCode;
+    });
+    exitCode.catch(() => undefined);
+    return { exitCode };
   }
 
   async exec(containerId: string, options: ExecOptions): Promise<ExecHandle> {

@@ -15,6 +15,8 @@ export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Called once the request is written out (its answer may come much later: a wait). */
+  onSent?: () => void;
 }
 
 export interface UpgradedConnection {
@@ -135,6 +137,7 @@ export class EngineHttpClient {
         signal: options.signal,
       });
       request.on('response', resolve);
+      if (options.onSent) request.once('finish', options.onSent);
       request.on('error', (error: NodeJS.ErrnoException) => {
         if (request.reusedSocket && error.code === 'ECONNRESET') return reject(Object.assign(error, { retryable: true }));
         reject(this.translateConnectError(error));

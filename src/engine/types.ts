@@ -116,6 +116,17 @@ export interface StdinHold {
   closed: Promise<void>;
 }
 
+/** A container's own streams, attached before it starts (a one-shot command's output). */
+export interface ContainerAttach {
+  /** Demultiplexed output of the container's main process. */
+  stdout: Readable;
+  stderr: Readable;
+  /** Resolves when the engine ended the stream (the container stopped) and both outputs ended. */
+  done: Promise<void>;
+  /** Closes the attach: with openStdin, the container's stdin sees EOF. */
+  release(): void;
+}
+
 export interface Engine {
   readonly address: string;
   version(signal?: AbortSignal): Promise<EngineVersion>;
@@ -127,6 +138,14 @@ export interface Engine {
   removeContainer(id: string): Promise<void>;
   /** Attach to stdin of a container created with openStdin, holding it open. */
   holdStdin(id: string): Promise<StdinHold>;
+  /** Attach to stdout and stderr (and stdin, held without data, with openStdin) of a created container. */
+  attachContainer(id: string, options: { stdin: boolean }): Promise<ContainerAttach>;
+  /**
+   * Waits for a container's next exit; resolves once the request is out (ask, and await
+   * this, before starting it, as the docker CLI's run does). `exitCode` follows the exit; with `removed`
+   * only once an auto-removed container is gone too, as `docker run --rm` waits.
+   */
+  waitContainer(id: string, condition: 'next-exit' | 'removed'): Promise<{ exitCode: Promise<number> }>;
   exec(containerId: string, options: ExecOptions): Promise<ExecHandle>;
   /** Stat a path in a container's filesystem through the archive API (no exec). Null when absent. */
   statPath(containerId: string, path: string): Promise<PathStat | null>;

@@ -105,3 +105,18 @@ export function execWrapper(cmd: string[], targetDir?: string): string[] {
   ].join('\n');
   return ['/bin/sh', '-c', script, 'remora', ...(targetDir === undefined ? [] : [targetDir]), ...cmd];
 }
+
+/**
+ * The main process of a one-shot toolkit (see session/one-shot.ts): makes /target, then
+ * becomes remora-run CMD, which ends CMD when remora goes away. A toolkit image without
+ * remora-run (an old private build) runs CMD itself.
+ */
+export function oneShotCommand(cmd: string[]): string[] {
+  const script = [
+    `${LINK_TARGET} 2>/dev/null`,
+    'command -v "$1" >/dev/null 2>&1 || { echo "remora: $1: command not found in the toolkit" >&2; exit 127; }',
+    'command -v remora-run >/dev/null 2>&1 && exec remora-run "$@"',
+    'exec "$@" </dev/null',
+  ].join('\n');
+  return ['/bin/sh', '-c', script, 'remora', ...cmd];
+}

@@ -71,6 +71,20 @@ export async function toolkitImageIsReady(engine: Engine, image: string): Promis
   }
 }
 
+/**
+ * Whether the image is Remora's own toolkit (its helpers are there): the default tag, or
+ * one built from toolkit-image/ under another tag. Never throws.
+ */
+export async function isRemoraToolkitImage(engine: Engine, image: string): Promise<boolean> {
+  if (image === defaultToolkitImage()) return true;
+  try {
+    // toolkit-image/Dockerfile sets the title; images built FROM it (with more tools) keep it.
+    return (await engine.imageLabels(image))?.['org.opencontainers.image.title'] === 'remora-toolkit';
+  } catch {
+    return false;
+  }
+}
+
 /** Label holding a hash of the Dockerfile folder an image was built from. */
 const CONTEXT_HASH_LABEL = 'remora.context-hash';
 /** The tag an image was built for: after a rebuild, the untagged images with it are stale. */

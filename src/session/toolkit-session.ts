@@ -117,10 +117,16 @@ export function isToolkit(container: ContainerSummary): boolean {
   return container.labels[LABEL.role] === ROLE_TOOLKIT;
 }
 
-/** Resolves the target from one listing, and inspects it only if the listing is not enough. */
-export async function findTarget(engine: Engine, query: string, listing: ContainerSummary[]): Promise<Target> {
+/**
+ * Resolves the target from one listing, and inspects it only if the listing is not enough
+ * (`inspected`: the query's details asked for beside the listing, used if they are the match's).
+ */
+export async function findTarget(engine: Engine, query: string, listing: ContainerSummary[], inspected?: Promise<ContainerDetails | undefined>): Promise<Target> {
   const match = resolveTarget(query, listing);
-  return targetFromListing(match, listing) ?? toTarget(await engine.inspectContainer(match.id));
+  const fromListing = targetFromListing(match, listing);
+  if (fromListing) return fromListing;
+  const early = await inspected;
+  return toTarget(early?.id === match.id ? early : await engine.inspectContainer(match.id));
 }
 
 /**
@@ -158,9 +164,7 @@ export function toTarget(details: ContainerDetails): Target {
 
 /** Reuses the running session for (target, profile) or starts one. */
 export async function openSession(engine: Engine, target: Target, listing: ContainerSummary[], options: SessionOptions): Promise<ToolkitSession> {
-  if (!target.state.running) {
-    throw new RemoraError('TARGET_NOT_RUNNING', `${target.name} is not running`, { hint: `start it with \`docker start ${target.name}\`` });
-  }
+  requireRunning(target);
   if (!options.ephemeral) {
     const existing = findSharedSession(listing, target.id, options.profile.name, options.image);
     if (existing) return new ToolkitSession(engine, existing.id, target, options.profile, options.image, undefined);
@@ -179,20 +183,9 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
     extraLabels: options.extraLabels,
   });
 
-  // The image check (an inspect and a fingerprint of toolkit-image/, ~8 ms) runs while the
-  // engine creates the container. In the rare case the image is missing or out of date,
-  // that container is removed before it ever starts, the image made, and it is created again.
-  const [created, imageReady] = await Promise.all([settle(createOrJoin(engine, spec, options.ephemeral)), toolkitImageIsReady(engine, options.image)]);
-  let creation = created;
-  const joined = creation.ok && creation.value.joined;
-  if (!joined && (!imageReady || (!creation.ok && isMissingImage(creation.error)))) {
-    if (creation.ok) await engine.removeContainer(creation.value.id).catch(() => undefined);
-    await ensureToolkitImage({ engine, image: options.image, say: options.say });
-    creation = await settle(createOrJoin(engine, spec, options.ephemeral));
-  }
-  if (!creation.ok) throw creation.error;
-  const containerId = creation.value.id;
-  if (creation.value.joined) return new ToolkitSession(engine, containerId, target, options.profile, options.image, undefined);
+  const creation = await createWithImage(engine, options, () => createOrJoin(engine, spec, options.ephemeral));
+  const containerId = creation.id;
+  if (creation.joined) return new ToolkitSession(engine, containerId, target, options.profile, options.image, undefined);
 
   let hold: StdinHold | undefined;
   try {
@@ -205,6 +198,29 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
     throw explainStartFailure(error, target);
   }
   return new ToolkitSession(engine, containerId, target, options.profile, options.image, hold);
+}
+
+/**
+ * Creates a toolkit container (`create`) while its image is checked (an inspect and a
+ * fingerprint of toolkit-image/, ~8 ms). In the rare case the image is missing or out of
+ * date, that container is removed before it ever starts, the image made, and it is created
+ * again. A container joined (another command's) is taken as it is.
+ */
+export async function createWithImage(
+  engine: Engine,
+  options: Pick<SessionOptions, 'image' | 'say'>,
+  create: () => Promise<{ id: string; joined: boolean }>,
+): Promise<{ id: string; joined: boolean }> {
+  const [created, imageReady] = await Promise.all([settle(create()), toolkitImageIsReady(engine, options.image)]);
+  let creation = created;
+  const joined = creation.ok && creation.value.joined;
+  if (!joined && (!imageReady || (!creation.ok && isMissingImage(creation.error)))) {
+    if (creation.ok) await engine.removeContainer(creation.value.id).catch(() => undefined);
+    await ensureToolkitImage({ engine, image: options.image, say: options.say });
+    creation = await settle(create());
+  }
+  if (!creation.ok) throw creation.error;
+  return creation.value;
 }
 
 /**
@@ -292,7 +308,15 @@ function findSharedSession(listing: ContainerSummary[], targetId: string, profil
   );
 }
 
-function explainStartFailure(error: unknown, target: Target): Error {
+/** A toolkit joins a running target only. */
+export function requireRunning(target: Target): void {
+  if (!target.state.running) {
+    throw new RemoraError('TARGET_NOT_RUNNING', `${target.name} is not running`, { hint: `start it with \`docker start ${target.name}\`` });
+  }
+}
+
+/** Why a toolkit did not start, as the user can act on it. */
+export function explainStartFailure(error: unknown, target: Target): Error {
   const message = (error as Error).message ?? String(error);
   if (/is paused/i.test(message)) return new RemoraError('TARGET_PAUSED', `${target.name} is paused: a new toolkit cannot join it now`, { hint: `unpause it (docker unpause ${target.name}), or reuse a session started before the pause` });
   if (/not running|cannot join|no such process/i.test(message)) {

@@ -4,7 +4,7 @@ import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { Profile } from '../core/profiles.js';
 import type { ContainerSpec } from '../engine/types.js';
-import { KEEPER_LAUNCHER, KEEPER_SCRIPT } from './keeper-script.js';
+import { KEEPER_LAUNCHER, KEEPER_SCRIPT, oneShotCommand } from './keeper-script.js';
 
 export interface ToolkitSpecInput {
   target: { id: string; name: string; pidMode: string; rootPid: number };
@@ -20,6 +20,11 @@ export interface ToolkitSpecInput {
   nonce: string;
   /** Extra labels (tests mark what they create). */
   extraLabels?: Record<string, string>;
+  /**
+   * A one-shot toolkit: this command is its main process (no keeper), held by remora's
+   * attach to its stdin. Implies ephemeral.
+   */
+  oneShot?: { cmd: string[]; env?: string[] };
 }
 
 /**
@@ -46,8 +51,9 @@ export function toolkitName(targetName: string, id: string): string {
 }
 
 export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
-  const { target, profile } = input;
-  const id = sessionId(input);
+  const { target, profile, oneShot } = input;
+  const ephemeral = input.ephemeral || oneShot !== undefined;
+  const id = sessionId({ ...input, ephemeral });
   const granted = profile.privileged ? 'ALL (privileged)' : profile.capabilities.join(',') || 'none';
   return {
     name: toolkitName(target.name, id),
@@ -55,14 +61,16 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
     // A custom toolkit image (netshoot, busybox) may have an entrypoint of its own.
     entrypoint: [],
     // The script travels in the environment so `ps --all` shows a short command line.
-    cmd: ['/bin/sh', '-c', KEEPER_LAUNCHER, 'remora-keeper'],
-    env: [
-      `REMORA_KEEPER_SCRIPT=${KEEPER_SCRIPT}`,
-      `REMORA_IDLE_SECONDS=${input.idleSeconds}`,
-      `REMORA_TARGET_PID=${target.rootPid}`,
-      `REMORA_TARGET_NAME=${target.name}`,
-      ...(input.ephemeral ? ['REMORA_HOLD=stdin'] : []),
-    ],
+    cmd: oneShot ? oneShotCommand(oneShot.cmd) : ['/bin/sh', '-c', KEEPER_LAUNCHER, 'remora-keeper'],
+    env: oneShot
+      ? [`REMORA_TARGET_PID=${target.rootPid}`, `REMORA_TARGET_NAME=${target.name}`, ...(oneShot.env ?? [])]
+      : [
+          `REMORA_KEEPER_SCRIPT=${KEEPER_SCRIPT}`,
+          `REMORA_IDLE_SECONDS=${input.idleSeconds}`,
+          `REMORA_TARGET_PID=${target.rootPid}`,
+          `REMORA_TARGET_NAME=${target.name}`,
+          ...(ephemeral ? ['REMORA_HOLD=stdin'] : []),
+        ],
     labels: {
       ...input.extraLabels,
       [LABEL.role]: ROLE_TOOLKIT,
@@ -75,9 +83,9 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       [LABEL.capabilities]: granted,
       [LABEL.idleSeconds]: String(input.idleSeconds),
       ...(target.pidMode === 'host' ? {} : { [LABEL.targetRootPid]: String(target.rootPid) }),
-      ...(input.ephemeral ? { [LABEL.ephemeral]: 'true' } : {}),
+      ...(ephemeral ? { [LABEL.ephemeral]: 'true' } : {}),
     },
-    openStdin: input.ephemeral,
+    openStdin: ephemeral,
     hostConfig: {
       // The full ID: a name can be reused by another container between two calls.
       pidMode: `container:${target.id}`,

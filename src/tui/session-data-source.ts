@@ -81,11 +81,13 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     },
 
     async listProcesses(signal) {
-      // The first listing does not wait for a CPU sample (the table is drawn at once, %CPU
-      // not measured yet: NaN); the view asks again shortly and gets %CPU since this one.
-      const listing = await listProcesses(session, previous ? { previous, signal } : { sampleMs: 0, signal });
+      // The first listing does not wait for a CPU sample (the table is drawn at once); its
+      // %CPU is not shown (NaN) rather than a lifetime average that the next refresh, since
+      // this one, would replace with another measure. The view asks again shortly.
+      const listing = await listProcesses(session, previous ? { previous, signal } : { signal });
+      const first = previous === undefined;
       previous = listing;
-      return listing.processes;
+      return first ? listing.processes.map((p) => ({ ...p, cpu: Number.NaN })) : listing.processes;
     },
 
     async processDetails(pid, signal) {

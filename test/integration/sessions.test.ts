@@ -50,6 +50,26 @@ describe('toolkit session lifetime', () => {
     await child;
     await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { timeoutMs: 30_000, what: 'the orphaned --rm toolkit to end' });
     expect(await running(target.id)).toBe(true);
+    // The killed command was reaped, not left to the target's PID 1 (which never reaps).
+    const { stdout } = await execa('docker', ['top', target.id, '-o', 'pid,stat,args']);
+    expect(stdout.split('\n').slice(1).map((line) => line.trim().split(/\s+/).slice(1).join(' '))).toEqual(['Ss /app']);
+  });
+
+  it('with --rm and nothing to send, runs the command as the toolkit itself: no keeper, no exec, gone when remora returns', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    const result = await remora(['exec', '--rm', target.name, '--', 'sh', '-c', 'readlink /proc/1/exe; echo to-stderr >&2; ls /target/app; exit 7']);
+    expect(result).toMatchObject({ exitCode: 7, stdout: '/app\n/target/app\n', stderr: 'to-stderr\n' });
+    // As with `docker run --rm`, the toolkit is removed before remora returns.
+    expect(await toolkitsOf(engine, target.id)).toEqual([]);
+    expect(await remora(['exec', '--rm', target.name, '--', 'no-such-tool'])).toMatchObject({ exitCode: 127, stderr: 'remora: no-such-tool: command not found in the toolkit\n' });
+  });
+
+  it('with --rm, what the command leaves running goes with it, reaped: no zombie in a target that never reaps', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    const result = await remora(['exec', '--rm', target.name, '--', 'sh', '-c', 'sleep 300 & sleep 300 & echo started']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'started\n' });
+    const { stdout } = await execa('docker', ['top', target.id, '-o', 'pid,stat,args']);
+    expect(stdout.split('\n').slice(1).map((line) => line.trim().split(/\s+/).slice(1).join(' '))).toEqual(['Ss /app']);
   });
 
   it('dies with its target', async () => {

@@ -83,6 +83,13 @@ describe('parsePsDump (1 root, 2 nonroot, a uid without passwd entry, a zombie, 
     ]);
   });
 
+  it('measures CPU over each process life when asked (one sample, as ps does)', () => {
+    const overLife = parsePsDump(dump('ps.dump'), { targetRoot: '/proc/1/root', lifetime: true });
+    expect(overLife.intervalSeconds).toBe(0);
+    for (const p of overLife.processes) expect(p.cpu).toBeCloseTo((p.cpuTicks / 100 / p.elapsedSeconds) * 100, 6);
+    expect(overLife.processes.find((p) => p.pid === 15)?.cpu).toBeGreaterThan(0);
+  });
+
   it('measures since a previous listing when given one (the TUI refresh)', () => {
     const previous: ProcessListing = { ...listing, uptimeSeconds: listing.uptimeSeconds - 2, processes: listing.processes.map((p) => ({ ...p, cpuTicks: p.pid === 15 ? p.cpuTicks - 100 : p.cpuTicks })) };
     const again = parsePsDump(dump('ps.dump'), { targetRoot: '/proc/1/root', previous });

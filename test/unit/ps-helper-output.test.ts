@@ -67,6 +67,14 @@ describe('parsePsHelperOutput', () => {
     expect(listing.processes[0]?.cpu).toBeCloseTo(50);
   });
 
+  it('measures %CPU over each process lifetime from one sample, as ps and docker top do', () => {
+    const listing = parsePsHelperOutput(output({ intervalNs: 0 }), { lifetime: true });
+    expect(listing.intervalSeconds).toBe(0);
+    // pid 1: 50 ticks (0.5 s of CPU) since it started 5 s after boot, listed at 1,000 s.
+    expect(listing.processes.find((p) => p.pid === 1)?.cpu).toBeCloseTo((0.5 / 995) * 100, 6);
+    expect(listing.processes.find((p) => p.pid === 7)?.cpu).toBeCloseTo((0.02 / 994) * 100, 6);
+  });
+
   it('measures since a previous listing when given one (a refreshing view)', () => {
     const first = parsePsHelperOutput(output(), {});
     const later = parsePsHelperOutput(

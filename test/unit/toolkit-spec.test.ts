@@ -59,6 +59,17 @@ describe('buildToolkitSpec', () => {
     expect(spec.labels['remora.session']).toBe('abcd1234');
   });
 
+  it('runs a one-shot command as the main process, held by stdin, with the same labels and limits', () => {
+    const spec = buildToolkitSpec({ ...base, profile: PROFILES.general, oneShot: { cmd: ['ls', '-l', '/target'], env: ['A=1'] } });
+    expect(spec.cmd?.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(spec.cmd?.slice(3)).toEqual(['remora', 'ls', '-l', '/target']);
+    expect(spec.cmd?.[2]).toContain('exec remora-run "$@"');
+    expect(spec.env).toEqual([`REMORA_TARGET_PID=1`, `REMORA_TARGET_NAME=${target.name}`, 'A=1']);
+    expect(spec.openStdin).toBe(true);
+    expect(spec.labels).toMatchObject({ 'remora.ephemeral': 'true', 'remora.session': 'abcd1234', 'remora.role': 'toolkit', 'remora.target': target.id });
+    expect(spec.hostConfig).toMatchObject({ autoRemove: true, capDrop: ['ALL'], securityOpt: ['no-new-privileges'], pidMode: `container:${target.id}` });
+  });
+
   it('shares IPC only when asked', () => {
     expect(buildToolkitSpec({ ...base, profile: PROFILES.general, shareIpc: true }).hostConfig.ipcMode).toBe(`container:${target.id}`);
   });

@@ -5,7 +5,7 @@
 import { RemoraError } from '../../core/errors.js';
 import type { ExecFlags } from '../exec-args.js';
 import type { GlobalOptions } from '../global-options.js';
-import { openTargetSession } from '../session-context.js';
+import { openEngineContext, openSessionIn, startOneShotIn } from '../session-context.js';
 import { stdinSource } from '../stdin-source.js';
 import { bridgeTerminal, currentSize } from '../terminal-bridge.js';
 
@@ -15,18 +15,28 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   if (flags.tty && interactive && stdinSource() !== 'terminal') {
     throw new RemoraError('NOT_A_TERMINAL', 'the input is not a terminal (-t with -i needs one)', { hint: 'drop -t when piping into the command, or run it from a terminal' });
   }
-  await using context = await openTargetSession(globals, query);
+  // `--rm` with nothing to send and no terminal: the command is the toolkit's own process,
+  // as with `docker run --rm` (no keeper, no exec). --user and --workdir need the session:
+  // the one-shot's main process makes /target as root first.
+  const oneShot = globals.rm === true && !interactive && !flags.tty && flags.user === undefined && flags.workdir === undefined;
+  // A new toolkit's spec needs the target inspected: asked beside the listing.
+  await using context = await openEngineContext(globals, oneShot ? { inspect: query } : {});
+  const oneShotHandle = oneShot ? await startOneShotIn(context, globals, query, { cmd, env: flags.env }) : undefined;
+  // `await using`: the session (ended here if --rm) must outlive the command.
+  await using session = oneShotHandle ? undefined : (await openSessionIn(context, globals, query)).session;
   let handle;
   try {
-    handle = await context.session.exec({
-      cmd,
-      user: flags.user,
-      tty: flags.tty ?? false,
-      stdin: interactive,
-      targetDir: flags.workdir,
-      env: flags.env,
-      size: flags.tty ? currentSize() : undefined,
-    });
+    handle =
+      oneShotHandle ??
+      (await session!.exec({
+        cmd,
+        user: flags.user,
+        tty: flags.tty ?? false,
+        stdin: interactive,
+        targetDir: flags.workdir,
+        env: flags.env,
+        size: flags.tty ? currentSize() : undefined,
+      }));
   } catch (error) {
     throw new RemoraError('EXEC_FAILED', `could not start the command in the toolkit: ${(error as Error).message}`, { cause: error });
   }

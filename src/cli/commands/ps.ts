@@ -1,9 +1,10 @@
 // `remora ps <target>`: the target's processes as a table, a tree, or JSON. The listing
-// (one exec, %CPU over a short sample) is ops/ps.ts; sorting and cells are core/process-table.ts.
+// (one exec; %CPU over each process's life, or over --interval) is ops/ps.ts; sorting and
+// cells are core/process-table.ts.
 import { RemoraError } from '../../core/errors.js';
 import { PROCESS_COLUMNS, PROCESS_SORT_KEYS, buildProcessTree, formatProcessRow, isProcessSortKey, processJson, processTreeJson, sortProcesses, type ProcessSortKey } from '../../core/process-table.js';
 import { listProcesses } from '../../ops/ps.js';
-import type { GlobalOptions } from '../global-options.js';
+import { parseDuration, type GlobalOptions } from '../global-options.js';
 import { printJson, printTable } from '../printers.js';
 import { openTargetSession } from '../session-context.js';
 
@@ -11,7 +12,18 @@ export interface PsFlags {
   tree?: boolean;
   sort?: string;
   all?: boolean;
+  interval?: string;
   json?: boolean;
+}
+
+/** The longest --interval: a sample, not a watch (the TUI refreshes). */
+const MAX_INTERVAL_SECONDS = 60;
+
+export function parseInterval(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const seconds = parseDuration(text);
+  if (seconds > MAX_INTERVAL_SECONDS) throw new RemoraError('USAGE', `--interval ${text} is longer than ${MAX_INTERVAL_SECONDS}s`, { hint: 'sample for a few seconds at most; `remora attach` refreshes %CPU continuously' });
+  return Math.round(seconds * 1000);
 }
 
 const SORT_ALIASES: Record<string, ProcessSortKey> = { mem: 'rss', memory: 'rss', start: 'started', time: 'started', command: 'name' };
@@ -25,8 +37,9 @@ export function parseSortKey(text: string | undefined): ProcessSortKey {
 
 export async function psCommand(globals: GlobalOptions, query: string, flags: PsFlags): Promise<number> {
   const key = parseSortKey(flags.sort);
+  const sampleMs = parseInterval(flags.interval);
   await using context = await openTargetSession(globals, query);
-  const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false });
+  const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false, sampleMs });
   const sorted = sortProcesses(listing.processes, key);
   if (flags.json) {
     const withToolkitFlag = flags.all ?? false;
