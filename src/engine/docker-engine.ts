@@ -287,8 +287,9 @@ export class DockerEngine implements Engine {
 
   async importImage(rootfsTar: Readable, ref: string): Promise<void> {
     const docker = await this.docker();
-    const [repo, tag] = splitRef(ref);
-    const stream = (await this.guard(() => docker.importImage(rootfsTar, { repo, tag }))) as Readable;
+    // The whole reference as `repo`, as the docker CLI sends it: Podman 4.3 ignores a
+    // separate `tag` (the image would land as NAME:latest), dockerd accepts both forms.
+    const stream = (await this.guard(() => docker.importImage(rootfsTar, { repo: ref }))) as Readable;
     await this.followProgress(docker, stream);
   }
 
@@ -370,12 +371,6 @@ function dockerodeOptions(endpoint: Endpoint): DockerodeType.DockerOptions {
       return endpoint.tls ? { ...options, ...tlsOptions(endpoint.tls) } : options;
     }
   }
-}
-
-function splitRef(ref: string): [string, string] {
-  const at = ref.lastIndexOf(':');
-  if (at > ref.lastIndexOf('/')) return [ref.slice(0, at), ref.slice(at + 1)];
-  return [ref, 'latest'];
 }
 
 /** The one place engine failures become Remora errors. */
