@@ -7,6 +7,7 @@ import { RemoraError } from '../core/errors.js';
 import { demultiplex } from './demux.js';
 import type { Endpoint } from './endpoint.js';
 import { EngineHttpClient, EngineHttpError, readAll } from './http-client.js';
+import { joinedContainers, namespacePathModes } from './namespace-paths.js';
 import { tlsOptions } from './tls-trust.js';
 import type {
   ContainerDetails,
@@ -14,6 +15,7 @@ import type {
   ContainerState,
   ContainerSummary,
   Engine,
+  EngineProduct,
   EngineVersion,
   ExecHandle,
   ExecOptions,
@@ -32,6 +34,14 @@ interface RawSummary {
   Created: number;
 }
 
+interface RawVersion {
+  Version: string;
+  ApiVersion: string;
+  Os: string;
+  Arch: string;
+  Components?: Array<{ Name: string }> | null;
+}
+
 interface RawDetails {
   Id: string;
   Name: string;
@@ -46,6 +56,9 @@ interface RawDetails {
 export class DockerEngine implements Engine {
   private readonly http: EngineHttpClient;
   private dockerode: Promise<DockerodeType> | undefined;
+  private product: Promise<EngineProduct> | undefined;
+  /** Containers created joining others by namespace path: checked once started (see startContainer). */
+  private readonly pathJoins = new Map<string, Map<string, number>>();
 
   constructor(readonly endpoint: Endpoint) {
     this.http = new EngineHttpClient(endpoint);
@@ -56,8 +69,16 @@ export class DockerEngine implements Engine {
   }
 
   async version(signal?: AbortSignal): Promise<EngineVersion> {
-    const raw = await this.guard(() => this.http.json<{ Version: string; ApiVersion: string; Os: string; Arch: string }>('GET', '/version', { signal }));
-    return { version: raw.Version, apiVersion: raw.ApiVersion, os: raw.Os, arch: raw.Arch };
+    const raw = await this.guard(() => this.http.json<RawVersion>('GET', '/version', { signal }));
+    // Podman names itself among the components; dockerd says "Engine".
+    const podman = (raw.Components ?? []).some((c) => /podman/i.test(c.Name));
+    return { product: podman ? 'Podman' : 'Docker', version: raw.Version, apiVersion: raw.ApiVersion, os: raw.Os, arch: raw.Arch };
+  }
+
+  async rootless(signal?: AbortSignal): Promise<boolean> {
+    // Both rootless Docker and rootless Podman list `name=rootless` among the security options.
+    const raw = await this.guard(() => this.http.json<{ SecurityOptions?: string[] | null }>('GET', '/info', { signal }));
+    return (raw.SecurityOptions ?? []).some((option) => option.split(',').includes('name=rootless'));
   }
 
   async listContainers(options: { all?: boolean; labels?: string[] } = {}): Promise<ContainerSummary[]> {
@@ -102,7 +123,7 @@ export class DockerEngine implements Engine {
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
-    const host = spec.hostConfig;
+    const { host, joins } = await this.joinableHostConfig(spec.hostConfig);
     const body = {
       Image: spec.image,
       Cmd: spec.cmd,
@@ -128,11 +149,44 @@ export class DockerEngine implements Engine {
       },
     };
     const created = await this.guard(() => this.http.json<{ Id: string }>('POST', '/containers/create', { query: { name: spec.name }, body }), spec.image);
+    if (joins) this.pathJoins.set(created.Id, joins);
     return created.Id;
   }
 
   async startContainer(id: string): Promise<void> {
     await this.guard(() => this.http.call('POST', `/containers/${id}/start`), id);
+    const joins = this.pathJoins.get(id);
+    if (!joins) return;
+    this.pathJoins.delete(id);
+    // A path names a PID, not a container: the namespaces were opened at start, and they
+    // were the target's only if its main process is still the one seen at create (a PID
+    // cannot be reused while it lives).
+    for (const [joined, pid] of joins) {
+      const now = await this.inspectContainer(joined).catch(() => undefined);
+      if (now?.state.running && now.state.pid === pid) continue;
+      await this.removeContainer(id);
+      throw new RemoraError('TARGET_NOT_RUNNING', `container ${joined.slice(0, 12)} is not running: it stopped or restarted while the toolkit joined it`);
+    }
+  }
+
+  /**
+   * On Podman, `container:<id>` modes become namespace paths of the container's main
+   * process, so Podman does not record the toolkit as a dependent of its target (which
+   * would make `podman rm -f <target>` fail while a session exists). dockerd has no such
+   * record and keeps the modes as given.
+   */
+  private async joinableHostConfig(host: ContainerSpec['hostConfig']): Promise<{ host: ContainerSpec['hostConfig']; joins?: Map<string, number> }> {
+    const joined = joinedContainers(host);
+    if (joined.length === 0) return { host };
+    this.product ??= this.version().then((v) => v.product);
+    if ((await this.product) !== 'Podman') return { host };
+    const pids = new Map<string, number>();
+    for (const id of joined) {
+      const details = await this.inspectContainer(id);
+      if (!details.state.running || details.state.pid < 1) throw new RemoraError('TARGET_NOT_RUNNING', `container ${details.name} is not running`);
+      pids.set(id, details.state.pid);
+    }
+    return { host: namespacePathModes(host, pids), joins: pids };
   }
 
   async removeContainer(id: string): Promise<void> {
