@@ -190,12 +190,22 @@ export class DockerEngine implements Engine {
   }
 
   async removeContainer(id: string): Promise<void> {
-    try {
-      await this.http.call('DELETE', `/containers/${id}`, { query: { force: 1, v: 1 } });
-    } catch (error) {
-      // Gone already, or auto-remove already under way: either way it will not remain.
-      if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 409)) return;
-      throw translateEngineError(error);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.http.call('DELETE', `/containers/${id}`, { query: { force: 1, v: 1 } });
+        return;
+      } catch (error) {
+        // Gone already, or auto-remove already under way: either way it will not remain.
+        if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 409)) return;
+        // Podman answers 500 "container state improper" for a container between states
+        // (exiting, being auto-removed) where dockerd answers 409: a moment later the
+        // removal goes through, or the container is gone.
+        if (attempt < 6 && error instanceof EngineHttpError && /state improper/i.test(error.message)) {
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+          continue;
+        }
+        throw translateEngineError(error);
+      }
     }
   }
 
