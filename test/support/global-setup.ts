@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import type { TestProject } from 'vitest/node';
 import { createEngine } from '../../src/engine/create-engine.js';
-import { ensureBuiltImage, ensureToolkitImage, packageDir } from '../../src/session/toolkit-image.js';
-import { TEST_IMAGES, TOOLKIT_IS_PRIVATE } from './images.js';
+import { prepareTestImages } from './images.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,17 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('engineAvailable', engineAvailable);
   if (engineAvailable) {
     const started = Date.now();
-    if (TOOLKIT_IS_PRIVATE) {
-      await ensureBuiltImage({ engine, tag: TEST_IMAGES.toolkit, directory: packageDir('toolkit-image'), say, what: 'toolkit image (private tag)' });
-    } else {
-      await ensureToolkitImage({ engine, image: TEST_IMAGES.toolkit, say });
-    }
-    for (const [tag, target] of [
-      [TEST_IMAGES.scratch, 'scratch'],
-      [TEST_IMAGES.distroless, 'distroless'],
-    ] as const) {
-      await ensureBuiltImage({ engine, tag, directory: packageDir('demo-image'), say, what: `test target (${target})`, buildTarget: target });
-    }
+    await prepareTestImages(engine, say);
     say(`images ready in ${Date.now() - started} ms`);
   }
   return async () => {
