@@ -76,9 +76,9 @@ export class DockerEngine implements Engine {
   }
 
   async rootless(signal?: AbortSignal): Promise<boolean> {
-    // Both rootless Docker and rootless Podman list `name=rootless` among the security options.
-    const raw = await this.guard(() => this.http.json<{ SecurityOptions?: string[] | null }>('GET', '/info', { signal }));
-    return (raw.SecurityOptions ?? []).some((option) => option.split(',').includes('name=rootless'));
+    // Rootless Docker lists `name=rootless` among the security options; Podman says `Rootless`.
+    const raw = await this.guard(() => this.http.json<{ SecurityOptions?: string[] | null; Rootless?: boolean }>('GET', '/info', { signal }));
+    return raw.Rootless === true || (raw.SecurityOptions ?? []).some((option) => option.split(',').includes('name=rootless'));
   }
 
   async listContainers(options: { all?: boolean; labels?: string[] } = {}): Promise<ContainerSummary[]> {
