@@ -178,7 +178,14 @@ export class DockerEngine implements Engine {
   private async joinableHostConfig(host: ContainerSpec['hostConfig']): Promise<{ host: ContainerSpec['hostConfig']; joins?: Map<string, number> }> {
     const joined = joinedContainers(host);
     if (joined.length === 0) return { host };
-    this.product ??= this.version().then((v) => v.product);
+    // Asked once per engine; a failed answer is not kept, so the next create asks again.
+    this.product ??= this.version().then(
+      (v) => v.product,
+      (error: unknown) => {
+        this.product = undefined;
+        throw error;
+      },
+    );
     if ((await this.product) !== 'Podman') return { host };
     const pids = new Map<string, number>();
     for (const id of joined) {
