@@ -78,6 +78,15 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       }
     });
 
+    it('doctor names the engine and its mode, and every profile works', async () => {
+      const result = await remora(['doctor', '-q'], { env });
+      const lines = result.stdout.split('\n');
+      expect(lines[0]).toMatch(new RegExp(`^ok +engine: Podman [\\d.]+ \\(${service.mode}\\), API 1\\.\\d+, linux/\\w+, at `));
+      expect(lines[0]?.endsWith(` at ${PODMAN_HOST} (from DOCKER_HOST)`)).toBe(true);
+      expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
+      expect(result.exitCode).toBe(0);
+    });
+
     it('lists the target, runs commands in its session, shows its processes, ends the session', async () => {
       await using target = await startTarget(engine, 'scratch');
       const targets = await remora(['targets', '--json'], { env });
