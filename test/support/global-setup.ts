@@ -1,11 +1,13 @@
 // Once per test run: make sure the engine answers, build the toolkit image through
 // Remora's own code path (the same one a user's first command takes), build the shell-less
-// targets, and afterwards remove every container this run labelled — and nothing else.
+// targets (on Podman's services too, at the same time), and afterwards remove every
+// container this run labelled — and nothing else.
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import type { TestProject } from 'vitest/node';
 import { createEngine } from '../../src/engine/create-engine.js';
 import { prepareTestImages } from './images.js';
+import { preparePodmanImages } from './podman.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,11 +31,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     engineAvailable = false;
   }
   project.provide('engineAvailable', engineAvailable);
-  if (engineAvailable) {
-    const started = Date.now();
-    await prepareTestImages(engine, say);
-    say(`images ready in ${Date.now() - started} ms`);
-  }
+  const started = Date.now();
+  await Promise.all([
+    engineAvailable ? prepareTestImages(engine, say).then(() => say(`images ready in ${Date.now() - started} ms`)) : undefined,
+    // Podman's own images, side by side with Docker's (see preparePodmanImages).
+    preparePodmanImages(say),
+  ]);
   return async () => {
     if (!engineAvailable) return;
     const leftovers = await engine.listContainers({ all: true, labels: [`remora.test=${runLabel}`] });

@@ -14,7 +14,7 @@ import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { buildFromDirectory, DEFAULT_BASE, FALLBACK_BASE } from '../../src/session/toolkit-image.js';
 import { remora, remoraProcess, runLabel, startTarget, toolkitsOf } from './fixtures.js';
 import { prepareTestImages } from './images.js';
-import { type PodmanService, podmanAvailable } from './podman.js';
+import { PODMAN_TARGETS, type PodmanService, podmanAvailable } from './podman.js';
 import { spawnRemora } from './pty.js';
 import { waitFor } from './wait-for.js';
 
@@ -31,8 +31,9 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
     if (!available) return;
     engine = createEngine({ host: PODMAN_HOST });
     const started = Date.now();
-    // On a fresh CI machine: no registry, so the base comes from debootstrap and is imported.
-    await prepareTestImages(engine, () => undefined, ['scratch']);
+    // Global setup built them (on a fresh CI machine: no registry, so the base came from
+    // debootstrap and was imported); where it could not, this builds them or says why.
+    await prepareTestImages(engine, () => undefined, PODMAN_TARGETS);
     if (process.env.REMORA_TEST_VERBOSE) process.stderr.write(`[podman ${service.mode}] images ready in ${Date.now() - started} ms\n`);
   }, 900_000);
 
