@@ -7,6 +7,7 @@ import { RemoraError } from '../core/errors.js';
 import { demultiplex } from './demux.js';
 import type { Endpoint } from './endpoint.js';
 import { EngineHttpClient, EngineHttpError, readAll } from './http-client.js';
+import { joinedContainers, namespacePathModes } from './namespace-paths.js';
 import { tlsOptions } from './tls-trust.js';
 import type {
   ContainerAttach,
@@ -15,6 +16,7 @@ import type {
   ContainerState,
   ContainerSummary,
   Engine,
+  EngineProduct,
   EngineVersion,
   ExecHandle,
   ExecOptions,
@@ -33,6 +35,14 @@ interface RawSummary {
   Created: number;
 }
 
+interface RawVersion {
+  Version: string;
+  ApiVersion: string;
+  Os: string;
+  Arch: string;
+  Components?: Array<{ Name: string }> | null;
+}
+
 interface RawDetails {
   Id: string;
   Name: string;
@@ -47,6 +57,9 @@ interface RawDetails {
 export class DockerEngine implements Engine {
   private readonly http: EngineHttpClient;
   private dockerode: Promise<DockerodeType> | undefined;
+  private product: Promise<EngineProduct> | undefined;
+  /** Containers created joining others by namespace path: checked once started (see startContainer). */
+  private readonly pathJoins = new Map<string, Map<string, number>>();
 
   constructor(readonly endpoint: Endpoint) {
     this.http = new EngineHttpClient(endpoint);
@@ -57,8 +70,16 @@ export class DockerEngine implements Engine {
   }
 
   async version(signal?: AbortSignal): Promise<EngineVersion> {
-    const raw = await this.guard(() => this.http.json<{ Version: string; ApiVersion: string; Os: string; Arch: string }>('GET', '/version', { signal }));
-    return { version: raw.Version, apiVersion: raw.ApiVersion, os: raw.Os, arch: raw.Arch };
+    const raw = await this.guard(() => this.http.json<RawVersion>('GET', '/version', { signal }));
+    // Podman names itself among the components; dockerd says "Engine".
+    const podman = (raw.Components ?? []).some((c) => /podman/i.test(c.Name));
+    return { product: podman ? 'Podman' : 'Docker', version: raw.Version, apiVersion: raw.ApiVersion, os: raw.Os, arch: raw.Arch };
+  }
+
+  async rootless(signal?: AbortSignal): Promise<boolean> {
+    // Rootless Docker lists `name=rootless` among the security options; Podman says `Rootless`.
+    const raw = await this.guard(() => this.http.json<{ SecurityOptions?: string[] | null; Rootless?: boolean }>('GET', '/info', { signal }));
+    return raw.Rootless === true || (raw.SecurityOptions ?? []).some((option) => option.split(',').includes('name=rootless'));
   }
 
   async listContainers(options: { all?: boolean; labels?: string[] } = {}): Promise<ContainerSummary[]> {
@@ -103,7 +124,7 @@ export class DockerEngine implements Engine {
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
-    const host = spec.hostConfig;
+    const { host, joins } = await this.joinableHostConfig(spec.hostConfig);
     const body = {
       Image: spec.image,
       Cmd: spec.cmd,
@@ -129,20 +150,70 @@ export class DockerEngine implements Engine {
       },
     };
     const created = await this.guard(() => this.http.json<{ Id: string }>('POST', '/containers/create', { query: { name: spec.name }, body }), spec.image);
+    if (joins) this.pathJoins.set(created.Id, joins);
     return created.Id;
   }
 
   async startContainer(id: string): Promise<void> {
     await this.guard(() => this.http.call('POST', `/containers/${id}/start`), id);
+    const joins = this.pathJoins.get(id);
+    if (!joins) return;
+    this.pathJoins.delete(id);
+    // A path names a PID, not a container: the namespaces were opened at start, and they
+    // were the target's only if its main process is still the one seen at create (a PID
+    // cannot be reused while it lives).
+    for (const [joined, pid] of joins) {
+      const now = await this.inspectContainer(joined).catch(() => undefined);
+      if (now?.state.running && now.state.pid === pid) continue;
+      await this.removeContainer(id);
+      throw new RemoraError('TARGET_NOT_RUNNING', `container ${joined.slice(0, 12)} is not running: it stopped or restarted while the toolkit joined it`);
+    }
+  }
+
+  /**
+   * On Podman, `container:<id>` modes become namespace paths of the container's main
+   * process, so Podman does not record the toolkit as a dependent of its target (which
+   * would make `podman rm -f <target>` fail while a session exists). dockerd has no such
+   * record and keeps the modes as given.
+   */
+  private async joinableHostConfig(host: ContainerSpec['hostConfig']): Promise<{ host: ContainerSpec['hostConfig']; joins?: Map<string, number> }> {
+    const joined = joinedContainers(host);
+    if (joined.length === 0) return { host };
+    // Asked once per engine; a failed answer is not kept, so the next create asks again.
+    this.product ??= this.version().then(
+      (v) => v.product,
+      (error: unknown) => {
+        this.product = undefined;
+        throw error;
+      },
+    );
+    if ((await this.product) !== 'Podman') return { host };
+    const pids = new Map<string, number>();
+    for (const id of joined) {
+      const details = await this.inspectContainer(id);
+      if (!details.state.running || details.state.pid < 1) throw new RemoraError('TARGET_NOT_RUNNING', `container ${details.name} is not running`);
+      pids.set(id, details.state.pid);
+    }
+    return { host: namespacePathModes(host, pids), joins: pids };
   }
 
   async removeContainer(id: string): Promise<void> {
-    try {
-      await this.http.call('DELETE', `/containers/${id}`, { query: { force: 1, v: 1 } });
-    } catch (error) {
-      // Gone already, or auto-remove already under way: either way it will not remain.
-      if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 409)) return;
-      throw translateEngineError(error);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.http.call('DELETE', `/containers/${id}`, { query: { force: 1, v: 1 } });
+        return;
+      } catch (error) {
+        // Gone already, or auto-remove already under way: either way it will not remain.
+        if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 409)) return;
+        // Podman answers 500 "container state improper" for a container between states
+        // (exiting, being auto-removed) where dockerd answers 409: a moment later the
+        // removal goes through, or the container is gone.
+        if (attempt < 6 && error instanceof EngineHttpError && /state improper/i.test(error.message)) {
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+          continue;
+        }
+        throw translateEngineError(error);
+      }
     }
   }
 
@@ -321,8 +392,9 @@ export class DockerEngine implements Engine {
 
   async importImage(rootfsTar: Readable, ref: string): Promise<void> {
     const docker = await this.docker();
-    const [repo, tag] = splitRef(ref);
-    const stream = (await this.guard(() => docker.importImage(rootfsTar, { repo, tag }))) as Readable;
+    // The whole reference as `repo`, as the docker CLI sends it: Podman 4.3 ignores a
+    // separate `tag` (the image would land as NAME:latest), dockerd accepts both forms.
+    const stream = (await this.guard(() => docker.importImage(rootfsTar, { repo: ref }))) as Readable;
     await this.followProgress(docker, stream);
   }
 
@@ -404,12 +476,6 @@ function dockerodeOptions(endpoint: Endpoint): DockerodeType.DockerOptions {
       return endpoint.tls ? { ...options, ...tlsOptions(endpoint.tls) } : options;
     }
   }
-}
-
-function splitRef(ref: string): [string, string] {
-  const at = ref.lastIndexOf(':');
-  if (at > ref.lastIndexOf('/')) return [ref.slice(0, at), ref.slice(at + 1)];
-  return [ref, 'latest'];
 }
 
 /** The one place engine failures become Remora errors. */

@@ -100,7 +100,11 @@ export interface PathStat {
   linkTarget: string;
 }
 
+/** Which engine answers the Docker API: it decides how a toolkit joins its target. */
+export type EngineProduct = 'Docker' | 'Podman';
+
 export interface EngineVersion {
+  product: EngineProduct;
   version: string;
   apiVersion: string;
   os: string;
@@ -130,6 +134,8 @@ export interface ContainerAttach {
 export interface Engine {
   readonly address: string;
   version(signal?: AbortSignal): Promise<EngineVersion>;
+  /** Whether the engine runs without root (rootless Docker or Podman). */
+  rootless(signal?: AbortSignal): Promise<boolean>;
   listContainers(options?: { all?: boolean; labels?: string[] }): Promise<ContainerSummary[]>;
   inspectContainer(idOrName: string): Promise<ContainerDetails>;
   createContainer(spec: ContainerSpec): Promise<string>;

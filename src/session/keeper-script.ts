@@ -3,7 +3,9 @@
 //  - idle mode: exits after REMORA_IDLE_SECONDS with no command running and none started
 //    (every command Remora runs touches USED_STAMP on its way in, see execWrapper);
 //  - stdin mode (`--rm`): exits when its stdin closes, i.e. when the remora process that
-//    holds the attach stream ends, however it ends (SIGKILL included).
+//    holds the attach stream ends, however it ends (SIGKILL included), and ends the
+//    commands that remora started there first. It reads stdin with a builtin: a `cat`
+//    child would outlive a removed toolkit (see KEEPER_LAUNCHER).
 // It dies with the target too: it lives in the target's PID namespace.
 // Builtins only in the loop: it must scan 1,000+ processes every few seconds without
 // forking, and must never leave a child behind (see KEEPER_LAUNCHER).
@@ -20,12 +22,34 @@ const LINK_TARGET = 'ln -sfn "/proc/${REMORA_TARGET_PID:-1}/root" /target';
 
 export const KEEPER_SCRIPT = `
 keeper=$$
+# The toolkit's other processes (its commands) share the keeper's mount namespace.
+is_command() {
+  [ "\${1#/proc/}" != "$keeper" ] && [ "$1/ns/mnt" -ef "/proc/$keeper/ns/mnt" ]
+}
+# Kills the commands still running and waits (bounded) until they are gone. Docker kills
+# them itself when the keeper exits; Podman does not: it keeps them as active exec
+# sessions and refuses to auto-remove the toolkit.
+end_commands() {
+  tries=0
+  while [ "$tries" -lt 500 ]; do
+    left=
+    for d in /proc/[0-9]*; do
+      is_command "$d" || continue
+      left=1
+      kill -9 "\${d#/proc/}" 2>/dev/null
+    done
+    [ -z "$left" ] && return 0
+    tries=$((tries + 1))
+  done
+}
 mkdir -p /run 2>/dev/null
 echo "$keeper" > ${KEEPER_PID_FILE}
 ${LINK_TARGET}
 : > ${USED_STAMP}; chmod 666 ${USED_STAMP}; : > ${CHECK_STAMP}
 if [ "\${REMORA_HOLD:-}" = stdin ]; then
-  exec cat > /dev/null
+  while IFS= read -r _; do :; done
+  end_commands
+  exit 0
 fi
 if [ "\${REMORA_NAP:-}" = read ] && { [ -p ${TICK_FIFO} ] || mkfifo ${TICK_FIFO}; }; then
   exec 9<>${TICK_FIFO}
@@ -43,8 +67,7 @@ while :; do
     busy=1
   else
     for d in /proc/[0-9]*; do
-      [ "\${d#/proc/}" = "$keeper" ] && continue
-      [ "$d/ns/mnt" -ef "/proc/$keeper/ns/mnt" ] || continue
+      is_command "$d" || continue
       read -r stat < "$d/stat" 2>/dev/null || continue
       rest=\${stat##*)}
       set -- $rest

@@ -12,7 +12,7 @@ describe('remora doctor', () => {
       // Exit 0 only when every line is ok (on hosts that cannot run privileged containers,
       // the sysadmin line fails with an explanation).
       expect(result.exitCode).toBe(lines.every((l) => !l.startsWith('FAIL')) ? 0 : 1);
-      expect(lines[0]).toMatch(/^ok +engine: unix:\/\/\/var\/run\/docker\.sock \(from .+\), [\d.]+\S*, API 1\.\d+/);
+      expect(lines[0]).toMatch(/^ok +engine: Docker [\d.]+\S* \(rootful\), API 1\.\d+, linux\/\w+, at unix:\/\/\/var\/run\/docker\.sock \(from .+\)$/);
       expect(lines[1]).toBe(`ok    toolkit image: ${TEST_IMAGES.toolkit}`);
       for (const profile of ['general', 'restricted', 'netadmin']) {
         expect(lines.find((l) => l.includes(`profile ${profile}:`))).toMatch(/^ok /);

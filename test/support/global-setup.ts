@@ -1,12 +1,13 @@
 // Once per test run: make sure the engine answers, build the toolkit image through
 // Remora's own code path (the same one a user's first command takes), build the shell-less
-// targets, and afterwards remove every container this run labelled — and nothing else.
+// targets (on Podman's services too, at the same time), and afterwards remove every
+// container this run labelled — and nothing else.
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import type { TestProject } from 'vitest/node';
 import { createEngine } from '../../src/engine/create-engine.js';
-import { ensureBuiltImage, ensureToolkitImage, packageDir } from '../../src/session/toolkit-image.js';
-import { TEST_IMAGES, TOOLKIT_IS_PRIVATE } from './images.js';
+import { prepareTestImages } from './images.js';
+import { preparePodmanImages } from './podman.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,21 +31,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     engineAvailable = false;
   }
   project.provide('engineAvailable', engineAvailable);
-  if (engineAvailable) {
-    const started = Date.now();
-    if (TOOLKIT_IS_PRIVATE) {
-      await ensureBuiltImage({ engine, tag: TEST_IMAGES.toolkit, directory: packageDir('toolkit-image'), say, what: 'toolkit image (private tag)' });
-    } else {
-      await ensureToolkitImage({ engine, image: TEST_IMAGES.toolkit, say });
-    }
-    for (const [tag, target] of [
-      [TEST_IMAGES.scratch, 'scratch'],
-      [TEST_IMAGES.distroless, 'distroless'],
-    ] as const) {
-      await ensureBuiltImage({ engine, tag, directory: packageDir('demo-image'), say, what: `test target (${target})`, buildTarget: target });
-    }
-    say(`images ready in ${Date.now() - started} ms`);
-  }
+  const started = Date.now();
+  await Promise.all([
+    engineAvailable ? prepareTestImages(engine, say).then(() => say(`images ready in ${Date.now() - started} ms`)) : undefined,
+    // Podman's own images, side by side with Docker's (see preparePodmanImages).
+    preparePodmanImages(say),
+  ]);
   return async () => {
     if (!engineAvailable) return;
     const leftovers = await engine.listContainers({ all: true, labels: [`remora.test=${runLabel}`] });

@@ -1,5 +1,8 @@
-// Image names the tests use. Built once per run by global-setup.ts (cached by the engine).
+// Image names the tests use, and how they are made: through Remora's own code path (the
+// one a user's first command takes), once per run and engine (cached by the engine).
 import { REMORA_VERSION } from '../../src/core/version.js';
+import type { Engine, ProgressHandler } from '../../src/engine/types.js';
+import { ensureBuiltImage, ensureToolkitImage, packageDir } from '../../src/session/toolkit-image.js';
 
 /**
  * The toolkit the tests use: Remora's default unless REMORA_TOOLKIT_IMAGE names another
@@ -18,3 +21,15 @@ export const TEST_IMAGES = {
 
 /** Whether the toolkit is a checkout's private tag rather than the one users get. */
 export const TOOLKIT_IS_PRIVATE = privateToolkitTag !== undefined;
+
+/** Builds the toolkit and the shell-less targets on an engine, unless built from these sources already. */
+export async function prepareTestImages(engine: Engine, say: ProgressHandler, targets: ReadonlyArray<'scratch' | 'distroless'> = ['scratch', 'distroless']): Promise<void> {
+  if (TOOLKIT_IS_PRIVATE) {
+    await ensureBuiltImage({ engine, tag: TEST_IMAGES.toolkit, directory: packageDir('toolkit-image'), say, what: 'toolkit image (private tag)' });
+  } else {
+    await ensureToolkitImage({ engine, image: TEST_IMAGES.toolkit, say });
+  }
+  for (const target of targets) {
+    await ensureBuiltImage({ engine, tag: TEST_IMAGES[target], directory: packageDir('demo-image'), say, what: `test target (${target})`, buildTarget: target });
+  }
+}

@@ -52,8 +52,10 @@ async function runChecks(globals: GlobalOptions, report: (check: Check) => void)
   const engine = createEngine(globals);
   try {
     try {
-      const version = await engine.version(AbortSignal.timeout(5000));
-      report({ name: 'engine', ok: true, detail: `${engine.address} (from ${engine.endpoint.source}), ${version.version}, API ${version.apiVersion}, ${version.os}/${version.arch}` });
+      const signal = AbortSignal.timeout(5000);
+      const [version, rootless] = await Promise.all([engine.version(signal), engine.rootless(signal)]);
+      const mode = rootless ? 'rootless' : 'rootful';
+      report({ name: 'engine', ok: true, detail: `${version.product} ${version.version} (${mode}), API ${version.apiVersion}, ${version.os}/${version.arch}, at ${engine.address} (from ${engine.endpoint.source})` });
     } catch (error) {
       report({ name: 'engine', ok: false, detail: (error as Error).message, remedy: 'start the engine or point --host/DOCKER_HOST/--context at it' });
       return 4;
