@@ -40,9 +40,12 @@ export const PROFILES: Record<ProfileName, Profile> = {
   },
   netadmin: {
     name: 'netadmin',
-    capabilities: [...GENERAL_CAPS, 'NET_ADMIN', 'NET_RAW'],
+    // SETUID/SETGID: tcpdump (and other network tools) open their sockets as root, then
+    // drop to their own user before reading a packet; without them tcpdump refuses to run.
+    // The packet dissectors then run without any capability.
+    capabilities: [...GENERAL_CAPS, 'NET_ADMIN', 'NET_RAW', 'SETUID', 'SETGID'],
     privileged: false,
-    summary: 'general plus NET_ADMIN and NET_RAW: tcpdump, ip/tc changes, raw sockets',
+    summary: 'general plus NET_ADMIN, NET_RAW, SETUID and SETGID: tcpdump, ip/tc changes, raw sockets',
   },
   sysadmin: {
     name: 'sysadmin',
