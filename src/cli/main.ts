@@ -11,7 +11,7 @@ type Action = (globals: GlobalOptions, command: Command) => Promise<number | voi
 const HELP_FOOTER = `
 Exit codes:
   0  success            1  the operation failed      2  usage error
-  3  target not found, ambiguous or not running
+  3  target not found, ambiguous or not running (or stopped during port-forward, capture)
   4  engine unreachable or toolkit image unavailable
   exec: the command's own status; 125 could not start, 126 not executable, 127 not found
 
@@ -38,7 +38,7 @@ function addImageOptions(command: Command): Command {
 
 function addSessionOptions(command: Command): Command {
   return addImageOptions(command)
-    .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, sysadmin').default('general'))
+    .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'))
     .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE))
     .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
     .addOption(new Option('--ipc', "also join the target's IPC namespace"));
@@ -239,6 +239,37 @@ Examples:
           const { portForwardCommand } = await import('./commands/port-forward.js');
           const [query, ports] = command.processedArgs as [string, string[]];
           return portForwardCommand(globals, query, ports, command.opts());
+        }),
+      );
+  },
+  capture(program) {
+    addImageOptions(program.command('capture'))
+      .description("capture the target's packets as pcap, to a file or to stdout for Wireshark (a toolkit with NET_RAW, NET_ADMIN and SETGID only)")
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .argument('[filter...]', 'a BPF filter, as tcpdump takes it (e.g. tcp port 5432)')
+      .option('-i, --interface <name>', "interface in the target's network namespace", 'any')
+      .option('-c, --count <n>', 'stop after this many packets')
+      .option('--duration <duration>', 'stop after this long (e.g. 30s)')
+      .option('-s, --snaplen <bytes>', 'bytes to keep of each packet (default: all)')
+      .option('-w, --write <file>', 'write pcap to this file, complete when remora stops; - for stdout (the default when stdout is not a terminal)')
+      .option('--idle <duration>', 'end the capture toolkit after this long with no command running', DEFAULT_IDLE)
+      .option('--rm', 'use a toolkit of this command alone, removed when it ends')
+      .addHelpText(
+        'after',
+        `
+Stops at -c, --duration or Ctrl-C, with the file complete and readable. A running packet
+count is shown on stderr when it is a terminal. Nothing is written into the target.
+
+Examples:
+  remora capture app -w app.pcap -c 100 tcp port 8080
+  remora capture app -w - | wireshark -k -i -
+  remora capture app --duration 30s -w dns.pcap udp port 53`,
+      )
+      .action(
+        act(async (globals, command) => {
+          const { captureCommand } = await import('./commands/capture.js');
+          const [query, filter] = command.processedArgs as [string, string[]];
+          return captureCommand(globals, query, filter, command.opts());
         }),
       );
   },
