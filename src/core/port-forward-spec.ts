@@ -72,3 +72,15 @@ export function parseForwardSpec(spec: string, defaultAddresses: string[]): Forw
 export function formatHostPort(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
+
+/**
+ * Where to forward to for a listening socket of the target (the TUI's `f`): its own
+ * address, with the wildcards made the loopback of the same family. Undefined when the
+ * socket is not a listening TCP one.
+ */
+export function forwardTargetOf(socket: { protocol: string; state: string; local: string; localPort?: number }): { remoteAddress: string; remotePort: number } | undefined {
+  if (!socket.protocol.startsWith('tcp') || socket.state !== 'LISTEN' || !socket.localPort) return undefined;
+  const address = socket.local.slice(0, socket.local.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+  const remoteAddress = address === '0.0.0.0' || address === '*' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  return isIP(remoteAddress) ? { remoteAddress, remotePort: socket.localPort } : undefined;
+}

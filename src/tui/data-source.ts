@@ -29,6 +29,13 @@ export interface Stoppable {
 /** The target's life as the engine reports it while attached. */
 export type TargetEvent = TargetStateEvent;
 
+/** A running port forward (the Network view's `f`). */
+export interface ActiveForward extends Stoppable {
+  /** "127.0.0.1:8080". */
+  local: string;
+  remotePort: number;
+}
+
 export interface TargetSummary {
   name: string;
   image: string;
@@ -50,6 +57,8 @@ export interface TuiDataSource {
   /** Starts a trace; events arrive in batches. `onEnd` gets the reason a trace ended early. */
   trace(pids: number[], onEvents: (events: SyscallEvent[]) => void, onEnd: (error?: Error) => void): Promise<Stoppable>;
   listSockets(signal: AbortSignal): Promise<SocketInfo[]>;
+  /** `remora port-forward` to one port: the same local port when free, else any; failures of single connections go to onFailure. */
+  forward(remoteAddress: string, remotePort: number, onFailure: (line: string) => void): Promise<ActiveForward>;
   /** Lists a directory of the target, or says that the path (after symlinks) is a file. */
   openPath(path: string, signal: AbortSignal): Promise<OpenedPath>;
   previewFile(path: string, signal: AbortSignal): Promise<FilePreview>;

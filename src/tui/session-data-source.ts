@@ -11,6 +11,8 @@ import { copyIn } from '../ops/copy-in.js';
 import { copyOut, type CopyResult } from '../ops/copy-out.js';
 import { listDirectory } from '../ops/list-directory.js';
 import { listSockets } from '../ops/net.js';
+import { startPortForward, type ForwardEvent } from '../ops/port-forward.js';
+import { formatHostPort } from '../core/port-forward-spec.js';
 import { previewFile } from '../ops/preview-file.js';
 import { inspectProcess } from '../ops/proc.js';
 import { listProcesses, type ProcessListing } from '../ops/ps.js';
@@ -121,6 +123,17 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     },
 
     listSockets: (signal) => listSockets(session, signal),
+
+    async forward(remoteAddress, remotePort, onFailure) {
+      const onEvent = (event: ForwardEvent): void => {
+        if (event.kind === 'connection-failed') onFailure(`forward to ${remotePort}: ${event.reason}`);
+      };
+      const start = (localPort: number) => startPortForward(session, [{ localAddresses: ['127.0.0.1'], localPort, remotePort }], { remoteAddress, onEvent });
+      // kubectl's habit: the same port number locally when it is free.
+      const forward = await start(remotePort).catch(() => start(0));
+      const listener = forward.listeners[0]!;
+      return { local: formatHostPort(listener.address, listener.localPort), remotePort, stop: () => forward.close() };
+    },
 
     async openPath(path, signal) {
       const listing = await listDirectory(session, path, signal);

@@ -96,6 +96,13 @@ export class FakeDataSource implements TuiDataSource {
       { protocol: 'tcp' as const, state: 'ESTABLISHED', local: '172.17.0.2:8080', peer: '172.17.0.1:51234', localPort: 8080, peerPort: 51234, inode: 2, pid: 7, process: 'app' },
     ];
   }
+  readonly forwards: Array<{ remoteAddress: string; remotePort: number; stopped: boolean }> = [];
+  async forward(remoteAddress: string, remotePort: number) {
+    this.calls.push(`forward ${remoteAddress} ${remotePort}`);
+    const entry = { remoteAddress, remotePort, stopped: false };
+    this.forwards.push(entry);
+    return { local: `127.0.0.1:${remotePort}`, remotePort, stop: async () => void (entry.stopped = true) };
+  }
   async openPath(path: string) {
     this.calls.push(`openPath ${path}`);
     const resolved = path === '/current' ? '/data' : path;

@@ -1,6 +1,6 @@
 // kubectl's port-forward argument shapes, and the relay's frames.
 import { describe, expect, it } from 'vitest';
-import { parseAddressList, parseForwardSpec, parseRemoteAddress, formatHostPort } from '../../src/core/port-forward-spec.js';
+import { forwardTargetOf, parseAddressList, parseForwardSpec, parseRemoteAddress, formatHostPort } from '../../src/core/port-forward-spec.js';
 import { END_FRAME, FrameDecoder, MAX_FRAME, encodeFrames } from '../../src/core/relay-frames.js';
 
 const local = ['127.0.0.1'];
@@ -65,5 +65,18 @@ describe('relay frames', () => {
   it('never makes a frame larger than the relay reads', () => {
     const frames = encodeFrames(Buffer.alloc(MAX_FRAME + 1));
     expect(frames.map((f) => f.length)).toEqual([4, MAX_FRAME, 4, 1]);
+  });
+});
+
+describe('forwardTargetOf (the TUI f key)', () => {
+  it('forwards to a listening TCP socket, wildcards made loopback', () => {
+    expect(forwardTargetOf({ protocol: 'tcp', state: 'LISTEN', local: '0.0.0.0:8080', localPort: 8080 })).toEqual({ remoteAddress: '127.0.0.1', remotePort: 8080 });
+    expect(forwardTargetOf({ protocol: 'tcp6', state: 'LISTEN', local: '[::]:80', localPort: 80 })).toEqual({ remoteAddress: '::1', remotePort: 80 });
+    expect(forwardTargetOf({ protocol: 'tcp', state: 'LISTEN', local: '172.17.0.2:9000', localPort: 9000 })).toEqual({ remoteAddress: '172.17.0.2', remotePort: 9000 });
+  });
+
+  it('refuses connections and UDP', () => {
+    expect(forwardTargetOf({ protocol: 'tcp', state: 'ESTABLISHED', local: '127.0.0.1:8080', localPort: 8080 })).toBeUndefined();
+    expect(forwardTargetOf({ protocol: 'udp', state: 'UNCONN', local: '0.0.0.0:53', localPort: 53 })).toBeUndefined();
   });
 });
