@@ -167,7 +167,8 @@ export class AttachController implements Screenful {
     const mainUser = this.processes.current.find((p) => p.pid === 1)?.user;
     const header = headerLines({ ...this.summary, user: mainUser ?? this.summary.user }, nowMs, width, theme);
     const tracing = this.trace.tracing;
-    const activity = [tracing ? `● strace ${tracing.label}` : '', ...this.network.forwardLabels.map((f) => `⇄ ${f}`)].filter(Boolean).join('  ');
+    const capture = this.network.captureLabel;
+    const activity = [tracing ? `● strace ${tracing.label}` : '', capture ? `● ${capture}` : '', ...this.network.forwardLabels.map((f) => `⇄ ${f}`)].filter(Boolean).join('  ');
     const lines = [...header, tabBar(this.current, width, theme, activity)];
     if (this.banner) lines.push(bannerLine(this.banner, width, theme));
     const bodyHeight = Math.max(0, height - lines.length - 2);

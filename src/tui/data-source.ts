@@ -36,6 +36,14 @@ export interface ActiveForward extends Stoppable {
   remotePort: number;
 }
 
+/** A running capture to a local file (the Network view's `c`). */
+export interface ActiveCapture extends Stoppable {
+  /** The local file, as it will be named when the capture ends. */
+  path: string;
+}
+
+export type CaptureEnd = { packets: number; path: string } | Error;
+
 export interface TargetSummary {
   name: string;
   image: string;
@@ -59,6 +67,8 @@ export interface TuiDataSource {
   listSockets(signal: AbortSignal): Promise<SocketInfo[]>;
   /** `remora port-forward` to one port: the same local port when free, else any; failures of single connections go to onFailure. */
   forward(remoteAddress: string, remotePort: number, onFailure: (line: string) => void): Promise<ActiveForward>;
+  /** `remora capture -w localPath` on every interface: the count as it grows, then how it ended. */
+  capture(localPath: string, onPackets: (packets: number) => void, onEnd: (end: CaptureEnd) => void): Promise<ActiveCapture>;
   /** Lists a directory of the target, or says that the path (after symlinks) is a file. */
   openPath(path: string, signal: AbortSignal): Promise<OpenedPath>;
   previewFile(path: string, signal: AbortSignal): Promise<FilePreview>;

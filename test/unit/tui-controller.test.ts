@@ -177,6 +177,24 @@ describe('attach controller', () => {
     expect(data.forwards).toHaveLength(1);
   });
 
+  it('captures to the file named at the prompt with c, counts packets in the header, stops with c', async () => {
+    const { data, screen, type, waitScreen } = setUp();
+    type('4');
+    await waitScreen(/LISTEN/);
+    type('c');
+    await waitScreen('capture to file');
+    for (let i = 0; i < 'capture.pcap'.length; i++) type('backspace');
+    type(...'app.pcap', 'enter');
+    await waitScreen('● capture 0 → app.pcap');
+    expect(data.calls).toContain('capture app.pcap');
+    data.captures[0]!.onPackets(17);
+    await waitScreen('● capture 17 → app.pcap');
+    type('c');
+    await waitScreen('42 packets captured to /home/ops/app.pcap');
+    expect(data.captures[0]!.stopped).toBe(true);
+    expect(screen()).not.toContain('● capture');
+  });
+
   it('stops its forwards when the TUI ends', async () => {
     const { c, data, type, waitScreen } = setUp();
     type('4');

@@ -3,13 +3,11 @@
 // remora stops: written under a temporary name, renamed at the end) or to stdout for
 // `| wireshark -k -i -`. Runs in a toolkit of the capture profile: NET_RAW, NET_ADMIN and
 // SETGID only, whatever --profile the other commands use.
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, renameSync, rmSync, truncateSync, type WriteStream } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { positiveInteger } from '../../core/capture-command.js';
 import { EXIT, RemoraError } from '../../core/errors.js';
 import { startCapture, type CaptureRun } from '../../ops/capture.js';
+import { openCaptureFile } from '../../ops/capture-file.js';
 import type { Engine } from '../../engine/types.js';
 import { watchTarget } from '../../ops/watch-target.js';
 
@@ -41,24 +39,8 @@ async function openOutput(path: string | undefined): Promise<Output> {
     }
     return { stream: process.stdout, name: 'stdout', finish: async () => undefined };
   }
-  // Beside the final file, so the rename stays on one file system.
-  const temporary = join(dirname(path), `.${basename(path)}.remora-${randomBytes(4).toString('hex')}.tmp`);
-  const stream: WriteStream = createWriteStream(temporary, { flags: 'wx', mode: 0o644 });
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (error) => reject(new RemoraError('OPERATION_FAILED', `cannot write ${path}: ${error.message}`, { cause: error })));
-  });
-  return {
-    stream,
-    name: path,
-    async finish(keep, length) {
-      await new Promise<void>((resolve) => stream.end(() => resolve()));
-      // A stream cut mid-packet: the file ends with the last whole one, so it stays readable.
-      if (keep && length !== undefined) truncateSync(temporary, length);
-      if (keep) renameSync(temporary, path);
-      else rmSync(temporary, { force: true });
-    },
-  };
+  const file = await openCaptureFile(path);
+  return { stream: file.stream, name: path, finish: file.finish };
 }
 
 function plural(n: number): string {

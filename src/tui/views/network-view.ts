@@ -4,7 +4,7 @@
 import { forwardTargetOf } from '../../core/port-forward-spec.js';
 import { formatSocketRow, isListening, SOCKET_COLUMNS, sortSockets } from '../../core/socket-table.js';
 import type { SocketInfo } from '../../core/socket-types.js';
-import type { ActiveForward } from '../data-source.js';
+import type { ActiveCapture, ActiveForward } from '../data-source.js';
 import { fuzzyKeep } from '../fuzzy.js';
 import type { Action } from '../keymap.js';
 import type { Column, Row } from '../table.js';
@@ -38,6 +38,8 @@ export class NetworkView extends RefreshedTableView<SocketInfo> {
   readonly id = 'network' as const;
   /** Running forwards by "address port" in the target; a pending start holds its place. */
   private readonly forwards = new Map<string, ActiveForward | 'starting'>();
+  /** The capture to a local file (`c`), its packets so far. */
+  private capturing: { run: ActiveCapture | undefined; packets: number; path: string } | undefined;
 
   constructor(ctx: ViewContext) {
     super(ctx, { one: 'socket', many: 'sockets' }, COLUMNS, (signal) => ctx.data.listSockets(signal));
@@ -52,7 +54,13 @@ export class NetworkView extends RefreshedTableView<SocketInfo> {
     return [...this.forwards.values()].flatMap((f) => (f === 'starting' ? [] : [`${f.local}→${f.remotePort}`]));
   }
 
+  /** "capture 12 → app.pcap" while a capture runs, for the header. */
+  get captureLabel(): string {
+    return this.capturing ? `capture ${this.capturing.packets} → ${this.capturing.path}` : '';
+  }
+
   override onAction(action: Action): boolean {
+    if (action === 'capture') return this.toggleCapture();
     if (action !== 'forward') return super.onAction(action);
     const key = this.table.selectedKey;
     const socket = key === undefined ? undefined : this.items.find((s) => socketKey(s) === key);
@@ -87,21 +95,67 @@ export class NetworkView extends RefreshedTableView<SocketInfo> {
     return true;
   }
 
+  private toggleCapture(): boolean {
+    const current = this.capturing;
+    if (current) {
+      if (current.run) void current.run.stop();
+      return true;
+    }
+    this.ctx.prompt({
+      label: 'capture to file',
+      initial: 'capture.pcap',
+      onSubmit: (path) => {
+        if (!path.trim() || this.capturing) return;
+        const state: { run: ActiveCapture | undefined; packets: number; path: string } = { run: undefined, packets: 0, path: path.trim() };
+        this.capturing = state;
+        this.ctx.requestRender();
+        this.ctx.data
+          .capture(
+            state.path,
+            (packets) => {
+              state.packets = packets;
+              this.ctx.requestRender();
+            },
+            (end) => {
+              if (this.capturing === state) this.capturing = undefined;
+              if (end instanceof Error) this.ctx.notify(`capture: ${end.message}`, 'error');
+              else this.ctx.notify(`${end.packets} packet${end.packets === 1 ? '' : 's'} captured to ${end.path}`);
+              this.ctx.requestRender();
+            },
+          )
+          .then(
+            (run) => {
+              state.run = run;
+              // `c` again or quit while it was starting.
+              if (this.capturing !== state) void run.stop();
+            },
+            (error: Error) => {
+              if (this.capturing === state) this.capturing = undefined;
+              this.ctx.notify(`capture: ${error.message}`, 'error');
+            },
+          );
+      },
+    });
+    return true;
+  }
+
   /** The target stopped: its toolkit went with it, so the forwards can carry nothing. */
   override freeze(): void {
     super.freeze();
-    void this.stopForwards();
+    void this.stopAll();
   }
 
   override async dispose(): Promise<void> {
     await super.dispose();
-    await this.stopForwards();
+    await this.stopAll();
   }
 
-  private async stopForwards(): Promise<void> {
+  private async stopAll(): Promise<void> {
     const running = [...this.forwards.values()];
     this.forwards.clear();
-    await Promise.all(running.map((f) => (f === 'starting' ? undefined : f.stop())));
+    const capture = this.capturing?.run;
+    this.capturing = undefined;
+    await Promise.all([...running.map((f) => (f === 'starting' ? undefined : f.stop())), capture?.stop()]);
     this.ctx.requestRender();
   }
 
