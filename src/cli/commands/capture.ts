@@ -71,8 +71,14 @@ export async function captureCommand(globals: GlobalOptions, query: string, filt
       stopRequested = true;
       run?.stop();
     };
+    // A second Ctrl-C does not wait for tcpdump's goodbye: the stream is dropped, and the
+    // file still ends at its last whole packet.
+    const onSignal = (): void => {
+      if (stopRequested) run?.abort();
+      else stop();
+    };
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    for (const signal of signals) process.on(signal, stop);
+    for (const signal of signals) process.on(signal, onSignal);
     // `-w - | wireshark` closed by the reader: a stop, not a failure.
     const onStdoutError = (): void => stop();
     if (output.stream === process.stdout) process.stdout.on('error', onStdoutError);
@@ -100,11 +106,11 @@ export async function captureCommand(globals: GlobalOptions, query: string, filt
       const { packets, exitCode } = await run.done;
       if (live) process.stderr.write('\r\x1b[K');
       captured = true;
+      cutTo = run.completeBytes;
       const asked = stopRequested || (request.count !== undefined && packets >= request.count);
       if (!asked) {
         // An end nobody asked for: the toolkit died with its target, or something failed.
         const targetStopped = await stoppedState(context.engine, target.id);
-        cutTo = run.completeBytes;
         if (targetStopped === undefined) {
           throw new RemoraError('OPERATION_FAILED', `the capture ended unexpectedly (status ${exitCode}); ${plural(packets)} kept in ${output.name}`);
         }
@@ -118,7 +124,7 @@ export async function captureCommand(globals: GlobalOptions, query: string, filt
       if (timer) clearTimeout(timer);
       if (graceTimer) clearTimeout(graceTimer);
       watch.stop();
-      for (const signal of signals) process.off(signal, stop);
+      for (const signal of signals) process.off(signal, onSignal);
       process.stdout.off('error', onStdoutError);
     }
   } finally {
