@@ -69,7 +69,7 @@ function commandNamed(args: string[]): string | undefined {
 
 /**
  * Every command, by name, each defined on the program when it is wanted. Registering all
- * fourteen and their options costs a few ms of every start, so a run registers only the one
+ * of them and their options costs a few ms of every start, so a run registers only the one
  * argv names; help or a typo (argv names no command) still gets them all.
  */
 const COMMANDS: Record<string, (program: Command) => void> = {
