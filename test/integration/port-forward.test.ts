@@ -145,6 +145,17 @@ describe('remora port-forward edges', () => {
     await waitFor(async () => (await relaysInToolkit()) === '', { what: 'no relay left in the toolkit' });
   });
 
+  it('a killed remora leaves no relay either: each one ends with its exec stream', async () => {
+    const forwarder = startForwarder([app.name, `:${SERVER_PORT}`]);
+    const [port] = (await forwarder.ports(1)) as [number];
+    const held = Array.from({ length: 2 }, () => exchange(port, 'HOLD\n'));
+    await waitFor(async () => (await relaysInToolkit()).split('\n').filter(Boolean).length === 2, { what: 'two relays running' });
+    forwarder.child.kill('SIGKILL');
+    await forwarder.child;
+    await Promise.all(held);
+    await waitFor(async () => (await relaysInToolkit()) === '', { what: 'no relay left in the toolkit' });
+  });
+
   it('ends with exit 3 and a clear line when the target stops', async () => {
     await using doomed = await startForwardServer(engine);
     const forwarder = startForwarder([doomed.name, `:${SERVER_PORT}`]);
