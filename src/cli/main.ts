@@ -13,7 +13,7 @@ type Action = (globals: GlobalOptions, command: Command) => Promise<number | voi
 const HELP_FOOTER = `
 Exit codes:
   0  success            1  the operation failed      2  usage error
-  3  target not found, ambiguous or not running
+  3  target not found, ambiguous or not running (or stopped during port-forward, capture)
   4  engine unreachable or toolkit image unavailable
   exec: the command's own status; 125 could not start, 126 not executable, 127 not found
 
@@ -40,7 +40,7 @@ function addImageOptions(command: Command): Command {
 
 function addSessionOptions(command: Command): Command {
   return addImageOptions(command)
-    .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, sysadmin').default('general'))
+    .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'))
     .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE))
     .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
     .addOption(new Option('--ipc', "also join the target's IPC namespace"));
@@ -71,7 +71,7 @@ function commandNamed(args: string[]): string | undefined {
 
 /**
  * Every command, by name, each defined on the program when it is wanted. Registering all
- * fourteen and their options costs a few ms of every start, so a run registers only the one
+ * of them and their options costs a few ms of every start, so a run registers only the one
  * argv names; help or a typo (argv names no command) still gets them all.
  */
 const COMMANDS: Record<string, (program: Command) => void> = {
@@ -208,6 +208,64 @@ const COMMANDS: Record<string, (program: Command) => void> = {
         act(async (globals, command) => {
           const { netCommand } = await import('./commands/net.js');
           return netCommand(globals, command.processedArgs[0] as string, command.opts());
+        }),
+      );
+  },
+  'port-forward'(program) {
+    addSessionOptions(program.command('port-forward'))
+      .description("forward local ports to ports of the target, its loopback-only ones included (TCP only; UDP is not forwarded)")
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .argument('<ports...>', '[LOCAL_ADDR:]LOCAL_PORT:REMOTE_PORT, PORT (same on both sides) or :REMOTE_PORT (a free local port)')
+      .option('--address <addresses>', 'local addresses to listen on, comma-separated (localhost means 127.0.0.1 and ::1)', '127.0.0.1')
+      .option('--remote-address <address>', "address to connect to in the target's network namespace", '127.0.0.1')
+      .addHelpText(
+        'after',
+        `
+Each local connection is relayed through the engine connection by a small helper in the
+toolkit that connects to REMOTE_ADDRESS:REMOTE_PORT from inside the target's network
+namespace; nothing listens in the target. Runs until Ctrl-C; exits 3 if the target stops.
+
+Examples:
+  remora port-forward app 6060            localhost:6060 -> app's 127.0.0.1:6060 (pprof)
+  remora port-forward app 8080:80 :9090   two forwards, the second on a free local port
+  remora port-forward app --address 0.0.0.0 5432`,
+      )
+      .action(
+        act(async (globals, command) => {
+          const { portForwardCommand } = await import('./commands/port-forward.js');
+          const [query, ports] = command.processedArgs as [string, string[]];
+          return portForwardCommand(globals, query, ports, command.opts());
+        }),
+      );
+  },
+  capture(program) {
+    addImageOptions(program.command('capture'))
+      .description("capture the target's packets as pcap, to a file or to stdout for Wireshark (a toolkit with NET_RAW, NET_ADMIN and SETGID only)")
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .argument('[filter...]', 'a BPF filter, as tcpdump takes it (e.g. tcp port 5432)')
+      .option('-i, --interface <name>', "interface in the target's network namespace", 'any')
+      .option('-c, --count <n>', 'stop after this many packets')
+      .option('--duration <duration>', 'stop after this long (e.g. 30s)')
+      .option('-s, --snaplen <bytes>', 'bytes to keep of each packet (default: all)')
+      .option('-w, --write <file>', 'write pcap to this file, complete when remora stops; - for stdout (the default when stdout is not a terminal)')
+      .option('--idle <duration>', 'end the capture toolkit after this long with no command running', DEFAULT_IDLE)
+      .option('--rm', 'use a toolkit of this command alone, removed when it ends')
+      .addHelpText(
+        'after',
+        `
+Stops at -c, --duration or Ctrl-C, with the file complete and readable. A running packet
+count is shown on stderr when it is a terminal. Nothing is written into the target.
+
+Examples:
+  remora capture app -w app.pcap -c 100 tcp port 8080
+  remora capture app -w - | wireshark -k -i -
+  remora capture app --duration 30s -w dns.pcap udp port 53`,
+      )
+      .action(
+        act(async (globals, command) => {
+          const { captureCommand } = await import('./commands/capture.js');
+          const [query, filter] = command.processedArgs as [string, string[]];
+          return captureCommand(globals, query, filter, command.opts());
         }),
       );
   },

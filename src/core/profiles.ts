@@ -2,7 +2,7 @@
 // capabilities and gets exactly what its profile lists: least privilege by default.
 import { RemoraError } from './errors.js';
 
-export type ProfileName = 'general' | 'restricted' | 'netadmin' | 'sysadmin';
+export type ProfileName = 'general' | 'restricted' | 'netadmin' | 'capture' | 'sysadmin';
 
 export interface Profile {
   name: ProfileName;
@@ -40,9 +40,21 @@ export const PROFILES: Record<ProfileName, Profile> = {
   },
   netadmin: {
     name: 'netadmin',
-    capabilities: [...GENERAL_CAPS, 'NET_ADMIN', 'NET_RAW'],
+    // SETUID/SETGID: tcpdump (and other network tools) open their sockets as root, then
+    // drop to their own user before reading a packet; without them tcpdump refuses to run.
+    // The packet dissectors then run without any capability.
+    capabilities: [...GENERAL_CAPS, 'NET_ADMIN', 'NET_RAW', 'SETUID', 'SETGID'],
     privileged: false,
-    summary: 'general plus NET_ADMIN and NET_RAW: tcpdump, ip/tc changes, raw sockets',
+    summary: 'general plus NET_ADMIN, NET_RAW, SETUID and SETGID: tcpdump, ip/tc changes, raw sockets',
+  },
+  capture: {
+    name: 'capture',
+    // What `remora capture` needs and nothing else: a packet socket (NET_RAW), promiscuous
+    // mode (NET_ADMIN), and SETGID for tcpdump's `-Z root`, whose initgroups() needs it
+    // even to stay root. tcpdump only writes raw pcap there (-w -): no dissector runs.
+    capabilities: ['NET_RAW', 'NET_ADMIN', 'SETGID'],
+    privileged: false,
+    summary: 'NET_RAW, NET_ADMIN and SETGID: packet capture (remora capture) and nothing else',
   },
   sysadmin: {
     name: 'sysadmin',

@@ -52,6 +52,7 @@ export class AttachController implements Screenful {
   private readonly views: Record<ViewId, View>;
   private readonly processes: ProcessesView;
   private readonly trace: TraceView;
+  private readonly network: NetworkView;
   private current: ViewId = 'processes';
   private modal: Modal | undefined;
   private prompt: PromptState | undefined;
@@ -91,11 +92,12 @@ export class AttachController implements Screenful {
     };
     this.processes = new ProcessesView(ctx);
     this.trace = new TraceView(ctx);
+    this.network = new NetworkView(ctx);
     this.views = {
       processes: this.processes,
       files: new FilesView(ctx),
       trace: this.trace,
-      network: new NetworkView(ctx),
+      network: this.network,
       logs: new LogsView(ctx),
       shell: new ShellView(ctx, this.summary.name),
     };
@@ -165,7 +167,9 @@ export class AttachController implements Screenful {
     const mainUser = this.processes.current.find((p) => p.pid === 1)?.user;
     const header = headerLines({ ...this.summary, user: mainUser ?? this.summary.user }, nowMs, width, theme);
     const tracing = this.trace.tracing;
-    const lines = [...header, tabBar(this.current, width, theme, tracing ? `● strace ${tracing.label}` : '')];
+    const capture = this.network.captureLabel;
+    const activity = [tracing ? `● strace ${tracing.label}` : '', capture ? `● ${capture}` : '', ...this.network.forwardLabels.map((f) => `⇄ ${f}`)].filter(Boolean).join('  ');
+    const lines = [...header, tabBar(this.current, width, theme, activity)];
     if (this.banner) lines.push(bannerLine(this.banner, width, theme));
     const bodyHeight = Math.max(0, height - lines.length - 2);
     const body = this.renderBody(width, bodyHeight);

@@ -29,6 +29,21 @@ export interface Stoppable {
 /** The target's life as the engine reports it while attached. */
 export type TargetEvent = TargetStateEvent;
 
+/** A running port forward (the Network view's `f`). */
+export interface ActiveForward extends Stoppable {
+  /** "127.0.0.1:8080". */
+  local: string;
+  remotePort: number;
+}
+
+/** A running capture to a local file (the Network view's `c`). */
+export interface ActiveCapture extends Stoppable {
+  /** The local file, as it will be named when the capture ends. */
+  path: string;
+}
+
+export type CaptureEnd = { packets: number; path: string } | Error;
+
 export interface TargetSummary {
   name: string;
   image: string;
@@ -50,6 +65,10 @@ export interface TuiDataSource {
   /** Starts a trace; events arrive in batches. `onEnd` gets the reason a trace ended early. */
   trace(pids: number[], onEvents: (events: SyscallEvent[]) => void, onEnd: (error?: Error) => void): Promise<Stoppable>;
   listSockets(signal: AbortSignal): Promise<SocketInfo[]>;
+  /** `remora port-forward` to one port: the same local port when free, else any; failures of single connections go to onFailure. */
+  forward(remoteAddress: string, remotePort: number, onFailure: (line: string) => void): Promise<ActiveForward>;
+  /** `remora capture -w localPath` on every interface: the count as it grows, then how it ended. */
+  capture(localPath: string, onPackets: (packets: number) => void, onEnd: (end: CaptureEnd) => void): Promise<ActiveCapture>;
   /** Lists a directory of the target, or says that the path (after symlinks) is a file. */
   openPath(path: string, signal: AbortSignal): Promise<OpenedPath>;
   previewFile(path: string, signal: AbortSignal): Promise<FilePreview>;

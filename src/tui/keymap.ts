@@ -46,6 +46,9 @@ export type Action =
   | 'parent'
   | 'download'
   | 'upload'
+  // network
+  | 'forward'
+  | 'capture'
   // trace
   | 'counts'
   | 'save'
@@ -112,6 +115,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: ['enter'], action: 'details', scope: 'trace', help: 'the selected event in full (↑ selects; End follows again)', footer: 'event' },
   { keys: ['escape'], action: 'back', scope: 'trace', help: 'clear the filter' },
 
+  { keys: ['f'], action: 'forward', scope: 'network', help: 'forward a local port to the selected listening TCP port (f again stops it)', footer: 'forward' },
+  { keys: ['c'], action: 'capture', scope: 'network', help: 'capture packets to a local pcap file you name (c again stops)', footer: 'capture' },
   { keys: ['p'], action: 'pause', scope: 'network', help: 'pause/resume the refresh', footer: 'pause' },
   { keys: ['/'], action: 'filter', scope: 'network', help: 'filter (fuzzy)', footer: 'filter' },
   { keys: ['r'], action: 'refresh', scope: 'network', help: 'refresh now' },

@@ -1,7 +1,7 @@
 // The TUI's data source over a real toolkit session: every call is the plain command's own
 // code in ops/ (ps, proc, strace, net, cp, the directory listing), nothing computed again.
 // Formatting that belongs to the CLI (proc's text, cp's progress line) is handed in.
-import { posix } from 'node:path';
+import { posix, resolve as resolvePath } from 'node:path';
 import { resolveLocalPath } from '../core/cp-paths.js';
 import type { ProcessDetails } from '../core/process-details.js';
 import type { SyscallEvent } from '../core/strace-parser.js';
@@ -11,6 +11,10 @@ import { copyIn } from '../ops/copy-in.js';
 import { copyOut, type CopyResult } from '../ops/copy-out.js';
 import { listDirectory } from '../ops/list-directory.js';
 import { listSockets } from '../ops/net.js';
+import { startCapture, type CaptureRun } from '../ops/capture.js';
+import { openCaptureFile } from '../ops/capture-file.js';
+import { startPortForward, type ForwardEvent } from '../ops/port-forward.js';
+import { formatHostPort } from '../core/port-forward-spec.js';
 import { previewFile } from '../ops/preview-file.js';
 import { inspectProcess } from '../ops/proc.js';
 import { listProcesses, type ProcessListing } from '../ops/ps.js';
@@ -32,7 +36,11 @@ export interface SessionDataSourceOptions {
   cwd: string;
   /** Log lines fetched before following. */
   logTail?: number;
+  /** The target's session of the capture profile (opened on first use), for `c`. */
+  openCaptureSession(): Promise<ToolkitSession>;
 }
+
+const CAPTURE_COUNT_EVERY_MS = 500;
 
 const PROGRESS_EVERY_MS = 200;
 
@@ -123,6 +131,49 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     },
 
     listSockets: (signal) => listSockets(session, signal),
+
+    async capture(localPath, onPackets, onEnd) {
+      const captureSession = await options.openCaptureSession();
+      const file = await openCaptureFile(resolvePath(options.cwd, localPath));
+      let run: CaptureRun;
+      try {
+        run = await startCapture(captureSession, { interface: 'any', filter: [] }, file.stream);
+      } catch (error) {
+        await file.finish(false);
+        throw error;
+      }
+      const ticker = setInterval(() => onPackets(run.packets), CAPTURE_COUNT_EVERY_MS);
+      const ended = run.done.then(
+        async ({ packets }) => {
+          clearInterval(ticker);
+          await file.finish(true, run.completeBytes);
+          onEnd({ packets, path: file.path });
+        },
+        async (error: Error) => {
+          clearInterval(ticker);
+          await file.finish(false);
+          onEnd(error);
+        },
+      );
+      return {
+        path: file.path,
+        stop: async () => {
+          run.stop();
+          await ended;
+        },
+      };
+    },
+
+    async forward(remoteAddress, remotePort, onFailure) {
+      const onEvent = (event: ForwardEvent): void => {
+        if (event.kind === 'connection-failed') onFailure(`forward to ${remotePort}: ${event.reason}`);
+      };
+      const start = (localPort: number) => startPortForward(session, [{ localAddresses: ['127.0.0.1'], localPort, remotePort }], { remoteAddress, onEvent });
+      // kubectl's habit: the same port number locally when it is free.
+      const forward = await start(remotePort).catch(() => start(0));
+      const listener = forward.listeners[0]!;
+      return { local: formatHostPort(listener.address, listener.localPort), remotePort, stop: () => forward.close() };
+    },
 
     async openPath(path, signal) {
       const listing = await listDirectory(session, path, signal);

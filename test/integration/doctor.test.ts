@@ -14,11 +14,12 @@ describe('remora doctor', () => {
       expect(result.exitCode).toBe(lines.every((l) => !l.startsWith('FAIL')) ? 0 : 1);
       expect(lines[0]).toMatch(/^ok +engine: Docker [\d.]+\S* \(rootful\), API 1\.\d+, linux\/\w+, at unix:\/\/\/var\/run\/docker\.sock \(from .+\)$/);
       expect(lines[1]).toBe(`ok    toolkit image: ${TEST_IMAGES.toolkit}`);
-      for (const profile of ['general', 'restricted', 'netadmin']) {
+      for (const profile of ['general', 'restricted', 'netadmin', 'capture']) {
         expect(lines.find((l) => l.includes(`profile ${profile}:`))).toMatch(/^ok /);
       }
       expect(lines.find((l) => l.includes('profile general:'))).toContain('target root ok; ptrace ok');
       expect(lines.find((l) => l.includes('profile restricted:'))).toContain('target root denied; ptrace denied');
+      expect(lines.find((l) => l.includes('profile capture:'))).toBe('ok    profile capture: session starts; packet capture ok (no target root, no tracing: as expected)');
       const sysadmin = lines.findIndex((l) => l.includes('profile sysadmin:'));
       if (lines[sysadmin]?.startsWith('FAIL')) {
         expect(lines[sysadmin]).toContain('the engine cannot grant the capabilities this profile asks for');

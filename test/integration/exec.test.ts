@@ -156,6 +156,6 @@ describe('target errors', () => {
   it('rejects an unknown profile as a usage error (exit 2)', async () => {
     const result = await remora(['exec', '--profile', 'root', scratch.name, '--', 'true']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe('remora: unknown profile "root"\nhint: choose one of: general, restricted, netadmin, sysadmin\n');
+    expect(result.stderr).toBe('remora: unknown profile "root"\nhint: choose one of: general, restricted, netadmin, capture, sysadmin\n');
   });
 });

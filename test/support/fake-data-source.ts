@@ -96,6 +96,26 @@ export class FakeDataSource implements TuiDataSource {
       { protocol: 'tcp' as const, state: 'ESTABLISHED', local: '172.17.0.2:8080', peer: '172.17.0.1:51234', localPort: 8080, peerPort: 51234, inode: 2, pid: 7, process: 'app' },
     ];
   }
+  readonly captures: Array<{ path: string; stopped: boolean; onPackets(n: number): void }> = [];
+  async capture(localPath: string, onPackets: (n: number) => void, onEnd: (end: { packets: number; path: string } | Error) => void) {
+    this.calls.push(`capture ${localPath}`);
+    const entry = { path: `/home/ops/${localPath}`, stopped: false, onPackets };
+    this.captures.push(entry);
+    return {
+      path: entry.path,
+      stop: async () => {
+        entry.stopped = true;
+        onEnd({ packets: 42, path: entry.path });
+      },
+    };
+  }
+  readonly forwards: Array<{ remoteAddress: string; remotePort: number; stopped: boolean }> = [];
+  async forward(remoteAddress: string, remotePort: number) {
+    this.calls.push(`forward ${remoteAddress} ${remotePort}`);
+    const entry = { remoteAddress, remotePort, stopped: false };
+    this.forwards.push(entry);
+    return { local: `127.0.0.1:${remotePort}`, remotePort, stop: async () => void (entry.stopped = true) };
+  }
   async openPath(path: string) {
     this.calls.push(`openPath ${path}`);
     const resolved = path === '/current' ? '/data' : path;

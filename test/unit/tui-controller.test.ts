@@ -160,6 +160,51 @@ describe('attach controller', () => {
     expect(controller!.frozen).toBe(false);
   });
 
+  it('forwards the selected listening port with f, shows it in the header, and stops it with f again', async () => {
+    const { data, screen, type, waitScreen } = setUp();
+    type('4');
+    await waitScreen(/tcp\s+LISTEN\s+0\.0\.0\.0:8080/);
+    type('f');
+    await waitScreen('⇄ 127.0.0.1:8080→8080');
+    expect(data.calls).toContain('forward 127.0.0.1 8080');
+    expect(screen()).toContain('forwarding 127.0.0.1:8080 → 8080 (f again stops it)');
+    type('f');
+    await waitFor(() => data.forwards[0]?.stopped === true, { timeoutMs: 3000 });
+    expect(screen()).not.toContain('⇄');
+    // An established connection is not something to forward to.
+    type('down', 'f');
+    await waitScreen('f forwards a listening TCP socket (UDP is not forwarded)');
+    expect(data.forwards).toHaveLength(1);
+  });
+
+  it('captures to the file named at the prompt with c, counts packets in the header, stops with c', async () => {
+    const { data, screen, type, waitScreen } = setUp();
+    type('4');
+    await waitScreen(/LISTEN/);
+    type('c');
+    await waitScreen('capture to file');
+    for (let i = 0; i < 'capture.pcap'.length; i++) type('backspace');
+    type(...'app.pcap', 'enter');
+    await waitScreen('● capture 0 → app.pcap');
+    expect(data.calls).toContain('capture app.pcap');
+    data.captures[0]!.onPackets(17);
+    await waitScreen('● capture 17 → app.pcap');
+    type('c');
+    await waitScreen('42 packets captured to /home/ops/app.pcap');
+    expect(data.captures[0]!.stopped).toBe(true);
+    expect(screen()).not.toContain('● capture');
+  });
+
+  it('stops its forwards when the TUI ends', async () => {
+    const { c, data, type, waitScreen } = setUp();
+    type('4');
+    await waitScreen(/LISTEN/);
+    type('f');
+    await waitScreen('⇄ 127.0.0.1:8080→8080');
+    await c.dispose();
+    expect(data.forwards[0]?.stopped).toBe(true);
+  });
+
   it('browses files: enters directories, follows symlinks, views text, downloads with the typed path', async () => {
     const { data, screen, type, waitScreen } = setUp();
     type('2');

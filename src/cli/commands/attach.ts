@@ -7,7 +7,7 @@ import { runAttach } from '../../tui/run-attach.js';
 import { createSessionDataSource } from '../../tui/session-data-source.js';
 import type { GlobalOptions } from '../global-options.js';
 import { formatProgress } from '../progress.js';
-import { openEngineContext, openTargetSession } from '../session-context.js';
+import { openEngineContext, openSessionIn, openTargetSession } from '../session-context.js';
 import { formatProcessDetails } from './proc.js';
 import { runShell } from './shell.js';
 
@@ -26,7 +26,15 @@ export async function attachCommand(globals: GlobalOptions, query: string | unde
     async connect(target, say) {
       const context = await openTargetSession(globals, target, { say });
       return {
-        data: createSessionDataSource({ session: context.session, engine: context.engine, formatProcessDetails, formatProgress, cwd: process.cwd() }),
+        data: createSessionDataSource({
+          session: context.session,
+          engine: context.engine,
+          formatProcessDetails,
+          formatProgress,
+          cwd: process.cwd(),
+          // Capture gets its own profile's session, as `remora capture` does; never general widened.
+          openCaptureSession: async () => (await openSessionIn(context, { ...globals, profile: 'capture' }, context.target.id, { say })).session,
+        }),
         openShell: () => runShell(context.session, {}),
         close: async () => context[Symbol.asyncDispose](),
       };
