@@ -19,7 +19,7 @@ describe('complete', () => {
   });
 
   it('offers the values of --profile and --sort, and files for --output', async () => {
-    expect((await at('remora exec --profile ')).words).toEqual(['general', 'restricted', 'netadmin', 'sysadmin']);
+    expect((await at('remora exec --profile ')).words).toEqual(['general', 'restricted', 'netadmin', 'capture', 'sysadmin']);
     expect((await at('remora ps app --sort c')).words).toEqual(['cpu']);
     expect(await at('remora strace app -o ')).toEqual({ directive: 'files', words: [] });
   });
