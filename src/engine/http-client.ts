@@ -1,18 +1,22 @@
 // A small Docker Engine API client over node:http, for the calls on every command's
 // start-up path (list, inspect, exec). Importing dockerode costs ~250 ms of module
-// evaluation (ssh2, grpc, protobuf); these calls need none of it. Only builds, pulls and
-// imports go through dockerode (docker-engine.ts).
+// evaluation (ssh2, grpc, protobuf); these calls need none of it. Every request Remora
+// makes goes through here, so each endpoint has exactly one transport.
 import http from 'node:http';
 import type https from 'node:https';
 import { createRequire } from 'node:module';
 import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './endpoint.js';
+import { sshAgent } from './ssh-transport.js';
 import { tlsOptions } from './tls-trust.js';
 import { RemoraError } from '../core/errors.js';
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Streamed as the body (a tar for build and import), with this content type. */
+  upload?: { stream: Readable; contentType: string };
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -112,7 +116,8 @@ export class EngineHttpClient {
     } catch (error) {
       // A keep-alive socket the engine closed in the meantime fails at once with ECONNRESET;
       // the request never reached the engine, so sending it again is safe (Node's advice).
-      if ((error as { retryable?: boolean }).retryable) return this.sendOnce(method, path, options);
+      // An upload cannot be read twice.
+      if ((error as { retryable?: boolean }).retryable && options.upload === undefined) return this.sendOnce(method, path, options);
       throw error;
     }
   }
@@ -126,6 +131,7 @@ export class EngineHttpClient {
         headers['Content-Type'] = 'application/json';
         headers['Content-Length'] = Buffer.byteLength(payload);
       }
+      if (options.upload !== undefined) headers['Content-Type'] = options.upload.contentType;
       const request = this.transport().request({
         ...this.baseOptions,
         agent: this.agent,
@@ -139,7 +145,13 @@ export class EngineHttpClient {
         if (request.reusedSocket && error.code === 'ECONNRESET') return reject(Object.assign(error, { retryable: true }));
         reject(this.translateConnectError(error));
       });
-      request.end(payload);
+      if (options.upload === undefined) {
+        request.end(payload);
+        return;
+      }
+      const upload = options.upload.stream;
+      upload.once('error', (error) => request.destroy(error));
+      upload.pipe(request);
     });
   }
 
@@ -182,19 +194,6 @@ function connectionOptions(endpoint: Endpoint): https.RequestOptions {
 /** node:https loads TLS (~17 ms): only TLS endpoints pay for it. */
 function loadHttps(): typeof https {
   return createRequire(import.meta.url)('node:https') as typeof https;
-}
-
-/** docker-modem's ssh agent (ssh2 under the hood), loaded only for ssh:// endpoints. */
-function sshAgent(endpoint: Endpoint): http.Agent {
-  const require = createRequire(import.meta.url);
-  const makeAgent = require('docker-modem/lib/ssh.js') as (options: object) => http.Agent;
-  const ssh = endpoint.ssh;
-  return makeAgent({
-    host: ssh?.host,
-    port: ssh?.port ?? 22,
-    username: ssh?.user ?? process.env.USER,
-    agent: process.env.SSH_AUTH_SOCK,
-  });
 }
 
 function encodeQuery(query: RequestOptions['query']): string {
