@@ -5,7 +5,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { RemoraError } from '../core/errors.js';
 import { demultiplex } from './demux.js';
 import type { Endpoint } from './endpoint.js';
-import { EngineHttpClient, EngineHttpError, readAll } from './http-client.js';
+import { EngineHttpClient, EngineHttpError, readAll, type ClientOptions } from './http-client.js';
 import type {
   ContainerDetails,
   ContainerSpec,
@@ -44,8 +44,11 @@ interface RawDetails {
 export class DockerEngine implements Engine {
   private readonly http: EngineHttpClient;
 
-  constructor(readonly endpoint: Endpoint) {
-    this.http = new EngineHttpClient(endpoint);
+  constructor(
+    readonly endpoint: Endpoint,
+    options: ClientOptions = {},
+  ) {
+    this.http = new EngineHttpClient(endpoint, options);
   }
 
   get address(): string {

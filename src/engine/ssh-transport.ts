@@ -86,7 +86,7 @@ class SshAgent extends http.Agent {
     const open = (): void => {
       try {
         ensurePrivateDir(this.settings.controlDir);
-        const socket = new SshStdioSocket(this.endpoint, spawnSsh(this.endpoint, this.settings));
+        const socket = new SshStdioSocket(this.endpoint, spawnSsh(this.endpoint, this.settings), this.settings.batchMode);
         this.firstConnection ??= socket.settled;
         callback?.(null, socket);
       } catch (error) {
@@ -124,15 +124,22 @@ export function ensurePrivateDir(dir: string): void {
 class SshStdioSocket extends Duplex {
   /** Resolves at the first byte from the engine or when ssh ends, whichever comes first. */
   readonly settled: Promise<void>;
+  /**
+   * Time the login may take before the engine's first answer is due: ssh's connect timeout
+   * in batch mode; null when ssh may be asking the user something (no deadline then).
+   */
+  readonly loginAllowanceMs: number | null;
   private stderrTail = '';
   private gotData = false;
 
   constructor(
     private readonly endpoint: Endpoint,
     private readonly child: ChildProcessWithoutNullStreams,
+    batchMode: boolean,
   ) {
     // Half-close is how a request body ends (exec without stdin): the reading side stays open.
     super({ allowHalfOpen: true });
+    this.loginAllowanceMs = batchMode ? CONNECT_TIMEOUT_SECONDS * 1000 : null;
     let settle!: () => void;
     this.settled = new Promise((resolve) => (settle = resolve));
     child.stdout.on('data', (chunk: Buffer) => {
