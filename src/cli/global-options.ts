@@ -3,6 +3,11 @@
 export interface GlobalOptions {
   context?: string;
   host?: string;
+  tls?: boolean;
+  tlsverify?: boolean;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
   debug?: boolean;
   profile: string;
   toolkitImage?: string;

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './endpoint.js';
 import { sshAgent } from './ssh-transport.js';
+import { tlsFailure } from './tls-errors.js';
 import { tlsOptions } from './tls-trust.js';
 import { RemoraError } from '../core/errors.js';
 
@@ -239,6 +240,8 @@ export class EngineHttpClient {
   }
 
   private translateConnectError(error: NodeJS.ErrnoException): Error {
+    const tls = tlsFailure(error, this.endpoint);
+    if (tls !== undefined) return tls;
     const code = error.code ?? '';
     if (['ECONNREFUSED', 'ENOENT', 'EACCES', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'].includes(code) || error.name === 'AbortError') {
       const why = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such socket' : error.name === 'AbortError' ? 'timed out' : code.toLowerCase();
