@@ -178,7 +178,10 @@ class SshStdioSocket extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (this.child.stdin.destroyed) return callback();
-    this.child.stdin.write(chunk, () => callback());
+    // Hand on at once while the pipe takes more: waiting for each chunk to be flushed
+    // would leave the pipe idle between chunks of a large upload.
+    if (this.child.stdin.write(chunk)) callback();
+    else this.child.stdin.once('drain', () => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {
