@@ -254,5 +254,9 @@ export function sshFailure(endpoint: Endpoint, code: number, stderr: string, aft
     hint = 'check that `ssh HOST docker version` works';
   }
   const what = afterData ? 'the ssh connection to the container engine at' : 'cannot reach the container engine at';
-  return new RemoraError('ENGINE_UNREACHABLE', `${what} ${endpoint.address}: ${last}`, { hint: hint.replaceAll('HOST', endpoint.ssh?.host ?? 'HOST') });
+  const ssh = endpoint.ssh ?? { host: 'HOST' };
+  // As the user would type them: known_hosts keys a non-default port as [host]:port.
+  const knownHostsName = ssh.port === undefined ? ssh.host : `'[${ssh.host}]:${ssh.port}'`;
+  const login = `${ssh.port === undefined ? '' : `-p ${ssh.port} `}${ssh.user === undefined ? '' : `${ssh.user}@`}${ssh.host}`;
+  return new RemoraError('ENGINE_UNREACHABLE', `${what} ${endpoint.address}: ${last}`, { hint: hint.replaceAll('-R HOST', `-R ${knownHostsName}`).replaceAll('HOST', login) });
 }

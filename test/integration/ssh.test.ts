@@ -110,6 +110,27 @@ describe.skipIf(!available)('remora over ssh://', () => {
     );
   });
 
+  it('never waits on a prompt without a terminal: an unknown host key fails at once, exit 4', async () => {
+    // localhost:2222 is not in known_hosts (127.0.0.1:2222 is): ssh would ask to accept it.
+    const result = await remora(['targets', '-H', 'ssh://root@localhost:2222']);
+    expect(result).toEqual({
+      exitCode: 4,
+      stdout: '',
+      stderr: 'remora: cannot reach the container engine at ssh://root@localhost:2222: Host key verification failed.\nhint: connect once with ssh to check and accept the host key\n',
+    });
+  });
+
+  it('a login the server refuses: ssh\'s words and the ssh command to check, exit 4', async () => {
+    const result = await remora(['targets', '-H', 'ssh://nobody@127.0.0.1:2222']);
+    expect(result).toEqual({
+      exitCode: 4,
+      stdout: '',
+      stderr:
+        'remora: cannot reach the container engine at ssh://nobody@127.0.0.1:2222: nobody@127.0.0.1: Permission denied (publickey).\n' +
+        'hint: check that `ssh -p 2222 nobody@127.0.0.1` logs in without a password prompt (a key in ~/.ssh or an agent)\n',
+    });
+  });
+
   it('builds and imports over ssh on that engine, whatever DOCKER_HOST and DOCKER_CERT_PATH say', async () => {
     const built = `remora-test/ssh-build:${runLabel()}`;
     const imported = `remora-test/ssh-import:${runLabel()}`;
