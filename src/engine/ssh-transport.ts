@@ -3,9 +3,10 @@
 // ~/.ssh/config, default keys, the agent, known_hosts and ProxyJump all apply. OpenSSH
 // connection multiplexing (a control socket in a directory only this user can enter)
 // makes every further connection, of this process or the next, skip the login.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { lstatSync, mkdirSync, chmodSync } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
@@ -100,7 +101,9 @@ class SshAgent extends http.Agent {
   }
 }
 
+/** node:child_process is loaded here, on first use: commands on a local socket never pay for it. */
 function spawnSsh(endpoint: Endpoint, settings: SshSettings): ChildProcessWithoutNullStreams {
+  const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   return spawn('ssh', sshArguments(endpoint, settings), { stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
