@@ -27,12 +27,17 @@ export interface SshSettings {
   controlDir: string;
 }
 
-/** The settings for this process: batch mode without a terminal, the control directory by uid. */
+/**
+ * The settings for this process: batch mode when nobody can answer a prompt (neither stdin
+ * nor stderr is a terminal: CI, cron, a pipeline's middle), the control directory by uid.
+ * `remora exec T -- cmd < file` typed at a terminal can still be asked for a password.
+ */
 export function defaultSshSettings(env: NodeJS.ProcessEnv = process.env): SshSettings {
   const uid = process.getuid?.() ?? 0;
   const runtime = env.XDG_RUNTIME_DIR;
   const controlDir = runtime !== undefined && runtime !== '' ? join(runtime, 'remora', 'ssh') : join(tmpdir(), `remora-ssh-${uid}`);
-  return { batchMode: process.stdin.isTTY !== true, controlDir };
+  const someoneThere = process.stdin.isTTY === true || process.stderr.isTTY === true;
+  return { batchMode: !someoneThere, controlDir };
 }
 
 /** The ssh command line for one connection to the endpoint's engine. */
