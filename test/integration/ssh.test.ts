@@ -88,6 +88,19 @@ describe.skipIf(!available)('remora over ssh://', () => {
     expect((await tui.exited).exitCode).toBe(0);
   });
 
+  it('an ssh docker context is used as its host, over DOCKER_HOST', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'remora-ssh-context-'));
+    try {
+      await execa('docker', ['--config', config, 'context', 'create', 'remote-box', '--docker', `host=${HOST}`]);
+      const result = await remora(['exec', '--context', 'remote-box', target.name, '--', 'echo', 'through the context'], {
+        env: { DOCKER_CONFIG: config, DOCKER_HOST: 'tcp://127.0.0.1:1' },
+      });
+      expect(result).toEqual({ exitCode: 0, stdout: 'through the context\n', stderr: '' });
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
+  });
+
   it('several commands at once over one host all succeed', async () => {
     // Start from no master connection, so they race to make one.
     await execa('ssh', ['-O', 'exit', '-o', `ControlPath=${controlDir()}/${createHash('sha256').update(HOST).digest('hex').slice(0, 16)}-%C`, ALIAS], { reject: false });
