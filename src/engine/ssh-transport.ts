@@ -35,7 +35,9 @@ export interface SshSettings {
 export function defaultSshSettings(env: NodeJS.ProcessEnv = process.env): SshSettings {
   const uid = process.getuid?.() ?? 0;
   const runtime = env.XDG_RUNTIME_DIR;
-  const controlDir = runtime !== undefined && runtime !== '' ? join(runtime, 'remora', 'ssh') : join(tmpdir(), `remora-ssh-${uid}`);
+  // /tmp rather than TMPDIR: a socket path is limited to ~104 bytes, and macOS's TMPDIR
+  // alone takes half of that.
+  const controlDir = runtime !== undefined && runtime !== '' ? join(runtime, 'remora', 'ssh') : join(process.platform === 'win32' ? tmpdir() : '/tmp', `remora-ssh-${uid}`);
   const someoneThere = process.stdin.isTTY === true || process.stderr.isTTY === true;
   return { batchMode: !someoneThere, controlDir };
 }
