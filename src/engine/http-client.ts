@@ -208,7 +208,7 @@ export class EngineHttpClient {
       if (connection.loginAllowanceMs !== undefined) {
         // ssh: the login comes first, and only ssh knows when it is over.
         if (connection.loginAllowanceMs !== null) start(connection.loginAllowanceMs);
-      } else if (connection.connecting === true) connection.once(this.useTls ? 'secureConnect' : 'connect', () => start());
+      } else if (connection.connecting === true) connection.once('connect', () => start());
       else start();
     });
   }

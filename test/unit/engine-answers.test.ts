@@ -3,13 +3,13 @@
 // sockets and the built CLI; the servers are fakes because the protocol is what is tested.
 import { execa } from 'execa';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const REMORA_BIN = fileURLToPath(new URL('../../bin/remora', import.meta.url));
 
-const servers: http.Server[] = [];
+const servers: Array<http.Server | net.Server> = [];
 const sockets: Socket[] = [];
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
@@ -66,6 +66,17 @@ describe('an endpoint that is not a container engine', () => {
         `remora: the container engine at ${address} accepted the connection but did not answer within 1 s (from --host)\n` +
         'hint: check that this address is a Docker or Podman API; for a slow engine raise REMORA_ENGINE_TIMEOUT (e.g. 30s)\n',
     });
+  });
+
+  it('accepting and never starting TLS: the same deadline covers the handshake', async () => {
+    // A bare TCP listener: an HTTP server would answer the TLS hello with a 400.
+    const silent = net.createServer((socket) => sockets.push(socket));
+    servers.push(silent);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = `tcp://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const result = await remora(['targets', '-H', address, '--tls'], { REMORA_ENGINE_TIMEOUT: '1s' });
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toMatch(new RegExp(`^remora: the container engine at ${address} accepted the connection but did not answer within 1 s`));
   });
 
   it('refuses a REMORA_ENGINE_TIMEOUT that is not a duration, exit 2', async () => {
