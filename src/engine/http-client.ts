@@ -240,6 +240,8 @@ export class EngineHttpClient {
   }
 
   private translateConnectError(error: NodeJS.ErrnoException): Error {
+    // Already explained where it happened (ssh's words, the first-answer deadline).
+    if (error instanceof RemoraError) return error;
     const tls = tlsFailure(error, this.endpoint);
     if (tls !== undefined) return tls;
     const code = error.code ?? '';
