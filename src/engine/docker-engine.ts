@@ -183,6 +183,12 @@ export class DockerEngine implements Engine {
     );
     const execId = created.Id;
     const { socket, head } = await this.guard(() => this.http.upgrade(`/exec/${execId}/start`, { Detach: false, Tty: tty, ConsoleSize: options.size ? [options.size.rows, options.size.cols] : undefined }));
+    // A transport that ended the stream with its own explanation (ssh's last words when the
+    // connection dropped) is the answer, not the still-running exec behind it.
+    let lostConnection: RemoraError | undefined;
+    socket.once('error', (error) => {
+      if (error instanceof RemoraError) lostConnection = error;
+    });
 
     let stdout: Readable;
     let stderr: Readable;
@@ -206,6 +212,7 @@ export class DockerEngine implements Engine {
     }
 
     const exitCode = outputDone.then(async () => {
+      if (lostConnection !== undefined) throw lostConnection;
       const inspected = await this.guard(() => this.http.json<{ ExitCode: number | null; Running: boolean }>('GET', `/exec/${execId}/json`));
       return inspected.ExitCode ?? (inspected.Running ? -1 : 0);
     });

@@ -263,10 +263,11 @@ export function sshFailure(endpoint: Endpoint, code: number, stderr: string, aft
   } else {
     hint = 'check that `ssh HOST docker version` works';
   }
-  const what = afterData ? 'the ssh connection to the container engine at' : 'cannot reach the container engine at';
+  if (afterData) hint = 'check the network and that `ssh HOST` still logs in; a command started there may still be running';
   const ssh = endpoint.ssh ?? { host: 'HOST' };
   // As the user would type them: known_hosts keys a non-default port as [host]:port.
   const knownHostsName = ssh.port === undefined ? ssh.host : `'[${ssh.host}]:${ssh.port}'`;
   const login = `${ssh.port === undefined ? '' : `-p ${ssh.port} `}${ssh.user === undefined ? '' : `${ssh.user}@`}${ssh.host}`;
-  return new RemoraError('ENGINE_UNREACHABLE', `${what} ${endpoint.address}: ${last}`, { hint: hint.replaceAll('-R HOST', `-R ${knownHostsName}`).replaceAll('HOST', login) });
+  const what = afterData ? `the ssh connection to the container engine at ${endpoint.address} was lost` : `cannot reach the container engine at ${endpoint.address}`;
+  return new RemoraError('ENGINE_UNREACHABLE', `${what}: ${last}`, { hint: hint.replaceAll('-R HOST', `-R ${knownHostsName}`).replaceAll('HOST', login) });
 }

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/create-engine.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { ensureBuiltImage, packageDir } from '../../src/session/toolkit-image.js';
-import { remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remora, remoraProcess, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { waitFor } from '../support/wait-for.js';
 import { spawnRemora } from '../support/pty.js';
 
 const ALIAS = 'remora-test-ssh';
@@ -103,7 +104,7 @@ describe.skipIf(!available)('remora over ssh://', () => {
 
   it('several commands at once over one host all succeed', async () => {
     // Start from no master connection, so they race to make one.
-    await execa('ssh', ['-O', 'exit', '-o', `ControlPath=${controlDir()}/${createHash('sha256').update(HOST).digest('hex').slice(0, 16)}-%C`, ALIAS], { reject: false });
+    await execa('ssh', ['-O', 'exit', '-o', `ControlPath=${controlPath()}`, ALIAS], { reject: false });
     const runs = await Promise.all([
       ...[1, 2, 3, 4].map((n) => remora(['exec', '-H', HOST, target.name, '--', 'echo', `run ${n}`])),
       remora(['ps', '-H', HOST, target.name]),
@@ -111,6 +112,18 @@ describe.skipIf(!available)('remora over ssh://', () => {
     ]);
     for (const [index, run] of runs.entries()) expect(run.exitCode, `run ${index}: ${run.stderr}`).toBe(0);
     expect(runs.slice(0, 4).map((run) => run.stdout)).toEqual(['run 1\n', 'run 2\n', 'run 3\n', 'run 4\n']);
+  });
+
+  it('a connection lost during exec ends it with ssh\'s words, exit 4', async () => {
+    const running = remoraProcess(['exec', '-H', HOST, target.name, '--', 'sh', '-c', 'echo started; sleep 60'], { reject: false, stdin: 'ignore', buffer: true });
+    let out = '';
+    running.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await waitFor(() => out.includes('started'), { what: 'the remote command to start' });
+    // Ending the shared connection ends every session that runs over it.
+    await execa('ssh', ['-O', 'exit', '-o', `ControlPath=${controlPath()}`, ALIAS], { reject: false });
+    const result = await running;
+    expect(result.exitCode).toBe(4);
+    expect(String(result.stderr)).toMatch(/^remora: the ssh connection to the container engine at ssh:\/\/remora-test-ssh was lost: .+\nhint: check the network and that `ssh remora-test-ssh` still logs in; a command started there may still be running$/);
   });
 
   it('refuses a host whose key differs from known_hosts, in ssh\'s words, exit 4', async () => {
@@ -170,10 +183,11 @@ describe.skipIf(!available)('remora over ssh://', () => {
   });
 });
 
-/** The directory remora keeps its ssh control sockets in, for this user without XDG_RUNTIME_DIR. */
-function controlDir(): string {
+/** The control socket remora uses for HOST (as ssh's ControlPath, with %C for ssh to fill in). */
+function controlPath(): string {
   const runtime = process.env.XDG_RUNTIME_DIR;
-  return runtime ? join(runtime, 'remora', 'ssh') : join(tmpdir(), `remora-ssh-${process.getuid?.() ?? 0}`);
+  const dir = runtime ? join(runtime, 'remora', 'ssh') : `/tmp/remora-ssh-${process.getuid?.() ?? 0}`;
+  return join(dir, `${createHash('sha256').update(HOST).digest('hex').slice(0, 16)}-%C`);
 }
 
 /** A tar archive with nothing in it: two zero blocks. */
