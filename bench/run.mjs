@@ -12,7 +12,7 @@ try {
     const target = startBenchTarget('remora-bench-exec');
     benchExec(target);
   }
-  for (const name of ['cp', 'ps']) {
+  for (const name of ['cp', 'ps', 'ssh']) {
     if (!wanted(name)) continue;
     await (await import(`./${name}.mjs`)).default();
   }
