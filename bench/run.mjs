@@ -35,6 +35,10 @@ try {
     // Prints its own table: throughput and first byte against a published port.
     await (await import('./port-forward.mjs')).default();
   }
+  if (wanted('ssh')) {
+    // Prints its own table; skipped with a line where no ssh alias logs in.
+    await (await import('./ssh.mjs')).default();
+  }
 } finally {
   removeBenchContainers();
 }

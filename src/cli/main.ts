@@ -28,6 +28,11 @@ function addEngineOptions(command: Command): Command {
   return command
     .addOption(new Option('--context <name>', 'docker context to use (overrides DOCKER_HOST and the current context)'))
     .addOption(new Option('-H, --host <address>', 'engine address: unix:///path, tcp://host:port, ssh://user@host'))
+    .addOption(new Option('--tls', 'use TLS to a tcp:// engine; implied by --tlsverify (also DOCKER_TLS)'))
+    .addOption(new Option('--tlsverify', "use TLS and verify the engine's certificate (also DOCKER_TLS_VERIFY)"))
+    .addOption(new Option('--tlscacert <file>', 'trust certificates signed by this CA (default: DOCKER_CERT_PATH/ca.pem)'))
+    .addOption(new Option('--tlscert <file>', 'client certificate (default: DOCKER_CERT_PATH/cert.pem)'))
+    .addOption(new Option('--tlskey <file>', 'client key (default: DOCKER_CERT_PATH/key.pem)'))
     .addOption(new Option('--debug', 'print stack traces on errors'));
 }
 

@@ -1,14 +1,12 @@
 // The Engine implementation for Docker-API engines (dockerd, Podman's compatible API).
-// Everything goes over the light HTTP client except what dockerode does well and is rare
-// (builds, pulls, imports), for which it is imported lazily.
+// Every call, builds and imports included, goes over Remora's own HTTP client, so each
+// request reaches exactly the endpoint `doctor` names, over the same transport (ssh, TLS).
 import { PassThrough, type Readable } from 'node:stream';
-import type DockerodeType from 'dockerode';
 import { RemoraError } from '../core/errors.js';
 import { demultiplex } from './demux.js';
 import type { Endpoint } from './endpoint.js';
-import { EngineHttpClient, EngineHttpError, readAll } from './http-client.js';
+import { EngineHttpClient, EngineHttpError, readAll, type ClientOptions } from './http-client.js';
 import { joinedContainers, namespacePathModes } from './namespace-paths.js';
-import { tlsOptions } from './tls-trust.js';
 import type {
   ContainerAttach,
   ContainerDetails,
@@ -56,13 +54,15 @@ interface RawDetails {
 
 export class DockerEngine implements Engine {
   private readonly http: EngineHttpClient;
-  private dockerode: Promise<DockerodeType> | undefined;
   private product: Promise<EngineProduct> | undefined;
   /** Containers created joining others by namespace path: checked once started (see startContainer). */
   private readonly pathJoins = new Map<string, Map<string, number>>();
 
-  constructor(readonly endpoint: Endpoint) {
-    this.http = new EngineHttpClient(endpoint);
+  constructor(
+    readonly endpoint: Endpoint,
+    options: ClientOptions = {},
+  ) {
+    this.http = new EngineHttpClient(endpoint, options);
   }
 
   get address(): string {
@@ -288,6 +288,12 @@ export class DockerEngine implements Engine {
     );
     const execId = created.Id;
     const { socket, head } = await this.guard(() => this.http.upgrade(`/exec/${execId}/start`, { Detach: false, Tty: tty, ConsoleSize: options.size ? [options.size.rows, options.size.cols] : undefined }));
+    // A transport that ended the stream with its own explanation (ssh's last words when the
+    // connection dropped) is the answer, not the still-running exec behind it.
+    let lostConnection: RemoraError | undefined;
+    socket.once('error', (error) => {
+      if (error instanceof RemoraError) lostConnection = error;
+    });
 
     let stdout: Readable;
     let stderr: Readable;
@@ -311,6 +317,7 @@ export class DockerEngine implements Engine {
     }
 
     const exitCode = outputDone.then(async () => {
+      if (lostConnection !== undefined) throw lostConnection;
       const inspected = await this.guard(() => this.http.json<{ ExitCode: number | null; Running: boolean }>('GET', `/exec/${execId}/json`));
       return inspected.ExitCode ?? (inspected.Running ? -1 : 0);
     });
@@ -379,23 +386,28 @@ export class DockerEngine implements Engine {
   }
 
   async buildImage(context: Readable, options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string }, onProgress?: ProgressHandler): Promise<void> {
-    const docker = await this.docker();
-    const stream = (await this.guard(() => docker.buildImage(context, { t: options.tag, buildargs: options.buildArgs, labels: options.labels, target: options.target, rm: true, forcerm: true }))) as unknown as Readable;
-    await this.followProgress(docker, stream, onProgress);
+    const query = {
+      t: options.tag,
+      buildargs: options.buildArgs ? JSON.stringify(options.buildArgs) : undefined,
+      labels: options.labels ? JSON.stringify(options.labels) : undefined,
+      target: options.target,
+      rm: 1,
+      forcerm: 1,
+    };
+    const stream = await this.guard(() => this.http.stream('POST', '/build', { query, upload: { stream: context, contentType: 'application/x-tar' } }));
+    await followProgress(stream, onProgress);
   }
 
   async pullImage(ref: string, onProgress?: ProgressHandler): Promise<void> {
-    const docker = await this.docker();
-    const stream = (await this.guard(() => docker.pull(ref))) as Readable;
-    await this.followProgress(docker, stream, onProgress);
+    const [fromImage, tag] = splitRef(ref);
+    const stream = await this.guard(() => this.http.stream('POST', '/images/create', { query: { fromImage, tag } }), ref);
+    await followProgress(stream, onProgress);
   }
 
   async importImage(rootfsTar: Readable, ref: string): Promise<void> {
-    const docker = await this.docker();
-    // The whole reference as `repo`, as the docker CLI sends it: Podman 4.3 ignores a
-    // separate `tag` (the image would land as NAME:latest), dockerd accepts both forms.
-    const stream = (await this.guard(() => docker.importImage(rootfsTar, { repo: ref }))) as Readable;
-    await this.followProgress(docker, stream);
+    // The whole reference in `repo`: Docker reads its tag, and Podman ignores a separate `tag`.
+    const stream = await this.guard(() => this.http.stream('POST', '/images/create', { query: { fromSrc: '-', repo: ref }, upload: { stream: rootfsTar, contentType: 'application/x-tar' } }), ref);
+    await followProgress(stream);
   }
 
   async logs(containerId: string, options: { follow: boolean; tail?: number; since?: number; timestamps?: boolean }): Promise<{ stdout: Readable; stderr: Readable; close(): void }> {
@@ -430,31 +442,6 @@ export class DockerEngine implements Engine {
     return raw.Config.Tty ?? false;
   }
 
-  private docker(): Promise<DockerodeType> {
-    this.dockerode ??= import('dockerode').then(({ default: Dockerode }) => new Dockerode(dockerodeOptions(this.endpoint)));
-    return this.dockerode;
-  }
-
-  private followProgress(docker: DockerodeType, stream: Readable, onProgress?: ProgressHandler): Promise<void> {
-    return new Promise((resolve, reject) => {
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null, events: Array<{ error?: string; errorDetail?: { message?: string } }>) => {
-          if (error) return reject(translateEngineError(error));
-          // followProgress reports success even when an event carries an error.
-          const failed = events.find((event) => event.error || event.errorDetail);
-          if (failed) return reject(new RemoraError('OPERATION_FAILED', (failed.errorDetail?.message ?? failed.error ?? 'failed').trim()));
-          resolve();
-        },
-        (event: { stream?: string; status?: string; progress?: string; id?: string }) => {
-          if (!onProgress) return;
-          const line = event.stream ?? [event.id, event.status, event.progress].filter(Boolean).join(' ');
-          for (const part of line.split('\n')) if (part.trim()) onProgress(part.trimEnd());
-        },
-      );
-    });
-  }
-
   private async guard<T>(call: () => Promise<T>, subject?: string): Promise<T> {
     try {
       return await call();
@@ -464,18 +451,53 @@ export class DockerEngine implements Engine {
   }
 }
 
-function dockerodeOptions(endpoint: Endpoint): DockerodeType.DockerOptions {
-  switch (endpoint.kind) {
-    case 'unix':
-      return { socketPath: endpoint.socketPath };
-    case 'ssh':
-      return { protocol: 'ssh', host: endpoint.ssh?.host, port: endpoint.ssh?.port, username: endpoint.ssh?.user } as DockerodeType.DockerOptions;
-    default: {
-      const options: DockerodeType.DockerOptions = { host: endpoint.host, port: endpoint.port, protocol: endpoint.tls ? 'https' : 'http' };
-      // The same files and trust as every other request (a context's TLS files included).
-      return endpoint.tls ? { ...options, ...tlsOptions(endpoint.tls) } : options;
-    }
-  }
+/**
+ * Reads a build, pull or import answer (JSON lines) to its end. The engine reports failures
+ * inside the stream with status 200, so an event carrying an error rejects.
+ */
+function followProgress(stream: Readable, onProgress?: ProgressHandler): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let pending = '';
+    let failure: string | undefined;
+    const take = (line: string): void => {
+      if (line.trim() === '') return;
+      let event: { stream?: string; status?: string; progress?: string; id?: string; error?: string; errorDetail?: { message?: string } };
+      try {
+        event = JSON.parse(line) as typeof event;
+      } catch {
+        return;
+      }
+      if (event.error !== undefined || event.errorDetail !== undefined) {
+        failure ??= (event.errorDetail?.message ?? event.error ?? 'failed').trim();
+        return;
+      }
+      if (!onProgress) return;
+      const text = event.stream ?? [event.id, event.status, event.progress].filter(Boolean).join(' ');
+      for (const part of text.split('\n')) if (part.trim()) onProgress(part.trimEnd());
+    };
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) take(line);
+    });
+    stream.once('end', () => {
+      take(pending);
+      if (failure !== undefined) reject(new RemoraError('OPERATION_FAILED', failure));
+      else resolve();
+    });
+    stream.once('error', (error) => reject(translateEngineError(error)));
+    stream.once('close', () => {
+      if (!stream.readableEnded) reject(new RemoraError('ENGINE_UNREACHABLE', 'the engine closed the connection before the build or import ended'));
+    });
+  });
+}
+
+function splitRef(ref: string): [string, string] {
+  const at = ref.lastIndexOf(':');
+  if (at > ref.lastIndexOf('/')) return [ref.slice(0, at), ref.slice(at + 1)];
+  return [ref, 'latest'];
 }
 
 /** The one place engine failures become Remora errors. */

@@ -23,9 +23,17 @@ export interface Endpoint {
   ssh?: { user?: string; host: string; port?: number };
 }
 
+/** The docker CLI's flags, named as commander hands them over. */
 export interface EndpointFlags {
   context?: string | undefined;
   host?: string | undefined;
+  /** --tls: TLS without verifying the engine (implied by --tlsverify). */
+  tls?: boolean | undefined;
+  /** --tlsverify: TLS, verifying the engine's certificate. */
+  tlsverify?: boolean | undefined;
+  tlscacert?: string | undefined;
+  tlscert?: string | undefined;
+  tlskey?: string | undefined;
 }
 
 export interface EndpointInputs {
@@ -56,7 +64,16 @@ export function resolveEndpoint(inputs: EndpointInputs): Endpoint {
     });
   }
   const context = chooseContext(inputs);
-  if (context !== undefined && context.name !== DEFAULT_CONTEXT) return contextEndpoint(inputs, context.name, context.source);
+  if (context !== undefined && context.name !== DEFAULT_CONTEXT) {
+    const flag = tlsFlagGiven(inputs.flags);
+    if (flag !== undefined) {
+      // A context carries its own TLS files; a flag that silently did nothing would mislead.
+      throw new RemoraError('USAGE', `${flag} applies to --host or DOCKER_HOST, not to docker context "${context.name}" (chosen by ${context.source})`, {
+        hint: 'pass --host with the TLS flags, or store the TLS files in the context (`docker context update`)',
+      });
+    }
+    return contextEndpoint(inputs, context.name, context.source);
+  }
   return defaultContextEndpoint(inputs);
 }
 
@@ -89,9 +106,9 @@ function chooseContext(inputs: EndpointInputs): { name: string; source: string }
 
 function defaultContextEndpoint(inputs: EndpointInputs): Endpoint {
   const flag = nonEmpty(inputs.flags.host);
-  if (flag !== undefined) return parseHost(flag, '--host', tlsFromEnv(inputs));
+  if (flag !== undefined) return parseHost(flag, '--host', tlsFromFlagsAndEnv(inputs));
   const fromEnv = nonEmpty(inputs.env.DOCKER_HOST);
-  if (fromEnv !== undefined) return parseHost(fromEnv, 'DOCKER_HOST', tlsFromEnv(inputs));
+  if (fromEnv !== undefined) return parseHost(fromEnv, 'DOCKER_HOST', tlsFromFlagsAndEnv(inputs));
   for (const candidate of socketCandidates(inputs)) {
     if (inputs.fileExists(candidate.path)) return unixEndpoint(candidate.path, candidate.source);
   }
@@ -151,14 +168,41 @@ function currentContext(inputs: EndpointInputs, configPath: string): string | un
   return typeof current === 'string' && current !== '' ? current : undefined;
 }
 
-/** TLS for --host and DOCKER_HOST, from the same variables the docker CLI reads. */
-function tlsFromEnv(inputs: EndpointInputs): Tls | undefined {
-  const { env } = inputs;
+/**
+ * TLS for --host and DOCKER_HOST, as the docker CLI decides it: --tlsverify (default
+ * DOCKER_TLS_VERIFY) implies --tls (default DOCKER_TLS); the files default to ca.pem,
+ * cert.pem and key.pem in DOCKER_CERT_PATH (else the config directory), and a default file
+ * that is missing is left out, while a file named by a flag must exist.
+ */
+function tlsFromFlagsAndEnv(inputs: EndpointInputs): Tls | undefined {
+  const { env, flags } = inputs;
   // The CLI tests for non-empty, so DOCKER_TLS_VERIFY=0 still means "verify".
-  const verify = nonEmpty(env.DOCKER_TLS_VERIFY) !== undefined;
-  if (!verify && nonEmpty(env.DOCKER_TLS) === undefined) return undefined;
+  const verify = flags.tlsverify === true || nonEmpty(env.DOCKER_TLS_VERIFY) !== undefined;
+  if (!verify && flags.tls !== true && nonEmpty(env.DOCKER_TLS) === undefined) return undefined;
   const dir = nonEmpty(env.DOCKER_CERT_PATH) ?? configDir(inputs);
-  return { ...tlsFiles(inputs, dir), verify };
+  const files = tlsFiles(inputs, dir);
+  const named: Array<[keyof Omit<Tls, 'verify'>, string, string | undefined]> = [
+    ['caPath', '--tlscacert', flags.tlscacert],
+    ['certPath', '--tlscert', flags.tlscert],
+    ['keyPath', '--tlskey', flags.tlskey],
+  ];
+  for (const [field, flag, value] of named) {
+    const path = nonEmpty(value);
+    if (path === undefined) continue;
+    if (!inputs.fileExists(path)) throw new RemoraError('USAGE', `${flag} ${path}: no such file`, { hint: `name the PEM file with ${flag}` });
+    files[field] = path;
+  }
+  return { ...files, verify };
+}
+
+/** The first TLS flag given, for the message that refuses it with a context. */
+function tlsFlagGiven(flags: EndpointFlags): string | undefined {
+  if (flags.tlsverify === true) return '--tlsverify';
+  if (flags.tls === true) return '--tls';
+  if (nonEmpty(flags.tlscacert) !== undefined) return '--tlscacert';
+  if (nonEmpty(flags.tlscert) !== undefined) return '--tlscert';
+  if (nonEmpty(flags.tlskey) !== undefined) return '--tlskey';
+  return undefined;
 }
 
 /** Missing files are left out (as the CLI does for cert and key), so Node falls back to its CA store. */

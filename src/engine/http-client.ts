@@ -1,18 +1,23 @@
 // A small Docker Engine API client over node:http, for the calls on every command's
 // start-up path (list, inspect, exec). Importing dockerode costs ~250 ms of module
-// evaluation (ssh2, grpc, protobuf); these calls need none of it. Only builds, pulls and
-// imports go through dockerode (docker-engine.ts).
+// evaluation (ssh2, grpc, protobuf); these calls need none of it. Every request Remora
+// makes goes through here, so each endpoint has exactly one transport.
 import http from 'node:http';
 import type https from 'node:https';
 import { createRequire } from 'node:module';
 import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './endpoint.js';
+import { sshAgent } from './ssh-transport.js';
+import { tlsFailure } from './tls-errors.js';
 import { tlsOptions } from './tls-trust.js';
 import { RemoraError } from '../core/errors.js';
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Streamed as the body (a tar for build and import), with this content type. */
+  upload?: { stream: Readable; contentType: string };
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /** Called once the request is written out (its answer may come much later: a wait). */
@@ -37,14 +42,33 @@ export class EngineHttpError extends Error {
   }
 }
 
+export interface ClientOptions {
+  /**
+   * How long the first request may wait for the engine's answer once connected: an
+   * endpoint that accepts and never answers fails instead of hanging. Later requests and
+   * streams have no deadline (a quiet log or exec is not a dead engine).
+   */
+  firstAnswerTimeoutMs?: number;
+}
+
+export const DEFAULT_FIRST_ANSWER_TIMEOUT_MS = 10_000;
+
 export class EngineHttpClient {
   private readonly agent: http.Agent;
   private readonly baseOptions: https.RequestOptions;
   private readonly useTls: boolean;
+  private readonly firstAnswerTimeoutMs: number;
+  private answered = false;
+  /** Set once an answer carried the engine API's header: from then on errors are the engine's. */
+  private engineSeen = false;
 
-  constructor(readonly endpoint: Endpoint) {
+  constructor(
+    readonly endpoint: Endpoint,
+    options: ClientOptions = {},
+  ) {
     this.useTls = endpoint.kind === 'tcp' && endpoint.tls !== undefined;
     this.baseOptions = connectionOptions(endpoint);
+    this.firstAnswerTimeoutMs = options.firstAnswerTimeoutMs ?? DEFAULT_FIRST_ANSWER_TIMEOUT_MS;
     this.agent = endpoint.kind === 'ssh' ? sshAgent(endpoint) : new (this.useTls ? loadHttps().Agent : http.Agent)({ keepAlive: true });
   }
 
@@ -53,7 +77,7 @@ export class EngineHttpClient {
     const response = await this.send(method, path, options);
     if (response.statusCode !== undefined && response.statusCode >= 400) {
       const text = await readAll(response);
-      throw new EngineHttpError(response.statusCode, engineMessage(text), path);
+      throw this.httpFailure(response, text, method, path);
     }
     return response;
   }
@@ -61,7 +85,12 @@ export class EngineHttpClient {
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.stream(method, path, options);
     const text = await readAll(response);
-    return (text.length === 0 ? undefined : JSON.parse(text)) as T;
+    try {
+      return (text.length === 0 ? undefined : JSON.parse(text)) as T;
+    } catch (error) {
+      if (!this.engineSeen && !fromAnEngine(response, text)) throw this.notAnEngine(response, method, path);
+      throw new RemoraError('ENGINE_ERROR', `the engine at ${this.endpoint.address} sent an answer that is not JSON to ${method} ${path}`, { cause: error });
+    }
   }
 
   /** Sends a request and drains the answer, for calls whose body says nothing. */
@@ -88,11 +117,12 @@ export class EngineHttpClient {
           Upgrade: 'tcp',
         },
       });
+      this.awaitFirstAnswer(request);
       request.on('upgrade', (_response, socket, head) => resolve({ socket, head }));
       request.on('response', (response) => {
         const status = response.statusCode ?? 500;
         void readAll(response).then((text) =>
-          reject(new EngineHttpError(status, status >= 400 ? engineMessage(text) : 'the engine did not upgrade the connection for a raw stream', path)),
+          reject(status >= 400 ? this.httpFailure(response, text, 'POST', path) : new EngineHttpError(status, 'the engine did not upgrade the connection for a raw stream', path)),
         );
       });
       request.on('error', (error) => reject(this.translateConnectError(error)));
@@ -114,7 +144,8 @@ export class EngineHttpClient {
     } catch (error) {
       // A keep-alive socket the engine closed in the meantime fails at once with ECONNRESET;
       // the request never reached the engine, so sending it again is safe (Node's advice).
-      if ((error as { retryable?: boolean }).retryable) return this.sendOnce(method, path, options);
+      // An upload cannot be read twice.
+      if ((error as { retryable?: boolean }).retryable && options.upload === undefined) return this.sendOnce(method, path, options);
       throw error;
     }
   }
@@ -128,6 +159,7 @@ export class EngineHttpClient {
         headers['Content-Type'] = 'application/json';
         headers['Content-Length'] = Buffer.byteLength(payload);
       }
+      if (options.upload !== undefined) headers['Content-Type'] = options.upload.contentType;
       const request = this.transport().request({
         ...this.baseOptions,
         agent: this.agent,
@@ -136,17 +168,85 @@ export class EngineHttpClient {
         headers,
         signal: options.signal,
       });
-      request.on('response', resolve);
+      this.awaitFirstAnswer(request);
+      request.on('response', (response) => {
+        if (response.headers['api-version'] !== undefined) this.engineSeen = true;
+        resolve(response);
+      });
       if (options.onSent) request.once('finish', options.onSent);
       request.on('error', (error: NodeJS.ErrnoException) => {
         if (request.reusedSocket && error.code === 'ECONNRESET') return reject(Object.assign(error, { retryable: true }));
         reject(this.translateConnectError(error));
       });
-      request.end(payload);
+      if (options.upload === undefined) {
+        request.end(payload);
+        return;
+      }
+      const upload = options.upload.stream;
+      upload.once('error', (error) => request.destroy(error));
+      upload.pipe(request);
+    });
+  }
+
+  /**
+   * Until the engine has answered once, a request that gets no answer in time fails. The
+   * clock starts when the connection is made; over ssh, the login's own allowance is added.
+   */
+  private awaitFirstAnswer(request: http.ClientRequest): void {
+    if (this.answered) return;
+    let timer: NodeJS.Timeout | undefined;
+    const answered = (): void => {
+      this.answered = true;
+      clearTimeout(timer);
+    };
+    request.once('response', answered);
+    request.once('upgrade', answered);
+    request.once('close', () => clearTimeout(timer));
+    const start = (allowanceMs = 0): void => {
+      timer = setTimeout(() => request.destroy(this.noAnswer()), this.firstAnswerTimeoutMs + allowanceMs);
+      timer.unref();
+    };
+    request.once('socket', (socket) => {
+      const connection = socket as Duplex & { connecting?: boolean; loginAllowanceMs?: number | null };
+      if (connection.loginAllowanceMs !== undefined) {
+        // ssh: the login comes first, and only ssh knows when it is over.
+        if (connection.loginAllowanceMs !== null) start(connection.loginAllowanceMs);
+      } else if (connection.connecting === true) connection.once('connect', () => start());
+      else start();
+    });
+  }
+
+  private noAnswer(): RemoraError {
+    const seconds = Math.round(this.firstAnswerTimeoutMs / 100) / 10;
+    return new RemoraError('ENGINE_UNREACHABLE', `the container engine at ${this.endpoint.address} accepted the connection but did not answer within ${seconds} s (from ${this.endpoint.source})`, {
+      hint: 'check that this address is a Docker or Podman API; for a slow engine raise REMORA_ENGINE_TIMEOUT (e.g. 30s)',
+    });
+  }
+
+  /** An HTTP error status: the engine's own refusal, or something else answering at the address. */
+  private httpFailure(response: http.IncomingMessage, text: string, method: string, path: string): Error {
+    const status = response.statusCode ?? 500;
+    if (status === 400 && /client sent an HTTP request to an HTTPS server/i.test(text)) {
+      return new RemoraError('ENGINE_UNREACHABLE', `the engine at ${this.endpoint.address} expects TLS, and remora spoke plain HTTP (from ${this.endpoint.source})`, {
+        hint: 'pass --tlsverify with the engine\'s CA and your client certificate (--tlscacert, --tlscert, --tlskey, or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)',
+      });
+    }
+    if (!this.engineSeen && !fromAnEngine(response, text)) return this.notAnEngine(response, method, path);
+    return new EngineHttpError(status, engineMessage(text), path);
+  }
+
+  private notAnEngine(response: http.IncomingMessage, method: string, path: string): RemoraError {
+    const status = `HTTP ${response.statusCode ?? '?'}${response.statusMessage ? ` (${response.statusMessage})` : ''}`;
+    return new RemoraError('ENGINE_UNREACHABLE', `${this.endpoint.address} is not a container engine: it answered ${status} to ${method} ${path} (from ${this.endpoint.source})`, {
+      hint: 'point --host/DOCKER_HOST/--context at a Docker or Podman API',
     });
   }
 
   private translateConnectError(error: NodeJS.ErrnoException): Error {
+    // Already explained where it happened (ssh's words, the first-answer deadline).
+    if (error instanceof RemoraError) return error;
+    const tls = tlsFailure(error, this.endpoint);
+    if (tls !== undefined) return tls;
     const code = error.code ?? '';
     if (['ECONNREFUSED', 'ENOENT', 'EACCES', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'].includes(code) || error.name === 'AbortError') {
       const why = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such socket' : error.name === 'AbortError' ? 'timed out' : code.toLowerCase();
@@ -187,19 +287,6 @@ function loadHttps(): typeof https {
   return createRequire(import.meta.url)('node:https') as typeof https;
 }
 
-/** docker-modem's ssh agent (ssh2 under the hood), loaded only for ssh:// endpoints. */
-function sshAgent(endpoint: Endpoint): http.Agent {
-  const require = createRequire(import.meta.url);
-  const makeAgent = require('docker-modem/lib/ssh.js') as (options: object) => http.Agent;
-  const ssh = endpoint.ssh;
-  return makeAgent({
-    host: ssh?.host,
-    port: ssh?.port ?? 22,
-    username: ssh?.user ?? process.env.USER,
-    agent: process.env.SSH_AUTH_SOCK,
-  });
-}
-
 function encodeQuery(query: RequestOptions['query']): string {
   if (!query) return '';
   const parts: string[] = [];
@@ -229,6 +316,20 @@ export function readAllBytes(stream: Readable): Promise<Buffer> {
       if (!stream.readableEnded) reject(new Error('the engine closed the connection before the response ended'));
     });
   });
+}
+
+/**
+ * Docker and Podman put Api-Version on every answer of their API, and answer errors as
+ * JSON with a message; a web server or proxy at the address does neither.
+ */
+function fromAnEngine(response: http.IncomingMessage, text: string): boolean {
+  if (response.headers['api-version'] !== undefined) return true;
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown } | null;
+    return typeof parsed?.message === 'string';
+  } catch {
+    return false;
+  }
 }
 
 function engineMessage(text: string): string {

@@ -271,6 +271,53 @@ describe('TLS from the environment', () => {
   });
 });
 
+describe('TLS flags, as the docker CLI has them', () => {
+  function writeCerts(dir: string, files = ['ca.pem', 'cert.pem', 'key.pem']): void {
+    mkdirSync(dir, { recursive: true });
+    for (const file of files) writeFileSync(join(dir, file), 'pem');
+  }
+
+  it('--tlsverify implies TLS and takes the default files from DOCKER_CERT_PATH', () => {
+    const certs = join(configDir, 'certs');
+    writeCerts(certs);
+    const endpoint = resolveEndpoint(inputs({ flags: { host: 'tcp://10.0.0.9', tlsverify: true }, env: { DOCKER_CONFIG: configDir, DOCKER_CERT_PATH: certs } }));
+    expect(endpoint).toMatchObject({ address: 'tcp://10.0.0.9:2376', tls: { caPath: join(certs, 'ca.pem'), certPath: join(certs, 'cert.pem'), keyPath: join(certs, 'key.pem'), verify: true } });
+  });
+
+  it('--tls alone is TLS without verifying the engine', () => {
+    const endpoint = resolveEndpoint(inputs({ flags: { host: 'tcp://10.0.0.9:2376', tls: true } }));
+    expect(endpoint.tls).toEqual({ verify: false });
+  });
+
+  it('--tlscacert, --tlscert and --tlskey replace the default files', () => {
+    writeCerts(configDir);
+    const mine = join(configDir, 'mine');
+    writeCerts(mine, ['my-ca.pem', 'my-cert.pem', 'my-key.pem']);
+    const flags = { host: 'tcp://10.0.0.9:2376', tlsverify: true, tlscacert: join(mine, 'my-ca.pem'), tlscert: join(mine, 'my-cert.pem'), tlskey: join(mine, 'my-key.pem') };
+    expect(resolveEndpoint(inputs({ flags })).tls).toEqual({ caPath: join(mine, 'my-ca.pem'), certPath: join(mine, 'my-cert.pem'), keyPath: join(mine, 'my-key.pem'), verify: true });
+  });
+
+  it('refuses a file named by a flag that does not exist', () => {
+    const missing = join(configDir, 'nope.pem');
+    expect(() => resolveEndpoint(inputs({ flags: { host: 'tcp://10.0.0.9:2376', tlsverify: true, tlscacert: missing } }))).toThrow(`--tlscacert ${missing}: no such file`);
+  });
+
+  it('ignores the file flags without --tls or --tlsverify, as docker does', () => {
+    expect(resolveEndpoint(inputs({ flags: { host: 'tcp://10.0.0.9', tlscert: '/nope.pem' } })).tls).toBeUndefined();
+  });
+
+  it('refuses TLS flags with a docker context, which carries its own TLS files', () => {
+    writeContext('remote', 'tcp://build.example.com:2376');
+    const attempt = () => resolveEndpoint(inputs({ flags: { context: 'remote', tlsverify: true } }));
+    expect(attempt).toThrow('--tlsverify applies to --host or DOCKER_HOST, not to docker context "remote" (chosen by --context remote)');
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as RemoraError).code).toBe('USAGE');
+    }
+  });
+});
+
 describe('host strings', () => {
   const host = (value: string) => resolveEndpoint(inputs({ flags: { host: value } }));
 

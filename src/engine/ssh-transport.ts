@@ -1,0 +1,273 @@
+// ssh:// engines the way the docker CLI reaches them: the system `ssh` runs
+// `docker system dial-stdio` on the remote host and HTTP flows over its stdin/stdout, so
+// ~/.ssh/config, default keys, the agent, known_hosts and ProxyJump all apply. OpenSSH
+// connection multiplexing (a control socket in a directory only this user can enter)
+// makes every further connection, of this process or the next, skip the login.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { lstatSync, mkdirSync, chmodSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Duplex } from 'node:stream';
+import { RemoraError } from '../core/errors.js';
+import { sha256Hex } from '../core/lazy-crypto.js';
+import type { Endpoint } from './endpoint.js';
+
+/** How long an idle master connection stays for the next request or command. */
+const CONTROL_PERSIST = '60s';
+/** As the docker CLI passes it: a host that never answers fails rather than hangs. */
+const CONNECT_TIMEOUT_SECONDS = 30;
+const STDERR_KEPT = 8192;
+
+export interface SshSettings {
+  /** Never prompt (passwords, unknown host keys): the default when stdin is not a terminal. */
+  batchMode: boolean;
+  /** Where the control sockets live; made private (0700) if it is not yet. */
+  controlDir: string;
+}
+
+/**
+ * The settings for this process: batch mode when nobody can answer a prompt (neither stdin
+ * nor stderr is a terminal: CI, cron, a pipeline's middle), the control directory by uid.
+ * `remora exec T -- cmd < file` typed at a terminal can still be asked for a password.
+ */
+export function defaultSshSettings(env: NodeJS.ProcessEnv = process.env): SshSettings {
+  const uid = process.getuid?.() ?? 0;
+  const runtime = env.XDG_RUNTIME_DIR;
+  // /tmp rather than TMPDIR: a socket path is limited to ~104 bytes, and macOS's TMPDIR
+  // alone takes half of that.
+  const controlDir = runtime !== undefined && runtime !== '' ? join(runtime, 'remora', 'ssh') : join(process.platform === 'win32' ? tmpdir() : '/tmp', `remora-ssh-${uid}`);
+  const someoneThere = process.stdin.isTTY === true || process.stderr.isTTY === true;
+  return { batchMode: !someoneThere, controlDir };
+}
+
+/** The ssh command line for one connection to the endpoint's engine. */
+export function sshArguments(endpoint: Endpoint, settings: SshSettings): string[] {
+  const ssh = endpoint.ssh;
+  if (ssh === undefined) throw new Error('sshArguments needs an ssh endpoint');
+  // %C alone names the resolved user@host:port: two aliases of one host (one of them with
+  // another known_hosts) would share a master, and the second would skip its host key
+  // check. The address as written keeps them apart; %C follows a changed HostName.
+  const controlPath = join(settings.controlDir, `${sha256Hex(endpoint.address).slice(0, 16)}-%C`);
+  const args = [
+    '-o',
+    'ControlMaster=auto',
+    '-o',
+    `ControlPath=${controlPath}`,
+    '-o',
+    `ControlPersist=${CONTROL_PERSIST}`,
+    '-o',
+    `ConnectTimeout=${CONNECT_TIMEOUT_SECONDS}`,
+    '-T',
+  ];
+  if (settings.batchMode) args.push('-o', 'BatchMode=yes');
+  if (ssh.user !== undefined) args.push('-l', ssh.user);
+  if (ssh.port !== undefined) args.push('-p', String(ssh.port));
+  // `--` so that a host written like an option is never read as one.
+  args.push('--', ssh.host, 'docker', 'system', 'dial-stdio');
+  return args;
+}
+
+/** An http.Agent whose connections are `ssh … docker system dial-stdio` processes. */
+export function sshAgent(endpoint: Endpoint, settings: SshSettings = defaultSshSettings()): http.Agent {
+  if (endpoint.ssh === undefined) throw new Error('sshAgent needs an ssh endpoint');
+  return new SshAgent(endpoint, settings);
+}
+
+class SshAgent extends http.Agent {
+  /**
+   * Settles once the first connection has carried bytes (or failed). Connections opened
+   * meanwhile wait for it, so they join the master it made instead of each logging in
+   * (and each asking for a password).
+   */
+  private firstConnection: Promise<void> | undefined;
+
+  constructor(
+    private readonly endpoint: Endpoint,
+    private readonly settings: SshSettings,
+  ) {
+    super({ keepAlive: true });
+  }
+
+  override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
+    const open = (): void => {
+      try {
+        ensurePrivateDir(this.settings.controlDir);
+        const socket = new SshStdioSocket(this.endpoint, spawnSsh(this.endpoint, this.settings), this.settings.batchMode);
+        this.firstConnection ??= socket.settled;
+        callback?.(null, socket);
+      } catch (error) {
+        // Node's agent reads only the error when there is one.
+        callback?.(error as Error, undefined as unknown as Duplex);
+      }
+    };
+    if (this.firstConnection === undefined) open();
+    else void this.firstConnection.then(open);
+    return undefined;
+  }
+}
+
+/** node:child_process is loaded here, on first use: commands on a local socket never pay for it. */
+function spawnSsh(endpoint: Endpoint, settings: SshSettings): ChildProcessWithoutNullStreams {
+  const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+  return spawn('ssh', sshArguments(endpoint, settings), { stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/**
+ * The control directory: created 0700, and refused when it belongs to someone else (another
+ * user's socket there would carry our requests over their connection).
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) {
+    throw new RemoraError('PERMISSION_DENIED', `the ssh control directory ${dir} is not a directory of this user`, {
+      hint: 'remove it, or set XDG_RUNTIME_DIR to a directory of your own',
+    });
+  }
+  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+/** One ssh process seen as a socket: what http writes goes to its stdin, its stdout is read. */
+class SshStdioSocket extends Duplex {
+  /** Resolves at the first byte from the engine or when ssh ends, whichever comes first. */
+  readonly settled: Promise<void>;
+  /**
+   * Time the login may take before the engine's first answer is due: ssh's connect timeout
+   * in batch mode; null when ssh may be asking the user something (no deadline then).
+   */
+  readonly loginAllowanceMs: number | null;
+  private stderrTail = '';
+  private gotData = false;
+
+  constructor(
+    private readonly endpoint: Endpoint,
+    private readonly child: ChildProcessWithoutNullStreams,
+    batchMode: boolean,
+  ) {
+    // Half-close is how a request body ends (exec without stdin): the reading side stays open.
+    super({ allowHalfOpen: true });
+    this.loginAllowanceMs = batchMode ? CONNECT_TIMEOUT_SECONDS * 1000 : null;
+    let settle!: () => void;
+    this.settled = new Promise((resolve) => (settle = resolve));
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (!this.gotData) {
+        this.gotData = true;
+        settle();
+      }
+      if (!this.push(chunk)) child.stdout.pause();
+    });
+    // The end of the stream is told by 'close' below: ssh's exit status says whether it is an
+    // end or a failure (a refused host key also closes stdout).
+    child.stderr.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_KEPT);
+    });
+    // A closed stdin (the remote end went away) is reported by 'exit' below, with ssh's words.
+    child.stdin.on('error', () => undefined);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      settle();
+      this.destroy(sshStartError(endpoint, error));
+    });
+    child.on('close', (code, signal) => {
+      settle();
+      if (this.destroyed) return;
+      if (code === 0 || signal !== null) {
+        // ssh ended cleanly: whatever the engine sent has been read.
+        this.push(null);
+        return;
+      }
+      this.destroy(sshFailure(this.endpoint, code ?? 255, this.stderrTail, this.gotData));
+    });
+  }
+
+  override _read(): void {
+    this.child.stdout.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.child.stdin.destroyed) return callback();
+    // Hand on at once while the pipe takes more: waiting for each chunk to be flushed
+    // would leave the pipe idle between chunks of a large upload.
+    if (this.child.stdin.write(chunk)) callback();
+    else this.child.stdin.once('drain', () => callback());
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.child.stdin.end();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    callback(error);
+  }
+
+  // What http and its Agent call on a net.Socket; a pipe to ssh has nothing to tune.
+  setKeepAlive(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setTimeout(_ms: number, callback?: () => void): this {
+    if (callback) this.once('timeout', callback);
+    return this;
+  }
+  /** A free keep-alive connection must not keep the process alive. */
+  unref(): this {
+    this.child.unref();
+    for (const pipe of this.pipes()) pipe.unref?.();
+    return this;
+  }
+  ref(): this {
+    this.child.ref();
+    for (const pipe of this.pipes()) pipe.ref?.();
+    return this;
+  }
+
+  /** The child's pipes are net.Sockets underneath, which hold the event loop. */
+  private pipes(): Array<{ ref?: () => void; unref?: () => void }> {
+    return [this.child.stdin, this.child.stdout, this.child.stderr] as unknown as Array<{ ref?: () => void; unref?: () => void }>;
+  }
+}
+
+function sshStartError(endpoint: Endpoint, error: NodeJS.ErrnoException): RemoraError {
+  if (error.code === 'ENOENT') {
+    return new RemoraError('ENGINE_UNREACHABLE', `cannot reach the container engine at ${endpoint.address}: the ssh client is not installed`, {
+      hint: 'install OpenSSH (e.g. apt-get install openssh-client), or point --host/--context at a local engine',
+      cause: error,
+    });
+  }
+  return new RemoraError('ENGINE_UNREACHABLE', `cannot reach the container engine at ${endpoint.address}: ssh could not start (${error.message})`, { cause: error });
+}
+
+/** ssh's own last words, on one line, with what to do about the usual ones. */
+export function sshFailure(endpoint: Endpoint, code: number, stderr: string, afterData: boolean): RemoraError {
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^@+$/.test(line) && !line.startsWith('Warning: Permanently added'));
+  const last = lines[lines.length - 1] ?? `ssh exited with status ${code}`;
+  const all = lines.join('\n');
+  let hint: string;
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/i.test(all)) {
+    hint = /HAS CHANGED/i.test(all)
+      ? "the host's key differs from the one in known_hosts: if the change is expected, remove the old key (ssh-keygen -R HOST) and connect once with ssh"
+      : 'connect once with ssh to check and accept the host key';
+  } else if (/Permission denied/i.test(last)) {
+    hint = 'check that `ssh HOST` logs in without a password prompt (a key in ~/.ssh or an agent)';
+  } else if (code === 127 || /command not found|not found/i.test(last)) {
+    hint = 'install the docker CLI on the remote host (remora runs `docker system dial-stdio` there)';
+  } else {
+    hint = 'check that `ssh HOST docker version` works';
+  }
+  if (afterData) hint = 'check the network and that `ssh HOST` still logs in; a command started there may still be running';
+  const ssh = endpoint.ssh ?? { host: 'HOST' };
+  // As the user would type them: known_hosts keys a non-default port as [host]:port.
+  const knownHostsName = ssh.port === undefined ? ssh.host : `'[${ssh.host}]:${ssh.port}'`;
+  const login = `${ssh.port === undefined ? '' : `-p ${ssh.port} `}${ssh.user === undefined ? '' : `${ssh.user}@`}${ssh.host}`;
+  const what = afterData ? `the ssh connection to the container engine at ${endpoint.address} was lost` : `cannot reach the container engine at ${endpoint.address}`;
+  return new RemoraError('ENGINE_UNREACHABLE', `${what}: ${last}`, { hint: hint.replaceAll('-R HOST', `-R ${knownHostsName}`).replaceAll('HOST', login) });
+}
