@@ -1,12 +1,14 @@
 // The CLI's outer edge: runs a command, turns any failure into one line (plus a hint and
 // candidate lines) on stderr and the documented exit code. Stacks only with --debug.
 import { exitCodeFor, isRemoraError } from '../core/errors.js';
+import { terminalSafe } from '../core/target-text.js';
 
 export function describeFailure(error: unknown, debug: boolean): { lines: string[]; exitCode: number } {
   if (isRemoraError(error)) {
-    const lines = [`remora: ${error.message}`];
-    for (const detail of error.details) lines.push(`  ${detail}`);
-    if (error.hint) lines.push(`hint: ${error.hint}`);
+    // Messages quote target paths and names: one line each, nothing a terminal would act on.
+    const lines = [`remora: ${terminalSafe(error.message)}`];
+    for (const detail of error.details) lines.push(`  ${terminalSafe(detail)}`);
+    if (error.hint) lines.push(`hint: ${terminalSafe(error.hint)}`);
     if (debug) lines.push(stackOf(error));
     return { lines, exitCode: exitCodeFor(error.code) };
   }
@@ -16,7 +18,7 @@ export function describeFailure(error: unknown, debug: boolean): { lines: string
     return { lines: [], exitCode: (error as { exitCode?: number }).exitCode ?? 2 };
   }
   const message = error instanceof Error ? error.message : String(error);
-  const lines = [`remora: unexpected failure: ${message.split('\n')[0]}`];
+  const lines = [`remora: unexpected failure: ${terminalSafe(message.split('\n')[0] ?? '')}`];
   lines.push(debug ? stackOf(error) : 'hint: run again with --debug for details, and report it if it persists');
   return { lines, exitCode: 1 };
 }

@@ -6,6 +6,7 @@ import { buildProcessInfo, parseCmdline, parsePasswd, parseProcStat, parseProcSt
 import type { ListedProcess } from '../core/process-table.js';
 import type { ProcessInfo } from '../core/process-types.js';
 import { RemoraError } from '../core/errors.js';
+import { decodeTargetBytes } from '../core/target-text.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { TOOLKIT_PIDS_SNIPPET, scriptExec, targetAccountsSnippet } from './toolkit-script.js';
 
@@ -93,7 +94,7 @@ export async function listProcesses(session: ToolkitSession, options: ListProces
   }
   const parseOptions = { targetRoot: session.targetRoot, includeToolkit: options.includeToolkit, previous: options.previous };
   // The helper answers in JSON; PS_SCRIPT in records that start with a path.
-  const listing = result.stdout[0] === 0x7b ? parsePsHelperOutput(result.stdout.toString('utf8'), parseOptions) : parsePsDump(result.stdout, parseOptions);
+  const listing = result.stdout[0] === 0x7b ? parsePsHelperOutput(decodeTargetBytes(result.stdout), parseOptions) : parsePsDump(result.stdout, parseOptions);
   // One sample and no listing before it: %CPU was measured over nothing.
   const measured = options.previous !== undefined || interval(DEFAULT_SAMPLE_MS) > 0;
   return measured ? listing : { ...listing, intervalSeconds: 0, processes: listing.processes.map((p) => ({ ...p, cpu: Number.NaN })) };

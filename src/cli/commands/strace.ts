@@ -3,6 +3,7 @@
 // the same way: strace detaches and the target runs on.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { RemoraError } from '../../core/errors.js';
+import { encodeTargetText, terminalSafe } from '../../core/target-text.js';
 import { isStraceNotice, startTrace, type TraceRun } from '../../ops/strace.js';
 import { parseDuration, type GlobalOptions } from '../global-options.js';
 import { openTargetSession } from '../session-context.js';
@@ -73,11 +74,15 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
       { pids, expressions: flags.expr, summary: flags.summary },
       (piece) => {
         if (isStraceNotice(piece)) {
-          if (!globals.quiet) process.stderr.write(`${piece.text}\n`);
+          if (!globals.quiet) process.stderr.write(`${terminalSafe(piece.text, { alreadyEscaped: true })}\n`);
           return;
         }
         if (out === process.stdout && outputClosed) return;
-        if (!out.write(`${piece.text}\n`)) {
+        // Unlike exec's output, these lines are a report on the target (as ps is), so what
+        // the target controls in them (names, paths strace did not escape) is escaped on
+        // stdout, in strace's own escape language; -o FILE gets strace's text as it is.
+        const line = out === process.stdout ? `${terminalSafe(piece.text, { alreadyEscaped: true })}\n` : encodeTargetText(`${piece.text}\n`);
+        if (!out.write(line)) {
           run?.pause();
           out.once('drain', () => run?.resume());
         }

@@ -1,0 +1,146 @@
+// A target built to attack the operator's terminal: escape sequences in its argv, in a
+// process name, in its /etc/passwd user (which is also its USER) and in file names, plus
+// names that are not UTF-8. Every printer must show them as text; none may reach the
+// terminal raw, and cp must keep such names byte-exact.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DockerEngine } from '../../src/engine/docker-engine.js';
+import { REMORA_BIN, remora, runLabel, testEngine } from '../support/fixtures.js';
+import { waitFor } from '../support/wait-for.js';
+
+const IMAGE = 'remora-test/hostile:latest';
+/** Sets the terminal's title and clears the screen when printed raw. */
+const RETITLE = '\x1b]0;pwned\x07\x1b[2J';
+const RETITLE_SHOWN = '\\x1b]0;pwned\\x07\\x1b[2J';
+/** A process name (comm: at most 15 bytes) that retitles; busybox runs as it, by its prefix. */
+const HOSTILE_COMM = 'busybox\x1b]0;n\x07';
+const ARGV_TAIL = '\x1b]0;argv\x07';
+
+let engine: DockerEngine;
+let name: string;
+let id: string;
+let scratch: string;
+
+/** The target's root as a tar made by the system tar, so names stay bytes. */
+async function buildHostileImage(): Promise<void> {
+  const root = join(scratch, 'root');
+  for (const dir of ['bin', 'etc', 'data', 'tmp']) mkdirSync(join(root, dir), { recursive: true });
+  copyFileSync('/bin/busybox', join(root, 'bin/busybox'));
+  symlinkSync('busybox', join(root, 'bin', HOSTILE_COMM));
+  writeFileSync(join(root, 'etc/passwd'), `${RETITLE}:x:0:0::/:/bin/busybox\n`);
+  writeFileSync(join(root, 'etc/group'), 'root:x:0:\n');
+  const data = Buffer.from(join(root, 'data/'));
+  writeFileSync(Buffer.concat([data, Buffer.from('caf\xe9.txt', 'latin1')]), 'e9\n');
+  writeFileSync(Buffer.concat([data, Buffer.from('caf\xe8.txt', 'latin1')]), 'e8\n');
+  writeFileSync(join(root, 'data', `title${RETITLE}`), 'x\n');
+  await execa('mkfifo', [join(root, 'data', `fifo${RETITLE}`)]);
+  const tar = execa('tar', ['-C', root, '--numeric-owner', '-c', '.'], { encoding: 'buffer' });
+  await execa('docker', ['import', '-', IMAGE], { input: (await tar).stdout });
+}
+
+beforeAll(async () => {
+  engine = testEngine();
+  scratch = mkdtempSync(join(tmpdir(), 'remora-hostile-'));
+  await buildHostileImage();
+  name = `remora-t-hostile-${randomBytes(3).toString('hex')}`;
+  // PID 1 keeps the hostile argv; a listener runs under the hostile process name.
+  const script = `"/bin/${HOSTILE_COMM}" httpd -f -p 8080 & while :; do /bin/busybox sleep 3600; done`;
+  const run = await execa('docker', ['run', '-d', '--name', name, '--label', `remora.test=${runLabel()}`, '--user', RETITLE, IMAGE, '/bin/busybox', 'sh', '-c', script, ARGV_TAIL]);
+  id = run.stdout.trim();
+});
+
+afterAll(async () => {
+  if (id) {
+    const toolkits = await engine.listContainers({ all: true, labels: [`remora.target=${id}`] });
+    await Promise.all([engine.removeContainer(id), ...toolkits.map((t) => engine.removeContainer(t.id))]);
+  }
+  engine?.dispose();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** No ESC, BEL or other control byte but newline may reach the terminal. */
+function expectNoControls(text: string): void {
+  expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+}
+
+describe('a hostile target', () => {
+  it('ps shows its user and argv escaped', async () => {
+    const result = await remora(['ps', name]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expectNoControls(result.stdout);
+    const main = result.stdout.split('\n').find((line) => /^1\s/.test(line));
+    expect(main).toContain(RETITLE_SHOWN);
+    expect(main).toMatch(/ \\x1b\]0;argv\\x07$/);
+  });
+
+  it('ps --json keeps the exact text, as JSON escapes', async () => {
+    const result = await remora(['ps', name, '--json']);
+    expectNoControls(result.stdout);
+    const rows = JSON.parse(result.stdout) as Array<{ pid: number; user: string; command: string }>;
+    const main = rows.find((r) => r.pid === 1);
+    expect(main?.user).toBe(RETITLE);
+    expect(main?.command.endsWith(ARGV_TAIL)).toBe(true);
+  });
+
+  it('proc shows its user and command escaped', async () => {
+    const result = await remora(['proc', name, '1']);
+    expect(result.exitCode).toBe(0);
+    expectNoControls(result.stdout);
+    expect(result.stdout).toContain(`user          0 (${RETITLE_SHOWN})`);
+    expect(result.stdout).toContain("'\\x1b]0;argv\\x07'");
+  });
+
+  it('net shows the process name escaped', async () => {
+    const stdout = await waitFor(async () => {
+      const result = await remora(['net', name]);
+      return result.stdout.includes(':8080') ? result.stdout : undefined;
+    }, { what: 'the listener on 8080' });
+    expectNoControls(stdout);
+    expect(stdout).toMatch(/:8080 .* busybox\\x1b\]0;n\\x07$/m);
+  });
+
+  it('targets shows its USER escaped', async () => {
+    const result = await remora(['targets']);
+    expectNoControls(result.stdout);
+    const row = result.stdout.split('\n').find((line) => line.includes(name));
+    expect(row).toContain(RETITLE_SHOWN);
+  });
+
+  it("cp's warning about a skipped fifo names it escaped", async () => {
+    const out = join(scratch, 'out-warn');
+    const result = await remora(['cp', `${name}:/data`, out]);
+    expect(result.exitCode).toBe(0);
+    expectNoControls(result.stderr);
+    expect(result.stderr).toBe(`remora: warning: ${name}:/data/fifo${RETITLE_SHOWN}: a fifo, skipped\n`);
+  });
+
+  it('an error quoting a target path escapes it', async () => {
+    const result = await remora(['cp', `${name}:/data/missing${RETITLE}`, join(scratch, 'nothing')]);
+    expect(result.exitCode).toBe(1);
+    expectNoControls(result.stderr);
+    expect(result.stderr).toContain(`missing${RETITLE_SHOWN}`);
+  });
+
+  it('ps in a terminal (tmux) leaves the pane title alone', async () => {
+    const socket = `remora-test-${randomBytes(3).toString('hex')}`;
+    const tmux = (...args: string[]) => execa('tmux', ['-L', socket, '-f', '/dev/null', ...args]);
+    const command = `env REMORA_TEST_LABEL=${runLabel()} REMORA_TOOLKIT_IMAGE=${process.env.REMORA_TOOLKIT_IMAGE ?? ''} ${REMORA_BIN} ps ${name}`;
+    try {
+      await tmux('new-session', '-d', '-x', '200', '-y', '40', 'cat');
+      await tmux('set-option', '-g', 'remain-on-exit', 'on');
+      const before = (await tmux('display', '-p', '#{pane_title}')).stdout;
+      await tmux('respawn-pane', '-k', command);
+      await waitFor(async () => (await tmux('display', '-p', '#{pane_dead}')).stdout.trim() === '1', { what: 'remora ps to end in tmux' });
+      const screen = (await tmux('capture-pane', '-p', '-J')).stdout;
+      expect(screen).toContain(RETITLE_SHOWN);
+      expect((await tmux('display', '-p', '#{pane_title}')).stdout).toBe(before);
+    } finally {
+      await tmux('kill-server').catch(() => undefined);
+    }
+  });
+});
