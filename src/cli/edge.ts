@@ -2,6 +2,7 @@
 // candidate lines) on stderr and the documented exit code. Stacks only with --debug.
 import { exitCodeFor, isRemoraError } from '../core/errors.js';
 import { terminalSafe } from '../core/target-text.js';
+import { STDOUT_CLOSED_EXIT, isClosedOutput, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
 
 export function describeFailure(error: unknown, debug: boolean): { lines: string[]; exitCode: number } {
   if (isRemoraError(error)) {
@@ -33,11 +34,17 @@ function stackOf(error: unknown): string {
   return parts.join('\ncaused by: ');
 }
 
-/** Runs an action; resolves to the exit code without ever throwing. */
+/** Runs an action; resolves to the exit code without ever throwing. A closed stdout ends it with STDOUT_CLOSED_EXIT. */
 export async function runAction(action: () => Promise<number | void>, debug: boolean): Promise<number> {
+  watchOutputClosed();
   try {
-    return (await action()) ?? 0;
+    const code = (await action()) ?? 0;
+    // A failed write reports its EPIPE on a later tick: let it come before deciding.
+    await new Promise((resolve) => setImmediate(resolve));
+    return stdoutClosed() ? STDOUT_CLOSED_EXIT : code;
   } catch (error) {
+    // What failed because the reader went away is that same quiet stop.
+    if (stdoutClosed() && isClosedOutput(error)) return STDOUT_CLOSED_EXIT;
     const { lines, exitCode } = describeFailure(error, debug);
     for (const line of lines) process.stderr.write(`${line}\n`);
     return exitCode;

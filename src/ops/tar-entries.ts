@@ -82,39 +82,47 @@ function describeTarType(type: string | null | undefined): string {
 export async function writeTarEntries(entries: EntrySource, output: Writable, top: string): Promise<void> {
   const pack = tarStream.pack();
   const piped = pipeInto(pack, output);
+  const packing = packEntries(pack, entries, top);
+  // Whichever fails first ends the copy: an output whose reader went away (`| head`) stops
+  // the packing, instead of failing later as nobody's rejection.
+  piped.catch(() => undefined);
+  packing.catch(() => undefined);
   try {
-    for await (const { record, data } of entries) {
-      if (record.kind === 'warning' || record.kind === 'total' || record.kind === 'end') continue;
-      const name = tarName(top, record.name, record.kind === 'directory');
-      const header: Partial<tarStream.Header> & { name: string } = { name, mode: record.mode, uid: record.uid, gid: record.gid, mtime: new Date(record.mtimeMs) };
-      if (record.kind === 'directory') {
-        await addEntry(pack, { ...header, type: 'directory' });
-      } else if (record.kind === 'symlink') {
-        await addEntry(pack, { ...header, type: 'symlink', linkname: record.link });
-      } else if (record.kind === 'hardlink') {
-        await addEntry(pack, { ...header, type: 'link', linkname: tarName(top, record.link, false) });
-      } else {
-        const sink = pack.entry({ ...header, type: 'file', size: record.size });
-        const finished = new Promise<void>((resolve, reject) => {
-          sink.once('finish', resolve);
-          sink.once('close', resolve);
-          sink.once('error', reject);
-        });
-        if (data) {
-          for await (const chunk of data) {
-            if (!sink.write(chunk)) await once(sink, 'drain');
-          }
-        }
-        sink.end(null);
-        await finished;
-      }
-    }
-    pack.finalize();
-    await piped;
+    await Promise.race([packing.then(() => piped), piped.then(() => packing)]);
   } catch (error) {
     pack.destroy(error as Error);
     throw error;
   }
+}
+
+async function packEntries(pack: tarStream.Pack, entries: EntrySource, top: string): Promise<void> {
+  for await (const { record, data } of entries) {
+    if (record.kind === 'warning' || record.kind === 'total' || record.kind === 'end') continue;
+    const name = tarName(top, record.name, record.kind === 'directory');
+    const header: Partial<tarStream.Header> & { name: string } = { name, mode: record.mode, uid: record.uid, gid: record.gid, mtime: new Date(record.mtimeMs) };
+    if (record.kind === 'directory') {
+      await addEntry(pack, { ...header, type: 'directory' });
+    } else if (record.kind === 'symlink') {
+      await addEntry(pack, { ...header, type: 'symlink', linkname: record.link });
+    } else if (record.kind === 'hardlink') {
+      await addEntry(pack, { ...header, type: 'link', linkname: tarName(top, record.link, false) });
+    } else {
+      const sink = pack.entry({ ...header, type: 'file', size: record.size });
+      const finished = new Promise<void>((resolve, reject) => {
+        sink.once('finish', resolve);
+        sink.once('close', resolve);
+        sink.once('error', reject);
+      });
+      if (data) {
+        for await (const chunk of data) {
+          if (!sink.write(chunk)) await once(sink, 'drain');
+        }
+      }
+      sink.end(null);
+      await finished;
+    }
+  }
+  pack.finalize();
 }
 
 function tarName(top: string, name: string, directory: boolean): string {

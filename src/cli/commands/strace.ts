@@ -7,6 +7,7 @@ import { encodeTargetText, terminalSafe } from '../../core/target-text.js';
 import { isStraceNotice, startTrace, type TraceRun } from '../../ops/strace.js';
 import { parseDuration, type GlobalOptions } from '../global-options.js';
 import { openTargetSession } from '../session-context.js';
+import { onStdoutClosed } from '../stdout-closed.js';
 
 export interface StraceFlags {
   pid?: string[];
@@ -57,13 +58,13 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
     signalled = true;
     stop();
   };
-  const onOutputError = (): void => {
-    // `remora strace app | head`: the reader is gone, which is a stop, not a failure.
+  let outputClosed = false;
+  let awaitingDrain = false;
+  // `remora strace app | head`: the reader is gone, which is a stop, not a failure.
+  const unwatchOutput = onStdoutClosed(() => {
     outputClosed = true;
     stop();
-  };
-  let outputClosed = false;
-  process.stdout.on('error', onOutputError);
+  });
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
 
@@ -82,9 +83,14 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
         // the target controls in them (names, paths strace did not escape) is escaped on
         // stdout, in strace's own escape language; -o FILE gets strace's text as it is.
         const line = out === process.stdout ? `${terminalSafe(piece.text, { alreadyEscaped: true })}\n` : encodeTargetText(`${piece.text}\n`);
-        if (!out.write(line)) {
+        // Lines already on their way after a pause must not add a listener each.
+        if (!out.write(line) && !awaitingDrain) {
+          awaitingDrain = true;
           run?.pause();
-          out.once('drain', () => run?.resume());
+          out.once('drain', () => {
+            awaitingDrain = false;
+            run?.resume();
+          });
         }
       },
     );
@@ -96,7 +102,7 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
   } finally {
     if (timer) clearTimeout(timer);
     for (const signal of signals) process.off(signal, onSignal);
-    process.stdout.off('error', onOutputError);
+    unwatchOutput();
     if (file) await new Promise<void>((resolve) => file!.end(() => resolve()));
   }
 }
