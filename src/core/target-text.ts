@@ -140,3 +140,11 @@ function hex(value: number, digits: number): string {
 export function jsonSafe(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`);
 }
+
+/**
+ * A path for node:fs: the string when it is valid UTF-8 (what Node would encode anyway),
+ * else its exact bytes, so a name that came from a target as `caf\xe9` is written as such.
+ */
+export function fsPath(text: string): string | Buffer {
+  return hasEscapedBytes(text) ? encodeTargetText(text) : text;
+}

@@ -7,18 +7,21 @@ import tarStream from 'tar-stream';
 import { normalizeTarName } from '../core/archive-safety.js';
 import type { FsRecord } from '../core/fs-records.js';
 import { RemoraError } from '../core/errors.js';
+import { decodeTargetBytes } from '../core/target-text.js';
 import type { CopyEntry, EntrySource } from './copy-entries.js';
 import { warning } from './local-reader.js';
 
 /** Entries of a user's tar stream, below a synthetic top directory (the destination). */
 export async function* readTarEntries(input: Readable): AsyncGenerator<CopyEntry> {
-  const extract = tarStream.extract();
+  // Names as bytes (latin1 is one char per byte), decoded below so `caf\xe9` survives.
+  // (tar-stream takes the option; its types do not name it.)
+  const extract = tarStream.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tarStream.extract>[0]);
   input.once('error', (error) => extract.destroy(error));
   input.pipe(extract);
   yield { record: { kind: 'directory', mode: 0o755, uid: 0, gid: 0, mtimeMs: Date.now(), name: '.', link: '', size: 0, flags: 0 }, data: null };
   try {
     for await (const entry of extract) {
-      const header = entry.header;
+      const header = withByteNames(entry.header);
       const drained = new Promise<void>((resolve) => {
         entry.once('end', () => resolve());
         entry.once('close', () => resolve());
@@ -60,6 +63,17 @@ export async function* readTarEntries(input: Readable): AsyncGenerator<CopyEntry
     if (error instanceof RemoraError) throw error;
     throw new RemoraError('OPERATION_FAILED', `the tar stream on stdin is not a valid tar archive: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * Header names back from latin1 to their bytes, then to text that keeps bytes that are not
+ * UTF-8. A name from a pax record (long names; tar-stream decodes those as UTF-8) is kept.
+ */
+function withByteNames(header: tarStream.Header): tarStream.Header {
+  const pax = (header.pax ?? {}) as { path?: string; linkpath?: string };
+  const fromBytes = (text: string) => decodeTargetBytes(Buffer.from(text, 'latin1'));
+  const linkname = header.linkname && !pax.linkpath ? fromBytes(header.linkname) : header.linkname;
+  return { ...header, name: pax.path ? header.name : fromBytes(header.name), linkname };
 }
 
 function describeTarType(type: string | null | undefined): string {

@@ -3,7 +3,7 @@
 // names that are not UTF-8. Every printer must show them as text; none may reach the
 // terminal raw, and cp must keep such names byte-exact.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -124,6 +124,40 @@ describe('a hostile target', () => {
     expect(result.exitCode).toBe(1);
     expectNoControls(result.stderr);
     expect(result.stderr).toContain(`missing${RETITLE_SHOWN}`);
+  });
+
+  it('cp keeps names that are not UTF-8 byte-exact, out of the target', async () => {
+    const out = join(scratch, 'out-bytes');
+    const result = await remora(['cp', `${name}:/data`, out]);
+    expect(result.exitCode).toBe(0);
+    const names = readdirSync(out, { encoding: 'buffer' }).map((n) => n.toString('latin1')).sort();
+    expect(names).toEqual(['caf\xe8.txt', 'caf\xe9.txt', `title${RETITLE}`]);
+    expect(readFileSync(Buffer.from(join(out, 'caf\xe9.txt'), 'latin1'), 'utf8')).toBe('e9\n');
+    expect(readFileSync(Buffer.from(join(out, 'caf\xe8.txt'), 'latin1'), 'utf8')).toBe('e8\n');
+  });
+
+  it('cp keeps names that are not UTF-8 byte-exact, into the target, from a directory and from a tar', async () => {
+    const local = join(scratch, 'in-bytes');
+    const dir = Buffer.from(`${local}/`, 'latin1');
+    mkdirSync(local);
+    writeFileSync(Buffer.concat([dir, Buffer.from('x\xe9y', 'latin1')]), 'one\n');
+    writeFileSync(Buffer.concat([dir, Buffer.from('x\xe8y', 'latin1')]), 'two\n');
+    symlinkSync(Buffer.from('x\xe9y', 'latin1'), Buffer.concat([dir, Buffer.from('l\xff', 'latin1')]));
+    expect((await remora(['cp', local, `${name}:/tmp/`])).exitCode).toBe(0);
+    expect((await remora(['exec', name, '--', 'mkdir', '/target/tmp/from-tar'])).exitCode).toBe(0);
+    const tar = await execa('tar', ['-C', local, '-c', '.'], { encoding: 'buffer' });
+    expect((await remora(['cp', '-', `${name}:/tmp/from-tar`], { input: tar.stdout })).exitCode).toBe(0);
+
+    // Read back through a second copy-out, compared as bytes.
+    for (const [from, check] of [['/tmp/in-bytes', 'check-dir'], ['/tmp/from-tar', 'check-tar']] as const) {
+      const back = join(scratch, check);
+      expect((await remora(['cp', `${name}:${from}`, back])).exitCode).toBe(0);
+      const at = (bytes: string) => Buffer.concat([Buffer.from(`${back}/`), Buffer.from(bytes, 'latin1')]);
+      expect(readdirSync(back, { encoding: 'buffer' }).map((n) => n.toString('latin1')).sort()).toEqual(['l\xff', 'x\xe8y', 'x\xe9y']);
+      expect(readFileSync(at('x\xe9y'), 'utf8')).toBe('one\n');
+      expect(readFileSync(at('x\xe8y'), 'utf8')).toBe('two\n');
+      expect(readlinkSync(at('l\xff'), { encoding: 'buffer' }).toString('latin1')).toBe('x\xe9y');
+    }
   });
 
   it('ps in a terminal (tmux) leaves the pane title alone', async () => {

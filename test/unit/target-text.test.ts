@@ -1,6 +1,6 @@
 // Text from a target: byte-exact decoding and the one escaping every printer uses.
 import { describe, expect, it } from 'vitest';
-import { decodeTargetBytes, encodeTargetText, hasEscapedBytes, isTerminalControl, jsonSafe, terminalSafe } from '../../src/core/target-text.js';
+import { decodeTargetBytes, encodeTargetText, fsPath, hasEscapedBytes, isTerminalControl, jsonSafe, terminalSafe } from '../../src/core/target-text.js';
 
 describe('decodeTargetBytes / encodeTargetText', () => {
   it('keeps valid UTF-8 as it is', () => {
@@ -90,5 +90,13 @@ describe('isTerminalControl', () => {
   it('is the set terminalSafe escapes, without backslash', () => {
     for (const ch of ['\x1b', '\x07', '\n', '\x7f', '\u009b', '\u202e', '\udce9']) expect(isTerminalControl(ch)).toBe(true);
     for (const ch of ['a', '\\', 'é', '日', '🚀']) expect(isTerminalControl(ch)).toBe(false);
+  });
+});
+
+describe('fsPath', () => {
+  it('is the string for UTF-8 names and the exact bytes for the others', () => {
+    expect(fsPath('/tmp/café')).toBe('/tmp/café');
+    const bytes = Buffer.from('/tmp/caf\xe9', 'latin1');
+    expect(fsPath(decodeTargetBytes(bytes))).toEqual(bytes);
   });
 });
