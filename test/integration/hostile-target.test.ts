@@ -119,6 +119,18 @@ describe('a hostile target', () => {
     expect(result.stderr).toBe(`remora: warning: ${name}:/data/fifo${RETITLE_SHOWN}: a fifo, skipped\n`);
   });
 
+  it('cp of a device or a fifo alone says nothing was copied, exit 1 (and never reads /dev/zero forever)', async () => {
+    const zero = await remora(['cp', `${name}:/dev/zero`, join(scratch, 'zero')]);
+    expect(zero.exitCode).toBe(1);
+    expect(zero.stderr.split('\n')[0]).toBe(`remora: nothing was copied: ${name}:/dev/zero is a device`);
+    const fifo = await remora(['cp', `${name}:/data/fifo${RETITLE}`, join(scratch, 'fifo')]);
+    expect(fifo.exitCode).toBe(1);
+    expectNoControls(fifo.stderr);
+    expect(fifo.stderr.split('\n')[0]).toBe(`remora: nothing was copied: ${name}:/data/fifo${RETITLE_SHOWN} is a fifo`);
+    expect(readdirSync(scratch)).not.toContain('zero');
+    expect(readdirSync(scratch)).not.toContain('fifo');
+  });
+
   it('an error quoting a target path escapes it', async () => {
     const result = await remora(['cp', `${name}:/data/missing${RETITLE}`, join(scratch, 'nothing')]);
     expect(result.exitCode).toBe(1);
