@@ -68,6 +68,35 @@ describe('copy-in killed midway', () => {
   }
 });
 
+describe('stale temporaries in the target', () => {
+  it('a later copy into the directory removes those whose writer is gone, and only those', async () => {
+    await inToolkit(target.name, 'mkdir -p /target/data/sweep && cd /target/data/sweep && echo x > .remora-tmp-Stale1 && ln -s nowhere .remora-tmp-Stale2 && echo x > .remora-tmp-Held01 && echo x > .remora-tmp-not-ours && echo x > mine.txt');
+    // A writer still holding its temporary open (as a live copy does).
+    const holder = remoraProcess(['exec', target.name, '--', 'sh', '-c', 'exec 3</target/data/sweep/.remora-tmp-Held01; echo holding; exec sleep 600'], { reject: false, buffer: false, stdin: 'ignore' });
+    try {
+      await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+      const small = join(work, 'small.txt');
+      writeFileSync(small, 'new\n');
+      // Each copy sweeps once; the stale ones go once they are old enough (10 s unchanged).
+      const left = await waitFor(
+        async () => {
+          const copy = await startCopy([small, `${target.name}:/data/sweep/`]);
+          expect(copy.exitCode).toBe(0);
+          const names = (await inToolkit(target.name, 'ls -A /target/data/sweep')).trim().split('\n').sort();
+          return names.includes('.remora-tmp-Stale1') || names.includes('.remora-tmp-Stale2') ? undefined : names;
+        },
+        { timeoutMs: 40_000, intervalMs: 2_000, what: 'the stale temporaries to be swept' },
+      );
+      expect(left).toEqual(['.remora-tmp-Held01', '.remora-tmp-not-ours', 'mine.txt', 'small.txt']);
+    } finally {
+      holder.kill('SIGKILL');
+      await holder;
+      // The holder's sleep runs on in the toolkit after remora is killed; this target has no other.
+      await inToolkit(target.name, 'pkill -x sleep; true');
+    }
+  });
+});
+
 describe('copy-out killed midway', () => {
   for (const [signal, code] of [
     ['SIGTERM', 143],
