@@ -9,6 +9,7 @@ import type { FsRecord } from '../core/fs-records.js';
 import { RemoraError } from '../core/errors.js';
 import { decodeTargetBytes } from '../core/target-text.js';
 import type { CopyEntry, EntrySource } from './copy-entries.js';
+import { rawNamed, readRawNames, writeRawNames } from './tar-raw-names.js';
 import { warning } from './local-reader.js';
 
 /** Entries of a user's tar stream, below a synthetic top directory (the destination). */
@@ -16,6 +17,7 @@ export async function* readTarEntries(input: Readable): AsyncGenerator<CopyEntry
   // Names as bytes (latin1 is one char per byte), decoded below so `caf\xe9` survives.
   // (tar-stream takes the option; its types do not name it.)
   const extract = tarStream.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tarStream.extract>[0]);
+  readRawNames(extract);
   input.once('error', (error) => extract.destroy(error));
   input.pipe(extract);
   yield { record: { kind: 'directory', mode: 0o755, uid: 0, gid: 0, mtimeMs: Date.now(), name: '.', link: '', size: 0, flags: 0 }, data: null };
@@ -67,7 +69,7 @@ export async function* readTarEntries(input: Readable): AsyncGenerator<CopyEntry
 
 /**
  * Header names back from latin1 to their bytes, then to text that keeps bytes that are not
- * UTF-8. A name from a pax record (long names; tar-stream decodes those as UTF-8) is kept.
+ * UTF-8. A name from a pax record is already that text (see readRawNames).
  */
 function withByteNames(header: tarStream.Header): tarStream.Header {
   const pax = (header.pax ?? {}) as { path?: string; linkpath?: string };
@@ -95,6 +97,7 @@ function describeTarType(type: string | null | undefined): string {
  */
 export async function writeTarEntries(entries: EntrySource, output: Writable, top: string): Promise<void> {
   const pack = tarStream.pack();
+  writeRawNames(pack);
   const piped = pipeInto(pack, output);
   const packing = packEntries(pack, entries, top);
   // Whichever fails first ends the copy: an output whose reader went away (`| head`) stops
@@ -115,13 +118,13 @@ async function packEntries(pack: tarStream.Pack, entries: EntrySource, top: stri
     const name = tarName(top, record.name, record.kind === 'directory');
     const header: Partial<tarStream.Header> & { name: string } = { name, mode: record.mode, uid: record.uid, gid: record.gid, mtime: new Date(record.mtimeMs) };
     if (record.kind === 'directory') {
-      await addEntry(pack, { ...header, type: 'directory' });
+      await addEntry(pack, rawNamed({ ...header, type: 'directory' }));
     } else if (record.kind === 'symlink') {
-      await addEntry(pack, { ...header, type: 'symlink', linkname: record.link });
+      await addEntry(pack, rawNamed({ ...header, type: 'symlink', linkname: record.link }));
     } else if (record.kind === 'hardlink') {
-      await addEntry(pack, { ...header, type: 'link', linkname: tarName(top, record.link, false) });
+      await addEntry(pack, rawNamed({ ...header, type: 'link', linkname: tarName(top, record.link, false) }));
     } else {
-      const sink = pack.entry({ ...header, type: 'file', size: record.size });
+      const sink = pack.entry(rawNamed({ ...header, type: 'file', size: record.size }));
       const finished = new Promise<void>((resolve, reject) => {
         sink.once('finish', resolve);
         sink.once('close', resolve);

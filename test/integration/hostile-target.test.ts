@@ -172,6 +172,19 @@ describe('a hostile target', () => {
     }
   });
 
+  it('cp to a tar stream keeps names that are not UTF-8 (read back by GNU tar, and by cp -)', async () => {
+    const tar = await execa(REMORA_BIN, ['cp', `${name}:/data`, '-'], { encoding: 'buffer', env: { REMORA_TEST_LABEL: runLabel() }, reject: false });
+    expect(tar.exitCode).toBe(0);
+    const listed = await execa('tar', ['-t', '--quoting-style=literal'], { input: tar.stdout, encoding: 'buffer' });
+    const names = Buffer.from(listed.stdout).toString('latin1').split('\n').filter(Boolean).sort();
+    expect(names).toEqual(['data/', 'data/caf\xe8.txt', 'data/caf\xe9.txt', `data/title${RETITLE}`]);
+    expect((await remora(['exec', name, '--', 'mkdir', '/target/tmp/tar-back'])).exitCode).toBe(0);
+    expect((await remora(['cp', '-', `${name}:/tmp/tar-back`], { input: tar.stdout })).exitCode).toBe(0);
+    const back = join(scratch, 'tar-back');
+    expect((await remora(['cp', `${name}:/tmp/tar-back/data`, back])).exitCode).toBe(0);
+    expect(readdirSync(back, { encoding: 'buffer' }).map((n) => n.toString('latin1')).sort()).toEqual(['caf\xe8.txt', 'caf\xe9.txt', `title${RETITLE}`]);
+  });
+
   it('ps in a terminal (tmux) leaves the pane title alone', async () => {
     const socket = `remora-test-${randomBytes(3).toString('hex')}`;
     const tmux = (...args: string[]) => execa('tmux', ['-L', socket, '-f', '/dev/null', ...args]);
