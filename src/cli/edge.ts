@@ -1,12 +1,15 @@
 // The CLI's outer edge: runs a command, turns any failure into one line (plus a hint and
 // candidate lines) on stderr and the documented exit code. Stacks only with --debug.
 import { exitCodeFor, isRemoraError } from '../core/errors.js';
+import { terminalSafe } from '../core/target-text.js';
+import { STDOUT_CLOSED_EXIT, isClosedOutput, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
 
 export function describeFailure(error: unknown, debug: boolean): { lines: string[]; exitCode: number } {
   if (isRemoraError(error)) {
-    const lines = [`remora: ${error.message}`];
-    for (const detail of error.details) lines.push(`  ${detail}`);
-    if (error.hint) lines.push(`hint: ${error.hint}`);
+    // Messages quote target paths and names: one line each, nothing a terminal would act on.
+    const lines = [`remora: ${terminalSafe(error.message)}`];
+    for (const detail of error.details) lines.push(`  ${terminalSafe(detail)}`);
+    if (error.hint) lines.push(`hint: ${terminalSafe(error.hint)}`);
     if (debug) lines.push(stackOf(error));
     return { lines, exitCode: exitCodeFor(error.code) };
   }
@@ -16,7 +19,7 @@ export function describeFailure(error: unknown, debug: boolean): { lines: string
     return { lines: [], exitCode: (error as { exitCode?: number }).exitCode ?? 2 };
   }
   const message = error instanceof Error ? error.message : String(error);
-  const lines = [`remora: unexpected failure: ${message.split('\n')[0]}`];
+  const lines = [`remora: unexpected failure: ${terminalSafe(message.split('\n')[0] ?? '')}`];
   lines.push(debug ? stackOf(error) : 'hint: run again with --debug for details, and report it if it persists');
   return { lines, exitCode: 1 };
 }
@@ -31,11 +34,17 @@ function stackOf(error: unknown): string {
   return parts.join('\ncaused by: ');
 }
 
-/** Runs an action; resolves to the exit code without ever throwing. */
+/** Runs an action; resolves to the exit code without ever throwing. A closed stdout ends it with STDOUT_CLOSED_EXIT. */
 export async function runAction(action: () => Promise<number | void>, debug: boolean): Promise<number> {
+  watchOutputClosed();
   try {
-    return (await action()) ?? 0;
+    const code = (await action()) ?? 0;
+    // A failed write reports its EPIPE on a later tick: let it come before deciding.
+    await new Promise((resolve) => setImmediate(resolve));
+    return stdoutClosed() ? STDOUT_CLOSED_EXIT : code;
   } catch (error) {
+    // What failed because the reader went away is that same quiet stop.
+    if (stdoutClosed() && isClosedOutput(error)) return STDOUT_CLOSED_EXIT;
     const { lines, exitCode } = describeFailure(error, debug);
     for (const line of lines) process.stderr.write(`${line}\n`);
     return exitCode;

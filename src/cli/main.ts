@@ -16,6 +16,7 @@ Exit codes:
   3  target not found, ambiguous or not running (or stopped during port-forward, capture)
   4  engine unreachable or toolkit image unavailable
   exec: the command's own status; 125 could not start, 126 not executable, 127 not found
+  141  stdout closed by its reader (| head): stopped quietly
 
 Examples:
   remora demo                        start a shell-less demo container and attach to it

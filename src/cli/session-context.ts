@@ -1,5 +1,6 @@
 // What most commands do first: reach the engine, list containers once, resolve the target,
 // sweep stale toolkits, and open (or reuse) the toolkit session. Shared by every command.
+import { terminalSafe } from '../core/target-text.js';
 import { LABEL } from '../core/labels.js';
 import { profileByName } from '../core/profiles.js';
 import { createEngine } from '../engine/create-engine.js';
@@ -54,7 +55,7 @@ export function toolkitImageFrom(globals: GlobalOptions): string {
 /** Progress for long first-use steps goes to stderr, unless --quiet. */
 export function sayOnStderr(globals: GlobalOptions): (line: string) => void {
   return (line: string) => {
-    if (!globals.quiet) process.stderr.write(`remora: ${line}\n`);
+    if (!globals.quiet) process.stderr.write(`remora: ${terminalSafe(line)}\n`);
   };
 }
 

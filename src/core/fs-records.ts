@@ -3,6 +3,7 @@
 // text, then `size` bytes of data. Length-prefixed so any byte but NUL survives in
 // names; kept far simpler than tar so the C side stays small. Tar is done here, in TS.
 import { RemoraError } from './errors.js';
+import { encodeTargetText } from './target-text.js';
 
 export const RECORD_HEADER_SIZE = 48;
 const MAGIC = 0x72_66_73; // "rfs"
@@ -44,8 +45,8 @@ export interface FsRecord {
 const KIND_BY_LETTER = new Map<string, RecordKind>(Object.entries(RECORD_KIND).map(([kind, letter]) => [letter, kind as RecordKind]));
 
 export function encodeRecord(record: FsRecord): Buffer {
-  const name = Buffer.from(record.name, 'utf8');
-  const link = Buffer.from(record.link, 'utf8');
+  const name = encodeTargetText(record.name);
+  const link = encodeTargetText(record.link);
   const header = Buffer.alloc(RECORD_HEADER_SIZE);
   header.writeUIntBE(MAGIC, 0, 3);
   header.write(RECORD_KIND[record.kind], 3, 'latin1');

@@ -4,15 +4,17 @@
 // vanish mid-listing are simply absent, and one grep process reads thousands of files.
 // The scripts add their own records as "@NAME:VALUE\0". Pure.
 
+import { decodeTargetBytes } from './target-text.js';
+
 export interface DumpRecord {
   /** "/proc/12/stat", or "@name" for a record the script wrote itself. */
   path: string;
   content: string;
 }
 
-/** Splits a dump into records, in order. Content is decoded as UTF-8 (invalid bytes replaced). */
+/** Splits a dump into records, in order. Content is decoded as UTF-8, invalid bytes kept (core/target-text.ts). */
 export function splitDump(dump: Buffer | string): DumpRecord[] {
-  const text = typeof dump === 'string' ? dump : dump.toString('utf8');
+  const text = typeof dump === 'string' ? dump : decodeTargetBytes(dump);
   const records: DumpRecord[] = [];
   let start = 0;
   while (start < text.length) {

@@ -1,6 +1,7 @@
 // Parsers for what the toolkit reads from the target's /proc (and /etc/passwd, /etc/group)
 // in one round trip. Pure: callers hand in file contents; a file that vanished gives undefined.
 import type { ProcessInfo } from './process-types.js';
+import { decodeTargetBytes } from './target-text.js';
 import type { SocketInfo, SocketProtocol } from './socket-types.js';
 
 /** /proc/<pid>/stat, the fields Remora uses; numbers are as the kernel prints them. */
@@ -209,7 +210,7 @@ export function parseEnviron(content: Buffer | string): Array<[string, string]> 
 }
 
 function toText(content: Buffer | string): string {
-  return typeof content === 'string' ? content : content.toString('utf8');
+  return typeof content === 'string' ? content : decodeTargetBytes(content);
 }
 
 export interface ResourceLimit {

@@ -3,6 +3,7 @@
 // the next entry is asked for; that pull order is what keeps memory flat.
 import { decodeRecordHeader, encodeRecord, RECORD_HEADER_SIZE, type FsRecord } from '../core/fs-records.js';
 import { RemoraError } from '../core/errors.js';
+import { decodeTargetBytes } from '../core/target-text.js';
 
 export interface CopyEntry {
   record: FsRecord;
@@ -157,8 +158,9 @@ export async function* decodeRecords(source: NodeJS.ReadableStream, state: { com
       uid: header.uid,
       gid: header.gid,
       mtimeMs: header.mtimeMs,
-      name: text.subarray(0, header.nameLength).toString('utf8'),
-      link: text.subarray(header.nameLength).toString('utf8'),
+      // Names are bytes: kept exact (core/target-text.ts), whatever their encoding.
+      name: decodeTargetBytes(text.subarray(0, header.nameLength)),
+      link: decodeTargetBytes(text.subarray(header.nameLength)),
       size: header.size,
       flags: header.flags,
     };

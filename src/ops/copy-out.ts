@@ -50,19 +50,26 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
   let bytes = 0;
   let files = 0;
   const localHashes: FileHashes = new Map();
+  /** Why the item itself was skipped (a device, a fifo): with one source, that is a failure. */
+  let topSkipped: string | undefined;
   const hooks: EntryHooks = {
     ...request.hooks,
     onBytes: (n) => {
       bytes += n;
       request.hooks.onBytes?.(n);
     },
+    onWarning: (name, reason) => {
+      if ((name === '.' || name === '') && !request.requireDirectory) topSkipped = reason;
+      else request.hooks.onWarning?.(name, reason);
+    },
   };
   try {
     const entries = observeEntries(source.entries, hooks)[Symbol.asyncIterator]();
     const first = await entries.next();
     if (first.done) {
-      // Nothing came: either the helper failed (said below) or the item was skipped (warned).
+      // Nothing came: either the helper failed (said below) or the item was skipped.
       await source.finish();
+      if (topSkipped !== undefined) throw nothingCopied(display, topSkipped);
       return { files: 0, bytes: 0 };
     }
     const topKind = kindOf(first.value);
@@ -92,6 +99,14 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
   const targetHashes = await hashTargetItem(session, { targetName: request.targetName, path: shape.clean, follow, signal: request.signal });
   compareHashes(localHashes, targetHashes, display);
   return { files, bytes, verified: targetHashes.size };
+}
+
+/** `cp app:/dev/zero .`: said, and a failure, rather than exit 0 with nothing written (and never read forever). */
+function nothingCopied(display: string, reason: string): RemoraError {
+  const what = reason.replace(/, skipped$/, '');
+  return new RemoraError('OPERATION_FAILED', `nothing was copied: ${display} is ${/^an? /.test(what) ? what : `skipped (${what})`}`, {
+    hint: `remora cp copies files, directories and symbolic links; to read it, use: remora exec ${display.slice(0, display.indexOf(':'))} -- head -c SIZE /target${display.slice(display.indexOf(':') + 1)}`,
+  });
 }
 
 function kindOf(entry: CopyEntry): SourceKind {

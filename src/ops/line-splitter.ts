@@ -1,29 +1,38 @@
-// Cuts a byte stream into text lines (UTF-8 safe across chunk boundaries), for the
-// line-oriented output of tools run in the toolkit (strace).
-import { StringDecoder } from 'node:string_decoder';
+// Cuts a byte stream into text lines for the line-oriented output of tools run in the
+// toolkit (strace, logs). Lines are cut as bytes and decoded whole, so a character split
+// across chunks survives and bytes that are not UTF-8 are kept (core/target-text.ts).
+import { decodeTargetBytes } from '../core/target-text.js';
 
 export class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private buffered = '';
+  /** The start of a line whose newline has not come yet. */
+  private pending: Buffer[] = [];
 
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: Buffer): void {
-    this.buffered += this.decoder.write(chunk);
-    let newline = this.buffered.indexOf('\n');
+    let start = 0;
+    let newline = chunk.indexOf(0x0a);
     while (newline >= 0) {
-      const line = this.buffered.slice(0, newline).replace(/\r$/, '');
-      this.buffered = this.buffered.slice(newline + 1);
-      this.onLine(line);
-      newline = this.buffered.indexOf('\n');
+      const piece = chunk.subarray(start, newline);
+      const line = this.pending.length ? Buffer.concat([...this.pending, piece]) : piece;
+      this.pending = [];
+      this.emit(line);
+      start = newline + 1;
+      newline = chunk.indexOf(0x0a, start);
     }
+    // A copy, so a remainder does not pin the whole chunk it came from.
+    if (start < chunk.length) this.pending.push(Buffer.from(chunk.subarray(start)));
   }
 
   /** Emits what is left (a last line without a newline). */
   end(): void {
-    this.buffered += this.decoder.end();
-    const rest = this.buffered;
-    this.buffered = '';
-    if (rest !== '') this.onLine(rest);
+    const rest = Buffer.concat(this.pending);
+    this.pending = [];
+    if (rest.length) this.emit(rest);
+  }
+
+  private emit(line: Buffer): void {
+    const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+    this.onLine(decodeTargetBytes(line.subarray(0, end)));
   }
 }

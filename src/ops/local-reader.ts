@@ -1,11 +1,13 @@
 // Reads a local file or tree as copy entries for a copy-in: symlinks stay symlinks (the
 // top one is followed with -L), hard links are sent once, fifos, sockets and devices are
-// skipped with a warning naming each, and file data streams in large reads.
+// skipped with a warning naming each, and file data streams in large reads. Names are
+// read as bytes and kept exact, whatever their encoding (core/target-text.ts).
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RemoraError } from '../core/errors.js';
 import type { FsRecord } from '../core/fs-records.js';
+import { decodeTargetBytes, fsPath } from '../core/target-text.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { CopyEntry } from './copy-entries.js';
 
@@ -31,14 +33,14 @@ export function localTreeSize(path: string, top: Stats): number {
   let total = 0;
   let names: string[] = [];
   try {
-    names = readdirSync(path);
+    names = readNames(path);
   } catch {
     return 0; // said when the copy itself reaches it
   }
   for (const name of names) {
     const child = join(path, name);
     try {
-      total += localTreeSize(child, lstatSync(child));
+      total += localTreeSize(child, lstatSync(fsPath(child)));
     } catch {
       // gone since readdir
     }
@@ -60,7 +62,7 @@ export async function* readLocalTree(path: string, top: Stats, pool?: BufferPool
       yield { record: { ...base, kind: 'directory' }, data: null };
       let children: string[];
       try {
-        children = readdirSync(local);
+        children = readNames(local);
       } catch (error) {
         throw readFailure(error as NodeJS.ErrnoException, local);
       }
@@ -69,14 +71,14 @@ export async function* readLocalTree(path: string, top: Stats, pool?: BufferPool
         const childPath = join(local, child);
         let childInfo: Stats;
         try {
-          childInfo = lstatSync(childPath);
+          childInfo = lstatSync(fsPath(childPath));
         } catch {
           continue; // gone since readdir: nothing to copy
         }
         yield* visit(childPath, name === '.' ? child : `${name}/${child}`, childInfo);
       }
     } else if (info.isSymbolicLink()) {
-      yield { record: { ...base, kind: 'symlink', link: readlinkSync(local) }, data: null };
+      yield { record: { ...base, kind: 'symlink', link: decodeTargetBytes(readlinkSync(fsPath(local), { encoding: 'buffer' })) }, data: null };
     } else if (info.isFile()) {
       const key = `${info.dev}:${info.ino}`;
       const first = info.nlink > 1 ? hardLinks.get(key) : undefined;
@@ -95,11 +97,16 @@ export async function* readLocalTree(path: string, top: Stats, pool?: BufferPool
 
 const SMALL_FILE_BYTES = 256 * 1024;
 
+/** A directory's names as their bytes were (Node's strings would turn `caf\xe9` and `caf\xe8` into one name). */
+function readNames(path: string): string[] {
+  return readdirSync(fsPath(path), { encoding: 'buffer' }).map(decodeTargetBytes);
+}
+
 /** A small file in one read, cut or zero-padded to the size announced (see fileData). */
 async function* smallFileData(path: string, size: number): AsyncGenerator<Buffer> {
   let content: Buffer;
   try {
-    content = readFileSync(path);
+    content = readFileSync(fsPath(path));
   } catch (error) {
     throw readFailure(error as NodeJS.ErrnoException, path);
   }
@@ -116,7 +123,7 @@ async function* fileData(path: string, size: number, pool?: BufferPool): AsyncGe
   let left = size;
   let file: FileHandle | undefined;
   try {
-    file = await open(path, 'r');
+    file = await open(fsPath(path), 'r');
     while (left > 0) {
       const buffer = pool ? pool.take() : Buffer.allocUnsafe(READ_CHUNK);
       const want = Math.min(left, buffer.length);

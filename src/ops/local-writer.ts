@@ -1,7 +1,8 @@
 // Writes the entries of a copy-out below one local directory, and nowhere else: every name
 // passes the EntryGuard, no existing symlink below the destination is ever followed, files
 // and links land by rename from a temporary name in the same directory (a partial file
-// never takes the final name), and every temporary is removed on any failure.
+// never takes the final name), and every temporary is removed on any failure. Names are
+// bytes: one that is not UTF-8 is written as the bytes it had in the target (fsPath).
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, constants as fsConstants, fchmodSync, fchownSync, futimesSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, utimesSync, writeSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { EntryGuard } from '../core/archive-safety.js';
 import { placeEntry, type CopyPlan } from '../core/cp-paths.js';
 import { RemoraError } from '../core/errors.js';
 import type { FsRecord } from '../core/fs-records.js';
+import { fsPath } from '../core/target-text.js';
 import type { EntrySource } from './copy-entries.js';
 
 export interface LocalWriteOptions {
@@ -57,7 +59,7 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
       if (knownDirectories.has(current)) continue;
       const path = join(plan.dir, current);
       const found = lstatOrNull(path);
-      if (!found) mkdirSync(path, { mode: 0o755 });
+      if (!found) mkdirSync(fsPath(path), { mode: 0o755 });
       else if (found.isSymbolicLink()) throw refusedLink(path);
       else if (!found.isDirectory()) throw new RemoraError('OPERATION_FAILED', `cannot write below ${path}: it is not a directory`);
       knownDirectories.add(current);
@@ -67,7 +69,7 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
   /** rename() replaces a file or a symlink at the final name, never what a symlink points to. */
   const landByRename = (temporary: string, final: string): void => {
     try {
-      renameSync(temporary, final);
+      renameSync(fsPath(temporary), fsPath(final));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw new RemoraError('OPERATION_FAILED', `cannot overwrite the directory ${final} with a file`, { cause: error });
@@ -83,7 +85,7 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
       const chunks: Buffer[] = [];
       if (data) for await (const chunk of data) chunks.push(chunk);
       signal?.throwIfAborted();
-      const fd = openSync(temporary, flags, 0o600);
+      const fd = openSync(fsPath(temporary), flags, 0o600);
       try {
         for (const chunk of chunks) writeAllSync(fd, chunk);
         if (options.keepOwners) fchownSync(fd, record.uid, record.gid);
@@ -95,7 +97,7 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
       summary.bytes += record.size;
       return;
     }
-    const handle = await open(temporary, flags, 0o600);
+    const handle = await open(fsPath(temporary), flags, 0o600);
     try {
       if (data) {
         // Gathered into 1 MiB writes: one disk write per 32 KiB frame costs seconds per GiB.
@@ -136,7 +138,7 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
       if (record.kind === 'directory') {
         if (relative !== '.') {
           const existing = lstatOrNull(final);
-          if (!existing) mkdirSync(final, { mode: 0o700 });
+          if (!existing) mkdirSync(fsPath(final), { mode: 0o700 });
           else if (existing.isSymbolicLink()) throw refusedLink(final);
           else if (!existing.isDirectory()) throw new RemoraError('OPERATION_FAILED', `cannot overwrite the file ${final} with a directory`);
           knownDirectories.add(relative);
@@ -155,9 +157,9 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
         summary.written.set(record.name, final);
       } else if (record.kind === 'symlink') {
         temporaries.add(temporary);
-        symlinkSync(record.link, temporary);
+        symlinkSync(fsPath(record.link), fsPath(temporary));
         try {
-          lutimesSync(temporary, new Date(), new Date(record.mtimeMs));
+          lutimesSync(fsPath(temporary), new Date(), new Date(record.mtimeMs));
         } catch {
           // Not every file system keeps times on symlinks; the link itself is what matters.
         }
@@ -165,21 +167,21 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
       } else if (record.kind === 'hardlink') {
         // The guard admitted the link only if it names a file this copy wrote.
         temporaries.add(temporary);
-        linkSync(join(plan.dir, placeEntry(plan, record.link)), temporary);
+        linkSync(fsPath(join(plan.dir, placeEntry(plan, record.link))), fsPath(temporary));
         landByRename(temporary, final);
       }
     }
     // Deepest first, so setting a parent's time is not undone by touching a child.
     for (const { path, record } of directoryAttributes.reverse()) {
-      if (options.keepOwners) chownSync(path, record.uid, record.gid);
-      chmodSync(path, record.mode);
-      utimesSync(path, new Date(), new Date(record.mtimeMs));
+      if (options.keepOwners) chownSync(fsPath(path), record.uid, record.gid);
+      chmodSync(fsPath(path), record.mode);
+      utimesSync(fsPath(path), new Date(), new Date(record.mtimeMs));
     }
     return summary;
   } catch (error) {
     throw translateLocalError(error);
   } finally {
-    for (const path of temporaries) rmSync(path, { force: true });
+    for (const path of temporaries) rmSync(fsPath(path), { force: true });
   }
 }
 
@@ -188,7 +190,7 @@ const SMALL_FILE_BYTES = 256 * 1024;
 
 function lstatOrNull(path: string): Stats | null {
   try {
-    return lstatSync(path);
+    return lstatSync(fsPath(path));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

@@ -4,6 +4,7 @@
 // a device can never block the viewer.
 import { isUtf8 } from 'node:buffer';
 import { RemoraError } from '../core/errors.js';
+import { decodeTargetBytes } from '../core/target-text.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { FS_HELPER, helperFailure } from './fs-helper.js';
 import { scriptExec } from './toolkit-script.js';
@@ -48,8 +49,16 @@ export function parsePreview(path: string, output: Buffer, maxBytes: number): Fi
   }
   const bytes = output.subarray(secondEnd + 1);
   const truncated = stat.size > bytes.length && bytes.length >= maxBytes;
-  const binary = looksBinary(bytes, truncated);
-  return { path, size: stat.size, type, binary, text: binary ? '' : bytes.toString('utf8'), truncated };
+  // When `file` calls it text, it is shown as text: a label that says "ASCII text" must not
+  // sit on a "binary file" verdict drawn from other bytes (a NUL far into a huge log, a
+  // Latin-1 byte). Stray bytes are kept and the pager shows them as `?`.
+  const binary = isTextType(type) ? false : looksBinary(bytes, truncated);
+  return { path, size: stat.size, type, binary, text: binary ? '' : decodeTargetBytes(bytes), truncated };
+}
+
+/** What `file` says of text: "ASCII text", "UTF-8 Unicode text, with very long lines", "ISO-8859 text", "POSIX shell script, ASCII text executable", "JSON data"… */
+export function isTextType(type: string): boolean {
+  return /\btext\b|^JSON\b/i.test(type);
 }
 
 /** Binary: a NUL byte, or bytes that are not UTF-8 (a cut multi-byte character at the end is forgiven). */

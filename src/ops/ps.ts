@@ -7,6 +7,7 @@ import { buildProcessInfo, parseCmdline, parsePasswd, parseProcStat, parseProcSt
 import type { ListedProcess } from '../core/process-table.js';
 import type { ProcessInfo } from '../core/process-types.js';
 import { RemoraError } from '../core/errors.js';
+import { decodeTargetBytes } from '../core/target-text.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { TOOLKIT_PIDS_SNIPPET, scriptExec, targetAccountsSnippet } from './toolkit-script.js';
 
@@ -86,7 +87,7 @@ export async function listProcesses(session: ToolkitSession, options: ListProces
   }
   const parseOptions = { targetRoot: session.targetRoot, includeToolkit: options.includeToolkit, previous: options.previous, lifetime: sampleMs === 0 };
   // The helper answers in JSON; PS_SCRIPT in records that start with a path.
-  return result.stdout[0] === 0x7b ? parsePsHelperOutput(result.stdout.toString('utf8'), parseOptions) : parsePsDump(result.stdout, parseOptions);
+  return result.stdout[0] === 0x7b ? parsePsHelperOutput(decodeTargetBytes(result.stdout), parseOptions) : parsePsDump(result.stdout, parseOptions);
 }
 
 /** How a parser measures %CPU: since `previous` when given; else over each process's lifetime when `lifetime`; else between its two samples. */

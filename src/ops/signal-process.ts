@@ -1,7 +1,9 @@
 // Sends a signal to one of the target's processes from its toolkit session (the general
-// profile grants KILL): the TUI's `k`, after it asked.
+// profile grants KILL): the TUI's `k`, after it asked. Or to the toolkit commands remora
+// started with a tag (a command whose reader went away).
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
+import { scriptExec } from './toolkit-script.js';
 
 const SIGNAL_NAME = /^[A-Z][A-Z0-9]{1,9}$/;
 
@@ -17,4 +19,29 @@ export async function signalProcess(session: ToolkitSession, pid: number, signal
     throw new RemoraError('PERMISSION_DENIED', `not allowed to signal process ${pid}`, { hint: session.profile.name === 'restricted' ? 'the restricted profile has no KILL capability; use --profile general' : undefined });
   }
   throw new RemoraError('OPERATION_FAILED', `kill -${name} ${pid} failed: ${said || `exit ${result.exitCode}`}`);
+}
+
+/** The environment entry that tags a toolkit command (and what it starts) for signalTagged. */
+export function execTag(tag: string): string {
+  return `REMORA_EXEC_ID=${tag}`;
+}
+
+/**
+ * Only processes in the toolkit's own mount namespace whose environment carries the tag:
+ * the command, and its children unless they dropped it. Never one of the target's.
+ */
+const SIGNAL_TAGGED_SCRIPT = `
+for d in /proc/[0-9]*; do
+  [ "$d/ns/mnt" -ef /proc/self/ns/mnt ] || continue
+  grep -qxzF -e "$1" "$d/environ" 2>/dev/null && kill "-$2" "\${d#/proc/}" 2>/dev/null
+done
+exit 0`.trim();
+
+/**
+ * Signals the toolkit commands started with execTag(tag). The engine gives no way to
+ * signal an exec, and closing its stream leaves the command blocked on a full pipe.
+ */
+export async function signalTagged(session: ToolkitSession, tag: string, signal: 'PIPE' | 'TERM' | 'KILL'): Promise<void> {
+  const { cmd, env } = scriptExec('remora-signal', SIGNAL_TAGGED_SCRIPT, [execTag(tag), signal]);
+  await session.run(cmd, { env });
 }

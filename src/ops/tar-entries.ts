@@ -7,18 +7,23 @@ import tarStream from 'tar-stream';
 import { normalizeTarName } from '../core/archive-safety.js';
 import type { FsRecord } from '../core/fs-records.js';
 import { RemoraError } from '../core/errors.js';
+import { decodeTargetBytes } from '../core/target-text.js';
 import type { CopyEntry, EntrySource } from './copy-entries.js';
+import { rawNamed, readRawNames, writeRawNames } from './tar-raw-names.js';
 import { warning } from './local-reader.js';
 
 /** Entries of a user's tar stream, below a synthetic top directory (the destination). */
 export async function* readTarEntries(input: Readable): AsyncGenerator<CopyEntry> {
-  const extract = tarStream.extract();
+  // Names as bytes (latin1 is one char per byte), decoded below so `caf\xe9` survives.
+  // (tar-stream takes the option; its types do not name it.)
+  const extract = tarStream.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tarStream.extract>[0]);
+  readRawNames(extract);
   input.once('error', (error) => extract.destroy(error));
   input.pipe(extract);
   yield { record: { kind: 'directory', mode: 0o755, uid: 0, gid: 0, mtimeMs: Date.now(), name: '.', link: '', size: 0, flags: 0 }, data: null };
   try {
     for await (const entry of extract) {
-      const header = entry.header;
+      const header = withByteNames(entry.header);
       const drained = new Promise<void>((resolve) => {
         entry.once('end', () => resolve());
         entry.once('close', () => resolve());
@@ -62,6 +67,17 @@ export async function* readTarEntries(input: Readable): AsyncGenerator<CopyEntry
   }
 }
 
+/**
+ * Header names back from latin1 to their bytes, then to text that keeps bytes that are not
+ * UTF-8. A name from a pax record is already that text (see readRawNames).
+ */
+function withByteNames(header: tarStream.Header): tarStream.Header {
+  const pax = (header.pax ?? {}) as { path?: string; linkpath?: string };
+  const fromBytes = (text: string) => decodeTargetBytes(Buffer.from(text, 'latin1'));
+  const linkname = header.linkname && !pax.linkpath ? fromBytes(header.linkname) : header.linkname;
+  return { ...header, name: pax.path ? header.name : fromBytes(header.name), linkname };
+}
+
 function describeTarType(type: string | null | undefined): string {
   switch (type) {
     case 'character-device':
@@ -81,40 +97,49 @@ function describeTarType(type: string | null | undefined): string {
  */
 export async function writeTarEntries(entries: EntrySource, output: Writable, top: string): Promise<void> {
   const pack = tarStream.pack();
+  writeRawNames(pack);
   const piped = pipeInto(pack, output);
+  const packing = packEntries(pack, entries, top);
+  // Whichever fails first ends the copy: an output whose reader went away (`| head`) stops
+  // the packing, instead of failing later as nobody's rejection.
+  piped.catch(() => undefined);
+  packing.catch(() => undefined);
   try {
-    for await (const { record, data } of entries) {
-      if (record.kind === 'warning' || record.kind === 'total' || record.kind === 'end') continue;
-      const name = tarName(top, record.name, record.kind === 'directory');
-      const header: Partial<tarStream.Header> & { name: string } = { name, mode: record.mode, uid: record.uid, gid: record.gid, mtime: new Date(record.mtimeMs) };
-      if (record.kind === 'directory') {
-        await addEntry(pack, { ...header, type: 'directory' });
-      } else if (record.kind === 'symlink') {
-        await addEntry(pack, { ...header, type: 'symlink', linkname: record.link });
-      } else if (record.kind === 'hardlink') {
-        await addEntry(pack, { ...header, type: 'link', linkname: tarName(top, record.link, false) });
-      } else {
-        const sink = pack.entry({ ...header, type: 'file', size: record.size });
-        const finished = new Promise<void>((resolve, reject) => {
-          sink.once('finish', resolve);
-          sink.once('close', resolve);
-          sink.once('error', reject);
-        });
-        if (data) {
-          for await (const chunk of data) {
-            if (!sink.write(chunk)) await once(sink, 'drain');
-          }
-        }
-        sink.end(null);
-        await finished;
-      }
-    }
-    pack.finalize();
-    await piped;
+    await Promise.race([packing.then(() => piped), piped.then(() => packing)]);
   } catch (error) {
     pack.destroy(error as Error);
     throw error;
   }
+}
+
+async function packEntries(pack: tarStream.Pack, entries: EntrySource, top: string): Promise<void> {
+  for await (const { record, data } of entries) {
+    if (record.kind === 'warning' || record.kind === 'total' || record.kind === 'end') continue;
+    const name = tarName(top, record.name, record.kind === 'directory');
+    const header: Partial<tarStream.Header> & { name: string } = { name, mode: record.mode, uid: record.uid, gid: record.gid, mtime: new Date(record.mtimeMs) };
+    if (record.kind === 'directory') {
+      await addEntry(pack, rawNamed({ ...header, type: 'directory' }));
+    } else if (record.kind === 'symlink') {
+      await addEntry(pack, rawNamed({ ...header, type: 'symlink', linkname: record.link }));
+    } else if (record.kind === 'hardlink') {
+      await addEntry(pack, rawNamed({ ...header, type: 'link', linkname: tarName(top, record.link, false) }));
+    } else {
+      const sink = pack.entry(rawNamed({ ...header, type: 'file', size: record.size }));
+      const finished = new Promise<void>((resolve, reject) => {
+        sink.once('finish', resolve);
+        sink.once('close', resolve);
+        sink.once('error', reject);
+      });
+      if (data) {
+        for await (const chunk of data) {
+          if (!sink.write(chunk)) await once(sink, 'drain');
+        }
+      }
+      sink.end(null);
+      await finished;
+    }
+  }
+  pack.finalize();
 }
 
 function tarName(top: string, name: string, directory: boolean): string {

@@ -3,6 +3,7 @@
 // the target side by reading the item again through the toolkit.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { fsPath } from '../core/target-text.js';
 import type { CopyEntry } from './copy-entries.js';
 
 export type FileHashes = Map<string, string>;
@@ -40,7 +41,7 @@ export async function hashLocalFiles(files: Map<string, string>): Promise<FileHa
   const hashes: FileHashes = new Map();
   for (const [name, path] of files) {
     const hash = createHash('sha256');
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(fsPath(path), { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
     hashes.set(name, hash.digest('hex'));
   }
   return hashes;

@@ -16,6 +16,8 @@ export const KEEPER_PID_FILE = '/run/remora-keeper.pid';
 export const POLL_SECONDS = 5;
 
 const TICK_FIFO = '/run/remora-tick';
+/** How long (in tenths of a second) an ended `--rm` session's commands get to stop after SIGTERM. */
+const STOP_TRIES = 50;
 
 /** Makes /target the target's root; run by the keeper, and by a command that comes first. */
 const LINK_TARGET = 'ln -sfn "/proc/${REMORA_TARGET_PID:-1}/root" /target';
@@ -46,16 +48,32 @@ mkdir -p /run 2>/dev/null
 echo "$keeper" > ${KEEPER_PID_FILE}
 ${LINK_TARGET}
 : > ${USED_STAMP}; chmod 666 ${USED_STAMP}; : > ${CHECK_STAMP}
-if [ "\${REMORA_HOLD:-}" = stdin ]; then
-  while IFS= read -r _; do :; done
-  end_commands
-  exit 0
-fi
 if [ "\${REMORA_NAP:-}" = read ] && { [ -p ${TICK_FIFO} ] || mkfifo ${TICK_FIFO}; }; then
   exec 9<>${TICK_FIFO}
-  nap() { read -t ${POLL_SECONDS} _ <&9; }
+  nap() { read -t "\${1:-${POLL_SECONDS}}" _ <&9; }
 else
-  nap() { sleep ${POLL_SECONDS}; }
+  nap() { sleep "\${1:-${POLL_SECONDS}}"; }
+fi
+if [ "\${REMORA_HOLD:-}" = stdin ]; then
+  # The builtin read, not cat: no child that could outlive the keeper (see KEEPER_LAUNCHER).
+  while IFS= read -r _; do :; done
+  # remora is gone, however it ended. The session's commands get SIGTERM first and a
+  # moment to end: a copy in flight then removes its temporary from the target, as it
+  # does when remora dies without --rm. end_commands then kills what is left.
+  tries=0
+  while [ "$tries" -lt ${STOP_TRIES} ]; do
+    left=
+    for d in /proc/[0-9]*; do
+      is_command "$d" || continue
+      left=1
+      [ "$tries" -eq 0 ] && kill -TERM "\${d#/proc/}" 2>/dev/null
+    done
+    [ -z "$left" ] && break
+    tries=$((tries + 1))
+    nap 0.1
+  done
+  end_commands
+  exit 0
 fi
 idle=\${REMORA_IDLE_SECONDS:-600}
 quiet=0

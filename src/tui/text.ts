@@ -2,6 +2,8 @@
 // with the terminal, cleaning of names that come from a target (control bytes, emoji),
 // fitting to columns, and escaping for blessed's {tag} markup. Pure.
 
+import { isTerminalControl } from '../core/target-text.js';
+
 /**
  * Wide (two-column) code points, as blessed 0.1.81 counts them. Layout only holds when our
  * count and blessed's agree, so this mirrors its table rather than a newer Unicode one.
@@ -41,7 +43,8 @@ export function displayWidth(text: string): number {
 
 /**
  * Makes text from a target safe to lay out: control characters (a newline in a file name,
- * an escape sequence in a process title) become `?`, format characters (zero-width joiner,
+ * an escape sequence in a process title; the set core/target-text.ts defines for the CLI's
+ * escapes, bytes that were not UTF-8 included) become `?`, format characters (zero-width joiner,
  * variation selectors) go, and astral characters that blessed and terminals disagree on
  * (emoji) become `?`, so every row keeps its width.
  */
@@ -50,7 +53,7 @@ export function cleanText(text: string): string {
   for (const ch of text) {
     const point = ch.codePointAt(0) ?? 0;
     if (point === 0x09) out += ' ';
-    else if (point < 0x20 || (point >= 0x7f && point < 0xa0)) out += '?';
+    else if (isTerminalControl(ch)) out += '?';
     else if (/\p{Cf}/u.test(ch) || (point >= 0xfe00 && point <= 0xfe0f)) continue;
     else if (point > 0xffff && !isWide(point)) out += '?';
     else out += ch;

@@ -44,10 +44,15 @@ const targetTemporaries = (): Promise<string> => inToolkit(target.name, 'ls -a /
 const localTemporaries = (dir: string): string[] => readdirSync(dir).filter((name) => name.startsWith('.remora-'));
 
 describe('copy-in killed midway', () => {
-  for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
-    it(`by ${signal}: the target keeps the old file and no temporary`, async () => {
+  for (const [signal, flags] of [
+    ['SIGKILL', []],
+    ['SIGTERM', []],
+    // Its own toolkit ends with remora: the helper must still get to remove its temporary.
+    ['SIGKILL', ['--rm']],
+  ] as const) {
+    it(`by ${signal}${flags.length ? ` with ${flags.join(' ')}` : ''}: the target keeps the old file and no temporary`, async () => {
       await inToolkit(target.name, 'echo old > /target/data/victim');
-      const copy = startCopy([big, `${target.name}:/data/victim`]);
+      const copy = startCopy([...flags, big, `${target.name}:/data/victim`]);
       await waitFor(async () => (await targetTemporaries()).trim() !== '', { what: 'the temporary to appear in the target', timeoutMs: 60_000 });
       copy.kill(signal);
       const result = await copy;
@@ -61,6 +66,35 @@ describe('copy-in killed midway', () => {
       expect(await inToolkit(target.name, 'cat /target/data/victim')).toBe('old\n');
     });
   }
+});
+
+describe('stale temporaries in the target', () => {
+  it('a later copy into the directory removes those whose writer is gone, and only those', async () => {
+    await inToolkit(target.name, 'mkdir -p /target/data/sweep && cd /target/data/sweep && echo x > .remora-tmp-Stale1 && ln -s nowhere .remora-tmp-Stale2 && echo x > .remora-tmp-Held01 && echo x > .remora-tmp-not-ours && echo x > mine.txt');
+    // A writer still holding its temporary open (as a live copy does).
+    const holder = remoraProcess(['exec', target.name, '--', 'sh', '-c', 'exec 3</target/data/sweep/.remora-tmp-Held01; echo holding; exec sleep 600'], { reject: false, buffer: false, stdin: 'ignore' });
+    try {
+      await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+      const small = join(work, 'small.txt');
+      writeFileSync(small, 'new\n');
+      // Each copy sweeps once; the stale ones go once they are old enough (10 s unchanged).
+      const left = await waitFor(
+        async () => {
+          const copy = await startCopy([small, `${target.name}:/data/sweep/`]);
+          expect(copy.exitCode).toBe(0);
+          const names = (await inToolkit(target.name, 'ls -A /target/data/sweep')).trim().split('\n').sort();
+          return names.includes('.remora-tmp-Stale1') || names.includes('.remora-tmp-Stale2') ? undefined : names;
+        },
+        { timeoutMs: 40_000, intervalMs: 2_000, what: 'the stale temporaries to be swept' },
+      );
+      expect(left).toEqual(['.remora-tmp-Held01', '.remora-tmp-not-ours', 'mine.txt', 'small.txt']);
+    } finally {
+      holder.kill('SIGKILL');
+      await holder;
+      // The holder's sleep runs on in the toolkit after remora is killed; this target has no other.
+      await inToolkit(target.name, 'pkill -x sleep; true');
+    }
+  });
 });
 
 describe('copy-out killed midway', () => {

@@ -63,4 +63,16 @@ describe('file preview', () => {
     expect(pager.subtitle).toMatch(/^883K \(904008 bytes\) · ELF/);
     expect(pager.lines.join('\n')).toContain('binary file: not shown');
   });
+
+  it('shows the head of a huge text file, never calls it binary, and says how much is shown', () => {
+    // A NUL and a Latin-1 byte far into the first MiB: `file` (reading 64 KiB) says ASCII text.
+    const head = Buffer.concat([Buffer.from('hello world\n'.repeat(87000)), Buffer.from([0x00, 0xe9, 0x0a]), Buffer.alloc(1 << 20, 'x')]).subarray(0, 1 << 20);
+    const output = Buffer.concat([Buffer.from('{"type":"file","size":4500000000,"mode":"0644","uid":0,"gid":0,"mtime":1796520097}\nASCII text\n'), head]);
+    const preview = parsePreview('/tmp/big.txt', output, 1 << 20);
+    expect(preview).toMatchObject({ binary: false, truncated: true, size: 4500000000 });
+    const pager = previewPager(preview);
+    expect(pager.lines[0]).toBe('hello world');
+    expect(pager.lines.join('\n')).not.toContain('binary file');
+    expect(pager.lines[pager.lines.length - 1]).toBe('… only the first 1.0M of 4.2G are shown; d downloads the whole file');
+  });
 });

@@ -3,6 +3,7 @@
 // removed on both sides, the old file left as it was). The copying is in ops/.
 import { describeLocation, parseCpLocation, resolveLocalPath, type CpLocation } from '../../core/cp-paths.js';
 import { RemoraError } from '../../core/errors.js';
+import { terminalSafe } from '../../core/target-text.js';
 import { copyIn, type Ownership } from '../../ops/copy-in.js';
 import { copyOut, type CopyResult } from '../../ops/copy-out.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -144,7 +145,8 @@ class TargetSessions implements AsyncDisposable {
 }
 
 function warn(where: string, reason: string): void {
-  process.stderr.write(`remora: warning: ${where}: ${reason}\n`);
+  // Both name what is in the target: shown, never acted on by the terminal.
+  process.stderr.write(`remora: warning: ${terminalSafe(where)}: ${terminalSafe(reason)}\n`);
 }
 
 function joinDisplay(display: string, name: string): string {

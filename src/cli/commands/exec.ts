@@ -2,11 +2,15 @@
 // streams stay separate; stdin is forwarded only with -i (closed at EOF), as docker exec
 // and kubectl exec do, so a shell loop's input is never swallowed; the command's exit
 // status becomes remora's.
+import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../core/errors.js';
+import type { ExecHandle } from '../../engine/types.js';
+import { execTag, signalTagged } from '../../ops/signal-process.js';
 import type { ExecFlags } from '../exec-args.js';
 import type { GlobalOptions } from '../global-options.js';
 import { openEngineContext, openSessionIn, startOneShotIn } from '../session-context.js';
 import { stdinSource } from '../stdin-source.js';
+import { onStdoutClosed } from '../stdout-closed.js';
 import { bridgeTerminal, currentSize } from '../terminal-bridge.js';
 
 export async function execCommand(globals: GlobalOptions, query: string, cmd: string[], flags: ExecFlags): Promise<number> {
@@ -24,7 +28,9 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   const oneShotHandle = oneShot ? await startOneShotIn(context, globals, query, { cmd, env: flags.env }) : undefined;
   // `await using`: the session (ended here if --rm) must outlive the command.
   await using session = oneShotHandle ? undefined : (await openSessionIn(context, globals, query)).session;
-  let handle;
+  // Tags a session's command, so it can be found and stopped if our stdout closes (see below).
+  const tag = randomBytes(8).toString('hex');
+  let handle: ExecHandle;
   try {
     handle =
       oneShotHandle ??
@@ -34,7 +40,7 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
         tty: flags.tty ?? false,
         stdin: interactive,
         targetDir: flags.workdir,
-        env: flags.env,
+        env: [execTag(tag), ...(flags.env ?? [])],
         size: flags.tty ? currentSize() : undefined,
       }));
   } catch (error) {
@@ -44,6 +50,24 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
 
   handle.stdout.pipe(process.stdout, { end: false });
   handle.stderr.pipe(process.stderr, { end: false });
+  // `remora exec app -- yes | head -c1`: the reader is gone. As in a local pipeline the
+  // command gets SIGPIPE (the engine would leave it blocked on a full pipe forever), and
+  // what it still writes is dropped so its stream can end.
+  const unwatch = onStdoutClosed(() => {
+    handle.stdout.unpipe(process.stdout);
+    handle.stdout.resume();
+    // A one-shot's remora-run kills its command when the attach stream closes.
+    if (session) void signalTagged(session, tag, 'PIPE').catch(() => undefined);
+    else handle.close();
+  });
+  try {
+    return await collect(handle, interactive);
+  } finally {
+    unwatch();
+  }
+}
+
+async function collect(handle: ExecHandle, interactive: boolean): Promise<number> {
   // `return await`: the session (ended here if --rm) must outlive the command.
   if (!interactive || !handle.stdin) return await handle.exitCode;
   process.stdin.pipe(handle.stdin);

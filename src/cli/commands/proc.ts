@@ -3,6 +3,7 @@
 import type { ProcessDetails } from '../../core/process-details.js';
 import { PROCESS_STATE_NAMES } from '../../core/proc-parsers.js';
 import { formatKiB } from '../../core/process-table.js';
+import { terminalSafe } from '../../core/target-text.js';
 import { inspectProcess, parsePid } from '../../ops/proc.js';
 import type { GlobalOptions } from '../global-options.js';
 import { formatTable, printJson } from '../printers.js';
@@ -48,24 +49,25 @@ export function formatProcessDetails(d: ProcessDetails): string {
     ['cgroup', d.cgroups.length === 1 ? d.cgroups[0]! : d.cgroups.length === 0 ? '-' : `${d.cgroups.length} hierarchies (below)`],
   ];
   const width = Math.max(...facts.map(([k]) => k.length));
-  for (const [key, value] of facts) out.push(`${key.padEnd(width)}  ${value}`);
+  // Every value but the numbers is the target's: shown as text, one line each.
+  for (const [key, value] of facts) out.push(`${key.padEnd(width)}  ${terminalSafe(value)}`);
 
   out.push('', d.environment ? `environment${d.maskedSecrets ? ` (${d.maskedSecrets} secret value${d.maskedSecrets === 1 ? '' : 's'} masked; --show-secrets shows them)` : ''}` : 'environment: not readable');
-  for (const [name, value] of d.environment ?? []) out.push(`  ${name}=${value}`);
+  for (const [name, value] of d.environment ?? []) out.push(`  ${terminalSafe(name)}=${terminalSafe(value)}`);
 
   out.push('', d.fds ? `open files (${d.fds.length})` : 'open files: not readable');
   if (d.fds?.length) out.push(indent(formatTable(['FD', 'WHAT'], d.fds.map((f) => [String(f.fd), f.description]))));
 
   if (d.cgroups.length > 1) {
     out.push('', 'cgroups');
-    for (const line of d.cgroups) out.push(`  ${line}`);
+    for (const line of d.cgroups) out.push(`  ${terminalSafe(line)}`);
   }
 
   out.push('', 'limits');
   if (d.limits.length) {
     out.push(indent(formatTable(['LIMIT', 'SOFT', 'HARD', 'UNITS'], d.limits.map((l) => [l.name, String(l.soft), String(l.hard), l.units]))));
   }
-  for (const line of d.unreadable) out.push(`note: ${line}`);
+  for (const line of d.unreadable) out.push(`note: ${terminalSafe(line)}`);
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
 

@@ -3,9 +3,11 @@
 // the same way: strace detaches and the target runs on.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { RemoraError } from '../../core/errors.js';
+import { encodeTargetText, terminalSafe } from '../../core/target-text.js';
 import { isStraceNotice, startTrace, type TraceRun } from '../../ops/strace.js';
 import { parseDuration, type GlobalOptions } from '../global-options.js';
 import { openTargetSession } from '../session-context.js';
+import { onStdoutClosed } from '../stdout-closed.js';
 
 export interface StraceFlags {
   pid?: string[];
@@ -56,13 +58,13 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
     signalled = true;
     stop();
   };
-  const onOutputError = (): void => {
-    // `remora strace app | head`: the reader is gone, which is a stop, not a failure.
+  let outputClosed = false;
+  let awaitingDrain = false;
+  // `remora strace app | head`: the reader is gone, which is a stop, not a failure.
+  const unwatchOutput = onStdoutClosed(() => {
     outputClosed = true;
     stop();
-  };
-  let outputClosed = false;
-  process.stdout.on('error', onOutputError);
+  });
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
 
@@ -73,13 +75,22 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
       { pids, expressions: flags.expr, summary: flags.summary },
       (piece) => {
         if (isStraceNotice(piece)) {
-          if (!globals.quiet) process.stderr.write(`${piece.text}\n`);
+          if (!globals.quiet) process.stderr.write(`${terminalSafe(piece.text, { alreadyEscaped: true })}\n`);
           return;
         }
         if (out === process.stdout && outputClosed) return;
-        if (!out.write(`${piece.text}\n`)) {
+        // Unlike exec's output, these lines are a report on the target (as ps is), so what
+        // the target controls in them (names, paths strace did not escape) is escaped on
+        // stdout, in strace's own escape language; -o FILE gets strace's text as it is.
+        const line = out === process.stdout ? `${terminalSafe(piece.text, { alreadyEscaped: true })}\n` : encodeTargetText(`${piece.text}\n`);
+        // Lines already on their way after a pause must not add a listener each.
+        if (!out.write(line) && !awaitingDrain) {
+          awaitingDrain = true;
           run?.pause();
-          out.once('drain', () => run?.resume());
+          out.once('drain', () => {
+            awaitingDrain = false;
+            run?.resume();
+          });
         }
       },
     );
@@ -91,7 +102,7 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
   } finally {
     if (timer) clearTimeout(timer);
     for (const signal of signals) process.off(signal, onSignal);
-    process.stdout.off('error', onOutputError);
+    unwatchOutput();
     if (file) await new Promise<void>((resolve) => file!.end(() => resolve()));
   }
 }
