@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
 import { runAction } from './edge.js';
+import { DEFAULT_TOOLKIT_MEMORY, DEFAULT_TOOLKIT_PIDS } from '../core/toolkit-limits.js';
 import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
 
 type Action = (globals: GlobalOptions, command: Command) => Promise<number | void>;
@@ -40,6 +41,8 @@ function addSessionOptions(command: Command): Command {
   return addImageOptions(command)
     .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, sysadmin').default('general'))
     .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE))
+    .addOption(new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY))
+    .addOption(new Option('--toolkit-pids <n>', 'most processes and threads in a new toolkit').default(DEFAULT_TOOLKIT_PIDS))
     .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
     .addOption(new Option('--ipc', "also join the target's IPC namespace"));
 }

@@ -2,6 +2,7 @@
 // sweep stale toolkits, and open (or reuse) the toolkit session. Shared by every command.
 import { LABEL } from '../core/labels.js';
 import { profileByName } from '../core/profiles.js';
+import { parseToolkitLimits } from '../core/toolkit-limits.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import type { ContainerSummary } from '../engine/types.js';
@@ -78,6 +79,7 @@ export async function openSessionIn(
     profile,
     image: toolkitImageFrom(globals),
     idleSeconds,
+    limits: parseToolkitLimits(globals.toolkitMemory, globals.toolkitPids),
     ephemeral: globals.rm ?? false,
     shareIpc: globals.ipc ?? false,
     say: options.say ?? sayOnStderr(globals),

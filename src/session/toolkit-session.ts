@@ -7,6 +7,7 @@ import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
 import { randomSuffix } from '../core/fingerprint.js';
 import type { Profile } from '../core/profiles.js';
 import { resolveTarget } from '../core/target-resolution.js';
+import type { ToolkitLimits } from '../core/toolkit-limits.js';
 import { REMORA_VERSION } from '../core/version.js';
 import { readAllBytes } from '../engine/http-client.js';
 import type { ContainerDetails, ContainerSpec, ContainerState, ContainerSummary, Engine, ExecHandle, ExecOptions, ProgressHandler, StdinHold } from '../engine/types.js';
@@ -30,6 +31,7 @@ export interface SessionOptions {
   profile: Profile;
   image: string;
   idleSeconds: number;
+  limits: ToolkitLimits;
   /** `--rm`: a session of this command's own, ended with it even if remora is killed. */
   ephemeral: boolean;
   shareIpc: boolean;
@@ -165,6 +167,7 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
     profile: options.profile,
     image: options.image,
     idleSeconds: options.idleSeconds,
+    limits: options.limits,
     ephemeral: options.ephemeral,
     shareIpc: options.shareIpc,
     createdBy: createdBy(),

@@ -3,6 +3,7 @@
 import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { Profile } from '../core/profiles.js';
+import { formatToolkitLimits, type ToolkitLimits } from '../core/toolkit-limits.js';
 import type { ContainerSpec } from '../engine/types.js';
 import { KEEPER_LAUNCHER, KEEPER_SCRIPT } from './keeper-script.js';
 
@@ -11,6 +12,7 @@ export interface ToolkitSpecInput {
   profile: Profile;
   image: string;
   idleSeconds: number;
+  limits: ToolkitLimits;
   /** Bound to one command (`--rm`): held by stdin, never reused. */
   ephemeral: boolean;
   shareIpc: boolean;
@@ -72,6 +74,7 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       [LABEL.version]: input.version,
       [LABEL.capabilities]: granted,
       [LABEL.idleSeconds]: String(input.idleSeconds),
+      [LABEL.limits]: formatToolkitLimits(input.limits),
       ...(target.pidMode === 'host' ? {} : { [LABEL.targetRootPid]: String(target.rootPid) }),
       ...(input.ephemeral ? { [LABEL.ephemeral]: 'true' } : {}),
     },
@@ -86,6 +89,10 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       securityOpt: ['no-new-privileges'],
       privileged: profile.privileged,
       autoRemove: true,
+      // What no target content may push past: a privileged toolkit is the user's choice of
+      // trust, but its memory and pids are still bounded.
+      memory: input.limits.memoryBytes,
+      pidsLimit: input.limits.pids,
     },
   };
 }

@@ -1,6 +1,6 @@
 // A target's /etc/passwd is its own content: a FIFO that never answers, a 64 MiB file, a
 // link to /dev/zero. ps and proc must still return, with users beyond what was read shown
-// by number.
+// by number, and the toolkit carries memory and pids limits in case anything reads on.
 import { mkdtemp, mkdir, rm, open, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,4 +66,19 @@ describe('a hostile /etc/passwd in the target', () => {
     });
   }
 
+  it('runs the toolkit with memory and pids limits, shown by sessions and raised on request', async () => {
+    const target = await targetWithPasswd('dev-zero');
+    const ps = await remora(['ps', target.name, '--json']);
+    expect(ps.exitCode).toBe(0);
+    const sessions = JSON.parse((await remora(['sessions', '--json'])).stdout) as Array<{ targetId: string; limits: string; container: string }>;
+    const session = sessions.find((s) => s.targetId === target.id);
+    expect(session?.limits).toBe('512MiB/1024 pids');
+    const limits = await execa('docker', ['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.PidsLimit}}', session!.container]);
+    expect(limits.stdout).toBe(`${512 * 1024 * 1024} ${512 * 1024 * 1024} 1024`);
+
+    const raised = await remora(['exec', '--rm', '--toolkit-memory', '1g', '--toolkit-pids', '4096', target.name, '--', 'cat', '/sys/fs/cgroup/pids/pids.max']);
+    expect(raised).toMatchObject({ exitCode: 0, stdout: '4096\n' });
+    const bad = await remora(['ps', '--toolkit-memory', 'lots', target.name]);
+    expect(bad).toMatchObject({ exitCode: 2, stderr: 'remora: "lots" is not a memory size\nhint: write it as docker --memory does: 512m, 1g, 2048m\n' });
+  });
 });

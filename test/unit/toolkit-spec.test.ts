@@ -5,7 +5,7 @@ import { staleToolkits, targetFromListing } from '../../src/session/toolkit-sess
 import type { ContainerSummary } from '../../src/engine/types.js';
 
 const target = { id: 'f'.repeat(64), name: 'payments', pidMode: '', rootPid: 1 };
-const base = { target, image: 'remora-toolkit:0.1.0', idleSeconds: 600, ephemeral: false, shareIpc: false, createdBy: 'ops@host', version: '0.1.0', nonce: 'abcd1234' };
+const base = { target, image: 'remora-toolkit:0.1.0', idleSeconds: 600, limits: { memoryBytes: 512 * 1024 * 1024, pids: 1024 }, ephemeral: false, shareIpc: false, createdBy: 'ops@host', version: '0.1.0', nonce: 'abcd1234' };
 
 describe('buildToolkitSpec', () => {
   it('joins the target by full ID, starts from no capabilities and adds the profile\'s', () => {
@@ -20,6 +20,14 @@ describe('buildToolkitSpec', () => {
     expect(spec.hostConfig.privileged).toBe(false);
     expect(spec.hostConfig.autoRemove).toBe(true);
     expect(spec.openStdin).toBe(false);
+  });
+
+  it('bounds the toolkit\'s memory and pids, and labels the limits', () => {
+    for (const profile of [PROFILES.general, PROFILES.sysadmin]) {
+      const spec = buildToolkitSpec({ ...base, profile });
+      expect(spec.hostConfig).toMatchObject({ memory: 512 * 1024 * 1024, pidsLimit: 1024 });
+      expect(spec.labels['remora.limits']).toBe('512MiB/1024 pids');
+    }
   });
 
   it('labels the session so it can be found, swept and audited', () => {

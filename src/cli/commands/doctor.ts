@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../core/errors.js';
 import { LABEL } from '../../core/labels.js';
 import { PROFILES, type Profile } from '../../core/profiles.js';
+import { parseToolkitLimits } from '../../core/toolkit-limits.js';
 import { createEngine } from '../../engine/create-engine.js';
 import type { Engine } from '../../engine/types.js';
 import { ensureToolkitImage } from '../../session/toolkit-image.js';
@@ -84,7 +85,7 @@ async function startThrowawayTarget(engine: Engine, image: string): Promise<stri
 async function checkProfile(engine: Engine, target: Target, profile: Profile, image: string, globals: GlobalOptions): Promise<Check> {
   const name = `profile ${profile.name}`;
   try {
-    await using session = await openSession(engine, target, [], { profile, image, idleSeconds: 60, ephemeral: true, shareIpc: false, say: sayOnStderr({ ...globals, quiet: true }), extraLabels: testLabels() });
+    await using session = await openSession(engine, target, [], { profile, image, idleSeconds: 60, limits: parseToolkitLimits(undefined, undefined), ephemeral: true, shareIpc: false, say: sayOnStderr({ ...globals, quiet: true }), extraLabels: testLabels() });
     const { stdout } = await session.run(['sh', '-c', PROBE]);
     const facts = Object.fromEntries(
       stdout
