@@ -12,7 +12,11 @@ export function currentSize(): TerminalSize {
   return { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
 }
 
-export async function bridgeTerminal(handle: ExecHandle): Promise<number> {
+/**
+ * `until` rejects when the session dies under the command (see session-watch.ts): the
+ * engine does not close the exec's stream then, and the terminal must come back anyway.
+ */
+export async function bridgeTerminal(handle: ExecHandle, until?: Promise<never>): Promise<number> {
   const stdin = process.stdin;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
   const restore = (): void => {
@@ -45,7 +49,7 @@ export async function bridgeTerminal(handle: ExecHandle): Promise<number> {
   handle.stdout.pipe(process.stdout, { end: false });
   handle.stderr.pipe(process.stderr, { end: false });
   try {
-    return await handle.exitCode;
+    return await (until ? Promise.race([handle.exitCode, until]) : handle.exitCode);
   } finally {
     stdin.off('data', forward);
     stdin.pause();
@@ -54,5 +58,6 @@ export async function bridgeTerminal(handle: ExecHandle): Promise<number> {
     process.off('SIGHUP', onSignal);
     process.off('exit', restore);
     restore();
+    handle.close();
   }
 }

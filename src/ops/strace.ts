@@ -111,6 +111,8 @@ export interface TraceRun {
   /** Backpressure: stop reading strace's output (strace, and so the tracees, then wait). */
   pause(): void;
   resume(): void;
+  /** Drops the connection at once (the toolkit is gone: nothing is left to detach). */
+  abandon(): void;
 }
 
 export function buildStraceArgs(pids: number[], options: TraceOptions): string[] {
@@ -241,6 +243,12 @@ class StraceRun implements TraceRun {
 
   pause(): void {
     this.handle.stdout.pause();
+  }
+
+  abandon(): void {
+    this.stopping = true;
+    this.clearTimers();
+    this.handle.close();
   }
 
   resume(): void {

@@ -12,6 +12,7 @@ import { REMORA_VERSION } from '../core/version.js';
 import { readAllBytes } from '../engine/http-client.js';
 import type { ContainerDetails, ContainerSpec, ContainerState, ContainerSummary, Engine, ExecHandle, ExecOptions, ProgressHandler, StdinHold } from '../engine/types.js';
 import { execWrapper } from './keeper-script.js';
+import { watchSession, type SessionWatch } from './session-watch.js';
 import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
 import { ensureToolkitImage, toolkitImageIsReady } from './toolkit-image.js';
 
@@ -84,6 +85,11 @@ export class ToolkitSession implements AsyncDisposable {
     } finally {
       signal?.removeEventListener('abort', abort);
     }
+  }
+
+  /** Watches the target and this toolkit while a command runs (see session-watch.ts). */
+  watch(): SessionWatch {
+    return watchSession(this.engine, this);
   }
 
   /** Ends the session now (detach, or the end of a `--rm` command). */

@@ -22,6 +22,7 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
     throw new RemoraError('NOT_A_TERMINAL', '--tty needs a terminal on stdin', { hint: 'drop -t when piping, or run it from a terminal' });
   }
   await using context = await openTargetSession(globals, query);
+  using watch = context.session.watch();
   // Piped or redirected stdin is the command's input; a terminal only with -i or -t.
   const attachStdin = flags.interactive === true || flags.tty === true || stdin === 'data';
   let handle;
@@ -38,17 +39,23 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   } catch (error) {
     throw new RemoraError('EXEC_FAILED', `could not start the command in the toolkit: ${(error as Error).message}`, { cause: error });
   }
-  if (flags.tty) return bridgeTerminal(handle);
+  if (flags.tty) return await bridgeTerminal(handle, watch.ended);
 
   handle.stdout.pipe(process.stdout, { end: false });
   handle.stderr.pipe(process.stderr, { end: false });
-  // `return await`: the session (ended here if --rm) must outlive the command.
-  if (!attachStdin || !handle.stdin) return await handle.exitCode;
-  process.stdin.pipe(handle.stdin);
+  if (attachStdin && handle.stdin) process.stdin.pipe(handle.stdin);
   try {
-    return await handle.exitCode;
+    // `await`: the session (ended here if --rm) must outlive the command.
+    const exitCode = await Promise.race([handle.exitCode, watch.ended]);
+    // Killed with its namespace (the stream did close this time): say so, as when it hangs.
+    const explained = exitCode >= 128 ? await watch.explain({ exitCode }) : undefined;
+    if (explained instanceof RemoraError) throw explained;
+    return exitCode;
   } finally {
-    process.stdin.unpipe();
-    process.stdin.pause();
+    handle.close();
+    if (attachStdin) {
+      process.stdin.unpipe();
+      process.stdin.pause();
+    }
   }
 }

@@ -26,7 +26,10 @@ export function parseSortKey(text: string | undefined): ProcessSortKey {
 export async function psCommand(globals: GlobalOptions, query: string, flags: PsFlags): Promise<number> {
   const key = parseSortKey(flags.sort);
   await using context = await openTargetSession(globals, query);
-  const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false });
+  using watch = context.session.watch();
+  const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false, signal: watch.signal }).catch(async (error: unknown) => {
+    throw await watch.explain(error);
+  });
   const sorted = sortProcesses(listing.processes, key);
   if (flags.json) {
     printJson(sorted.map((p) => processJson(p, flags.all ?? false)));
