@@ -14,14 +14,43 @@ export const KEEPER_PID_FILE = '/run/remora-keeper.pid';
 export const POLL_SECONDS = 5;
 
 const TICK_FIFO = '/run/remora-tick';
+/** Where the keeper writes the pid it found for a target that shares another's PID namespace. */
+export const TARGET_PID_FILE = '/run/remora-target-pid';
+
+/**
+ * Shell that sets $tpid to the target's main process when the target joined another
+ * container's PID namespace (`--pid=container:X`, REMORA_TARGET_ID set): PID 1 there is
+ * X's. The target's processes are those whose cgroup names the target's ID (cgroup v1 and
+ * v2, Docker and Podman alike); of them, the main one has its parent outside the namespace
+ * (ppid 0) and started first (a `docker exec` into the target comes later). Builtins only.
+ * Else $tpid is REMORA_TARGET_PID, or 1.
+ */
+export const FIND_TARGET_PID = `
+tpid=\${REMORA_TARGET_PID:-1}
+if [ -n "\${REMORA_TARGET_ID:-}" ]; then
+  tpid=; best=
+  for d in /proc/[0-9]*; do
+    mine=
+    while read -r line; do case $line in *"$REMORA_TARGET_ID"*) mine=1; break ;; esac; done 2>/dev/null < "$d/cgroup"
+    [ -n "$mine" ] || continue
+    read -r stat < "$d/stat" 2>/dev/null || continue
+    rest=\${stat##*) }
+    set -- $rest
+    [ "$2" = 0 ] || continue
+    if [ -z "$best" ] || [ "\${20}" -lt "$best" ]; then best=\${20}; tpid=\${d#/proc/}; fi
+  done
+fi
+`.trim();
 
 /** Makes /target the target's root; run by the keeper, and by a command that comes first. */
-const LINK_TARGET = 'ln -sfn "/proc/${REMORA_TARGET_PID:-1}/root" /target';
+const LINK_TARGET = '[ -n "$tpid" ] && ln -sfn "/proc/$tpid/root" /target';
 
 export const KEEPER_SCRIPT = `
 keeper=$$
 mkdir -p /run 2>/dev/null
 echo "$keeper" > ${KEEPER_PID_FILE}
+${FIND_TARGET_PID}
+[ -n "$tpid" ] && echo "$tpid" > ${TARGET_PID_FILE}
 ${LINK_TARGET}
 : > ${USED_STAMP}; chmod 666 ${USED_STAMP}; : > ${CHECK_STAMP}
 if [ "\${REMORA_HOLD:-}" = stdin ]; then
@@ -83,7 +112,8 @@ export function execWrapper(cmd: string[]): string[] {
   const script = [
     `[ -w ${USED_STAMP} ] && true > ${USED_STAMP}`,
     // The first command of a new session can start before the keeper made /target.
-    `[ -L /target ] || ${LINK_TARGET} 2>/dev/null`,
+    // A subshell: FIND_TARGET_PID uses the positional parameters, which are the command.
+    `[ -L /target ] || ( ${FIND_TARGET_PID}\n${LINK_TARGET} ) 2>/dev/null`,
     // Say it the way a user reads it; 127 as docker and every shell do.
     'command -v "$1" >/dev/null 2>&1 || { echo "remora: $1: command not found in the toolkit" >&2; exit 127; }',
     'exec "$@"',

@@ -11,7 +11,7 @@ import type { ToolkitLimits } from '../core/toolkit-limits.js';
 import { REMORA_VERSION } from '../core/version.js';
 import { readAllBytes } from '../engine/http-client.js';
 import type { ContainerDetails, ContainerSpec, ContainerState, ContainerSummary, Engine, ExecHandle, ExecOptions, ProgressHandler, StdinHold } from '../engine/types.js';
-import { execWrapper } from './keeper-script.js';
+import { FIND_TARGET_PID, execWrapper } from './keeper-script.js';
 import { watchSession, type SessionWatch } from './session-watch.js';
 import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
 import { ensureToolkitImage, toolkitImageIsReady } from './toolkit-image.js';
@@ -87,6 +87,11 @@ export class ToolkitSession implements AsyncDisposable {
     }
   }
 
+  /** The same session, its target's main process known (see findRootPid). */
+  withRootPid(rootPid: number): ToolkitSession {
+    return new ToolkitSession(this.engine, this.containerId, { ...this.target, rootPid }, this.profile, this.image, this.hold);
+  }
+
   /** Watches the target and this toolkit while a command runs (see session-watch.ts). */
   watch(): SessionWatch {
     return watchSession(this.engine, this);
@@ -158,8 +163,35 @@ export function toTarget(details: ContainerDetails): Target {
   };
 }
 
-/** Reuses the running session for (target, profile) or starts one. */
+/**
+ * Reuses the running session for (target, profile) or starts one. A target that shares
+ * another container's PID namespace has its main process found in the session (one exec).
+ */
 export async function openSession(engine: Engine, target: Target, listing: ContainerSummary[], options: SessionOptions): Promise<ToolkitSession> {
+  const session = await startOrReuseSession(engine, target, listing, options);
+  if (target.rootPid !== 0) return session;
+  try {
+    return session.withRootPid(await findRootPid(session));
+  } catch (error) {
+    await session[Symbol.asyncDispose]();
+    throw error;
+  }
+}
+
+/** The target's main process as the toolkit sees it (see FIND_TARGET_PID). */
+async function findRootPid(session: ToolkitSession): Promise<number> {
+  const result = await session.run(['sh', '-c', `${FIND_TARGET_PID}\necho "$tpid"`], { env: [`REMORA_TARGET_ID=${session.target.id}`] });
+  const pid = Number(result.stdout.toString('utf8').trim());
+  if (result.exitCode !== 0 || !Number.isInteger(pid) || pid < 1) {
+    const other = session.target.pidMode.slice('container:'.length, 'container:'.length + 12);
+    throw new RemoraError('OPERATION_FAILED', `cannot find ${session.target.name}'s main process in the PID namespace it shares with container ${other}`, {
+      hint: 'its processes are recognised by their cgroup; a runtime that names cgroups otherwise is not supported yet',
+    });
+  }
+  return pid;
+}
+
+async function startOrReuseSession(engine: Engine, target: Target, listing: ContainerSummary[], options: SessionOptions): Promise<ToolkitSession> {
   if (!target.state.running) {
     throw new RemoraError('TARGET_NOT_RUNNING', `${target.name} is not running`, { hint: `start it with \`docker start ${target.name}\`` });
   }

@@ -27,9 +27,29 @@ export interface ToolkitSpecInput {
 /**
  * The PID the target's root filesystem is reached through. A target that runs in the
  * host's PID namespace has the host's init as PID 1, so its own main PID is used instead.
+ * One that joined another container's (`--pid=container:X`) is not PID 1 there either,
+ * and only the toolkit can tell its pid: 0 until the session has found it.
  */
 export function targetRootPid(target: { pidMode: string; pid: number }): number {
-  return target.pidMode === 'host' ? target.pid : 1;
+  if (target.pidMode === 'host') return target.pid;
+  return sharesContainerPidNamespace(target.pidMode) ? 0 : 1;
+}
+
+/**
+ * Whose PID namespace the target runs in, when not its own: "the host's", "container X's";
+ * undefined for a namespace of its own.
+ */
+export function sharedPidNamespace(pidMode: string, listing: ReadonlyArray<{ id: string; name: string }> = []): string | undefined {
+  if (pidMode === 'host') return "the host's";
+  if (!sharesContainerPidNamespace(pidMode)) return undefined;
+  const other = pidMode.slice('container:'.length);
+  const name = listing.find((c) => c.id === other || c.name === other)?.name ?? other.slice(0, 12);
+  return `container ${name}'s`;
+}
+
+/** `--pid=container:X`: the target's PID 1 is X's main process, not its own. */
+export function sharesContainerPidNamespace(pidMode: string): boolean {
+  return pidMode.startsWith('container:');
 }
 
 /**
@@ -60,7 +80,8 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
     env: [
       `REMORA_KEEPER_SCRIPT=${KEEPER_SCRIPT}`,
       `REMORA_IDLE_SECONDS=${input.idleSeconds}`,
-      `REMORA_TARGET_PID=${target.rootPid}`,
+      // The keeper finds the pid itself when the target shares another container's namespace.
+      sharesContainerPidNamespace(target.pidMode) ? `REMORA_TARGET_ID=${target.id}` : `REMORA_TARGET_PID=${target.rootPid}`,
       `REMORA_TARGET_NAME=${target.name}`,
       ...(input.ephemeral ? ['REMORA_HOLD=stdin'] : []),
     ],
@@ -75,7 +96,7 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       [LABEL.capabilities]: granted,
       [LABEL.idleSeconds]: String(input.idleSeconds),
       [LABEL.limits]: formatToolkitLimits(input.limits),
-      ...(target.pidMode === 'host' ? {} : { [LABEL.targetRootPid]: String(target.rootPid) }),
+      ...(target.pidMode === 'host' || sharesContainerPidNamespace(target.pidMode) ? {} : { [LABEL.targetRootPid]: String(target.rootPid) }),
       ...(input.ephemeral ? { [LABEL.ephemeral]: 'true' } : {}),
     },
     openStdin: input.ephemeral,

@@ -77,6 +77,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
         user: details.user || 'root',
         profile: session.profile.name,
         engine: engine.address,
+        mainPid: session.target.rootPid,
       };
     },
 

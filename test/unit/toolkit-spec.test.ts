@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES, profileByName } from '../../src/core/profiles.js';
-import { buildToolkitSpec, sessionId, targetRootPid } from '../../src/session/toolkit-spec.js';
+import { buildToolkitSpec, sessionId, sharedPidNamespace, targetRootPid } from '../../src/session/toolkit-spec.js';
 import { staleToolkits, targetFromListing } from '../../src/session/toolkit-session.js';
 import type { ContainerSummary } from '../../src/engine/types.js';
 
@@ -48,6 +48,28 @@ describe('buildToolkitSpec', () => {
     const hostPid = buildToolkitSpec({ ...base, target: { ...target, pidMode: 'host', rootPid: 4242 }, profile: PROFILES.general });
     expect(hostPid.labels['remora.target-root-pid']).toBeUndefined();
     expect(hostPid.env).toContain('REMORA_TARGET_PID=4242');
+  });
+
+  it('leaves the main pid of a target in another container\'s PID namespace to the keeper to find', () => {
+    const pidMode = `container:${'a'.repeat(64)}`;
+    expect(targetRootPid({ pidMode, pid: 4242 })).toBe(0);
+    expect(targetRootPid({ pidMode: 'host', pid: 4242 })).toBe(4242);
+    expect(targetRootPid({ pidMode: '', pid: 4242 })).toBe(1);
+    const spec = buildToolkitSpec({ ...base, target: { ...target, pidMode, rootPid: 0 }, profile: PROFILES.general });
+    expect(spec.labels['remora.target-root-pid']).toBeUndefined();
+    expect(spec.env).toContain(`REMORA_TARGET_ID=${target.id}`);
+    expect(spec.env?.some((e) => e.startsWith('REMORA_TARGET_PID='))).toBe(false);
+    // The toolkit still joins the target itself; the engine follows it to X's namespace.
+    expect(spec.hostConfig.pidMode).toBe(`container:${target.id}`);
+  });
+
+  it('names whose PID namespace a target shares', () => {
+    const x = { id: 'b'.repeat(64), name: 'sidecar-host' };
+    expect(sharedPidNamespace('')).toBeUndefined();
+    expect(sharedPidNamespace('private')).toBeUndefined();
+    expect(sharedPidNamespace('host')).toBe("the host's");
+    expect(sharedPidNamespace(`container:${x.id}`, [x])).toBe("container sidecar-host's");
+    expect(sharedPidNamespace(`container:${x.id}`)).toBe(`container ${'b'.repeat(12)}'s`);
   });
 
   it('gives restricted no capabilities and sysadmin a privileged container', () => {
