@@ -13,6 +13,8 @@ import { listDirectory } from '../ops/list-directory.js';
 import { listSockets } from '../ops/net.js';
 import { previewFile } from '../ops/preview-file.js';
 import { inspectProcess } from '../ops/proc.js';
+import { processSubtree } from '../core/process-table.js';
+import { sharedPidNamespace } from '../session/toolkit-spec.js';
 import { listProcesses, type ProcessListing } from '../ops/ps.js';
 import { signalProcess } from '../ops/signal-process.js';
 import { startTraceEvents } from '../ops/strace.js';
@@ -86,7 +88,8 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       // not measured yet: NaN); the view asks again shortly and gets %CPU since this one.
       const listing = await listProcesses(session, previous ? { previous, signal } : { sampleMs: 0, signal });
       previous = listing;
-      return listing.processes;
+      // In a shared PID namespace (the host's, another container's) only its own tree.
+      return sharedPidNamespace(session.target.pidMode) ? processSubtree(listing.processes, session.target.rootPid) : listing.processes;
     },
 
     async processDetails(pid, signal) {

@@ -56,10 +56,8 @@ async function psRows(target: RunningTarget, extra: string[] = []): Promise<{ ro
 /** The target's main process as its toolkit sees it: the root of its own tree. */
 async function mainPidOf(target: RunningTarget): Promise<number> {
   return waitFor(async () => {
-    const { rows } = await psRows(target, ['--all']);
-    // The distroless target's processes run as 65532; the scratch X's as root.
-    const own = rows.filter((r) => r.uid === 65532);
-    return own.length === 3 ? own.find((r) => r.ppid === 0)?.pid : undefined;
+    const { rows } = await psRows(target);
+    return rows.length === 3 ? rows.find((r) => !rows.some((p) => p.pid === r.ppid))?.pid : undefined;
   }, { what: 'the target and its 2 children' });
 }
 
@@ -80,6 +78,20 @@ afterAll(async () => {
 });
 
 describe('a target in another container\'s PID namespace (--pid=container:X)', () => {
+  it('ps shows the target\'s own tree, not X\'s, and says why', async () => {
+    const main = await mainPidOf(joined);
+    expect(main).not.toBe(1);
+    const { rows, stderr } = await psRows(joined);
+    expect(rows.map((r) => [r.ppid === main || r.pid === main, r.uid])).toEqual([
+      [true, 65532],
+      [true, 65532],
+      [true, 65532],
+    ]);
+    expect(stderr).toBe(`remora: ${joined.name} shares container ${other.name}'s PID namespace: showing its own process tree (--all shows every process)\n`);
+    const all = await psRows(joined, ['--all']);
+    expect(all.rows.find((r) => r.pid === 1)).toMatchObject({ ppid: 0, uid: 0 });
+  });
+
   it('exec sees the target\'s root at /target', async () => {
     const result = await remora(['exec', joined.name, '--', 'ls', '/target', '/target/home']);
     expect(result.exitCode).toBe(0);
@@ -106,6 +118,16 @@ describe('a target in another container\'s PID namespace (--pid=container:X)', (
 });
 
 describe('a target in the host\'s PID namespace (--pid=host)', () => {
+  it('ps shows only the target\'s own tree, and says it shares the host\'s namespace', async () => {
+    const main = await mainPidOf(hostPid);
+    const state = await engine.inspectContainer(hostPid.id);
+    expect(main).toBe(state.state.pid);
+    const { rows, stderr } = await psRows(hostPid);
+    expect(rows.every((r) => r.uid === 65532 && (r.pid === main || r.ppid === main))).toBe(true);
+    expect(stderr).toBe(`remora: ${hostPid.name} shares the host's PID namespace: showing its own process tree (--all shows every process)\n`);
+    expect((await psRows(hostPid, ['--all'])).rows.length).toBeGreaterThan(3);
+  });
+
   it('exec and strace reach the target, not the host\'s init', async () => {
     const listing = await remora(['exec', hostPid.name, '--', 'ls', '/target/home']);
     expect(listing).toMatchObject({ exitCode: 0, stdout: 'nonroot\n' });

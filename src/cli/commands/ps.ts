@@ -1,7 +1,8 @@
 // `remora ps <target>`: the target's processes as a table, a tree, or JSON. The listing
 // (one exec, %CPU over a short sample) is ops/ps.ts; sorting and cells are core/process-table.ts.
 import { RemoraError } from '../../core/errors.js';
-import { PROCESS_COLUMNS, PROCESS_SORT_KEYS, buildProcessTree, formatProcessRow, isProcessSortKey, processJson, sortProcesses, type ProcessSortKey } from '../../core/process-table.js';
+import { PROCESS_COLUMNS, PROCESS_SORT_KEYS, buildProcessTree, formatProcessRow, isProcessSortKey, processJson, processSubtree, sortProcesses, type ProcessSortKey } from '../../core/process-table.js';
+import { sharedPidNamespace } from '../../session/toolkit-spec.js';
 import { listProcesses } from '../../ops/ps.js';
 import type { GlobalOptions } from '../global-options.js';
 import { printJson, printTable } from '../printers.js';
@@ -30,7 +31,13 @@ export async function psCommand(globals: GlobalOptions, query: string, flags: Ps
   const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false, signal: watch.signal }).catch(async (error: unknown) => {
     throw await watch.explain(error);
   });
-  const sorted = sortProcesses(listing.processes, key);
+  // In a shared PID namespace only the target's own tree is its (--all: everything there).
+  const shared = sharedPidNamespace(context.session.target.pidMode, context.listing);
+  const own = shared && !flags.all ? processSubtree(listing.processes, context.session.target.rootPid) : listing.processes;
+  if (shared && !globals.quiet) {
+    process.stderr.write(`remora: ${context.session.target.name} shares ${shared} PID namespace: ${flags.all ? 'showing every process in it' : 'showing its own process tree (--all shows every process)'}\n`);
+  }
+  const sorted = sortProcesses(own, key);
   if (flags.json) {
     printJson(sorted.map((p) => processJson(p, flags.all ?? false)));
     return 0;
