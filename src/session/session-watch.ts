@@ -24,6 +24,8 @@ export interface SessionWatch extends Disposable {
 
 /** How long a failure that looks like a kill waits for the engine to report a death. */
 const EXPLAIN_GRACE_MS = 2000;
+/** When a still-running command checks for a death that came before the event stream. */
+const CATCH_UP_DELAY_MS = 1000;
 /** After the toolkit's death, how long the target's own death may take to be recorded. */
 const TARGET_EVENT_GRACE_MS = 500;
 
@@ -33,6 +35,7 @@ const FATAL_ACTIONS = new Set(['die', 'destroy', 'oom']);
 export function watchSession(engine: Engine, session: ToolkitSession): SessionWatch {
   const controller = new AbortController();
   let close: (() => void) | undefined;
+  let lookLater: NodeJS.Timeout | undefined;
   let stopped = false;
   let rejectEnded: (error: RemoraError) => void = () => undefined;
   const ended = new Promise<never>((_, reject) => {
@@ -46,6 +49,7 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
     if (stopped || controller.signal.aborted) return;
     controller.abort(error);
     rejectEnded(error);
+    clearTimeout(lookLater);
     close?.();
   };
 
@@ -96,10 +100,15 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
         }
       });
       events.stream.on('error', () => undefined);
-      // Either may have died before the stream was open: one look closes that gap.
-      const [target, toolkit] = await Promise.all([engine.inspectContainer(targetId).catch(() => undefined), engine.inspectContainer(toolkitId).catch(() => undefined)]);
-      if (!target?.state.running) void decide(false, target?.state.exitCode);
-      else if (!toolkit?.state.running) void decide(true);
+      // Either may have died before the stream was open: one look closes that gap, taken
+      // only by a command still running a moment later (a quick one pays nothing for it).
+      lookLater = setTimeout(() => {
+        void Promise.all([engine.inspectContainer(targetId).catch(() => undefined), engine.inspectContainer(toolkitId).catch(() => undefined)]).then(([target, toolkit]) => {
+          if (stopped) return;
+          if (!target?.state.running) void decide(false, target?.state.exitCode);
+          else if (!toolkit?.state.running) void decide(true);
+        });
+      }, CATCH_UP_DELAY_MS).unref();
     } catch {
       // No event stream (an engine without one): the command runs unwatched, as before.
     }
@@ -107,6 +116,7 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
 
   const stop = (): void => {
     stopped = true;
+    clearTimeout(lookLater);
     close?.();
   };
   const explain = async (error: unknown): Promise<unknown> => {
