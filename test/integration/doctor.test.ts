@@ -1,6 +1,7 @@
 // `remora doctor` on a healthy engine: every check passes, and it cleans up after itself.
 import { describe, expect, it } from 'vitest';
 import { remora, runLabel, testEngine } from '../support/fixtures.js';
+import { TEST_IMAGES } from '../support/images.js';
 
 describe('remora doctor', () => {
   it('checks the engine, the image and every profile, and leaves nothing behind', async () => {
@@ -12,11 +13,12 @@ describe('remora doctor', () => {
       // the sysadmin line fails with an explanation).
       expect(result.exitCode).toBe(lines.every((l) => !l.startsWith('FAIL')) ? 0 : 1);
       expect(lines[0]).toMatch(/^ok +engine: unix:\/\/\/var\/run\/docker\.sock \(from .+\), [\d.]+\S*, API 1\.\d+/);
-      expect(lines[1]).toBe('ok    toolkit image: remora-toolkit:0.1.0');
+      expect(lines[1]).toBe(`ok    toolkit image: ${TEST_IMAGES.toolkit}`);
       for (const profile of ['general', 'restricted', 'netadmin']) {
         expect(lines.find((l) => l.includes(`profile ${profile}:`))).toMatch(/^ok /);
       }
       expect(lines.find((l) => l.includes('profile general:'))).toContain('target root ok; ptrace ok');
+      expect(lines.find((l) => l.includes('profile general:'))).toContain('; limits 512MiB/1024 pids');
       expect(lines.find((l) => l.includes('profile restricted:'))).toContain('target root denied; ptrace denied');
       const sysadmin = lines.findIndex((l) => l.includes('profile sysadmin:'));
       if (lines[sysadmin]?.startsWith('FAIL')) {
