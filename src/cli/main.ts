@@ -179,13 +179,13 @@ const COMMANDS: Record<string, (program: Command) => void> = {
     addSessionOptions(program.command('proc'))
       .description('one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces')
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('<pid>', "process ID in the target's PID namespace")
+      .argument('[pid]', "process ID in the target's PID namespace (default: its main process)")
       .option('--show-secrets', 'do not mask environment values whose names look secret')
       .option('--json', 'print JSON')
       .action(
         act(async (globals, command) => {
           const { procCommand } = await import('./commands/proc.js');
-          const [query, pid] = command.processedArgs as [string, string];
+          const [query, pid] = command.processedArgs as [string, string | undefined];
           return procCommand(globals, query, pid, command.opts());
         }),
       );

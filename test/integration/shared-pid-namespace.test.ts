@@ -109,6 +109,13 @@ describe('a target in another container\'s PID namespace (--pid=container:X)', (
     expect((await execa('docker', ['cp', `${other.id}:/data/note.txt`, '-'], { reject: false })).exitCode).not.toBe(0);
   });
 
+  it('proc shows the target\'s main process by default', async () => {
+    const main = await mainPidOf(joined);
+    const result = await remora(['proc', joined.name, '--json']);
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(JSON.parse(result.stdout)).toMatchObject({ pid: main, ppid: 0, user: 'nonroot', cwd: '/home/nonroot' });
+  });
+
   it('strace traces the target\'s main process by default', async () => {
     const main = await mainPidOf(joined);
     const trace = await remora(['strace', joined.name, '--duration', '1s']);
