@@ -14,8 +14,6 @@ export const KEEPER_PID_FILE = '/run/remora-keeper.pid';
 export const POLL_SECONDS = 5;
 
 const TICK_FIFO = '/run/remora-tick';
-/** Where the keeper writes the pid it found for a target that shares another's PID namespace. */
-export const TARGET_PID_FILE = '/run/remora-target-pid';
 
 /**
  * Shell that sets $tpid to the target's main process when the target joined another
@@ -50,7 +48,6 @@ keeper=$$
 mkdir -p /run 2>/dev/null
 echo "$keeper" > ${KEEPER_PID_FILE}
 ${FIND_TARGET_PID}
-[ -n "$tpid" ] && echo "$tpid" > ${TARGET_PID_FILE}
 ${LINK_TARGET}
 : > ${USED_STAMP}; chmod 666 ${USED_STAMP}; : > ${CHECK_STAMP}
 if [ "\${REMORA_HOLD:-}" = stdin ]; then
