@@ -22,7 +22,9 @@ export interface SessionWatch extends Disposable {
   stop(): void;
 }
 
-/** How long a failure that looks like a kill waits for the engine to report a death. */
+/** A failure that looks like a kill, with both containers still running: when to look again. */
+const EXPLAIN_RECHECK_MS = 300;
+/** Once a death is seen, how long the verdict (target or toolkit) may take. */
 const EXPLAIN_GRACE_MS = 2000;
 /** When a still-running command checks for a death that came before the event stream. */
 const CATCH_UP_DELAY_MS = 1000;
@@ -119,18 +121,27 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
     clearTimeout(lookLater);
     close?.();
   };
+  /** Looks at both containers now; true when one of them is gone (and says so). */
+  const lookNow = async (): Promise<boolean> => {
+    const [target, toolkit] = await Promise.all([engine.inspectContainer(targetId).catch(() => undefined), engine.inspectContainer(toolkitId).catch(() => undefined)]);
+    if (!target?.state.running) void decide(false, target?.state.exitCode);
+    else if (!toolkit?.state.running) void decide(true);
+    else return false;
+    return true;
+  };
   const explain = async (error: unknown): Promise<unknown> => {
     if (controller.signal.aborted) return controller.signal.reason;
     if (!looksKilled(error)) return error;
     let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, EXPLAIN_GRACE_MS);
-    });
-    const [target, toolkit] = await Promise.all([engine.inspectContainer(targetId).catch(() => undefined), engine.inspectContainer(toolkitId).catch(() => undefined)]);
-    if (!target?.state.running) void decide(false, target?.state.exitCode);
-    else if (!toolkit?.state.running) void decide(true);
+    const pause = (ms: number) =>
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+      });
     try {
-      await Promise.race([ended, grace]);
+      // Both alive: look once more a moment later (the engine may not have recorded the
+      // death yet); then, if one is gone, wait for the verdict (decide may inspect again).
+      const gone = (await lookNow()) || (await Promise.race([pause(EXPLAIN_RECHECK_MS).then(lookNow), ended]));
+      if (gone) await Promise.race([ended, pause(EXPLAIN_GRACE_MS)]);
       return error;
     } catch (reason) {
       return reason;
@@ -141,11 +152,12 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
   return { signal: controller.signal, ended, explain, stop, [Symbol.dispose]: stop };
 }
 
-/** A failure that a dying namespace causes: an exec killed (128 + signal) or cut off. */
+/** A failure that a dying namespace can cause: an exec killed (128 + signal) or cut off. */
 function looksKilled(error: unknown): boolean {
   const exitCode = (error as { exitCode?: unknown }).exitCode;
   if (typeof exitCode === 'number') return exitCode >= 128 || exitCode < 0;
-  return error instanceof RemoraError && (error.code === 'EXEC_FAILED' || error.code === 'OPERATION_FAILED');
+  // A connection cut under the command is not a RemoraError.
+  return !(error instanceof RemoraError) || error.code === 'EXEC_FAILED' || error.code === 'OPERATION_FAILED';
 }
 
 function targetExited(name: string, code: number | undefined): RemoraError {
