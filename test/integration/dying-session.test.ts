@@ -76,33 +76,66 @@ describe('a command whose namespace dies', () => {
     expect(stderr.endsWith(exited(target.name))).toBe(true);
   });
 
-  it('shell ends with exit 1 after remora detach, and gives the terminal back', async () => {
+  it('strace ends with exit 1 when its toolkit is stopped', async () => {
     target = await startTarget(engine, 'scratch');
-    // A shell around remora reads the terminal's mode once remora is gone.
-    const term = pty.spawn('sh', ['-c', `"$0" shell "$1"; echo "remora-exit=$?"; stty -a`, REMORA_BIN, target.name], {
-      name: 'xterm-256color',
-      cols: 100,
-      rows: 30,
-      env: { ...process.env, TERM: 'xterm-256color', REMORA_TEST_LABEL: runLabel() } as Record<string, string>,
-    });
-    let output = '';
-    term.onData((data) => (output += data));
-    const done = new Promise<void>((resolve) => term.onExit(() => resolve()));
-    try {
-      await waitFor(() => output.includes(`${target.name}`) && /[#$] $/.test(output.trimEnd() + ' '), { what: 'the shell prompt' });
-      await toolkitRunning('bash');
-      expect((await remora(['detach', target.name])).exitCode).toBe(0);
-      await waitFor(() => output.includes('remora-exit='), { what: 'remora shell to end', timeoutMs: 60_000 });
-      await done;
-      expect(output).toContain(`remora: the toolkit session of ${target.name} ended`);
-      expect(output).toContain('remora-exit=1');
-      // Raw mode off again: the line discipline echoes and edits lines.
-      expect(output).toMatch(/(^|\s)icanon(\s|$)/m);
-      expect(output).toMatch(/(^|\s)echo(\s|$)/m);
-    } finally {
-      term.kill();
-    }
+    const trace = remoraProcess(['strace', target.name], { reject: false, stdin: 'ignore', ...BOUND });
+    let stderr = '';
+    trace.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => stderr.includes('strace: Process 1 attached'), { what: 'strace attached' });
+    const toolkit = await toolkitRunning('strace');
+    await execa('docker', ['stop', '-t', '1', toolkit]);
+    const result = await trace;
+    expect(result.exitCode).toBe(1);
+    expect(stderr.endsWith(ended(target.name))).toBe(true);
+    // The target was only traced, never harmed.
+    expect((await engine.inspectContainer(target.id)).state.running).toBe(true);
   });
+
+  it('ps ends with exit 1 when its toolkit is stopped during the listing', async () => {
+    target = await startTarget(engine, 'scratch');
+    await remora(['exec', target.name, '--', 'true']);
+    const [toolkit] = await toolkitsOf(engine, target.id);
+    const existing = new Set(readdirSync('/proc'));
+    const ps = remoraProcess(['ps', target.name], { reject: false, stdin: 'ignore', ...BOUND });
+    await stopProcessOf(toolkit!.id, 'remora-ps', existing);
+    await execa('docker', ['stop', '-t', '1', toolkit!.id]);
+    const result = await ps;
+    expect({ exitCode: result.exitCode, stderr: result.stderr + '\n' }).toEqual({ exitCode: 1, stderr: ended(target.name) });
+  });
+
+  for (const [how, code, line] of [
+    ['remora detach', 1, (name: string) => `remora: the toolkit session of ${name} ended`],
+    ['a kill of the target', 3, (name: string) => `remora: target ${name} exited (code 137)`],
+  ] as const) {
+    it(`shell ends with exit ${code} after ${how}, and gives the terminal back`, async () => {
+      target = await startTarget(engine, 'scratch');
+      // A shell around remora reads the terminal's mode once remora is gone.
+      const term = pty.spawn('sh', ['-c', `"$0" shell "$1"; echo "remora-exit=$?"; stty -a`, REMORA_BIN, target.name], {
+        name: 'xterm-256color',
+        cols: 100,
+        rows: 30,
+        env: { ...process.env, TERM: 'xterm-256color', REMORA_TEST_LABEL: runLabel() } as Record<string, string>,
+      });
+      let output = '';
+      term.onData((data) => (output += data));
+      const done = new Promise<void>((resolve) => term.onExit(() => resolve()));
+      try {
+        await waitFor(() => output.includes(`${target.name}`) && /[#$] $/.test(output.trimEnd() + ' '), { what: 'the shell prompt' });
+        await toolkitRunning('bash');
+        if (code === 1) expect((await remora(['detach', target.name])).exitCode).toBe(0);
+        else await execa('docker', ['kill', target.id]);
+        await waitFor(() => output.includes('remora-exit='), { what: 'remora shell to end', timeoutMs: 60_000 });
+        await done;
+        expect(output).toContain(line(target.name));
+        expect(output).toContain(`remora-exit=${code}`);
+        // Raw mode off again: the line discipline echoes and edits lines.
+        expect(output).toMatch(/(^|\s)icanon(\s|$)/m);
+        expect(output).toMatch(/(^|\s)echo(\s|$)/m);
+      } finally {
+        term.kill();
+      }
+    });
+  }
 
   it('ps says the target exited when it dies during the listing', async () => {
     target = await startTarget(engine, 'scratch');
