@@ -12,6 +12,8 @@ export interface GlobalOptions {
   profile: string;
   toolkitImage?: string;
   idle: string;
+  toolkitMemory?: string;
+  toolkitPids?: string;
   rm?: boolean;
   ipc?: boolean;
   quiet?: boolean;

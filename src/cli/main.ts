@@ -5,6 +5,7 @@ import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
 import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from './docker-plugin.js';
 import { runAction } from './edge.js';
+import { DEFAULT_TOOLKIT_MEMORY, DEFAULT_TOOLKIT_PIDS } from '../core/toolkit-limits.js';
 import { addExecFlags, execInvocation } from './exec-args.js';
 import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
 
@@ -48,6 +49,8 @@ function addSessionOptions(command: Command): Command {
   return addImageOptions(command)
     .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'))
     .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE))
+    .addOption(new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY))
+    .addOption(new Option('--toolkit-pids <n>', 'most processes and threads in a new toolkit').default(DEFAULT_TOOLKIT_PIDS))
     .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
     .addOption(new Option('--ipc', "also join the target's IPC namespace"));
 }
@@ -178,13 +181,13 @@ const COMMANDS: Record<string, (program: Command) => void> = {
     addSessionOptions(program.command('proc'))
       .description('one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces')
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('<pid>', "process ID in the target's PID namespace")
+      .argument('[pid]', "process ID in the target's PID namespace (default: its main process)")
       .option('--show-secrets', 'do not mask environment values whose names look secret')
       .option('--json', 'print JSON')
       .action(
         act(async (globals, command) => {
           const { procCommand } = await import('./commands/proc.js');
-          const [query, pid] = command.processedArgs as [string, string];
+          const [query, pid] = command.processedArgs as [string, string | undefined];
           return procCommand(globals, query, pid, command.opts());
         }),
       );

@@ -3,12 +3,14 @@
 import { terminalSafe } from '../core/target-text.js';
 import { LABEL } from '../core/labels.js';
 import { profileByName } from '../core/profiles.js';
+import { parseToolkitLimits } from '../core/toolkit-limits.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import type { ContainerDetails, ContainerSummary, ExecHandle } from '../engine/types.js';
 import { defaultToolkitImage, isRemoraToolkitImage } from '../session/toolkit-image.js';
 import { startOneShot } from '../session/one-shot.js';
 import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
+import { sharesContainerPidNamespace } from '../session/toolkit-spec.js';
 import { parseDuration, type GlobalOptions } from './global-options.js';
 
 export interface EngineContext extends AsyncDisposable {
@@ -88,6 +90,7 @@ export async function openSessionIn(
     profile,
     image: toolkitImageFrom(globals),
     idleSeconds,
+    limits: parseToolkitLimits(globals.toolkitMemory, globals.toolkitPids),
     ephemeral: globals.rm ?? false,
     shareIpc: globals.ipc ?? false,
     say: options.say ?? sayOnStderr(globals),
@@ -104,10 +107,13 @@ export async function openSessionIn(
 export async function startOneShotIn(context: EngineContext, globals: GlobalOptions, query: string, command: { cmd: string[]; env?: string[] }): Promise<ExecHandle | undefined> {
   const image = toolkitImageFrom(globals);
   const [target, fits] = await Promise.all([findTarget(context.engine, query, context.listing, context.inspected), isRemoraToolkitImage(context.engine, image)]);
-  if (!fits) return undefined;
+  // A target in another container's PID namespace needs its main process found first,
+  // which the session's keeper does: one-shots are for the common case.
+  if (!fits || sharesContainerPidNamespace(target.pidMode)) return undefined;
   return startOneShot(context.engine, target, {
     profile: profileByName(globals.profile),
     image,
+    limits: parseToolkitLimits(globals.toolkitMemory, globals.toolkitPids),
     shareIpc: globals.ipc ?? false,
     say: sayOnStderr(globals),
     extraLabels: testLabels(),

@@ -15,8 +15,10 @@ export function currentSize(): TerminalSize {
 /**
  * `input: false` is docker's `exec -t` without `-i`: a remote TTY for the output, while the
  * local terminal stays as it is (Ctrl-C ends remora) and nothing is forwarded.
+ * `until` rejects when the session dies under the command (see session-watch.ts): the
+ * engine does not close the exec's stream then, and the terminal must come back anyway.
  */
-export async function bridgeTerminal(handle: ExecHandle, { input = true }: { input?: boolean } = {}): Promise<number> {
+export async function bridgeTerminal(handle: ExecHandle, { input = true, until }: { input?: boolean; until?: Promise<never> } = {}): Promise<number> {
   const stdin = process.stdin;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
   const raw = input && stdin.isTTY;
@@ -52,7 +54,7 @@ export async function bridgeTerminal(handle: ExecHandle, { input = true }: { inp
   handle.stdout.pipe(process.stdout, { end: false });
   handle.stderr.pipe(process.stderr, { end: false });
   try {
-    return await handle.exitCode;
+    return await (until ? Promise.race([handle.exitCode, until]) : handle.exitCode);
   } finally {
     stdin.off('data', forward);
     stdin.pause();
@@ -61,5 +63,6 @@ export async function bridgeTerminal(handle: ExecHandle, { input = true }: { inp
     process.off('SIGHUP', onSignal);
     process.off('exit', restore);
     restore();
+    handle.close();
   }
 }

@@ -8,6 +8,10 @@ export type ErrorCode =
   | 'TARGET_AMBIGUOUS'
   | 'TARGET_NOT_RUNNING'
   | 'TARGET_PAUSED'
+  /** The target stopped while a command ran on it. */
+  | 'TARGET_EXITED'
+  /** The toolkit session was ended (detach, docker stop) while a command ran in it. */
+  | 'SESSION_ENDED'
   | 'ENGINE_UNREACHABLE'
   | 'ENGINE_ERROR'
   | 'TOOLKIT_IMAGE_UNAVAILABLE'
@@ -65,6 +69,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'TARGET_AMBIGUOUS':
     case 'TARGET_NOT_RUNNING':
     case 'TARGET_PAUSED':
+    case 'TARGET_EXITED':
       return EXIT.TARGET;
     case 'ENGINE_UNREACHABLE':
     case 'TOOLKIT_IMAGE_UNAVAILABLE':

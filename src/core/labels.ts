@@ -20,6 +20,8 @@ export const LABEL = {
    * namespace, whose main PID changes when they restart.
    */
   targetRootPid: 'remora.target-root-pid',
+  /** On a toolkit: its memory and pids limits as formatToolkitLimits writes them. */
+  limits: 'remora.limits',
   /** On the demo target (not a toolkit: it must stay attachable). */
   demo: 'remora.demo',
   /** Set by tests on what they create, so they remove exactly that. */

@@ -177,9 +177,23 @@ export function parseGroup(text: string): Map<number, string> {
   return parseIdFile(text);
 }
 
+/**
+ * How much of an account file is read (the toolkit's helpers cap it too): a target's
+ * /etc/passwd is its own content and may be gigabytes. Users past it are shown by number.
+ */
+export const ACCOUNTS_MAX_BYTES = 4 << 20;
+
+/** Whole lines within the cap: a line cut in half could name the wrong id. */
+export function boundedAccountText(text: string): string {
+  if (text.length < ACCOUNTS_MAX_BYTES / 4 && Buffer.byteLength(text) < ACCOUNTS_MAX_BYTES) return text;
+  const head = Buffer.from(text).subarray(0, ACCOUNTS_MAX_BYTES).toString('utf8');
+  const end = head.lastIndexOf('\n');
+  return end < 0 ? '' : head.slice(0, end + 1);
+}
+
 function parseIdFile(text: string): Map<number, string> {
   const names = new Map<number, string>();
-  for (const line of text.split('\n')) {
+  for (const line of boundedAccountText(text).split('\n')) {
     // name:password:id:...; skips comments, blank lines and NIS "+"/"-" entries.
     const [name, , id] = line.split(':');
     if (name === undefined || id === undefined || name === '' || /^[#+-]/.test(name) || !/^\d+$/.test(id)) continue;

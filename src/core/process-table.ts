@@ -198,3 +198,26 @@ export function processTreeJson(rows: readonly TreeRow[], withToolkitFlag = fals
   }
   return roots;
 }
+
+/**
+ * The process `rootPid` and its descendants, in the order given. For a target that shares
+ * a PID namespace (the host's, or another container's) the rest are not its processes.
+ */
+export function processSubtree<T extends ProcessInfo>(processes: readonly T[], rootPid: number): T[] {
+  const children = new Map<number, number[]>();
+  for (const p of processes) {
+    if (p.pid === p.ppid) continue;
+    const list = children.get(p.ppid) ?? [];
+    list.push(p.pid);
+    children.set(p.ppid, list);
+  }
+  const inTree = new Set<number>();
+  const queue = processes.some((p) => p.pid === rootPid) ? [rootPid] : [];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    if (inTree.has(pid)) continue;
+    inTree.add(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return processes.filter((p) => inTree.has(p.pid));
+}

@@ -181,11 +181,27 @@ function yamaForbidsAll(): RemoraError {
 
 const ATTACH_FAILURE = /^strace: attach: ptrace\(PTRACE_(?:SEIZE|ATTACH), (\d+)\): (.*)$/m;
 
+/** The pid strace could not attach to and why, when it says it was refused (EPERM/EACCES). */
+export function refusedAttach(stderr: string): { pid: number; reason: string } | undefined {
+  const failure = ATTACH_FAILURE.exec(stderr);
+  if (!failure || !/Operation not permitted|Permission denied/i.test(failure[2]!)) return undefined;
+  return { pid: Number(failure[1]), reason: failure[2]!.trim() };
+}
+
+/** What only a second look can tell after a refused attach (see ops/strace.ts). */
+export interface AttachFacts {
+  /** The process's tracer outside the toolkit (on the host), when it could be read. */
+  outsideTracer?: { pid: number; command?: string };
+  /** Whether strace in the toolkit could trace a child of its own: then ptrace itself is allowed. */
+  toolkitCanTrace?: boolean;
+}
+
 /**
  * Turns strace's failure to attach into the reason, from what the probe saw: a missing
- * capability, Yama, seccomp or AppArmor. Undefined when stderr holds no attach failure.
+ * capability, Yama, a tracer outside the toolkit, seccomp or AppArmor. Undefined when
+ * stderr holds no attach failure.
  */
-export function explainAttachFailure(stderr: string, probe: TraceProbe, context: TraceContext): RemoraError | undefined {
+export function explainAttachFailure(stderr: string, probe: TraceProbe, context: TraceContext, facts: AttachFacts = {}): RemoraError | undefined {
   const failure = ATTACH_FAILURE.exec(stderr);
   if (!failure) return undefined;
   const pid = Number(failure[1]);
@@ -198,6 +214,20 @@ export function explainAttachFailure(stderr: string, probe: TraceProbe, context:
   }
   if (!hasCapability(probe.capEff, CAP_SYS_PTRACE)) return noPtraceCapability(context);
   if (probe.yamaScope === 3) return yamaForbidsAll();
+  const name = probe.processes.get(pid)?.name;
+  const what = `pid ${pid}${name ? ` (${name})` : ''}`;
+  // TracerPid reads 0 from the toolkit when the tracer is outside its PID namespace.
+  if (facts.outsideTracer) {
+    const { pid: tracer, command } = facts.outsideTracer;
+    return new RemoraError('PTRACE_DENIED', `${what} is already traced by pid ${tracer} on the host${command ? ` (${command})` : ''}: a process can have only one tracer`, {
+      hint: `stop that tracer first (on the engine's host: kill ${tracer})`,
+    });
+  }
+  if (facts.toolkitCanTrace) {
+    return new RemoraError('PTRACE_DENIED', `${what} could not be traced, though the toolkit can trace: another tracer outside the toolkit (strace or a debugger on the host) most likely holds it`, {
+      hint: "on the engine's host, TracerPid in /proc/<pid>/status names it; stop it first",
+    });
+  }
   if (probe.seccomp === 2) {
     return new RemoraError('PTRACE_DENIED', `ptrace of pid ${pid} was denied although the toolkit has SYS_PTRACE: the toolkit's seccomp filter forbids it`, {
       hint: 'the engine\'s seccomp profile blocks ptrace (old engines do so on kernels before 4.8); --profile sysadmin runs without seccomp, or allow ptrace in the engine\'s profile',

@@ -147,6 +147,8 @@ export class DockerEngine implements Engine {
         AutoRemove: host.autoRemove ?? false,
         ReadonlyRootfs: host.readonlyRootfs ?? false,
         Tmpfs: host.tmpfs,
+        ...(host.memory === undefined ? {} : { Memory: host.memory, MemorySwap: host.memory }),
+        ...(host.pidsLimit === undefined ? {} : { PidsLimit: host.pidsLimit }),
       },
     };
     const created = await this.guard(() => this.http.json<{ Id: string }>('POST', '/containers/create', { query: { name: spec.name }, body }), spec.image);

@@ -65,6 +65,9 @@ export interface ContainerSpec {
     autoRemove?: boolean;
     readonlyRootfs?: boolean;
     tmpfs?: Record<string, string>;
+    /** Bytes; swap is capped at the same figure (no swap beyond it). */
+    memory?: number;
+    pidsLimit?: number;
   };
 }
 

@@ -19,7 +19,7 @@ printf 'D\\0%s\\0' "$dir"
 find . -mindepth 1 -maxdepth 1 -printf 'E\\0%P\\0%y\\0%s\\0%m\\0%U\\0%G\\0%T@\\0%l\\0' 2>/dev/null
 for pair in P:passwd G:group; do
   printf '%s\\0' "\${pair%%:*}"
-  "$fs" read -L "$1" "/etc/\${pair#*:}" 2>/dev/null | head -c 1048576 | base64 -w0
+  "$fs" read -L -a "$1" "/etc/\${pair#*:}" 2>/dev/null | base64 -w0
   printf '\\0'
 done
 `.trim();

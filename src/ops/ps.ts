@@ -83,7 +83,8 @@ export async function listProcesses(session: ToolkitSession, options: ListProces
   const { cmd, env } = scriptExec('remora-ps', PS_COMMAND, [session.targetRoot, sampleMs]);
   const result = await session.run(cmd, { env, signal: options.signal });
   if (result.exitCode !== 0) {
-    throw new RemoraError('EXEC_FAILED', `listing processes failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
+    const said = result.stderr.trim().split('\n')[0];
+    throw new RemoraError('EXEC_FAILED', `listing processes failed in the toolkit (exit ${result.exitCode})${said ? `: ${said}` : ''}`);
   }
   const parseOptions = { targetRoot: session.targetRoot, includeToolkit: options.includeToolkit, previous: options.previous, lifetime: sampleMs === 0 };
   // The helper answers in JSON; PS_SCRIPT in records that start with a path.

@@ -3,11 +3,12 @@
 // remora killed, the connection lost), strace detaches and the target keeps running:
 // see TRACE_WRAPPER.
 import { RemoraError } from '../core/errors.js';
-import { planTrace, explainAttachFailure, parseTraceProbe, type TraceContext, type TraceProbe } from '../core/trace-checks.js';
+import { planTrace, explainAttachFailure, parseTraceProbe, refusedAttach, type AttachFacts, type TraceContext, type TraceProbe } from '../core/trace-checks.js';
 import { SplicedLineRepair, StraceJoiner, type StracePiece, type SyscallEvent } from '../core/strace-parser.js';
 import type { ExecHandle } from '../engine/types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { LineSplitter } from './line-splitter.js';
+import { findOutsideTracer } from './outside-tracer.js';
 import { TOOLKIT_PIDS_SNIPPET, scriptExec } from './toolkit-script.js';
 
 /**
@@ -111,6 +112,8 @@ export interface TraceRun {
   /** Backpressure: stop reading strace's output (strace, and so the tracees, then wait). */
   pause(): void;
   resume(): void;
+  /** Drops the connection at once (the toolkit is gone: nothing is left to detach). */
+  abandon(): void;
 }
 
 export function buildStraceArgs(pids: number[], options: TraceOptions): string[] {
@@ -201,7 +204,7 @@ class StraceRun implements TraceRun {
     handle.stdin?.on('error', () => undefined);
 
     this.done = handle.exitCode.then(
-      (exitCode) => {
+      async (exitCode) => {
         lines.end();
         deliver(repair.flush());
         own.end();
@@ -209,8 +212,10 @@ class StraceRun implements TraceRun {
         if (this.stopping) return { stopped: true, exitCode };
         if (exitCode === 0) return { stopped: false, exitCode };
         const text = this.notices.join('\n');
+        const refused = refusedAttach(text);
+        const facts = refused ? await attachFacts(session, refused.pid) : {};
         throw (
-          explainAttachFailure(text, probe, context) ??
+          explainAttachFailure(text, probe, context, facts) ??
           new RemoraError('OPERATION_FAILED', `strace ended with status ${exitCode}${lastMessage(this.notices)}`, { details: this.notices.slice(-3) })
         );
       },
@@ -243,6 +248,12 @@ class StraceRun implements TraceRun {
     this.handle.stdout.pause();
   }
 
+  abandon(): void {
+    this.stopping = true;
+    this.clearTimers();
+    this.handle.close();
+  }
+
   resume(): void {
     this.handle.stdout.resume();
   }
@@ -264,6 +275,18 @@ class StraceRun implements TraceRun {
   private clearTimers(): void {
     for (const timer of this.timers) clearTimeout(timer);
   }
+}
+
+/**
+ * A refused attach, looked at again: the process's tracer on the host (when remora runs
+ * there), else whether the toolkit may ptrace at all (strace on a child of its own), so
+ * seccomp is blamed only when it is the cause.
+ */
+async function attachFacts(session: ToolkitSession, pid: number): Promise<AttachFacts> {
+  const outsideTracer = await findOutsideTracer(session.target.id, pid).catch(() => undefined);
+  if (outsideTracer) return { outsideTracer };
+  const selfTest = await session.run(['strace', '-qq', '-e', 'trace=none', '-o', '/dev/null', 'true']).catch(() => undefined);
+  return { toolkitCanTrace: selfTest?.exitCode === 0 };
 }
 
 function lastMessage(notices: string[]): string {

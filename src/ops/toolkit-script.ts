@@ -1,6 +1,7 @@
 // Runs one of Remora's POSIX-sh scripts in the toolkit with a short command line: the
 // script travels in the environment, so `ps --all` and the target's processes (which can
 // read the toolkit's argv) see "sh -c eval ... remora-ps", not pages of shell.
+import { ACCOUNTS_MAX_BYTES } from '../core/proc-parsers.js';
 import type { ExecOptions } from '../engine/types.js';
 import { KEEPER_PID_FILE } from '../session/keeper-script.js';
 import { FS_HELPER, HELPER_EXIT } from './fs-helper.js';
@@ -31,17 +32,19 @@ done 2>/dev/null
  * `grep -azsH ''` would), ROOT being the value of $root. Read with remora-fs, the kernel
  * resolves the name inside the target's root, so an absolute symlink there (/etc/passwd ->
  * /nix/store/...) is the target's file, not the toolkit's. Without remora-fs (another
- * toolkit image) or openat2 (a kernel before 5.6), straight through /proc/N/root.
+ * toolkit image) or openat2 (a kernel before 5.6), straight through /proc/N/root. Either
+ * way only a regular file is read (a FIFO or /dev/zero planted as passwd would hang or
+ * never end), and at most ACCOUNTS_MAX_BYTES of it (parsePasswd keeps its whole lines).
  */
 export function targetAccountsSnippet(names: Array<'passwd' | 'group'>): string {
   return `
-if [ -x ${FS_HELPER} ]; then
-  for f in ${names.join(' ')}; do
-    if c=$(${FS_HELPER} read -L "$root" "/etc/$f" 2>/dev/null); then printf '%s:%s\\n\\0' "$root/etc/$f" "$c"
-    elif [ $? -eq ${HELPER_EXIT.NO_OPENAT2} ]; then grep -azsH '' "$root/etc/$f"; fi
-  done
-else
-  grep -azsH '' ${names.map((n) => `"$root/etc/${n}"`).join(' ')}
-fi
+for f in ${names.join(' ')}; do
+  rc=127
+  if [ -x ${FS_HELPER} ]; then c=$(${FS_HELPER} read -L -a "$root" "/etc/$f" 2>/dev/null); rc=$?; fi
+  if [ "$rc" -eq 0 ]; then printf '%s:%s\\n\\0' "$root/etc/$f" "$c"
+  elif { [ "$rc" -eq 127 ] || [ "$rc" -eq ${HELPER_EXIT.NO_OPENAT2} ]; } && [ -f "$root/etc/$f" ]; then
+    printf '%s:' "$root/etc/$f"; head -c ${ACCOUNTS_MAX_BYTES} "$root/etc/$f" 2>/dev/null; printf '\\0'
+  fi
+done
 `.trim();
 }

@@ -19,8 +19,33 @@ const TICK_FIFO = '/run/remora-tick';
 /** How long (in tenths of a second) an ended `--rm` session's commands get to stop after SIGTERM. */
 const STOP_TRIES = 50;
 
+/**
+ * Shell that sets $tpid to the target's main process when the target joined another
+ * container's PID namespace (`--pid=container:X`, REMORA_TARGET_ID set): PID 1 there is
+ * X's. The target's processes are those whose cgroup names the target's ID (cgroup v1 and
+ * v2, Docker and Podman alike); of them, the main one has its parent outside the namespace
+ * (ppid 0) and started first (a `docker exec` into the target comes later). Builtins only.
+ * Else $tpid is REMORA_TARGET_PID, or 1.
+ */
+export const FIND_TARGET_PID = `
+tpid=\${REMORA_TARGET_PID:-1}
+if [ -n "\${REMORA_TARGET_ID:-}" ]; then
+  tpid=; best=
+  for d in /proc/[0-9]*; do
+    mine=
+    while read -r line; do case $line in *"$REMORA_TARGET_ID"*) mine=1; break ;; esac; done 2>/dev/null < "$d/cgroup"
+    [ -n "$mine" ] || continue
+    read -r stat < "$d/stat" 2>/dev/null || continue
+    rest=\${stat##*) }
+    set -- $rest
+    [ "$2" = 0 ] || continue
+    if [ -z "$best" ] || [ "\${20}" -lt "$best" ]; then best=\${20}; tpid=\${d#/proc/}; fi
+  done
+fi
+`.trim();
+
 /** Makes /target the target's root; run by the keeper, and by a command that comes first. */
-const LINK_TARGET = 'ln -sfn "/proc/${REMORA_TARGET_PID:-1}/root" /target';
+const LINK_TARGET = '[ -n "$tpid" ] && ln -sfn "/proc/$tpid/root" /target';
 
 export const KEEPER_SCRIPT = `
 keeper=$$
@@ -46,6 +71,7 @@ end_commands() {
 }
 mkdir -p /run 2>/dev/null
 echo "$keeper" > ${KEEPER_PID_FILE}
+${FIND_TARGET_PID}
 ${LINK_TARGET}
 : > ${USED_STAMP}; chmod 666 ${USED_STAMP}; : > ${CHECK_STAMP}
 if [ "\${REMORA_NAP:-}" = read ] && { [ -p ${TICK_FIFO} ] || mkfifo ${TICK_FIFO}; }; then
@@ -130,7 +156,8 @@ export function execWrapper(cmd: string[], targetDir?: string): string[] {
   const script = [
     `[ -w ${USED_STAMP} ] && true > ${USED_STAMP}`,
     // The first command of a new session can start before the keeper made /target.
-    `[ -L /target ] || ${LINK_TARGET} 2>/dev/null`,
+    // A subshell: FIND_TARGET_PID uses the positional parameters, which are the command.
+    `[ -L /target ] || ( ${FIND_TARGET_PID}\n${LINK_TARGET} ) 2>/dev/null`,
     ...(targetDir === undefined
       ? []
       : [

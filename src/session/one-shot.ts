@@ -23,6 +23,7 @@ export async function startOneShot(engine: Engine, target: Target, options: OneS
     profile: options.profile,
     image: options.image,
     idleSeconds: 0,
+    limits: options.limits,
     ephemeral: true,
     shareIpc: options.shareIpc,
     createdBy: createdBy(),

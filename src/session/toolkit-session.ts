@@ -7,10 +7,12 @@ import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
 import { randomSuffix } from '../core/fingerprint.js';
 import type { Profile } from '../core/profiles.js';
 import { resolveTarget } from '../core/target-resolution.js';
+import type { ToolkitLimits } from '../core/toolkit-limits.js';
 import { REMORA_VERSION } from '../core/version.js';
 import { readAllBytes } from '../engine/http-client.js';
 import type { ContainerDetails, ContainerSpec, ContainerState, ContainerSummary, Engine, ExecHandle, ExecOptions, ProgressHandler, StdinHold } from '../engine/types.js';
-import { execWrapper } from './keeper-script.js';
+import { FIND_TARGET_PID, execWrapper } from './keeper-script.js';
+import { watchSession, type SessionWatch } from './session-watch.js';
 import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
 import { ensureToolkitImage, toolkitImageIsReady } from './toolkit-image.js';
 
@@ -30,6 +32,7 @@ export interface SessionOptions {
   profile: Profile;
   image: string;
   idleSeconds: number;
+  limits: ToolkitLimits;
   /** `--rm`: a session of this command's own, ended with it even if remora is killed. */
   ephemeral: boolean;
   shareIpc: boolean;
@@ -88,6 +91,16 @@ export class ToolkitSession implements AsyncDisposable {
     } finally {
       signal?.removeEventListener('abort', abort);
     }
+  }
+
+  /** The same session, its target's main process known (see findRootPid). */
+  withRootPid(rootPid: number): ToolkitSession {
+    return new ToolkitSession(this.engine, this.containerId, { ...this.target, rootPid }, this.profile, this.image, this.hold);
+  }
+
+  /** Watches the target and this toolkit while a command runs (see session-watch.ts). */
+  watch(): SessionWatch {
+    return watchSession(this.engine, this);
   }
 
   /** Ends the session now (detach, or the end of a `--rm` command). */
@@ -162,8 +175,35 @@ export function toTarget(details: ContainerDetails): Target {
   };
 }
 
-/** Reuses the running session for (target, profile) or starts one. */
+/**
+ * Reuses the running session for (target, profile) or starts one. A target that shares
+ * another container's PID namespace has its main process found in the session (one exec).
+ */
 export async function openSession(engine: Engine, target: Target, listing: ContainerSummary[], options: SessionOptions): Promise<ToolkitSession> {
+  const session = await startOrReuseSession(engine, target, listing, options);
+  if (target.rootPid !== 0) return session;
+  try {
+    return session.withRootPid(await findRootPid(session));
+  } catch (error) {
+    await session[Symbol.asyncDispose]();
+    throw error;
+  }
+}
+
+/** The target's main process as the toolkit sees it (see FIND_TARGET_PID). */
+async function findRootPid(session: ToolkitSession): Promise<number> {
+  const result = await session.run(['sh', '-c', `${FIND_TARGET_PID}\necho "$tpid"`], { env: [`REMORA_TARGET_ID=${session.target.id}`] });
+  const pid = Number(result.stdout.toString('utf8').trim());
+  if (result.exitCode !== 0 || !Number.isInteger(pid) || pid < 1) {
+    const other = session.target.pidMode.slice('container:'.length, 'container:'.length + 12);
+    throw new RemoraError('OPERATION_FAILED', `cannot find ${session.target.name}'s main process in the PID namespace it shares with container ${other}`, {
+      hint: 'its processes are recognised by their cgroup; a runtime that names cgroups otherwise is not supported yet',
+    });
+  }
+  return pid;
+}
+
+async function startOrReuseSession(engine: Engine, target: Target, listing: ContainerSummary[], options: SessionOptions): Promise<ToolkitSession> {
   requireRunning(target);
   if (!options.ephemeral) {
     const existing = findSharedSession(listing, target.id, options.profile.name, options.image);
@@ -175,6 +215,7 @@ export async function openSession(engine: Engine, target: Target, listing: Conta
     profile: options.profile,
     image: options.image,
     idleSeconds: options.idleSeconds,
+    limits: options.limits,
     ephemeral: options.ephemeral,
     shareIpc: options.shareIpc,
     createdBy: createdBy(),

@@ -3,6 +3,7 @@
 import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { Profile } from '../core/profiles.js';
+import { formatToolkitLimits, type ToolkitLimits } from '../core/toolkit-limits.js';
 import type { ContainerSpec } from '../engine/types.js';
 import { KEEPER_LAUNCHER, KEEPER_SCRIPT, oneShotCommand } from './keeper-script.js';
 
@@ -11,6 +12,7 @@ export interface ToolkitSpecInput {
   profile: Profile;
   image: string;
   idleSeconds: number;
+  limits: ToolkitLimits;
   /** Bound to one command (`--rm`): held by stdin, never reused. */
   ephemeral: boolean;
   shareIpc: boolean;
@@ -30,9 +32,29 @@ export interface ToolkitSpecInput {
 /**
  * The PID the target's root filesystem is reached through. A target that runs in the
  * host's PID namespace has the host's init as PID 1, so its own main PID is used instead.
+ * One that joined another container's (`--pid=container:X`) is not PID 1 there either,
+ * and only the toolkit can tell its pid: 0 until the session has found it.
  */
 export function targetRootPid(target: { pidMode: string; pid: number }): number {
-  return target.pidMode === 'host' ? target.pid : 1;
+  if (target.pidMode === 'host') return target.pid;
+  return sharesContainerPidNamespace(target.pidMode) ? 0 : 1;
+}
+
+/**
+ * Whose PID namespace the target runs in, when not its own: "the host's", "container X's";
+ * undefined for a namespace of its own.
+ */
+export function sharedPidNamespace(pidMode: string, listing: ReadonlyArray<{ id: string; name: string }> = []): string | undefined {
+  if (pidMode === 'host') return "the host's";
+  if (!sharesContainerPidNamespace(pidMode)) return undefined;
+  const other = pidMode.slice('container:'.length);
+  const name = listing.find((c) => c.id === other || c.name === other)?.name ?? other.slice(0, 12);
+  return `container ${name}'s`;
+}
+
+/** `--pid=container:X`: the target's PID 1 is X's main process, not its own. */
+export function sharesContainerPidNamespace(pidMode: string): boolean {
+  return pidMode.startsWith('container:');
 }
 
 /**
@@ -67,7 +89,8 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       : [
           `REMORA_KEEPER_SCRIPT=${KEEPER_SCRIPT}`,
           `REMORA_IDLE_SECONDS=${input.idleSeconds}`,
-          `REMORA_TARGET_PID=${target.rootPid}`,
+          // The keeper finds the pid itself when the target shares another container's namespace.
+          sharesContainerPidNamespace(target.pidMode) ? `REMORA_TARGET_ID=${target.id}` : `REMORA_TARGET_PID=${target.rootPid}`,
           `REMORA_TARGET_NAME=${target.name}`,
           ...(ephemeral ? ['REMORA_HOLD=stdin'] : []),
         ],
@@ -82,7 +105,8 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       [LABEL.version]: input.version,
       [LABEL.capabilities]: granted,
       [LABEL.idleSeconds]: String(input.idleSeconds),
-      ...(target.pidMode === 'host' ? {} : { [LABEL.targetRootPid]: String(target.rootPid) }),
+      [LABEL.limits]: formatToolkitLimits(input.limits),
+      ...(target.pidMode === 'host' || sharesContainerPidNamespace(target.pidMode) ? {} : { [LABEL.targetRootPid]: String(target.rootPid) }),
       ...(ephemeral ? { [LABEL.ephemeral]: 'true' } : {}),
     },
     openStdin: ephemeral,
@@ -96,6 +120,10 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       securityOpt: ['no-new-privileges'],
       privileged: profile.privileged,
       autoRemove: true,
+      // What no target content may push past: a privileged toolkit is the user's choice of
+      // trust, but its memory and pids are still bounded.
+      memory: input.limits.memoryBytes,
+      pidsLimit: input.limits.pids,
     },
   };
 }

@@ -164,7 +164,8 @@ export class AttachController implements Screenful {
   render(width: number, height: number): string[] {
     const theme = this.options.theme;
     const nowMs = this.now();
-    const mainUser = this.processes.current.find((p) => p.pid === 1)?.user;
+    const mainPid = this.summary.mainPid ?? 1;
+    const mainUser = this.processes.current.find((p) => p.pid === mainPid)?.user;
     const header = headerLines({ ...this.summary, user: mainUser ?? this.summary.user }, nowMs, width, theme);
     const tracing = this.trace.tracing;
     const capture = this.network.captureLabel;

@@ -54,6 +54,8 @@ export interface TargetSummary {
   user: string;
   profile: string;
   engine: string;
+  /** The target's main process as the toolkit sees it (not 1 in a shared PID namespace). */
+  mainPid?: number;
 }
 
 export interface TuiDataSource {

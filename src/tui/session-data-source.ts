@@ -17,6 +17,8 @@ import { startPortForward, type ForwardEvent } from '../ops/port-forward.js';
 import { formatHostPort } from '../core/port-forward-spec.js';
 import { previewFile } from '../ops/preview-file.js';
 import { inspectProcess } from '../ops/proc.js';
+import { processSubtree } from '../core/process-table.js';
+import { sharedPidNamespace } from '../session/toolkit-spec.js';
 import { listProcesses, type ProcessListing } from '../ops/ps.js';
 import { signalProcess } from '../ops/signal-process.js';
 import { startTraceEvents } from '../ops/strace.js';
@@ -85,6 +87,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
         user: details.user || 'root',
         profile: session.profile.name,
         engine: engine.address,
+        mainPid: session.target.rootPid,
       };
     },
 
@@ -95,7 +98,9 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       const listing = await listProcesses(session, previous ? { previous, signal } : { signal });
       const first = previous === undefined;
       previous = listing;
-      return first ? listing.processes.map((p) => ({ ...p, cpu: Number.NaN })) : listing.processes;
+      // In a shared PID namespace (the host's, another container's) only its own tree.
+      const own = sharedPidNamespace(session.target.pidMode) ? processSubtree(listing.processes, session.target.rootPid) : listing.processes;
+      return first ? own.map((p) => ({ ...p, cpu: Number.NaN })) : own;
     },
 
     async processDetails(pid, signal) {

@@ -18,6 +18,7 @@ describe('remora doctor', () => {
         expect(lines.find((l) => l.includes(`profile ${profile}:`))).toMatch(/^ok /);
       }
       expect(lines.find((l) => l.includes('profile general:'))).toContain('target root ok; ptrace ok');
+      expect(lines.find((l) => l.includes('profile general:'))).toContain('; limits 512MiB/1024 pids');
       expect(lines.find((l) => l.includes('profile restricted:'))).toContain('target root denied; ptrace denied');
       expect(lines.find((l) => l.includes('profile capture:'))).toBe('ok    profile capture: session starts; packet capture ok (no target root, no tracing: as expected)');
       const sysadmin = lines.findIndex((l) => l.includes('profile sysadmin:'));

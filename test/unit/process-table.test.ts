@@ -8,6 +8,7 @@ import {
   formatKiB,
   formatProcessRow,
   processJson,
+  processSubtree,
   sortProcesses,
   type ListedProcess,
 } from '../../src/core/process-table.js';
@@ -106,5 +107,19 @@ describe('processJson', () => {
     expect(Object.keys(json)).toEqual(['pid', 'ppid', 'user', 'uid', 'state', 'cpu', 'rssKiB', 'threads', 'startedAt', 'command']);
     expect(json).toMatchObject({ user: '65532', uid: 65532, cpu: 3.1, command: '/app a b' });
     expect(processJson(proc(1, 0), true)).toHaveProperty('toolkit', false);
+  });
+});
+
+describe('processSubtree', () => {
+  it('keeps the root and its descendants, in the order given', () => {
+    // 1 (another container's main) with child 7; 8 (the target) with 13 and grandchild 20.
+    const all = [proc(1, 0), proc(7, 1), proc(8, 0), proc(13, 8), proc(20, 13), proc(30, 0)];
+    expect(processSubtree(all, 8).map((p) => p.pid)).toEqual([8, 13, 20]);
+    expect(processSubtree(all, 1).map((p) => p.pid)).toEqual([1, 7]);
+  });
+
+  it('is empty when the root is gone, and survives a cycle', () => {
+    expect(processSubtree([proc(2, 1), proc(3, 2)], 1)).toEqual([]);
+    expect(processSubtree([proc(4, 5), proc(5, 4)], 4).map((p) => p.pid)).toEqual([4, 5]);
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES, profileByName } from '../../src/core/profiles.js';
-import { buildToolkitSpec, sessionId, targetRootPid } from '../../src/session/toolkit-spec.js';
+import { buildToolkitSpec, sessionId, sharedPidNamespace, targetRootPid } from '../../src/session/toolkit-spec.js';
 import { staleToolkits, targetFromListing } from '../../src/session/toolkit-session.js';
 import type { ContainerSummary } from '../../src/engine/types.js';
 
 const target = { id: 'f'.repeat(64), name: 'payments', pidMode: '', rootPid: 1 };
-const base = { target, image: 'remora-toolkit:0.1.0', idleSeconds: 600, ephemeral: false, shareIpc: false, createdBy: 'ops@host', version: '0.1.0', nonce: 'abcd1234' };
+const base = { target, image: 'remora-toolkit:0.1.0', idleSeconds: 600, limits: { memoryBytes: 512 * 1024 * 1024, pids: 1024 }, ephemeral: false, shareIpc: false, createdBy: 'ops@host', version: '0.1.0', nonce: 'abcd1234' };
 
 describe('buildToolkitSpec', () => {
   it('joins the target by full ID, starts from no capabilities and adds the profile\'s', () => {
@@ -20,6 +20,14 @@ describe('buildToolkitSpec', () => {
     expect(spec.hostConfig.privileged).toBe(false);
     expect(spec.hostConfig.autoRemove).toBe(true);
     expect(spec.openStdin).toBe(false);
+  });
+
+  it('bounds the toolkit\'s memory and pids, and labels the limits', () => {
+    for (const profile of [PROFILES.general, PROFILES.sysadmin]) {
+      const spec = buildToolkitSpec({ ...base, profile });
+      expect(spec.hostConfig).toMatchObject({ memory: 512 * 1024 * 1024, pidsLimit: 1024 });
+      expect(spec.labels['remora.limits']).toBe('512MiB/1024 pids');
+    }
   });
 
   it('labels the session so it can be found, swept and audited', () => {
@@ -41,6 +49,28 @@ describe('buildToolkitSpec', () => {
     const hostPid = buildToolkitSpec({ ...base, target: { ...target, pidMode: 'host', rootPid: 4242 }, profile: PROFILES.general });
     expect(hostPid.labels['remora.target-root-pid']).toBeUndefined();
     expect(hostPid.env).toContain('REMORA_TARGET_PID=4242');
+  });
+
+  it('leaves the main pid of a target in another container\'s PID namespace to the keeper to find', () => {
+    const pidMode = `container:${'a'.repeat(64)}`;
+    expect(targetRootPid({ pidMode, pid: 4242 })).toBe(0);
+    expect(targetRootPid({ pidMode: 'host', pid: 4242 })).toBe(4242);
+    expect(targetRootPid({ pidMode: '', pid: 4242 })).toBe(1);
+    const spec = buildToolkitSpec({ ...base, target: { ...target, pidMode, rootPid: 0 }, profile: PROFILES.general });
+    expect(spec.labels['remora.target-root-pid']).toBeUndefined();
+    expect(spec.env).toContain(`REMORA_TARGET_ID=${target.id}`);
+    expect(spec.env?.some((e) => e.startsWith('REMORA_TARGET_PID='))).toBe(false);
+    // The toolkit still joins the target itself; the engine follows it to X's namespace.
+    expect(spec.hostConfig.pidMode).toBe(`container:${target.id}`);
+  });
+
+  it('names whose PID namespace a target shares', () => {
+    const x = { id: 'b'.repeat(64), name: 'sidecar-host' };
+    expect(sharedPidNamespace('')).toBeUndefined();
+    expect(sharedPidNamespace('private')).toBeUndefined();
+    expect(sharedPidNamespace('host')).toBe("the host's");
+    expect(sharedPidNamespace(`container:${x.id}`, [x])).toBe("container sidecar-host's");
+    expect(sharedPidNamespace(`container:${x.id}`)).toBe(`container ${'b'.repeat(12)}'s`);
   });
 
   it('gives restricted no capabilities and sysadmin a privileged container', () => {

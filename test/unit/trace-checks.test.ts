@@ -99,6 +99,17 @@ describe('explainAttachFailure', () => {
     );
   });
 
+  it('names a tracer on the host, which the toolkit cannot see, instead of blaming seccomp', () => {
+    const e = explainAttachFailure(failed, probe([{ pid: 1, name: 'app' }]), context, { outsideTracer: { pid: 4242, command: 'strace -p 901' } });
+    expect(e?.message).toBe('pid 1 (app) is already traced by pid 4242 on the host (strace -p 901): a process can have only one tracer');
+    expect(e?.hint).toBe("stop that tracer first (on the engine's host: kill 4242)");
+    const unseen = explainAttachFailure(failed, probe([{ pid: 1, name: 'app' }]), context, { toolkitCanTrace: true });
+    expect(unseen?.message).toBe('pid 1 (app) could not be traced, though the toolkit can trace: another tracer outside the toolkit (strace or a debugger on the host) most likely holds it');
+    expect(unseen?.hint).not.toContain('sysadmin');
+    // Only when the toolkit cannot trace at all is seccomp the cause.
+    expect(explainAttachFailure(failed, probe([{ pid: 1 }]), context, { toolkitCanTrace: false })?.message).toContain('seccomp filter forbids it');
+  });
+
   it('blames AppArmor when there is no seccomp filter and a confining profile', () => {
     const e = explainAttachFailure(failed, probe([{ pid: 1 }], { seccomp: 0, apparmor: 'docker-default (enforce)' }), context);
     expect(e?.message).toBe('ptrace of pid 1 was denied by the AppArmor profile docker-default');

@@ -38,8 +38,9 @@ static const char usage_text[] =
     "                             \"uid\":N,\"gid\":N,\"mtime\":N[,\"target\":\"...\"]}\n"
     "                            (target only for symlinks; a final symlink is not followed\n"
     "                            unless -L)\n"
-    "  read [-L] ROOT PATH       the file's bytes on stdout (regular files only; a final\n"
-    "                            symlink is refused unless -L)\n"
+    "  read [-L] [-a] ROOT PATH  the file's bytes on stdout (regular files only; a final\n"
+    "                            symlink is refused unless -L); -a: an account file\n"
+    "                            (passwd, group): at most 4 MiB of whole lines, within 5 s\n"
     "  realpath ROOT PATH        PATH resolved inside ROOT, as an absolute path of ROOT\n"
     "  pack [-L] [-t] ROOT PATH  PATH (a file, symlink or whole tree) as a record stream on\n"
     "                            stdout; -t sends the total size first; exits once stdin\n"
@@ -297,6 +298,7 @@ static int cmd_stat(int argc, char **argv) {
 
 static int cmd_read(int argc, char **argv) {
   int follow = take_flag(&argc, &argv, 'L');
+  int account = take_flag(&argc, &argv, 'a');
   expect_args(argc, argv, 2, "read");
   const char *path = argv[1];
   int rootfd = open_root(argv[0]);
@@ -315,6 +317,16 @@ static int cmd_read(int argc, char **argv) {
       }
     }
     fail("read", path, err);
+  }
+  if (account) {
+    char *text = NULL;
+    ssize_t n = read_account_file(fd, ACCOUNTS_MAX_BYTES, &text);
+    if (n < 0) fail_with("read", path, errno, errno == EINVAL ? "not a regular file" : errno == EINTR ? "timed out" : strerror(errno));
+    if (write_all(STDOUT_FILENO, text, (size_t)n) < 0) fail("write stdout", path, errno);
+    free(text);
+    close(fd);
+    close(rootfd);
+    return 0;
   }
   struct stat st;
   if (fstat(fd, &st) < 0) fail("read", path, errno);

@@ -9,7 +9,7 @@
 // coarse for an interval of a tenth of a second.
 //
 // Processes that exit mid-listing are skipped, never an error. Of the target's filesystem
-// only /etc/passwd is read, resolved by the kernel inside ROOT (openat2 RESOLVE_IN_ROOT |
+// only /etc/passwd is read (a regular file only, capped, with a timeout), resolved by the kernel inside ROOT (openat2 RESOLVE_IN_ROOT |
 // RESOLVE_NO_MAGICLINKS). Built static (gcc -static -O2) so it runs in any toolkit.
 //
 // {"clockTicks":100,"pageSize":4096,"bootTime":S,"uptimeNs":N,"intervalNs":N,"passwd":"..."|null,
@@ -24,6 +24,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,25 +249,28 @@ static int is_toolkit(int pid, const struct stat *own_mnt, const struct stat *ta
   return access(path, F_OK) == 0;
 }
 
-/** The target's /etc/passwd as a JSON string (null if it has none), resolved by the kernel
- *  inside ROOT, so a symlinked passwd cannot point this outside the target. */
+/** The target's /etc/passwd as a JSON string (null if it has none or it is not a regular
+ *  file), resolved by the kernel inside ROOT, so a symlinked passwd cannot point this
+ *  outside the target; capped and timed as read_account_file says. */
 static void put_passwd(const char *root) {
   int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  int fd = rootfd < 0 ? -1 : open_in_root(rootfd, "etc/passwd", O_RDONLY, 0);
+  int fd = rootfd < 0 ? -1 : open_in_root(rootfd, "etc/passwd", O_RDONLY | O_NONBLOCK, 0);
   if (rootfd >= 0) close(rootfd);
   if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
     // No openat2 (a kernel before 5.6, or seccomp): through ROOT as the shell fallback does.
     char path[4096];
     snprintf(path, sizeof path, "%s/etc/passwd", root);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   }
-  ssize_t n = fd >= 0 ? read_fd(fd) : -1;
+  char *text = NULL;
+  ssize_t n = fd >= 0 ? read_account_file(fd, ACCOUNTS_MAX_BYTES, &text) : -1;
   if (fd >= 0) close(fd);
   if (n < 0) {
     fputs("null", stdout);
     return;
   }
-  print_json_string(buffer, (size_t)n);
+  print_json_string(text, (size_t)n);
+  free(text);
 }
 
 static long long boottime_ns(void) {

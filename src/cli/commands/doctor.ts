@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../core/errors.js';
 import { LABEL } from '../../core/labels.js';
 import { PROFILES, type Profile } from '../../core/profiles.js';
+import { formatToolkitLimits, parseToolkitLimits } from '../../core/toolkit-limits.js';
 import { createEngine } from '../../engine/create-engine.js';
 import type { Engine } from '../../engine/types.js';
 import { ensureToolkitImage } from '../../session/toolkit-image.js';
@@ -26,6 +27,9 @@ const PROBE = [
   'echo "seccomp=$(grep ^Seccomp: /proc/self/status | tr -dc 0-9)"',
   'echo "apparmor=$(cat /proc/self/attr/current 2>/dev/null || echo none)"',
   'if ls /target/ >/dev/null 2>&1; then echo root=ok; else echo root=denied; fi',
+  // The toolkit's own limits as its cgroup enforces them (v2, else v1): an engine may drop them.
+  'echo "memory=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || echo none)"',
+  'echo "pids=$(cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || echo none)"',
   'if command -v strace >/dev/null; then out=$(timeout 3 strace -e trace=none -p 1 2>&1 & p=$!; sleep 1; kill -INT $p 2>/dev/null; wait $p); case "$out" in *"attached"*) echo ptrace=ok;; *) echo "ptrace=denied $out" | head -n 1;; esac; else echo ptrace=no-strace; fi',
 ].join('\n');
 
@@ -105,7 +109,7 @@ async function startThrowawayTarget(engine: Engine, image: string): Promise<stri
 async function checkProfile(engine: Engine, target: Target, profile: Profile, image: string, globals: GlobalOptions): Promise<Check> {
   const name = `profile ${profile.name}`;
   try {
-    await using session = await openSession(engine, target, [], { profile, image, idleSeconds: 60, ephemeral: true, shareIpc: false, say: sayOnStderr({ ...globals, quiet: true }), extraLabels: testLabels() });
+    await using session = await openSession(engine, target, [], { profile, image, idleSeconds: 60, limits: parseToolkitLimits(undefined, undefined), ephemeral: true, shareIpc: false, say: sayOnStderr({ ...globals, quiet: true }), extraLabels: testLabels() });
     const { stdout } = await session.run(['sh', '-c', PROBE]);
     const facts = Object.fromEntries(
       stdout
@@ -114,7 +118,7 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
         .filter((l) => l.includes('='))
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     ) as Record<string, string>;
-    const detail = `session starts; target root ${facts.root ?? '?'}; ptrace ${facts.ptrace?.split(' ')[0] ?? '?'}; yama ${facts.yama ?? '?'}; seccomp ${facts.seccomp ?? '?'}; apparmor ${facts.apparmor ?? '?'}`;
+    const detail = `session starts; target root ${facts.root ?? '?'}; ptrace ${facts.ptrace?.split(' ')[0] ?? '?'}; yama ${facts.yama ?? '?'}; seccomp ${facts.seccomp ?? '?'}; apparmor ${facts.apparmor ?? '?'}; limits ${enforcedLimits(facts)}`;
     if (profile.name === 'restricted') return { name, ok: true, detail: `${detail} (as expected: no capabilities, so no target root and no tracing)` };
     if (profile.name === 'capture') {
       // Capture only: tcpdump opens a packet socket for a second, and SIGTERM ends it cleanly.
@@ -134,4 +138,15 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
     const remora = error instanceof RemoraError ? error : undefined;
     return { name, ok: false, detail: `cannot start a session: ${(error as Error).message}`, remedy: remora?.hint ?? 'run with --debug for details' };
   }
+}
+
+/** "512MiB/1024 pids" as the toolkit's cgroup enforces them, or what is missing. */
+function enforcedLimits(facts: Record<string, string>): string {
+  const memory = Number(facts.memory);
+  const pids = Number(facts.pids);
+  // cgroup v1 reports "no limit" as a huge number, v2 as "max".
+  const memoryKnown = Number.isSafeInteger(memory) && memory > 0 && memory < 2 ** 50;
+  const pidsKnown = Number.isSafeInteger(pids) && pids > 0;
+  if (memoryKnown && pidsKnown) return formatToolkitLimits({ memoryBytes: memory, pids });
+  return `${memoryKnown ? formatToolkitLimits({ memoryBytes: memory, pids: 0 }).split('/')[0] : 'memory not enforced'}/${pidsKnown ? `${pids} pids` : 'pids not enforced'}`;
 }

@@ -26,27 +26,28 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   // A new toolkit's spec needs the target inspected: asked beside the listing.
   await using context = await openEngineContext(globals, oneShot ? { inspect: query } : {});
   const oneShotHandle = oneShot ? await startOneShotIn(context, globals, query, { cmd, env: flags.env }) : undefined;
+  if (oneShotHandle) return await runOneShot(oneShotHandle);
   // `await using`: the session (ended here if --rm) must outlive the command.
-  await using session = oneShotHandle ? undefined : (await openSessionIn(context, globals, query)).session;
-  // Tags a session's command, so it can be found and stopped if our stdout closes (see below).
+  await using session = (await openSessionIn(context, globals, query)).session;
+  // The engine does not end the exec's stream when the target or toolkit dies: watch them.
+  using watch = session.watch();
+  // Tags the command, so it can be found and stopped if our stdout closes (see below).
   const tag = randomBytes(8).toString('hex');
   let handle: ExecHandle;
   try {
-    handle =
-      oneShotHandle ??
-      (await session!.exec({
-        cmd,
-        user: flags.user,
-        tty: flags.tty ?? false,
-        stdin: interactive,
-        targetDir: flags.workdir,
-        env: [execTag(tag), ...(flags.env ?? [])],
-        size: flags.tty ? currentSize() : undefined,
-      }));
+    handle = await session.exec({
+      cmd,
+      user: flags.user,
+      tty: flags.tty ?? false,
+      stdin: interactive,
+      targetDir: flags.workdir,
+      env: [execTag(tag), ...(flags.env ?? [])],
+      size: flags.tty ? currentSize() : undefined,
+    });
   } catch (error) {
     throw new RemoraError('EXEC_FAILED', `could not start the command in the toolkit: ${(error as Error).message}`, { cause: error });
   }
-  if (flags.tty) return bridgeTerminal(handle, { input: interactive });
+  if (flags.tty) return await bridgeTerminal(handle, { input: interactive, until: watch.ended });
 
   handle.stdout.pipe(process.stdout, { end: false });
   handle.stderr.pipe(process.stderr, { end: false });
@@ -56,25 +57,38 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   const unwatch = onStdoutClosed(() => {
     handle.stdout.unpipe(process.stdout);
     handle.stdout.resume();
-    // A one-shot's remora-run kills its command when the attach stream closes.
-    if (session) void signalTagged(session, tag, 'PIPE').catch(() => undefined);
-    else handle.close();
+    void signalTagged(session, tag, 'PIPE').catch(() => undefined);
   });
+  if (interactive && handle.stdin) process.stdin.pipe(handle.stdin);
   try {
-    return await collect(handle, interactive);
+    const exitCode = await Promise.race([handle.exitCode, watch.ended]);
+    // Killed with its namespace (the stream did close this time): say so, as when it hangs.
+    const explained = exitCode >= 128 ? await watch.explain({ exitCode }) : undefined;
+    if (explained instanceof RemoraError) throw explained;
+    return exitCode;
   } finally {
     unwatch();
+    handle.close();
+    if (interactive) {
+      process.stdin.unpipe();
+      process.stdin.pause();
+    }
   }
 }
 
-async function collect(handle: ExecHandle, interactive: boolean): Promise<number> {
-  // `return await`: the session (ended here if --rm) must outlive the command.
-  if (!interactive || !handle.stdin) return await handle.exitCode;
-  process.stdin.pipe(handle.stdin);
+/** A one-shot toolkit's command: it dies with the target (same PID namespace), so its wait ends then too. */
+async function runOneShot(handle: ExecHandle): Promise<number> {
+  handle.stdout.pipe(process.stdout, { end: false });
+  handle.stderr.pipe(process.stderr, { end: false });
+  // remora-run kills its command when the attach stream closes.
+  const unwatch = onStdoutClosed(() => {
+    handle.stdout.unpipe(process.stdout);
+    handle.stdout.resume();
+    handle.close();
+  });
   try {
     return await handle.exitCode;
   } finally {
-    process.stdin.unpipe();
-    process.stdin.pause();
+    unwatch();
   }
 }

@@ -8,7 +8,10 @@ import { openTargetSession } from '../session-context.js';
 
 export async function netCommand(globals: GlobalOptions, query: string, flags: { json?: boolean }): Promise<number> {
   await using context = await openTargetSession(globals, query);
-  const sockets = await listSockets(context.session);
+  using watch = context.session.watch();
+  const sockets = await listSockets(context.session, watch.signal).catch(async (error: unknown) => {
+    throw await watch.explain(error);
+  });
   if (flags.json) printJson(sockets);
   else printTable([...SOCKET_COLUMNS], sockets.map(formatSocketRow));
   return 0;

@@ -1,4 +1,4 @@
-// `remora proc <target> <pid>`: one process in depth, as sections of text or as JSON.
+// `remora proc <target> [pid]`: one process in depth, as sections of text or as JSON.
 // ops/proc.ts reads it; this file only lays it out.
 import type { ProcessDetails } from '../../core/process-details.js';
 import { PROCESS_STATE_NAMES } from '../../core/proc-parsers.js';
@@ -9,10 +9,15 @@ import type { GlobalOptions } from '../global-options.js';
 import { formatTable, printJson } from '../printers.js';
 import { openTargetSession } from '../session-context.js';
 
-export async function procCommand(globals: GlobalOptions, query: string, pidText: string, flags: { showSecrets?: boolean; json?: boolean }): Promise<number> {
-  const pid = parsePid(pidText);
+export async function procCommand(globals: GlobalOptions, query: string, pidText: string | undefined, flags: { showSecrets?: boolean; json?: boolean }): Promise<number> {
+  const asked = pidText === undefined ? undefined : parsePid(pidText);
   await using context = await openTargetSession(globals, query);
-  const details = await inspectProcess(context.session, pid, { showSecrets: flags.showSecrets ?? false });
+  using watch = context.session.watch();
+  // No pid: the target's main process (not PID 1 when it shares a PID namespace).
+  const pid = asked ?? context.session.target.rootPid;
+  const details = await inspectProcess(context.session, pid, { showSecrets: flags.showSecrets ?? false, signal: watch.signal }).catch(async (error: unknown) => {
+    throw await watch.explain(error);
+  });
   if (flags.json) printJson(details);
   else process.stdout.write(formatProcessDetails(details));
   return 0;

@@ -2,7 +2,8 @@
 // (one exec; %CPU over each process's life, or over --interval) is ops/ps.ts; sorting and
 // cells are core/process-table.ts.
 import { RemoraError } from '../../core/errors.js';
-import { PROCESS_COLUMNS, PROCESS_SORT_KEYS, buildProcessTree, formatProcessRow, isProcessSortKey, processJson, processTreeJson, sortProcesses, type ProcessSortKey } from '../../core/process-table.js';
+import { PROCESS_COLUMNS, PROCESS_SORT_KEYS, buildProcessTree, formatProcessRow, isProcessSortKey, processJson, processSubtree, processTreeJson, sortProcesses, type ProcessSortKey } from '../../core/process-table.js';
+import { sharedPidNamespace } from '../../session/toolkit-spec.js';
 import { listProcesses } from '../../ops/ps.js';
 import { parseDuration, type GlobalOptions } from '../global-options.js';
 import { printJson, printTable } from '../printers.js';
@@ -39,8 +40,17 @@ export async function psCommand(globals: GlobalOptions, query: string, flags: Ps
   const key = parseSortKey(flags.sort);
   const sampleMs = parseInterval(flags.interval);
   await using context = await openTargetSession(globals, query);
-  const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false, sampleMs });
-  const sorted = sortProcesses(listing.processes, key);
+  using watch = context.session.watch();
+  const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false, sampleMs, signal: watch.signal }).catch(async (error: unknown) => {
+    throw await watch.explain(error);
+  });
+  // In a shared PID namespace only the target's own tree is its (--all: everything there).
+  const shared = sharedPidNamespace(context.session.target.pidMode, context.listing);
+  const own = shared && !flags.all ? processSubtree(listing.processes, context.session.target.rootPid) : listing.processes;
+  if (shared && !globals.quiet) {
+    process.stderr.write(`remora: ${context.session.target.name} shares ${shared} PID namespace: ${flags.all ? 'showing every process in it' : 'showing its own process tree (--all shows every process)'}\n`);
+  }
+  const sorted = sortProcesses(own, key);
   if (flags.json) {
     const withToolkitFlag = flags.all ?? false;
     printJson(flags.tree ? processTreeJson(buildProcessTree(sorted), withToolkitFlag) : sorted.map((p) => processJson(p, withToolkitFlag)));

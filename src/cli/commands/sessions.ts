@@ -24,6 +24,8 @@ export interface SessionRow {
   /** Seconds since the last command started in it (null when unknown). */
   idleSeconds: number | null;
   idleLimitSeconds: number | null;
+  /** Memory and pids limits ("512MiB/1024 pids"); empty for toolkits made before limits. */
+  limits: string;
   createdBy: string;
 }
 
@@ -50,6 +52,7 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
         ageSeconds: Math.round(now - c.created),
         idleSeconds: stamp ? Math.max(0, Math.round(now - Date.parse(stamp.mtime) / 1000)) : null,
         idleLimitSeconds: Number.isFinite(idleLimit) ? idleLimit : null,
+        limits: c.labels[LABEL.limits] ?? '',
         createdBy: c.labels[LABEL.createdBy] ?? '',
       };
     }),
@@ -60,13 +63,14 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
     return 0;
   }
   printTable(
-    ['TARGET', 'PROFILE', 'IMAGE', 'AGE', 'IDLE', 'CREATED BY', 'TOOLKIT'],
+    ['TARGET', 'PROFILE', 'IMAGE', 'AGE', 'IDLE', 'LIMITS', 'CREATED BY', 'TOOLKIT'],
     rows.map((r) => [
       r.target,
       r.ephemeral ? `${r.profile} (--rm)` : r.profile,
       r.toolkitImage,
       formatElapsed(r.ageSeconds),
       r.idleSeconds === null ? '-' : `${formatElapsed(r.idleSeconds)}${r.idleLimitSeconds ? ` of ${formatElapsed(r.idleLimitSeconds)}` : ''}`,
+      r.limits || '-',
       r.createdBy,
       r.container,
     ]),

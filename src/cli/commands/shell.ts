@@ -23,6 +23,7 @@ export async function shellCommand(globals: GlobalOptions, query: string, flags:
 /** Runs the shell on this process's terminal until it exits; resolves with its status. */
 export async function runShell(session: ToolkitSession, flags: ShellFlags): Promise<number> {
   const { cmd, env } = flags.chroot ? chrootShellCommand(session.target.name) : toolkitShellCommand(session.target.name);
+  using watch = session.watch();
   const handle = await session.exec({ cmd, env, user: flags.user, tty: true, stdin: true, size: currentSize() });
-  return bridgeTerminal(handle);
+  return await bridgeTerminal(handle, { until: watch.ended });
 }

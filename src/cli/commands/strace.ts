@@ -8,6 +8,7 @@ import { isStraceNotice, startTrace, type TraceRun } from '../../ops/strace.js';
 import { parseDuration, type GlobalOptions } from '../global-options.js';
 import { openTargetSession } from '../session-context.js';
 import { onStdoutClosed } from '../stdout-closed.js';
+import type { SessionWatch } from '../../session/session-watch.js';
 
 export interface StraceFlags {
   pid?: string[];
@@ -31,6 +32,7 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
   const pids = parsePidList(flags.pid);
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration) * 1000;
   await using context = await openTargetSession(globals, query);
+  using watch = context.session.watch();
 
   let file: WriteStream | undefined;
   if (flags.output) {
@@ -70,7 +72,7 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
 
   let timer: NodeJS.Timeout | undefined;
   try {
-    run = await startTrace(
+    run = await raceWatch(watch, startTrace(
       context.session,
       { pids, expressions: flags.expr, summary: flags.summary },
       (piece) => {
@@ -93,16 +95,24 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
           });
         }
       },
-    );
+    ));
     // A signal that came while strace was starting.
     if (stopRequested) void run.stop();
     if (durationMs !== undefined) timer = setTimeout(stop, durationMs);
-    await run.done;
+    await Promise.race([run.done, watch.ended]);
     return 0;
+  } catch (error) {
+    run?.abandon();
+    throw await watch.explain(error);
   } finally {
     if (timer) clearTimeout(timer);
     for (const signal of signals) process.off(signal, onSignal);
     unwatchOutput();
     if (file) await new Promise<void>((resolve) => file!.end(() => resolve()));
   }
+}
+
+/** The start of a trace (probe, exec), cut short when the target or toolkit dies meanwhile. */
+async function raceWatch<T>(watch: SessionWatch, start: Promise<T>): Promise<T> {
+  return Promise.race([start, watch.ended]);
 }
