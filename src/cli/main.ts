@@ -41,7 +41,8 @@ function addSessionOptions(command: Command): Command {
     .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, sysadmin').default('general'))
     .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE))
     .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
-    .addOption(new Option('--ipc', "also join the target's IPC namespace"));
+    .addOption(new Option('--ipc', "also join the target's IPC namespace"))
+    .addOption(new Option('--rw-volumes', "a target that is not running (exited, an image) is seen through a stand-in with its volumes read-only; this mounts them writable: writes reach the real volumes"));
 }
 
 /** Wraps an action: merged options in, exit code out, errors printed once at the edge. */

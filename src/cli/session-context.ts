@@ -6,7 +6,12 @@ import { createEngine } from '../engine/create-engine.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import type { ContainerSummary } from '../engine/types.js';
 import { defaultToolkitImage } from '../session/toolkit-image.js';
-import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
+import { describePostMortem, noProcessMessage, postMortemState } from '../core/post-mortem.js';
+import { RemoraError } from '../core/errors.js';
+import { reusableStandIn, staleStandIns, startStandIn, type PostMortemTarget } from '../session/stand-in.js';
+import { lookUpTarget } from '../session/target-lookup.js';
+import { ensureToolkitImage, toolkitImageIsReady } from '../session/toolkit-image.js';
+import { openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { parseDuration, type GlobalOptions } from './global-options.js';
 
 export interface EngineContext extends AsyncDisposable {
@@ -20,7 +25,8 @@ export interface EngineContext extends AsyncDisposable {
 export async function openEngineContext(globals: GlobalOptions): Promise<EngineContext> {
   const engine = createEngine(globals);
   const listing = await engine.listContainers({ all: true });
-  const stale = staleToolkits(listing, Date.now() / 1000).filter(sweepScope());
+  const now = Date.now() / 1000;
+  const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(sweepScope());
   const sweep = removeToolkits(engine, stale);
   return {
     engine,
@@ -49,16 +55,36 @@ export function sayOnStderr(globals: GlobalOptions): (line: string) => void {
   };
 }
 
-/** `say` replaces the stderr progress (the TUI shows it on its own screen). */
-export async function openTargetSession(globals: GlobalOptions, query: string, options: { say?: (line: string) => void } = {}): Promise<TargetSessionContext> {
+export interface TargetSessionOptions {
+  /** Replaces the stderr progress (the TUI shows it on its own screen). */
+  say?: (line: string) => void;
+  /**
+   * The command needs a running process (ps, proc, net, strace): a target without one is
+   * refused before any stand-in is made.
+   */
+  needsProcess?: boolean;
+  /** The command writes into the target (cp in): refused for a stand-in, whose writes nobody would see. */
+  writes?: boolean;
+}
+
+export async function openTargetSession(globals: GlobalOptions, query: string, options: TargetSessionOptions = {}): Promise<TargetSessionContext> {
   const context = await openEngineContext(globals);
-  const { target, session } = await openSessionIn(context, globals, query, options);
+  let opened;
+  try {
+    opened = await openSessionIn(context, globals, query, options);
+  } catch (error) {
+    await context[Symbol.asyncDispose]();
+    throw error;
+  }
+  const { target, session } = opened;
   return {
     ...context,
     target,
     session,
     async [Symbol.asyncDispose]() {
       await session[Symbol.asyncDispose]();
+      // A stand-in made for a --rm command goes with it (its holder would end it soon anyway).
+      if (session.ephemeral && opened.madeStandIn) await context.engine.removeContainer(target.id).catch(() => undefined);
       await context[Symbol.asyncDispose]();
     },
   };
@@ -69,21 +95,75 @@ export async function openSessionIn(
   context: EngineContext,
   globals: GlobalOptions,
   query: string,
-  options: { say?: (line: string) => void } = {},
-): Promise<{ target: Target; session: ToolkitSession }> {
+  options: TargetSessionOptions = {},
+): Promise<{ target: Target; session: ToolkitSession; madeStandIn: boolean }> {
   const profile = profileByName(globals.profile);
   const idleSeconds = parseDuration(globals.idle);
-  const target = await findTarget(context.engine, query, context.listing);
-  const session = await openSession(context.engine, target, context.listing, {
-    profile,
-    image: toolkitImageFrom(globals),
-    idleSeconds,
-    ephemeral: globals.rm ?? false,
-    shareIpc: globals.ipc ?? false,
-    say: options.say ?? sayOnStderr(globals),
-    extraLabels: testLabels(),
-  });
-  return { target, session };
+  const say = options.say ?? sayOnStderr(globals);
+  const found = await lookUpTarget(context.engine, query, context.listing);
+  let target: Target;
+  let madeStandIn = false;
+  if (found.kind === 'live') {
+    target = found.target;
+  } else {
+    refusePostMortem(found.postMortem, options);
+    ({ target, made: madeStandIn } = await standInTarget(context, globals, found.postMortem, say));
+    say(`${target.name}: ${target.postMortem?.description ?? ''}`);
+  }
+  try {
+    const session = await openSession(context.engine, target, context.listing, {
+      profile,
+      image: toolkitImageFrom(globals),
+      idleSeconds,
+      ephemeral: globals.rm ?? false,
+      shareIpc: globals.ipc ?? false,
+      say,
+      extraLabels: testLabels(),
+    });
+    return { target, session, madeStandIn };
+  } catch (error) {
+    if (madeStandIn) await context.engine.removeContainer(target.id).catch(() => undefined);
+    throw error;
+  }
+}
+
+function refusePostMortem(postMortem: PostMortemTarget, options: TargetSessionOptions): void {
+  const { source } = postMortem;
+  if (options.needsProcess) {
+    const { message, hint } = noProcessMessage(source, Date.now());
+    throw new RemoraError('TARGET_NOT_RUNNING', message, { hint });
+  }
+  if (options.writes) {
+    const state = postMortemState(source, Date.now());
+    throw new RemoraError('TARGET_NOT_RUNNING', `${source.name} ${source.kind === 'image' ? 'is ' : ''}${state}: remora copies only into running containers (a copy would land in a throwaway stand-in)`, {
+      hint: source.kind === 'image' ? 'build a new image with the file instead' : `docker cp writes into a stopped container's own files: docker cp SRC ${source.name}:PATH; or start it first`,
+    });
+  }
+}
+
+/** Reuses the running stand-in of the same original, or makes one. */
+async function standInTarget(context: EngineContext, globals: GlobalOptions, postMortem: PostMortemTarget, say: (line: string) => void): Promise<{ target: Target; made: boolean }> {
+  const existing = reusableStandIn(context.listing, postMortem);
+  let id = existing?.id;
+  const description = describePostMortem(postMortem.source, Date.now());
+  if (!id) {
+    const image = toolkitImageFrom(globals);
+    if (!(await toolkitImageIsReady(context.engine, image))) await ensureToolkitImage({ engine: context.engine, image, say });
+    id = (await startStandIn(context.engine, postMortem, { toolkitImage: image, rwVolumes: globals.rwVolumes ?? false, say, extraLabels: testLabels() })).id;
+  }
+  return {
+    made: !existing,
+    target: {
+      id,
+      name: postMortem.source.name,
+      image: postMortem.image,
+      state: { status: 'running', running: true, paused: false },
+      pidMode: '',
+      rootPid: 1,
+      labels: {},
+      postMortem: { source: postMortem.source, description },
+    },
+  };
 }
 
 /**

@@ -17,6 +17,8 @@ import type {
   EngineVersion,
   ExecHandle,
   ExecOptions,
+  ImageConfig,
+  ImageDetails,
   PathStat,
   ProgressHandler,
   StdinHold,
@@ -38,9 +40,22 @@ interface RawDetails {
   Image: string;
   RestartCount?: number;
   State: { Status: string; Running: boolean; Paused: boolean; Restarting: boolean; ExitCode: number; StartedAt: string; FinishedAt: string; Pid: number };
-  Config: { Image: string; User?: string; Labels?: Record<string, string> | null };
-  HostConfig: { PidMode?: string; ReadonlyRootfs?: boolean; Tmpfs?: Record<string, string> | null };
-  Mounts?: Array<{ Type: string; Source: string; Destination: string; RW: boolean }>;
+  Config: { Image: string; Labels?: Record<string, string> | null } & RawConfig;
+  HostConfig: { PidMode?: string; NetworkMode?: string; ReadonlyRootfs?: boolean; Tmpfs?: Record<string, string> | null };
+  Mounts?: Array<{ Type: string; Name?: string; Source: string; Destination: string; RW: boolean }>;
+}
+
+interface RawConfig {
+  User?: string;
+  Env?: string[] | null;
+  Entrypoint?: string[] | string | null;
+  Cmd?: string[] | string | null;
+  WorkingDir?: string;
+}
+
+function toImageConfig(raw: RawConfig | undefined): ImageConfig {
+  const list = (value: string[] | string | null | undefined): string[] => (value == null ? [] : typeof value === 'string' ? [value] : value);
+  return { entrypoint: list(raw?.Entrypoint), cmd: list(raw?.Cmd), env: raw?.Env ?? [], user: raw?.User ?? '', workingDir: raw?.WorkingDir ?? '' };
 }
 
 export class DockerEngine implements Engine {
@@ -96,8 +111,10 @@ export class DockerEngine implements Engine {
       pidMode: raw.HostConfig.PidMode ?? '',
       readonlyRootfs: raw.HostConfig.ReadonlyRootfs ?? false,
       restartCount: raw.RestartCount ?? 0,
-      mounts: (raw.Mounts ?? []).map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination, readWrite: m.RW })),
+      mounts: (raw.Mounts ?? []).map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination, readWrite: m.RW, ...(m.Name ? { name: m.Name } : {}) })),
       tmpfs: raw.HostConfig.Tmpfs ?? {},
+      config: toImageConfig(raw.Config),
+      networkMode: raw.HostConfig.NetworkMode ?? '',
     };
   }
 
@@ -125,6 +142,7 @@ export class DockerEngine implements Engine {
         AutoRemove: host.autoRemove ?? false,
         ReadonlyRootfs: host.readonlyRootfs ?? false,
         Tmpfs: host.tmpfs,
+        Mounts: host.mounts?.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
       },
     };
     const created = await this.guard(() => this.http.json<{ Id: string }>('POST', '/containers/create', { query: { name: spec.name }, body }), spec.image);
@@ -248,6 +266,57 @@ export class DockerEngine implements Engine {
 
   async getArchive(containerId: string, path: string): Promise<Readable> {
     return this.guard(() => this.http.stream('GET', `/containers/${containerId}/archive`, { query: { path } }), path);
+  }
+
+  async putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void> {
+    const docker = await this.docker();
+    const response = (await this.guard(() => docker.getContainer(containerId).putArchive(tar, { path }), containerId)) as unknown;
+    // dockerode hands back the response stream: drain it, or the connection stays busy.
+    if (response && typeof (response as Readable).resume === 'function') await readAll(response as Readable);
+  }
+
+  async waitContainer(id: string): Promise<number> {
+    const answer = await this.guard(() => this.http.json<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { query: { condition: 'not-running' } }), id);
+    return answer.StatusCode;
+  }
+
+  async commitContainer(id: string, labels: Record<string, string>): Promise<string> {
+    const changes = Object.entries(labels).map(([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`);
+    const url = `/commit?container=${encodeURIComponent(id)}&pause=false${changes.map((c) => `&changes=${encodeURIComponent(c)}`).join('')}`;
+    const answer = await this.guard(() => this.http.json<{ Id: string }>('POST', url), id);
+    return answer.Id;
+  }
+
+  async removeImage(id: string, options: { force?: boolean } = {}): Promise<void> {
+    try {
+      await this.http.call('DELETE', `/images/${encodeURIComponent(id)}`, { query: { force: options.force ? 1 : 0 } });
+    } catch (error) {
+      if (error instanceof EngineHttpError && error.statusCode === 404) return;
+      throw translateEngineError(error);
+    }
+  }
+
+  async inspectImage(ref: string): Promise<ImageDetails | null> {
+    try {
+      const raw = await this.http.json<{ Id: string; RepoTags?: string[] | null; Architecture?: string; Os?: string; Config?: RawConfig & { Labels?: Record<string, string> | null } }>(
+        'GET',
+        `/images/${encodeURIComponent(ref)}/json`,
+      );
+      return { id: raw.Id, repoTags: raw.RepoTags ?? [], config: toImageConfig(raw.Config), architecture: raw.Architecture ?? '', os: raw.Os ?? '', labels: raw.Config?.Labels ?? {} };
+    } catch (error) {
+      if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 400)) return null;
+      throw translateEngineError(error);
+    }
+  }
+
+  async volumeExists(name: string): Promise<boolean> {
+    try {
+      await this.http.call('GET', `/volumes/${encodeURIComponent(name)}`);
+      return true;
+    } catch (error) {
+      if (error instanceof EngineHttpError && error.statusCode === 404) return false;
+      throw translateEngineError(error);
+    }
   }
 
   async imageExists(ref: string): Promise<boolean> {

@@ -38,8 +38,37 @@ export interface ContainerDetails {
   pidMode: string;
   readonlyRootfs: boolean;
   restartCount: number;
-  mounts: Array<{ type: string; source: string; destination: string; readWrite: boolean }>;
+  mounts: Array<{ type: string; source: string; destination: string; readWrite: boolean; name?: string }>;
   tmpfs: Record<string, string>;
+  /** The container's own configuration (what a stand-in of it copies). */
+  config: ImageConfig;
+  networkMode: string;
+}
+
+/** What an image (or a container's config) says a container runs, and how. */
+export interface ImageConfig {
+  entrypoint: string[];
+  cmd: string[];
+  env: string[];
+  user: string;
+  workingDir: string;
+}
+
+export interface ImageDetails {
+  id: string;
+  repoTags: string[];
+  config: ImageConfig;
+  architecture: string;
+  os: string;
+  labels: Record<string, string>;
+}
+
+/** A mount of a container being created (volumes and binds by source, tmpfs empty). */
+export interface MountSpec {
+  type: 'volume' | 'bind' | 'tmpfs';
+  source?: string;
+  target: string;
+  readOnly: boolean;
 }
 
 export interface ContainerSpec {
@@ -65,6 +94,7 @@ export interface ContainerSpec {
     autoRemove?: boolean;
     readonlyRootfs?: boolean;
     tmpfs?: Record<string, string>;
+    mounts?: MountSpec[];
   };
 }
 
@@ -131,6 +161,17 @@ export interface Engine {
   /** Stat a path in a container's filesystem through the archive API (no exec). Null when absent. */
   statPath(containerId: string, path: string): Promise<PathStat | null>;
   getArchive(containerId: string, path: string): Promise<Readable>;
+  /** Copies a tar stream into a container's filesystem (a created one too) at an existing directory. */
+  putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void>;
+  /** Resolves with the exit status once the container is no longer running. */
+  waitContainer(id: string): Promise<number>;
+  /** Commits a container's filesystem to a new untagged image; resolves with its ID. */
+  commitContainer(id: string, labels: Record<string, string>): Promise<string>;
+  /** Removes an image; `force` removes it even while a stopped container uses it. Absent: not an error. */
+  removeImage(id: string, options?: { force?: boolean }): Promise<void>;
+  /** Null when there is no such image. */
+  inspectImage(ref: string): Promise<ImageDetails | null>;
+  volumeExists(name: string): Promise<boolean>;
   imageExists(ref: string): Promise<boolean>;
   /** The image's labels, or null when the image is not there. */
   imageLabels(ref: string): Promise<Record<string, string> | null>;

@@ -7,7 +7,7 @@ import { printJson, printTable } from '../printers.js';
 import { openTargetSession } from '../session-context.js';
 
 export async function netCommand(globals: GlobalOptions, query: string, flags: { json?: boolean }): Promise<number> {
-  await using context = await openTargetSession(globals, query);
+  await using context = await openTargetSession(globals, query, { needsProcess: true });
   const sockets = await listSockets(context.session);
   if (flags.json) printJson(sockets);
   else printTable([...SOCKET_COLUMNS], sockets.map(formatSocketRow));

@@ -10,7 +10,7 @@ import { openTargetSession } from '../session-context.js';
 
 export async function procCommand(globals: GlobalOptions, query: string, pidText: string, flags: { showSecrets?: boolean; json?: boolean }): Promise<number> {
   const pid = parsePid(pidText);
-  await using context = await openTargetSession(globals, query);
+  await using context = await openTargetSession(globals, query, { needsProcess: true });
   const details = await inspectProcess(context.session, pid, { showSecrets: flags.showSecrets ?? false });
   if (flags.json) printJson(details);
   else process.stdout.write(formatProcessDetails(details));

@@ -25,7 +25,7 @@ export function parseSortKey(text: string | undefined): ProcessSortKey {
 
 export async function psCommand(globals: GlobalOptions, query: string, flags: PsFlags): Promise<number> {
   const key = parseSortKey(flags.sort);
-  await using context = await openTargetSession(globals, query);
+  await using context = await openTargetSession(globals, query, { needsProcess: true });
   const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false });
   const sorted = sortProcesses(listing.processes, key);
   if (flags.json) {

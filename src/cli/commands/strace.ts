@@ -28,7 +28,7 @@ export function parsePidList(values: string[] | undefined): number[] | undefined
 export async function straceCommand(globals: GlobalOptions, query: string, flags: StraceFlags): Promise<number> {
   const pids = parsePidList(flags.pid);
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration) * 1000;
-  await using context = await openTargetSession(globals, query);
+  await using context = await openTargetSession(globals, query, { needsProcess: true });
 
   let file: WriteStream | undefined;
   if (flags.output) {

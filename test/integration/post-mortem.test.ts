@@ -1,0 +1,146 @@
+// Exited containers and images as targets, through stand-ins: what a user sees of the
+// files, what is refused, and that the original is never changed and nothing is left.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL } from '../../src/core/labels.js';
+import type { DockerEngine } from '../../src/engine/docker-engine.js';
+import { remora, remoraProcess, runLabel, testEngine } from '../support/fixtures.js';
+import { TEST_IMAGES } from '../support/images.js';
+import { crasherImage } from '../support/post-mortem-images.js';
+import { waitFor } from '../support/wait-for.js';
+
+let engine: DockerEngine;
+let image: string;
+let target: { id: string; name: string };
+const volume = `remora-t-vol-${randomBytes(3).toString('hex')}`;
+let before: { state: string; diff: string };
+
+/** What a user would compare: the engine's state of the original and its `docker diff`. */
+async function originalState(): Promise<{ state: string; diff: string }> {
+  const inspect = await execa('docker', ['inspect', '--format', '{{json .State}} {{.RestartCount}}', target.id]);
+  const diff = await execa('docker', ['diff', target.id]);
+  // docker diff lists in no stable order.
+  return { state: inspect.stdout, diff: diff.stdout.split('\n').sort().join('\n') };
+}
+
+async function standInsOf(id: string) {
+  return engine.listContainers({ all: true, labels: [`${LABEL.standInFor}=${id}`] });
+}
+
+beforeAll(async () => {
+  engine = testEngine();
+  image = await crasherImage();
+  await execa('docker', ['volume', 'create', '--label', `${LABEL.test}=${runLabel()}`, volume]);
+  const name = `remora-t-crashed-${randomBytes(3).toString('hex')}`;
+  const id = await engine.createContainer({
+    name,
+    image,
+    labels: { [LABEL.test]: runLabel() },
+    hostConfig: { tmpfs: { '/run/scratch': 'size=1m' }, mounts: [{ type: 'volume', source: volume, target: '/data', readOnly: false }] },
+  });
+  await engine.startContainer(id);
+  expect(await engine.waitContainer(id)).toBe(3);
+  target = { id, name };
+  before = await originalState();
+});
+
+afterAll(async () => {
+  if (target) {
+    const leftovers = [...(await standInsOf(target.id)), ...(await engine.listContainers({ all: true, labels: [`${LABEL.target}=${target.id}`] }))];
+    await Promise.all([...leftovers.map((c) => engine.removeContainer(c.id)), engine.removeContainer(target.id)]);
+  }
+  await execa('docker', ['volume', 'rm', '-f', volume], { reject: false });
+  engine?.dispose();
+});
+
+describe('an exited container as a target', () => {
+  it('shows its files as it left them, says what they are, and its volume read-only', async () => {
+    const result = await remora(['exec', target.name, '--', 'sh', '-c', 'cat /target/crash.log /target/data/seen.txt; touch /target/data/new 2>/dev/null || echo read-only']);
+    expect(result.stdout).toBe('started\nran\nread-only\n');
+    expect(result.stderr).toMatch(new RegExp(`^remora: ${target.name}: exited \\d+s ago \\(code 3\\) — files as it left them; tmpfs contents are gone$`, 'm'));
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('reuses the stand-in and its session for the next command', async () => {
+    await remora(['exec', target.name, '--', 'true']);
+    const standIns = await standInsOf(target.id);
+    await remora(['exec', target.name, '--', 'true']);
+    expect((await standInsOf(target.id)).map((c) => c.id)).toEqual(standIns.map((c) => c.id));
+    expect(standIns).toHaveLength(1);
+  });
+
+  it('copies files out', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'remora-pm-'));
+    try {
+      const result = await remora(['cp', '-q', `${target.name}:/crash.log`, `${dir}/`]);
+      expect(result.exitCode).toBe(0);
+      expect(await readFile(join(dir, 'crash.log'), 'utf8')).toBe('started\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a copy in, saying why and what to use', async () => {
+    const result = await remora(['cp', '/etc/hostname', `${target.name}:/`]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(new RegExp(`^remora: ${target.name} exited \\d+[smhd] ago \\(code 3\\): remora copies only into running containers \\(a copy would land in a throwaway stand-in\\)\\nhint: docker cp writes into a stopped container's own files`));
+  });
+
+  it('says no process is running for ps, proc, net and strace, and points to --from-start', async () => {
+    for (const args of [['ps', target.name], ['proc', target.name, '1'], ['net', target.name], ['strace', target.name, '--duration', '1s']]) {
+      const result = await remora(args);
+      expect(result.exitCode, args.join(' ')).toBe(3);
+      expect(result.stderr).toMatch(new RegExp(`^remora: ${target.name} exited \\d+[smhd] ago \\(code 3\\): no process is running\\nhint: trace it from its first instruction with \`remora strace --from-start ${target.name}\``));
+    }
+  });
+
+  it('never starts or changes the original', async () => {
+    expect(await originalState()).toEqual(before);
+  });
+
+  it('leaves nothing after --rm', async () => {
+    await remora(['detach', target.name]);
+    const result = await remora(['exec', '--rm', target.name, '--', 'cat', '/target/crash.log']);
+    expect(result.stdout).toBe('started\n');
+    expect(await standInsOf(target.id)).toEqual([]);
+  });
+
+  it('leaves nothing after detach', async () => {
+    await remora(['exec', target.name, '--', 'true']);
+    expect(await standInsOf(target.id)).toHaveLength(1);
+    await remora(['detach', target.name]);
+    await waitFor(async () => (await standInsOf(target.id)).length === 0, { what: 'the stand-in to go' });
+  });
+
+  it('leaves nothing, image included, after remora is killed', async () => {
+    const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '600'], { reject: false, stdin: 'ignore' });
+    await waitFor(async () => (await engine.listContainers({ labels: [`${LABEL.ephemeral}=true`, `${LABEL.test}=${runLabel()}`] })).some((c) => c.name.startsWith(`remora-${target.name}-`)), {
+      what: 'the --rm toolkit',
+    });
+    child.kill('SIGKILL');
+    await child;
+    await waitFor(async () => (await standInsOf(target.id)).length === 0, { what: 'the stand-in to end by itself', timeoutMs: 60_000 });
+    const images = await execa('docker', ['images', '-q', '--filter', `label=${LABEL.standInFor}=${target.id}`]);
+    expect(images.stdout).toBe('');
+    expect(await originalState()).toEqual(before);
+  });
+});
+
+describe('an image as a target', () => {
+  it('shows the image\'s files, by name or with image:', async () => {
+    for (const query of [TEST_IMAGES.distroless, `image:${TEST_IMAGES.distroless}`]) {
+      const result = await remora(['exec', '--rm', query, '--', 'sh', '-c', 'ls /target/app && cat /proc/1/environ | tr "\\0" "\\n" | grep -c ^PATH=']);
+      expect(result.stdout, query).toBe('/target/app\n1\n');
+      expect(result.stderr).toMatch(new RegExp(`^remora: ${TEST_IMAGES.distroless.replace(/[/.:]/g, '\\$&')}: an image, never run — its files as built$`, 'm'));
+    }
+  });
+
+  it('says when there is no such container or image', async () => {
+    const result = await remora(['exec', 'image:remora-test/no-such-image', '--', 'true']);
+    expect(result).toMatchObject({ exitCode: 3, stderr: 'remora: no image named "remora-test/no-such-image"\nhint: docker images lists the local images (Remora never pulls one)\n' });
+  });
+});
