@@ -39,6 +39,11 @@ export interface TargetSummary {
   user: string;
   profile: string;
   engine: string;
+  /**
+   * Set when the target has no process and the session runs in a stand-in: what the files
+   * are (`exited 2m ago (code 3) — files as it left them; tmpfs contents are gone`).
+   */
+  postMortem?: string;
 }
 
 export interface TuiDataSource {

@@ -3,6 +3,8 @@
 // Formatting that belongs to the CLI (proc's text, cp's progress line) is handed in.
 import { posix } from 'node:path';
 import { resolveLocalPath } from '../core/cp-paths.js';
+import { RemoraError } from '../core/errors.js';
+import { describePostMortem, noProcessMessage } from '../core/post-mortem.js';
 import type { ProcessDetails } from '../core/process-details.js';
 import type { SyscallEvent } from '../core/strace-parser.js';
 import type { Engine } from '../engine/types.js';
@@ -39,6 +41,14 @@ const PROGRESS_EVERY_MS = 200;
 export function createSessionDataSource(options: SessionDataSourceOptions): TuiDataSource {
   const { session, engine } = options;
   const target = session.target;
+  // A stand-in has no process of the target's: the views that need one say so (views/refreshed-table-view.ts).
+  const postMortem = target.postMortem;
+  const noProcess = (): RemoraError => {
+    const { message, hint } = noProcessMessage(postMortem!.source, Date.now());
+    return new RemoraError('TARGET_NOT_RUNNING', message, { hint });
+  };
+  // The logs are the original's (a stand-in logs nothing).
+  const logsOf = postMortem?.source.kind === 'container' ? postMortem.source.id : target.id;
   // %CPU of each refresh is measured since the one before, so no refresh waits for a sample.
   let previous: ProcessListing | undefined;
 
@@ -71,7 +81,8 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       const details = await engine.inspectContainer(target.id);
       return {
         name: target.name,
-        image: details.image,
+        image: postMortem ? target.image : details.image,
+        ...(postMortem ? { postMortem: describePostMortem(postMortem.source, Date.now()) } : {}),
         state: details.state.status,
         startedAt: details.state.startedAt,
         user: details.user || 'root',
@@ -81,6 +92,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     },
 
     async listProcesses(signal) {
+      if (postMortem) throw noProcess();
       // The first listing does not wait for a CPU sample (the table is drawn at once, %CPU
       // not measured yet: NaN); the view asks again shortly and gets %CPU since this one.
       const listing = await listProcesses(session, previous ? { previous, signal } : { sampleMs: 0, signal });
@@ -96,6 +108,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     sendSignal: (pid, signal) => signalProcess(session, pid, signal),
 
     async trace(pids, onEvents, onEnd) {
+      if (postMortem) throw noProcess();
       // strace prints a line at a time; hand the view one batch per turn of the event loop.
       let batch: SyscallEvent[] = [];
       const flush = (): void => {
@@ -120,7 +133,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       return { stop: async () => void (await run.stop()) };
     },
 
-    listSockets: (signal) => listSockets(session, signal),
+    listSockets: (signal) => (postMortem ? Promise.reject(noProcess()) : listSockets(session, signal)),
 
     async openPath(path, signal) {
       const listing = await listDirectory(session, path, signal);
@@ -165,7 +178,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     },
 
     async followLogs(onLines, onEnd) {
-      const follower = await followContainerLogs(engine, target.id, { tail: options.logTail ?? 1000 }, onLines, onEnd);
+      const follower = await followContainerLogs(engine, logsOf, { tail: options.logTail ?? 1000 }, onLines, onEnd);
       return { stop: async () => follower.stop() };
     },
 
