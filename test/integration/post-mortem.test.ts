@@ -10,6 +10,7 @@ import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { remora, remoraProcess, runLabel, testEngine } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
+import { spawnRemora } from '../support/pty.js';
 import { crasherImage } from '../support/post-mortem-images.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -96,6 +97,28 @@ describe('an exited container as a target', () => {
       expect(result.exitCode, args.join(' ')).toBe(3);
       expect(result.stderr).toMatch(new RegExp(`^remora: ${target.name} exited \\d+[smhd] ago \\(code 3\\): no process is running\\nhint: trace it from its first instruction with \`remora strace --from-start ${target.name}\``));
     }
+  });
+
+  it('opens a --chroot shell on its files', async () => {
+    await using shell = spawnRemora(['shell', '--chroot', target.name]);
+    await shell.waitForScreen(`[remora ${target.name} (chroot)]`);
+    shell.type('cat /crash.log\r');
+    await shell.waitForScreen(/^started$/m);
+    shell.type('exit\r');
+    expect((await shell.exited).exitCode).toBe(0);
+  });
+
+  it('attaches: the header says what the files are, Processes that no process runs, Logs show its log', async () => {
+    await using tui = spawnRemora(['attach', target.name], { cols: 140, rows: 30 });
+    await tui.waitForScreen(/exited \d+[smhd] ago \(code 3\) — files as it left them; tmpfs contents are gone/);
+    await tui.waitForScreen(`${target.name} exited`);
+    await tui.waitForScreen('no process is running');
+    tui.type('5');
+    await tui.waitForScreen('crasher: no /etc/app.yaml');
+    tui.type('2');
+    await tui.waitForScreen(/crash\.log/);
+    tui.type('q');
+    expect((await tui.exited).exitCode).toBe(0);
   });
 
   it('never starts or changes the original', async () => {
