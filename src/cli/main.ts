@@ -191,16 +191,19 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   strace(program) {
     addSessionOptions(program.command('strace'))
       .description("trace system calls of the target's main process (with threads and children) or of given pids")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .argument('<target>', 'container name, ID, ID prefix, or compose service; with --from-start also an exited container or an image')
+      .argument('[command...]', "with --from-start: the program to run instead of the target's entrypoint and command (after --)")
       .option('-p, --pid <pid...>', 'trace these pids instead of the main process')
       .option('-e, --expr <expr...>', 'strace expressions, passed through (e.g. trace=file)')
       .option('-c, --summary', 'count calls and print a summary table at the end')
       .option('--duration <duration>', 'stop after this long (e.g. 10s)')
       .option('-o, --output <file>', 'write the trace to a local file')
+      .option('--from-start', "run the target's program afresh in a stand-in, traced from its first instruction; exits with its status")
       .action(
         act(async (globals, command) => {
+          const [query, rest] = command.processedArgs as [string, string[]];
           const { straceCommand } = await import('./commands/strace.js');
-          return straceCommand(globals, command.processedArgs[0] as string, command.opts());
+          return straceCommand(globals, query, { ...command.opts(), command: rest[0] === '--' ? rest.slice(1) : rest });
         }),
       );
   },

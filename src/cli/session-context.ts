@@ -9,7 +9,7 @@ import { defaultToolkitImage } from '../session/toolkit-image.js';
 import { describePostMortem, noProcessMessage, postMortemState } from '../core/post-mortem.js';
 import { RemoraError } from '../core/errors.js';
 import { reusableStandIn, staleStandIns, startStandIn, type PostMortemTarget } from '../session/stand-in.js';
-import { lookUpTarget } from '../session/target-lookup.js';
+import { lookUpProgramSource, lookUpTarget } from '../session/target-lookup.js';
 import { ensureToolkitImage, toolkitImageIsReady } from '../session/toolkit-image.js';
 import { openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { parseDuration, type GlobalOptions } from './global-options.js';
@@ -182,4 +182,82 @@ export function testLabels(): Record<string, string> | undefined {
 function sweepScope(): (toolkit: ContainerSummary) => boolean {
   const run = process.env.REMORA_TEST_LABEL;
   return run ? (toolkit) => toolkit.labels[LABEL.test] === run : () => true;
+}
+
+export interface FromStartContext extends TargetSessionContext {
+  /** The program the stand-in runs once traced (what docker would run). */
+  program: string[];
+  /** Resolves with the program's exit status (128 + signal when killed). */
+  exited: Promise<number>;
+}
+
+/**
+ * `strace --from-start`: a fresh stand-in of the target that runs its entrypoint and
+ * command (or `command`) with its env, user, working directory and volumes, once a tracer
+ * has attached to its PID 2; and a toolkit session of this command alone in it. Disposing
+ * removes both, whether the program has ended or not.
+ */
+export async function openFromStartSession(globals: GlobalOptions, query: string, command: string[]): Promise<FromStartContext> {
+  const context = await openEngineContext(globals);
+  const say = sayOnStderr(globals);
+  let standInId: string | undefined;
+  try {
+    const postMortem = await lookUpProgramSource(context.engine, query, context.listing);
+    const program = command.length ? command : [...postMortem.config.entrypoint, ...postMortem.config.cmd];
+    if (program.length === 0) {
+      throw new RemoraError('USAGE', `${postMortem.source.name} has no entrypoint or command to run`, { hint: `give one after --: remora strace --from-start ${query} -- /app --flag` });
+    }
+    const image = toolkitImageFrom(globals);
+    if (!(await toolkitImageIsReady(context.engine, image))) await ensureToolkitImage({ engine: context.engine, image, say });
+    // The program runs with the original's network (a run without it would fail differently);
+    // a network namespace borrowed from another container may be gone, so none then.
+    const network = postMortem.networkMode.startsWith('container:') ? 'none' : postMortem.networkMode || undefined;
+    const standIn = await startStandIn(context.engine, postMortem, {
+      toolkitImage: image,
+      rwVolumes: globals.rwVolumes ?? false,
+      say,
+      extraLabels: testLabels(),
+      runWhenTraced: program,
+      ...(network ? { networkMode: network } : {}),
+    });
+    standInId = standIn.id;
+    const exited = context.engine.waitContainer(standIn.id);
+    exited.catch(() => undefined);
+    const target: Target = {
+      id: standIn.id,
+      name: postMortem.source.name,
+      image: postMortem.image,
+      state: { status: 'running', running: true, paused: false },
+      pidMode: '',
+      rootPid: 1,
+      labels: {},
+      postMortem: { source: postMortem.source, description: standIn.description },
+    };
+    const session = await openSession(context.engine, target, context.listing, {
+      profile: profileByName(globals.profile),
+      image,
+      idleSeconds: parseDuration(globals.idle),
+      ephemeral: true,
+      shareIpc: false,
+      say,
+      extraLabels: testLabels(),
+    });
+    const id = standIn.id;
+    return {
+      ...context,
+      target,
+      session,
+      program,
+      exited,
+      async [Symbol.asyncDispose]() {
+        await session[Symbol.asyncDispose]();
+        await context.engine.removeContainer(id).catch(() => undefined);
+        await context[Symbol.asyncDispose]();
+      },
+    };
+  } catch (error) {
+    if (standInId) await context.engine.removeContainer(standInId).catch(() => undefined);
+    await context[Symbol.asyncDispose]();
+    throw error;
+  }
 }

@@ -302,6 +302,8 @@ export class DockerEngine implements Engine {
         'GET',
         `/images/${encodeURIComponent(ref)}/json`,
       );
+      // A reference the engine cannot parse as an image can answer without a body.
+      if (!raw?.Id) return null;
       return { id: raw.Id, repoTags: raw.RepoTags ?? [], config: toImageConfig(raw.Config), architecture: raw.Architecture ?? '', os: raw.Os ?? '', labels: raw.Config?.Labels ?? {} };
     } catch (error) {
       if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 400)) return null;

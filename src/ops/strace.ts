@@ -123,6 +123,17 @@ export function buildStraceArgs(pids: number[], options: TraceOptions): string[]
   return args;
 }
 
+/** What remora-hold names its child while it waits for a tracer (toolkit-image/helpers/remora-hold.c). */
+export const WAITING_PROGRAM_NAME = 'remora-waiting';
+
+/** The pid of the program a --from-start stand-in holds until it is traced. */
+export async function waitingProgramPid(session: ToolkitSession): Promise<number> {
+  const probe = await probeTrace(session);
+  const waiting = [...probe.processes.values()].find((p) => p.ppid === 1 && p.name === WAITING_PROGRAM_NAME && !p.toolkit);
+  if (!waiting) throw new RemoraError('OPERATION_FAILED', `the program of ${session.target.name}'s stand-in is not waiting to be traced (it ended, or the stand-in did)`);
+  return waiting.pid;
+}
+
 /** One exec: what tracing would run into. */
 export async function probeTrace(session: ToolkitSession): Promise<TraceProbe> {
   const { cmd, env } = scriptExec('remora-probe', TRACE_PROBE, []);

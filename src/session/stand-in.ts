@@ -99,7 +99,7 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
   let containerId: string | undefined;
   try {
     if (target.source.kind === 'container') {
-      options.say(`${target.source.name} is not running: making a stand-in from its files (a commit of its writable layer; a large one takes a while)…`);
+      options.say(`making a stand-in of ${target.source.name} from its files (a commit of its writable layer: a large one takes a while)…`);
       temporaryImage = await engine.commitContainer(target.source.id, { ...options.extraLabels, [LABEL.role]: ROLE_STAND_IN_IMAGE, [LABEL.standInFor]: target.source.id });
       imageId = temporaryImage;
     }

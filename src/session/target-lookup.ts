@@ -44,3 +44,24 @@ export async function lookUpTarget(engine: Engine, query: string, listing: Conta
       throw explainNotUsable({ ...match, state: details.state.status });
   }
 }
+
+/**
+ * What `strace --from-start` runs: any container (running, restarting or exited: its files
+ * as they are now, as a restart would see them) or an image.
+ */
+export async function lookUpProgramSource(engine: Engine, query: string, listing: ContainerSummary[]): Promise<PostMortemTarget> {
+  if (query.startsWith(IMAGE_PREFIX)) {
+    const found = await lookUpTarget(engine, query, listing);
+    if (found.kind === 'post-mortem') return found.postMortem;
+  }
+  let match: ContainerSummary;
+  try {
+    match = resolveTarget(query, listing, { allowStopped: true });
+  } catch (error) {
+    if (!(error instanceof RemoraError) || error.code !== 'TARGET_NOT_FOUND') throw error;
+    const found = await lookUpTarget(engine, query, listing);
+    if (found.kind === 'post-mortem') return found.postMortem;
+    throw error;
+  }
+  return postMortemFromContainer(await engine.inspectContainer(match.id));
+}

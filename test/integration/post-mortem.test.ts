@@ -28,8 +28,13 @@ async function originalState(): Promise<{ state: string; diff: string }> {
   return { state: inspect.stdout, diff: diff.stdout.split('\n').sort().join('\n') };
 }
 
-async function standInsOf(id: string) {
-  return engine.listContainers({ all: true, labels: [`${LABEL.standInFor}=${id}`] });
+async function standInsOf(id: string, options: { onlyFromStart?: boolean } = {}) {
+  return engine.listContainers({ all: true, labels: [`${LABEL.standInFor}=${id}`, ...(options.onlyFromStart ? [`${LABEL.ephemeral}=true`] : [])] });
+}
+
+/** --from-start stand-ins go with their command (the engine may still be removing one). */
+async function fromStartStandInsGone(id: string): Promise<void> {
+  await waitFor(async () => (await standInsOf(id, { onlyFromStart: true })).length === 0, { what: 'the --from-start stand-in to go', timeoutMs: 10_000 });
 }
 
 beforeAll(async () => {
@@ -119,6 +124,24 @@ describe('an exited container as a target', () => {
     await tui.waitForScreen(/crash\.log/);
     tui.type('q');
     expect((await tui.exited).exitCode).toBe(0);
+  });
+
+  it('strace --from-start runs its program afresh, traced from its execve to its exit, and exits with its status', async () => {
+    const result = await remora(['strace', '--from-start', target.name]);
+    expect(result.exitCode).toBe(3);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^execve\("\/crasher", \["\/crasher"\], 0x[0-9a-f]+ \/\* \d+ vars \*\/\) = 0$/);
+    expect(lines).toContain('openat(AT_FDCWD, "/etc/app.yaml", O_RDONLY) = -1 ENOENT (No such file or directory)');
+    expect(lines).toContain('exit_group(3)                           = ?');
+    expect(lines).toContain('+++ exited with 3 +++');
+    await fromStartStandInsGone(target.id);
+  });
+
+  it('strace --from-start runs a given command instead, with the same flags as strace', async () => {
+    const result = await remora(['strace', '--from-start', target.name, '-e', 'trace=execve', '--', '/no/such/program', 'arg']);
+    expect(result.exitCode).toBe(127);
+    expect(result.stdout.split('\n')[0]).toMatch(/^execve\("\/no\/such\/program", \["\/no\/such\/program", "arg"\], .*\) = -1 ENOENT/);
+    await fromStartStandInsGone(target.id);
   });
 
   it('never starts or changes the original', async () => {

@@ -6,7 +6,8 @@
 //                                    been in the PID namespace for GRACE seconds (default
 //                                    30), i.e. when the toolkit that used it has gone.
 //   remora-hold --when-traced PROG [ARG...]
-//                                    run PROG as a child that waits until a tracer has
+//                                    run PROG as a child (named remora-waiting until its
+//                                    execve) that waits until a tracer has
 //                                    attached to it and only then executes PROG, so a trace
 //                                    starts with its execve; exit with PROG's status
 //                                    (128 + signal when killed), once the tracer is gone
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -92,6 +94,9 @@ static int run_when_traced(char **argv) {
     return 125;
   }
   if (child == 0) {
+    // The name Remora finds this process by (its pid in the namespace is not predictable);
+    // execve replaces it with the program's.
+    prctl(PR_SET_NAME, "remora-waiting", 0, 0, 0);
     // Bounded: nobody attaching within two minutes means remora is gone.
     for (int i = 0; i < 12000 && tracer_of("self") == 0; i++) nap_ms(10);
     if (tracer_of("self") == 0) {

@@ -3,9 +3,9 @@
 // the same way: strace detaches and the target runs on.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { RemoraError } from '../../core/errors.js';
-import { isStraceNotice, startTrace, type TraceRun } from '../../ops/strace.js';
+import { isStraceNotice, startTrace, waitingProgramPid, type TraceRun } from '../../ops/strace.js';
 import { parseDuration, type GlobalOptions } from '../global-options.js';
-import { openTargetSession } from '../session-context.js';
+import { openFromStartSession, openTargetSession, type FromStartContext } from '../session-context.js';
 
 export interface StraceFlags {
   pid?: string[];
@@ -13,6 +13,10 @@ export interface StraceFlags {
   summary?: boolean;
   duration?: string;
   output?: string;
+  /** Run the target's program afresh in a stand-in, traced from its execve. */
+  fromStart?: boolean;
+  /** With fromStart: the program to run instead of the target's own. */
+  command?: string[];
 }
 
 /** `-p 7 -p 9` and `-p 7,9` alike, as strace takes them. */
@@ -28,7 +32,12 @@ export function parsePidList(values: string[] | undefined): number[] | undefined
 export async function straceCommand(globals: GlobalOptions, query: string, flags: StraceFlags): Promise<number> {
   const pids = parsePidList(flags.pid);
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration) * 1000;
-  await using context = await openTargetSession(globals, query, { needsProcess: true });
+  if (flags.command?.length && !flags.fromStart) throw new RemoraError('USAGE', 'a command to run is for --from-start only', { hint: `remora strace --from-start ${query} -- CMD ARGS...` });
+  if (flags.fromStart && pids) throw new RemoraError('USAGE', '--from-start traces the program it starts; -p does not apply', { hint: `remora strace --from-start ${query}` });
+  await using context = flags.fromStart ? await openFromStartSession(globals, query, flags.command ?? []) : await openTargetSession(globals, query, { needsProcess: true });
+  const fromStart = flags.fromStart ? (context as FromStartContext) : undefined;
+  // The holder's own calls before the program's execve are not the program's: skipped.
+  let beforeExecve = fromStart !== undefined;
 
   let file: WriteStream | undefined;
   if (flags.output) {
@@ -70,11 +79,16 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
   try {
     run = await startTrace(
       context.session,
-      { pids, expressions: flags.expr, summary: flags.summary },
+      // In a --from-start stand-in: the program-to-be, remora-hold's child, waiting to be traced.
+      { pids: fromStart ? [await waitingProgramPid(context.session)] : pids, expressions: flags.expr, summary: flags.summary },
       (piece) => {
         if (isStraceNotice(piece)) {
           if (!globals.quiet) process.stderr.write(`${piece.text}\n`);
           return;
+        }
+        if (beforeExecve) {
+          if (!/^(\[pid +\d+\] )?execve\(/.test(piece.text)) return;
+          beforeExecve = false;
         }
         if (out === process.stdout && outputClosed) return;
         if (!out.write(`${piece.text}\n`)) {
@@ -86,8 +100,14 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
     // A signal that came while strace was starting.
     if (stopRequested) void run.stop();
     if (durationMs !== undefined) timer = setTimeout(stop, durationMs);
-    await run.done;
-    return 0;
+    if (!fromStart) {
+      await run.done;
+      return 0;
+    }
+    // The program's end ends the stand-in and, with its PID namespace, strace: that is no failure.
+    await run.done.catch(() => undefined);
+    if (stopRequested) return signalled ? 130 : 0;
+    return await fromStart.exited;
   } finally {
     if (timer) clearTimeout(timer);
     for (const signal of signals) process.off(signal, onSignal);
