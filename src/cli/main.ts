@@ -108,6 +108,18 @@ const COMMANDS: Record<string, (program: Command) => void> = {
         }),
       );
   },
+  entrypoint(program) {
+    addEngineOptions(program.command('entrypoint'))
+      .description('what a container or image runs at start, and what would stop it from starting (exit 1 when something would)')
+      .argument('<target>', 'container (any state) or image: name, ID, image:REF')
+      .option('--json', 'print JSON: entrypoint, cmd, argv, user, uid, gid, workingDir, program, problems')
+      .action(
+        act(async (globals, command) => {
+          const { entrypointCommand } = await import('./commands/entrypoint.js');
+          return entrypointCommand(globals, command.processedArgs[0] as string, command.opts());
+        }),
+      );
+  },
   targets(program) {
     addEngineOptions(program.command('targets'))
       .description('list containers you can attach to: state, user, whether they have a shell, sessions')

@@ -31,6 +31,8 @@ export interface PostMortemTarget {
   source: PostMortemSource;
   /** The original image (name as the user knows it), for headers. */
   image: string;
+  /** The image's ID, when a container names it (it may have been removed since). */
+  imageId?: string;
   config: ImageConfig;
   /** The container's mounts (none for an image). */
   mounts: ContainerDetails['mounts'];
@@ -43,6 +45,7 @@ export function postMortemFromContainer(details: ContainerDetails): PostMortemTa
   return {
     source: { kind: 'container', id: details.id, name: details.name, status: details.state.status, exitCode: details.state.exitCode, finishedAt: details.state.finishedAt },
     image: details.image,
+    imageId: details.imageId,
     config: details.config,
     mounts: details.mounts,
     tmpfs: details.tmpfs,
