@@ -120,6 +120,20 @@ const COMMANDS: Record<string, (program: Command) => void> = {
         }),
       );
   },
+  diff(program) {
+    addEngineOptions(program.command('diff'))
+      .description('what a container (running or exited) changed against its image: A added, C changed, D deleted; mounts apart; with PATH, a unified diff of that file')
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .argument('[path]', 'a file: print a unified diff of the image\'s version against the container\'s')
+      .option('--json', 'print JSON: changes (path, kind) and mounts; with PATH: path, same, diff')
+      .action(
+        act(async (globals, command) => {
+          const [query, path] = command.processedArgs as [string, string | undefined];
+          const { diffCommand } = await import('./commands/diff.js');
+          return diffCommand(globals, query, path, command.opts());
+        }),
+      );
+  },
   targets(program) {
     addEngineOptions(program.command('targets'))
       .description('list containers you can attach to: state, user, whether they have a shell, sessions')

@@ -311,6 +311,12 @@ export class DockerEngine implements Engine {
     }
   }
 
+  async containerChanges(id: string): Promise<Array<{ path: string; kind: 'changed' | 'added' | 'deleted' }>> {
+    const raw = await this.guard(() => this.http.json<Array<{ Path: string; Kind: number }> | null>('GET', `/containers/${id}/changes`), id);
+    const kinds = ['changed', 'added', 'deleted'] as const;
+    return (raw ?? []).map((change) => ({ path: change.Path, kind: kinds[change.Kind] ?? 'changed' }));
+  }
+
   async volumeExists(name: string): Promise<boolean> {
     try {
       await this.http.call('GET', `/volumes/${encodeURIComponent(name)}`);

@@ -172,6 +172,8 @@ export interface Engine {
   /** Null when there is no such image. */
   inspectImage(ref: string): Promise<ImageDetails | null>;
   volumeExists(name: string): Promise<boolean>;
+  /** What a container changed on its writable layer against its image (the changes API). */
+  containerChanges(id: string): Promise<Array<{ path: string; kind: 'changed' | 'added' | 'deleted' }>>;
   imageExists(ref: string): Promise<boolean>;
   /** The image's labels, or null when the image is not there. */
   imageLabels(ref: string): Promise<Record<string, string> | null>;

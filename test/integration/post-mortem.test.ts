@@ -144,6 +144,14 @@ describe('an exited container as a target', () => {
     await fromStartStandInsGone(target.id);
   });
 
+  it('diff lists what it changed, its volume and tmpfs apart, and diffs a file it added', async () => {
+    const listing = await remora(['diff', target.name]);
+    // /run was made by the engine for the tmpfs mount point, as docker diff shows too.
+    expect(listing.stdout).toBe(`A /crash.log\nA /run\nmounts, not from the image:\n  /data         volume ${volume}\n  /run/scratch  tmpfs\n`);
+    const file = await remora(['diff', target.name, '/crash.log']);
+    expect(file.stdout).toBe(`--- /dev/null\n+++ ${target.name}:/crash.log\n@@ -0,0 +1 @@\n+started\n`);
+  });
+
   it('never starts or changes the original', async () => {
     expect(await originalState()).toEqual(before);
   });
