@@ -280,6 +280,10 @@ export class DockerEngine implements Engine {
     return answer.StatusCode;
   }
 
+  async exportContainer(id: string): Promise<Readable> {
+    return this.guard(() => this.http.stream('GET', `/containers/${id}/export`), id);
+  }
+
   async commitContainer(id: string, labels: Record<string, string>): Promise<string> {
     const changes = Object.entries(labels).map(([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`);
     const url = `/commit?container=${encodeURIComponent(id)}&pause=false${changes.map((c) => `&changes=${encodeURIComponent(c)}`).join('')}`;

@@ -165,6 +165,8 @@ export interface Engine {
   putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void>;
   /** Resolves with the exit status once the container is no longer running. */
   waitContainer(id: string): Promise<number>;
+  /** A tar of a container's whole filesystem (its image's layers and its own; no volumes). */
+  exportContainer(id: string): Promise<Readable>;
   /** Commits a container's filesystem to a new untagged image; resolves with its ID. */
   commitContainer(id: string, labels: Record<string, string>): Promise<string>;
   /** Removes an image; `force` removes it even while a stopped container uses it. Absent: not an error. */

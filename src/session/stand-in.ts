@@ -102,8 +102,10 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
   let containerId: string | undefined;
   try {
     if (target.source.kind === 'container') {
+      // A commit whose stand-in was never made (remora killed in between) left its image: gone now.
+      await engine.removeUntaggedImages(`${LABEL.role}=${ROLE_STAND_IN_IMAGE}`).catch(() => undefined);
       options.say(`making a stand-in of ${target.source.name} from its files (a commit of its writable layer: a large one takes a while)…`);
-      temporaryImage = await engine.commitContainer(target.source.id, { ...options.extraLabels, [LABEL.role]: ROLE_STAND_IN_IMAGE, [LABEL.standInFor]: target.source.id });
+      temporaryImage = await commitOrCopy(engine, target.source, options);
       imageId = temporaryImage;
     }
     containerId = await engine.createContainer(standInSpec(target, imageId, mounts, options));
@@ -119,6 +121,24 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
     if (temporaryImage) await engine.removeImage(temporaryImage, { force: true }).catch(() => undefined);
     throw explainStandInFailure(error, target);
   }
+}
+
+/**
+ * The container's files as an image: a commit (its own layer on its image's), or, when its
+ * image was removed (a commit needs it), an export of its whole filesystem imported anew.
+ */
+async function commitOrCopy(engine: Engine, source: Extract<PostMortemSource, { kind: 'container' }>, options: StandInOptions): Promise<string> {
+  try {
+    return await engine.commitContainer(source.id, { ...options.extraLabels, [LABEL.role]: ROLE_STAND_IN_IMAGE, [LABEL.standInFor]: source.id });
+  } catch (error) {
+    if (!/failed to get digest|no such image/i.test((error as Error).message)) throw error;
+  }
+  options.say(`the image of ${source.name} is gone: copying its whole filesystem instead (slower)…`);
+  const ref = `remora-standin-copy:${randomSuffix(8)}`;
+  await engine.importImage(await engine.exportContainer(source.id), ref);
+  const copied = await engine.inspectImage(ref);
+  if (!copied) throw new RemoraError('OPERATION_FAILED', `the copy of ${source.name}'s files did not become an image`);
+  return copied.id;
 }
 
 function standInSpec(target: PostMortemTarget, imageId: string, mounts: MountSpec[], options: StandInOptions): ContainerSpec {

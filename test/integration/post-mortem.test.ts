@@ -184,6 +184,33 @@ describe('an exited container as a target', () => {
   });
 });
 
+describe('an exited container whose image was removed', () => {
+  it('still shows its files, runs from its start, and says there is no image to diff against', async () => {
+    const tag = `remora-test/gone-${randomBytes(3).toString('hex')}:1`;
+    await execa('docker', ['tag', image, tag]);
+    // A copy of the image with an ID of its own, so removing it removes nothing else.
+    const copy = await execa('docker', ['commit', '--change', `LABEL ${LABEL.test}=${runLabel()}`, await engine.createContainer({ name: `remora-t-src-${randomBytes(3).toString('hex')}`, image: tag, labels: { [LABEL.test]: runLabel() }, hostConfig: {} }), tag]);
+    const name = `remora-t-orphan-${randomBytes(3).toString('hex')}`;
+    const id = await engine.createContainer({ name, image: tag, labels: { [LABEL.test]: runLabel() }, hostConfig: {} });
+    try {
+      await engine.startContainer(id);
+      expect(await engine.waitContainer(id)).toBe(3);
+      await execa('docker', ['rmi', '-f', copy.stdout.trim()]);
+      expect(await engine.inspectImage(tag)).toBeNull();
+
+      const files = await remora(['exec', '--rm', name, '--', 'cat', '/target/crash.log']);
+      expect(files).toMatchObject({ exitCode: 0, stdout: 'started\n' });
+      const trace = await remora(['strace', '--from-start', name, '-e', 'trace=exit_group']);
+      expect(trace.exitCode).toBe(3);
+      expect(trace.stdout).toContain('exit_group(3)');
+      const diff = await remora(['diff', name, '/crash.log']);
+      expect(diff).toMatchObject({ exitCode: 1, stderr: `remora: the image of ${name} (${tag}) is no longer on the engine: there is nothing to compare against\n` });
+    } finally {
+      await engine.removeContainer(id);
+    }
+  });
+});
+
 describe('an image as a target', () => {
   it('shows the image\'s files, by name or with image:', async () => {
     for (const query of [TEST_IMAGES.distroless, `image:${TEST_IMAGES.distroless}`]) {

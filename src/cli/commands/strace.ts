@@ -36,8 +36,9 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
   if (flags.fromStart && pids) throw new RemoraError('USAGE', '--from-start traces the program it starts; -p does not apply', { hint: `remora strace --from-start ${query}` });
   await using context = flags.fromStart ? await openFromStartSession(globals, query, flags.command ?? []) : await openTargetSession(globals, query, { needsProcess: true });
   const fromStart = flags.fromStart ? (context as FromStartContext) : undefined;
-  // The holder's own calls before the program's execve are not the program's: skipped.
-  let beforeExecve = fromStart !== undefined;
+  // The holder's own calls before the program's execve are not the program's: skipped. With
+  // -e the execve may not be traced at all, so nothing is skipped (the filter keeps few of them).
+  let beforeExecve = fromStart !== undefined && !flags.expr?.length && !flags.summary;
 
   let file: WriteStream | undefined;
   if (flags.output) {
