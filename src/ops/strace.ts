@@ -111,6 +111,8 @@ export interface TraceRun {
   /** Backpressure: stop reading strace's output (strace, and so the tracees, then wait). */
   pause(): void;
   resume(): void;
+  /** Drops the connection at once (strace's tracees are gone already: nothing to detach). */
+  close(): void;
 }
 
 export function buildStraceArgs(pids: number[], options: TraceOptions): string[] {
@@ -254,6 +256,11 @@ class StraceRun implements TraceRun {
     this.handle.stdout.pause();
   }
 
+  close(): void {
+    this.stopping = true;
+    this.handle.close();
+  }
+
   resume(): void {
     this.handle.stdout.resume();
   }
@@ -303,4 +310,26 @@ export async function startTraceEvents(
     if (rest.length) onEvents(rest);
   }).catch(() => undefined);
   return run;
+}
+
+/** How long a trace may take to deliver its last lines after its program's stand-in ended. */
+const AFTER_EXIT_GRACE_MS = 3000;
+
+/**
+ * A --from-start trace ends with its program: remora-hold exits once strace has, and the
+ * engine then kills the toolkit in the stand-in's PID namespace. The exec's stream usually
+ * ends then, but an engine can leave it open (dockerd 20.10 does, now and then): wait for it
+ * a little, then drop it. Resolves with the program's status.
+ */
+export async function settleFromStart(run: TraceRun, exited: Promise<number>): Promise<number> {
+  const traced = run.done.then(
+    () => undefined,
+    () => undefined,
+  );
+  const status = await exited;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([traced, new Promise<void>((resolve) => (timer = setTimeout(resolve, AFTER_EXIT_GRACE_MS)))]);
+  clearTimeout(timer);
+  run.close();
+  return status;
 }

@@ -102,8 +102,6 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
   let containerId: string | undefined;
   try {
     if (target.source.kind === 'container') {
-      // A commit whose stand-in was never made (remora killed in between) left its image: gone now.
-      await engine.removeUntaggedImages(`${LABEL.role}=${ROLE_STAND_IN_IMAGE}`).catch(() => undefined);
       options.say(`making a stand-in of ${target.source.name} from its files (a commit of its writable layer: a large one takes a while)…`);
       temporaryImage = await commitOrCopy(engine, target.source, options);
       imageId = temporaryImage;

@@ -20,7 +20,7 @@ import { signalProcess } from '../ops/signal-process.js';
 import { startTraceEvents } from '../ops/strace.js';
 import { watchTarget } from '../ops/watch-target.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import type { TuiDataSource } from './data-source.js';
+import type { Stoppable, TuiDataSource } from './data-source.js';
 import { formatBytes } from './text.js';
 
 export interface SessionDataSourceOptions {
@@ -34,6 +34,11 @@ export interface SessionDataSourceOptions {
   cwd: string;
   /** Log lines fetched before following. */
   logTail?: number;
+  /**
+   * On a target with no process (a stand-in): run its program afresh, traced from its
+   * execve (`remora strace --from-start`); Trace's `s` starts it.
+   */
+  traceFromStart?: (onEvents: (events: SyscallEvent[]) => void, onEnd: (error?: Error) => void) => Promise<Stoppable>;
 }
 
 const PROGRESS_EVERY_MS = 200;
@@ -108,7 +113,10 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     sendSignal: (pid, signal) => signalProcess(session, pid, signal),
 
     async trace(pids, onEvents, onEnd) {
-      if (postMortem) throw noProcess();
+      if (postMortem) {
+        if (options.traceFromStart && pids.length === 0) return options.traceFromStart(onEvents, onEnd);
+        throw noProcess();
+      }
       // strace prints a line at a time; hand the view one batch per turn of the event loop.
       let batch: SyscallEvent[] = [];
       const flush = (): void => {

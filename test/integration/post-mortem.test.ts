@@ -122,8 +122,14 @@ describe('an exited container as a target', () => {
     await tui.waitForScreen('crasher: no /etc/app.yaml');
     tui.type('2');
     await tui.waitForScreen(/crash\.log/);
+    // Trace's s runs the program afresh, traced from its start, as strace --from-start does.
+    tui.type('3');
+    tui.type('s');
+    await tui.waitForScreen(/exit_group\(3\)/);
+    await tui.waitForScreen('the program exited with status 3');
     tui.type('q');
     expect((await tui.exited).exitCode).toBe(0);
+    await fromStartStandInsGone(target.id);
   });
 
   it('strace --from-start runs its program afresh, traced from its execve to its exit, and exits with its status', async () => {

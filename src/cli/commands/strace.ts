@@ -3,7 +3,7 @@
 // the same way: strace detaches and the target runs on.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { RemoraError } from '../../core/errors.js';
-import { isStraceNotice, startTrace, waitingProgramPid, type TraceRun } from '../../ops/strace.js';
+import { isStraceNotice, settleFromStart, startTrace, waitingProgramPid, type TraceRun } from '../../ops/strace.js';
 import { parseDuration, type GlobalOptions } from '../global-options.js';
 import { openFromStartSession, openTargetSession, type FromStartContext } from '../session-context.js';
 
@@ -106,9 +106,13 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
       return 0;
     }
     // The program's end ends the stand-in and, with its PID namespace, strace: that is no failure.
-    await run.done.catch(() => undefined);
-    if (stopRequested) return signalled ? 130 : 0;
-    return await fromStart.exited;
+    const stopped = run.done.then(
+      () => stopRequested,
+      () => stopRequested,
+    );
+    const status = await Promise.race([settleFromStart(run, fromStart.exited), stopped.then((byUser) => (byUser ? undefined : new Promise<number>(() => undefined)))]);
+    if (status === undefined) return signalled ? 130 : 0;
+    return status;
   } finally {
     if (timer) clearTimeout(timer);
     for (const signal of signals) process.off(signal, onSignal);
