@@ -22,6 +22,8 @@ export const LABEL = {
   demo: 'remora.demo',
   /** On a stand-in: the container or image it stands in for. */
   standInFor: 'remora.stand-in-for',
+  /** On a stand-in: the original's name as the user gave it (an image has no container name). */
+  standInName: 'remora.stand-in-name',
   /** On a stand-in of a container: the original's FinishedAt, so a later run can tell it is still current. */
   standInOf: 'remora.stand-in-of',
   /** Set by tests on what they create, so they remove exactly that. */

@@ -154,6 +154,7 @@ function standInSpec(target: PostMortemTarget, imageId: string, mounts: MountSpe
       ...options.extraLabels,
       [LABEL.role]: ROLE_STAND_IN,
       [LABEL.standInFor]: target.source.id,
+      [LABEL.standInName]: target.source.name,
       [LABEL.standInOf]: target.source.kind === 'container' ? target.source.finishedAt : target.source.id,
       [LABEL.createdBy]: createdBy(),
       [LABEL.version]: REMORA_VERSION,

@@ -30,7 +30,7 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
   const now = Date.now() / 1000;
   // A stand-in's toolkit is listed under the original it stands in for.
   const originals = new Map(context.listing.map((c) => [c.id, c.name]));
-  const names = new Map(context.listing.map((c) => [c.id, c.labels[LABEL.role] === ROLE_STAND_IN ? `${originals.get(c.labels[LABEL.standInFor] ?? '') ?? 'an image'} (stand-in)` : c.name]));
+  const names = new Map(context.listing.map((c) => [c.id, c.labels[LABEL.role] === ROLE_STAND_IN ? `${originals.get(c.labels[LABEL.standInFor] ?? '') ?? c.labels[LABEL.standInName] ?? 'an image'} (stand-in)` : c.name]));
   const toolkits = context.listing.filter((c) => isToolkit(c) && c.state === 'running' && !context.stale.has(c.id));
   const rows = await Promise.all(
     toolkits.map(async (c): Promise<SessionRow> => {
