@@ -29,6 +29,8 @@ export interface Stoppable {
 /** The target's life as the engine reports it while attached. */
 export type TargetEvent = TargetStateEvent;
 
+export type ChangeMark = 'A' | 'C' | 'D';
+
 export interface TargetSummary {
   name: string;
   image: string;
@@ -58,6 +60,8 @@ export interface TuiDataSource {
   /** Lists a directory of the target, or says that the path (after symlinks) is a file. */
   openPath(path: string, signal: AbortSignal): Promise<OpenedPath>;
   previewFile(path: string, signal: AbortSignal): Promise<FilePreview>;
+  /** What the container changed against its image, by path: A added, C changed, D deleted (`remora diff`). */
+  listChanges?(signal: AbortSignal): Promise<Map<string, ChangeMark>>;
   /** `remora cp TARGET:path local`; resolves with a line saying what was written. */
   download(targetPath: string, localPath: string, onProgress: (line: ProgressLine) => void, signal: AbortSignal): Promise<string>;
   /** `remora cp local TARGET:directory/`; resolves with a line saying what was written. */

@@ -150,6 +150,15 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
 
     previewFile: (path, signal) => previewFile(session, path, signal),
 
+    async listChanges(signal) {
+      // An image's stand-in has no changes of its own worth marking; an exited target's are the original's.
+      if (postMortem?.source.kind === 'image') return new Map();
+      signal.throwIfAborted();
+      const changes = await engine.containerChanges(logsOf);
+      const marks = { added: 'A', changed: 'C', deleted: 'D' } as const;
+      return new Map(changes.map((c) => [c.path, marks[c.kind]]));
+    },
+
     async download(targetPath, localPath, onProgress, signal) {
       const warnings: string[] = [];
       const result = await copyOut({
