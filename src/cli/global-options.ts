@@ -17,6 +17,8 @@ export interface GlobalOptions {
   rm?: boolean;
   ipc?: boolean;
   quiet?: boolean;
+  /** Stand-ins mount the original's volumes writable (read-only by default). */
+  rwVolumes?: boolean;
 }
 
 export const DEFAULT_IDLE = '10m';

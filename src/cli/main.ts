@@ -52,7 +52,8 @@ function addSessionOptions(command: Command): Command {
     .addOption(new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY))
     .addOption(new Option('--toolkit-pids <n>', 'most processes and threads in a new toolkit').default(DEFAULT_TOOLKIT_PIDS))
     .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
-    .addOption(new Option('--ipc', "also join the target's IPC namespace"));
+    .addOption(new Option('--ipc', "also join the target's IPC namespace"))
+    .addOption(new Option('--rw-volumes', "a target that is not running (exited, an image) is seen through a stand-in with its volumes read-only; this mounts them writable: writes reach the real volumes"));
 }
 
 /** Wraps an action: merged options in, exit code out, errors printed once at the edge. */
@@ -108,6 +109,32 @@ const COMMANDS: Record<string, (program: Command) => void> = {
         act(async (globals, command) => {
           const { shellCommand } = await import('./commands/shell.js');
           return shellCommand(globals, command.processedArgs[0] as string, command.opts());
+        }),
+      );
+  },
+  entrypoint(program) {
+    addEngineOptions(program.command('entrypoint'))
+      .description('what a container or image runs at start, and what would stop it from starting (exit 1 when something would)')
+      .argument('<target>', 'container (any state) or image: name, ID, image:REF')
+      .option('--json', 'print JSON: entrypoint, cmd, argv, user, uid, gid, workingDir, program, problems')
+      .action(
+        act(async (globals, command) => {
+          const { entrypointCommand } = await import('./commands/entrypoint.js');
+          return entrypointCommand(globals, command.processedArgs[0] as string, command.opts());
+        }),
+      );
+  },
+  diff(program) {
+    addEngineOptions(program.command('diff'))
+      .description('what a container (running or exited) changed against its image: A added, C changed, D deleted; mounts apart; with PATH, a unified diff of that file')
+      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .argument('[path]', 'a file: print a unified diff of the image\'s version against the container\'s')
+      .option('--json', 'print JSON: changes (path, kind) and mounts; with PATH: path, same, diff')
+      .action(
+        act(async (globals, command) => {
+          const [query, path] = command.processedArgs as [string, string | undefined];
+          const { diffCommand } = await import('./commands/diff.js');
+          return diffCommand(globals, query, path, command.opts());
         }),
       );
   },
@@ -195,16 +222,19 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   strace(program) {
     addSessionOptions(program.command('strace'))
       .description("trace system calls of the target's main process (with threads and children) or of given pids")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
+      .argument('<target>', 'container name, ID, ID prefix, or compose service; with --from-start also an exited container or an image')
+      .argument('[command...]', "with --from-start: the program to run instead of the target's entrypoint and command (after --)")
       .option('-p, --pid <pid...>', 'trace these pids instead of the main process')
       .option('-e, --expr <expr...>', 'strace expressions, passed through (e.g. trace=file)')
       .option('-c, --summary', 'count calls and print a summary table at the end')
       .option('--duration <duration>', 'stop after this long (e.g. 10s)')
       .option('-o, --output <file>', 'write the trace to a local file')
+      .option('--from-start', "run the target's program afresh in a stand-in, traced from its first instruction; exits with its status")
       .action(
         act(async (globals, command) => {
+          const [query, rest] = command.processedArgs as [string, string[]];
           const { straceCommand } = await import('./commands/strace.js');
-          return straceCommand(globals, command.processedArgs[0] as string, command.opts());
+          return straceCommand(globals, query, { ...command.opts(), command: rest[0] === '--' ? rest.slice(1) : rest });
         }),
       );
   },

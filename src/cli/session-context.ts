@@ -7,8 +7,12 @@ import { parseToolkitLimits } from '../core/toolkit-limits.js';
 import { createEngine } from '../engine/create-engine.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import type { ContainerDetails, ContainerSummary, ExecHandle } from '../engine/types.js';
-import { defaultToolkitImage, isRemoraToolkitImage } from '../session/toolkit-image.js';
+import { describePostMortem, noProcessMessage, postMortemState } from '../core/post-mortem.js';
+import { RemoraError } from '../core/errors.js';
 import { startOneShot } from '../session/one-shot.js';
+import { reusableStandIn, staleStandIns, startStandIn, type PostMortemTarget } from '../session/stand-in.js';
+import { lookUpProgramSource, lookUpTarget } from '../session/target-lookup.js';
+import { defaultToolkitImage, ensureToolkitImage, isRemoraToolkitImage, toolkitImageIsReady } from '../session/toolkit-image.js';
 import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { sharesContainerPidNamespace } from '../session/toolkit-spec.js';
 import { parseDuration, type GlobalOptions } from './global-options.js';
@@ -31,7 +35,8 @@ export async function openEngineContext(globals: GlobalOptions, options: { inspe
   const engine = createEngine(globals);
   const inspected = options.inspect === undefined ? undefined : engine.inspectContainer(options.inspect).catch(() => undefined);
   const listing = await engine.listContainers({ all: true });
-  const stale = staleToolkits(listing, Date.now() / 1000).filter(sweepScope());
+  const now = Date.now() / 1000;
+  const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(sweepScope());
   const sweep = removeToolkits(engine, stale);
   return {
     engine,
@@ -61,16 +66,36 @@ export function sayOnStderr(globals: GlobalOptions): (line: string) => void {
   };
 }
 
-/** `say` replaces the stderr progress (the TUI shows it on its own screen). */
-export async function openTargetSession(globals: GlobalOptions, query: string, options: { say?: (line: string) => void } = {}): Promise<TargetSessionContext> {
+export interface TargetSessionOptions {
+  /** Replaces the stderr progress (the TUI shows it on its own screen). */
+  say?: (line: string) => void;
+  /**
+   * The command needs a running process (ps, proc, net, strace): a target without one is
+   * refused before any stand-in is made.
+   */
+  needsProcess?: boolean;
+  /** The command writes into the target (cp in): refused for a stand-in, whose writes nobody would see. */
+  writes?: boolean;
+}
+
+export async function openTargetSession(globals: GlobalOptions, query: string, options: TargetSessionOptions = {}): Promise<TargetSessionContext> {
   const context = await openEngineContext(globals);
-  const { target, session } = await openSessionIn(context, globals, query, options);
+  let opened;
+  try {
+    opened = await openSessionIn(context, globals, query, options);
+  } catch (error) {
+    await context[Symbol.asyncDispose]();
+    throw error;
+  }
+  const { target, session } = opened;
   return {
     ...context,
     target,
     session,
     async [Symbol.asyncDispose]() {
       await session[Symbol.asyncDispose]();
+      // A stand-in made for a --rm command goes with it (its holder would end it soon anyway).
+      if (session.ephemeral && opened.madeStandIn) await context.engine.removeContainer(target.id).catch(() => undefined);
       await context[Symbol.asyncDispose]();
     },
   };
@@ -81,22 +106,76 @@ export async function openSessionIn(
   context: EngineContext,
   globals: GlobalOptions,
   query: string,
-  options: { say?: (line: string) => void } = {},
-): Promise<{ target: Target; session: ToolkitSession }> {
+  options: TargetSessionOptions = {},
+): Promise<{ target: Target; session: ToolkitSession; madeStandIn: boolean }> {
   const profile = profileByName(globals.profile);
   const idleSeconds = parseDuration(globals.idle);
-  const target = await findTarget(context.engine, query, context.listing);
-  const session = await openSession(context.engine, target, context.listing, {
-    profile,
-    image: toolkitImageFrom(globals),
-    idleSeconds,
-    limits: parseToolkitLimits(globals.toolkitMemory, globals.toolkitPids),
-    ephemeral: globals.rm ?? false,
-    shareIpc: globals.ipc ?? false,
-    say: options.say ?? sayOnStderr(globals),
-    extraLabels: testLabels(),
-  });
-  return { target, session };
+  const say = options.say ?? sayOnStderr(globals);
+  const found = await lookUpTarget(context.engine, query, context.listing);
+  let target: Target;
+  let madeStandIn = false;
+  if (found.kind === 'live') {
+    target = found.target;
+  } else {
+    refusePostMortem(found.postMortem, options);
+    ({ target, made: madeStandIn } = await standInTarget(context, globals, found.postMortem, say));
+    say(`${target.name}: ${target.postMortem?.description ?? ''}`);
+  }
+  try {
+    const session = await openSession(context.engine, target, context.listing, {
+      profile,
+      image: toolkitImageFrom(globals),
+      idleSeconds,
+      limits: parseToolkitLimits(globals.toolkitMemory, globals.toolkitPids),
+      ephemeral: globals.rm ?? false,
+      shareIpc: globals.ipc ?? false,
+      say,
+      extraLabels: testLabels(),
+    });
+    return { target, session, madeStandIn };
+  } catch (error) {
+    if (madeStandIn) await context.engine.removeContainer(target.id).catch(() => undefined);
+    throw error;
+  }
+}
+
+function refusePostMortem(postMortem: PostMortemTarget, options: TargetSessionOptions): void {
+  const { source } = postMortem;
+  if (options.needsProcess) {
+    const { message, hint } = noProcessMessage(source, Date.now());
+    throw new RemoraError('TARGET_NOT_RUNNING', message, { hint });
+  }
+  if (options.writes) {
+    const state = postMortemState(source, Date.now());
+    throw new RemoraError('TARGET_NOT_RUNNING', `${source.name} ${source.kind === 'image' ? 'is ' : ''}${state}: remora copies only into running containers (a copy would land in a throwaway stand-in)`, {
+      hint: source.kind === 'image' ? 'build a new image with the file instead' : `docker cp writes into a stopped container's own files: docker cp SRC ${source.name}:PATH; or start it first`,
+    });
+  }
+}
+
+/** Reuses the running stand-in of the same original, or makes one. */
+async function standInTarget(context: EngineContext, globals: GlobalOptions, postMortem: PostMortemTarget, say: (line: string) => void): Promise<{ target: Target; made: boolean }> {
+  const existing = reusableStandIn(context.listing, postMortem);
+  let id = existing?.id;
+  const description = describePostMortem(postMortem.source, Date.now());
+  if (!id) {
+    const image = toolkitImageFrom(globals);
+    if (!(await toolkitImageIsReady(context.engine, image))) await ensureToolkitImage({ engine: context.engine, image, say });
+    id = (await startStandIn(context.engine, postMortem, { toolkitImage: image, rwVolumes: globals.rwVolumes ?? false, say, extraLabels: testLabels() })).id;
+  }
+  return {
+    made: !existing,
+    target: {
+      id,
+      name: postMortem.source.name,
+      image: postMortem.image,
+      state: { status: 'running', running: true, paused: false },
+      pidMode: '',
+      rootPid: 1,
+      labels: {},
+      postMortem: { source: postMortem.source, description },
+    },
+  };
 }
 
 /**
@@ -106,7 +185,17 @@ export async function openSessionIn(
  */
 export async function startOneShotIn(context: EngineContext, globals: GlobalOptions, query: string, command: { cmd: string[]; env?: string[] }): Promise<ExecHandle | undefined> {
   const image = toolkitImageFrom(globals);
-  const [target, fits] = await Promise.all([findTarget(context.engine, query, context.listing, context.inspected), isRemoraToolkitImage(context.engine, image)]);
+  const [found, fits] = await Promise.all([
+    findTarget(context.engine, query, context.listing, context.inspected).catch((error: unknown) => {
+      // Not a container name: perhaps an image, which the session path debugs from a stand-in.
+      if (error instanceof RemoraError && error.code === 'TARGET_NOT_FOUND') return undefined;
+      throw error;
+    }),
+    isRemoraToolkitImage(context.engine, image),
+  ]);
+  // A stopped container or an image is debugged from a stand-in: the session path.
+  if (!found || !found.state.running) return undefined;
+  const target = found;
   // A target in another container's PID namespace needs its main process found first,
   // which the session's keeper does: one-shots are for the common case.
   if (!fits || sharesContainerPidNamespace(target.pidMode)) return undefined;
@@ -137,4 +226,83 @@ export function testLabels(): Record<string, string> | undefined {
 function sweepScope(): (toolkit: ContainerSummary) => boolean {
   const run = process.env.REMORA_TEST_LABEL;
   return run ? (toolkit) => toolkit.labels[LABEL.test] === run : () => true;
+}
+
+export interface FromStartContext extends TargetSessionContext {
+  /** The program the stand-in runs once traced (what docker would run). */
+  program: string[];
+  /** Resolves with the program's exit status (128 + signal when killed). */
+  exited: Promise<number>;
+}
+
+/**
+ * `strace --from-start`: a fresh stand-in of the target that runs its entrypoint and
+ * command (or `command`) with its env, user, working directory and volumes, once a tracer
+ * has attached to its PID 2; and a toolkit session of this command alone in it. Disposing
+ * removes both, whether the program has ended or not.
+ */
+export async function openFromStartSession(globals: GlobalOptions, query: string, command: string[]): Promise<FromStartContext> {
+  const context = await openEngineContext(globals);
+  const say = sayOnStderr(globals);
+  let standInId: string | undefined;
+  try {
+    const postMortem = await lookUpProgramSource(context.engine, query, context.listing);
+    const program = command.length ? command : [...postMortem.config.entrypoint, ...postMortem.config.cmd];
+    if (program.length === 0) {
+      throw new RemoraError('USAGE', `${postMortem.source.name} has no entrypoint or command to run`, { hint: `give one after --: remora strace --from-start ${query} -- /app --flag` });
+    }
+    const image = toolkitImageFrom(globals);
+    if (!(await toolkitImageIsReady(context.engine, image))) await ensureToolkitImage({ engine: context.engine, image, say });
+    // The program runs with the original's network (a run without it would fail differently);
+    // a network namespace borrowed from another container may be gone, so none then.
+    const network = postMortem.networkMode.startsWith('container:') ? 'none' : postMortem.networkMode || undefined;
+    const standIn = await startStandIn(context.engine, postMortem, {
+      toolkitImage: image,
+      rwVolumes: globals.rwVolumes ?? false,
+      say,
+      extraLabels: testLabels(),
+      runWhenTraced: program,
+      ...(network ? { networkMode: network } : {}),
+    });
+    standInId = standIn.id;
+    const exited = context.engine.waitContainer(standIn.id, 'not-running').then((wait) => wait.exitCode);
+    exited.catch(() => undefined);
+    const target: Target = {
+      id: standIn.id,
+      name: postMortem.source.name,
+      image: postMortem.image,
+      state: { status: 'running', running: true, paused: false },
+      pidMode: '',
+      rootPid: 1,
+      labels: {},
+      postMortem: { source: postMortem.source, description: standIn.description },
+    };
+    const session = await openSession(context.engine, target, context.listing, {
+      profile: profileByName(globals.profile),
+      image,
+      idleSeconds: parseDuration(globals.idle),
+      limits: parseToolkitLimits(globals.toolkitMemory, globals.toolkitPids),
+      ephemeral: true,
+      shareIpc: false,
+      say,
+      extraLabels: testLabels(),
+    });
+    const id = standIn.id;
+    return {
+      ...context,
+      target,
+      session,
+      program,
+      exited,
+      async [Symbol.asyncDispose]() {
+        await session[Symbol.asyncDispose]();
+        await context.engine.removeContainer(id).catch(() => undefined);
+        await context[Symbol.asyncDispose]();
+      },
+    };
+  } catch (error) {
+    if (standInId) await context.engine.removeContainer(standInId).catch(() => undefined);
+    await context[Symbol.asyncDispose]();
+    throw error;
+  }
 }

@@ -24,8 +24,18 @@ export const LABEL = {
   limits: 'remora.limits',
   /** On the demo target (not a toolkit: it must stay attachable). */
   demo: 'remora.demo',
+  /** On a stand-in: the container or image it stands in for. */
+  standInFor: 'remora.stand-in-for',
+  /** On a stand-in: the original's name as the user gave it (an image has no container name). */
+  standInName: 'remora.stand-in-name',
+  /** On a stand-in of a container: the original's FinishedAt, so a later run can tell it is still current. */
+  standInOf: 'remora.stand-in-of',
   /** Set by tests on what they create, so they remove exactly that. */
   test: 'remora.test',
 } as const;
 
 export const ROLE_TOOLKIT = 'toolkit';
+/** A container Remora runs in place of an exited container or an image (see session/stand-in.ts). */
+export const ROLE_STAND_IN = 'stand-in';
+/** The temporary image a stand-in of a container is made from (removed as soon as the stand-in exists). */
+export const ROLE_STAND_IN_IMAGE = 'stand-in-image';

@@ -20,7 +20,7 @@ const COMPOSE_SERVICE = 'com.docker.compose.service';
 export function resolveTarget<T extends TargetCandidate>(query: string, containers: T[], options: { allowStopped?: boolean } = {}): T {
   const candidates = containers.filter((c) => c.labels[LABEL.role] === undefined);
   const match = findMatch(query, candidates);
-  if (!options.allowStopped) assertUsable(match);
+  if (!options.allowStopped && match.state !== 'running' && match.state !== 'paused') throw explainNotUsable(match);
   return match;
 }
 
@@ -60,24 +60,22 @@ function matchComposeService<T extends TargetCandidate>(wanted: string, candidat
   return candidates.filter((c) => c.labels[COMPOSE_SERVICE] === service && (project === undefined || c.labels[COMPOSE_PROJECT] === project));
 }
 
-function assertUsable(target: TargetCandidate): void {
+/** Why a container that is not running cannot be joined, in one line and a hint. */
+export function explainNotUsable(target: TargetCandidate): RemoraError {
   switch (target.state) {
-    case 'running':
-    case 'paused':
-      return;
     case 'restarting':
-      throw new RemoraError('TARGET_NOT_RUNNING', `${target.name} is restarting (crash loop: ${target.status})`, {
-        hint: `see why with \`docker logs ${target.name}\`; stop the restarts with \`docker update --restart=no ${target.name}\``,
+      return new RemoraError('TARGET_NOT_RUNNING', `${target.name} is restarting (crash loop: ${target.status})`, {
+        hint: `trace a run from its first instruction with \`remora strace --from-start ${target.name}\`; see why with \`docker logs ${target.name}\`; stop the restarts with \`docker update --restart=no ${target.name}\``,
       });
     case 'created':
-      throw new RemoraError('TARGET_NOT_RUNNING', `${target.name} was created but never started`, { hint: `start it with \`docker start ${target.name}\`` });
+      return new RemoraError('TARGET_NOT_RUNNING', `${target.name} was created but never started`, { hint: `start it with \`docker start ${target.name}\`` });
     case 'exited':
     case 'dead':
-      throw new RemoraError('TARGET_NOT_RUNNING', `${target.name} is not running (${target.status})`, {
+      return new RemoraError('TARGET_NOT_RUNNING', `${target.name} is not running (${target.status})`, {
         hint: `start it with \`docker start ${target.name}\`, or read what it left with \`docker logs ${target.name}\``,
       });
     default:
-      throw new RemoraError('TARGET_NOT_RUNNING', `${target.name} is ${target.state}`, { hint: 'wait for it to run, then try again' });
+      return new RemoraError('TARGET_NOT_RUNNING', `${target.name} is ${target.state}`, { hint: 'wait for it to run, then try again' });
   }
 }
 

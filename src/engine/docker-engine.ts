@@ -1,7 +1,7 @@
 // The Engine implementation for Docker-API engines (dockerd, Podman's compatible API).
 // Every call, builds and imports included, goes over Remora's own HTTP client, so each
 // request reaches exactly the endpoint `doctor` names, over the same transport (ssh, TLS).
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { RemoraError } from '../core/errors.js';
 import { demultiplex } from './demux.js';
 import type { Endpoint } from './endpoint.js';
@@ -18,6 +18,8 @@ import type {
   EngineVersion,
   ExecHandle,
   ExecOptions,
+  ImageConfig,
+  ImageDetails,
   PathStat,
   ProgressHandler,
   StdinHold,
@@ -47,9 +49,22 @@ interface RawDetails {
   Image: string;
   RestartCount?: number;
   State: { Status: string; Running: boolean; Paused: boolean; Restarting: boolean; ExitCode: number; StartedAt: string; FinishedAt: string; Pid: number };
-  Config: { Image: string; User?: string; Labels?: Record<string, string> | null };
-  HostConfig: { PidMode?: string; ReadonlyRootfs?: boolean; Tmpfs?: Record<string, string> | null };
-  Mounts?: Array<{ Type: string; Source: string; Destination: string; RW: boolean }>;
+  Config: { Image: string; Labels?: Record<string, string> | null } & RawConfig;
+  HostConfig: { PidMode?: string; NetworkMode?: string; ReadonlyRootfs?: boolean; Tmpfs?: Record<string, string> | null };
+  Mounts?: Array<{ Type: string; Name?: string; Source: string; Destination: string; RW: boolean }>;
+}
+
+interface RawConfig {
+  User?: string;
+  Env?: string[] | null;
+  Entrypoint?: string[] | string | null;
+  Cmd?: string[] | string | null;
+  WorkingDir?: string;
+}
+
+function toImageConfig(raw: RawConfig | undefined): ImageConfig {
+  const list = (value: string[] | string | null | undefined): string[] => (value == null ? [] : typeof value === 'string' ? [value] : value);
+  return { entrypoint: list(raw?.Entrypoint), cmd: list(raw?.Cmd), env: raw?.Env ?? [], user: raw?.User ?? '', workingDir: raw?.WorkingDir ?? '' };
 }
 
 export class DockerEngine implements Engine {
@@ -118,8 +133,10 @@ export class DockerEngine implements Engine {
       pidMode: raw.HostConfig.PidMode ?? '',
       readonlyRootfs: raw.HostConfig.ReadonlyRootfs ?? false,
       restartCount: raw.RestartCount ?? 0,
-      mounts: (raw.Mounts ?? []).map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination, readWrite: m.RW })),
+      mounts: (raw.Mounts ?? []).map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination, readWrite: m.RW, ...(m.Name ? { name: m.Name } : {}) })),
       tmpfs: raw.HostConfig.Tmpfs ?? {},
+      config: toImageConfig(raw.Config),
+      networkMode: raw.HostConfig.NetworkMode ?? '',
     };
   }
 
@@ -149,6 +166,7 @@ export class DockerEngine implements Engine {
         Tmpfs: host.tmpfs,
         ...(host.memory === undefined ? {} : { Memory: host.memory, MemorySwap: host.memory }),
         ...(host.pidsLimit === undefined ? {} : { PidsLimit: host.pidsLimit }),
+        Mounts: host.mounts?.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
       },
     };
     const created = await this.guard(() => this.http.json<{ Id: string }>('POST', '/containers/create', { query: { name: spec.name }, body }), spec.image);
@@ -253,7 +271,7 @@ export class DockerEngine implements Engine {
     };
   }
 
-  async waitContainer(id: string, condition: 'next-exit' | 'removed'): Promise<{ exitCode: Promise<number> }> {
+  async waitContainer(id: string, condition: 'next-exit' | 'removed' | 'not-running'): Promise<{ exitCode: Promise<number> }> {
     // Started once the request is out, as the docker CLI's `run` does: dockerd registers
     // the wait before it answers the headers, but Podman sends no headers until the exit.
     let sent!: () => void;
@@ -362,6 +380,64 @@ export class DockerEngine implements Engine {
 
   async getArchive(containerId: string, path: string): Promise<Readable> {
     return this.guard(() => this.http.stream('GET', `/containers/${containerId}/archive`, { query: { path } }), path);
+  }
+
+  async putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void> {
+    const stream = Buffer.isBuffer(tar) ? Readable.from([tar]) : tar;
+    const response = await this.guard(() => this.http.stream('PUT', `/containers/${containerId}/archive`, { query: { path }, upload: { stream, contentType: 'application/x-tar' } }), containerId);
+    // Drained, or the connection stays busy.
+    await readAll(response);
+  }
+
+  async exportContainer(id: string): Promise<Readable> {
+    return this.guard(() => this.http.stream('GET', `/containers/${id}/export`), id);
+  }
+
+  async commitContainer(id: string, labels: Record<string, string>): Promise<string> {
+    const changes = Object.entries(labels).map(([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`);
+    const url = `/commit?container=${encodeURIComponent(id)}&pause=false${changes.map((c) => `&changes=${encodeURIComponent(c)}`).join('')}`;
+    const answer = await this.guard(() => this.http.json<{ Id: string }>('POST', url), id);
+    return answer.Id;
+  }
+
+  async removeImage(id: string, options: { force?: boolean } = {}): Promise<void> {
+    try {
+      await this.http.call('DELETE', `/images/${encodeURIComponent(id)}`, { query: { force: options.force ? 1 : 0 } });
+    } catch (error) {
+      if (error instanceof EngineHttpError && error.statusCode === 404) return;
+      throw translateEngineError(error);
+    }
+  }
+
+  async inspectImage(ref: string): Promise<ImageDetails | null> {
+    try {
+      const raw = await this.http.json<{ Id: string; RepoTags?: string[] | null; Architecture?: string; Os?: string; Config?: RawConfig & { Labels?: Record<string, string> | null } }>(
+        'GET',
+        `/images/${encodeURIComponent(ref)}/json`,
+      );
+      // A reference the engine cannot parse as an image can answer without a body.
+      if (!raw?.Id) return null;
+      return { id: raw.Id, repoTags: raw.RepoTags ?? [], config: toImageConfig(raw.Config), architecture: raw.Architecture ?? '', os: raw.Os ?? '', labels: raw.Config?.Labels ?? {} };
+    } catch (error) {
+      if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 400)) return null;
+      throw translateEngineError(error);
+    }
+  }
+
+  async containerChanges(id: string): Promise<Array<{ path: string; kind: 'changed' | 'added' | 'deleted' }>> {
+    const raw = await this.guard(() => this.http.json<Array<{ Path: string; Kind: number }> | null>('GET', `/containers/${id}/changes`), id);
+    const kinds = ['changed', 'added', 'deleted'] as const;
+    return (raw ?? []).map((change) => ({ path: change.Path, kind: kinds[change.Kind] ?? 'changed' }));
+  }
+
+  async volumeExists(name: string): Promise<boolean> {
+    try {
+      await this.http.call('GET', `/volumes/${encodeURIComponent(name)}`);
+      return true;
+    } catch (error) {
+      if (error instanceof EngineHttpError && error.statusCode === 404) return false;
+      throw translateEngineError(error);
+    }
   }
 
   async imageExists(ref: string): Promise<boolean> {

@@ -38,8 +38,37 @@ export interface ContainerDetails {
   pidMode: string;
   readonlyRootfs: boolean;
   restartCount: number;
-  mounts: Array<{ type: string; source: string; destination: string; readWrite: boolean }>;
+  mounts: Array<{ type: string; source: string; destination: string; readWrite: boolean; name?: string }>;
   tmpfs: Record<string, string>;
+  /** The container's own configuration (what a stand-in of it copies). */
+  config: ImageConfig;
+  networkMode: string;
+}
+
+/** What an image (or a container's config) says a container runs, and how. */
+export interface ImageConfig {
+  entrypoint: string[];
+  cmd: string[];
+  env: string[];
+  user: string;
+  workingDir: string;
+}
+
+export interface ImageDetails {
+  id: string;
+  repoTags: string[];
+  config: ImageConfig;
+  architecture: string;
+  os: string;
+  labels: Record<string, string>;
+}
+
+/** A mount of a container being created (volumes and binds by source, tmpfs empty). */
+export interface MountSpec {
+  type: 'volume' | 'bind' | 'tmpfs';
+  source?: string;
+  target: string;
+  readOnly: boolean;
 }
 
 export interface ContainerSpec {
@@ -68,6 +97,7 @@ export interface ContainerSpec {
     /** Bytes; swap is capped at the same figure (no swap beyond it). */
     memory?: number;
     pidsLimit?: number;
+    mounts?: MountSpec[];
   };
 }
 
@@ -154,11 +184,24 @@ export interface Engine {
    * this, before starting it, as the docker CLI's run does). `exitCode` follows the exit; with `removed`
    * only once an auto-removed container is gone too, as `docker run --rm` waits.
    */
-  waitContainer(id: string, condition: 'next-exit' | 'removed'): Promise<{ exitCode: Promise<number> }>;
+  waitContainer(id: string, condition: 'next-exit' | 'removed' | 'not-running'): Promise<{ exitCode: Promise<number> }>;
   exec(containerId: string, options: ExecOptions): Promise<ExecHandle>;
   /** Stat a path in a container's filesystem through the archive API (no exec). Null when absent. */
   statPath(containerId: string, path: string): Promise<PathStat | null>;
   getArchive(containerId: string, path: string): Promise<Readable>;
+  /** Copies a tar stream into a container's filesystem (a created one too) at an existing directory. */
+  putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void>;
+  /** A tar of a container's whole filesystem (its image's layers and its own; no volumes). */
+  exportContainer(id: string): Promise<Readable>;
+  /** Commits a container's filesystem to a new untagged image; resolves with its ID. */
+  commitContainer(id: string, labels: Record<string, string>): Promise<string>;
+  /** Removes an image; `force` removes it even while a stopped container uses it. Absent: not an error. */
+  removeImage(id: string, options?: { force?: boolean }): Promise<void>;
+  /** Null when there is no such image. */
+  inspectImage(ref: string): Promise<ImageDetails | null>;
+  volumeExists(name: string): Promise<boolean>;
+  /** What a container changed on its writable layer against its image (the changes API). */
+  containerChanges(id: string): Promise<Array<{ path: string; kind: 'changed' | 'added' | 'deleted' }>>;
   imageExists(ref: string): Promise<boolean>;
   /** The image's labels, or null when the image is not there. */
   imageLabels(ref: string): Promise<Record<string, string> | null>;

@@ -112,7 +112,7 @@ export interface TraceRun {
   /** Backpressure: stop reading strace's output (strace, and so the tracees, then wait). */
   pause(): void;
   resume(): void;
-  /** Drops the connection at once (the toolkit is gone: nothing is left to detach). */
+  /** Drops the connection at once (the toolkit or strace's tracees are gone: nothing is left to detach). */
   abandon(): void;
 }
 
@@ -124,6 +124,17 @@ export function buildStraceArgs(pids: number[], options: TraceOptions): string[]
   for (const expression of options.expressions ?? []) args.push('-e', expression);
   for (const pid of pids) args.push('-p', String(pid));
   return args;
+}
+
+/** What remora-hold names its child while it waits for a tracer (toolkit-image/helpers/remora-hold.c). */
+export const WAITING_PROGRAM_NAME = 'remora-waiting';
+
+/** The pid of the program a --from-start stand-in holds until it is traced. */
+export async function waitingProgramPid(session: ToolkitSession): Promise<number> {
+  const probe = await probeTrace(session);
+  const waiting = [...probe.processes.values()].find((p) => p.ppid === 1 && p.name === WAITING_PROGRAM_NAME && !p.toolkit);
+  if (!waiting) throw new RemoraError('OPERATION_FAILED', `the program of ${session.target.name}'s stand-in is not waiting to be traced (it ended, or the stand-in did)`);
+  return waiting.pid;
 }
 
 /** One exec: what tracing would run into. */
@@ -315,4 +326,26 @@ export async function startTraceEvents(
     if (rest.length) onEvents(rest);
   }).catch(() => undefined);
   return run;
+}
+
+/** How long a trace may take to deliver its last lines after its program's stand-in ended. */
+const AFTER_EXIT_GRACE_MS = 3000;
+
+/**
+ * A --from-start trace ends with its program: remora-hold exits once strace has, and the
+ * engine then kills the toolkit in the stand-in's PID namespace. The exec's stream usually
+ * ends then, but an engine can leave it open (dockerd 20.10 does, now and then): wait for it
+ * a little, then drop it. Resolves with the program's status.
+ */
+export async function settleFromStart(run: TraceRun, exited: Promise<number>): Promise<number> {
+  const traced = run.done.then(
+    () => undefined,
+    () => undefined,
+  );
+  const status = await exited;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([traced, new Promise<void>((resolve) => (timer = setTimeout(resolve, AFTER_EXIT_GRACE_MS)))]);
+  clearTimeout(timer);
+  run.abandon();
+  return status;
 }

@@ -2,7 +2,8 @@
 // shell exists in the image (the archive API, no exec), and the sessions attached. Shared
 // by `remora targets` and the TUI's target picker.
 import type { ContainerSummary, Engine } from '../engine/types.js';
-import { isToolkit, sessionsOf } from '../session/toolkit-session.js';
+import { LABEL, ROLE_STAND_IN } from '../core/labels.js';
+import { sessionsOf } from '../session/toolkit-session.js';
 
 export interface TargetRow {
   id: string;
@@ -14,9 +15,12 @@ export interface TargetRow {
   sessions: number;
 }
 
-/** Running and paused containers (all with `all`), toolkits excluded, sorted by name. */
+/** Running and paused containers (all with `all`), Remora's own excluded, sorted by name. */
 export async function listTargets(engine: Engine, listing: ContainerSummary[], options: { all?: boolean } = {}): Promise<TargetRow[]> {
-  const containers = listing.filter((c) => !isToolkit(c) && (options.all || c.state === 'running' || c.state === 'paused'));
+  // Remora's own containers (toolkits, stand-ins) are not targets.
+  const containers = listing.filter((c) => c.labels[LABEL.role] === undefined && (options.all || c.state === 'running' || c.state === 'paused'));
+  // An exited target's sessions run in its stand-ins.
+  const standIns = listing.filter((c) => c.labels[LABEL.role] === ROLE_STAND_IN && c.state === 'running');
   const rows = await Promise.all(
     containers.map(async (c): Promise<TargetRow> => {
       const [details, hasShell] = await Promise.all([engine.inspectContainer(c.id).catch(() => undefined), shellExists(engine, c.id)]);
@@ -27,7 +31,7 @@ export async function listTargets(engine: Engine, listing: ContainerSummary[], o
         state: c.state,
         user: details?.user || 'root',
         hasShell,
-        sessions: sessionsOf(listing, c.id).filter((s) => s.state === 'running').length,
+        sessions: [c.id, ...standIns.filter((s) => s.labels[LABEL.standInFor] === c.id).map((s) => s.id)].flatMap((id) => sessionsOf(listing, id)).filter((s) => s.state === 'running').length,
       };
     }),
   );

@@ -5,6 +5,7 @@ import { hostname, userInfo } from 'node:os';
 import { RemoraError } from '../core/errors.js';
 import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
 import { randomSuffix } from '../core/fingerprint.js';
+import type { PostMortemSource } from '../core/post-mortem.js';
 import type { Profile } from '../core/profiles.js';
 import { resolveTarget } from '../core/target-resolution.js';
 import type { ToolkitLimits } from '../core/toolkit-limits.js';
@@ -26,6 +27,8 @@ export interface Target {
   /** The PID, as the toolkit sees it, whose root is the target's root (see targetRootPid). */
   rootPid: number;
   labels: Record<string, string>;
+  /** Set when the session runs in a stand-in (the target has no process): what it stands in for. */
+  postMortem?: { source: PostMortemSource; description: string };
 }
 
 export interface SessionOptions {

@@ -68,8 +68,8 @@ export function sessionId(input: Pick<ToolkitSpecInput, 'target' | 'profile' | '
 }
 
 export function toolkitName(targetName: string, id: string): string {
-  // Container names allow [a-zA-Z0-9][a-zA-Z0-9_.-]; target names already obey that.
-  return `remora-${targetName}-${id}`;
+  // Container names allow [a-zA-Z0-9][a-zA-Z0-9_.-]; container names obey that, image names (acc/app:1.2) do not.
+  return `remora-${targetName.replace(/[^a-zA-Z0-9_.-]/g, '-')}-${id}`;
 }
 
 export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {

@@ -44,6 +44,8 @@ export interface ActiveCapture extends Stoppable {
 
 export type CaptureEnd = { packets: number; path: string } | Error;
 
+export type ChangeMark = 'A' | 'C' | 'D';
+
 export interface TargetSummary {
   name: string;
   image: string;
@@ -56,6 +58,11 @@ export interface TargetSummary {
   engine: string;
   /** The target's main process as the toolkit sees it (not 1 in a shared PID namespace). */
   mainPid?: number;
+  /**
+   * Set when the target has no process and the session runs in a stand-in: what the files
+   * are (`exited 2m ago (code 3) — files as it left them; tmpfs contents are gone`).
+   */
+  postMortem?: string;
 }
 
 export interface TuiDataSource {
@@ -74,6 +81,8 @@ export interface TuiDataSource {
   /** Lists a directory of the target, or says that the path (after symlinks) is a file. */
   openPath(path: string, signal: AbortSignal): Promise<OpenedPath>;
   previewFile(path: string, signal: AbortSignal): Promise<FilePreview>;
+  /** What the container changed against its image, by path: A added, C changed, D deleted (`remora diff`). */
+  listChanges?(signal: AbortSignal): Promise<Map<string, ChangeMark>>;
   /** `remora cp TARGET:path local`; resolves with a line saying what was written. */
   download(targetPath: string, localPath: string, onProgress: (line: ProgressLine) => void, signal: AbortSignal): Promise<string>;
   /** `remora cp local TARGET:directory/`; resolves with a line saying what was written. */

@@ -32,7 +32,12 @@ export function displayName(entry: FileEntry): string {
   return entry.name;
 }
 
-export function fileTableRows(entries: readonly FileEntry[], filter: string, nowMs: number): Row[] {
+/**
+ * The rows; `mark` gives an entry's change against the image (A/C, as `remora diff`), shown
+ * before its name when any entry of the directory has one.
+ */
+export function fileTableRows(entries: readonly FileEntry[], filter: string, nowMs: number, mark: (name: string) => string | undefined = () => undefined): Row[] {
+  const marked = entries.some((e) => mark(e.name) !== undefined);
   return fuzzyKeep(entries, filter, (e) => e.name).map((e) => ({
     key: e.name,
     cells: [
@@ -40,7 +45,10 @@ export function fileTableRows(entries: readonly FileEntry[], filter: string, now
       e.user,
       e.type === 'directory' ? '-' : formatBytes(e.size),
       formatMtime(e.mtimeMs, nowMs),
-      { text: displayName(e), style: e.type === 'directory' ? 'accent' : e.type === 'symlink' ? 'good' : e.mode & 0o111 && e.type === 'file' ? 'warning' : undefined },
+      {
+        text: marked ? `${mark(e.name) ?? ' '} ${displayName(e)}` : displayName(e),
+        style: e.type === 'directory' ? 'accent' : e.type === 'symlink' ? 'good' : e.mode & 0o111 && e.type === 'file' ? 'warning' : undefined,
+      },
     ],
   }));
 }

@@ -34,11 +34,17 @@ function pairs(items: Array<[string, string]>, width: number, theme: Theme): str
 }
 
 export function headerLines(summary: TargetSummary, nowMs: number, width: number, theme: Theme): string[] {
-  const uptime = summary.state === 'running' ? formatUptime(summary.startedAt, nowMs) : '';
-  const stateStyle = summary.state === 'running' ? 'good' : summary.state === 'paused' ? 'warning' : 'error';
+  // A stand-in runs while the target does not: the header says what the user looks at.
+  const postMortem = summary.postMortem !== undefined && summary.state === 'running';
+  const uptime = summary.state === 'running' && !postMortem ? formatUptime(summary.startedAt, nowMs) : '';
+  const stateStyle = postMortem ? 'warning' : summary.state === 'running' ? 'good' : summary.state === 'paused' ? 'warning' : 'error';
   const name = fit(cleanText(summary.name), Math.min(displayWidth(cleanText(summary.name)), Math.max(8, width - 30)));
-  const first = `${theme.paint('title', `remora ▸ ${name}`)}  ${theme.paint(stateStyle, summary.state)}${uptime ? ` ${theme.paint('dim', 'up')} ${uptime}` : ''}`;
-  const firstWidth = displayWidth(`remora ▸ ${name}  ${summary.state}${uptime ? ` up ${uptime}` : ''}`);
+  const nameWidth = displayWidth(`remora ▸ ${name}  `);
+  const described = cleanText(summary.postMortem ?? '');
+  const room = Math.max(8, width - nameWidth);
+  const stateText = postMortem ? (displayWidth(described) > room ? fit(described, room) : described) : summary.state;
+  const first = `${theme.paint('title', `remora ▸ ${name}`)}  ${theme.paint(stateStyle, escapeTags(stateText))}${uptime ? ` ${theme.paint('dim', 'up')} ${uptime}` : ''}`;
+  const firstWidth = displayWidth(`remora ▸ ${name}  ${stateText}${uptime ? ` up ${uptime}` : ''}`);
   const image = pairs([['image', summary.image]], Math.max(0, width - firstWidth - 2), theme);
   const second = pairs(
     [

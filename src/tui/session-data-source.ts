@@ -3,6 +3,8 @@
 // Formatting that belongs to the CLI (proc's text, cp's progress line) is handed in.
 import { posix, resolve as resolvePath } from 'node:path';
 import { resolveLocalPath } from '../core/cp-paths.js';
+import { RemoraError } from '../core/errors.js';
+import { describePostMortem, noProcessMessage } from '../core/post-mortem.js';
 import type { ProcessDetails } from '../core/process-details.js';
 import type { SyscallEvent } from '../core/strace-parser.js';
 import type { Engine } from '../engine/types.js';
@@ -24,7 +26,7 @@ import { signalProcess } from '../ops/signal-process.js';
 import { startTraceEvents } from '../ops/strace.js';
 import { watchTarget } from '../ops/watch-target.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import type { TuiDataSource } from './data-source.js';
+import type { Stoppable, TuiDataSource } from './data-source.js';
 import { formatBytes } from './text.js';
 
 export interface SessionDataSourceOptions {
@@ -40,6 +42,11 @@ export interface SessionDataSourceOptions {
   logTail?: number;
   /** The target's session of the capture profile (opened on first use), for `c`. */
   openCaptureSession(): Promise<ToolkitSession>;
+  /**
+   * On a target with no process (a stand-in): run its program afresh, traced from its
+   * execve (`remora strace --from-start`); Trace's `s` starts it.
+   */
+  traceFromStart?: (onEvents: (events: SyscallEvent[]) => void, onEnd: (error?: Error) => void) => Promise<Stoppable>;
 }
 
 const CAPTURE_COUNT_EVERY_MS = 500;
@@ -49,6 +56,14 @@ const PROGRESS_EVERY_MS = 200;
 export function createSessionDataSource(options: SessionDataSourceOptions): TuiDataSource {
   const { session, engine } = options;
   const target = session.target;
+  // A stand-in has no process of the target's: the views that need one say so (views/refreshed-table-view.ts).
+  const postMortem = target.postMortem;
+  const noProcess = (): RemoraError => {
+    const { message, hint } = noProcessMessage(postMortem!.source, Date.now());
+    return new RemoraError('TARGET_NOT_RUNNING', message, { hint });
+  };
+  // The logs are the original's (a stand-in logs nothing).
+  const logsOf = postMortem?.source.kind === 'container' ? postMortem.source.id : target.id;
   // %CPU of each refresh is measured since the one before, so no refresh waits for a sample.
   let previous: ProcessListing | undefined;
 
@@ -81,7 +96,8 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       const details = await engine.inspectContainer(target.id);
       return {
         name: target.name,
-        image: details.image,
+        image: postMortem ? target.image : details.image,
+        ...(postMortem ? { postMortem: describePostMortem(postMortem.source, Date.now()) } : {}),
         state: details.state.status,
         startedAt: details.state.startedAt,
         user: details.user || 'root',
@@ -92,6 +108,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     },
 
     async listProcesses(signal) {
+      if (postMortem) throw noProcess();
       // The first listing does not wait for a CPU sample (the table is drawn at once); its
       // %CPU is not shown (NaN) rather than a lifetime average that the next refresh, since
       // this one, would replace with another measure. The view asks again shortly.
@@ -111,6 +128,10 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     sendSignal: (pid, signal) => signalProcess(session, pid, signal),
 
     async trace(pids, onEvents, onEnd) {
+      if (postMortem) {
+        if (options.traceFromStart && pids.length === 0) return options.traceFromStart(onEvents, onEnd);
+        throw noProcess();
+      }
       // strace prints a line at a time; hand the view one batch per turn of the event loop.
       let batch: SyscallEvent[] = [];
       const flush = (): void => {
@@ -135,7 +156,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       return { stop: async () => void (await run.stop()) };
     },
 
-    listSockets: (signal) => listSockets(session, signal),
+    listSockets: (signal) => (postMortem ? Promise.reject(noProcess()) : listSockets(session, signal)),
 
     async capture(localPath, onPackets, onEnd) {
       const captureSession = await options.openCaptureSession();
@@ -187,6 +208,15 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
 
     previewFile: (path, signal) => previewFile(session, path, signal),
 
+    async listChanges(signal) {
+      // An image's stand-in has no changes of its own worth marking; an exited target's are the original's.
+      if (postMortem?.source.kind === 'image') return new Map();
+      signal.throwIfAborted();
+      const changes = await engine.containerChanges(logsOf);
+      const marks = { added: 'A', changed: 'C', deleted: 'D' } as const;
+      return new Map(changes.map((c) => [c.path, marks[c.kind]]));
+    },
+
     async download(targetPath, localPath, onProgress, signal) {
       const warnings: string[] = [];
       const result = await copyOut({
@@ -223,7 +253,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
     },
 
     async followLogs(onLines, onEnd) {
-      const follower = await followContainerLogs(engine, target.id, { tail: options.logTail ?? 1000 }, onLines, onEnd);
+      const follower = await followContainerLogs(engine, logsOf, { tail: options.logTail ?? 1000 }, onLines, onEnd);
       return { stop: async () => follower.stop() };
     },
 

@@ -128,12 +128,14 @@ describe('errors: one line, a hint, a non-zero exit, nothing left behind', () =>
     });
   });
 
-  it('target not running (exit 3)', async () => {
+  it('target not running: a copy in is refused (exit 3); exited targets are read through a stand-in', async () => {
     await using stopped = await startTarget(engine, 'scratch');
     await execa('docker', ['stop', '-t', '10', stopped.id]);
-    const result = await remora(['cp', `${stopped.name}:/etc/passwd`, work]);
+    const result = await remora(['cp', small, `${stopped.name}:/data/`]);
     expect(result).toMatchObject({ exitCode: 3, stdout: '' });
-    expect(result.stderr).toMatch(new RegExp(`^remora: ${stopped.name} is not running \\(Exited \\(0\\) [^\n]*\\)\nhint: start it with \`docker start ${stopped.name}\`[^\n]*\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^remora: ${stopped.name} exited \\d+[smhd] ago \\(code \\d+\\): remora copies only into running containers \\(a copy would land in a throwaway stand-in\\)\nhint: docker cp writes into a stopped container's own files[^\n]*\n$`),
+    );
   });
 
   it('usage errors (exit 2)', async () => {

@@ -106,7 +106,8 @@ describe('target errors', () => {
     const result = await remora(['exec', `${scratch.name}x`, '--', 'true']);
     expect(result.exitCode).toBe(3);
     const [message, hint] = result.stderr.split('\n');
-    expect(message).toBe(`remora: no container named "${scratch.name}x"`);
+    // Neither a container nor a local image has that name (an image would be a target too).
+    expect(message).toBe(`remora: no container or image named "${scratch.name}x"`);
     // Other tests' targets may be close too; the real one must be the first suggestion.
     expect(hint).toMatch(new RegExp(`^hint: did you mean "${scratch.name}"[,?]`));
   });
@@ -138,12 +139,15 @@ describe('target errors', () => {
     }
   });
 
-  it('says a stopped target is not running, with its exit status (exit 3)', async () => {
+  it('runs in a stand-in of a stopped target, saying so; ps says no process runs (exit 3)', async () => {
     await using stopped = await startTarget(engine, 'scratch');
     await execa('docker', ['stop', '-t', '5', stopped.id]);
-    const result = await remora(['exec', stopped.name, '--', 'true']);
-    expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(new RegExp(`^remora: ${stopped.name} is not running \\(Exited \\(\\d+\\) .*\\)\\nhint: start it with \`docker start ${stopped.name}\``));
+    const result = await remora(['exec', '--rm', stopped.name, '--', 'ls', '/target/app']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: '/target/app\n' });
+    expect(result.stderr).toMatch(new RegExp(`^remora: ${stopped.name}: exited \\d+[smhd] ago \\(code \\d+\\) — files as it left them; tmpfs contents are gone$`, 'm'));
+    const ps = await remora(['ps', stopped.name]);
+    expect(ps.exitCode).toBe(3);
+    expect(ps.stderr).toMatch(new RegExp(`^remora: ${stopped.name} exited \\d+[smhd] ago \\(code \\d+\\): no process is running\nhint: trace it from its first instruction with \`remora strace --from-start ${stopped.name}\``));
   });
 
   it('reports an unreachable engine in one line with where the address came from (exit 4)', async () => {

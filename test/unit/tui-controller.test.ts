@@ -1,6 +1,8 @@
 // The attach TUI without a terminal: keys in, screen text out, against a fake data source.
 import { afterEach, describe, expect, it } from 'vitest';
+import { RemoraError } from '../../src/core/errors.js';
 import { AttachController } from '../../src/tui/attach-controller.js';
+import type { TargetSummary } from '../../src/tui/data-source.js';
 import { displayWidth, stripTags } from '../../src/tui/text.js';
 import { createTheme } from '../../src/tui/theme.js';
 import { FAKE_SUMMARY, FakeDataSource } from '../support/fake-data-source.js';
@@ -12,12 +14,12 @@ afterEach(async () => {
   controller = undefined;
 });
 
-function setUp(options: { env?: NodeJS.ProcessEnv } = {}) {
-  const data = new FakeDataSource();
+function setUp(options: { env?: NodeJS.ProcessEnv; data?: FakeDataSource; summary?: TargetSummary } = {}) {
+  const data = options.data ?? new FakeDataSource();
   const state = { quits: 0, shells: 0, saved: [] as Array<[string, string]> };
   controller = new AttachController({
     data,
-    summary: FAKE_SUMMARY,
+    summary: options.summary ?? FAKE_SUMMARY,
     theme: createTheme(options.env ?? {}),
     cwd: '/home/ops',
     requestRender: () => undefined,
@@ -42,6 +44,24 @@ function setUp(options: { env?: NodeJS.ProcessEnv } = {}) {
 }
 
 describe('attach controller', () => {
+  it('on an exited target (a stand-in) says what the files are, and that no process runs where one is needed', async () => {
+    const data = new FakeDataSource();
+    const noProcess = async (): Promise<never> => {
+      throw new RemoraError('TARGET_NOT_RUNNING', 'shop-api exited 2m ago (code 3): no process is running', { hint: 'trace it from its first instruction with `remora strace --from-start shop-api`' });
+    };
+    data.listProcesses = noProcess;
+    data.listSockets = noProcess;
+    const { screen, type, waitScreen } = setUp({ data, summary: { ...FAKE_SUMMARY, postMortem: 'exited 2m ago (code 3) — files as it left them; tmpfs contents are gone' } });
+    await waitScreen('no process is running');
+    expect(screen(160)).toMatch(/^remora ▸ shop-api {2}exited 2m ago \(code 3\) — files as it left them; tmpfs contents are gone {2}image /);
+    expect(screen()).toMatch(/^shop-api exited 2m ago \(code 3\): no process is running *\ntrace it from its first instruction with `remora strace --from-start shop-api` *$/m);
+    type('4');
+    await waitScreen(/^shop-api exited 2m ago \(code 3\): no process is running *$/m);
+    expect(screen()).not.toMatch(/sockets: /);
+    type('2');
+    await waitScreen(/data\/\s*$/m);
+  });
+
   it('shows the header, the tabs and the target processes; switches views by number and Tab', async () => {
     const { screen, type, waitScreen } = setUp();
     await waitScreen(/^\s+7 nonroot\s+S\s+12\.5\s+20\.0M\s+1\s+2m05s \/app worker/m);

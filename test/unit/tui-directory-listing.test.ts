@@ -42,6 +42,15 @@ describe('directory listing', () => {
     expect(formatMtime(Date.UTC(2020, 0, 2, 3, 4, 5), Date.UTC(2026, 10, 23))).toBe('Jan  2  2020');
     expect(formatMtime(Date.UTC(2026, 10, 23, 8, 5), Date.UTC(2026, 10, 23, 9))).toBe('Nov 23 08:05');
   });
+
+  it('marks entries changed since the image (A/C) before their names, aligned, only where there are some', () => {
+    const entries = parseDirectoryListing(fixture('listing/tmp.bin')).entries;
+    const text = (rows: ReturnType<typeof fileTableRows>) => rows.map((r) => r.cells[4]).map((c) => (typeof c === 'string' ? c : c?.text));
+    const marked = text(fileTableRows(entries, '', 0, (name) => (name === 'café' ? 'A' : undefined)));
+    expect(marked).toContain('A café');
+    expect(marked).toContain('  dir with space/');
+    expect(text(fileTableRows(entries, '', 0, () => undefined))).toContain('dir with space/');
+  });
 });
 
 describe('file preview', () => {

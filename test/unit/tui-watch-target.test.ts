@@ -21,6 +21,8 @@ function details(state: Partial<ContainerDetails['state']>): ContainerDetails {
     restartCount: 0,
     mounts: [],
     tmpfs: {},
+    config: { entrypoint: ['/app'], cmd: [], env: [], user: '', workingDir: '' },
+    networkMode: 'default',
   };
 }
 

@@ -7,7 +7,10 @@ import { runAttach } from '../../tui/run-attach.js';
 import { createSessionDataSource } from '../../tui/session-data-source.js';
 import type { GlobalOptions } from '../global-options.js';
 import { formatProgress } from '../progress.js';
-import { openEngineContext, openSessionIn, openTargetSession } from '../session-context.js';
+import type { SyscallEvent } from '../../core/strace-parser.js';
+import { settleFromStart, startTraceEvents, waitingProgramPid } from '../../ops/strace.js';
+import type { Stoppable } from '../../tui/data-source.js';
+import { openEngineContext, openFromStartSession, openSessionIn, openTargetSession } from '../session-context.js';
 import { formatProcessDetails } from './proc.js';
 import { runShell } from './shell.js';
 
@@ -25,6 +28,8 @@ export async function attachCommand(globals: GlobalOptions, query: string | unde
     },
     async connect(target, say) {
       const context = await openTargetSession(globals, target, { say });
+      // No process: Trace's `s` runs the program afresh, traced from its start (quietly: the screen is the TUI's).
+      const traceFromStart = context.target.postMortem ? (onEvents: Parameters<typeof traceProgramFromStart>[2], onEnd: Parameters<typeof traceProgramFromStart>[3]) => traceProgramFromStart({ ...globals, quiet: true, rm: true }, target, onEvents, onEnd) : undefined;
       return {
         data: createSessionDataSource({
           session: context.session,
@@ -32,6 +37,7 @@ export async function attachCommand(globals: GlobalOptions, query: string | unde
           formatProcessDetails,
           formatProgress,
           cwd: process.cwd(),
+          traceFromStart,
           // Capture gets its own profile's session, as `remora capture` does; never general widened.
           openCaptureSession: async () => (await openSessionIn(context, { ...globals, profile: 'capture' }, context.target.id, { say })).session,
         }),
@@ -40,4 +46,33 @@ export async function attachCommand(globals: GlobalOptions, query: string | unde
       };
     },
   });
+}
+
+/** `strace --from-start` for the TUI: events as the Trace view takes them; the program's status ends it. */
+async function traceProgramFromStart(globals: GlobalOptions, query: string, onEvents: (events: SyscallEvent[]) => void, onEnd: (error?: Error) => void): Promise<Stoppable> {
+  const fromStart = await openFromStartSession(globals, query, []);
+  let finished = false;
+  const finish = async (error?: Error): Promise<void> => {
+    if (finished) return;
+    finished = true;
+    await Promise.resolve(fromStart[Symbol.asyncDispose]()).catch(() => undefined);
+    onEnd(error);
+  };
+  try {
+    const pid = await waitingProgramPid(fromStart.session);
+    const run = await startTraceEvents(fromStart.session, { pids: [pid] }, onEvents);
+    void settleFromStart(run, fromStart.exited).then(
+      (status) => finish(status === 0 ? undefined : new Error(`the program exited with status ${status}`)),
+      (error: Error) => finish(error),
+    );
+    return {
+      stop: async () => {
+        await run.stop();
+        await finish();
+      },
+    };
+  } catch (error) {
+    await finish();
+    throw error;
+  }
 }

@@ -63,7 +63,7 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
 
   try {
     if (dest.kind === 'target') {
-      await using context = await openTargetSession(globals, dest.target);
+      await using context = await openTargetSession(globals, dest.target, { writes: true });
       for (const source of sources) {
         controller.signal.throwIfAborted();
         const local = source.kind === 'local' ? resolveLocalPath(source.path, process.cwd()) : undefined;

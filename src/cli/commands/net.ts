@@ -7,7 +7,7 @@ import { printJson, printTable } from '../printers.js';
 import { openTargetSession } from '../session-context.js';
 
 export async function netCommand(globals: GlobalOptions, query: string, flags: { json?: boolean }): Promise<number> {
-  await using context = await openTargetSession(globals, query);
+  await using context = await openTargetSession(globals, query, { needsProcess: true });
   using watch = context.session.watch();
   const sockets = await listSockets(context.session, watch.signal).catch(async (error: unknown) => {
     throw await watch.explain(error);

@@ -11,7 +11,7 @@ import { openTargetSession } from '../session-context.js';
 
 export async function procCommand(globals: GlobalOptions, query: string, pidText: string | undefined, flags: { showSecrets?: boolean; json?: boolean }): Promise<number> {
   const asked = pidText === undefined ? undefined : parsePid(pidText);
-  await using context = await openTargetSession(globals, query);
+  await using context = await openTargetSession(globals, query, { needsProcess: true });
   using watch = context.session.watch();
   // No pid: the target's main process (not PID 1 when it shares a PID namespace).
   const pid = asked ?? context.session.target.rootPid;

@@ -39,7 +39,7 @@ export function parseSortKey(text: string | undefined): ProcessSortKey {
 export async function psCommand(globals: GlobalOptions, query: string, flags: PsFlags): Promise<number> {
   const key = parseSortKey(flags.sort);
   const sampleMs = parseInterval(flags.interval);
-  await using context = await openTargetSession(globals, query);
+  await using context = await openTargetSession(globals, query, { needsProcess: true });
   using watch = context.session.watch();
   const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false, sampleMs, signal: watch.signal }).catch(async (error: unknown) => {
     throw await watch.explain(error);

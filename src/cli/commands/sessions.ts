@@ -1,6 +1,6 @@
 // `remora sessions` lists toolkit sessions; `remora detach` ends them now.
 import { RemoraError } from '../../core/errors.js';
-import { LABEL } from '../../core/labels.js';
+import { LABEL, ROLE_STAND_IN } from '../../core/labels.js';
 import { resolveTarget } from '../../core/target-resolution.js';
 import { USED_STAMP } from '../../session/keeper-script.js';
 import { isToolkit, sessionsOf } from '../../session/toolkit-session.js';
@@ -32,7 +32,9 @@ export interface SessionRow {
 export async function sessionsCommand(globals: GlobalOptions, flags: { json?: boolean }): Promise<number> {
   await using context = await openEngineContext(globals);
   const now = Date.now() / 1000;
-  const names = new Map(context.listing.map((c) => [c.id, c.name]));
+  // A stand-in's toolkit is listed under the original it stands in for.
+  const originals = new Map(context.listing.map((c) => [c.id, c.name]));
+  const names = new Map(context.listing.map((c) => [c.id, c.labels[LABEL.role] === ROLE_STAND_IN ? `${originals.get(c.labels[LABEL.standInFor] ?? '') ?? c.labels[LABEL.standInName] ?? 'an image'} (stand-in)` : c.name]));
   const toolkits = context.listing.filter((c) => isToolkit(c) && c.state === 'running' && !context.stale.has(c.id));
   const rows = await Promise.all(
     toolkits.map(async (c): Promise<SessionRow> => {
@@ -83,8 +85,10 @@ export async function detachCommand(globals: GlobalOptions, query: string | unde
   await using context = await openEngineContext(globals);
   const targetId = query ? resolveTarget(query, context.listing, { allowStopped: true }).id : undefined;
   // The sweep may be removing some of them already; removing one twice is harmless.
-  const doomed = sessionsOf(context.listing, targetId);
-  await Promise.all(doomed.map((c) => context.engine.removeContainer(c.id)));
+  // With the stand-ins of that target (an exited one) and their toolkits.
+  const standIns = context.listing.filter((c) => c.labels[LABEL.role] === ROLE_STAND_IN && (targetId === undefined || c.labels[LABEL.standInFor] === targetId));
+  const doomed = [...sessionsOf(context.listing, targetId), ...(targetId ? standIns.flatMap((s) => sessionsOf(context.listing, s.id)) : [])];
+  await Promise.all([...doomed, ...standIns].map((c) => context.engine.removeContainer(c.id)));
   process.stderr.write(`remora: ended ${doomed.length} session${doomed.length === 1 ? '' : 's'}\n`);
   return 0;
 }

@@ -4,11 +4,11 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { RemoraError } from '../../core/errors.js';
 import { encodeTargetText, terminalSafe } from '../../core/target-text.js';
-import { isStraceNotice, startTrace, type TraceRun } from '../../ops/strace.js';
-import { parseDuration, type GlobalOptions } from '../global-options.js';
-import { openTargetSession } from '../session-context.js';
-import { onStdoutClosed } from '../stdout-closed.js';
+import { isStraceNotice, settleFromStart, startTrace, waitingProgramPid, type TraceRun } from '../../ops/strace.js';
 import type { SessionWatch } from '../../session/session-watch.js';
+import { parseDuration, type GlobalOptions } from '../global-options.js';
+import { openFromStartSession, openTargetSession, type FromStartContext } from '../session-context.js';
+import { onStdoutClosed } from '../stdout-closed.js';
 
 export interface StraceFlags {
   pid?: string[];
@@ -16,6 +16,10 @@ export interface StraceFlags {
   summary?: boolean;
   duration?: string;
   output?: string;
+  /** Run the target's program afresh in a stand-in, traced from its execve. */
+  fromStart?: boolean;
+  /** With fromStart: the program to run instead of the target's own. */
+  command?: string[];
 }
 
 /** `-p 7 -p 9` and `-p 7,9` alike, as strace takes them. */
@@ -31,8 +35,16 @@ export function parsePidList(values: string[] | undefined): number[] | undefined
 export async function straceCommand(globals: GlobalOptions, query: string, flags: StraceFlags): Promise<number> {
   const pids = parsePidList(flags.pid);
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration) * 1000;
-  await using context = await openTargetSession(globals, query);
-  using watch = context.session.watch();
+  if (flags.command?.length && !flags.fromStart) throw new RemoraError('USAGE', 'a command to run is for --from-start only', { hint: `remora strace --from-start ${query} -- CMD ARGS...` });
+  if (flags.fromStart && pids) throw new RemoraError('USAGE', '--from-start traces the program it starts; -p does not apply', { hint: `remora strace --from-start ${query}` });
+  await using context = flags.fromStart ? await openFromStartSession(globals, query, flags.command ?? []) : await openTargetSession(globals, query, { needsProcess: true });
+  const fromStart = flags.fromStart ? (context as FromStartContext) : undefined;
+  // The holder's own calls before the program's execve are not the program's: skipped. With
+  // -e the execve may not be traced at all, so nothing is skipped (the filter keeps few of them).
+  let beforeExecve = fromStart !== undefined && !flags.expr?.length && !flags.summary;
+  // A live target is watched: the engine does not end strace's stream when it dies. A
+  // --from-start stand-in ends when its program does, which is no failure (settleFromStart).
+  using watch = fromStart ? undefined : context.session.watch();
 
   let file: WriteStream | undefined;
   if (flags.output) {
@@ -74,11 +86,16 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
   try {
     run = await raceWatch(watch, startTrace(
       context.session,
-      { pids, expressions: flags.expr, summary: flags.summary },
+      // In a --from-start stand-in: the program-to-be, remora-hold's child, waiting to be traced.
+      { pids: fromStart ? [await waitingProgramPid(context.session)] : pids, expressions: flags.expr, summary: flags.summary },
       (piece) => {
         if (isStraceNotice(piece)) {
           if (!globals.quiet) process.stderr.write(`${terminalSafe(piece.text, { alreadyEscaped: true })}\n`);
           return;
+        }
+        if (beforeExecve) {
+          if (!/^(\[pid +\d+\] )?execve\(/.test(piece.text)) return;
+          beforeExecve = false;
         }
         if (out === process.stdout && outputClosed) return;
         // Unlike exec's output, these lines are a report on the target (as ps is), so what
@@ -99,11 +116,21 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
     // A signal that came while strace was starting.
     if (stopRequested) void run.stop();
     if (durationMs !== undefined) timer = setTimeout(stop, durationMs);
-    await Promise.race([run.done, watch.ended]);
-    return 0;
+    if (!fromStart) {
+      await (watch ? Promise.race([run.done, watch.ended]) : run.done);
+      return 0;
+    }
+    // The program's end ends the stand-in and, with its PID namespace, strace: that is no failure.
+    const stopped = run.done.then(
+      () => stopRequested,
+      () => stopRequested,
+    );
+    const status = await Promise.race([settleFromStart(run, fromStart.exited), stopped.then((byUser) => (byUser ? undefined : new Promise<number>(() => undefined)))]);
+    if (status === undefined) return signalled ? 130 : 0;
+    return status;
   } catch (error) {
     run?.abandon();
-    throw await watch.explain(error);
+    throw watch ? await watch.explain(error) : error;
   } finally {
     if (timer) clearTimeout(timer);
     for (const signal of signals) process.off(signal, onSignal);
@@ -113,6 +140,6 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
 }
 
 /** The start of a trace (probe, exec), cut short when the target or toolkit dies meanwhile. */
-async function raceWatch<T>(watch: SessionWatch, start: Promise<T>): Promise<T> {
-  return Promise.race([start, watch.ended]);
+async function raceWatch<T>(watch: SessionWatch | undefined, start: Promise<T>): Promise<T> {
+  return watch ? Promise.race([start, watch.ended]) : start;
 }

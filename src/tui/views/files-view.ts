@@ -19,10 +19,12 @@ export class FilesView implements View {
   private error: string | undefined;
   private transfer: string | undefined;
   private readonly task = new LatestTask();
+  /** Changes against the image by path (A/C/D), read with each listing. */
+  private marks = new Map<string, string>();
   private readonly transferTask = new LatestTask();
 
   constructor(private readonly ctx: ViewContext) {
-    this.table = new FilteredTable(FILE_COLUMNS, (filter) => fileTableRows(this.entries, filter, Date.now()), () => ctx.requestRender());
+    this.table = new FilteredTable(FILE_COLUMNS, (filter) => fileTableRows(this.entries, filter, Date.now(), (name) => this.marks.get(posix.join(this.path, name))), () => ctx.requestRender());
   }
 
   activate(): void {
@@ -109,9 +111,11 @@ export class FilesView implements View {
     this.loading = true;
     this.ctx.requestRender();
     void this.task
-      .run((signal) => this.ctx.data.openPath(path, signal))
-      .then((opened) => {
-        if (opened === undefined) return;
+      .run((signal) => Promise.all([this.ctx.data.openPath(path, signal), this.ctx.data.listChanges?.(signal).catch(() => undefined)]))
+      .then((result) => {
+        if (result === undefined) return;
+        const [opened, marks] = result;
+        if (marks) this.marks = marks;
         this.loading = false;
         if (opened.kind === 'file') {
           this.preview(opened.path);

@@ -1,7 +1,9 @@
 // What the Processes and Network views share: a list fetched every 2 s while visible
 // (pausable, stopped while the target is not running), shown as a table with a live
 // filter and a cursor that stays on its row across refreshes.
+import { RemoraError } from '../../core/errors.js';
 import type { Action } from '../keymap.js';
+import { escapeTags, fit } from '../text.js';
 import { PeriodicRefresh } from '../periodic-refresh.js';
 import { FilteredTable } from '../filtered-table.js';
 import type { Column, Row } from '../table.js';
@@ -17,6 +19,8 @@ export abstract class RefreshedTableView<T> implements View {
   abstract readonly id: View['id'];
   protected items: T[] = [];
   protected loaded = false;
+  /** Why there is nothing to list at all (no process runs), shown in place of the table's rows. */
+  protected unavailable: string[] | undefined;
   protected readonly refresher: PeriodicRefresh<T[]>;
   protected readonly table: FilteredTable;
 
@@ -35,7 +39,19 @@ export abstract class RefreshedTableView<T> implements View {
         this.table.rebuild();
         this.refreshed(items);
       },
-      (error) => ctx.notify(`${nouns.many}: ${error.message}`, 'error'),
+      (error) => {
+        // No process to list (an exited target, seen through a stand-in): the view says so
+        // in its body, with the way forward, rather than flashing an error every refresh.
+        if (error instanceof RemoraError && error.code === 'TARGET_NOT_RUNNING') {
+          this.unavailable = error.hint ? [error.message, error.hint] : [error.message];
+          this.items = [];
+          this.loaded = true;
+          this.table.rebuild();
+          ctx.requestRender();
+          return;
+        }
+        ctx.notify(`${nouns.many}: ${error.message}`, 'error');
+      },
     );
   }
 
@@ -93,6 +109,7 @@ export abstract class RefreshedTableView<T> implements View {
   render(width: number, height: number): string[] {
     const { one, many } = this.nouns;
     const filter = this.table.filter;
+    if (this.unavailable) return this.unavailable.map((line) => this.ctx.theme.paint('dim', escapeTags(fit(line, width))));
     const empty = !this.loaded ? `loading ${many}…` : filter ? `no ${one} matches "${filter}"` : `no ${many}`;
     return this.table.render({ width, height, theme: this.ctx.theme, empty });
   }

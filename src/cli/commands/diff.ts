@@ -1,0 +1,36 @@
+// `remora diff <target> [PATH]`: what the container changed against its image (A/C/D, as
+// `docker diff` marks them), its mounts apart; with PATH, a unified diff of that file.
+import { RemoraError } from '../../core/errors.js';
+import { resolveTarget } from '../../core/target-resolution.js';
+import { containerDiff, fileDiff, type ContainerDiff } from '../../ops/diff.js';
+import type { GlobalOptions } from '../global-options.js';
+import { printJson } from '../printers.js';
+import { openEngineContext, testLabels } from '../session-context.js';
+
+const MARK = { added: 'A', changed: 'C', deleted: 'D' } as const;
+
+export async function diffCommand(globals: GlobalOptions, query: string, path: string | undefined, flags: { json?: boolean }): Promise<number> {
+  await using context = await openEngineContext(globals);
+  if (query.startsWith('image:')) throw new RemoraError('USAGE', 'an image has no changes of its own: remora diff compares a container with its image', { hint: 'name a container (running or exited)' });
+  const match = resolveTarget(query, context.listing, { allowStopped: true });
+  const details = await context.engine.inspectContainer(match.id);
+  if (path !== undefined) {
+    const text = await fileDiff(context.engine, details, path, testLabels());
+    if (flags.json) printJson({ path, same: text === '', diff: text });
+    else process.stdout.write(text);
+    return 0;
+  }
+  const diff = await containerDiff(context.engine, details);
+  if (flags.json) printJson(diff);
+  else process.stdout.write(formatContainerDiff(diff));
+  return 0;
+}
+
+export function formatContainerDiff(diff: ContainerDiff): string {
+  const lines = diff.changes.map((c) => `${MARK[c.kind]} ${c.path}`);
+  if (diff.mounts.length) {
+    const width = Math.max(...diff.mounts.map((m) => m.destination.length));
+    lines.push('mounts, not from the image:', ...diff.mounts.map((m) => `  ${m.destination.padEnd(width)}  ${m.type}${m.source ? ` ${m.source}` : ''}`));
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}

@@ -1,0 +1,105 @@
+// `remora diff`: what a container changed against its image — the engine's changes API for
+// the writable layer, its mounts apart (their files never came from the image), and for one
+// file a unified diff against the image's version, read from a never-started container of
+// the image (removed afterwards). Nothing runs and the container is not changed.
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import tarStream from 'tar-stream';
+import { RemoraError } from '../core/errors.js';
+import { randomSuffix } from '../core/fingerprint.js';
+import { LABEL, ROLE_STAND_IN } from '../core/labels.js';
+import { looksBinary, unifiedDiff } from '../core/unified-diff.js';
+import type { ContainerDetails, Engine } from '../engine/types.js';
+
+export interface ChangeEntry {
+  path: string;
+  kind: 'changed' | 'added' | 'deleted';
+}
+
+export interface MountEntry {
+  destination: string;
+  type: string;
+  /** Volume name or host path; empty for tmpfs. */
+  source: string;
+}
+
+export interface ContainerDiff {
+  changes: ChangeEntry[];
+  mounts: MountEntry[];
+}
+
+/** Files bigger than this are compared by size only (the diff keeps both in memory). */
+const TEXT_LIMIT = 4 * 1024 * 1024;
+
+export function mountsOf(details: ContainerDetails): MountEntry[] {
+  const mounts: MountEntry[] = details.mounts.map((m) => ({ destination: m.destination, type: m.type, source: m.type === 'volume' ? (m.name ?? m.source) : m.type === 'bind' ? m.source : '' }));
+  for (const destination of Object.keys(details.tmpfs)) if (!mounts.some((m) => m.destination === destination)) mounts.push({ destination, type: 'tmpfs', source: '' });
+  return mounts.sort((a, b) => a.destination.localeCompare(b.destination));
+}
+
+export async function containerDiff(engine: Engine, details: ContainerDetails): Promise<ContainerDiff> {
+  const mounts = mountsOf(details);
+  const changes = await engine.containerChanges(details.id);
+  // A mount point's own directory shows as added; what is below a mount never does.
+  const onMount = (path: string): boolean => mounts.some((m) => path === m.destination || path.startsWith(`${m.destination}/`));
+  return { changes: changes.filter((c) => !onMount(c.path)).sort((a, b) => a.path.localeCompare(b.path)), mounts };
+}
+
+/** A unified diff of one file against the image's version ('' when they are the same). */
+export async function fileDiff(engine: Engine, details: ContainerDetails, path: string, extraLabels?: Record<string, string>): Promise<string> {
+  const absolute = posix.resolve('/', path);
+  const mount = mountsOf(details).find((m) => absolute === m.destination || absolute.startsWith(`${m.destination}/`));
+  if (mount) {
+    throw new RemoraError('OPERATION_FAILED', `${absolute} is on a ${mount.type} mount at ${mount.destination}, not from the image: there is no image version to compare`, {
+      hint: mount.type === 'tmpfs' ? `read it with remora exec ${details.name} -- cat /target${absolute}` : `copy it out with remora cp ${details.name}:${absolute} .`,
+    });
+  }
+  const image = await engine.inspectImage(details.imageId);
+  if (!image) throw new RemoraError('OPERATION_FAILED', `the image of ${details.name} (${details.image}) is no longer on the engine: there is nothing to compare against`);
+  const reader = await engine.createContainer({
+    name: `remora-diff-${randomSuffix(8)}`,
+    image: image.id,
+    entrypoint: ['/nonexistent'],
+    labels: { ...extraLabels, [LABEL.role]: ROLE_STAND_IN },
+    hostConfig: { networkMode: 'none' },
+  });
+  let before: Buffer | null;
+  let after: Buffer | null;
+  try {
+    [before, after] = await Promise.all([readFile(engine, reader, absolute), readFile(engine, details.id, absolute)]);
+  } finally {
+    await engine.removeContainer(reader).catch(() => undefined);
+  }
+  if (before === null && after === null) throw new RemoraError('PATH_NOT_FOUND', `${absolute} is neither in ${details.name} nor in its image`);
+  const labels = { old: before === null ? '/dev/null' : `${details.image}:${absolute}`, new: after === null ? '/dev/null' : `${details.name}:${absolute}` };
+  if ((before && looksBinary(before)) || (after && looksBinary(after)) || (before?.length ?? 0) > TEXT_LIMIT || (after?.length ?? 0) > TEXT_LIMIT) {
+    return before && after && before.equals(after) ? '' : `Binary files ${labels.old} and ${labels.new} differ\n`;
+  }
+  return unifiedDiff(before?.toString('utf8') ?? '', after?.toString('utf8') ?? '', labels);
+}
+
+/** A regular file's bytes through the archive API; null when absent or not a file. */
+async function readFile(engine: Engine, containerId: string, path: string): Promise<Buffer | null> {
+  let archive: Readable;
+  try {
+    archive = await engine.getArchive(containerId, path);
+  } catch (error) {
+    if (error instanceof RemoraError && /could not find|not found|no such/i.test(error.message)) return null;
+    throw error;
+  }
+  const extract = tarStream.extract();
+  archive.once('error', (error) => extract.destroy(error));
+  archive.pipe(extract);
+  let data: Buffer | null = null;
+  let kind: string | undefined;
+  for await (const entry of extract) {
+    kind ??= entry.header.type;
+    if (data === null && entry.header.type === 'file') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry as AsyncIterable<Buffer>) chunks.push(chunk);
+      data = Buffer.concat(chunks);
+    } else entry.resume();
+  }
+  if (kind !== undefined && kind !== 'file') throw new RemoraError('USAGE', `${path} is a ${kind === 'directory' ? 'directory' : kind}: remora diff compares regular files`, { hint: 'remora diff TARGET (no path) lists what changed' });
+  return data;
+}
