@@ -56,7 +56,8 @@ export interface TargetSessionContext extends EngineContext, AsyncDisposable {
 }
 
 export function toolkitImageFrom(globals: GlobalOptions): string {
-  return globals.toolkitImage ?? process.env.REMORA_TOOLKIT_IMAGE ?? defaultToolkitImage();
+  // An empty variable counts as unset, as the docker CLI reads DOCKER_HOST.
+  return globals.toolkitImage ?? (process.env.REMORA_TOOLKIT_IMAGE || defaultToolkitImage());
 }
 
 /** Progress for long first-use steps goes to stderr, unless --quiet. */

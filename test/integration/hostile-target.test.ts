@@ -188,7 +188,8 @@ describe('a hostile target', () => {
   it('ps in a terminal (tmux) leaves the pane title alone', async () => {
     const socket = `remora-test-${randomBytes(3).toString('hex')}`;
     const tmux = (...args: string[]) => execa('tmux', ['-L', socket, '-f', '/dev/null', ...args]);
-    const command = `env REMORA_TEST_LABEL=${runLabel()} REMORA_TOOLKIT_IMAGE=${process.env.REMORA_TOOLKIT_IMAGE ?? ''} ${REMORA_BIN} ps ${name}`;
+    const privateToolkit = process.env.REMORA_TOOLKIT_IMAGE ? `REMORA_TOOLKIT_IMAGE=${process.env.REMORA_TOOLKIT_IMAGE} ` : '';
+    const command = `env REMORA_TEST_LABEL=${runLabel()} ${privateToolkit}${REMORA_BIN} ps ${name}`;
     try {
       await tmux('new-session', '-d', '-x', '200', '-y', '40', 'cat');
       await tmux('set-option', '-g', 'remain-on-exit', 'on');
