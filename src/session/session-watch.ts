@@ -28,8 +28,12 @@ const EXPLAIN_RECHECK_MS = 300;
 const EXPLAIN_GRACE_MS = 2000;
 /** When a still-running command checks for a death that came before the event stream. */
 const CATCH_UP_DELAY_MS = 1000;
-/** After the toolkit's death, how long the target's own death may take to be recorded. */
-const TARGET_EVENT_GRACE_MS = 500;
+/**
+ * After the toolkit's death, how long the target's own death may take to be recorded (its
+ * event usually ends the wait first; on a loaded engine it came later than 500 ms).
+ */
+const TARGET_EVENT_GRACE_MS = 2000;
+const TARGET_RECHECK_MS = 250;
 
 /** Container events that mean the container's processes are gone. */
 const FATAL_ACTIONS = new Set(['die', 'destroy', 'oom']);
@@ -63,8 +67,8 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
     if (!toolkitDied) return finish(targetExited(session.target.name, targetCode));
     if (toolkitGone) return;
     toolkitGone = true;
-    for (const wait of [0, TARGET_EVENT_GRACE_MS]) {
-      if (wait) await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    for (let waited = 0; waited <= TARGET_EVENT_GRACE_MS; waited += TARGET_RECHECK_MS) {
+      if (waited) await new Promise((resolve) => setTimeout(resolve, TARGET_RECHECK_MS).unref());
       if (controller.signal.aborted) return;
       const target = await engine.inspectContainer(targetId).catch(() => undefined);
       if (!target || !target.state.running) return finish(targetExited(session.target.name, target?.state.exitCode));
