@@ -96,7 +96,8 @@ describe('a command whose namespace dies', () => {
     await remora(['exec', target.name, '--', 'true']);
     const [toolkit] = await toolkitsOf(engine, target.id);
     const existing = new Set(readdirSync('/proc'));
-    const ps = remoraProcess(['ps', target.name], { reject: false, stdin: 'ignore', ...BOUND });
+    // --interval: a listing that samples for a while, so it can be caught running.
+    const ps = remoraProcess(['ps', '--interval', '5s', target.name], { reject: false, stdin: 'ignore', ...BOUND });
     await stopProcessOf(toolkit!.id, 'remora-ps', existing);
     await execa('docker', ['stop', '-t', '1', toolkit!.id]);
     const result = await ps;
@@ -142,7 +143,8 @@ describe('a command whose namespace dies', () => {
     await remora(['exec', target.name, '--', 'true']);
     const [toolkit] = await toolkitsOf(engine, target.id);
     const existing = new Set(readdirSync('/proc'));
-    const ps = remoraProcess(['ps', target.name], { reject: false, stdin: 'ignore', ...BOUND });
+    // --interval: a listing that samples for a while, so it can be caught running.
+    const ps = remoraProcess(['ps', '--interval', '5s', target.name], { reject: false, stdin: 'ignore', ...BOUND });
     // Held mid-listing (SIGSTOP from the host, where the engine runs), so the kill lands
     // while the listing runs, every time.
     await stopProcessOf(toolkit!.id, 'remora-ps', existing);
