@@ -6,7 +6,8 @@
 //   exec      `remora cp` as it is today: every byte through the exec stdin/stdout relay
 //   staged    archive PUT/GET into the toolkit's own filesystem, then an in-kernel copy
 //             (coreutils cp: copy_file_range) between it and the target's root, and a rename
-//   direct    archive PUT straight into the target under a hidden name, then a rename
+//   direct    archive PUT straight into the target under a hidden name, then a rename;
+//             out: the path checked by remora-fs in the toolkit, then the target's archive
 // Run: `npm run bench -- cp-routes` or, after `npm run build`, `node bench/cp-routes.mjs`
 // (BENCH_CP_BYTES, BENCH_CP_ROUNDS shrink it). Not part of a plain `npm run bench`.
 import { randomFillSync } from 'node:crypto';
@@ -81,7 +82,7 @@ export default async function benchCpRoutes() {
       },
     ]);
     const out = join(work, 'out.bin');
-    const [outDocker, outExec, outStaged] = compare(ROUNDS, [
+    const [outDocker, outExec, outStaged, outDirect] = compare(ROUNDS, [
       { run: () => run('docker', ['cp', '-q', `${target}:/bench/src.bin`, out]).ms, after: clearLocal },
       { run: () => run(REMORA, ['cp', '--quiet', `${target}:/bench/src.bin`, out]).ms, after: clearLocal },
       {
@@ -91,6 +92,17 @@ export default async function benchCpRoutes() {
           kernelOut.push(ms(start));
           run('docker', ['cp', '-q', `${tk.id}:/tmp/remora-stage.bin`, out]);
           inTk('rm', '-f', '/tmp/remora-stage.bin');
+          return ms(start);
+        },
+        after: clearLocal,
+      },
+      {
+        // The path checked inside the target's root first (what remora-fs stat does), then
+        // the target's own archive: what a route for files on its image layer or volumes pays.
+        run: () => {
+          const start = process.hrtime.bigint();
+          inTk('/opt/remora/bin/remora-fs', 'stat', tk.root, '/bench/src.bin');
+          run('docker', ['cp', '-q', `${target}:/bench/src.bin`, out]);
           return ms(start);
         },
         after: clearLocal,
@@ -111,6 +123,7 @@ export default async function benchCpRoutes() {
         row('out: remora cp today (exec relay)', outExec, outDocker),
         row('out: staged (kernel copy + GET toolkit)', outStaged, outDocker),
         row(`  of which kernel copy (docker exec)`, median(kernelOut), outDocker),
+        row('out: direct (stat in toolkit + GET target)', outDirect, outDocker),
       ],
     );
   } finally {
