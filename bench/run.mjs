@@ -31,6 +31,10 @@ try {
     rows.push([`cp out, ${c.files} small files | docker cp`, ms(c.treeOutR), ms(c.treeOutD), ratio(c.treeOutR, c.treeOutD), '<= 1.0']);
     rows.push([`cp peak RSS, ${c.bigLabel} (MiB)`, (c.bigRss / 1024).toFixed(0), '', '', '< 150 MB']);
   }
+  if (only.includes('cp-routes')) {
+    // Only when named: candidate copy routes for issue 14, timed before one is built.
+    await (await import('./cp-routes.mjs')).default();
+  }
   if (wanted('port-forward')) {
     // Prints its own table: throughput and first byte against a published port.
     await (await import('./port-forward.mjs')).default();
