@@ -188,8 +188,9 @@ export async function startOneShotIn(context: EngineContext, globals: GlobalOpti
   const image = toolkitImageFrom(globals);
   const [found, fits] = await Promise.all([
     findTarget(context.engine, query, context.listing, context.inspected).catch((error: unknown) => {
-      // Not a container name: perhaps an image, which the session path debugs from a stand-in.
-      if (error instanceof RemoraError && error.code === 'TARGET_NOT_FOUND') return undefined;
+      // Not a running container: perhaps a stopped one or an image, which the session path
+      // debugs from a stand-in.
+      if (error instanceof RemoraError && (error.code === 'TARGET_NOT_FOUND' || error.code === 'TARGET_NOT_RUNNING')) return undefined;
       throw error;
     }),
     isRemoraToolkitImage(context.engine, image),
