@@ -89,15 +89,24 @@ export async function openTargetSession(globals: GlobalOptions, query: string, o
     throw error;
   }
   const { target, session } = opened;
+  const standIn = standInOf(context, opened);
   return {
     ...context,
     target,
     session,
     async [Symbol.asyncDispose]() {
       await session[Symbol.asyncDispose]();
-      // A stand-in made for a --rm command goes with it (its holder would end it soon anyway).
-      if (session.ephemeral && opened.madeStandIn) await context.engine.removeContainer(target.id).catch(() => undefined);
+      await standIn[Symbol.asyncDispose]();
       await context[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** Disposed after the session: a stand-in made for a --rm command goes with it (its holder would end it soon anyway). */
+export function standInOf(context: EngineContext, opened: { target: Target; session: ToolkitSession; madeStandIn: boolean }): AsyncDisposable {
+  return {
+    async [Symbol.asyncDispose]() {
+      if (opened.session.ephemeral && opened.madeStandIn) await context.engine.removeContainer(opened.target.id).catch(() => undefined);
     },
   };
 }

@@ -8,7 +8,7 @@ import { copyIn, type Ownership } from '../../ops/copy-in.js';
 import { copyOut, type CopyResult } from '../../ops/copy-out.js';
 import type { GlobalOptions } from '../global-options.js';
 import { progressPrinter } from '../progress.js';
-import { openEngineContext, openSessionIn, openTargetSession, sayOnStderr, type EngineContext } from '../session-context.js';
+import { openEngineContext, openSessionIn, openTargetSession, sayOnStderr, standInOf, type EngineContext } from '../session-context.js';
 import type { ToolkitSession } from '../../session/toolkit-session.js';
 
 export interface CpFlags {
@@ -124,22 +124,26 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
 /** The sessions of a command that reads from several targets: one engine, each session opened once. */
 class TargetSessions implements AsyncDisposable {
   private context: EngineContext | undefined;
-  private readonly sessions = new Map<string, ToolkitSession>();
+  private readonly sessions = new Map<string, { session: ToolkitSession; standIn: AsyncDisposable }>();
 
   constructor(private readonly globals: GlobalOptions) {}
 
   async of(target: string): Promise<ToolkitSession> {
-    this.context ??= await openEngineContext(this.globals);
-    let session = this.sessions.get(target);
-    if (!session) {
-      session = (await openSessionIn(this.context, this.globals, target)).session;
-      this.sessions.set(target, session);
+    const context = (this.context ??= await openEngineContext(this.globals));
+    let opened = this.sessions.get(target);
+    if (!opened) {
+      const found = await openSessionIn(context, this.globals, target);
+      opened = { session: found.session, standIn: standInOf(context, found) };
+      this.sessions.set(target, opened);
     }
-    return session;
+    return opened.session;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    for (const session of this.sessions.values()) await session[Symbol.asyncDispose]();
+    for (const { session, standIn } of this.sessions.values()) {
+      await session[Symbol.asyncDispose]();
+      await standIn[Symbol.asyncDispose]();
+    }
     await this.context?.[Symbol.asyncDispose]();
   }
 }

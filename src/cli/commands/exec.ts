@@ -8,7 +8,7 @@ import type { ExecHandle } from '../../engine/types.js';
 import { execTag, signalTagged } from '../../ops/signal-process.js';
 import type { ExecFlags } from '../exec-args.js';
 import type { GlobalOptions } from '../global-options.js';
-import { openEngineContext, openSessionIn, startOneShotIn } from '../session-context.js';
+import { openEngineContext, openSessionIn, standInOf, startOneShotIn } from '../session-context.js';
 import { stdinSource } from '../stdin-source.js';
 import { onStdoutClosed } from '../stdout-closed.js';
 import { bridgeTerminal, currentSize } from '../terminal-bridge.js';
@@ -27,8 +27,10 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   await using context = await openEngineContext(globals, oneShot ? { inspect: query } : {});
   const oneShotHandle = oneShot ? await startOneShotIn(context, globals, query, { cmd, env: flags.env }) : undefined;
   if (oneShotHandle) return await runOneShot(oneShotHandle);
+  const opened = await openSessionIn(context, globals, query);
+  await using _standIn = standInOf(context, opened);
   // `await using`: the session (ended here if --rm) must outlive the command.
-  await using session = (await openSessionIn(context, globals, query)).session;
+  await using session = opened.session;
   // The engine does not end the exec's stream when the target or toolkit dies: watch them.
   using watch = session.watch();
   // Tags the command, so it can be found and stopped if our stdout closes (see below).
