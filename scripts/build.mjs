@@ -37,7 +37,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  external: ['dockerode', 'docker-modem', 'blessed', 'tar-fs', 'tar-stream', 'execa', '@lydell/node-pty', '@xterm/headless'],
+  external: ['dockerode', 'blessed', 'tar-fs', 'tar-stream', 'execa', '@lydell/node-pty', '@xterm/headless'],
   // The sources are ESM and use import.meta.url to find files beside them; in the bundle
   // that is the bundle's own URL.
   define: { 'import.meta.url': '__remoraBundleUrl' },

@@ -1,9 +1,11 @@
 // The Engine implementation for Docker-API engines (dockerd, Podman's compatible API).
-// Every call, builds and imports included, goes over Remora's own HTTP client, so each
-// request reaches exactly the endpoint `doctor` names, over the same transport (ssh, TLS).
+// The hot calls go over Remora's own HTTP client; builds, pulls and imports over dockerode,
+// loaded lazily, on that client's agent: each request reaches exactly the endpoint `doctor`
+// names, over the same transport (ssh, TLS).
 import { PassThrough, Readable } from 'node:stream';
 import { RemoraError } from '../core/errors.js';
 import { demultiplex } from './demux.js';
+import type { DockerodeCalls } from './dockerode-client.js';
 import type { Endpoint } from './endpoint.js';
 import { EngineHttpClient, EngineHttpError, readAll, type ClientOptions } from './http-client.js';
 import { joinedContainers, namespacePathModes } from './namespace-paths.js';
@@ -69,6 +71,7 @@ function toImageConfig(raw: RawConfig | undefined): ImageConfig {
 
 export class DockerEngine implements Engine {
   private readonly http: EngineHttpClient;
+  private dockerode: Promise<DockerodeCalls> | undefined;
   private product: Promise<EngineProduct> | undefined;
   /** Containers created joining others by namespace path: checked once started (see startContainer). */
   private readonly pathJoins = new Map<string, Map<string, number>>();
@@ -464,27 +467,20 @@ export class DockerEngine implements Engine {
   }
 
   async buildImage(context: Readable, options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string }, onProgress?: ProgressHandler): Promise<void> {
-    const query = {
-      t: options.tag,
-      buildargs: options.buildArgs ? JSON.stringify(options.buildArgs) : undefined,
-      labels: options.labels ? JSON.stringify(options.labels) : undefined,
-      target: options.target,
-      rm: 1,
-      forcerm: 1,
-    };
-    const stream = await this.guard(() => this.http.stream('POST', '/build', { query, upload: { stream: context, contentType: 'application/x-tar' } }));
+    const docker = await this.docker();
+    const stream = await this.guard(() => docker.build(context, options));
     await followProgress(stream, onProgress);
   }
 
   async pullImage(ref: string, onProgress?: ProgressHandler): Promise<void> {
-    const [fromImage, tag] = splitRef(ref);
-    const stream = await this.guard(() => this.http.stream('POST', '/images/create', { query: { fromImage, tag } }), ref);
+    const docker = await this.docker();
+    const stream = await this.guard(() => docker.pull(ref), ref);
     await followProgress(stream, onProgress);
   }
 
   async importImage(rootfsTar: Readable, ref: string): Promise<void> {
-    // The whole reference in `repo`: Docker reads its tag, and Podman ignores a separate `tag`.
-    const stream = await this.guard(() => this.http.stream('POST', '/images/create', { query: { fromSrc: '-', repo: ref }, upload: { stream: rootfsTar, contentType: 'application/x-tar' } }), ref);
+    const docker = await this.docker();
+    const stream = await this.guard(() => docker.import(rootfsTar, ref), ref);
     await followProgress(stream);
   }
 
@@ -515,6 +511,11 @@ export class DockerEngine implements Engine {
     this.http.close();
   }
 
+  private docker(): Promise<DockerodeCalls> {
+    this.dockerode ??= import('./dockerode-client.js').then(({ dockerodeOver }) => dockerodeOver(this.http));
+    return this.dockerode;
+  }
+
   private async containerHasTty(containerId: string): Promise<boolean> {
     const raw = await this.http.json<{ Config: { Tty?: boolean } }>('GET', `/containers/${containerId}/json`);
     return raw.Config.Tty ?? false;
@@ -531,7 +532,8 @@ export class DockerEngine implements Engine {
 
 /**
  * Reads a build, pull or import answer (JSON lines) to its end. The engine reports failures
- * inside the stream with status 200, so an event carrying an error rejects.
+ * inside the stream with status 200, so an event carrying an error rejects. Not dockerode's
+ * followProgress: it reports success for such a stream, and for one cut short.
  */
 function followProgress(stream: Readable, onProgress?: ProgressHandler): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -565,17 +567,14 @@ function followProgress(stream: Readable, onProgress?: ProgressHandler): Promise
       if (failure !== undefined) reject(new RemoraError('OPERATION_FAILED', failure));
       else resolve();
     });
-    stream.once('error', (error) => reject(translateEngineError(error)));
+    // Past the headers, a failing stream is a lost connection (Node calls it "aborted"),
+    // unless the transport explained it already (ssh's last words).
+    const cutShort = (cause?: Error): RemoraError => new RemoraError('ENGINE_UNREACHABLE', 'the engine closed the connection before the build or import ended', { cause });
+    stream.once('error', (error) => reject(error instanceof RemoraError ? error : cutShort(error)));
     stream.once('close', () => {
-      if (!stream.readableEnded) reject(new RemoraError('ENGINE_UNREACHABLE', 'the engine closed the connection before the build or import ended'));
+      if (!stream.readableEnded) reject(cutShort());
     });
   });
-}
-
-function splitRef(ref: string): [string, string] {
-  const at = ref.lastIndexOf(':');
-  if (at > ref.lastIndexOf('/')) return [ref.slice(0, at), ref.slice(at + 1)];
-  return [ref, 'latest'];
 }
 
 /** The one place engine failures become Remora errors. */

@@ -1,15 +1,12 @@
 // A small Docker Engine API client over node:http, for the calls on every command's
 // start-up path (list, inspect, exec). Importing dockerode costs ~250 ms of module
-// evaluation (ssh2, grpc, protobuf); these calls need none of it. Every request Remora
-// makes goes through here, so each endpoint has exactly one transport.
+// evaluation (ssh2, grpc, protobuf); these calls need none of it. Its agent, from
+// endpoint-agent.ts, is the endpoint's one transport: dockerode sends through it too.
 import http from 'node:http';
-import type https from 'node:https';
-import { createRequire } from 'node:module';
 import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './endpoint.js';
-import { sshAgent } from './ssh-transport.js';
+import { endpointAgent, requestAddress } from './endpoint-agent.js';
 import { tlsFailure } from './tls-errors.js';
-import { tlsOptions } from './tls-trust.js';
 import { RemoraError } from '../core/errors.js';
 
 export interface RequestOptions {
@@ -54,9 +51,11 @@ export interface ClientOptions {
 export const DEFAULT_FIRST_ANSWER_TIMEOUT_MS = 10_000;
 
 export class EngineHttpClient {
-  private readonly agent: http.Agent;
-  private readonly baseOptions: https.RequestOptions;
-  private readonly useTls: boolean;
+  /** Pooled connections to the endpoint, shared with dockerode (docker-engine.ts). */
+  readonly agent: http.Agent;
+  /** One connection per hijacked request (exec, attach), made on first use. */
+  private hijackAgent: http.Agent | undefined;
+  private readonly baseOptions: http.RequestOptions;
   private readonly firstAnswerTimeoutMs: number;
   private answered = false;
   /** Set once an answer carried the engine API's header: from then on errors are the engine's. */
@@ -66,10 +65,9 @@ export class EngineHttpClient {
     readonly endpoint: Endpoint,
     options: ClientOptions = {},
   ) {
-    this.useTls = endpoint.kind === 'tcp' && endpoint.tls !== undefined;
-    this.baseOptions = connectionOptions(endpoint);
+    this.baseOptions = requestAddress(endpoint);
     this.firstAnswerTimeoutMs = options.firstAnswerTimeoutMs ?? DEFAULT_FIRST_ANSWER_TIMEOUT_MS;
-    this.agent = endpoint.kind === 'ssh' ? sshAgent(endpoint) : new (this.useTls ? loadHttps().Agent : http.Agent)({ keepAlive: true });
+    this.agent = endpointAgent(endpoint, { keepAlive: true });
   }
 
   /** Sends a request and returns the response stream once headers arrive; rejects on HTTP errors. */
@@ -104,10 +102,11 @@ export class EngineHttpClient {
   upgrade(path: string, body: unknown): Promise<UpgradedConnection> {
     return new Promise((resolve, reject) => {
       const payload = JSON.stringify(body);
-      const request = this.transport().request({
+      const request = http.request({
         ...this.baseOptions,
-        // A hijacked socket must not go back to a keep-alive pool.
-        agent: this.endpoint.kind === 'ssh' ? this.agent : false,
+        // A fresh connection: a pooled one the engine has just closed would fail the
+        // stream, and an upgrade cannot be sent again.
+        agent: this.endpoint.kind === 'ssh' ? this.agent : (this.hijackAgent ??= endpointAgent(this.endpoint, { keepAlive: false })),
         method: 'POST',
         path,
         headers: {
@@ -125,17 +124,14 @@ export class EngineHttpClient {
           reject(status >= 400 ? this.httpFailure(response, text, 'POST', path) : new EngineHttpError(status, 'the engine did not upgrade the connection for a raw stream', path)),
         );
       });
-      request.on('error', (error) => reject(this.translateConnectError(error)));
+      request.on('error', (error) => reject(this.explainConnectFailure(error)));
       request.end(payload);
     });
   }
 
   close(): void {
     this.agent.destroy();
-  }
-
-  private transport(): typeof http | typeof https {
-    return this.useTls ? loadHttps() : http;
+    this.hijackAgent?.destroy();
   }
 
   private async send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
@@ -160,7 +156,7 @@ export class EngineHttpClient {
         headers['Content-Length'] = Buffer.byteLength(payload);
       }
       if (options.upload !== undefined) headers['Content-Type'] = options.upload.contentType;
-      const request = this.transport().request({
+      const request = http.request({
         ...this.baseOptions,
         agent: this.agent,
         method,
@@ -176,7 +172,7 @@ export class EngineHttpClient {
       if (options.onSent) request.once('finish', options.onSent);
       request.on('error', (error: NodeJS.ErrnoException) => {
         if (request.reusedSocket && error.code === 'ECONNRESET') return reject(Object.assign(error, { retryable: true }));
-        reject(this.translateConnectError(error));
+        reject(this.explainConnectFailure(error));
       });
       if (options.upload === undefined) {
         request.end(payload);
@@ -242,7 +238,11 @@ export class EngineHttpClient {
     });
   }
 
-  private translateConnectError(error: NodeJS.ErrnoException): Error {
+  /**
+   * A failure to reach the engine, in one line with where the address came from; any other
+   * error is returned as it is. Public for requests dockerode sends over this agent.
+   */
+  explainConnectFailure(error: NodeJS.ErrnoException): Error {
     // Already explained where it happened (ssh's words, the first-answer deadline).
     if (error instanceof RemoraError) return error;
     const tls = tlsFailure(error, this.endpoint);
@@ -260,31 +260,6 @@ export class EngineHttpClient {
     }
     return error;
   }
-}
-
-function connectionOptions(endpoint: Endpoint): https.RequestOptions {
-  switch (endpoint.kind) {
-    // `servername` is set on every kind: without it Node's agent derives one per request,
-    // and its first IPv6 check compiles a regex that costs ~20 ms of every command's start.
-    case 'unix':
-      return { socketPath: endpoint.socketPath, servername: '' };
-    case 'tcp': {
-      const host = endpoint.host ?? '';
-      const isAddress = /^[\d.]+$/.test(host) || host.includes(':');
-      const options: https.RequestOptions = { host, port: endpoint.port, servername: endpoint.tls && !isAddress ? host : '' };
-      return endpoint.tls ? { ...options, ...tlsOptions(endpoint.tls) } : options;
-    }
-    case 'ssh':
-      // The ssh agent dials `docker system dial-stdio` on the remote host; host is cosmetic.
-      return { host: 'docker', port: 80, servername: '' };
-    default:
-      throw new RemoraError('USAGE', `engine address ${endpoint.address} is not supported on this platform`);
-  }
-}
-
-/** node:https loads TLS (~17 ms): only TLS endpoints pay for it. */
-function loadHttps(): typeof https {
-  return createRequire(import.meta.url)('node:https') as typeof https;
 }
 
 function encodeQuery(query: RequestOptions['query']): string {

@@ -87,7 +87,8 @@ class SshAgent extends http.Agent {
     private readonly endpoint: Endpoint,
     private readonly settings: SshSettings,
   ) {
-    super({ keepAlive: true });
+    // `servername: ''`: see endpoint-agent.ts (Node's agent would work one out per request).
+    super({ keepAlive: true, servername: '' } as http.AgentOptions);
   }
 
   override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
