@@ -17,7 +17,8 @@ export async function shellCommand(globals: GlobalOptions, query: string, flags:
     throw new RemoraError('NOT_A_TERMINAL', 'remora shell needs a terminal', { hint: 'for scripts use: remora exec <target> -- sh -c "..."' });
   }
   await using context = await openTargetSession(globals, query);
-  return runShell(context.session, flags);
+  // `return await`: the session must outlive the shell.
+  return await runShell(context.session, flags);
 }
 
 /** Runs the shell on this process's terminal until it exits; resolves with its status. */
