@@ -59,9 +59,11 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       expect(await engine.imageExists(base)).toBe(true);
       const context = mkdtempSync(join(tmpdir(), 'remora-podman-build-'));
       const said: string[] = [];
+      const tag = `remora-test/podman-retry:${runLabel()}`;
       try {
-        writeFileSync(join(context, 'Dockerfile'), 'ARG BASE\nFROM ${BASE} AS first\nRUN echo first > /stage\nFROM ${BASE} AS second\nRUN echo second > /stage\n');
-        const tag = `remora-test/podman-retry:${runLabel()}`;
+        // A step of this run's own: Podman's layer cache would otherwise hand back an earlier
+        // run's image, labels included (the labels given to the build are not in its cache key).
+        writeFileSync(join(context, 'Dockerfile'), `ARG BASE\nFROM \${BASE} AS first\nRUN echo first > /stage && echo ${runLabel()} > /run-label\nFROM \${BASE} AS second\nRUN echo second > /stage\n`);
         await buildFromDirectory({ engine, tag, directory: context, say: (line) => said.push(line), what: 'test image', buildTarget: 'first', labels: { 'remora.test': runLabel() } });
         expect(said.join('\n')).not.toMatch(/debootstrap/);
         expect(said[0]).toBe(`building test image ${tag} from ${base} (first use only; takes a minute or two)`);
@@ -73,8 +75,8 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
         let out = '';
         for await (const chunk of logs.stdout) out += String(chunk);
         expect(out).toBe('first\n');
-        await execa('podman', ['--url', PODMAN_HOST, 'rmi', '-f', tag], { reject: false });
       } finally {
+        await execa('podman', ['--url', PODMAN_HOST, 'rmi', '-f', tag], { reject: false });
         rmSync(context, { recursive: true, force: true });
       }
     });
