@@ -2,6 +2,7 @@
 // code in ops/ (ps, proc, strace, net, cp, the directory listing), nothing computed again.
 // Formatting that belongs to the CLI (proc's text, cp's progress line) is handed in.
 import { posix, resolve as resolvePath } from 'node:path';
+import { formatBytes } from '../core/bytes.js';
 import { resolveLocalPath } from '../core/cp-paths.js';
 import type { ProcessDetails } from '../core/process-details.js';
 import type { SyscallEvent } from '../core/strace-parser.js';
@@ -25,7 +26,6 @@ import { startTraceEvents } from '../ops/strace.js';
 import { watchTarget } from '../ops/watch-target.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import type { TuiDataSource } from './data-source.js';
-import { formatBytes } from './text.js';
 
 export interface SessionDataSourceOptions {
   session: ToolkitSession;

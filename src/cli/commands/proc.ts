@@ -2,7 +2,7 @@
 // ops/proc.ts reads it; this file only lays it out.
 import type { ProcessDetails } from '../../core/process-details.js';
 import { PROCESS_STATE_NAMES } from '../../core/proc-parsers.js';
-import { formatKiB } from '../../core/process-table.js';
+import { formatBytes } from '../../core/bytes.js';
 import { terminalSafe } from '../../core/target-text.js';
 import { inspectProcess, parsePid } from '../../ops/proc.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -34,7 +34,7 @@ export function formatProcessDetails(d: ProcessDetails): string {
     ['ppid', String(d.ppid)],
     ['started', d.startedAt],
     ['threads', String(d.threads)],
-    ['rss', formatKiB(d.rssKiB)],
+    ['rss', formatBytes(d.rssKiB * 1024, 'column')],
     ['executable', d.executable ?? unreadable(d)],
     ['cwd', d.cwd ?? unreadable(d)],
     ['root', d.root ?? unreadable(d)],

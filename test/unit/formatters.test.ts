@@ -1,0 +1,34 @@
+// The one home of each formatter: sizes in two styles, durations in three shapes.
+import { describe, expect, it } from 'vitest';
+import { formatBytes } from '../../src/core/bytes.js';
+import { formatClock, formatDuration, formatElapsed } from '../../src/core/duration.js';
+
+describe('formatBytes', () => {
+  it('formats table cells compactly, as ls -h and top do', () => {
+    expect(formatBytes(0, 'column')).toBe('0B');
+    expect(formatBytes(1023, 'column')).toBe('1023B');
+    expect(formatBytes(1536, 'column')).toBe('1.5K');
+    expect(formatBytes(904008, 'column')).toBe('883K');
+    expect(formatBytes(20 * 1024 ** 2, 'column')).toBe('20.0M');
+    expect(formatBytes(5 * 1024 ** 3, 'column')).toBe('5.0G');
+  });
+
+  it('formats sizes in prose with binary units', () => {
+    expect(formatBytes(57)).toBe('57 B');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(512 * 1024 ** 2)).toBe('512 MiB');
+    expect(formatBytes(1024 ** 3)).toBe('1.0 GiB');
+  });
+
+  it('says ? for what is not a size', () => {
+    expect([formatBytes(-1), formatBytes(Number.NaN, 'column')]).toEqual(['?', '?']);
+  });
+});
+
+describe('durations', () => {
+  it('formats elapsed times, a clock and prose durations', () => {
+    expect([formatElapsed(45), formatElapsed(723), formatElapsed(439_200)]).toEqual(['45s', '12m03s', '5d02h']);
+    expect([formatClock(21), formatClock(3723)]).toEqual(['0:21', '1:02:03']);
+    expect([formatDuration(7), formatDuration(366), formatDuration(11_040), formatDuration(93_600)]).toEqual(['7s', '6m 6s', '3h 4m', '1d 2h']);
+  });
+});
