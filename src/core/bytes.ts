@@ -3,8 +3,8 @@
 /**
  * - `text` ("1.5 KiB", "512 MiB"): in sentences, progress lines and status messages, where
  *   the unit should read unambiguously;
- * - `column` ("1.5K", "883K", "20.0M"): in table cells, compact as top and ls -h print them
- *   (one decimal below 100).
+ * - `column` ("1.5K", "883K", "20.0M"): in table cells and the file pager, compact as top
+ *   and ls -h print them (one decimal below 100).
  */
 export type ByteStyle = 'text' | 'column';
 

@@ -1,7 +1,8 @@
-// The one home of each formatter: sizes in two styles, durations in three shapes.
+// The one home of each formatter: sizes in two styles, durations in three shapes, signal exits.
 import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/core/bytes.js';
 import { formatClock, formatDuration, formatElapsed } from '../../src/core/duration.js';
+import { exitStatusOfSignal, signalOfExitStatus } from '../../src/core/exit-status.js';
 
 describe('formatBytes', () => {
   it('formats table cells compactly, as ls -h and top do', () => {
@@ -30,5 +31,13 @@ describe('durations', () => {
     expect([formatElapsed(45), formatElapsed(723), formatElapsed(439_200)]).toEqual(['45s', '12m03s', '5d02h']);
     expect([formatClock(21), formatClock(3723)]).toEqual(['0:21', '1:02:03']);
     expect([formatDuration(7), formatDuration(366), formatDuration(11_040), formatDuration(93_600)]).toEqual(['7s', '6m 6s', '3h 4m', '1d 2h']);
+  });
+});
+
+describe('exit statuses of signals', () => {
+  it('reports a signal as 128 + its number, and reads it back only in the signal range', () => {
+    expect([exitStatusOfSignal('SIGINT'), exitStatusOfSignal('SIGKILL'), exitStatusOfSignal('SIGPIPE')]).toEqual([130, 137, 141]);
+    expect([signalOfExitStatus(137), signalOfExitStatus(143)]).toEqual([9, 15]);
+    expect([signalOfExitStatus(1), signalOfExitStatus(127), signalOfExitStatus(128), signalOfExitStatus(255)]).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
