@@ -56,12 +56,6 @@ fi
 exit 0
 `.trim();
 
-export function parsePid(text: string | number): number {
-  const pid = typeof text === 'number' ? text : /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!Number.isSafeInteger(pid) || pid <= 0) throw new RemoraError('USAGE', `"${text}" is not a process ID`, { hint: 'give a pid as the target sees it (remora ps lists them)' });
-  return pid;
-}
-
 export async function inspectProcess(session: ToolkitSession, pid: number, options: { showSecrets?: boolean; signal?: AbortSignal } = {}): Promise<ProcessDetails> {
   const { cmd, env } = scriptExec('remora-proc', PROC_SCRIPT, [pid, session.targetRoot]);
   const result = await session.run(cmd, { env, signal: options.signal });

@@ -1,8 +1,9 @@
-// The one home of each formatter: sizes in two styles, durations in three shapes, signal exits.
+// The one home of each formatter and validator: sizes, durations, signal exits, pids.
 import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/core/bytes.js';
 import { formatClock, formatDuration, formatElapsed } from '../../src/core/duration.js';
 import { exitStatusOfSignal, signalOfExitStatus } from '../../src/core/exit-status.js';
+import { parsePid, parsePidList } from '../../src/core/pid.js';
 
 describe('formatBytes', () => {
   it('formats table cells compactly, as ls -h and top do', () => {
@@ -39,5 +40,19 @@ describe('exit statuses of signals', () => {
     expect([exitStatusOfSignal('SIGINT'), exitStatusOfSignal('SIGKILL'), exitStatusOfSignal('SIGPIPE')]).toEqual([130, 137, 141]);
     expect([signalOfExitStatus(137), signalOfExitStatus(143)]).toEqual([9, 15]);
     expect([signalOfExitStatus(1), signalOfExitStatus(127), signalOfExitStatus(128), signalOfExitStatus(255)]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('pids given by the user', () => {
+  it('takes positive decimal numbers, alone or as strace lists them', () => {
+    expect([parsePid('7'), parsePid(' 42 '), parsePid(9)]).toEqual([7, 42, 9]);
+    expect(parsePidList(['7,9', '11'])).toEqual([7, 9, 11]);
+    expect(parsePidList([])).toBeUndefined();
+  });
+
+  it('refuses anything else with one line and a hint', () => {
+    for (const bad of ['abc', '0', '-1', '0x1f', '1e3', '']) expect(() => parsePid(bad)).toThrow(`"${bad}" is not a process ID`);
+    expect(() => parsePid(1.5)).toThrow('"1.5" is not a process ID');
+    expect(() => parsePidList(['7', 'one'])).toThrow('"one" is not a process ID');
   });
 });
