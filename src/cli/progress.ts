@@ -1,16 +1,7 @@
 // Progress of a long copy on stderr: bytes, rate and ETA on one line redrawn in place.
 // Shown only on a terminal, only once the copy has taken more than a moment, never with
 // --quiet; gone (the line cleared) when the copy ends.
-import { formatBytes } from '../core/bytes.js';
-import { formatClock } from '../core/duration.js';
-
-/** "12 MiB / 1.0 GiB  45 MiB/s  ETA 0:21" (no total: no ETA). */
-export function formatProgress(bytes: number, total: number | undefined, elapsedMs: number): string {
-  const rate = elapsedMs > 0 ? (bytes * 1000) / elapsedMs : 0;
-  const parts = [total !== undefined && total >= bytes ? `${formatBytes(bytes)} / ${formatBytes(total)}` : formatBytes(bytes), `${formatBytes(Math.round(rate))}/s`];
-  if (total !== undefined && total >= bytes && rate > 0) parts.push(`ETA ${formatClock((total - bytes) / rate)}`);
-  return parts.join('  ');
-}
+import { formatProgress } from '../core/transfer-progress.js';
 
 export interface ProgressPrinter {
   onTotal(bytes: number): void;

@@ -3,8 +3,9 @@
 // Formatting that belongs to the CLI (proc's text, cp's progress line) is handed in.
 import { posix, resolve as resolvePath } from 'node:path';
 import { formatBytes } from '../core/bytes.js';
+import { formatProcessDetails } from '../core/process-details-text.js';
+import { formatProgress } from '../core/transfer-progress.js';
 import { resolveLocalPath } from '../core/cp-paths.js';
-import type { ProcessDetails } from '../core/process-details.js';
 import type { SyscallEvent } from '../core/strace-parser.js';
 import type { Engine } from '../engine/types.js';
 import { followContainerLogs } from '../ops/container-logs.js';
@@ -31,10 +32,6 @@ import type { TuiDataSource } from './data-source.js';
 export interface SessionDataSourceOptions {
   session: ToolkitSession;
   engine: Engine;
-  /** `remora proc`'s text for a process. */
-  formatProcessDetails(details: ProcessDetails): string;
-  /** `remora cp`'s progress line. */
-  formatProgress(bytes: number, total: number | undefined, elapsedMs: number): string;
   /** Where relative local paths start. */
   cwd: string;
   /** Log lines fetched before following. */
@@ -67,7 +64,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
         const now = Date.now();
         if (now - said < PROGRESS_EVERY_MS) return;
         said = now;
-        onProgress(options.formatProgress(bytes, total, now - started));
+        onProgress(formatProgress(bytes, total, now - started));
       },
       onWarning: (name: string, reason: string) => {
         warnings.push(`${name}: ${reason}`);
@@ -106,7 +103,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
 
     async processDetails(pid, signal) {
       const details = await inspectProcess(session, pid, { signal });
-      return { title: `process ${pid} (${details.name}) in ${target.name}`, lines: options.formatProcessDetails(details).replace(/\n$/, '').split('\n') };
+      return { title: `process ${pid} (${details.name}) in ${target.name}`, lines: formatProcessDetails(details).replace(/\n$/, '').split('\n') };
     },
 
     sendSignal: (pid, signal) => signalProcess(session, pid, signal),

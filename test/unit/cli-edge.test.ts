@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { describeFailure } from '../../src/cli/edge.js';
 import { parseDuration } from '../../src/cli/global-options.js';
 import { buildProgram, COMMAND_NAMES, main } from '../../src/cli/main.js';
-import { formatTable } from '../../src/cli/printers.js';
+import { formatTable } from '../../src/core/text-table.js';
 import { RemoraError } from '../../src/core/errors.js';
 import { REMORA_VERSION } from '../../src/core/version.js';
 

@@ -6,9 +6,7 @@ import { listTargets } from '../../ops/targets.js';
 import { runAttach } from '../../tui/run-attach.js';
 import { createSessionDataSource } from '../../tui/session-data-source.js';
 import type { GlobalOptions } from '../global-options.js';
-import { formatProgress } from '../progress.js';
 import { openEngineContext, openSessionIn, openTargetSession } from '../session-context.js';
-import { formatProcessDetails } from './proc.js';
 import { runShell } from './shell.js';
 
 export async function attachCommand(globals: GlobalOptions, query: string | undefined): Promise<number> {
@@ -29,8 +27,6 @@ export async function attachCommand(globals: GlobalOptions, query: string | unde
         data: createSessionDataSource({
           session: context.session,
           engine: context.engine,
-          formatProcessDetails,
-          formatProgress,
           cwd: process.cwd(),
           // Capture gets its own profile's session, as `remora capture` does; never general widened.
           openCaptureSession: async () => (await openSessionIn(context, { ...globals, profile: 'capture' }, context.target.id, { say })).session,
