@@ -131,7 +131,7 @@ describe('toolkit session lifetime', () => {
     expect(stdout.split('\n').slice(1).map((line) => line.trim().split(/\s+/).slice(1).join(' '))).toEqual(['Ss /app']);
   });
 
-  it('sweeps a stale toolkit whose target is gone, on the next command', async () => {
+  it('sweeps a stale toolkit whose target is gone, on the next command that starts one', async () => {
     await using target = await startTarget(engine, 'scratch');
     // What a toolkit left by a crashed engine looks like: labelled, its target long gone.
     const staleId = await engine.createContainer({
@@ -143,6 +143,11 @@ describe('toolkit session lifetime', () => {
       hostConfig: {},
     });
     await engine.startContainer(staleId);
+    // Listing is only listing: sessions leaves it out, and it is still there after.
+    const listed = await remora(['sessions']);
+    expect(listed.exitCode).toBe(0);
+    expect(listed.stdout).not.toContain(`remora-gone-${runLabel()}`);
+    expect((await engine.inspectContainer(staleId)).id).toBe(staleId);
     expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
     // Removed by the sweep: the engine no longer knows it (not any other failure).
     await expect(engine.inspectContainer(staleId)).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
