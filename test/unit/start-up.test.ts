@@ -117,13 +117,15 @@ describe('deferred extra CA certificates', () => {
     restoreDeferredExtraCa(env);
     expect(env).toEqual({ NODE_EXTRA_CA_CERTS: pem });
 
-    const trusting = tlsOptions({ verify: true });
+    const trusting = tlsOptions({ verify: true }, env);
     expect(trusting.ca).toHaveLength(rootCertificates.length + 1);
     expect((trusting.ca as string[]).at(-1)).toContain('MIIB');
 
     // A CA file of the endpoint's own replaces the default roots, as in Node and docker.
     const ownCa = join(scratch, 'ca.pem');
     writeFileSync(ownCa, 'own');
-    expect(tlsOptions({ caPath: ownCa, verify: true }).ca?.toString()).toBe('own');
+    expect(tlsOptions({ caPath: ownCa, verify: true }, env).ca?.toString()).toBe('own');
+    // No extra file: Node's defaults, untouched.
+    expect(tlsOptions({ verify: true }, {}).ca).toBeUndefined();
   });
 });
