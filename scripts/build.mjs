@@ -3,30 +3,12 @@
 // Start-up is part of the product (`remora exec` is measured against `docker exec`), and the
 // shape of the bundle decides most of it:
 // - CommonJS, not ESM: Node's ESM loader alone adds ~10 ms to every start;
-// - one file, so bin/remora.cjs can compile it through V8's code cache (~14 ms saved);
+// - one file, so bin/remora.cjs can compile it through a code cache (~14 ms saved on Node 20);
 // - modules are evaluated lazily (each command's `import()` becomes a call), so a command
 //   still runs only its own code;
 // - heavy or dynamic-require packages stay external and load only where used.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
-
-/**
- * commander loads node:child_process (~4 ms, with dgram and net) for executable
- * subcommands, which remora has none of. It gets a stand-in that loads the real module on
- * first use, so every command starts without it.
- */
-const lazyChildProcessForCommander = {
-  name: 'lazy-child-process-for-commander',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'remora-lazy' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'remora-lazy' }, () => ({
-      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
-      loader: 'js',
-    }));
-  },
-};
 
 rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
@@ -46,6 +28,5 @@ await build({
   // dynamic-import callback in Node 20.
   supported: { 'dynamic-import': false },
   banner: { js: "const __remoraBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [lazyChildProcessForCommander],
   logLevel: 'warning',
 });

@@ -67,22 +67,8 @@ function act(action: Action): (...args: unknown[]) => Promise<void> {
   };
 }
 
-/** The first word that is not an option or the value of one (`-H tcp://… exec`). */
-function commandNamed(args: string[]): string | undefined {
-  // The shared options that take a value, as they are defined.
-  const withValue = addSessionOptions(new Command()).options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long]);
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (withValue.includes(arg)) i++;
-    else if (!arg.startsWith('-')) return arg;
-  }
-  return undefined;
-}
-
 /**
- * Every command, by name, each defined on the program when it is wanted. Registering all
- * of them and their options costs a few ms of every start, so a run registers only the one
- * argv names; help or a typo (argv names no command) still gets them all.
+ * Every command, by name. Each handler is loaded only when its command runs.
  */
 const COMMANDS: Record<string, (program: Command) => void> = {
   exec(program) {
@@ -371,9 +357,8 @@ const COMPLETE_ENTRY = '__complete';
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
 
-/** The program with every command, or with only the one argv names (see COMMANDS). */
-export function buildProgram(argv: string[] = []): Command {
-  const named = commandNamed(argv.slice(2));
+/** The program with every command. */
+export function buildProgram(): Command {
   const program = new Command('remora')
     .description('A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target\'s namespaces.')
     .version(REMORA_VERSION)
@@ -385,9 +370,7 @@ export function buildProgram(argv: string[] = []): Command {
     .addHelpText('after', HELP_FOOTER);
   addEngineOptions(program);
 
-  for (const [name, define] of Object.entries(COMMANDS)) {
-    if (named === undefined || !Object.hasOwn(COMMANDS, named) || named === name) define(program);
-  }
+  for (const define of Object.values(COMMANDS)) define(program);
   return program;
 }
 
@@ -406,7 +389,7 @@ export async function main(argv: string[]): Promise<void> {
   const plugin = readPluginCall(argv.slice(2));
   if (plugin?.dockerConfig !== undefined) process.env.DOCKER_CONFIG = plugin.dockerConfig;
   const args = plugin ? [...argv.slice(0, 2), ...plugin.args] : argv;
-  const program = buildProgram(args);
+  const program = buildProgram();
   if (plugin) program.name(`docker ${PLUGIN_NAME}`);
   try {
     await program.parseAsync(args);

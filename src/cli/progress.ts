@@ -1,34 +1,7 @@
 // Progress of a long copy on stderr: bytes, rate and ETA on one line redrawn in place.
 // Shown only on a terminal, only once the copy has taken more than a moment, never with
 // --quiet; gone (the line cleared) when the copy ends.
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
-}
-
-function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
-}
-
-/** "12 MiB / 1.0 GiB  45 MiB/s  ETA 0:21" (no total: no ETA). */
-export function formatProgress(bytes: number, total: number | undefined, elapsedMs: number): string {
-  const rate = elapsedMs > 0 ? (bytes * 1000) / elapsedMs : 0;
-  const parts = [total !== undefined && total >= bytes ? `${formatBytes(bytes)} / ${formatBytes(total)}` : formatBytes(bytes), `${formatBytes(Math.round(rate))}/s`];
-  if (total !== undefined && total >= bytes && rate > 0) parts.push(`ETA ${formatDuration((total - bytes) / rate)}`);
-  return parts.join('  ');
-}
+import { formatProgress } from '../core/transfer-progress.js';
 
 export interface ProgressPrinter {
   onTotal(bytes: number): void;

@@ -1,5 +1,6 @@
 // What most commands do first: reach the engine, list containers once, resolve the target,
-// sweep stale toolkits, and open (or reuse) the toolkit session. Shared by every command.
+// and open (or reuse) the toolkit session. Only the commands that start toolkits also sweep
+// the stale ones (openSessionIn, startOneShotIn); listing commands never remove anything.
 import { terminalSafe } from '../core/target-text.js';
 import { LABEL } from '../core/labels.js';
 import { profileByName } from '../core/profiles.js';
@@ -20,14 +21,16 @@ import { parseDuration, type GlobalOptions } from './global-options.js';
 export interface EngineContext extends AsyncDisposable {
   engine: DockerEngine;
   listing: ContainerSummary[];
-  /** IDs of the stale toolkits in the listing, being removed beside the command. */
+  /** IDs of the stale toolkits in the listing (their target gone, or idle past their limit). */
   stale: ReadonlySet<string>;
+  /** Starts removing the stale toolkits beside the command; disposing waits for it. Idempotent. */
+  sweepStale(): void;
   /** The container named by `inspect`, inspected beside the listing (undefined if none). */
   inspected?: Promise<ContainerDetails | undefined>;
 }
 
 /**
- * Disposing waits for the removal of the stale toolkits, then closes the engine's connections.
+ * Disposing waits for a sweep started by sweepStale(), then closes the engine's connections.
  * `inspect` names a target whose details the command will need whatever the listing says
  * (a new toolkit's spec): asked at the same time as the listing, not after it.
  */
@@ -37,12 +40,15 @@ export async function openEngineContext(globals: GlobalOptions, options: { inspe
   const listing = await engine.listContainers({ all: true });
   const now = Date.now() / 1000;
   const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(sweepScope());
-  const sweep = removeToolkits(engine, stale);
+  let sweep: Promise<void> | undefined;
   return {
     engine,
     listing,
     stale: new Set(stale.map((c) => c.id)),
     inspected,
+    sweepStale() {
+      sweep ??= removeToolkits(engine, stale);
+    },
     async [Symbol.asyncDispose]() {
       await sweep;
       engine.dispose();
@@ -111,7 +117,10 @@ export function standInOf(context: EngineContext, opened: { target: Target; sess
   };
 }
 
-/** Finds a target in the context's listing and opens (or reuses) its session, on that engine. */
+/**
+ * Finds a target in the context's listing and opens (or reuses) its session, on that engine.
+ * A command that starts toolkits removes the stale ones beside it.
+ */
 export async function openSessionIn(
   context: EngineContext,
   globals: GlobalOptions,
@@ -120,6 +129,7 @@ export async function openSessionIn(
 ): Promise<{ target: Target; session: ToolkitSession; madeStandIn: boolean }> {
   const profile = profileByName(globals.profile);
   const idleSeconds = parseDuration(globals.idle);
+  context.sweepStale();
   const say = options.say ?? sayOnStderr(globals);
   const found = await lookUpTarget(context.engine, query, context.listing);
   let target: Target;
@@ -194,6 +204,7 @@ async function standInTarget(context: EngineContext, globals: GlobalOptions, pos
  * Undefined when it is not: the caller opens a session instead.
  */
 export async function startOneShotIn(context: EngineContext, globals: GlobalOptions, query: string, command: { cmd: string[]; env?: string[] }): Promise<ExecHandle | undefined> {
+  context.sweepStale();
   const image = toolkitImageFrom(globals);
   const [found, fits] = await Promise.all([
     findTarget(context.engine, query, context.listing, context.inspected).catch((error: unknown) => {

@@ -2,9 +2,10 @@
 // writes then fail with EPIPE. That is the reader saying it has enough, not a failure:
 // remora stops what it was doing (a remote command too) and exits 141 (128 + SIGPIPE),
 // what a shell reports for any `cmd | head` whose cmd was cut short. Never a stack trace.
+import { exitStatusOfSignal } from '../core/exit-status.js';
 
 /** The exit status of a command whose stdout was closed under it. */
-export const STDOUT_CLOSED_EXIT = 141;
+export const STDOUT_CLOSED_EXIT = exitStatusOfSignal('SIGPIPE');
 
 const CLOSED_CODES = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
 

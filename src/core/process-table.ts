@@ -1,5 +1,7 @@
 // Processes as a table: sorting, the tree, filtering and the cells of each row, shared by
 // `remora ps` and the TUI's process view. Pure: no I/O, no clock (callers pass what they need).
+import { formatBytes } from './bytes.js';
+import { formatElapsed } from './duration.js';
 import type { ProcessInfo } from './process-types.js';
 
 /** A process as a listing shows it: ProcessInfo plus what a listing measures. */
@@ -129,7 +131,7 @@ export function formatProcessRow(p: ListedProcess, options: { prefix?: string } 
     userOf(p),
     p.state,
     formatCpu(p.cpu),
-    formatKiB(p.rssKiB),
+    formatBytes(p.rssKiB * 1024, 'column'),
     String(p.threads),
     formatElapsed(p.elapsedSeconds),
     `${options.prefix ?? ''}${mark}${commandLineOf(p)}`,
@@ -140,28 +142,6 @@ export function formatCpu(cpu: number): string {
   return cpu.toFixed(1);
 }
 
-/** 512K, 12.3M, 1.5G: as top prints memory. */
-export function formatKiB(kib: number): string {
-  if (kib < 1024) return `${Math.round(kib)}K`;
-  const mib = kib / 1024;
-  if (mib < 1024) return `${mib < 100 ? mib.toFixed(1) : Math.round(mib)}M`;
-  const gib = mib / 1024;
-  return `${gib < 100 ? gib.toFixed(1) : Math.round(gib)}G`;
-}
-
-/** 45s, 12m03s, 3h04m, 5d02h: fixed-ish width, two units, like ps's etime but shorter. */
-export function formatElapsed(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = s % 60;
-  const two = (n: number): string => String(n).padStart(2, '0');
-  if (d > 0) return `${d}d${two(h)}h`;
-  if (h > 0) return `${h}h${two(m)}m`;
-  if (m > 0) return `${m}m${two(rest)}s`;
-  return `${rest}s`;
-}
 
 /** The JSON shape of `remora ps --json` (exactly these keys; `toolkit` only with --all). */
 export function processJson(p: ListedProcess, withToolkitFlag = false): Record<string, unknown> {

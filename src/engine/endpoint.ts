@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { RemoraError } from '../core/errors.js';
-import { sha256Hex } from '../core/lazy-crypto.js';
+import { sha256Hex } from '../core/fingerprint.js';
 
 export interface Endpoint {
   kind: 'unix' | 'tcp' | 'ssh' | 'npipe';

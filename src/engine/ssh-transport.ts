@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { RemoraError } from '../core/errors.js';
-import { sha256Hex } from '../core/lazy-crypto.js';
+import { sha256Hex } from '../core/fingerprint.js';
 import type { Endpoint } from './endpoint.js';
 
 /** How long an idle master connection stays for the next request or command. */

@@ -3,6 +3,7 @@
 // when a write fails for lack of space or on a read-only file system.
 import { posix } from 'node:path';
 import { RemoraError } from '../core/errors.js';
+import { signalOfExitStatus } from '../core/exit-status.js';
 import { describeMount, mountContaining, parseMountInfo, type MountInfo } from '../core/mount-info.js';
 import { readAll } from '../engine/http-client.js';
 import { isStreamFailure } from './copy-entries.js';
@@ -85,7 +86,7 @@ export async function helperFailure(exitCode: number, stderr: string, context: F
     case HELPER_EXIT.NOT_FOUND:
       return new RemoraError('TOOL_MISSING', `the toolkit image ${context.session.image} has no ${FS_HELPER}, which remora cp needs`, { hint: 'use the built-in toolkit image (drop --toolkit-image), or rebuild it: remora toolkit build' });
     default:
-      if (exitCode > 128 && exitCode < 160) return new RemoraError('OPERATION_FAILED', `the copy in the toolkit was interrupted (signal ${exitCode - 128})`);
+      if (signalOfExitStatus(exitCode) !== undefined) return new RemoraError('OPERATION_FAILED', `the copy in the toolkit was interrupted (signal ${signalOfExitStatus(exitCode)})`);
       return new RemoraError('OPERATION_FAILED', `cannot ${context.direction === 'read' ? 'read' : 'write'} ${where}: ${reason}`);
   }
 }

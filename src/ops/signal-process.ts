@@ -2,6 +2,7 @@
 // profile grants KILL): the TUI's `k`, after it asked. Or to the toolkit commands remora
 // started with a tag (a command whose reader went away).
 import { RemoraError } from '../core/errors.js';
+import { parsePid } from '../core/pid.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { scriptExec } from './toolkit-script.js';
 
@@ -10,7 +11,7 @@ const SIGNAL_NAME = /^[A-Z][A-Z0-9]{1,9}$/;
 export async function signalProcess(session: ToolkitSession, pid: number, signal: string): Promise<void> {
   const name = signal.replace(/^SIG/, '');
   if (!SIGNAL_NAME.test(name)) throw new RemoraError('USAGE', `"${signal}" is not a signal name`);
-  if (!Number.isSafeInteger(pid) || pid <= 0) throw new RemoraError('USAGE', `"${pid}" is not a process ID`);
+  parsePid(pid);
   const result = await session.run(['kill', `-${name}`, String(pid)]);
   if (result.exitCode === 0) return;
   const said = result.stderr.trim().split('\n').pop() ?? '';

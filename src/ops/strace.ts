@@ -3,6 +3,7 @@
 // remora killed, the connection lost), strace detaches and the target keeps running:
 // see TRACE_WRAPPER.
 import { RemoraError } from '../core/errors.js';
+import { parsePidList } from '../core/pid.js';
 import { planTrace, explainAttachFailure, parseTraceProbe, refusedAttach, type AttachFacts, type TraceContext, type TraceProbe } from '../core/trace-checks.js';
 import { SplicedLineRepair, StraceJoiner, type StracePiece, type SyscallEvent } from '../core/strace-parser.js';
 import type { ExecHandle } from '../engine/types.js';
@@ -164,10 +165,8 @@ export async function startTrace(session: ToolkitSession, options: TraceOptions,
       hint: `unpause it first (docker unpause ${session.target.name})`,
     });
   }
-  const asked = options.pids?.length ? [...new Set(options.pids)] : undefined;
-  for (const pid of asked ?? []) {
-    if (!Number.isSafeInteger(pid) || pid <= 0) throw new RemoraError('USAGE', `"${pid}" is not a process ID`);
-  }
+  const listed = parsePidList(options.pids);
+  const asked = listed ? [...new Set(listed)] : undefined;
   const ctx = traceContext(session);
   const probe = await probeTrace(session);
   const pids = planTrace(probe, { pids: asked, mainPid: session.target.rootPid }, ctx);

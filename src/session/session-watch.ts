@@ -5,6 +5,7 @@
 // line: "target app exited (code 137)" or "the toolkit session of app ended".
 import { StringDecoder } from 'node:string_decoder';
 import { RemoraError } from '../core/errors.js';
+import { signalOfExitStatus } from '../core/exit-status.js';
 import type { Engine } from '../engine/types.js';
 import type { ToolkitSession } from './toolkit-session.js';
 
@@ -159,7 +160,7 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
 /** A failure that a dying namespace can cause: an exec killed (128 + signal) or cut off. */
 function looksKilled(error: unknown): boolean {
   const exitCode = (error as { exitCode?: unknown }).exitCode;
-  if (typeof exitCode === 'number') return exitCode >= 128 || exitCode < 0;
+  if (typeof exitCode === 'number') return signalOfExitStatus(exitCode) !== undefined || exitCode < 0;
   // A connection cut under the command is not a RemoraError.
   return !(error instanceof RemoraError) || error.code === 'EXEC_FAILED' || error.code === 'OPERATION_FAILED';
 }

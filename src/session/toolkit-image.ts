@@ -104,10 +104,6 @@ export async function ensureBuiltImage(options: { engine: Engine; tag: string; d
 /** Whether the image at `tag` was built from these sources, and their hash. */
 async function builtImageState(engine: Engine, tag: string, directory: string, buildTarget?: string): Promise<{ state: 'current' | 'stale' | 'missing'; hash: string }> {
   const labels = engine.imageLabels(tag);
-  // Hashed while the engine works, once the requests already made (the inspect, and on a
-  // cold start the caller's create) are on their sockets: hashing first would hold them
-  // back ~5 ms.
-  await new Promise((resolve) => setImmediate(resolve));
   const hash = contextHash(directory, buildTarget);
   const found = await labels;
   return { state: !found ? 'missing' : found[CONTEXT_HASH_LABEL] === hash ? 'current' : 'stale', hash };

@@ -1,11 +1,11 @@
 // The Files table as pure functions: an entry's cells (mode, owner, size, mtime, name with
 // its symlink destination), and how the pager shows a file preview.
+import { formatBytes } from '../core/bytes.js';
 import { formatMode, type FileEntry } from '../core/directory-listing.js';
 import type { FilePreview } from './data-source.js';
 import { fuzzyKeep } from './fuzzy.js';
 import type { PagerContent } from './pager.js';
 import type { Column, Row } from './table.js';
-import { formatBytes } from './text.js';
 
 export const FILE_COLUMNS: Column[] = [
   { header: 'MODE', width: 10 },
@@ -43,7 +43,7 @@ export function fileTableRows(entries: readonly FileEntry[], filter: string, now
     cells: [
       formatMode(e.type, e.mode),
       e.user,
-      e.type === 'directory' ? '-' : formatBytes(e.size),
+      e.type === 'directory' ? '-' : formatBytes(e.size, 'column'),
       formatMtime(e.mtimeMs, nowMs),
       {
         text: marked ? `${mark(e.name) ?? ' '} ${displayName(e)}` : displayName(e),
@@ -54,12 +54,12 @@ export function fileTableRows(entries: readonly FileEntry[], filter: string, now
 }
 
 export function previewPager(preview: FilePreview): PagerContent {
-  const subtitle = `${formatBytes(preview.size)} (${preview.size} bytes) · ${preview.type}`;
+  const subtitle = `${formatBytes(preview.size, 'column')} (${preview.size} bytes) · ${preview.type}`;
   if (preview.binary) {
     return { title: preview.path, subtitle, lines: ['', `  binary file: not shown (${preview.type})`, `  size: ${preview.size} bytes`, '', '  d downloads it from the Files view'] };
   }
   const lines = preview.text.split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  if (preview.truncated) lines.push('', `… only the first ${formatBytes(Buffer.byteLength(preview.text))} of ${formatBytes(preview.size)} are shown; d downloads the whole file`);
+  if (preview.truncated) lines.push('', `… only the first ${formatBytes(Buffer.byteLength(preview.text), 'column')} of ${formatBytes(preview.size, 'column')} are shown; d downloads the whole file`);
   return { title: preview.path, subtitle, lines };
 }

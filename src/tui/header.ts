@@ -3,7 +3,8 @@
 // stops or the engine goes away. Pure.
 import type { TargetSummary } from './data-source.js';
 import { VIEW_TITLES, VIEWS, type ViewId } from './keymap.js';
-import { cleanText, displayWidth, escapeTags, fit, formatDuration } from './text.js';
+import { formatDuration } from '../core/duration.js';
+import { cleanText, displayWidth, escapeTags, fit } from './text.js';
 import type { Theme } from './theme.js';
 
 /** Up-time without seconds past the first minute, so the header changes rarely when idle. */

@@ -1,6 +1,8 @@
 // The Processes table: `remora ps`'s own sorting, tree, filter and cell formats
 // (core/process-table.ts), laid out as table rows for the TUI.
-import { buildProcessTree, commandLineOf, filterProcesses, formatCpu, formatElapsed, formatKiB, sortProcesses, userOf, type ListedProcess, type ProcessSortKey } from '../core/process-table.js';
+import { buildProcessTree, commandLineOf, filterProcesses, formatCpu, sortProcesses, userOf, type ListedProcess, type ProcessSortKey } from '../core/process-table.js';
+import { formatBytes } from '../core/bytes.js';
+import { formatElapsed } from '../core/duration.js';
 import type { Column, Row } from './table.js';
 
 export type ProcessSort = Extract<ProcessSortKey, 'cpu' | 'rss' | 'pid' | 'name'>;
@@ -40,7 +42,7 @@ export function processTableRows(processes: readonly ListedProcess[], options: P
         userOf(p),
         { text: p.state, style: p.state === 'R' ? 'good' : p.state === 'D' || p.state === 'Z' ? 'warning' : undefined },
         Number.isNaN(p.cpu) ? '…' : formatCpu(p.cpu),
-        formatKiB(p.rssKiB),
+        formatBytes(p.rssKiB * 1024, 'column'),
         String(p.threads),
         formatElapsed(p.elapsedSeconds),
         prefix + commandLineOf(p),

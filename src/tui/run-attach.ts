@@ -4,6 +4,7 @@
 // first, then the trace and the streams stop, then the session is left (or ended, --rm).
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { exitStatusOfSignal } from '../core/exit-status.js';
 import { AttachController } from './attach-controller.js';
 import type { TuiDataSource } from './data-source.js';
 import { ProgressPage, TargetPicker, type PickableTarget } from './target-picker.js';
@@ -30,8 +31,15 @@ export interface AttachOptions {
   cwd?: string;
 }
 
-/** Exit statuses by how the TUI ended (a signal as the shell reports it: 128 + number). */
-const EXIT_BY_REASON: Record<QuitReason | 'user', number> = { user: 0, SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131, 'input-closed': 129 };
+/** Exit statuses by how the TUI ended (a signal as the shell reports it; a closed input as a hangup). */
+const EXIT_BY_REASON: Record<QuitReason | 'user', number> = {
+  user: 0,
+  SIGINT: exitStatusOfSignal('SIGINT'),
+  SIGTERM: exitStatusOfSignal('SIGTERM'),
+  SIGHUP: exitStatusOfSignal('SIGHUP'),
+  SIGQUIT: exitStatusOfSignal('SIGQUIT'),
+  'input-closed': exitStatusOfSignal('SIGHUP'),
+};
 
 export async function runAttach(options: AttachOptions): Promise<number> {
   const theme = createTheme(options.env ?? process.env);

@@ -2,10 +2,12 @@
 // code in ops/ (ps, proc, strace, net, cp, the directory listing), nothing computed again.
 // Formatting that belongs to the CLI (proc's text, cp's progress line) is handed in.
 import { posix, resolve as resolvePath } from 'node:path';
+import { formatBytes } from '../core/bytes.js';
+import { formatProcessDetails } from '../core/process-details-text.js';
+import { formatProgress } from '../core/transfer-progress.js';
 import { resolveLocalPath } from '../core/cp-paths.js';
 import { RemoraError } from '../core/errors.js';
 import { describePostMortem, noProcessMessage } from '../core/post-mortem.js';
-import type { ProcessDetails } from '../core/process-details.js';
 import type { SyscallEvent } from '../core/strace-parser.js';
 import type { Engine } from '../engine/types.js';
 import { followContainerLogs } from '../ops/container-logs.js';
@@ -21,21 +23,17 @@ import { previewFile } from '../ops/preview-file.js';
 import { inspectProcess } from '../ops/proc.js';
 import { processSubtree } from '../core/process-table.js';
 import { sharedPidNamespace } from '../session/toolkit-spec.js';
-import { listProcesses, type ProcessListing } from '../ops/ps.js';
+import { listProcesses } from '../ops/ps.js';
+import type { ProcessListing } from '../core/ps-dump.js';
 import { signalProcess } from '../ops/signal-process.js';
 import { startTraceEvents } from '../ops/strace.js';
 import { watchTarget } from '../ops/watch-target.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import type { Stoppable, TuiDataSource } from './data-source.js';
-import { formatBytes } from './text.js';
 
 export interface SessionDataSourceOptions {
   session: ToolkitSession;
   engine: Engine;
-  /** `remora proc`'s text for a process. */
-  formatProcessDetails(details: ProcessDetails): string;
-  /** `remora cp`'s progress line. */
-  formatProgress(bytes: number, total: number | undefined, elapsedMs: number): string;
   /** Where relative local paths start. */
   cwd: string;
   /** Log lines fetched before following. */
@@ -81,7 +79,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
         const now = Date.now();
         if (now - said < PROGRESS_EVERY_MS) return;
         said = now;
-        onProgress(options.formatProgress(bytes, total, now - started));
+        onProgress(formatProgress(bytes, total, now - started));
       },
       onWarning: (name: string, reason: string) => {
         warnings.push(`${name}: ${reason}`);
@@ -122,7 +120,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
 
     async processDetails(pid, signal) {
       const details = await inspectProcess(session, pid, { signal });
-      return { title: `process ${pid} (${details.name}) in ${target.name}`, lines: options.formatProcessDetails(details).replace(/\n$/, '').split('\n') };
+      return { title: `process ${pid} (${details.name}) in ${target.name}`, lines: formatProcessDetails(details).replace(/\n$/, '').split('\n') };
     },
 
     sendSignal: (pid, signal) => signalProcess(session, pid, signal),

@@ -93,28 +93,3 @@ export function stripTags(markup: string): string {
   return markup.replace(/\{(\/?[a-z0-9-]+|\/|open|close)\}/gi, (tag) => (tag === '{open}' ? '{' : tag === '{close}' ? '}' : ''));
 }
 
-/** 1.2K, 34M, 5.6G: the compact sizes of ls -h and htop. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '?';
-  const units = ['B', 'K', 'M', 'G', 'T'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${bytes}B`;
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)}${units[unit]}`;
-}
-
-/** 1d 2h, 3h 4m, 5m 6s, 7s. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m ${s % 60}s`;
-  return `${s}s`;
-}

@@ -19,17 +19,45 @@ afterAll(() => engine?.dispose());
 const SCREEN_TIMEOUT = 45_000;
 
 describe('remora attach', () => {
-  it('shows the processes, browses files, traces, downloads, resizes and quits restoring the terminal', async () => {
-    await using target = await startTarget(engine, 'scratch');
+  // One target for the views' tests; each test opens its own TUI (the session is reused).
+  let shared: Awaited<ReturnType<typeof startTarget>>;
+  beforeAll(async () => {
+    shared = await startTarget(engine, 'scratch');
+  });
+  afterAll(async () => shared?.[Symbol.asyncDispose]());
+
+  /** A TUI on the shared target, once it shows the target's main process. */
+  async function attached(): Promise<ReturnType<typeof spawnRemora>> {
+    const tui = spawnRemora(['attach', shared.name], { cols: 100, rows: 30 });
+    try {
+      await tui.waitForScreen(/^ +1 root +S .*\/app *$/m, SCREEN_TIMEOUT);
+    } catch (error) {
+      await tui[Symbol.asyncDispose]();
+      throw error;
+    }
+    return tui;
+  }
+
+  it('shows the target\'s processes, not the toolkit\'s, and quits restoring the terminal', async () => {
+    await using tui = spawnRemora(['attach', shared.name], { cols: 100, rows: 30 });
+    // The header names the target; the table has the target's main process, not the toolkit's.
+    await tui.waitForScreen(`remora ▸ ${shared.name}`, SCREEN_TIMEOUT);
+    await tui.waitForScreen(/^ +1 root +S .*\/app *$/m, SCREEN_TIMEOUT);
+    expect(tui.screen()).not.toMatch(/remora-keeper|sleep 5/);
+    expect(tui.screen()).toMatch(/profile general/);
+
+    tui.type('q');
+    expect((await tui.exited).exitCode).toBe(0);
+    const output = tui.output();
+    // Back on the normal screen with the cursor shown: the last alternate-screen switch is the exit.
+    expect(output.endsWith('\x1b[?1049l')).toBe(true);
+    expect(output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(output.lastIndexOf('\x1b[?1049h'));
+  });
+
+  it('browses the target\'s files and downloads one', async () => {
     const local = mkdtempSync(join(tmpdir(), 'remora-attach-'));
     try {
-      await using tui = spawnRemora(['attach', target.name], { cols: 100, rows: 30 });
-      // The header names the target; the table has the target's main process, not the toolkit's.
-      await tui.waitForScreen(`remora ▸ ${target.name}`, SCREEN_TIMEOUT);
-      await tui.waitForScreen(/^ +1 root +S .*\/app *$/m, SCREEN_TIMEOUT);
-      expect(tui.screen()).not.toMatch(/remora-keeper|sleep 5/);
-      expect(tui.screen()).toMatch(/profile general/);
-
+      await using tui = await attached();
       tui.type('2');
       await tui.waitForScreen(/^drwx\S+\s+root\s+-\s.*\sdata\/\s*$/m, SCREEN_TIMEOUT);
       // data/ is the first entry: go in, and download the log the target writes every second.
@@ -44,29 +72,24 @@ describe('remora attach', () => {
       const copied = join(local, 'app.log');
       expect(existsSync(copied)).toBe(true);
       expect(readFileSync(copied, 'utf8')).toMatch(/tick \d+\n/);
-
-      // Trace the main process from the Processes view.
-      tui.type('1');
-      await tui.waitForScreen(/^ +1 root /m);
-      tui.type('s');
-      await tui.waitForScreen('● tracing', SCREEN_TIMEOUT);
-      await tui.waitForScreen(/^\S+ +1 (write|clock_nanosleep|poll|openat|close)\(/m, SCREEN_TIMEOUT);
-
-      // Smaller terminal: everything is laid out again within 80 columns.
-      tui.resize(80, 24);
-      await tui.waitForScreen(/^ 1 Proc/m);
-      await waitFor(() => tui.screen().split('\n').length === 24 && /q quit/.test(tui.screen()), { what: 'the 80x24 layout with the footer' });
-      expect(tui.screen().split('\n').every((line) => line.length <= 80)).toBe(true);
-
-      tui.type('q');
-      expect((await tui.exited).exitCode).toBe(0);
-      const output = tui.output();
-      // Back on the normal screen with the cursor shown: the last alternate-screen switch is the exit.
-      expect(output.endsWith('\x1b[?1049l')).toBe(true);
-      expect(output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(output.lastIndexOf('\x1b[?1049h'));
     } finally {
       rmSync(local, { recursive: true, force: true });
     }
+  });
+
+  it('traces the main process from the Processes view', async () => {
+    await using tui = await attached();
+    tui.type('s');
+    await tui.waitForScreen('● tracing', SCREEN_TIMEOUT);
+    await tui.waitForScreen(/^\S+ +1 (write|clock_nanosleep|poll|openat|close)\(/m, SCREEN_TIMEOUT);
+  });
+
+  it('lays everything out again within 80 columns when the terminal shrinks', async () => {
+    await using tui = await attached();
+    tui.resize(80, 24);
+    await tui.waitForScreen(/^ 1 Proc/m);
+    await waitFor(() => tui.screen().split('\n').length === 24 && /q quit/.test(tui.screen()), { what: 'the 80x24 layout with the footer' });
+    expect(tui.screen().split('\n').every((line) => line.length <= 80)).toBe(true);
   });
 
   it('says so when the target dies while attached, keeps the last data, and still quits cleanly', async () => {

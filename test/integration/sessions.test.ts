@@ -103,8 +103,8 @@ describe('toolkit session lifetime', () => {
 
   it('detach removes the sessions now and the target keeps running', async () => {
     await using target = await startTarget(engine, 'scratch');
-    await remora(['exec', target.name, '--', 'true']);
-    await remora(['exec', '--profile', 'netadmin', target.name, '--', 'true']);
+    expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
+    expect((await remora(['exec', '--profile', 'netadmin', target.name, '--', 'true'])).exitCode).toBe(0);
     expect(await toolkitsOf(engine, target.id)).toHaveLength(2);
     const result = await remora(['detach', target.name]);
     expect(result).toMatchObject({ exitCode: 0, stderr: 'remora: ended 2 sessions\n' });
@@ -131,7 +131,7 @@ describe('toolkit session lifetime', () => {
     expect(stdout.split('\n').slice(1).map((line) => line.trim().split(/\s+/).slice(1).join(' '))).toEqual(['Ss /app']);
   });
 
-  it('sweeps a stale toolkit whose target is gone, on the next command', async () => {
+  it('sweeps a stale toolkit whose target is gone, on the next command that starts one', async () => {
     await using target = await startTarget(engine, 'scratch');
     // What a toolkit left by a crashed engine looks like: labelled, its target long gone.
     const staleId = await engine.createContainer({
@@ -143,13 +143,19 @@ describe('toolkit session lifetime', () => {
       hostConfig: {},
     });
     await engine.startContainer(staleId);
+    // Listing is only listing: sessions leaves it out, and it is still there after.
+    const listed = await remora(['sessions']);
+    expect(listed.exitCode).toBe(0);
+    expect(listed.stdout).not.toContain(`remora-gone-${runLabel()}`);
+    expect((await engine.inspectContainer(staleId)).id).toBe(staleId);
     expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
-    await expect(engine.inspectContainer(staleId)).rejects.toThrow();
+    // Removed by the sweep: the engine no longer knows it (not any other failure).
+    await expect(engine.inspectContainer(staleId)).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
   });
 
   it('lists sessions with target, profile and who made them', async () => {
     await using target = await startTarget(engine, 'scratch');
-    await remora(['exec', target.name, '--', 'true']);
+    expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
     const result = await remora(['sessions', '--json']);
     expect(result.exitCode).toBe(0);
     const sessions = JSON.parse(result.stdout) as Array<{ target: string; profile: string; createdBy: string; capabilities: string }>;
@@ -163,7 +169,7 @@ describe('toolkit session lifetime', () => {
 describe('targets', () => {
   it('lists shell-less targets with hasShell false and their session count', async () => {
     await using target = await startTarget(engine, 'distroless');
-    await remora(['exec', target.name, '--', 'true']);
+    expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
     const result = await remora(['targets', '--json']);
     expect(result.exitCode).toBe(0);
     const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
@@ -184,6 +190,7 @@ describe('profiles and target kinds', () => {
   it('with the restricted profile has no capabilities and cannot reach the target root', async () => {
     await using target = await startTarget(engine, 'distroless');
     const caps = await remora(['exec', '--profile', 'restricted', target.name, '--', 'grep', 'CapEff', '/proc/self/status']);
+    expect(caps.exitCode).toBe(0);
     expect(caps.stdout.trim()).toBe('CapEff:\t0000000000000000');
     const root = await remora(['exec', '--profile', 'restricted', target.name, '--', 'ls', '/target/']);
     expect(root.exitCode).not.toBe(0);

@@ -9,7 +9,7 @@ import { buildProgram } from '../../src/cli/main.js';
 
 async function parse(...args: string[]): Promise<ExecInvocation> {
   const argv = ['node', 'remora', 'exec', ...args];
-  const program = buildProgram(argv);
+  const program = buildProgram();
   const exec = program.commands.find((c) => c.name() === 'exec') as Command;
   let parsed: ExecInvocation | undefined;
   exec.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatProgress } from '../../src/cli/progress.js';
+import { formatProgress } from '../../src/core/transfer-progress.js';
 import { decodeRecordHeader, encodeRecord, RECORD_HEADER_SIZE, type FsRecord } from '../../src/core/fs-records.js';
 import { describeMount, mountContaining, parseMountInfo } from '../../src/core/mount-info.js';
 import { decodeRecords, encodeRecords, type CopyEntry } from '../../src/ops/copy-entries.js';

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { groupByPid, splitDump } from '../../src/core/proc-dump.js';
-import { parseNetDump } from '../../src/ops/net.js';
-import { describeFd, parseProcDump } from '../../src/ops/proc.js';
-import { cpuPercent, parsePsDump, type ProcessListing } from '../../src/ops/ps.js';
+import { parseNetDump } from '../../src/core/net-dump.js';
+import { describeFd, parseProcDump } from '../../src/core/proc-details-dump.js';
+import { cpuPercent, parsePsDump, type ProcessListing } from '../../src/core/ps-dump.js';
 
 function dump(name: string): Buffer {
   return readFileSync(new URL(`../fixtures/proc-dumps/${name}`, import.meta.url));

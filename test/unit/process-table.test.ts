@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { formatBytes } from '../../src/core/bytes.js';
+import { formatElapsed } from '../../src/core/duration.js';
 import {
   buildProcessTree,
   processTreeJson,
   commandLineOf,
   filterProcesses,
-  formatElapsed,
-  formatKiB,
   formatProcessRow,
   processJson,
   processSubtree,
@@ -88,7 +88,7 @@ describe('row formatting', () => {
   });
 
   it('formats sizes and ages compactly', () => {
-    expect([formatKiB(512), formatKiB(1536), formatKiB(150 * 1024), formatKiB(3 * 1024 * 1024)]).toEqual(['512K', '1.5M', '150M', '3.0G']);
+    expect([512, 1536, 150 * 1024, 3 * 1024 * 1024].map((kib) => formatBytes(kib * 1024, 'column'))).toEqual(['512K', '1.5M', '150M', '3.0G']);
     expect([formatElapsed(45), formatElapsed(723), formatElapsed(11_040), formatElapsed(439_200)]).toEqual(['45s', '12m03s', '3h04m', '5d02h']);
   });
 

@@ -1,6 +1,6 @@
 // The remora-ps helper's JSON (toolkit-image/helpers/remora-ps.c) into a listing.
 import { describe, expect, it } from 'vitest';
-import { parsePsHelperOutput } from '../../src/ops/ps.js';
+import { parsePsHelperOutput } from '../../src/core/ps-dump.js';
 
 const CLK = 100;
 const BOOT = 1_700_000_000;

@@ -131,7 +131,7 @@ describe('attach controller', () => {
   });
 
   it('traces the selected process; choosing another stops the first before the second starts', async () => {
-    const { data, screen, type, waitScreen } = setUp();
+    const { data, state, screen, type, waitScreen } = setUp();
     await waitScreen('/app worker');
     type('s');
     await waitScreen('● tracing');
@@ -151,8 +151,12 @@ describe('attach controller', () => {
     expect(data.calls.filter((c) => c.startsWith('trace'))).toEqual(['trace 7', 'trace 9']);
     await waitFor(() => data.activeTraces === 1);
     expect(data.maxActiveTraces).toBe(1);
+    // w saves what the trace of the process now traced shows.
+    data.traceEmitters[1]!([{ kind: 'syscall', time: '09:00:01.000003', pid: 9, syscall: 'write', args: '1, "tock\\n", 5', result: '5', retval: 5, raw: '' }]);
+    await waitScreen(/09:00:01\.000003\s+9 write\(1, "tock\\n", 5\) = 5/);
     type('w', 'C-u', ...'/tmp/t.txt', 'enter');
-    await waitScreen('wrote 0 lines to /tmp/t.txt');
+    await waitScreen('wrote 1 lines to /tmp/t.txt');
+    expect(state.saved).toEqual([['/tmp/t.txt', '09:00:01.000003 9 write(1, "tock\\n", 5) = 5\n']]);
   });
 
   it('freezes with a banner when the target stops, keeping the last data', async () => {

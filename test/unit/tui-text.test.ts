@@ -1,6 +1,6 @@
 // Terminal text: widths that agree with blessed, names from a target made safe, fitting.
 import { describe, expect, it } from 'vitest';
-import { cleanText, displayWidth, escapeTags, fit, formatBytes, stripTags, truncate } from '../../src/tui/text.js';
+import { cleanText, displayWidth, escapeTags, fit, stripTags, truncate } from '../../src/tui/text.js';
 
 describe('tui text', () => {
   it('counts CJK as two columns, combining marks as none, ASCII as one', () => {
@@ -32,13 +32,5 @@ describe('tui text', () => {
   it('escapes blessed tags in text and strips them from markup', () => {
     expect(escapeTags('{bold}x{/bold}')).toBe('{open}bold{close}x{open}/bold{close}');
     expect(stripTags(`{red-fg}${escapeTags('a{b}c')}{/red-fg}`)).toBe('a{b}c');
-  });
-
-  it('formats sizes as ls -h does', () => {
-    expect(formatBytes(0)).toBe('0B');
-    expect(formatBytes(1023)).toBe('1023B');
-    expect(formatBytes(1536)).toBe('1.5K');
-    expect(formatBytes(904008)).toBe('883K');
-    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0G');
   });
 });

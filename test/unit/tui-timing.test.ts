@@ -1,5 +1,5 @@
 // The TUI's plumbing for background work: bounded buffers, batched redraws, cancel-the-previous tasks.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LatestTask } from '../../src/tui/latest-task.js';
 import { RenderThrottle, type Clock } from '../../src/tui/render-throttle.js';
 import { RingBuffer } from '../../src/tui/ring-buffer.js';
@@ -92,5 +92,33 @@ describe('LatestTask', () => {
     expect(firstSignal?.aborted).toBe(true);
     expect(await second).toBe('second');
     expect(task.busy).toBe(false);
+  });
+});
+
+describe('LatestTask, serial', () => {
+  it('starts the next task only once the previous one settled, and skips one superseded while waiting', async () => {
+    const task = new LatestTask({ serial: true });
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const first = task.run(async (signal) => {
+      events.push('first starts');
+      await new Promise<void>((resolve) => (release = resolve));
+      events.push(`first ends (aborted: ${signal.aborted})`);
+    });
+    await vi.waitFor(() => expect(events).toEqual(['first starts']));
+    const skipped = task.run(async () => {
+      events.push('skipped starts');
+      return 'skipped';
+    });
+    const third = task.run(async () => {
+      events.push('third starts');
+      return 'third';
+    });
+    // The first still runs: nothing after it may start yet.
+    await vi.waitFor(() => expect(task.busy).toBe(true));
+    expect(events).toEqual(['first starts']);
+    release();
+    expect([await first, await skipped, await third]).toEqual([undefined, undefined, 'third']);
+    expect(events).toEqual(['first starts', 'first ends (aborted: true)', 'third starts']);
   });
 });

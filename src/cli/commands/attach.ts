@@ -6,12 +6,10 @@ import { listTargets } from '../../ops/targets.js';
 import { runAttach } from '../../tui/run-attach.js';
 import { createSessionDataSource } from '../../tui/session-data-source.js';
 import type { GlobalOptions } from '../global-options.js';
-import { formatProgress } from '../progress.js';
 import type { SyscallEvent } from '../../core/strace-parser.js';
 import { settleFromStart, startTraceEvents, waitingProgramPid } from '../../ops/strace.js';
 import type { Stoppable } from '../../tui/data-source.js';
 import { openEngineContext, openFromStartSession, openSessionIn, openTargetSession } from '../session-context.js';
-import { formatProcessDetails } from './proc.js';
 import { runShell } from './shell.js';
 
 export async function attachCommand(globals: GlobalOptions, query: string | undefined): Promise<number> {
@@ -34,8 +32,6 @@ export async function attachCommand(globals: GlobalOptions, query: string | unde
         data: createSessionDataSource({
           session: context.session,
           engine: context.engine,
-          formatProcessDetails,
-          formatProgress,
           cwd: process.cwd(),
           traceFromStart,
           // Capture gets its own profile's session, as `remora capture` does; never general widened.

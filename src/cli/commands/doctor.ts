@@ -8,6 +8,7 @@ import { PROFILES, type Profile } from '../../core/profiles.js';
 import { formatToolkitLimits, parseToolkitLimits } from '../../core/toolkit-limits.js';
 import { createEngine } from '../../engine/create-engine.js';
 import type { Engine } from '../../engine/types.js';
+import { probeTrace } from '../../ops/strace.js';
 import { ensureToolkitImage } from '../../session/toolkit-image.js';
 import { openSession, toTarget, type Target } from '../../session/toolkit-session.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -21,11 +22,9 @@ interface Check {
   remedy?: string;
 }
 
-// Reads what decides whether tracing can work, then tries it on the throwaway target.
+// What the toolkit may reach and is held to, then a trace tried on the throwaway target. Yama,
+// seccomp and AppArmor come from strace's own probe (probeTrace), read the same way here.
 const PROBE = [
-  'echo "yama=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo absent)"',
-  'echo "seccomp=$(grep ^Seccomp: /proc/self/status | tr -dc 0-9)"',
-  'echo "apparmor=$(cat /proc/self/attr/current 2>/dev/null || echo none)"',
   'if ls /target/ >/dev/null 2>&1; then echo root=ok; else echo root=denied; fi',
   // The toolkit's own limits as its cgroup enforces them (v2, else v1): an engine may drop them.
   'echo "memory=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || echo none)"',
@@ -110,7 +109,7 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
   const name = `profile ${profile.name}`;
   try {
     await using session = await openSession(engine, target, [], { profile, image, idleSeconds: 60, limits: parseToolkitLimits(undefined, undefined), ephemeral: true, shareIpc: false, say: sayOnStderr({ ...globals, quiet: true }), extraLabels: testLabels() });
-    const { stdout } = await session.run(['sh', '-c', PROBE]);
+    const [{ stdout }, trace] = await Promise.all([session.run(['sh', '-c', PROBE]), probeTrace(session)]);
     const facts = Object.fromEntries(
       stdout
         .toString()
@@ -118,6 +117,9 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
         .filter((l) => l.includes('='))
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     ) as Record<string, string>;
+    facts.yama = trace.yamaScope === undefined ? 'absent' : String(trace.yamaScope);
+    facts.seccomp = trace.seccomp === undefined ? '' : String(trace.seccomp);
+    facts.apparmor = trace.apparmor ?? 'none';
     const detail = `session starts; target root ${facts.root ?? '?'}; ptrace ${facts.ptrace?.split(' ')[0] ?? '?'}; yama ${facts.yama ?? '?'}; seccomp ${facts.seccomp ?? '?'}; apparmor ${facts.apparmor ?? '?'}; limits ${enforcedLimits(facts)}`;
     if (profile.name === 'restricted') return { name, ok: true, detail: `${detail} (as expected: no capabilities, so no target root and no tracing)` };
     if (profile.name === 'capture') {

@@ -4,6 +4,7 @@
 // status becomes remora's.
 import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../core/errors.js';
+import { signalOfExitStatus } from '../../core/exit-status.js';
 import type { ExecHandle } from '../../engine/types.js';
 import { execTag, signalTagged } from '../../ops/signal-process.js';
 import type { ExecFlags } from '../exec-args.js';
@@ -65,7 +66,7 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   try {
     const exitCode = await Promise.race([handle.exitCode, watch.ended]);
     // Killed with its namespace (the stream did close this time): say so, as when it hangs.
-    const explained = exitCode >= 128 ? await watch.explain({ exitCode }) : undefined;
+    const explained = signalOfExitStatus(exitCode) !== undefined ? await watch.explain({ exitCode }) : undefined;
     if (explained instanceof RemoraError) throw explained;
     return exitCode;
   } finally {

@@ -5,7 +5,7 @@ import { resolveTarget } from '../../core/target-resolution.js';
 import { USED_STAMP } from '../../session/keeper-script.js';
 import { isToolkit, sessionsOf } from '../../session/toolkit-session.js';
 import type { GlobalOptions } from '../global-options.js';
-import { formatElapsed } from '../../core/process-table.js';
+import { formatElapsed } from '../../core/duration.js';
 import { printJson, printTable } from '../printers.js';
 import { openEngineContext } from '../session-context.js';
 

@@ -3,6 +3,7 @@
 // the same way: strace detaches and the target runs on.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { RemoraError } from '../../core/errors.js';
+import { parsePidList } from '../../core/pid.js';
 import { encodeTargetText, terminalSafe } from '../../core/target-text.js';
 import { isStraceNotice, settleFromStart, startTrace, waitingProgramPid, type TraceRun } from '../../ops/strace.js';
 import type { SessionWatch } from '../../session/session-watch.js';
@@ -20,16 +21,6 @@ export interface StraceFlags {
   fromStart?: boolean;
   /** With fromStart: the program to run instead of the target's own. */
   command?: string[];
-}
-
-/** `-p 7 -p 9` and `-p 7,9` alike, as strace takes them. */
-export function parsePidList(values: string[] | undefined): number[] | undefined {
-  if (!values?.length) return undefined;
-  const pids = values.flatMap((v) => v.split(/[,\s]+/)).filter(Boolean);
-  return pids.map((text) => {
-    if (!/^\d+$/.test(text) || Number(text) <= 0) throw new RemoraError('USAGE', `"${text}" is not a process ID`, { hint: 'give pids as the target sees them (remora ps lists them)' });
-    return Number(text);
-  });
 }
 
 export async function straceCommand(globals: GlobalOptions, query: string, flags: StraceFlags): Promise<number> {

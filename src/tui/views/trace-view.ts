@@ -7,6 +7,7 @@ import type { Stoppable } from '../data-source.js';
 import type { Action } from '../keymap.js';
 import { ListCursor, navigate, renderTable, type Column, type Row } from '../table.js';
 import { FollowCursor } from '../follow-cursor.js';
+import { LatestTask } from '../latest-task.js';
 import { fit } from '../text.js';
 import { describeEvent, formatEventTime, parseTraceFilter, TRACE_CLASSES, TraceLog, type TraceFilter, type TraceLine } from '../trace-log.js';
 import { count, type View, type ViewContext } from '../view.js';
@@ -61,7 +62,7 @@ export class TraceView implements View {
   private readonly log: TraceLog;
   private target: TraceTarget | undefined;
   private handle: Stoppable | undefined;
-  private generation = 0;
+  private readonly task = new LatestTask({ serial: true });
   private state: 'idle' | 'starting' | 'running' | 'stopped' = 'idle';
   private ended: string | undefined;
   private filterText = '';
@@ -73,7 +74,6 @@ export class TraceView implements View {
   private shown: TraceLine[] = [];
   private countRows = 0;
   private height = 20;
-  private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: ViewContext & { saveFile(path: string, text: string): Promise<void> },
@@ -257,54 +257,55 @@ export class TraceView implements View {
     this.scroll.follow();
     this.ended = undefined;
     this.state = 'starting';
-    const generation = ++this.generation;
     this.ctx.requestRender();
-    // Starts are chained: the previous trace has fully detached (ptrace allows one tracer)
-    // before the next one attaches, and a superseded start never attaches at all.
-    this.chain = this.chain.then(async () => {
-      await this.stopHandle();
-      if (generation !== this.generation) return;
-      try {
-        const handle = await this.ctx.data.trace(
-          target.pids,
-          (events) => {
-            if (generation !== this.generation) return;
-            this.log.add(events);
-            this.ctx.requestRender();
-          },
-          (error) => {
-            if (generation !== this.generation) return;
-            this.state = 'stopped';
-            this.ended = error ? error.message : 'the trace ended';
-            if (error) this.ctx.notify(`strace: ${error.message}`, 'error');
-            this.ctx.requestRender();
-          },
-        );
-        if (generation !== this.generation) {
-          await handle.stop().catch(() => undefined);
-          return;
+    // A serial task: the previous trace has fully detached (ptrace allows one tracer) before
+    // the next one attaches, and a superseded start never attaches at all.
+    void this.task
+      .run(async (signal) => {
+        await this.stopHandle();
+        if (signal.aborted) return;
+        try {
+          const handle = await this.ctx.data.trace(
+            target.pids,
+            (events) => {
+              if (signal.aborted) return;
+              this.log.add(events);
+              this.ctx.requestRender();
+            },
+            (error) => {
+              if (signal.aborted) return;
+              this.state = 'stopped';
+              this.ended = error ? error.message : 'the trace ended';
+              if (error) this.ctx.notify(`strace: ${error.message}`, 'error');
+              this.ctx.requestRender();
+            },
+          );
+          if (signal.aborted) {
+            await handle.stop().catch(() => undefined);
+            return;
+          }
+          this.handle = handle;
+          if (this.state === 'starting') this.state = 'running';
+        } catch (error) {
+          if (signal.aborted) return;
+          this.state = 'stopped';
+          this.ended = (error as Error).message;
+          this.ctx.notify(`strace: ${(error as Error).message}`, 'error');
         }
-        this.handle = handle;
-        if (this.state === 'starting') this.state = 'running';
-      } catch (error) {
-        if (generation !== this.generation) return;
-        this.state = 'stopped';
-        this.ended = (error as Error).message;
-        this.ctx.notify(`strace: ${(error as Error).message}`, 'error');
-      }
-      this.ctx.requestRender();
-    });
+        this.ctx.requestRender();
+      })
+      .catch(() => undefined);
   }
 
   private async stop(reason: string): Promise<void> {
-    this.generation++;
+    this.task.cancel();
     if (this.state === 'running' || this.state === 'starting') {
       this.state = 'stopped';
       this.ended = reason;
     }
     this.ctx.requestRender();
-    this.chain = this.chain.then(() => this.stopHandle());
-    await this.chain;
+    // After the start in flight (if any) has settled, so its handle is the one stopped.
+    await this.task.run(() => this.stopHandle());
   }
 
   private async stopHandle(): Promise<void> {
