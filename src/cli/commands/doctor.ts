@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../core/errors.js';
 import { LABEL } from '../../core/labels.js';
 import { PROFILES, type Profile } from '../../core/profiles.js';
+import { terminalSafe } from '../../core/target-text.js';
 import { formatToolkitLimits, parseToolkitLimits } from '../../core/toolkit-limits.js';
 import { createEngine } from '../../engine/create-engine.js';
 import type { Engine } from '../../engine/types.js';
@@ -42,8 +43,9 @@ export async function doctorCommand(globals: GlobalOptions, flags: { json?: bool
   const report = (check: Check): void => {
     checks.push(check);
     if (flags.json) return;
-    process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
-    if (!check.ok && check.remedy) process.stdout.write(`      fix: ${check.remedy}\n`);
+    // Details quote the engine's answers and the toolkit's output: shown, never acted on.
+    process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${terminalSafe(check.detail)}\n`);
+    if (!check.ok && check.remedy) process.stdout.write(`      fix: ${terminalSafe(check.remedy)}\n`);
   };
   try {
     return await runChecks(globals, report);
