@@ -5,6 +5,7 @@ import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
 import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from './docker-plugin.js';
 import { runAction } from './edge.js';
+import { STDOUT_CLOSED_EXIT, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
 import { DEFAULT_TOOLKIT_MEMORY, DEFAULT_TOOLKIT_PIDS } from '../core/toolkit-limits.js';
 import { addExecFlags, execInvocation } from './exec-args.js';
 import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
@@ -363,15 +364,18 @@ export function buildProgram(argv: string[] = []): Command {
 
 export async function main(argv: string[]): Promise<void> {
   restoreDeferredExtraCa();
+  // What is written outside runAction (help, --version, completion answers) ends as quietly
+  // as a command's output when the reader goes away: `remora --help | head -c1` exits 141.
+  watchOutputClosed();
   if (argv[2] === METADATA_SUBCOMMAND) {
     process.stdout.write(`${JSON.stringify(pluginMetadata())}\n`);
-    return;
+    return await exitIfStdoutClosed();
   }
   if (argv[2] === COMPLETE_ENTRY) {
     // Hidden: the shells' completion scripts call it. It prints nothing on any failure.
     const { runCompletion, liveSource } = await import('./completion.js');
     await runCompletion(buildProgram(), argv.slice(3), liveSource).catch(() => undefined);
-    return;
+    return await exitIfStdoutClosed();
   }
   const plugin = readPluginCall(argv.slice(2));
   if (plugin?.dockerConfig !== undefined) process.env.DOCKER_CONFIG = plugin.dockerConfig;
@@ -384,5 +388,12 @@ export async function main(argv: string[]): Promise<void> {
     const exitCode = (error as { exitCode?: number }).exitCode;
     // commander printed its message; help and --version exit 0, usage errors 2.
     process.exitCode = exitCode === 0 ? 0 : 2;
+    await exitIfStdoutClosed();
   }
+}
+
+/** Sets the exit code to 141 if stdout closed under what was written (its EPIPE comes a tick later). */
+async function exitIfStdoutClosed(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (stdoutClosed()) process.exitCode = STDOUT_CLOSED_EXIT;
 }

@@ -42,6 +42,12 @@ describe('a closed stdout', () => {
     });
   }
 
+  for (const args of [['--help'], ['exec', '--help'], ['--version'], ['__complete', 'bash', 'remora ex']]) {
+    it(`ends remora ${args.join(' ')} (no action: commander's own output) quietly with 141`, async () => {
+      expect(await withClosedStdout(args)).toEqual({ exitCode: 141, stderr: '' });
+    });
+  }
+
   it('ends remora targets quietly with 141', async () => {
     expect(await withClosedStdout(['targets'])).toEqual({ exitCode: 141, stderr: '' });
   });
