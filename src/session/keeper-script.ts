@@ -181,7 +181,8 @@ export function execWrapper(cmd: string[], targetDir?: string): string[] {
  */
 export function oneShotCommand(cmd: string[]): string[] {
   const script = [
-    `${LINK_TARGET} 2>/dev/null`,
+    // LINK_TARGET needs $tpid; a subshell, since FIND_TARGET_PID may reset "$@" (the command).
+    `( ${FIND_TARGET_PID}\n${LINK_TARGET} ) 2>/dev/null`,
     'command -v "$1" >/dev/null 2>&1 || { echo "remora: $1: command not found in the toolkit" >&2; exit 127; }',
     'command -v remora-run >/dev/null 2>&1 && exec remora-run "$@"',
     'exec "$@" </dev/null',
