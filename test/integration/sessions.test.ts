@@ -92,7 +92,7 @@ describe('toolkit session lifetime', () => {
     const images = (await toolkitsOf(engine, target.id)).map((t) => t.labels[LABEL.toolkitImage]);
     expect(images.sort()).toEqual([image, TEST_IMAGES.toolkit].sort());
     const table = await remora(['sessions']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^TARGET +PROFILE +IMAGE +AGE +IDLE +CREATED BY +TOOLKIT$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^TARGET +PROFILE +IMAGE +AGE +IDLE +LIMITS +CREATED BY +TOOLKIT$/);
     const rows = table.stdout.split('\n').filter((l) => l.startsWith(`${target.name} `));
     expect(rows.map((l) => l.split(/ +/)[2]).sort()).toEqual([image, TEST_IMAGES.toolkit].sort());
 
