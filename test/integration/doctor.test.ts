@@ -36,7 +36,7 @@ describe('remora doctor', () => {
   it('prints the same checks as JSON with --json, whatever the exit code', async () => {
     const result = await remora(['doctor', '--json']);
     const report = JSON.parse(result.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string; remedy?: string }[] };
-    expect(report.checks.map((c) => c.name)).toEqual(['engine', 'toolkit image', 'profile general', 'profile restricted', 'profile netadmin', 'profile sysadmin']);
+    expect(report.checks.map((c) => c.name)).toEqual(['engine', 'toolkit image', 'profile general', 'profile restricted', 'profile netadmin', 'profile capture', 'profile sysadmin']);
     expect(report.ok).toBe(report.checks.every((c) => c.ok));
     expect(result.exitCode).toBe(report.ok ? 0 : 1);
     expect(report.checks[1]).toEqual({ name: 'toolkit image', ok: true, detail: TEST_IMAGES.toolkit });
