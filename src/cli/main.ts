@@ -47,13 +47,20 @@ function addImageOptions(command: Command): Command {
 }
 
 function addSessionOptions(command: Command): Command {
-  return addImageOptions(command)
-    .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'))
-    .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE))
-    .addOption(new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY))
-    .addOption(new Option('--toolkit-pids <n>', 'most processes and threads in a new toolkit').default(DEFAULT_TOOLKIT_PIDS))
+  return addLimitOptions(
+    addImageOptions(command)
+      .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'))
+      .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE)),
+  )
     .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
     .addOption(new Option('--ipc', "also join the target's IPC namespace"));
+}
+
+/** The toolkit's limits: every command that may create a toolkit takes them (capture too). */
+function addLimitOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY))
+    .addOption(new Option('--toolkit-pids <n>', 'most processes and threads in a new toolkit').default(DEFAULT_TOOLKIT_PIDS));
 }
 
 /** Wraps an action: merged options in, exit code out, errors printed once at the edge. */
@@ -249,7 +256,7 @@ Examples:
       );
   },
   capture(program) {
-    addImageOptions(program.command('capture'))
+    addLimitOptions(addImageOptions(program.command('capture')))
       .description("capture the target's packets as pcap, to a file or to stdout for Wireshark (a toolkit with NET_RAW, NET_ADMIN and SETGID only)")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .argument('[filter...]', 'a BPF filter, as tcpdump takes it (e.g. tcp port 5432)')
@@ -259,7 +266,7 @@ Examples:
       .option('-s, --snaplen <bytes>', 'bytes to keep of each packet (default: all)')
       .option('-w, --write <file>', 'write pcap to this file, complete when remora stops; - for stdout (the default when stdout is not a terminal)')
       .option('--idle <duration>', 'end the capture toolkit after this long with no command running', DEFAULT_IDLE)
-      .option('--rm', 'use a toolkit of this command alone, removed when it ends')
+      .option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)')
       .addHelpText(
         'after',
         `
