@@ -41,7 +41,7 @@ describe.skipIf(!available)('remora over ssh://', () => {
   });
 
   it('exec: output, stdin and the exit status come back', async () => {
-    const result = await remora(['exec', '-H', HOST, target.name, '--', 'sh', '-c', 'cat; echo err >&2; ls /target/app; exit 3'], { input: 'from stdin\n' });
+    const result = await remora(['exec', '-i', '-H', HOST, target.name, '--', 'sh', '-c', 'cat; echo err >&2; ls /target/app; exit 3'], { input: 'from stdin\n' });
     expect(result).toEqual({ exitCode: 3, stdout: 'from stdin\n/target/app\n', stderr: 'err\n' });
   });
 
