@@ -124,7 +124,9 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
     if (profile.name === 'restricted') return { name, ok: true, detail: `${detail} (as expected: no capabilities, so no target root and no tracing)` };
     if (profile.name === 'capture') {
       // Capture only: tcpdump opens a packet socket for a second, and SIGTERM ends it cleanly.
-      const tcpdump = await session.run(['timeout', '--preserve-status', '-s', 'TERM', '1', 'tcpdump', '-Z', 'root', '-i', 'lo', '-w', '/dev/null']);
+      // To stdout, as `remora capture` writes: a file (even /dev/null) is chowned, which
+      // rootless Podman's /dev/null, owned by an unmapped user, refuses.
+      const tcpdump = await session.run(['timeout', '--preserve-status', '-s', 'TERM', '1', 'tcpdump', '-Z', 'root', '-i', 'lo', '-w', '-']);
       const ok = tcpdump.exitCode === 0;
       const why = tcpdump.stderr.split('\n').filter((l) => l.startsWith('tcpdump:') && !/data link type|listening on/.test(l)).pop() ?? `status ${tcpdump.exitCode}`;
       return { name, ok, detail: ok ? 'session starts; packet capture ok (no target root, no tracing: as expected)' : `session starts; packet capture failed: ${why}`, remedy: ok ? undefined : 'the engine does not grant NET_RAW/NET_ADMIN to containers here' };
