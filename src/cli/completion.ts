@@ -233,6 +233,9 @@ async function withEngine(flags: EngineFlags, work: (engine: DockerEngine) => Pr
   }
 }
 
+/** What a shell would act on in a candidate: never offered. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 /**
  * lists `$1*` in the target's root, directories marked with a slash. Names come from the
  * target: the caller drops any with control characters before a shell sees them.
@@ -252,7 +255,8 @@ export const liveSource: LiveSource = {
         if (service) names.add(service);
         if (service && project) names.add(`${project}/${service}`);
       }
-      return [...names].sort();
+      // Labels may hold anything: a newline would be a candidate of its own to the shell.
+      return [...names].filter((n) => !CONTROL_CHARACTER.test(n)).sort();
     }),
   /** Only through a shared session that is already running: completion never starts a toolkit. */
   targetPaths: (flags, query, prefix) =>
@@ -265,6 +269,6 @@ export const liveSource: LiveSource = {
       const profile = profileByName(toolkit.labels[LABEL.profile] ?? 'general');
       const session = new ToolkitSession(engine, toolkit.id, target, profile, toolkit.image, undefined);
       const { stdout } = await session.run(['sh', '-c', LIST_PATHS, 'remora-complete', prefix]);
-      return stdout.toString('utf8').split('\n').filter((p) => p.startsWith('/') && !/[\u0000-\u001f\u007f]/.test(p));
+      return stdout.toString('utf8').split('\n').filter((p) => p.startsWith('/') && !CONTROL_CHARACTER.test(p));
     }),
 };

@@ -5,6 +5,7 @@ import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
 import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from './docker-plugin.js';
 import { runAction } from './edge.js';
+import { STDOUT_CLOSED_EXIT, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
 import { DEFAULT_TOOLKIT_MEMORY, DEFAULT_TOOLKIT_PIDS } from '../core/toolkit-limits.js';
 import { addExecFlags, execInvocation } from './exec-args.js';
 import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
@@ -46,14 +47,21 @@ function addImageOptions(command: Command): Command {
 }
 
 function addSessionOptions(command: Command): Command {
-  return addImageOptions(command)
-    .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'))
-    .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE))
-    .addOption(new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY))
-    .addOption(new Option('--toolkit-pids <n>', 'most processes and threads in a new toolkit').default(DEFAULT_TOOLKIT_PIDS))
+  return addLimitOptions(
+    addImageOptions(command)
+      .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'))
+      .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE)),
+  )
     .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
     .addOption(new Option('--ipc', "also join the target's IPC namespace"))
     .addOption(new Option('--rw-volumes', "a target that is not running (exited, an image) is seen through a stand-in with its volumes read-only; this mounts them writable: writes reach the real volumes"));
+}
+
+/** The toolkit's limits: every command that may create a toolkit takes them (capture too). */
+function addLimitOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY))
+    .addOption(new Option('--toolkit-pids <n>', 'most processes and threads in a new toolkit').default(DEFAULT_TOOLKIT_PIDS));
 }
 
 /** Wraps an action: merged options in, exit code out, errors printed once at the edge. */
@@ -264,7 +272,7 @@ Examples:
       );
   },
   capture(program) {
-    addImageOptions(program.command('capture'))
+    addLimitOptions(addImageOptions(program.command('capture')))
       .description("capture the target's packets as pcap, to a file or to stdout for Wireshark (a toolkit with NET_RAW, NET_ADMIN and SETGID only)")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .argument('[filter...]', 'a BPF filter, as tcpdump takes it (e.g. tcp port 5432)')
@@ -274,7 +282,7 @@ Examples:
       .option('-s, --snaplen <bytes>', 'bytes to keep of each packet (default: all)')
       .option('-w, --write <file>', 'write pcap to this file, complete when remora stops; - for stdout (the default when stdout is not a terminal)')
       .option('--idle <duration>', 'end the capture toolkit after this long with no command running', DEFAULT_IDLE)
-      .option('--rm', 'use a toolkit of this command alone, removed when it ends')
+      .option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)')
       .addHelpText(
         'after',
         `
@@ -376,15 +384,18 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   restoreDeferredExtraCa();
+  // What is written outside runAction (help, --version, completion answers) ends as quietly
+  // as a command's output when the reader goes away: `remora --help | head -c1` exits 141.
+  watchOutputClosed();
   if (argv[2] === METADATA_SUBCOMMAND) {
     process.stdout.write(`${JSON.stringify(pluginMetadata())}\n`);
-    return;
+    return await exitIfStdoutClosed();
   }
   if (argv[2] === COMPLETE_ENTRY) {
     // Hidden: the shells' completion scripts call it. It prints nothing on any failure.
     const { runCompletion, liveSource } = await import('./completion.js');
     await runCompletion(buildProgram(), argv.slice(3), liveSource).catch(() => undefined);
-    return;
+    return await exitIfStdoutClosed();
   }
   const plugin = readPluginCall(argv.slice(2));
   if (plugin?.dockerConfig !== undefined) process.env.DOCKER_CONFIG = plugin.dockerConfig;
@@ -397,5 +408,12 @@ export async function main(argv: string[]): Promise<void> {
     const exitCode = (error as { exitCode?: number }).exitCode;
     // commander printed its message; help and --version exit 0, usage errors 2.
     process.exitCode = exitCode === 0 ? 0 : 2;
+    await exitIfStdoutClosed();
   }
+}
+
+/** Sets the exit code to 141 if stdout closed under what was written (its EPIPE comes a tick later). */
+async function exitIfStdoutClosed(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (stdoutClosed()) process.exitCode = STDOUT_CLOSED_EXIT;
 }

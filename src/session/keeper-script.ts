@@ -181,12 +181,11 @@ export function execWrapper(cmd: string[], targetDir?: string): string[] {
  */
 export function oneShotCommand(cmd: string[]): string[] {
   const script = [
-    // The pid file marks this container as a Remora toolkit: ps and net tell its processes
-    // from the target's by it (see toolkitProcessTest). exec keeps the pid: it is remora-run's.
+    // LINK_TARGET needs $tpid; a subshell, since FIND_TARGET_PID may reset "$@" (the command).
+    `( ${FIND_TARGET_PID}\n${LINK_TARGET} ) 2>/dev/null`,
+    // The pid file marks this root as a toolkit's, so ps and net of another session list
+    // the one-shot's processes as the toolkit's, not the target's. Its pid is remora-run's.
     `{ mkdir -p /run && echo $$ > ${KEEPER_PID_FILE}; } 2>/dev/null`,
-    // One-shots are not used for targets in another container's PID namespace: the pid is given.
-    'tpid=${REMORA_TARGET_PID:-1}',
-    `${LINK_TARGET} 2>/dev/null`,
     'command -v "$1" >/dev/null 2>&1 || { echo "remora: $1: command not found in the toolkit" >&2; exit 127; }',
     'command -v remora-run >/dev/null 2>&1 && exec remora-run "$@"',
     'exec "$@" </dev/null',

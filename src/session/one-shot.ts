@@ -6,6 +6,7 @@
 import { REMORA_VERSION } from '../core/version.js';
 import { randomSuffix } from '../core/fingerprint.js';
 import type { ContainerAttach, Engine, ExecHandle } from '../engine/types.js';
+import { targetExited } from './session-watch.js';
 import { buildToolkitSpec } from './toolkit-spec.js';
 import { createWithImage, createdBy, explainStartFailure, requireRunning, type SessionOptions, type Target } from './toolkit-session.js';
 
@@ -57,7 +58,35 @@ export async function startOneShot(engine: Engine, target: Target, options: OneS
     throw explainStartFailure(error, target);
   }
   const { stdout, stderr, done, release } = attach;
-  const exitCode = Promise.all([done, removed]).then(() => exit);
+  let released = false;
+  const exitCode = Promise.all([done, removed])
+    .then(() => exit)
+    .then(async (code) => {
+      // Killed with the target's PID namespace: say so, as a session's command does (exit 3),
+      // not a bare 137. A command remora itself ended (stdout closed) is not asked about.
+      if (code < 128 || released) return code;
+      const death = await targetDeath(engine, target.id);
+      if (death) throw targetExited(target.name, death.exitCode);
+      return code;
+    });
   exitCode.catch(() => undefined);
-  return { stdout, stderr, stdin: null, resize: async () => undefined, exitCode, close: release };
+  const close = (): void => {
+    released = true;
+    release();
+  };
+  return { stdout, stderr, stdin: null, resize: async () => undefined, exitCode, close };
+}
+
+/** How long the engine may take to record the target's end after its namespace took CMD down. */
+const TARGET_RECORD_GRACE_MS = 500;
+const TARGET_RECORD_POLL_MS = 100;
+
+/** The target's exit, when it is no longer running (looked at for a short while). */
+async function targetDeath(engine: Engine, targetId: string): Promise<{ exitCode?: number } | undefined> {
+  for (let waited = 0; ; waited += TARGET_RECORD_POLL_MS) {
+    const details = await engine.inspectContainer(targetId).catch(() => undefined);
+    if (!details || !details.state.running) return { exitCode: details?.state.exitCode };
+    if (waited >= TARGET_RECORD_GRACE_MS) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, TARGET_RECORD_POLL_MS));
+  }
 }

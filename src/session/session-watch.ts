@@ -165,7 +165,7 @@ function looksKilled(error: unknown): boolean {
   return !(error instanceof RemoraError) || error.code === 'EXEC_FAILED' || error.code === 'OPERATION_FAILED';
 }
 
-function targetExited(name: string, code: number | undefined): RemoraError {
+export function targetExited(name: string, code: number | undefined): RemoraError {
   return new RemoraError('TARGET_EXITED', `target ${name} exited${code === undefined ? '' : ` (code ${code})`}`, { hint: `docker logs ${name} may say why` });
 }
 

@@ -106,6 +106,12 @@ describe('remora capture', () => {
     expect(toolkits[0]!.labels['remora.capabilities']).toBe('NET_RAW,NET_ADMIN,SETGID');
   });
 
+  it('takes the toolkit limits the other commands take (--toolkit-memory, --toolkit-pids)', async () => {
+    const result = await remora(['capture', '--rm', '--toolkit-memory', '96m', '--toolkit-pids', '64', app.name, '-c', '1', '-w', join(dir, 'limited.pcap')]);
+    expect(result.exitCode).toBe(0);
+    expect(await remora(['capture', '--toolkit-memory', '1m', app.name, '-w', join(dir, 'never.pcap')])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('remora: --toolkit-memory 1m is too small for a toolkit\n') });
+  });
+
   it('ends with exit 3 and a complete file when the target stops', async () => {
     await using doomed = await startForwardServer(engine);
     const file = join(dir, 'doomed.pcap');

@@ -3,7 +3,7 @@
 // command ran in the toolkit. (strace's case is in strace.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, remoraProcess, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remora, remoraProcess, startTarget, testEngine, toolkitsOf, type RunningTarget } from '../support/fixtures.js';
 import { waitFor } from '../support/wait-for.js';
 
 let engine: DockerEngine;
@@ -42,6 +42,12 @@ describe('a closed stdout', () => {
     });
   }
 
+  for (const args of [['--help'], ['exec', '--help'], ['--version'], ['__complete', 'bash', 'remora ex']]) {
+    it(`ends remora ${args.join(' ')} (no action: commander's own output) quietly with 141`, async () => {
+      expect(await withClosedStdout(args)).toEqual({ exitCode: 141, stderr: '' });
+    });
+  }
+
   it('ends remora targets quietly with 141', async () => {
     expect(await withClosedStdout(['targets'])).toEqual({ exitCode: 141, stderr: '' });
   });
@@ -51,6 +57,15 @@ describe('a closed stdout', () => {
     expect(result.exitCode).toBe(141);
     expect(result.stderr).not.toMatch(NO_TRACE);
     await waitFor(async () => (await remora(['exec', app.name, '--', 'pgrep', '-x', 'yes'])).exitCode === 1, { timeoutMs: 10_000, what: 'no yes left in the toolkit' });
+  });
+
+  it('stops a one-shot exec --rm (yes | head -c1) with 141 and leaves no toolkit', async () => {
+    const before = new Set((await toolkitsOf(engine, app.id)).map((t) => t.id));
+    const result = await withClosedStdout(['exec', '--rm', app.name, '--', 'yes'], true);
+    expect(result.exitCode).toBe(141);
+    expect(result.stderr).not.toMatch(NO_TRACE);
+    // As with docker run --rm, the toolkit is gone before remora returns.
+    expect((await toolkitsOf(engine, app.id)).filter((t) => !before.has(t.id))).toEqual([]);
   });
 
   it('ends a tar stream to stdout (cp T:/ -) quietly with 141', async () => {

@@ -44,6 +44,14 @@ describe('bash completion', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('offers no compose service name that holds a control character (a newline would be a second candidate)', async () => {
+    const suffix = Date.now().toString(36);
+    await using hostile = await startTarget(engine, 'scratch', { name: `remora-t-svc-${suffix}`, labels: { 'com.docker.compose.service': `svc\nremora-injected-${suffix}`, 'com.docker.compose.project': 'proj' } });
+    // The name itself is offered; the label's newline would make `remora-injected` a reply of its own.
+    expect((await tab(['exec', `remora-t-svc-${suffix}`])).replies).toEqual([hostile.name]);
+    expect((await tab(['exec', 'proj/sv'])).replies.filter((r) => r.includes(suffix))).toEqual([]);
+  });
+
   it('completes cp sources to TARGET: and options to their values', async () => {
     expect((await tab(['cp', target.name.slice(0, -2)])).replies).toEqual([`${target.name}:`]);
     expect((await tab(['ps', target.name, '--sort', 'r'])).replies).toEqual(['rss']);

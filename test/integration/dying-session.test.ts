@@ -49,6 +49,16 @@ describe('a command whose namespace dies', () => {
     expect({ exitCode: result.exitCode, stderr: result.stderr + '\n' }).toEqual({ exitCode: 3, stderr: exited(target.name) });
   });
 
+  it('a one-shot exec --rm ends with exit 3 when the target is killed, and leaves no toolkit', async () => {
+    target = await startTarget(engine, 'scratch');
+    const exec = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, stdin: 'ignore', ...BOUND });
+    await toolkitRunning('sleep 300');
+    await execa('docker', ['kill', target.id]);
+    const result = await exec;
+    expect({ exitCode: result.exitCode, stderr: result.stderr + '\n' }).toEqual({ exitCode: 3, stderr: exited(target.name) });
+    expect(await toolkitsOf(engine, target.id)).toEqual([]);
+  });
+
   it('exec ends with exit 1 after remora detach, and after docker stop of the toolkit', async () => {
     target = await startTarget(engine, 'scratch');
     const first = remoraProcess(['exec', target.name, '--', 'sleep', '300'], { reject: false, stdin: 'ignore', ...BOUND });

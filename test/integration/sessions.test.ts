@@ -64,6 +64,20 @@ describe('toolkit session lifetime', () => {
     expect(await remora(['exec', '--rm', target.name, '--', 'no-such-tool'])).toMatchObject({ exitCode: 127, stderr: 'remora: no-such-tool: command not found in the toolkit\n' });
   });
 
+  it('a running one-shot is the toolkit\'s, not the target\'s: ps lists only the target', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, stdin: 'ignore' });
+    try {
+      const toolkit = await waitFor(async () => (await toolkitsOf(engine, target.id)).find((t) => t.state === 'running' && t.labels[LABEL.ephemeral] === 'true'), { what: 'the one-shot toolkit to start' });
+      await waitFor(async () => (await execa('docker', ['top', toolkit.id], { reject: false })).stdout.includes('sleep 300'), { what: 'sleep 300 to run' });
+      const ps = await remora(['ps', target.name, '--json']);
+      expect((JSON.parse(ps.stdout) as Array<{ pid: number; command: string }>).map((p) => p.command)).toEqual(['/app']);
+    } finally {
+      child.kill('SIGKILL');
+      await child;
+    }
+  });
+
   it('with --rm, what the command leaves running goes with it, reaped: no zombie in a target that never reaps', async () => {
     await using target = await startTarget(engine, 'scratch');
     const result = await remora(['exec', '--rm', target.name, '--', 'sh', '-c', 'sleep 300 & sleep 300 & echo started']);

@@ -29,14 +29,14 @@ export interface RunningTarget extends AsyncDisposable {
 export type TargetKind = 'scratch' | 'distroless';
 
 /** Starts a labelled target; disposing it removes it and every toolkit attached to it. */
-export async function startTarget(engine: DockerEngine, kind: TargetKind, options: { env?: string[]; readOnly?: boolean; tmpfs?: Record<string, string>; name?: string; cmd?: string[]; autoRemove?: boolean } = {}): Promise<RunningTarget> {
+export async function startTarget(engine: DockerEngine, kind: TargetKind, options: { env?: string[]; readOnly?: boolean; tmpfs?: Record<string, string>; name?: string; cmd?: string[]; autoRemove?: boolean; labels?: Record<string, string> } = {}): Promise<RunningTarget> {
   const name = options.name ?? `remora-t-${kind}-${randomBytes(3).toString('hex')}`;
   const spec: ContainerSpec = {
     name,
     image: TEST_IMAGES[kind],
     cmd: options.cmd,
     env: options.env,
-    labels: { [LABEL.test]: runLabel() },
+    labels: { ...options.labels, [LABEL.test]: runLabel() },
     hostConfig: { readonlyRootfs: options.readOnly ?? false, tmpfs: options.tmpfs, autoRemove: options.autoRemove ?? false },
   };
   const id = await engine.createContainer(spec);

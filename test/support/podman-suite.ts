@@ -186,6 +186,23 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       expect(await running(target.id)).toBe(true);
     });
 
+    it('exec --rm runs the command as a one-shot toolkit: /target, its status, nothing left; a killed target ends it with 3', async () => {
+      await using target = await startTarget(engine, 'scratch');
+      // remora's own environment stays out unless -e asks for it.
+      const result = await remora(['exec', '--rm', target.name, '--', 'sh', '-c', 'ls /target/app; echo "FOO=$FOO" >&2; exit 7'], { env: { ...env, FOO: 'bar' } });
+      expect(result).toMatchObject({ exitCode: 7, stdout: '/target/app\n', stderr: 'FOO=\n' });
+      const withEnv = await remora(['exec', '--rm', '-e', 'FOO', target.name, '--', 'sh', '-c', 'echo "$FOO"'], { env: { ...env, FOO: 'bar' } });
+      expect(withEnv).toMatchObject({ exitCode: 0, stdout: 'bar\n' });
+      expect(await toolkitsOf(engine, target.id)).toEqual([]);
+
+      const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, stdin: 'ignore', env, timeout: 60_000 });
+      await waitFor(async () => (await toolkitsOf(engine, target.id)).some((t) => t.state === 'running'), { what: 'the one-shot toolkit to start' });
+      await execa('podman', ['--url', PODMAN_HOST, 'kill', target.id]);
+      const killed = await child;
+      expect({ exitCode: killed.exitCode, stderr: killed.stderr }).toEqual({ exitCode: 3, stderr: expect.stringMatching(/^remora: target \S+ exited/) });
+      await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { what: 'the one-shot toolkit to be removed' });
+    });
+
     it('a session reused after its target restarted is a new one, joined to the new namespaces', async () => {
       await using target = await startTarget(engine, 'scratch');
       expect((await remora(['exec', target.name, '--', 'true'], { env })).exitCode).toBe(0);

@@ -84,3 +84,18 @@ describe('an endpoint that is not a container engine', () => {
     expect(result).toEqual({ exitCode: 2, stdout: '', stderr: 'remora: REMORA_ENGINE_TIMEOUT="soon" is not a duration\nhint: write it like 10s or 1m\n' });
   });
 });
+
+describe('an engine whose answers hold terminal controls', () => {
+  it('doctor shows its version strings escaped, never as escape sequences', async () => {
+    const address = await serve((request, response) => {
+      response.writeHead(request.url?.includes('/version') || request.url?.includes('/info') ? 200 : 404, { 'Content-Type': 'application/json' });
+      if (request.url?.includes('/version')) response.end(JSON.stringify({ Version: '20.10\u001b]0;owned\u0007', ApiVersion: '1.41', Os: 'linux\u001b[2J', Arch: 'amd64' }));
+      else if (request.url?.includes('/info')) response.end('{}');
+      else response.end('{"message":"no such thing"}');
+    });
+    const result = await remora(['doctor', '-H', address, '--toolkit-image', 'remora-test/none:1']);
+    const engineLine = result.stdout.split('\n')[0];
+    expect(engineLine).toBe(`ok    engine: Docker 20.10\\x1b]0;owned\\x07 (rootful), API 1.41, linux\\x1b[2J/amd64, at ${address} (from --host)`);
+    expect(result.stdout).not.toMatch(/\u001b/);
+  });
+});

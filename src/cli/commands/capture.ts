@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import { positiveInteger } from '../../core/capture-command.js';
 import { EXIT, RemoraError } from '../../core/errors.js';
 import { startCapture, type CaptureRun } from '../../ops/capture.js';
+import { terminalSafe } from '../../core/target-text.js';
 import { openCaptureFile } from '../../ops/capture-file.js';
 import type { Engine } from '../../engine/types.js';
 import { watchTarget } from '../../ops/watch-target.js';
@@ -62,7 +63,8 @@ export async function captureCommand(globals: GlobalOptions, query: string, filt
     // Its own profile: nothing else gets the capture capabilities, and they get nothing else.
     await using context = await openTargetSession({ ...globals, profile: 'capture' }, query);
     const { target } = context;
-    const say = (line: string): void => void process.stderr.write(`remora: ${line}\n`);
+    // Lines quote the engine's words: shown, never acted on.
+    const say = (line: string): void => void process.stderr.write(`remora: ${terminalSafe(line)}\n`);
     if (target.state.paused && !globals.quiet) say(`${target.name} is paused: its kernel still sees traffic, so the capture runs`);
 
     let run: CaptureRun | undefined;

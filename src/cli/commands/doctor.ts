@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../core/errors.js';
 import { LABEL } from '../../core/labels.js';
 import { PROFILES, type Profile } from '../../core/profiles.js';
+import { terminalSafe } from '../../core/target-text.js';
 import { formatToolkitLimits, parseToolkitLimits } from '../../core/toolkit-limits.js';
 import { createEngine } from '../../engine/create-engine.js';
 import type { Engine } from '../../engine/types.js';
@@ -41,8 +42,9 @@ export async function doctorCommand(globals: GlobalOptions, flags: { json?: bool
   const report = (check: Check): void => {
     checks.push(check);
     if (flags.json) return;
-    process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
-    if (!check.ok && check.remedy) process.stdout.write(`      fix: ${check.remedy}\n`);
+    // Details quote the engine's answers and the toolkit's output: shown, never acted on.
+    process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${terminalSafe(check.detail)}\n`);
+    if (!check.ok && check.remedy) process.stdout.write(`      fix: ${terminalSafe(check.remedy)}\n`);
   };
   try {
     return await runChecks(globals, report);
@@ -124,8 +126,8 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
     if (profile.name === 'restricted') return { name, ok: true, detail: `${detail} (as expected: no capabilities, so no target root and no tracing)` };
     if (profile.name === 'capture') {
       // Capture only: tcpdump opens a packet socket for a second, and SIGTERM ends it cleanly.
-      // Its pcap goes to stdout as in `remora capture`: a file would be chowned, which
-      // rootless Podman refuses ("Couldn't change ownership of savefile").
+      // To stdout, as `remora capture` writes: a file (even /dev/null) is chowned, which
+      // rootless Podman's /dev/null, owned by an unmapped user, refuses.
       const tcpdump = await session.run(['timeout', '--preserve-status', '-s', 'TERM', '1', 'tcpdump', '-Z', 'root', '-i', 'lo', '-w', '-']);
       const ok = tcpdump.exitCode === 0;
       const why = tcpdump.stderr.split('\n').filter((l) => l.startsWith('tcpdump:') && !/data link type|listening on/.test(l)).pop() ?? `status ${tcpdump.exitCode}`;

@@ -4,6 +4,7 @@
 import { EXIT, RemoraError } from '../../core/errors.js';
 import { formatHostPort, parseAddressList, parseForwardSpec, parseRemoteAddress } from '../../core/port-forward-spec.js';
 import { startPortForward } from '../../ops/port-forward.js';
+import { terminalSafe } from '../../core/target-text.js';
 import { watchTarget } from '../../ops/watch-target.js';
 import type { GlobalOptions } from '../global-options.js';
 import { openTargetSession } from '../session-context.js';
@@ -21,7 +22,8 @@ export async function portForwardCommand(globals: GlobalOptions, query: string, 
 
   await using context = await openTargetSession(globals, query);
   const { target } = context;
-  const say = (line: string): void => void process.stderr.write(`remora: ${line}\n`);
+  // Lines quote the relay's and the engine's words: shown, never acted on.
+  const say = (line: string): void => void process.stderr.write(`remora: ${terminalSafe(line)}\n`);
 
   const forward = await startPortForward(context.session, specs, {
     remoteAddress,
