@@ -185,16 +185,21 @@ async function standInTarget(context: EngineContext, globals: GlobalOptions, pos
   }
   return {
     made: !existing,
-    target: {
-      id,
-      name: postMortem.source.name,
-      image: postMortem.image,
-      state: { status: 'running', running: true, paused: false },
-      pidMode: '',
-      rootPid: 1,
-      labels: {},
-      postMortem: { source: postMortem.source, description },
-    },
+    target: standInAsTarget(id, postMortem, description),
+  };
+}
+
+/** A running stand-in, as the target its session joins (its holder is PID 1 of its own namespace). */
+function standInAsTarget(id: string, postMortem: PostMortemTarget, description: string): Target {
+  return {
+    id,
+    name: postMortem.source.name,
+    image: postMortem.image,
+    state: { status: 'running', running: true, paused: false },
+    pidMode: '',
+    rootPid: 1,
+    labels: {},
+    postMortem: { source: postMortem.source, description },
   };
 }
 
@@ -289,16 +294,7 @@ export async function openFromStartSession(globals: GlobalOptions, query: string
     standInId = standIn.id;
     const exited = context.engine.waitContainer(standIn.id, 'not-running').then((wait) => wait.exitCode);
     exited.catch(() => undefined);
-    const target: Target = {
-      id: standIn.id,
-      name: postMortem.source.name,
-      image: postMortem.image,
-      state: { status: 'running', running: true, paused: false },
-      pidMode: '',
-      rootPid: 1,
-      labels: {},
-      postMortem: { source: postMortem.source, description: standIn.description },
-    };
+    const target = standInAsTarget(standIn.id, postMortem, standIn.description);
     const session = await openSession(context.engine, target, context.listing, {
       profile: profileByName(globals.profile),
       image,
