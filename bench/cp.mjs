@@ -7,7 +7,7 @@ import { randomFillSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REMORA, compare, docker, printTable, run, runAlone, startBenchTarget } from './lib.mjs';
+import { REMORA, compare, printTable, run, runAlone, startBenchTarget } from './lib.mjs';
 
 const BYTES = Number(process.env.BENCH_CP_BYTES ?? 512 * 1024 ** 2);
 const FILES = Number(process.env.BENCH_CP_FILES ?? 20_000);

@@ -3,7 +3,7 @@
 // ratio <= 1.0. Also shown, so the ratio can be read: `remora exec T -- true` (remora's
 // floor: node start, engine calls, one exec), and `ps --interval 1s` (a sample, as top).
 // Run alone: `node bench/ps.mjs` (after `npm run build`); BENCH_ROUNDS sets the rounds.
-import { REMORA, compare, docker, printTable, ratio, run, runAlone, startBenchTarget } from './lib.mjs';
+import { REMORA, compare, printTable, ratio, run, runAlone, startBenchTarget } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const PROCESSES = 1000;

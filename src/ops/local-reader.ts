@@ -31,7 +31,7 @@ export function localTreeSize(path: string, top: Stats): number {
   if (top.isFile()) return top.size;
   if (!top.isDirectory()) return 0;
   let total = 0;
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readNames(path);
   } catch {

@@ -119,7 +119,7 @@ export class ToolkitSession implements AsyncDisposable {
 }
 
 export function createdBy(): string {
-  let user = 'unknown';
+  let user: string;
   try {
     user = userInfo().username;
   } catch {

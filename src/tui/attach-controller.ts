@@ -68,7 +68,8 @@ export class AttachController implements Screenful {
   constructor(private readonly options: AttachControllerOptions) {
     this.summary = { ...options.summary };
     this.now = options.now ?? Date.now;
-    const controller = this;
+    // The views read the controller's current state through ctx.frozen.
+    const isFrozen = (): boolean => this.frozen;
     const ctx: ViewContext & { saveFile(path: string, text: string): Promise<void> } = {
       data: options.data,
       theme: options.theme,
@@ -86,7 +87,7 @@ export class AttachController implements Screenful {
       },
       show: (view, argument) => this.show(view, argument),
       get frozen() {
-        return controller.frozen;
+        return isFrozen();
       },
       saveFile: options.saveFile,
     };

@@ -62,7 +62,7 @@ export function spawnRemora(args: string[], options: { cols?: number; rows?: num
       try {
         await waitFor(async () => (await flushed(), matches(screen(), pattern)), { timeoutMs, what: `the screen to show ${String(pattern)}` });
       } catch (error) {
-        throw new Error(`${(error as Error).message}\n--- screen ---\n${screen()}\n--------------`);
+        throw new Error(`${(error as Error).message}\n--- screen ---\n${screen()}\n--------------`, { cause: error });
       }
     },
     waitForOutput: (pattern, timeoutMs = 30_000) => waitFor(() => matches(raw, pattern), { timeoutMs, what: `output ${String(pattern)}` }).then(() => undefined),

@@ -79,7 +79,7 @@ describe('parseStraceLine', () => {
 
   it('reads padded "[pid  N]" prefixes', () => {
     const event = eventOf(parseStraceLine(lineOf('sh-process-stderr.strace', 11)));
-    expect(lineOf('sh-process-stderr.strace', 11)).toMatch(/^\[pid  \d{4}\] /);
+    expect(lineOf('sh-process-stderr.strace', 11)).toMatch(/^\[pid {2}\d{4}\] /);
     expect(event).toMatchObject({ pid: 5495, syscall: 'wait4' });
   });
 

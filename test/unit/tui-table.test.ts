@@ -21,7 +21,7 @@ describe('tui table', () => {
     const lines = renderTable({ columns, rows: rows(['/app', '日本語のプロセス名', 'emoji 🚀 name', 'new\nline', 'x'.repeat(200)]), cursor: new ListCursor(), width: 40, height: 10, theme });
     const widths = lines.map((line) => displayWidth(stripTags(line)));
     expect(new Set(widths)).toEqual(new Set([40]));
-    expect(stripTags(lines[0] ?? '')).toMatch(/^  PID USER   NAME/);
+    expect(stripTags(lines[0] ?? '')).toMatch(/^ {2}PID USER {3}NAME/);
     expect(stripTags(lines[4] ?? '')).toContain('new?line');
   });
 
