@@ -32,7 +32,9 @@ function makeBigFile(path, bytes) {
 /** The toolkit container of remora's session on the target (started by a first remora cp). */
 function sessionToolkit(target) {
   const id = docker('inspect', '-f', '{{.Id}}', target);
-  const found = docker('ps', '-q', '--filter', `label=remora.target=${id}`, '--filter', 'label=remora.role=toolkit').split('\n').filter(Boolean);
+  const found = docker('ps', '-q', '--filter', `label=remora.target=${id}`, '--filter', 'label=remora.role=toolkit')
+    .split('\n')
+    .filter(Boolean);
   if (found.length !== 1) throw new Error(`expected one toolkit for ${target}, found ${found.length}`);
   const pid = docker('inspect', '-f', '{{index .Config.Labels "remora.target-root-pid"}}', found[0]);
   return { id: found[0], root: `/proc/${pid}/root` };

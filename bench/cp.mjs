@@ -68,12 +68,24 @@ export default async function benchCp() {
       rss.push(rssKiB);
       return ms;
     };
-    const clearLocal = (...paths) => () => paths.forEach((p) => rmSync(p, { recursive: true, force: true }));
-    const clearTarget = (...paths) => () => inToolkit(`rm -rf ${paths.map((p) => `/target${p}`).join(' ')}`);
+    const clearLocal =
+      (...paths) =>
+      () =>
+        paths.forEach((p) => rmSync(p, { recursive: true, force: true }));
+    const clearTarget =
+      (...paths) =>
+      () =>
+        inToolkit(`rm -rf ${paths.map((p) => `/target${p}`).join(' ')}`);
 
     const [outR, outD] = compare(ROUNDS, [
-      { run: timedRemora(['cp', '--quiet', `${target}:/bench/big.bin`, join(work, 'out-r.bin')]), after: clearLocal(join(work, 'out-r.bin')) },
-      { run: () => run('docker', ['cp', '-q', `${target}:/bench/big.bin`, join(work, 'out-d.bin')]).ms, after: clearLocal(join(work, 'out-d.bin')) },
+      {
+        run: timedRemora(['cp', '--quiet', `${target}:/bench/big.bin`, join(work, 'out-r.bin')]),
+        after: clearLocal(join(work, 'out-r.bin')),
+      },
+      {
+        run: () => run('docker', ['cp', '-q', `${target}:/bench/big.bin`, join(work, 'out-d.bin')]).ms,
+        after: clearLocal(join(work, 'out-d.bin')),
+      },
     ]);
     const [inR, inD] = compare(ROUNDS, [
       { run: timedRemora(['cp', '--quiet', big, `${target}:/bench/in-r.bin`]), after: clearTarget('/bench/in-r.bin') },
@@ -81,7 +93,10 @@ export default async function benchCp() {
     ]);
     const bigRss = Math.max(...rss.filter(Number.isFinite));
     const [treeOutR, treeOutD] = compare(ROUNDS, [
-      { run: () => run(REMORA, ['cp', '--quiet', `${target}:/bench/tree`, join(work, 'tree-r')]).ms, after: clearLocal(join(work, 'tree-r')) },
+      {
+        run: () => run(REMORA, ['cp', '--quiet', `${target}:/bench/tree`, join(work, 'tree-r')]).ms,
+        after: clearLocal(join(work, 'tree-r')),
+      },
       { run: () => run('docker', ['cp', '-q', `${target}:/bench/tree`, join(work, 'tree-d')]).ms, after: clearLocal(join(work, 'tree-d')) },
     ]);
     const [treeInR, treeInD] = compare(ROUNDS, [
@@ -90,7 +105,14 @@ export default async function benchCp() {
     ]);
 
     const rate = (ms) => `${(BYTES / 1024 ** 2 / (ms / 1000)).toFixed(0)} MiB/s`;
-    const row = (name, r, d, showRate) => [name, (r / 1000).toFixed(2), (d / 1000).toFixed(2), showRate ? `${rate(r)} vs ${rate(d)}` : '', (d / r).toFixed(2), '>= 1.0'];
+    const row = (name, r, d, showRate) => [
+      name,
+      (r / 1000).toFixed(2),
+      (d / 1000).toFixed(2),
+      showRate ? `${rate(r)} vs ${rate(d)}` : '',
+      (d / r).toFixed(2),
+      '>= 1.0',
+    ];
     printTable(
       `remora cp vs docker cp (medians of ${ROUNDS}; throughput = docker time / remora time)`,
       ['case', 'remora s', 'docker s', 'rate', 'throughput', 'goal'],
@@ -101,7 +123,11 @@ export default async function benchCp() {
         row(`copy-in, ${FILES} small files`, treeInR, treeInD, false),
       ],
     );
-    printTable('remora peak resident memory (max over the large-file runs, /usr/bin/time)', ['case', 'peak RSS', 'goal'], [[`${human(BYTES)} each way`, `${(bigRss / 1024).toFixed(0)} MiB`, '< 150 MB']]);
+    printTable(
+      'remora peak resident memory (max over the large-file runs, /usr/bin/time)',
+      ['case', 'peak RSS', 'goal'],
+      [[`${human(BYTES)} each way`, `${(bigRss / 1024).toFixed(0)} MiB`, '< 150 MB']],
+    );
     return { outR, outD, inR, inD, treeOutR, treeOutD, treeInR, treeInD, bigRss, bigLabel: human(BYTES), files: FILES };
   } finally {
     rmSync(work, { recursive: true, force: true });

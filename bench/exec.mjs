@@ -7,7 +7,15 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
 export function benchExec(target) {
   const toolkitImage = process.env.REMORA_TOOLKIT_IMAGE ?? 'remora-toolkit:0.1.0';
-  const toolkitOf = () => docker('ps', '-q', '--filter', 'label=remora.role=toolkit', '--filter', `label=remora.target=${docker('inspect', '-f', '{{.Id}}', target)}`).split('\n')[0];
+  const toolkitOf = () =>
+    docker(
+      'ps',
+      '-q',
+      '--filter',
+      'label=remora.role=toolkit',
+      '--filter',
+      `label=remora.target=${docker('inspect', '-f', '{{.Id}}', target)}`,
+    ).split('\n')[0];
 
   // Warm: a session exists; both run `true` in it.
   run(REMORA, ['exec', target, '--', 'true']);
@@ -21,22 +29,51 @@ export function benchExec(target) {
   const endSessions = () => run(REMORA, ['detach', target], { allowFailure: true });
   const targetId = docker('inspect', '-f', '{{.Id}}', target);
   const dockerRun = () =>
-    run('docker', ['run', '--rm', '--label', BENCH_LABEL, `--pid=container:${targetId}`, `--network=container:${targetId}`, '--cap-drop', 'ALL', '--cap-add', 'SYS_PTRACE', '--entrypoint', 'true', toolkitImage]).ms;
+    run('docker', [
+      'run',
+      '--rm',
+      '--label',
+      BENCH_LABEL,
+      `--pid=container:${targetId}`,
+      `--network=container:${targetId}`,
+      '--cap-drop',
+      'ALL',
+      '--cap-add',
+      'SYS_PTRACE',
+      '--entrypoint',
+      'true',
+      toolkitImage,
+    ]).ms;
   const [coldRemora, coldDocker] = compare(Math.max(5, Math.floor(ROUNDS / 2)), [
     { before: endSessions, run: () => run(REMORA, ['exec', target, '--', 'true']).ms, after: endSessions },
     { run: dockerRun },
   ]);
 
   // One-shot: `exec --rm`, a toolkit of its own that the command is, vs docker run --rm.
-  const [oneShotRemora, oneShotDocker] = compare(ROUNDS, [{ run: () => run(REMORA, ['exec', '--rm', target, '--', 'true']).ms }, { run: dockerRun }]);
+  const [oneShotRemora, oneShotDocker] = compare(ROUNDS, [
+    { run: () => run(REMORA, ['exec', '--rm', target, '--', 'true']).ms },
+    { run: dockerRun },
+  ]);
 
   printTable(
     `remora exec vs docker (medians of ${ROUNDS} warm and one-shot runs, ${Math.max(5, Math.floor(ROUNDS / 2))} cold)`,
     ['case', 'remora ms', 'docker ms', 'ratio', 'goal'],
     [
       ['warm: exec T -- true vs docker exec', warmRemora.toFixed(0), warmDocker.toFixed(0), ratio(warmRemora, warmDocker), '<= 1.3'],
-      ['one-shot: exec --rm T -- true vs docker run --rm', oneShotRemora.toFixed(0), oneShotDocker.toFixed(0), ratio(oneShotRemora, oneShotDocker), '<= 1.2'],
-      ['cold: exec T -- true (new session) vs docker run --rm', coldRemora.toFixed(0), coldDocker.toFixed(0), ratio(coldRemora, coldDocker), '<= 1.5'],
+      [
+        'one-shot: exec --rm T -- true vs docker run --rm',
+        oneShotRemora.toFixed(0),
+        oneShotDocker.toFixed(0),
+        ratio(oneShotRemora, oneShotDocker),
+        '<= 1.2',
+      ],
+      [
+        'cold: exec T -- true (new session) vs docker run --rm',
+        coldRemora.toFixed(0),
+        coldDocker.toFixed(0),
+        ratio(coldRemora, coldDocker),
+        '<= 1.5',
+      ],
     ],
   );
   return { warmRemora, warmDocker, oneShotRemora, oneShotDocker, coldRemora, coldDocker };

@@ -44,7 +44,11 @@ export function compare(rounds, contenders) {
 
 export function printTable(title, headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => String(c).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   console.log(`\n${title}`);
   console.log(line(headers));
   for (const row of rows) console.log(line(row));
@@ -75,7 +79,8 @@ export function ensureImages() {
   // from this checkout; `toolkit build` only builds Remora's own tag.
   const privateToolkit = process.env.REMORA_TOOLKIT_IMAGE;
   if (privateToolkit) {
-    if (!docker('images', '-q', privateToolkit)) throw new Error(`${privateToolkit} is missing: run a test (npx vitest run test/integration/ps.test.ts) to build it`);
+    if (!docker('images', '-q', privateToolkit))
+      throw new Error(`${privateToolkit} is missing: run a test (npx vitest run test/integration/ps.test.ts) to build it`);
   } else {
     run(REMORA, ['toolkit', 'build', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
@@ -93,7 +98,8 @@ export function ensureImages() {
  */
 export async function runAlone(moduleUrl, bench) {
   if (process.argv[1] !== fileURLToPath(moduleUrl)) return;
-  if (!docker('images', '-q', 'remora-demo:0.1.0') || !docker('images', '-q', process.env.REMORA_TOOLKIT_IMAGE ?? 'remora-toolkit:0.1.0')) ensureImages();
+  if (!docker('images', '-q', 'remora-demo:0.1.0') || !docker('images', '-q', process.env.REMORA_TOOLKIT_IMAGE ?? 'remora-toolkit:0.1.0'))
+    ensureImages();
   try {
     await bench();
   } finally {

@@ -28,7 +28,9 @@ function fetchTimed(port, size) {
       bytes += chunk.length;
     });
     socket.on('error', reject);
-    socket.on('close', () => (bytes === size ? resolve({ first, total: since(), bytes }) : reject(new Error(`got ${bytes} of ${size} bytes`))));
+    socket.on('close', () =>
+      bytes === size ? resolve({ first, total: since(), bytes }) : reject(new Error(`got ${bytes} of ${size} bytes`)),
+    );
   });
 }
 
@@ -46,7 +48,10 @@ function startForward() {
 }
 
 export default async function benchPortForward() {
-  const base = run('docker', ['image', 'inspect', 'remora-base:bookworm'], { allowFailure: true }).status === 0 ? 'remora-base:bookworm' : 'debian:bookworm-slim';
+  const base =
+    run('docker', ['image', 'inspect', 'remora-base:bookworm'], { allowFailure: true }).status === 0
+      ? 'remora-base:bookworm'
+      : 'debian:bookworm-slim';
   run('docker', ['build', '-q', '-t', IMAGE, '--build-arg', `BASE=${base}`, SERVER_DIR]);
   const earlier = docker('ps', '-aq', '--filter', `name=^${TARGET}$`, '--filter', `label=${BENCH_LABEL}`);
   if (earlier) run('docker', ['rm', '-f', earlier], { allowFailure: true });
@@ -74,8 +79,18 @@ export default async function benchPortForward() {
       `port-forward vs docker run -p (medians; ${Math.round(BYTES / 1024 ** 2)} MiB x ${ROUNDS}, first byte x ${TTFB_ROUNDS})`,
       ['measure', 'remora port-forward', 'published port', 'ratio'],
       [
-        [`${Math.round(BYTES / 1024 ** 2)} MiB transfer`, `${fwd.toFixed(0)} ms (${mibps(fwd)} MiB/s)`, `${pub.toFixed(0)} ms (${mibps(pub)} MiB/s)`, (fwd / pub).toFixed(2)],
-        ['time to first byte', `${median(firsts.forward).toFixed(1)} ms`, `${median(firsts.published).toFixed(1)} ms`, (median(firsts.forward) / median(firsts.published)).toFixed(2)],
+        [
+          `${Math.round(BYTES / 1024 ** 2)} MiB transfer`,
+          `${fwd.toFixed(0)} ms (${mibps(fwd)} MiB/s)`,
+          `${pub.toFixed(0)} ms (${mibps(pub)} MiB/s)`,
+          (fwd / pub).toFixed(2),
+        ],
+        [
+          'time to first byte',
+          `${median(firsts.forward).toFixed(1)} ms`,
+          `${median(firsts.published).toFixed(1)} ms`,
+          (median(firsts.forward) / median(firsts.published)).toFixed(2),
+        ],
       ],
     );
   } finally {

@@ -15,7 +15,13 @@ try {
     const target = startBenchTarget('remora-bench-exec');
     const e = benchExec(target);
     rows.push(['warm exec T -- true | docker exec', ms(e.warmRemora), ms(e.warmDocker), ratio(e.warmRemora, e.warmDocker), '<= 1.3']);
-    rows.push(['exec --rm T -- true | docker run --rm', ms(e.oneShotRemora), ms(e.oneShotDocker), ratio(e.oneShotRemora, e.oneShotDocker), '<= 1.2']);
+    rows.push([
+      'exec --rm T -- true | docker run --rm',
+      ms(e.oneShotRemora),
+      ms(e.oneShotDocker),
+      ratio(e.oneShotRemora, e.oneShotDocker),
+      '<= 1.2',
+    ]);
     rows.push(['cold exec T -- true | docker run --rm', ms(e.coldRemora), ms(e.coldDocker), ratio(e.coldRemora, e.coldDocker), '<= 1.5']);
   }
   if (wanted('ps')) {
@@ -46,4 +52,5 @@ try {
 } finally {
   removeBenchContainers();
 }
-if (rows.length) printTable('Summary (medians; ratio = remora time / docker time)', ['remora | docker', 'remora ms', 'docker ms', 'ratio', 'goal'], rows);
+if (rows.length)
+  printTable('Summary (medians; ratio = remora time / docker time)', ['remora | docker', 'remora ms', 'docker ms', 'ratio', 'goal'], rows);

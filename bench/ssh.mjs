@@ -31,7 +31,9 @@ export default async function benchSsh() {
     // Warm: a session exists and the ssh master is up; both run `true` in the toolkit.
     run(REMORA, ['exec', '-H', HOST, target, '--', 'true']);
     const targetId = docker('inspect', '-f', '{{.Id}}', target);
-    const toolkit = docker('ps', '-q', '--filter', 'label=remora.role=toolkit', '--filter', `label=remora.target=${targetId}`).split('\n')[0];
+    const toolkit = docker('ps', '-q', '--filter', 'label=remora.role=toolkit', '--filter', `label=remora.target=${targetId}`).split(
+      '\n',
+    )[0];
     const [warmRemora, warmDocker] = compare(ROUNDS, [
       { run: () => run(REMORA, ['exec', '-H', HOST, target, '--', 'true']).ms },
       { run: () => run('docker', ['-H', HOST, 'exec', toolkit, 'true']).ms },

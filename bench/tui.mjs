@@ -43,7 +43,16 @@ if (mode === 'startup') {
   // Warm: make sure the session exists, then find its toolkit for the docker side.
   run(REMORA, ['exec', target, '--', 'true']);
   const targetId = docker('inspect', '-f', '{{.Id}}', target);
-  const toolkit = docker('ps', '-q', '--filter', 'label=remora.role=toolkit', '--filter', `label=remora.target=${targetId}`, '--filter', 'label=remora.profile=general').split('\n')[0];
+  const toolkit = docker(
+    'ps',
+    '-q',
+    '--filter',
+    'label=remora.role=toolkit',
+    '--filter',
+    `label=remora.target=${targetId}`,
+    '--filter',
+    'label=remora.profile=general',
+  ).split('\n')[0];
   const tuiTimes = [];
   const dockerTimes = [];
   for (let i = 0; i < rounds; i++) {
@@ -55,11 +64,15 @@ if (mode === 'startup') {
     dockerTimes.push(run('docker', ['exec', toolkit, 'ps', '-e', '-o', 'pid,user,stat,pcpu,rss,nlwp,etime,args']).ms);
   }
   const [a, b] = [median(tuiTimes), median(dockerTimes)];
-  printTable(`first drawn process table, warm session (median of ${rounds})`, ['case', 'ms'], [
-    ['remora attach: spawn to table on screen', a.toFixed(0)],
-    ['docker exec <toolkit> ps', b.toFixed(0)],
-    ['ratio', (a / b).toFixed(2)],
-  ]);
+  printTable(
+    `first drawn process table, warm session (median of ${rounds})`,
+    ['case', 'ms'],
+    [
+      ['remora attach: spawn to table on screen', a.toFixed(0)],
+      ['docker exec <toolkit> ps', b.toFixed(0)],
+      ['ratio', (a / b).toFixed(2)],
+    ],
+  );
 } else if (mode === 'idle') {
   const seconds = Number(amount ?? 60);
   const tui = spawnTui(['attach', target]);
@@ -72,11 +85,15 @@ if (mode === 'startup') {
   const wall = (Date.now() - t0) / 1000;
   const cpuSeconds = (after.ticks - before.ticks) / CLK_TCK;
   await quit(tui);
-  printTable(`remora attach idle on Processes (2 s refresh), ${wall.toFixed(0)} s`, ['figure', 'value'], [
-    ['CPU seconds (utime+stime)', cpuSeconds.toFixed(2)],
-    ['average CPU', `${((cpuSeconds / wall) * 100).toFixed(2)}%`],
-    ['RSS at the end', `${(after.rssKiB / 1024).toFixed(1)} MiB`],
-  ]);
+  printTable(
+    `remora attach idle on Processes (2 s refresh), ${wall.toFixed(0)} s`,
+    ['figure', 'value'],
+    [
+      ['CPU seconds (utime+stime)', cpuSeconds.toFixed(2)],
+      ['average CPU', `${((cpuSeconds / wall) * 100).toFixed(2)}%`],
+      ['RSS at the end', `${(after.rssKiB / 1024).toFixed(1)} MiB`],
+    ],
+  );
 } else if (mode === 'trace-rss') {
   const seconds = Number(amount ?? 600);
   const tui = spawnTui(['attach', target]);
@@ -95,7 +112,12 @@ if (mode === 'startup') {
     const sampledSeconds = (Date.now() - lastAt) / 1000;
     lastAt = Date.now();
     const events = /(\d+) events/.exec(tui.screen())?.[1] ?? '?';
-    samples.push([`${((Date.now() - t0) / 1000).toFixed(0)} s`, `${(now.rssKiB / 1024).toFixed(1)} MiB`, `${(((now.ticks - lastTicks) / CLK_TCK / sampledSeconds) * 100).toFixed(0)}%`, events]);
+    samples.push([
+      `${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      `${(now.rssKiB / 1024).toFixed(1)} MiB`,
+      `${(((now.ticks - lastTicks) / CLK_TCK / sampledSeconds) * 100).toFixed(0)}%`,
+      events,
+    ]);
     lastTicks = now.ticks;
     process.stdout.write(`${samples.at(-1).join('  ')}\n`);
   }

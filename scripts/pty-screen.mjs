@@ -9,7 +9,13 @@ const REMORA = fileURLToPath(new URL('../bin/remora', import.meta.url));
 
 export function spawnScreen(args, { cols = 100, rows = 30, pollMs = 100 } = {}) {
   const term = new xtermHeadless.Terminal({ cols, rows, allowProposedApi: true });
-  const child = pty.spawn(REMORA, args, { name: 'xterm-256color', cols, rows, cwd: process.cwd(), env: { ...process.env, TERM: 'xterm-256color' } });
+  const child = pty.spawn(REMORA, args, {
+    name: 'xterm-256color',
+    cols,
+    rows,
+    cwd: process.cwd(),
+    env: { ...process.env, TERM: 'xterm-256color' },
+  });
   child.onData((data) => term.write(data));
   const exited = new Promise((resolve) => child.onExit(resolve));
   const screen = () => {

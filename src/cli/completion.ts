@@ -103,7 +103,10 @@ export async function complete(program: Command, words: string[], live: LiveSour
   const current = words[words.length - 1] ?? '';
   const before = words.slice(0, -1);
   const engine: EngineFlags = {};
-  const only = (candidates: string[], directive: Directive = 'words'): Completion => ({ directive, words: candidates.filter((w) => w.startsWith(current)) });
+  const only = (candidates: string[], directive: Directive = 'words'): Completion => ({
+    directive,
+    words: candidates.filter((w) => w.startsWith(current)),
+  });
 
   // Walk what is already typed: the command, its options (with their values), positionals.
   let command: Command = program;
@@ -120,7 +123,10 @@ export async function complete(program: Command, words: string[], live: LiveSour
       continue;
     }
     if (word.startsWith('-') && word.length > 1) {
-      const [name, inline] = word.startsWith('--') && word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
+      const [name, inline] =
+        word.startsWith('--') && word.includes('=')
+          ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]
+          : [word, undefined];
       const option = optionNamed(command, name) ?? optionNamed(program, name);
       if (takesValue(option)) {
         const value = inline ?? before[++i];
@@ -240,7 +246,8 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
  * lists `$1*` in the target's root, directories marked with a slash. Names come from the
  * target: the caller drops any with control characters before a shell sees them.
  */
-const LIST_PATHS = 'for f in "/target$1"*; do { [ -e "$f" ] || [ -L "$f" ]; } || continue; n=${f#/target}; if [ -d "$f" ]; then n="$n/"; fi; printf "%s\\n" "$n"; done';
+const LIST_PATHS =
+  'for f in "/target$1"*; do { [ -e "$f" ] || [ -L "$f" ]; } || continue; n=${f#/target}; if [ -d "$f" ]; then n="$n/"; fi; printf "%s\\n" "$n"; done';
 
 export const liveSource: LiveSource = {
   /** Running containers by name, and compose services as `service` and `project/service` (as target resolution takes them); toolkits left out. */
@@ -264,11 +271,21 @@ export const liveSource: LiveSource = {
       const listing = await engine.listContainers({});
       const match = resolveTarget(query, listing);
       const target = targetFromListing(match, listing);
-      const toolkit = listing.find((c) => isToolkit(c) && c.state === 'running' && c.labels[LABEL.target] === match.id && c.labels[LABEL.ephemeral] !== 'true' && c.labels[LABEL.profile] !== 'restricted');
+      const toolkit = listing.find(
+        (c) =>
+          isToolkit(c) &&
+          c.state === 'running' &&
+          c.labels[LABEL.target] === match.id &&
+          c.labels[LABEL.ephemeral] !== 'true' &&
+          c.labels[LABEL.profile] !== 'restricted',
+      );
       if (!target || !toolkit) return [];
       const profile = profileByName(toolkit.labels[LABEL.profile] ?? 'general');
       const session = new ToolkitSession(engine, toolkit.id, target, profile, toolkit.image, undefined);
       const { stdout } = await session.run(['sh', '-c', LIST_PATHS, 'remora-complete', prefix]);
-      return stdout.toString('utf8').split('\n').filter((p) => p.startsWith('/') && !CONTROL_CHARACTER.test(p));
+      return stdout
+        .toString('utf8')
+        .split('\n')
+        .filter((p) => p.startsWith('/') && !CONTROL_CHARACTER.test(p));
     }),
 };

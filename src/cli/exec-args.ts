@@ -28,15 +28,20 @@ export function addExecFlags(command: Command, env: NodeJS.ProcessEnv = process.
     .option('-u, --user <user>', 'run as this user (name or uid[:gid]) in the toolkit')
     .option('-t, --tty', 'allocate a terminal')
     .option('-i, --interactive', 'forward stdin to the command (without it the command reads nothing, as with docker exec)')
-    .option('-w, --workdir <dir>', "start in this directory of the target (absolute; /target/<dir> in the toolkit)", parseWorkdir)
-    .option('-e, --env <KEY=VALUE>', 'set an environment variable (KEY alone: its local value); repeat for more', (value: string, previous: string[] | undefined) => {
-      const entry = parseEnvFlag(value, env);
-      return entry === undefined ? (previous ?? []) : [...(previous ?? []), entry];
-    })
-    .option('--env-file <file>', 'read environment variables from a file (KEY=VALUE lines, # comments)', (file: string, previous: string[] | undefined) => [
-      ...(previous ?? []),
-      ...parseEnvFile(readEnvFile(file), env),
-    ]);
+    .option('-w, --workdir <dir>', 'start in this directory of the target (absolute; /target/<dir> in the toolkit)', parseWorkdir)
+    .option(
+      '-e, --env <KEY=VALUE>',
+      'set an environment variable (KEY alone: its local value); repeat for more',
+      (value: string, previous: string[] | undefined) => {
+        const entry = parseEnvFlag(value, env);
+        return entry === undefined ? (previous ?? []) : [...(previous ?? []), entry];
+      },
+    )
+    .option(
+      '--env-file <file>',
+      'read environment variables from a file (KEY=VALUE lines, # comments)',
+      (file: string, previous: string[] | undefined) => [...(previous ?? []), ...parseEnvFile(readEnvFile(file), env)],
+    );
 }
 
 /**
@@ -93,7 +98,9 @@ export function execInvocation(command: Command): ExecInvocation {
   const [query, rest] = command.processedArgs as [string, string[] | undefined];
   const { operands, unknown } = command.parseOptions(rest ?? []);
   if (unknown.length > 0) {
-    throw new RemoraError('USAGE', `unknown option ${unknown[0]} for remora exec`, { hint: 'put the command after --, e.g. remora exec app -- ls -l /target' });
+    throw new RemoraError('USAGE', `unknown option ${unknown[0]} for remora exec`, {
+      hint: 'put the command after --, e.g. remora exec app -- ls -l /target',
+    });
   }
   const { user, tty, interactive, workdir, env: envFlags, envFile } = command.opts<ExecFlags>();
   const env = envFile || envFlags ? [...(envFile ?? []), ...(envFlags ?? [])] : undefined;

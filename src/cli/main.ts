@@ -42,25 +42,36 @@ function addEngineOptions(command: Command): Command {
 /** For commands that use the toolkit image but open no session of their own choosing. */
 function addImageOptions(command: Command): Command {
   return addEngineOptions(command)
-    .addOption(new Option('--toolkit-image <image>', 'use this image as the toolkit (any image with a POSIX shell); also REMORA_TOOLKIT_IMAGE'))
+    .addOption(
+      new Option('--toolkit-image <image>', 'use this image as the toolkit (any image with a POSIX shell); also REMORA_TOOLKIT_IMAGE'),
+    )
     .addOption(new Option('-q, --quiet', 'no progress messages'));
 }
 
 function addSessionOptions(command: Command): Command {
   return addLimitOptions(
     addImageOptions(command)
-      .addOption(new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'))
+      .addOption(
+        new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'),
+      )
       .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE)),
   )
     .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
     .addOption(new Option('--ipc', "also join the target's IPC namespace"))
-    .addOption(new Option('--rw-volumes', "a target that is not running (exited, an image) is seen through a stand-in with its volumes read-only; this mounts them writable: writes reach the real volumes"));
+    .addOption(
+      new Option(
+        '--rw-volumes',
+        'a target that is not running (exited, an image) is seen through a stand-in with its volumes read-only; this mounts them writable: writes reach the real volumes',
+      ),
+    );
 }
 
 /** The toolkit's limits: every command that may create a toolkit takes them (capture too). */
 function addLimitOptions(command: Command): Command {
   return command
-    .addOption(new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY))
+    .addOption(
+      new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY),
+    )
     .addOption(new Option('--toolkit-pids <n>', 'most processes and threads in a new toolkit').default(DEFAULT_TOOLKIT_PIDS));
 }
 
@@ -95,7 +106,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   },
   shell(program) {
     addSessionOptions(program.command('shell'))
-      .description('an interactive shell in the toolkit, starting at the target\'s root (/target)')
+      .description("an interactive shell in the toolkit, starting at the target's root (/target)")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .option('--chroot', "a shell whose / is the target's filesystem, toolkit tools still on PATH; writes nothing into the target")
       .option('-u, --user <user>', 'run the shell as this user')
@@ -120,9 +131,11 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   },
   diff(program) {
     addEngineOptions(program.command('diff'))
-      .description('what a container (running or exited) changed against its image: A added, C changed, D deleted; mounts apart; with PATH, a unified diff of that file')
+      .description(
+        'what a container (running or exited) changed against its image: A added, C changed, D deleted; mounts apart; with PATH, a unified diff of that file',
+      )
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('[path]', 'a file: print a unified diff of the image\'s version against the container\'s')
+      .argument('[path]', "a file: print a unified diff of the image's version against the container's")
       .option('--json', 'print JSON: changes (path, kind) and mounts; with PATH: path, same, diff')
       .action(
         act(async (globals, command) => {
@@ -169,9 +182,9 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   },
   cp(program) {
     addSessionOptions(program.command('cp'))
-      .description("copy files between a target and the local machine, through the toolkit (tmpfs, volumes and read-only roots included)")
+      .description('copy files between a target and the local machine, through the toolkit (tmpfs, volumes and read-only roots included)')
       .argument('<sources...>', 'TARGET:PATH or a local path (- for a tar stream on stdin/stdout); the last one is the destination')
-      .option('-L, --follow-link', "follow symbolic links in the source")
+      .option('-L, --follow-link', 'follow symbolic links in the source')
       .option('-a, --archive', 'keep the uid:gid of the files copied in')
       .option('--owner <uid:gid>', 'owner of the files copied in (default: the target main process user)')
       .option('--verify', 'compare SHA-256 of both sides after the copy')
@@ -200,7 +213,9 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   },
   proc(program) {
     addSessionOptions(program.command('proc'))
-      .description('one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces')
+      .description(
+        'one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces',
+      )
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .argument('[pid]', "process ID in the target's PID namespace (default: its main process)")
       .option('--show-secrets', 'do not mask environment values whose names look secret')
@@ -246,7 +261,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
   },
   'port-forward'(program) {
     addSessionOptions(program.command('port-forward'))
-      .description("forward local ports to ports of the target, its loopback-only ones included (TCP only; UDP is not forwarded)")
+      .description('forward local ports to ports of the target, its loopback-only ones included (TCP only; UDP is not forwarded)')
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .argument('<ports...>', '[LOCAL_ADDR:]LOCAL_PORT:REMOTE_PORT, PORT (same on both sides) or :REMOTE_PORT (a free local port)')
       .option('--address <addresses>', 'local addresses to listen on, comma-separated (localhost means 127.0.0.1 and ::1)', '127.0.0.1')
@@ -273,14 +288,19 @@ Examples:
   },
   capture(program) {
     addLimitOptions(addImageOptions(program.command('capture')))
-      .description("capture the target's packets as pcap, to a file or to stdout for Wireshark (a toolkit with NET_RAW, NET_ADMIN and SETGID only)")
+      .description(
+        "capture the target's packets as pcap, to a file or to stdout for Wireshark (a toolkit with NET_RAW, NET_ADMIN and SETGID only)",
+      )
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .argument('[filter...]', 'a BPF filter, as tcpdump takes it (e.g. tcp port 5432)')
       .option('-i, --interface <name>', "interface in the target's network namespace", 'any')
       .option('-c, --count <n>', 'stop after this many packets')
       .option('--duration <duration>', 'stop after this long (e.g. 30s)')
       .option('-s, --snaplen <bytes>', 'bytes to keep of each packet (default: all)')
-      .option('-w, --write <file>', 'write pcap to this file, complete when remora stops; - for stdout (the default when stdout is not a terminal)')
+      .option(
+        '-w, --write <file>',
+        'write pcap to this file, complete when remora stops; - for stdout (the default when stdout is not a terminal)',
+      )
       .option('--idle <duration>', 'end the capture toolkit after this long with no command running', DEFAULT_IDLE)
       .option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)')
       .addHelpText(
@@ -339,7 +359,10 @@ Examples:
       .command('completion')
       .description('print a shell completion script (commands, options, profiles, live target names)')
       .argument('<shell>', 'bash, zsh or fish')
-      .addHelpText('after', '\nInstall:\n  bash  source <(remora completion bash)          (in ~/.bashrc)\n  zsh   source <(remora completion zsh)           (in ~/.zshrc, after compinit)\n  fish  remora completion fish > ~/.config/fish/completions/remora.fish')
+      .addHelpText(
+        'after',
+        '\nInstall:\n  bash  source <(remora completion bash)          (in ~/.bashrc)\n  zsh   source <(remora completion zsh)           (in ~/.zshrc, after compinit)\n  fish  remora completion fish > ~/.config/fish/completions/remora.fish',
+      )
       .action(
         act(async (_globals, command) => {
           const { completionCommand } = await import('./commands/completion.js');
@@ -368,7 +391,9 @@ export const COMMAND_NAMES = Object.keys(COMMANDS);
 /** The program with every command. */
 export function buildProgram(): Command {
   const program = new Command('remora')
-    .description('A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target\'s namespaces.')
+    .description(
+      "A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target's namespaces.",
+    )
     .version(REMORA_VERSION)
     .enablePositionalOptions()
     .showSuggestionAfterError()

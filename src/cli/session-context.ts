@@ -85,7 +85,11 @@ export interface TargetSessionOptions {
   writes?: boolean;
 }
 
-export async function openTargetSession(globals: GlobalOptions, query: string, options: TargetSessionOptions = {}): Promise<TargetSessionContext> {
+export async function openTargetSession(
+  globals: GlobalOptions,
+  query: string,
+  options: TargetSessionOptions = {},
+): Promise<TargetSessionContext> {
   const context = await openEngineContext(globals);
   let opened;
   try {
@@ -109,7 +113,10 @@ export async function openTargetSession(globals: GlobalOptions, query: string, o
 }
 
 /** Disposed after the session: a stand-in made for a --rm command goes with it (its holder would end it soon anyway). */
-export function standInOf(context: EngineContext, opened: { target: Target; session: ToolkitSession; madeStandIn: boolean }): AsyncDisposable {
+export function standInOf(
+  context: EngineContext,
+  opened: { target: Target; session: ToolkitSession; madeStandIn: boolean },
+): AsyncDisposable {
   return {
     async [Symbol.asyncDispose]() {
       if (opened.session.ephemeral && opened.madeStandIn) await context.engine.removeContainer(opened.target.id).catch(() => undefined);
@@ -167,21 +174,40 @@ function refusePostMortem(postMortem: PostMortemTarget, options: TargetSessionOp
   }
   if (options.writes) {
     const state = postMortemState(source, Date.now());
-    throw new RemoraError('TARGET_NOT_RUNNING', `${source.name} ${source.kind === 'image' ? 'is ' : ''}${state}: remora copies only into running containers (a copy would land in a throwaway stand-in)`, {
-      hint: source.kind === 'image' ? 'build a new image with the file instead' : `docker cp writes into a stopped container's own files: docker cp SRC ${source.name}:PATH; or start it first`,
-    });
+    throw new RemoraError(
+      'TARGET_NOT_RUNNING',
+      `${source.name} ${source.kind === 'image' ? 'is ' : ''}${state}: remora copies only into running containers (a copy would land in a throwaway stand-in)`,
+      {
+        hint:
+          source.kind === 'image'
+            ? 'build a new image with the file instead'
+            : `docker cp writes into a stopped container's own files: docker cp SRC ${source.name}:PATH; or start it first`,
+      },
+    );
   }
 }
 
 /** Reuses the running stand-in of the same original, or makes one. */
-async function standInTarget(context: EngineContext, globals: GlobalOptions, postMortem: PostMortemTarget, say: (line: string) => void): Promise<{ target: Target; made: boolean }> {
+async function standInTarget(
+  context: EngineContext,
+  globals: GlobalOptions,
+  postMortem: PostMortemTarget,
+  say: (line: string) => void,
+): Promise<{ target: Target; made: boolean }> {
   const existing = reusableStandIn(context.listing, postMortem);
   let id = existing?.id;
   const description = describePostMortem(postMortem.source, Date.now());
   if (!id) {
     const image = toolkitImageFrom(globals);
     if (!(await toolkitImageIsReady(context.engine, image))) await ensureToolkitImage({ engine: context.engine, image, say });
-    id = (await startStandIn(context.engine, postMortem, { toolkitImage: image, rwVolumes: globals.rwVolumes ?? false, say, extraLabels: testLabels() })).id;
+    id = (
+      await startStandIn(context.engine, postMortem, {
+        toolkitImage: image,
+        rwVolumes: globals.rwVolumes ?? false,
+        say,
+        extraLabels: testLabels(),
+      })
+    ).id;
   }
   return {
     made: !existing,
@@ -208,7 +234,12 @@ function standInAsTarget(id: string, postMortem: PostMortemTarget, description: 
  * session/one-shot.ts), when the toolkit image is Remora's own (it has remora-run).
  * Undefined when it is not: the caller opens a session instead.
  */
-export async function startOneShotIn(context: EngineContext, globals: GlobalOptions, query: string, command: { cmd: string[]; env?: string[] }): Promise<ExecHandle | undefined> {
+export async function startOneShotIn(
+  context: EngineContext,
+  globals: GlobalOptions,
+  query: string,
+  command: { cmd: string[]; env?: string[] },
+): Promise<ExecHandle | undefined> {
   context.sweepStale();
   const image = toolkitImageFrom(globals);
   const [found, fits] = await Promise.all([
@@ -276,7 +307,9 @@ export async function openFromStartSession(globals: GlobalOptions, query: string
     const postMortem = await lookUpProgramSource(context.engine, query, context.listing);
     const program = command.length ? command : [...postMortem.config.entrypoint, ...postMortem.config.cmd];
     if (program.length === 0) {
-      throw new RemoraError('USAGE', `${postMortem.source.name} has no entrypoint or command to run`, { hint: `give one after --: remora strace --from-start ${query} -- /app --flag` });
+      throw new RemoraError('USAGE', `${postMortem.source.name} has no entrypoint or command to run`, {
+        hint: `give one after --: remora strace --from-start ${query} -- /app --flag`,
+      });
     }
     const image = toolkitImageFrom(globals);
     if (!(await toolkitImageIsReady(context.engine, image))) await ensureToolkitImage({ engine: context.engine, image, say });

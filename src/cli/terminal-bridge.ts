@@ -18,7 +18,10 @@ export function currentSize(): TerminalSize {
  * `until` rejects when the session dies under the command (see session-watch.ts): the
  * engine does not close the exec's stream then, and the terminal must come back anyway.
  */
-export async function bridgeTerminal(handle: ExecHandle, { input = true, until }: { input?: boolean; until?: Promise<never> } = {}): Promise<number> {
+export async function bridgeTerminal(
+  handle: ExecHandle,
+  { input = true, until }: { input?: boolean; until?: Promise<never> } = {},
+): Promise<number> {
   const stdin = process.stdin;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
   const raw = input && stdin.isTTY;

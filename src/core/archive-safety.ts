@@ -51,9 +51,13 @@ export class EntryGuard {
   admit(entry: GuardedEntry): void {
     const reason = this.reasonToRefuse(entry);
     if (reason) {
-      throw new RemoraError('PATH_OUTSIDE_ROOT', `refused the entry ${JSON.stringify(entry.name)} in the copy from ${this.from}: ${reason}`, {
-        hint: 'nothing was written outside the destination; the source may have been tampered with',
-      });
+      throw new RemoraError(
+        'PATH_OUTSIDE_ROOT',
+        `refused the entry ${JSON.stringify(entry.name)} in the copy from ${this.from}: ${reason}`,
+        {
+          hint: 'nothing was written outside the destination; the source may have been tampered with',
+        },
+      );
     }
   }
 

@@ -19,8 +19,13 @@ export const CAPTURE_HELPER = 'remora-capture';
  */
 export function tcpdumpArgs(request: CaptureRequest): string[] {
   return [
-    '-Z', 'root', '-U', '-w', '-',
-    '-i', request.interface,
+    '-Z',
+    'root',
+    '-U',
+    '-w',
+    '-',
+    '-i',
+    request.interface,
     ...(request.count === undefined ? [] : ['-c', String(request.count)]),
     ...(request.snaplen === undefined ? [] : ['-s', String(request.snaplen)]),
     ...(request.filter.length ? ['--', ...request.filter] : []),
@@ -46,7 +51,11 @@ export function explainTcpdumpFailure(stderr: string, exitCode: number): RemoraE
   const last = lines.at(-1)?.replace(/^tcpdump: /, '');
   if (!last) return new RemoraError('OPERATION_FAILED', `tcpdump failed (status ${exitCode}) before capturing anything`);
   if (/not permitted|permission denied/i.test(last)) {
-    return new RemoraError('PERMISSION_DENIED', `tcpdump: ${last}`, { hint: 'the capture toolkit lacks a capability it needs: run `remora doctor`' });
+    return new RemoraError('PERMISSION_DENIED', `tcpdump: ${last}`, {
+      hint: 'the capture toolkit lacks a capability it needs: run `remora doctor`',
+    });
   }
-  return new RemoraError('USAGE', `tcpdump: ${last}`, { hint: 'check the filter (pcap-filter(7) syntax) and -i (remora exec TARGET -- ip link lists the interfaces)' });
+  return new RemoraError('USAGE', `tcpdump: ${last}`, {
+    hint: 'check the filter (pcap-filter(7) syntax) and -i (remora exec TARGET -- ip link lists the interfaces)',
+  });
 }

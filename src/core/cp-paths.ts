@@ -22,7 +22,8 @@ export function parseCpLocation(arg: string): CpLocation {
   const target = arg.slice(0, colon);
   const path = arg.slice(colon + 1);
   if (target === '') return { kind: 'local', path: arg };
-  if (path === '') throw new RemoraError('USAGE', `no path after "${target}:"`, { hint: `write the path in the target, e.g. ${target}:/etc/hostname` });
+  if (path === '')
+    throw new RemoraError('USAGE', `no path after "${target}:"`, { hint: `write the path in the target, e.g. ${target}:/etc/hostname` });
   return { kind: 'target', target, path: path.startsWith('/') ? path : `/${path}` };
 }
 
@@ -54,9 +55,7 @@ export function shapeOf(path: string): PathShape {
 /** What the source turned out to be (after following a link when asked or implied). */
 export type SourceKind = 'file' | 'directory' | 'symlink' | 'other';
 
-export type DestinationState =
-  | { exists: true; isDirectory: boolean }
-  | { exists: false; parentIsDirectory: boolean };
+export type DestinationState = { exists: true; isDirectory: boolean } | { exists: false; parentIsDirectory: boolean };
 
 export interface CopyPlan {
   /** An existing directory the copy is written into. */
@@ -70,7 +69,10 @@ export interface CopyPlan {
  * under the source's name (or merged with `/.`), onto an existing file, or as a new entry
  * named by the destination whose parent must exist. Throws the one-line errors.
  */
-export function planCopy(source: { display: string; path: string; kind: SourceKind }, dest: { display: string; path: string; state: DestinationState }): CopyPlan {
+export function planCopy(
+  source: { display: string; path: string; kind: SourceKind },
+  dest: { display: string; path: string; state: DestinationState },
+): CopyPlan {
   const src = shapeOf(source.path);
   const dst = shapeOf(dest.path);
   const sourceIsDir = source.kind === 'directory';
@@ -80,14 +82,21 @@ export function planCopy(source: { display: string; path: string; kind: SourceKi
   if (dest.state.exists) {
     if (dest.state.isDirectory) return { dir: dst.clean, name: src.contentsOnly ? null : src.base };
     if (dst.assertsDirectory) throw new RemoraError('OPERATION_FAILED', `destination ${dest.display} is not a directory`);
-    if (sourceIsDir) throw new RemoraError('OPERATION_FAILED', `cannot copy a directory onto the file ${dest.display}`, { hint: 'name a directory, or a path that does not exist yet' });
+    if (sourceIsDir)
+      throw new RemoraError('OPERATION_FAILED', `cannot copy a directory onto the file ${dest.display}`, {
+        hint: 'name a directory, or a path that does not exist yet',
+      });
     return { dir: posix.dirname(dst.clean), name: dst.base };
   }
   if (!sourceIsDir && dst.assertsDirectory) {
-    throw new RemoraError('PATH_NOT_FOUND', `destination directory ${dest.display} does not exist`, { hint: 'create it first, or drop the trailing / to copy to a file of that name' });
+    throw new RemoraError('PATH_NOT_FOUND', `destination directory ${dest.display} does not exist`, {
+      hint: 'create it first, or drop the trailing / to copy to a file of that name',
+    });
   }
   if (!dest.state.parentIsDirectory) {
-    throw new RemoraError('PATH_NOT_FOUND', `destination directory ${describeParent(dest.display)} does not exist`, { hint: 'create it first' });
+    throw new RemoraError('PATH_NOT_FOUND', `destination directory ${describeParent(dest.display)} does not exist`, {
+      hint: 'create it first',
+    });
   }
   return { dir: posix.dirname(dst.clean), name: dst.base };
 }
@@ -104,7 +113,9 @@ export function describeParent(display: string): string {
 /** Several sources go into one existing directory, each under its own name. */
 export function requireDirectoryForMany(dest: { display: string; state: DestinationState }): void {
   if (!(dest.state.exists && dest.state.isDirectory)) {
-    throw new RemoraError('PATH_NOT_FOUND', `several sources need an existing destination directory, and ${dest.display} is not one`, { hint: 'create the directory first' });
+    throw new RemoraError('PATH_NOT_FOUND', `several sources need an existing destination directory, and ${dest.display} is not one`, {
+      hint: 'create the directory first',
+    });
   }
 }
 

@@ -47,7 +47,7 @@ export function parseDirectoryListing(output: Buffer | string): ParsedListing {
   let passwd = new Map<number, string>();
   let groups = new Map<number, string>();
   const raw: Array<Omit<FileEntry, 'user' | 'group'>> = [];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const tag = tokens[i];
     if (tag === 'D' || tag === 'N') {
       path = tokens[i + 1] ?? '/';
@@ -80,13 +80,24 @@ export function parseDirectoryListing(output: Buffer | string): ParsedListing {
   }
   if (path === undefined) throw new RemoraError('OPERATION_FAILED', 'the directory listing from the toolkit is incomplete');
   const entries = raw.map((e) => ({ ...e, user: passwd.get(e.uid) ?? String(e.uid), group: groups.get(e.gid) ?? String(e.gid) }));
-  entries.sort((a, b) => Number(b.type === 'directory') - Number(a.type === 'directory') || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort(
+    (a, b) => Number(b.type === 'directory') - Number(a.type === 'directory') || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   return { path, notDirectory, entries };
 }
 
 /** `drwxr-xr-x` as ls prints it, setuid/setgid/sticky included. */
 export function formatMode(type: FileType, mode: number): string {
-  const letter: Record<FileType, string> = { file: '-', directory: 'd', symlink: 'l', fifo: 'p', socket: 's', char: 'c', block: 'b', other: '?' };
+  const letter: Record<FileType, string> = {
+    file: '-',
+    directory: 'd',
+    symlink: 'l',
+    fifo: 'p',
+    socket: 's',
+    char: 'c',
+    block: 'b',
+    other: '?',
+  };
   const bit = (mask: number, ch: string): string => (mode & mask ? ch : '-');
   const special = (exec: number, flag: number, set: string, unset: string): string => {
     if (mode & flag) return mode & exec ? set : unset;
@@ -94,8 +105,14 @@ export function formatMode(type: FileType, mode: number): string {
   };
   return (
     letter[type] +
-    bit(0o400, 'r') + bit(0o200, 'w') + special(0o100, 0o4000, 's', 'S') +
-    bit(0o040, 'r') + bit(0o020, 'w') + special(0o010, 0o2000, 's', 'S') +
-    bit(0o004, 'r') + bit(0o002, 'w') + special(0o001, 0o1000, 't', 'T')
+    bit(0o400, 'r') +
+    bit(0o200, 'w') +
+    special(0o100, 0o4000, 's', 'S') +
+    bit(0o040, 'r') +
+    bit(0o020, 'w') +
+    special(0o010, 0o2000, 's', 'S') +
+    bit(0o004, 'r') +
+    bit(0o002, 'w') +
+    special(0o001, 0o1000, 't', 'T')
   );
 }

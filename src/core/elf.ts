@@ -25,7 +25,18 @@ export interface ScriptInfo {
 export type ExecutableInfo = ElfInfo | ScriptInfo | { kind: 'other' };
 
 /** e_machine to the architecture names images and engines use. */
-const MACHINES: Record<number, string> = { 3: '386', 8: 'mips', 20: 'ppc', 21: 'ppc64', 22: 's390x', 40: 'arm', 62: 'amd64', 183: 'arm64', 243: 'riscv64', 258: 'loong64' };
+const MACHINES: Record<number, string> = {
+  3: '386',
+  8: 'mips',
+  20: 'ppc',
+  21: 'ppc64',
+  22: 's390x',
+  40: 'arm',
+  62: 'amd64',
+  183: 'arm64',
+  243: 'riscv64',
+  258: 'loong64',
+};
 
 const PT_LOAD = 1;
 const PT_DYNAMIC = 2;
@@ -84,7 +95,8 @@ export function parseElf(data: Buffer): ElfInfo {
     );
   }
   const interp = segments.find((s) => s.type === PT_INTERP);
-  if (interp && interp.offset + interp.filesz <= data.length) info.interpreter = cString(data, interp.offset, interp.offset + interp.filesz);
+  if (interp && interp.offset + interp.filesz <= data.length)
+    info.interpreter = cString(data, interp.offset, interp.offset + interp.filesz);
 
   const dynamic = segments.find((s) => s.type === PT_DYNAMIC);
   if (!dynamic) return info;
@@ -97,7 +109,10 @@ export function parseElf(data: Buffer): ElfInfo {
   }
   // DT_STRTAB is an address: find the loaded segment that holds it to get a file offset.
   const strtabAddress = entries.find(([tag]) => tag === DT_STRTAB)?.[1];
-  const load = strtabAddress === undefined ? undefined : segments.find((s) => s.type === PT_LOAD && strtabAddress >= s.vaddr && strtabAddress < s.vaddr + s.filesz);
+  const load =
+    strtabAddress === undefined
+      ? undefined
+      : segments.find((s) => s.type === PT_LOAD && strtabAddress >= s.vaddr && strtabAddress < s.vaddr + s.filesz);
   if (strtabAddress === undefined || !load) return info;
   const strtab = load.offset + (strtabAddress - load.vaddr);
   const string = (offset: number): string => cString(data, strtab + offset, data.length);
@@ -121,9 +136,24 @@ export function archRuns(engineArch: string, programArch: string): boolean {
 
 /** Where the dynamic loader looks by default, for an architecture (Debian's multiarch dirs included). */
 export function defaultLibraryDirs(arch: string): string[] {
-  const triplet: Record<string, string> = { amd64: 'x86_64-linux-gnu', arm64: 'aarch64-linux-gnu', '386': 'i386-linux-gnu', arm: 'arm-linux-gnueabihf', s390x: 's390x-linux-gnu', ppc64: 'powerpc64le-linux-gnu', riscv64: 'riscv64-linux-gnu' };
+  const triplet: Record<string, string> = {
+    amd64: 'x86_64-linux-gnu',
+    arm64: 'aarch64-linux-gnu',
+    '386': 'i386-linux-gnu',
+    arm: 'arm-linux-gnueabihf',
+    s390x: 's390x-linux-gnu',
+    ppc64: 'powerpc64le-linux-gnu',
+    riscv64: 'riscv64-linux-gnu',
+  };
   const multiarch = triplet[arch];
-  return [...(multiarch ? [`/lib/${multiarch}`, `/usr/lib/${multiarch}`] : []), '/lib64', '/usr/lib64', '/lib', '/usr/lib', '/usr/local/lib'];
+  return [
+    ...(multiarch ? [`/lib/${multiarch}`, `/usr/lib/${multiarch}`] : []),
+    '/lib64',
+    '/usr/lib64',
+    '/lib',
+    '/usr/lib',
+    '/usr/local/lib',
+  ];
 }
 
 /** Directories named in an ld.so.conf file, and its `include` patterns (resolved by the caller). */

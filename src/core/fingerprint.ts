@@ -30,6 +30,9 @@ export function sha256Hex(text: string): string {
 /** A random name suffix: unique enough for names, not a secret. */
 export function randomSuffix(hexDigits = 8): string {
   let out = '';
-  while (out.length < hexDigits) out += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  while (out.length < hexDigits)
+    out += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, hexDigits);
 }

@@ -78,14 +78,24 @@ export interface DecodedHeader {
 /** Reads a header; a bad one means the stream is corrupt or not ours, which is fatal. */
 export function decodeRecordHeader(header: Buffer): DecodedHeader {
   if (header.length < RECORD_HEADER_SIZE || header.readUIntBE(0, 3) !== MAGIC) {
-    throw new RemoraError('OPERATION_FAILED', 'the copy stream from the toolkit is corrupt (bad record header)', { hint: 'rebuild the toolkit image: remora toolkit build' });
+    throw new RemoraError('OPERATION_FAILED', 'the copy stream from the toolkit is corrupt (bad record header)', {
+      hint: 'rebuild the toolkit image: remora toolkit build',
+    });
   }
   const kind = KIND_BY_LETTER.get(String.fromCharCode(header[3] ?? 0));
   const nameLength = header.readUInt32BE(28);
   const linkLength = header.readUInt32BE(32);
   const size = header.readBigUInt64BE(36);
-  if (!kind || nameLength > MAX_RECORD_TEXT || linkLength > MAX_RECORD_TEXT || size > BigInt(Number.MAX_SAFE_INTEGER) || (kind !== 'file' && kind !== 'total' && size !== 0n)) {
-    throw new RemoraError('OPERATION_FAILED', 'the copy stream from the toolkit is corrupt (impossible record)', { hint: 'rebuild the toolkit image: remora toolkit build' });
+  if (
+    !kind ||
+    nameLength > MAX_RECORD_TEXT ||
+    linkLength > MAX_RECORD_TEXT ||
+    size > BigInt(Number.MAX_SAFE_INTEGER) ||
+    (kind !== 'file' && kind !== 'total' && size !== 0n)
+  ) {
+    throw new RemoraError('OPERATION_FAILED', 'the copy stream from the toolkit is corrupt (impossible record)', {
+      hint: 'rebuild the toolkit image: remora toolkit build',
+    });
   }
   const seconds = Number(header.readBigInt64BE(16));
   const nanos = header.readUInt32BE(24);

@@ -19,7 +19,10 @@ import type { SocketInfo, SocketProtocol } from './socket-types.js';
 const SOCKET_FILES: SocketProtocol[] = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'];
 
 /** Pure: PROC_SCRIPT's output as ProcessDetails; undefined when the process was gone. */
-export function parseProcDump(dump: Buffer | string, options: { pid: number; targetRoot: string; showSecrets?: boolean }): ProcessDetails | undefined {
+export function parseProcDump(
+  dump: Buffer | string,
+  options: { pid: number; targetRoot: string; showSecrets?: boolean },
+): ProcessDetails | undefined {
   const records = splitDump(dump);
   const files = groupByPid(records).get(options.pid) ?? new Map<string, string>();
   const stat = parseProcStat(files.get('stat') ?? '');
@@ -82,7 +85,9 @@ export function parseProcDump(dump: Buffer | string, options: { pid: number; tar
   fds.sort((a, b) => a.fd - b.fd);
   namespaces.sort((a, b) => a.type.localeCompare(b.type));
 
-  const unreadable = denied.map((what) => `${what}: permission denied (the toolkit needs SYS_PTRACE for another user's process: --profile general)`);
+  const unreadable = denied.map(
+    (what) => `${what}: permission denied (the toolkit needs SYS_PTRACE for another user's process: --profile general)`,
+  );
   const environ = files.get('environ');
   let environment: Array<[string, string]> | undefined;
   let maskedSecrets = 0;
@@ -148,11 +153,24 @@ export function describeFd(fd: number, target: string, sockets: Map<number, Sock
   if (inode !== undefined) {
     const socket = sockets.get(inode);
     if (!socket) return { fd, target, kind: 'socket', description: `socket (inode ${inode}, not in this network namespace's tables)` };
-    const where = socket.protocol === 'unix' ? socket.local || '(unnamed)' : socket.peer && !/^(0\.0\.0\.0|\[::\]):0$/.test(socket.peer) ? `${socket.local} -> ${socket.peer}` : socket.local;
+    const where =
+      socket.protocol === 'unix'
+        ? socket.local || '(unnamed)'
+        : socket.peer && !/^(0\.0\.0\.0|\[::\]):0$/.test(socket.peer)
+          ? `${socket.local} -> ${socket.peer}`
+          : socket.local;
     const kind = socket.protocol === 'unix' && socket.socketType ? `unix/${socket.socketType}` : socket.protocol;
     return { fd, target, kind: 'socket', socket, description: `${kind} ${where} ${socket.state}` };
   }
-  const kind: FdKind = /^pipe:\[\d+\]$/.test(target) ? 'pipe' : target.startsWith('anon_inode:') ? 'anon' : target.startsWith('/dev/') ? 'device' : target.startsWith('/') ? 'file' : 'other';
+  const kind: FdKind = /^pipe:\[\d+\]$/.test(target)
+    ? 'pipe'
+    : target.startsWith('anon_inode:')
+      ? 'anon'
+      : target.startsWith('/dev/')
+        ? 'device'
+        : target.startsWith('/')
+          ? 'file'
+          : 'other';
   const description = kind === 'pipe' ? `pipe ${target.slice(5)}` : kind === 'anon' ? target.slice('anon_inode:'.length) : target;
   return { fd, target, kind, description };
 }

@@ -32,7 +32,10 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   const pid = Number(text.slice(0, open).trim());
-  const fields = text.slice(close + 1).trim().split(/\s+/);
+  const fields = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   // fields[0] is field 3 of proc(5).
   const field = (n: number): number => Number(fields[n - 3]);
   if (!Number.isInteger(pid) || fields.length < 22) return undefined;
@@ -100,7 +103,11 @@ export function parseProcStatus(text: string): ProcStatus | undefined {
   const pid = fields.get('Pid');
   if (name === undefined || pid === undefined) return undefined;
   const state = /^(\S+)\s*(?:\((.*)\))?$/.exec(fields.get('State') ?? '');
-  const numbers = (key: string): number[] => (fields.get(key) ?? '').split(/\s+/).filter((s) => s !== '').map(Number);
+  const numbers = (key: string): number[] =>
+    (fields.get(key) ?? '')
+      .split(/\s+/)
+      .filter((s) => s !== '')
+      .map(Number);
   const ids = (key: string): IdSet => {
     const [real = -1, effective = real, saved = real, fs = real] = numbers(key);
     return { real, effective, saved, fs };
@@ -141,13 +148,47 @@ export function parseProcStatus(text: string): ProcStatus | undefined {
 
 /** Capability names by bit number, from linux/capability.h (CAP_LAST_CAP is 40 since 5.9). */
 export const CAPABILITY_NAMES: readonly string[] = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID',
-  'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN',
-  'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE',
-  'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME',
-  'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP',
-  'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ',
-  'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_DAC_READ_SEARCH',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETPCAP',
+  'CAP_LINUX_IMMUTABLE',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_NET_BROADCAST',
+  'CAP_NET_ADMIN',
+  'CAP_NET_RAW',
+  'CAP_IPC_LOCK',
+  'CAP_IPC_OWNER',
+  'CAP_SYS_MODULE',
+  'CAP_SYS_RAWIO',
+  'CAP_SYS_CHROOT',
+  'CAP_SYS_PTRACE',
+  'CAP_SYS_PACCT',
+  'CAP_SYS_ADMIN',
+  'CAP_SYS_BOOT',
+  'CAP_SYS_NICE',
+  'CAP_SYS_RESOURCE',
+  'CAP_SYS_TIME',
+  'CAP_SYS_TTY_CONFIG',
+  'CAP_MKNOD',
+  'CAP_LEASE',
+  'CAP_AUDIT_WRITE',
+  'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP',
+  'CAP_MAC_OVERRIDE',
+  'CAP_MAC_ADMIN',
+  'CAP_SYSLOG',
+  'CAP_WAKE_ALARM',
+  'CAP_BLOCK_SUSPEND',
+  'CAP_AUDIT_READ',
+  'CAP_PERFMON',
+  'CAP_BPF',
+  'CAP_CHECKPOINT_RESTORE',
 ];
 
 /**
@@ -334,7 +375,10 @@ const UNIX_ACCEPTCON = 0x10000;
  * default, and big-endian hosts (s390x) pass littleEndian: false.
  */
 export function parseProcNetSockets(text: string, protocol: SocketProtocol, options: { littleEndian?: boolean } = {}): SocketInfo[] {
-  const lines = text.split('\n').slice(1).filter((line) => line.trim() !== '');
+  const lines = text
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim() !== '');
   if (protocol === 'unix') return lines.flatMap((line) => parseUnixLine(line));
   const littleEndian = options.littleEndian ?? true;
   const sockets: SocketInfo[] = [];
@@ -400,7 +444,7 @@ function formatIpv6(bytes: number[]): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return `::ffff:${bytes.slice(12).join('.')}`;
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -40,11 +40,24 @@ export function formatProcessDetails(d: ProcessDetails): string {
   // Every value but the numbers is the target's: shown as text, one line each.
   for (const [key, value] of facts) out.push(`${key.padEnd(width)}  ${terminalSafe(value)}`);
 
-  out.push('', d.environment ? `environment${d.maskedSecrets ? ` (${d.maskedSecrets} secret value${d.maskedSecrets === 1 ? '' : 's'} masked; --show-secrets shows them)` : ''}` : 'environment: not readable');
+  out.push(
+    '',
+    d.environment
+      ? `environment${d.maskedSecrets ? ` (${d.maskedSecrets} secret value${d.maskedSecrets === 1 ? '' : 's'} masked; --show-secrets shows them)` : ''}`
+      : 'environment: not readable',
+  );
   for (const [name, value] of d.environment ?? []) out.push(`  ${terminalSafe(name)}=${terminalSafe(value)}`);
 
   out.push('', d.fds ? `open files (${d.fds.length})` : 'open files: not readable');
-  if (d.fds?.length) out.push(indent(formatTable(['FD', 'WHAT'], d.fds.map((f) => [String(f.fd), f.description]))));
+  if (d.fds?.length)
+    out.push(
+      indent(
+        formatTable(
+          ['FD', 'WHAT'],
+          d.fds.map((f) => [String(f.fd), f.description]),
+        ),
+      ),
+    );
 
   if (d.cgroups.length > 1) {
     out.push('', 'cgroups');
@@ -53,7 +66,14 @@ export function formatProcessDetails(d: ProcessDetails): string {
 
   out.push('', 'limits');
   if (d.limits.length) {
-    out.push(indent(formatTable(['LIMIT', 'SOFT', 'HARD', 'UNITS'], d.limits.map((l) => [l.name, String(l.soft), String(l.hard), l.units]))));
+    out.push(
+      indent(
+        formatTable(
+          ['LIMIT', 'SOFT', 'HARD', 'UNITS'],
+          d.limits.map((l) => [l.name, String(l.soft), String(l.hard), l.units]),
+        ),
+      ),
+    );
   }
   for (const line of d.unreadable) out.push(`note: ${terminalSafe(line)}`);
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
@@ -65,7 +85,10 @@ function unreadable(d: ProcessDetails): string {
 
 function idLine(ids: ProcessDetails['uid'], name: string | undefined): string {
   const real = `${ids.real}${name ? ` (${name})` : ''}`;
-  const others = ids.effective === ids.real && ids.saved === ids.real && ids.fs === ids.real ? '' : `  effective ${ids.effective}, saved ${ids.saved}, fs ${ids.fs}`;
+  const others =
+    ids.effective === ids.real && ids.saved === ids.real && ids.fs === ids.real
+      ? ''
+      : `  effective ${ids.effective}, saved ${ids.saved}, fs ${ids.fs}`;
   return real + others;
 }
 
@@ -78,5 +101,9 @@ function quoteArg(arg: string): string {
 }
 
 function indent(text: string): string {
-  return text.replace(/\n$/, '').split('\n').map((line) => `  ${line}`).join('\n');
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }

@@ -31,7 +31,10 @@ export function userOf(p: ProcessInfo): string {
 
 /** The command line as ps prints it; `[comm]` for kernel threads, zombies and empty argv. */
 export function commandLineOf(p: ProcessInfo): string {
-  const line = p.command.join(' ').replace(/[\0\n\r\t]/g, ' ').trim();
+  const line = p.command
+    .join(' ')
+    .replace(/[\0\n\r\t]/g, ' ')
+    .trim();
   if (line === '') return p.state === 'Z' ? `[${p.comm}] <defunct>` : `[${p.comm}]`;
   return line;
 }
@@ -106,7 +109,8 @@ export function buildProcessTree<T extends ProcessInfo>(processes: readonly T[])
     rows.push({ process, depth, prefix: depth === 0 ? '' : `${lead}${last ? '└─ ' : '├─ '}` });
     const kids = children.get(process.pid) ?? [];
     const nextLead = depth === 0 ? '' : `${lead}${last ? '   ' : '│  '}`;
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ process: kids[i]!, depth: depth + 1, lead: nextLead, last: i === kids.length - 1 });
+    for (let i = kids.length - 1; i >= 0; i--)
+      stack.push({ process: kids[i]!, depth: depth + 1, lead: nextLead, last: i === kids.length - 1 });
   }
   // A cycle (pid reuse caught mid-listing) leaves processes unreached: list them as roots.
   for (const p of processes) if (!seen.has(p.pid)) rows.push({ process: p, depth: 0, prefix: '' });
@@ -117,7 +121,9 @@ export function buildProcessTree<T extends ProcessInfo>(processes: readonly T[])
 export function filterProcesses<T extends ListedProcess>(processes: readonly T[], text: string): T[] {
   const needle = text.trim().toLowerCase();
   if (needle === '') return [...processes];
-  return processes.filter((p) => String(p.pid) === needle || userOf(p).toLowerCase().includes(needle) || commandLineOf(p).toLowerCase().includes(needle));
+  return processes.filter(
+    (p) => String(p.pid) === needle || userOf(p).toLowerCase().includes(needle) || commandLineOf(p).toLowerCase().includes(needle),
+  );
 }
 
 export const PROCESS_COLUMNS = ['PID', 'PPID', 'USER', 'STATE', '%CPU', 'RSS', 'THREADS', 'ELAPSED', 'COMMAND'] as const;
@@ -141,7 +147,6 @@ export function formatProcessRow(p: ListedProcess, options: { prefix?: string } 
 export function formatCpu(cpu: number): string {
   return cpu.toFixed(1);
 }
-
 
 /** The JSON shape of `remora ps --json` (exactly these keys; `toolkit` only with --all). */
 export function processJson(p: ListedProcess, withToolkitFlag = false): Record<string, unknown> {

@@ -61,7 +61,8 @@ export const PROFILES: Record<ProfileName, Profile> = {
     capabilities: [],
     privileged: true,
     summary: 'a privileged container: every capability, all devices, no seccomp or AppArmor confinement',
-    warning: 'the sysadmin profile runs the toolkit privileged: it can reach the host. Use it only when the other profiles cannot do the job.',
+    warning:
+      'the sysadmin profile runs the toolkit privileged: it can reach the host. Use it only when the other profiles cannot do the job.',
   },
 };
 

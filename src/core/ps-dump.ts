@@ -31,11 +31,29 @@ interface HelperOutput {
   bootTime: number;
   passwd: string | null;
   /** Sample A, and what is read once. */
-  processes: Array<{ pid: number; uid: number; toolkit: boolean; comm: string; argv: string[]; startTicksA: number; cpuTicksA: number; cpuNsA: number | null }>;
+  processes: Array<{
+    pid: number;
+    uid: number;
+    toolkit: boolean;
+    comm: string;
+    argv: string[];
+    startTicksA: number;
+    cpuTicksA: number;
+    cpuNsA: number | null;
+  }>;
   uptimeNs: number;
   intervalNs: number;
   /** Sample B. */
-  samples: Array<{ pid: number; ppid: number; state: string; threads: number; rssPages: number; startTicks: number; cpuTicks: number; cpuNs: number | null }>;
+  samples: Array<{
+    pid: number;
+    ppid: number;
+    state: string;
+    threads: number;
+    rssPages: number;
+    startTicks: number;
+    cpuTicks: number;
+    cpuNs: number | null;
+  }>;
 }
 
 /**
@@ -63,9 +81,14 @@ export function parsePsHelperOutput(text: string, options: CpuBasis & { includeT
     const startSeconds = now.startTicks / clockTicks;
     const age = Math.max(0, uptime - startSeconds);
     let cpu: number;
-    if (!previous && !lifetime && then.cpuNsA !== null && now.cpuNs !== null && output.intervalNs > 0) cpu = (Math.max(0, now.cpuNs - then.cpuNsA) / output.intervalNs) * 100;
+    if (!previous && !lifetime && then.cpuNsA !== null && now.cpuNs !== null && output.intervalNs > 0)
+      cpu = (Math.max(0, now.cpuNs - then.cpuNsA) / output.intervalNs) * 100;
     else {
-      const ticksThen = previous ? previous.cpu.get(now.pid) : lifetime ? undefined : { cpuTicks: then.cpuTicksA, startTicks: then.startTicksA };
+      const ticksThen = previous
+        ? previous.cpu.get(now.pid)
+        : lifetime
+          ? undefined
+          : { cpuTicks: then.cpuTicksA, startTicks: then.startTicksA };
       cpu = cpuPercent(now, ticksThen, clockTicks, interval, age);
     }
     const listed: ListedProcess = {
@@ -127,7 +150,8 @@ export function parsePsDump(dump: Buffer | string, options: CpuBasis & { targetR
   }
   const sampleA = readSample(phases.a, cpuFieldsOf);
   const sampleB = readSample(phases.end, parseProcStat);
-  if (sampleB.byPid.size === 0) throw new RemoraError('OPERATION_FAILED', 'the process listing came back empty', { hint: 'is /proc mounted in the toolkit image?' });
+  if (sampleB.byPid.size === 0)
+    throw new RemoraError('OPERATION_FAILED', 'the process listing came back empty', { hint: 'is /proc mounted in the toolkit image?' });
 
   let bootTime = 0;
   let users = new Map<number, string>();
@@ -141,7 +165,11 @@ export function parsePsDump(dump: Buffer | string, options: CpuBasis & { targetR
 
   // With a previous listing, CPU is measured since it; else over each lifetime (nothing
   // before: cpuPercent measures from the start), or since sample A.
-  const base: CpuSamples = options.previous ? fromListing(options.previous) : options.lifetime ? { uptime: sampleB.uptime, cpu: new Map() } : { uptime: sampleA.uptime, cpu: sampleA.byPid };
+  const base: CpuSamples = options.previous
+    ? fromListing(options.previous)
+    : options.lifetime
+      ? { uptime: sampleB.uptime, cpu: new Map() }
+      : { uptime: sampleA.uptime, cpu: sampleA.byPid };
   const interval = Math.max(sampleB.uptime - base.uptime, 0);
   const clock = { clockTicks, uptimeSeconds: sampleB.uptime, bootTime };
   const processes: ListedProcess[] = [];
@@ -183,7 +211,10 @@ function cpuFieldsOf(text: string): CpuSample | undefined {
 }
 
 function fromListing(listing: ProcessListing): CpuSamples {
-  return { uptime: listing.uptimeSeconds, cpu: new Map(listing.processes.map((p) => [p.pid, { cpuTicks: p.cpuTicks, startTicks: p.startTicks }])) };
+  return {
+    uptime: listing.uptimeSeconds,
+    cpu: new Map(listing.processes.map((p) => [p.pid, { cpuTicks: p.cpuTicks, startTicks: p.startTicks }])),
+  };
 }
 
 interface ListingClock {
@@ -198,7 +229,13 @@ interface ListingClock {
 function listedProcess(info: ProcessInfo, clock: ListingClock, toolkit: boolean, cpu: (ageSeconds: number) => number): ListedProcess {
   const startSeconds = info.startTicks / clock.clockTicks;
   const age = Math.max(0, clock.uptimeSeconds - startSeconds);
-  return { ...info, cpu: cpu(age), startedAt: new Date((clock.bootTime + startSeconds) * 1000).toISOString(), elapsedSeconds: age, toolkit };
+  return {
+    ...info,
+    cpu: cpu(age),
+    startedAt: new Date((clock.bootTime + startSeconds) * 1000).toISOString(),
+    elapsedSeconds: age,
+    toolkit,
+  };
 }
 
 /**
@@ -206,7 +243,13 @@ function listedProcess(info: ProcessInfo, clock: ListingClock, toolkit: boolean,
  * first sample (or whose pid was reused: another start time) is measured over its life,
  * which is then shorter than the interval.
  */
-export function cpuPercent(now: CpuSample, before: CpuSample | undefined, clockTicks: number, intervalSeconds: number, ageSeconds: number): number {
+export function cpuPercent(
+  now: CpuSample,
+  before: CpuSample | undefined,
+  clockTicks: number,
+  intervalSeconds: number,
+  ageSeconds: number,
+): number {
   const same = before !== undefined && before.startTicks === now.startTicks;
   const ticks = now.cpuTicks - (same ? before.cpuTicks : 0);
   const seconds = same ? intervalSeconds : Math.min(Math.max(ageSeconds, 0), intervalSeconds || ageSeconds);

@@ -5,12 +5,40 @@ export const SECRET_MASK = '********';
 
 // Whole words of a name (split at "_", "-", ".", camelCase; trailing digits dropped).
 const SECRET_WORDS = new Set([
-  'PASSWORD', 'PASSWORDS', 'PASSWD', 'PASS', 'PASSPHRASE', 'SECRET', 'SECRETS', 'TOKEN', 'TOKENS', 'KEY', 'KEYS',
-  'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'CREDS', 'PRIVATE', 'AUTH', 'AUTHORIZATION',
+  'PASSWORD',
+  'PASSWORDS',
+  'PASSWD',
+  'PASS',
+  'PASSPHRASE',
+  'SECRET',
+  'SECRETS',
+  'TOKEN',
+  'TOKENS',
+  'KEY',
+  'KEYS',
+  'APIKEY',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'CREDS',
+  'PRIVATE',
+  'AUTH',
+  'AUTHORIZATION',
 ]);
 // Words glued to another (PGPASSWORD, ACCESSTOKEN, CLIENTSECRET). KEY and AUTH are left out
 // on purpose: as suffixes they mostly end other words (MONKEY, TURKEY, OAUTH).
-const SECRET_SUFFIXES = ['PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'TOKEN', 'APIKEY', 'ACCESSKEY', 'SECRETKEY', 'PRIVATEKEY', 'CREDENTIALS', 'CREDENTIAL'];
+const SECRET_SUFFIXES = [
+  'PASSWORD',
+  'PASSWD',
+  'PASSPHRASE',
+  'SECRET',
+  'TOKEN',
+  'APIKEY',
+  'ACCESSKEY',
+  'SECRETKEY',
+  'PRIVATEKEY',
+  'CREDENTIALS',
+  'CREDENTIAL',
+];
 // A name ending in one of these points at a secret instead of holding it: Docker's
 // DB_PASSWORD_FILE=/run/secrets/db convention, SSH_AUTH_SOCK. Showing the path helps debugging.
 const POINTER_WORDS = new Set(['FILE', 'PATH', 'DIR', 'SOCK', 'SOCKET']);

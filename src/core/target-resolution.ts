@@ -57,7 +57,9 @@ function matchComposeService<T extends TargetCandidate>(wanted: string, candidat
   const slash = wanted.indexOf('/');
   const project = slash >= 0 ? wanted.slice(0, slash) : undefined;
   const service = slash >= 0 ? wanted.slice(slash + 1) : wanted;
-  return candidates.filter((c) => c.labels[COMPOSE_SERVICE] === service && (project === undefined || c.labels[COMPOSE_PROJECT] === project));
+  return candidates.filter(
+    (c) => c.labels[COMPOSE_SERVICE] === service && (project === undefined || c.labels[COMPOSE_PROJECT] === project),
+  );
 }
 
 /** Why a container that is not running cannot be joined, in one line and a hint. */
@@ -68,7 +70,9 @@ export function explainNotUsable(target: TargetCandidate): RemoraError {
         hint: `trace a run from its first instruction with \`remora strace --from-start ${target.name}\`; see why with \`docker logs ${target.name}\`; stop the restarts with \`docker update --restart=no ${target.name}\``,
       });
     case 'created':
-      return new RemoraError('TARGET_NOT_RUNNING', `${target.name} was created but never started`, { hint: `start it with \`docker start ${target.name}\`` });
+      return new RemoraError('TARGET_NOT_RUNNING', `${target.name} was created but never started`, {
+        hint: `start it with \`docker start ${target.name}\``,
+      });
     case 'exited':
     case 'dead':
       return new RemoraError('TARGET_NOT_RUNNING', `${target.name} is not running (${target.status})`, {
@@ -87,9 +91,15 @@ function ambiguous(wanted: string, matches: TargetCandidate[], kind: string): Re
 }
 
 function notFound(wanted: string, candidates: TargetCandidate[]): RemoraError {
-  const suggestions = closestNames(wanted, candidates.filter((c) => c.state === 'running').map((c) => c.name), 3);
+  const suggestions = closestNames(
+    wanted,
+    candidates.filter((c) => c.state === 'running').map((c) => c.name),
+    3,
+  );
   return new RemoraError('TARGET_NOT_FOUND', `no container named "${wanted}"`, {
-    hint: suggestions.length ? `did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}? (remora targets lists them)` : 'remora targets lists the running containers',
+    hint: suggestions.length
+      ? `did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}? (remora targets lists them)`
+      : 'remora targets lists the running containers',
   });
 }
 

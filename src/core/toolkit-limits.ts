@@ -28,14 +28,19 @@ export function parseMemorySize(text: string): number {
     throw new RemoraError('USAGE', `"${text}" is not a memory size`, { hint: 'write it as docker --memory does: 512m, 1g, 2048m' });
   }
   const bytes = Math.floor(Number(match[1]) * unit);
-  if (bytes < MIN_MEMORY_BYTES) throw new RemoraError('USAGE', `--toolkit-memory ${text} is too small for a toolkit`, { hint: 'give it at least 64m; the default is 512m' });
+  if (bytes < MIN_MEMORY_BYTES)
+    throw new RemoraError('USAGE', `--toolkit-memory ${text} is too small for a toolkit`, {
+      hint: 'give it at least 64m; the default is 512m',
+    });
   return bytes;
 }
 
 export function parsePidsLimit(text: string): number {
   const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (!Number.isSafeInteger(value) || value < MIN_PIDS) {
-    throw new RemoraError('USAGE', `"${text}" is not a pids limit`, { hint: `give a whole number of at least ${MIN_PIDS}; the default is ${DEFAULT_TOOLKIT_PIDS}` });
+    throw new RemoraError('USAGE', `"${text}" is not a pids limit`, {
+      hint: `give a whole number of at least ${MIN_PIDS}; the default is ${DEFAULT_TOOLKIT_PIDS}`,
+    });
   }
   return value;
 }
@@ -50,7 +55,11 @@ export function formatToolkitLimits(limits: ToolkitLimits): string {
 }
 
 function formatMemory(bytes: number): string {
-  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
   }
   return bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)}MiB` : `${bytes}B`;

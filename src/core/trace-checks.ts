@@ -70,7 +70,15 @@ export function parseTraceProbe(dump: Buffer | string): TraceProbe {
       default: {
         const where = procFileOf(record.path);
         const stat = where?.file === 'stat' ? parseProcStat(record.content) : undefined;
-        if (stat) probe.processes.set(stat.pid, { pid: stat.pid, ppid: stat.ppid, name: stat.comm, state: stat.state, tracerPid: 0, toolkit: false });
+        if (stat)
+          probe.processes.set(stat.pid, {
+            pid: stat.pid,
+            ppid: stat.ppid,
+            name: stat.comm,
+            state: stat.state,
+            tracerPid: 0,
+            toolkit: false,
+          });
       }
     }
   }
@@ -110,27 +118,42 @@ export function planTrace(probe: TraceProbe, request: { pids?: number[]; mainPid
   if (!hasCapability(probe.capEff, CAP_SYS_PTRACE)) throw noPtraceCapability(context);
   if (probe.yamaScope === 3) throw yamaForbidsAll();
   if (request.pids?.length) return asked;
-  const descendants = descendantsOf(probe, request.mainPid).filter((p) => !p.toolkit && p.tracerPid === 0 && p.state !== 'Z' && p.state !== 'X');
+  const descendants = descendantsOf(probe, request.mainPid).filter(
+    (p) => !p.toolkit && p.tracerPid === 0 && p.state !== 'Z' && p.state !== 'X',
+  );
   return [request.mainPid, ...descendants.map((p) => p.pid)];
 }
 
 function refuseUntraceable(probe: TraceProbe, pid: number, context: TraceContext): void {
   const p = probe.processes.get(pid);
   if (!p) {
-    throw new RemoraError('PROCESS_NOT_FOUND', `no process ${pid} in ${context.targetName}`, { hint: `list them with: remora ps ${context.targetName}` });
+    throw new RemoraError('PROCESS_NOT_FOUND', `no process ${pid} in ${context.targetName}`, {
+      hint: `list them with: remora ps ${context.targetName}`,
+    });
   }
   if (p.toolkit) {
-    throw new RemoraError('USAGE', `pid ${pid} (${p.name}) is one of the toolkit's own processes, not ${context.targetName}'s: refusing to trace it`, {
-      hint: `pick a pid from: remora ps ${context.targetName}`,
-    });
+    throw new RemoraError(
+      'USAGE',
+      `pid ${pid} (${p.name}) is one of the toolkit's own processes, not ${context.targetName}'s: refusing to trace it`,
+      {
+        hint: `pick a pid from: remora ps ${context.targetName}`,
+      },
+    );
   }
   if (p.state === 'Z' || p.state === 'X') {
-    throw new RemoraError('PROCESS_NOT_FOUND', `pid ${pid} (${p.name}) has exited (a zombie waiting for its parent): there is nothing to trace`);
+    throw new RemoraError(
+      'PROCESS_NOT_FOUND',
+      `pid ${pid} (${p.name}) has exited (a zombie waiting for its parent): there is nothing to trace`,
+    );
   }
   if (p.tracerPid !== 0) {
-    throw new RemoraError('PTRACE_DENIED', `pid ${pid} (${p.name}) is already traced by pid ${p.tracerPid}${tracerName(probe, p.tracerPid)}: a process can have only one tracer`, {
-      hint: `stop the other tracer first (remora exec ${context.targetName} -- kill ${p.tracerPid})`,
-    });
+    throw new RemoraError(
+      'PTRACE_DENIED',
+      `pid ${pid} (${p.name}) is already traced by pid ${p.tracerPid}${tracerName(probe, p.tracerPid)}: a process can have only one tracer`,
+      {
+        hint: `stop the other tracer first (remora exec ${context.targetName} -- kill ${p.tracerPid})`,
+      },
+    );
   }
 }
 
@@ -169,13 +192,13 @@ function noPtraceCapability(context: TraceContext): RemoraError {
     });
   }
   return new RemoraError('PTRACE_DENIED', `the toolkit has no SYS_PTRACE capability (profile ${context.profile}): it cannot trace`, {
-    hint: 'the engine dropped it; use --profile general, or check the engine\'s capability settings (remora doctor)',
+    hint: "the engine dropped it; use --profile general, or check the engine's capability settings (remora doctor)",
   });
 }
 
 function yamaForbidsAll(): RemoraError {
   return new RemoraError('PTRACE_DENIED', 'Yama forbids every ptrace on this host (kernel.yama.ptrace_scope = 3)', {
-    hint: 'only a reboot lowers it; ask the host\'s administrator (ptrace_scope 1 or 2 work with the general profile)',
+    hint: "only a reboot lowers it; ask the host's administrator (ptrace_scope 1 or 2 work with the general profile)",
   });
 }
 
@@ -201,7 +224,12 @@ export interface AttachFacts {
  * capability, Yama, a tracer outside the toolkit, seccomp or AppArmor. Undefined when
  * stderr holds no attach failure.
  */
-export function explainAttachFailure(stderr: string, probe: TraceProbe, context: TraceContext, facts: AttachFacts = {}): RemoraError | undefined {
+export function explainAttachFailure(
+  stderr: string,
+  probe: TraceProbe,
+  context: TraceContext,
+  facts: AttachFacts = {},
+): RemoraError | undefined {
   const failure = ATTACH_FAILURE.exec(stderr);
   if (!failure) return undefined;
   const pid = Number(failure[1]);
@@ -219,27 +247,42 @@ export function explainAttachFailure(stderr: string, probe: TraceProbe, context:
   // TracerPid reads 0 from the toolkit when the tracer is outside its PID namespace.
   if (facts.outsideTracer) {
     const { pid: tracer, command } = facts.outsideTracer;
-    return new RemoraError('PTRACE_DENIED', `${what} is already traced by pid ${tracer} on the host${command ? ` (${command})` : ''}: a process can have only one tracer`, {
-      hint: `stop that tracer first (on the engine's host: kill ${tracer})`,
-    });
+    return new RemoraError(
+      'PTRACE_DENIED',
+      `${what} is already traced by pid ${tracer} on the host${command ? ` (${command})` : ''}: a process can have only one tracer`,
+      {
+        hint: `stop that tracer first (on the engine's host: kill ${tracer})`,
+      },
+    );
   }
   if (facts.toolkitCanTrace) {
-    return new RemoraError('PTRACE_DENIED', `${what} could not be traced, though the toolkit can trace: another tracer outside the toolkit (strace or a debugger on the host) most likely holds it`, {
-      hint: "on the engine's host, TracerPid in /proc/<pid>/status names it; stop it first",
-    });
+    return new RemoraError(
+      'PTRACE_DENIED',
+      `${what} could not be traced, though the toolkit can trace: another tracer outside the toolkit (strace or a debugger on the host) most likely holds it`,
+      {
+        hint: "on the engine's host, TracerPid in /proc/<pid>/status names it; stop it first",
+      },
+    );
   }
   if (probe.seccomp === 2) {
-    return new RemoraError('PTRACE_DENIED', `ptrace of pid ${pid} was denied although the toolkit has SYS_PTRACE: the toolkit's seccomp filter forbids it`, {
-      hint: 'the engine\'s seccomp profile blocks ptrace (old engines do so on kernels before 4.8); --profile sysadmin runs without seccomp, or allow ptrace in the engine\'s profile',
-    });
+    return new RemoraError(
+      'PTRACE_DENIED',
+      `ptrace of pid ${pid} was denied although the toolkit has SYS_PTRACE: the toolkit's seccomp filter forbids it`,
+      {
+        hint: "the engine's seccomp profile blocks ptrace (old engines do so on kernels before 4.8); --profile sysadmin runs without seccomp, or allow ptrace in the engine's profile",
+      },
+    );
   }
   if (probe.apparmor && !/^unconfined/.test(probe.apparmor)) {
-    return new RemoraError('PTRACE_DENIED', `ptrace of pid ${pid} was denied by the AppArmor profile ${probe.apparmor.replace(/\s*\(.*\)$/, '')}`, {
-      hint: '--profile sysadmin runs the toolkit unconfined, or load an AppArmor profile that allows ptrace',
-    });
+    return new RemoraError(
+      'PTRACE_DENIED',
+      `ptrace of pid ${pid} was denied by the AppArmor profile ${probe.apparmor.replace(/\s*\(.*\)$/, '')}`,
+      {
+        hint: '--profile sysadmin runs the toolkit unconfined, or load an AppArmor profile that allows ptrace',
+      },
+    );
   }
   return new RemoraError('PTRACE_DENIED', `ptrace of pid ${pid} was denied (${reason})`, {
     hint: 'another tracer outside the container may hold it (a debugger on the host), or a security module forbids it; see remora doctor',
   });
 }
-

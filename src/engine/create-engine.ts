@@ -18,6 +18,7 @@ function firstAnswerTimeout(env: NodeJS.ProcessEnv): number | undefined {
   } catch {
     seconds = Number.NaN;
   }
-  if (!(seconds > 0)) throw new RemoraError('USAGE', `REMORA_ENGINE_TIMEOUT="${text}" is not a duration`, { hint: 'write it like 10s or 1m' });
+  if (!(seconds > 0))
+    throw new RemoraError('USAGE', `REMORA_ENGINE_TIMEOUT="${text}" is not a duration`, { hint: 'write it like 10s or 1m' });
   return seconds * 1000;
 }

@@ -50,7 +50,16 @@ interface RawDetails {
   Name: string;
   Image: string;
   RestartCount?: number;
-  State: { Status: string; Running: boolean; Paused: boolean; Restarting: boolean; ExitCode: number; StartedAt: string; FinishedAt: string; Pid: number };
+  State: {
+    Status: string;
+    Running: boolean;
+    Paused: boolean;
+    Restarting: boolean;
+    ExitCode: number;
+    StartedAt: string;
+    FinishedAt: string;
+    Pid: number;
+  };
   Config: { Image: string; Labels?: Record<string, string> | null } & RawConfig;
   HostConfig: { PidMode?: string; NetworkMode?: string; ReadonlyRootfs?: boolean; Tmpfs?: Record<string, string> | null };
   Mounts?: Array<{ Type: string; Name?: string; Source: string; Destination: string; RW: boolean }>;
@@ -65,8 +74,15 @@ interface RawConfig {
 }
 
 function toImageConfig(raw: RawConfig | undefined): ImageConfig {
-  const list = (value: string[] | string | null | undefined): string[] => (value == null ? [] : typeof value === 'string' ? [value] : value);
-  return { entrypoint: list(raw?.Entrypoint), cmd: list(raw?.Cmd), env: raw?.Env ?? [], user: raw?.User ?? '', workingDir: raw?.WorkingDir ?? '' };
+  const list = (value: string[] | string | null | undefined): string[] =>
+    value == null ? [] : typeof value === 'string' ? [value] : value;
+  return {
+    entrypoint: list(raw?.Entrypoint),
+    cmd: list(raw?.Cmd),
+    env: raw?.Env ?? [],
+    user: raw?.User ?? '',
+    workingDir: raw?.WorkingDir ?? '',
+  };
 }
 
 export class DockerEngine implements Engine {
@@ -96,13 +112,17 @@ export class DockerEngine implements Engine {
 
   async rootless(signal?: AbortSignal): Promise<boolean> {
     // Rootless Docker lists `name=rootless` among the security options; Podman says `Rootless`.
-    const raw = await this.guard(() => this.http.json<{ SecurityOptions?: string[] | null; Rootless?: boolean }>('GET', '/info', { signal }));
+    const raw = await this.guard(() =>
+      this.http.json<{ SecurityOptions?: string[] | null; Rootless?: boolean }>('GET', '/info', { signal }),
+    );
     return raw.Rootless === true || (raw.SecurityOptions ?? []).some((option) => option.split(',').includes('name=rootless'));
   }
 
   async listContainers(options: { all?: boolean; labels?: string[] } = {}): Promise<ContainerSummary[]> {
     const filters = options.labels?.length ? JSON.stringify({ label: options.labels }) : undefined;
-    const raw = await this.guard(() => this.http.json<RawSummary[]>('GET', '/containers/json', { query: { all: options.all ? 1 : 0, filters } }));
+    const raw = await this.guard(() =>
+      this.http.json<RawSummary[]>('GET', '/containers/json', { query: { all: options.all ? 1 : 0, filters } }),
+    );
     return raw.map((item) => ({
       id: item.Id,
       name: (item.Names?.[0] ?? item.Id.slice(0, 12)).replace(/^\//, ''),
@@ -136,7 +156,13 @@ export class DockerEngine implements Engine {
       pidMode: raw.HostConfig.PidMode ?? '',
       readonlyRootfs: raw.HostConfig.ReadonlyRootfs ?? false,
       restartCount: raw.RestartCount ?? 0,
-      mounts: (raw.Mounts ?? []).map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination, readWrite: m.RW, ...(m.Name ? { name: m.Name } : {}) })),
+      mounts: (raw.Mounts ?? []).map((m) => ({
+        type: m.Type,
+        source: m.Source,
+        destination: m.Destination,
+        readWrite: m.RW,
+        ...(m.Name ? { name: m.Name } : {}),
+      })),
       tmpfs: raw.HostConfig.Tmpfs ?? {},
       config: toImageConfig(raw.Config),
       networkMode: raw.HostConfig.NetworkMode ?? '',
@@ -172,7 +198,10 @@ export class DockerEngine implements Engine {
         Mounts: host.mounts?.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
       },
     };
-    const created = await this.guard(() => this.http.json<{ Id: string }>('POST', '/containers/create', { query: { name: spec.name }, body }), spec.image);
+    const created = await this.guard(
+      () => this.http.json<{ Id: string }>('POST', '/containers/create', { query: { name: spec.name }, body }),
+      spec.image,
+    );
     if (joins) this.pathJoins.set(created.Id, joins);
     return created.Id;
   }
@@ -189,7 +218,10 @@ export class DockerEngine implements Engine {
       const now = await this.inspectContainer(joined).catch(() => undefined);
       if (now?.state.running && now.state.pid === pid) continue;
       await this.removeContainer(id);
-      throw new RemoraError('TARGET_NOT_RUNNING', `container ${joined.slice(0, 12)} is not running: it stopped or restarted while the toolkit joined it`);
+      throw new RemoraError(
+        'TARGET_NOT_RUNNING',
+        `container ${joined.slice(0, 12)} is not running: it stopped or restarted while the toolkit joined it`,
+      );
     }
   }
 
@@ -199,7 +231,9 @@ export class DockerEngine implements Engine {
    * would make `podman rm -f <target>` fail while a session exists). dockerd has no such
    * record and keeps the modes as given.
    */
-  private async joinableHostConfig(host: ContainerSpec['hostConfig']): Promise<{ host: ContainerSpec['hostConfig']; joins?: Map<string, number> }> {
+  private async joinableHostConfig(
+    host: ContainerSpec['hostConfig'],
+  ): Promise<{ host: ContainerSpec['hostConfig']; joins?: Map<string, number> }> {
     const joined = joinedContainers(host);
     if (joined.length === 0) return { host };
     // Asked once per engine; a failed answer is not kept, so the next create asks again.
@@ -214,7 +248,8 @@ export class DockerEngine implements Engine {
     const pids = new Map<string, number>();
     for (const id of joined) {
       const details = await this.inspectContainer(id);
-      if (!details.state.running || details.state.pid < 1) throw new RemoraError('TARGET_NOT_RUNNING', `container ${details.name} is not running`);
+      if (!details.state.running || details.state.pid < 1)
+        throw new RemoraError('TARGET_NOT_RUNNING', `container ${details.name} is not running`);
       pids.set(id, details.state.pid);
     }
     return { host: namespacePathModes(host, pids), joins: pids };
@@ -310,7 +345,13 @@ export class DockerEngine implements Engine {
       containerId,
     );
     const execId = created.Id;
-    const { socket, head } = await this.guard(() => this.http.upgrade(`/exec/${execId}/start`, { Detach: false, Tty: tty, ConsoleSize: options.size ? [options.size.rows, options.size.cols] : undefined }));
+    const { socket, head } = await this.guard(() =>
+      this.http.upgrade(`/exec/${execId}/start`, {
+        Detach: false,
+        Tty: tty,
+        ConsoleSize: options.size ? [options.size.rows, options.size.cols] : undefined,
+      }),
+    );
     // A transport that ended the stream with its own explanation (ssh's last words when the
     // connection dropped) is the answer, not the still-running exec behind it.
     let lostConnection: RemoraError | undefined;
@@ -341,7 +382,9 @@ export class DockerEngine implements Engine {
 
     const exitCode = outputDone.then(async () => {
       if (lostConnection !== undefined) throw lostConnection;
-      const inspected = await this.guard(() => this.http.json<{ ExitCode: number | null; Running: boolean }>('GET', `/exec/${execId}/json`));
+      const inspected = await this.guard(() =>
+        this.http.json<{ ExitCode: number | null; Running: boolean }>('GET', `/exec/${execId}/json`),
+      );
       return inspected.ExitCode ?? (inspected.Running ? -1 : 0);
     });
     exitCode.catch(() => undefined);
@@ -373,7 +416,13 @@ export class DockerEngine implements Engine {
       await readAll(response);
       const header = response.headers['x-docker-container-path-stat'];
       if (typeof header !== 'string') return null;
-      const stat = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as { name: string; size: number; mode: number; mtime: string; linkTarget: string };
+      const stat = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as {
+        name: string;
+        size: number;
+        mode: number;
+        mtime: string;
+        linkTarget: string;
+      };
       return { name: stat.name, size: stat.size, mode: stat.mode, mtime: stat.mtime, linkTarget: stat.linkTarget };
     } catch (error) {
       if (error instanceof EngineHttpError && error.statusCode === 404) return null;
@@ -387,7 +436,14 @@ export class DockerEngine implements Engine {
 
   async putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void> {
     const stream = Buffer.isBuffer(tar) ? Readable.from([tar]) : tar;
-    const response = await this.guard(() => this.http.stream('PUT', `/containers/${containerId}/archive`, { query: { path }, upload: { stream, contentType: 'application/x-tar' } }), containerId);
+    const response = await this.guard(
+      () =>
+        this.http.stream('PUT', `/containers/${containerId}/archive`, {
+          query: { path },
+          upload: { stream, contentType: 'application/x-tar' },
+        }),
+      containerId,
+    );
     // Drained, or the connection stays busy.
     await readAll(response);
   }
@@ -414,13 +470,23 @@ export class DockerEngine implements Engine {
 
   async inspectImage(ref: string): Promise<ImageDetails | null> {
     try {
-      const raw = await this.http.json<{ Id: string; RepoTags?: string[] | null; Architecture?: string; Os?: string; Config?: RawConfig & { Labels?: Record<string, string> | null } }>(
-        'GET',
-        `/images/${encodeURIComponent(ref)}/json`,
-      );
+      const raw = await this.http.json<{
+        Id: string;
+        RepoTags?: string[] | null;
+        Architecture?: string;
+        Os?: string;
+        Config?: RawConfig & { Labels?: Record<string, string> | null };
+      }>('GET', `/images/${encodeURIComponent(ref)}/json`);
       // A reference the engine cannot parse as an image can answer without a body.
       if (!raw?.Id) return null;
-      return { id: raw.Id, repoTags: raw.RepoTags ?? [], config: toImageConfig(raw.Config), architecture: raw.Architecture ?? '', os: raw.Os ?? '', labels: raw.Config?.Labels ?? {} };
+      return {
+        id: raw.Id,
+        repoTags: raw.RepoTags ?? [],
+        config: toImageConfig(raw.Config),
+        architecture: raw.Architecture ?? '',
+        os: raw.Os ?? '',
+        labels: raw.Config?.Labels ?? {},
+      };
     } catch (error) {
       if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 400)) return null;
       throw translateEngineError(error);
@@ -428,7 +494,10 @@ export class DockerEngine implements Engine {
   }
 
   async containerChanges(id: string): Promise<Array<{ path: string; kind: 'changed' | 'added' | 'deleted' }>> {
-    const raw = await this.guard(() => this.http.json<Array<{ Path: string; Kind: number }> | null>('GET', `/containers/${id}/changes`), id);
+    const raw = await this.guard(
+      () => this.http.json<Array<{ Path: string; Kind: number }> | null>('GET', `/containers/${id}/changes`),
+      id,
+    );
     const kinds = ['changed', 'added', 'deleted'] as const;
     return (raw ?? []).map((change) => ({ path: change.Path, kind: kinds[change.Kind] ?? 'changed' }));
   }
@@ -449,7 +518,10 @@ export class DockerEngine implements Engine {
 
   async imageLabels(ref: string): Promise<Record<string, string> | null> {
     try {
-      const image = await this.http.json<{ Config?: { Labels?: Record<string, string> | null } }>('GET', `/images/${encodeURIComponent(ref)}/json`);
+      const image = await this.http.json<{ Config?: { Labels?: Record<string, string> | null } }>(
+        'GET',
+        `/images/${encodeURIComponent(ref)}/json`,
+      );
       return image.Config?.Labels ?? {};
     } catch (error) {
       if (error instanceof EngineHttpError && error.statusCode === 404) return null;
@@ -466,7 +538,11 @@ export class DockerEngine implements Engine {
     }
   }
 
-  async buildImage(context: Readable, options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string }, onProgress?: ProgressHandler): Promise<void> {
+  async buildImage(
+    context: Readable,
+    options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string },
+    onProgress?: ProgressHandler,
+  ): Promise<void> {
     const docker = await this.docker();
     const stream = await this.guard(() => docker.build(context, options));
     await followProgress(stream, onProgress);
@@ -484,13 +560,23 @@ export class DockerEngine implements Engine {
     await followProgress(stream);
   }
 
-  async logs(containerId: string, options: { follow: boolean; tail?: number; since?: number; timestamps?: boolean }): Promise<{ stdout: Readable; stderr: Readable; close(): void }> {
+  async logs(
+    containerId: string,
+    options: { follow: boolean; tail?: number; since?: number; timestamps?: boolean },
+  ): Promise<{ stdout: Readable; stderr: Readable; close(): void }> {
     // A TTY container's log is one raw stream; any other is multiplexed. Asked side by side.
     const [response, isTty] = await Promise.all([
       this.guard(
         () =>
           this.http.stream('GET', `/containers/${containerId}/logs`, {
-            query: { stdout: 1, stderr: 1, follow: options.follow ? 1 : 0, tail: options.tail ?? 'all', since: options.since, timestamps: options.timestamps ? 1 : 0 },
+            query: {
+              stdout: 1,
+              stderr: 1,
+              follow: options.follow ? 1 : 0,
+              tail: options.tail ?? 'all',
+              since: options.since,
+              timestamps: options.timestamps ? 1 : 0,
+            },
           }),
         containerId,
       ),
@@ -569,7 +655,8 @@ function followProgress(stream: Readable, onProgress?: ProgressHandler): Promise
     });
     // Past the headers, a failing stream is a lost connection (Node calls it "aborted"),
     // unless the transport explained it already (ssh's last words).
-    const cutShort = (cause?: Error): RemoraError => new RemoraError('ENGINE_UNREACHABLE', 'the engine closed the connection before the build or import ended', { cause });
+    const cutShort = (cause?: Error): RemoraError =>
+      new RemoraError('ENGINE_UNREACHABLE', 'the engine closed the connection before the build or import ended', { cause });
     stream.once('error', (error) => reject(error instanceof RemoraError ? error : cutShort(error)));
     stream.once('close', () => {
       if (!stream.readableEnded) reject(cutShort());

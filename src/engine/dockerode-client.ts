@@ -10,7 +10,10 @@ import { EngineHttpError, type EngineHttpClient } from './http-client.js';
 
 /** The calls Remora makes through dockerode, each answering a JSON-lines progress stream. */
 export interface DockerodeCalls {
-  build(context: Readable, options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string }): Promise<Readable>;
+  build(
+    context: Readable,
+    options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string },
+  ): Promise<Readable>;
   pull(ref: string): Promise<Readable>;
   import(rootfsTar: Readable, ref: string): Promise<Readable>;
 }
@@ -42,7 +45,17 @@ export async function dockerodeOver(client: EngineHttpClient): Promise<Dockerode
   return {
     build: (context, options) =>
       call('/build', () =>
-        docker.buildImage(context, definedOnly({ t: options.tag, buildargs: options.buildArgs, labels: options.labels, target: options.target, rm: true, forcerm: true })),
+        docker.buildImage(
+          context,
+          definedOnly({
+            t: options.tag,
+            buildargs: options.buildArgs,
+            labels: options.labels,
+            target: options.target,
+            rm: true,
+            forcerm: true,
+          }),
+        ),
       ),
     pull: (ref) => call('/images/create', () => docker.pull(ref)),
     // The whole reference in `repo`: Docker reads its tag, and Podman ignores a separate `tag`.
@@ -74,7 +87,8 @@ function modemFailure(error: unknown, path: string, client: EngineHttpClient): E
   const modem = error as { statusCode?: unknown; json?: { message?: unknown } | null; message?: unknown };
   if (typeof modem.statusCode === 'number') {
     // "(HTTP code 500) server error - <the engine's message> " when the body was streamed.
-    const text = typeof modem.json?.message === 'string' ? modem.json.message : String(modem.message).replace(/^\(HTTP code \d+\) [^-]*- /, '');
+    const text =
+      typeof modem.json?.message === 'string' ? modem.json.message : String(modem.message).replace(/^\(HTTP code \d+\) [^-]*- /, '');
     return new EngineHttpError(modem.statusCode, text.trim(), path);
   }
   return client.explainConnectFailure(error as NodeJS.ErrnoException);

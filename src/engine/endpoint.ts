@@ -68,9 +68,13 @@ export function resolveEndpoint(inputs: EndpointInputs): Endpoint {
     const flag = tlsFlagGiven(inputs.flags);
     if (flag !== undefined) {
       // A context carries its own TLS files; a flag that silently did nothing would mislead.
-      throw new RemoraError('USAGE', `${flag} applies to --host or DOCKER_HOST, not to docker context "${context.name}" (chosen by ${context.source})`, {
-        hint: 'pass --host with the TLS flags, or store the TLS files in the context (`docker context update`)',
-      });
+      throw new RemoraError(
+        'USAGE',
+        `${flag} applies to --host or DOCKER_HOST, not to docker context "${context.name}" (chosen by ${context.source})`,
+        {
+          hint: 'pass --host with the TLS flags, or store the TLS files in the context (`docker context update`)',
+        },
+      );
     }
     return contextEndpoint(inputs, context.name, context.source);
   }
@@ -189,7 +193,8 @@ function tlsFromFlagsAndEnv(inputs: EndpointInputs): Tls | undefined {
   for (const [field, flag, value] of named) {
     const path = nonEmpty(value);
     if (path === undefined) continue;
-    if (!inputs.fileExists(path)) throw new RemoraError('USAGE', `${flag} ${path}: no such file`, { hint: `name the PEM file with ${flag}` });
+    if (!inputs.fileExists(path))
+      throw new RemoraError('USAGE', `${flag} ${path}: no such file`, { hint: `name the PEM file with ${flag}` });
     files[field] = path;
   }
   return { ...files, verify };
@@ -265,7 +270,10 @@ function parseHost(raw: string, source: string, tls: Tls | undefined): Endpoint 
     case 'ssh':
       return sshEndpoint(value, source, invalid);
     case 'fd':
-      throw invalid('fd:// names sockets a daemon inherits at start-up; a client cannot connect to one', 'use the socket the daemon listens on, e.g. unix:///var/run/docker.sock');
+      throw invalid(
+        'fd:// names sockets a daemon inherits at start-up; a client cannot connect to one',
+        'use the socket the daemon listens on, e.g. unix:///var/run/docker.sock',
+      );
     default:
       throw invalid(`unknown scheme "${scheme}"`);
   }
@@ -331,9 +339,13 @@ function readTextFile(path: string): string | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new RemoraError(code === 'EACCES' || code === 'EPERM' ? 'PERMISSION_DENIED' : 'OPERATION_FAILED', `cannot read ${path}: ${code ?? (error as Error).message}`, {
-      hint: 'check that file, or point DOCKER_CONFIG at another directory',
-      cause: error,
-    });
+    throw new RemoraError(
+      code === 'EACCES' || code === 'EPERM' ? 'PERMISSION_DENIED' : 'OPERATION_FAILED',
+      `cannot read ${path}: ${code ?? (error as Error).message}`,
+      {
+        hint: 'check that file, or point DOCKER_CONFIG at another directory',
+        cause: error,
+      },
+    );
   }
 }

@@ -87,7 +87,9 @@ export class EngineHttpClient {
       return (text.length === 0 ? undefined : JSON.parse(text)) as T;
     } catch (error) {
       if (!this.engineSeen && !fromAnEngine(response, text)) throw this.notAnEngine(response, method, path);
-      throw new RemoraError('ENGINE_ERROR', `the engine at ${this.endpoint.address} sent an answer that is not JSON to ${method} ${path}`, { cause: error });
+      throw new RemoraError('ENGINE_ERROR', `the engine at ${this.endpoint.address} sent an answer that is not JSON to ${method} ${path}`, {
+        cause: error,
+      });
     }
   }
 
@@ -121,7 +123,11 @@ export class EngineHttpClient {
       request.on('response', (response) => {
         const status = response.statusCode ?? 500;
         void readAll(response).then((text) =>
-          reject(status >= 400 ? this.httpFailure(response, text, 'POST', path) : new EngineHttpError(status, 'the engine did not upgrade the connection for a raw stream', path)),
+          reject(
+            status >= 400
+              ? this.httpFailure(response, text, 'POST', path)
+              : new EngineHttpError(status, 'the engine did not upgrade the connection for a raw stream', path),
+          ),
         );
       });
       request.on('error', (error) => reject(this.explainConnectFailure(error)));
@@ -214,18 +220,26 @@ export class EngineHttpClient {
 
   private noAnswer(): RemoraError {
     const seconds = Math.round(this.firstAnswerTimeoutMs / 100) / 10;
-    return new RemoraError('ENGINE_UNREACHABLE', `the container engine at ${this.endpoint.address} accepted the connection but did not answer within ${seconds} s (from ${this.endpoint.source})`, {
-      hint: 'check that this address is a Docker or Podman API; for a slow engine raise REMORA_ENGINE_TIMEOUT (e.g. 30s)',
-    });
+    return new RemoraError(
+      'ENGINE_UNREACHABLE',
+      `the container engine at ${this.endpoint.address} accepted the connection but did not answer within ${seconds} s (from ${this.endpoint.source})`,
+      {
+        hint: 'check that this address is a Docker or Podman API; for a slow engine raise REMORA_ENGINE_TIMEOUT (e.g. 30s)',
+      },
+    );
   }
 
   /** An HTTP error status: the engine's own refusal, or something else answering at the address. */
   private httpFailure(response: http.IncomingMessage, text: string, method: string, path: string): Error {
     const status = response.statusCode ?? 500;
     if (status === 400 && /client sent an HTTP request to an HTTPS server/i.test(text)) {
-      return new RemoraError('ENGINE_UNREACHABLE', `the engine at ${this.endpoint.address} expects TLS, and remora spoke plain HTTP (from ${this.endpoint.source})`, {
-        hint: 'pass --tlsverify with the engine\'s CA and your client certificate (--tlscacert, --tlscert, --tlskey, or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)',
-      });
+      return new RemoraError(
+        'ENGINE_UNREACHABLE',
+        `the engine at ${this.endpoint.address} expects TLS, and remora spoke plain HTTP (from ${this.endpoint.source})`,
+        {
+          hint: "pass --tlsverify with the engine's CA and your client certificate (--tlscacert, --tlscert, --tlskey, or DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)",
+        },
+      );
     }
     if (!this.engineSeen && !fromAnEngine(response, text)) return this.notAnEngine(response, method, path);
     return new EngineHttpError(status, engineMessage(text), path);
@@ -233,9 +247,13 @@ export class EngineHttpClient {
 
   private notAnEngine(response: http.IncomingMessage, method: string, path: string): RemoraError {
     const status = `HTTP ${response.statusCode ?? '?'}${response.statusMessage ? ` (${response.statusMessage})` : ''}`;
-    return new RemoraError('ENGINE_UNREACHABLE', `${this.endpoint.address} is not a container engine: it answered ${status} to ${method} ${path} (from ${this.endpoint.source})`, {
-      hint: 'point --host/DOCKER_HOST/--context at a Docker or Podman API',
-    });
+    return new RemoraError(
+      'ENGINE_UNREACHABLE',
+      `${this.endpoint.address} is not a container engine: it answered ${status} to ${method} ${path} (from ${this.endpoint.source})`,
+      {
+        hint: 'point --host/DOCKER_HOST/--context at a Docker or Podman API',
+      },
+    );
   }
 
   /**
@@ -248,15 +266,29 @@ export class EngineHttpClient {
     const tls = tlsFailure(error, this.endpoint);
     if (tls !== undefined) return tls;
     const code = error.code ?? '';
-    if (['ECONNREFUSED', 'ENOENT', 'EACCES', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'].includes(code) || error.name === 'AbortError') {
-      const why = code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such socket' : error.name === 'AbortError' ? 'timed out' : code.toLowerCase();
-      return new RemoraError('ENGINE_UNREACHABLE', `cannot reach the container engine at ${this.endpoint.address} (${why}; from ${this.endpoint.source})`, {
-        hint:
-          code === 'EACCES'
-            ? 'run as root or join the docker group, or point --host/DOCKER_HOST at an engine you can use'
-            : 'start the engine (dockerd, Docker Desktop, podman system service), or point --context/--host/DOCKER_HOST at a running one',
-        cause: error,
-      });
+    if (
+      ['ECONNREFUSED', 'ENOENT', 'EACCES', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'].includes(code) ||
+      error.name === 'AbortError'
+    ) {
+      const why =
+        code === 'EACCES'
+          ? 'permission denied'
+          : code === 'ENOENT'
+            ? 'no such socket'
+            : error.name === 'AbortError'
+              ? 'timed out'
+              : code.toLowerCase();
+      return new RemoraError(
+        'ENGINE_UNREACHABLE',
+        `cannot reach the container engine at ${this.endpoint.address} (${why}; from ${this.endpoint.source})`,
+        {
+          hint:
+            code === 'EACCES'
+              ? 'run as root or join the docker group, or point --host/DOCKER_HOST at an engine you can use'
+              : 'start the engine (dockerd, Docker Desktop, podman system service), or point --context/--host/DOCKER_HOST at a running one',
+          cause: error,
+        },
+      );
     }
     return error;
   }

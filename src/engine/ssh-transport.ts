@@ -37,7 +37,10 @@ export function defaultSshSettings(env: NodeJS.ProcessEnv = process.env): SshSet
   const runtime = env.XDG_RUNTIME_DIR;
   // /tmp rather than TMPDIR: a socket path is limited to ~104 bytes, and macOS's TMPDIR
   // alone takes half of that.
-  const controlDir = runtime !== undefined && runtime !== '' ? join(runtime, 'remora', 'ssh') : join(process.platform === 'win32' ? tmpdir() : '/tmp', `remora-ssh-${uid}`);
+  const controlDir =
+    runtime !== undefined && runtime !== ''
+      ? join(runtime, 'remora', 'ssh')
+      : join(process.platform === 'win32' ? tmpdir() : '/tmp', `remora-ssh-${uid}`);
   const someoneThere = process.stdin.isTTY === true || process.stderr.isTTY === true;
   return { batchMode: !someoneThere, controlDir };
 }
@@ -91,7 +94,10 @@ class SshAgent extends http.Agent {
     super({ keepAlive: true, servername: '' } as http.AgentOptions);
   }
 
-  override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
+  override createConnection(
+    _options: http.ClientRequestArgs,
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): Duplex | undefined {
     const open = (): void => {
       try {
         ensurePrivateDir(this.settings.controlDir);
@@ -236,12 +242,20 @@ class SshStdioSocket extends Duplex {
 
 function sshStartError(endpoint: Endpoint, error: NodeJS.ErrnoException): RemoraError {
   if (error.code === 'ENOENT') {
-    return new RemoraError('ENGINE_UNREACHABLE', `cannot reach the container engine at ${endpoint.address}: the ssh client is not installed`, {
-      hint: 'install OpenSSH (e.g. apt-get install openssh-client), or point --host/--context at a local engine',
-      cause: error,
-    });
+    return new RemoraError(
+      'ENGINE_UNREACHABLE',
+      `cannot reach the container engine at ${endpoint.address}: the ssh client is not installed`,
+      {
+        hint: 'install OpenSSH (e.g. apt-get install openssh-client), or point --host/--context at a local engine',
+        cause: error,
+      },
+    );
   }
-  return new RemoraError('ENGINE_UNREACHABLE', `cannot reach the container engine at ${endpoint.address}: ssh could not start (${error.message})`, { cause: error });
+  return new RemoraError(
+    'ENGINE_UNREACHABLE',
+    `cannot reach the container engine at ${endpoint.address}: ssh could not start (${error.message})`,
+    { cause: error },
+  );
 }
 
 /** ssh's own last words, on one line, with what to do about the usual ones. */
@@ -269,6 +283,10 @@ export function sshFailure(endpoint: Endpoint, code: number, stderr: string, aft
   // As the user would type them: known_hosts keys a non-default port as [host]:port.
   const knownHostsName = ssh.port === undefined ? ssh.host : `'[${ssh.host}]:${ssh.port}'`;
   const login = `${ssh.port === undefined ? '' : `-p ${ssh.port} `}${ssh.user === undefined ? '' : `${ssh.user}@`}${ssh.host}`;
-  const what = afterData ? `the ssh connection to the container engine at ${endpoint.address} was lost` : `cannot reach the container engine at ${endpoint.address}`;
-  return new RemoraError('ENGINE_UNREACHABLE', `${what}: ${last}`, { hint: hint.replaceAll('-R HOST', `-R ${knownHostsName}`).replaceAll('HOST', login) });
+  const what = afterData
+    ? `the ssh connection to the container engine at ${endpoint.address} was lost`
+    : `cannot reach the container engine at ${endpoint.address}`;
+  return new RemoraError('ENGINE_UNREACHABLE', `${what}: ${last}`, {
+    hint: hint.replaceAll('-R HOST', `-R ${knownHostsName}`).replaceAll('HOST', login),
+  });
 }

@@ -36,7 +36,10 @@ export function tlsFailure(error: TlsError, endpoint: Endpoint): RemoraError | u
   const fail = (message: string, hint: string): RemoraError => new RemoraError('ENGINE_UNREACHABLE', message, { hint, cause: error });
   if (UNTRUSTED.has(code)) {
     const trusted = tls.caPath ?? "this system's CA store";
-    return fail(`the engine's certificate at ${at} is not signed by a CA remora trusts (${trusted})`, "pass the CA that signed the engine's certificate with --tlscacert, or put it at DOCKER_CERT_PATH/ca.pem");
+    return fail(
+      `the engine's certificate at ${at} is not signed by a CA remora trusts (${trusted})`,
+      "pass the CA that signed the engine's certificate with --tlscacert, or put it at DOCKER_CERT_PATH/ca.pem",
+    );
   }
   if (code === 'CERT_HAS_EXPIRED') {
     return fail(`the engine's certificate at ${at} has expired`, "renew the engine's certificate (and check this machine's clock)");
@@ -46,14 +49,23 @@ export function tlsFailure(error: TlsError, endpoint: Endpoint): RemoraError | u
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     const names = error.cert?.subjectaltname ?? 'other names';
-    return fail(`the engine's certificate at ${at} is not for ${error.host ?? endpoint.host ?? 'this host'}: it names ${names}`, 'connect with a name or address the certificate lists, or reissue it with this one');
+    return fail(
+      `the engine's certificate at ${at} is not for ${error.host ?? endpoint.host ?? 'this host'}: it names ${names}`,
+      'connect with a name or address the certificate lists, or reissue it with this one',
+    );
   }
   if (CLIENT_CERT_REFUSED.has(code)) {
     const sent = tls.certPath === undefined ? 'remora had no client certificate to send' : `it did not accept ${tls.certPath}`;
-    return fail(`the engine at ${at} requires a client certificate it trusts: ${sent}`, 'pass your certificate and key with --tlscert and --tlskey (or cert.pem and key.pem in DOCKER_CERT_PATH), issued by the CA the engine trusts');
+    return fail(
+      `the engine at ${at} requires a client certificate it trusts: ${sent}`,
+      'pass your certificate and key with --tlscert and --tlskey (or cert.pem and key.pem in DOCKER_CERT_PATH), issued by the CA the engine trusts',
+    );
   }
   if (NOT_TLS.has(code) || /wrong version number|packet length too long|http request/i.test(error.message)) {
-    return fail(`the engine at ${at} does not speak TLS`, "drop --tls/--tlsverify (and DOCKER_TLS_VERIFY), or use the engine's TLS port (usually 2376)");
+    return fail(
+      `the engine at ${at} does not speak TLS`,
+      "drop --tls/--tlsverify (and DOCKER_TLS_VERIFY), or use the engine's TLS port (usually 2376)",
+    );
   }
   return undefined;
 }

@@ -206,7 +206,11 @@ export interface Engine {
   /** The image's labels, or null when the image is not there. */
   imageLabels(ref: string): Promise<Record<string, string> | null>;
   /** Build from a tar stream of a build context. Rejects on in-band errors. */
-  buildImage(context: Readable, options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string }, onProgress?: ProgressHandler): Promise<void>;
+  buildImage(
+    context: Readable,
+    options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string },
+    onProgress?: ProgressHandler,
+  ): Promise<void>;
   /** Rejects on in-band errors (docker.pull reports them inside the stream). */
   pullImage(ref: string, onProgress?: ProgressHandler): Promise<void>;
   importImage(rootfsTar: Readable, ref: string): Promise<void>;
@@ -215,7 +219,10 @@ export interface Engine {
    * container still uses.
    */
   removeUntaggedImages(label: string): Promise<void>;
-  logs(containerId: string, options: { follow: boolean; tail?: number; since?: number; timestamps?: boolean }): Promise<{ stdout: Readable; stderr: Readable; close(): void }>;
+  logs(
+    containerId: string,
+    options: { follow: boolean; tail?: number; since?: number; timestamps?: boolean },
+  ): Promise<{ stdout: Readable; stderr: Readable; close(): void }>;
   /** Stream of container events (die, destroy, pause...) for the given container. */
   events(filters: Record<string, string[]>): Promise<{ stream: Readable; close(): void }>;
 }

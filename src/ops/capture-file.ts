@@ -19,7 +19,9 @@ export async function openCaptureFile(path: string): Promise<CaptureFile> {
   const stream = createWriteStream(temporary, { flags: 'wx', mode: 0o644 });
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
-    stream.once('error', (error) => reject(new RemoraError('OPERATION_FAILED', `cannot write ${path}: ${error.message}`, { cause: error })));
+    stream.once('error', (error) =>
+      reject(new RemoraError('OPERATION_FAILED', `cannot write ${path}: ${error.message}`, { cause: error })),
+    );
   });
   return {
     stream,

@@ -54,7 +54,9 @@ export async function startCapture(session: ToolkitSession, request: CaptureRequ
     markStarted();
     const message = (await stderr).toString('utf8');
     if (exitCode === 127 && !counter.started) {
-      throw new RemoraError('TOOL_MISSING', `${CAPTURE_HELPER} is not in the toolkit image`, { hint: "capture needs Remora's own toolkit image (drop --toolkit-image)" });
+      throw new RemoraError('TOOL_MISSING', `${CAPTURE_HELPER} is not in the toolkit image`, {
+        hint: "capture needs Remora's own toolkit image (drop --toolkit-image)",
+      });
     }
     if (exitCode !== 0 && !counter.started && !stopped) throw explainTcpdumpFailure(message, exitCode);
     return { packets: counter.packets, exitCode };

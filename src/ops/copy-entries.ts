@@ -131,14 +131,18 @@ function streamFailure<T>(error: T): T {
   return error;
 }
 
-const truncated = (): Error => streamFailure(new RemoraError('OPERATION_FAILED', 'the copy stream from the toolkit ended in the middle of an entry'));
+const truncated = (): Error =>
+  streamFailure(new RemoraError('OPERATION_FAILED', 'the copy stream from the toolkit ended in the middle of an entry'));
 
 /**
  * Decodes a record stream. Ends at the `end` record; a stream that stops without one was
  * cut short (the helper failed, the target died), which the caller learns from the
  * helper's exit status.
  */
-export async function* decodeRecords(source: NodeJS.ReadableStream, state: { complete: boolean; onEnd?: () => void } = { complete: false }): AsyncGenerator<CopyEntry> {
+export async function* decodeRecords(
+  source: NodeJS.ReadableStream,
+  state: { complete: boolean; onEnd?: () => void } = { complete: false },
+): AsyncGenerator<CopyEntry> {
   const reader = new ByteReader(source);
   for (;;) {
     const head = await reader.read(RECORD_HEADER_SIZE);
@@ -242,7 +246,11 @@ const BATCH_BYTES = 64 * 1024;
  * backpressure. Headers and small files are gathered into 64 KiB writes: 20,000 small
  * files must not cost 60,000 socket writes.
  */
-export async function encodeRecords(entries: EntrySource, sink: NodeJS.WritableStream, options: { signal?: AbortSignal; release?: (chunk: Buffer) => void } = {}): Promise<void> {
+export async function encodeRecords(
+  entries: EntrySource,
+  sink: NodeJS.WritableStream,
+  options: { signal?: AbortSignal; release?: (chunk: Buffer) => void } = {},
+): Promise<void> {
   const { signal, release } = options;
   let batch: Buffer[] = [];
   let batchLength = 0;
@@ -288,7 +296,8 @@ export async function encodeRecords(entries: EntrySource, sink: NodeJS.WritableS
         sent += chunk.length;
         await push(chunk);
       }
-      if (sent !== record.size) throw new RemoraError('OPERATION_FAILED', `${record.name}: ${sent} bytes read where ${record.size} were announced`);
+      if (sent !== record.size)
+        throw new RemoraError('OPERATION_FAILED', `${record.name}: ${sent} bytes read where ${record.size} were announced`);
     }
   }
   await push(encodeRecord({ kind: 'end', mode: 0, uid: 0, gid: 0, mtimeMs: 0, name: '', link: '', size: 0, flags: 0 }));

@@ -17,8 +17,7 @@ import { readTarEntries } from './tar-entries.js';
 import { hashEntries, type FileHashes } from './verify.js';
 
 export type CopyInSource =
-  | { kind: 'local'; /** Absolute, with its `/` or `/.` ending kept. */ path: string; display: string }
-  | { kind: 'stream'; input: Readable };
+  { kind: 'local'; /** Absolute, with its `/` or `/.` ending kept. */ path: string; display: string } | { kind: 'stream'; input: Readable };
 
 export type Ownership = { kind: 'main-process' } | { kind: 'archive' } | { kind: 'fixed'; uid: number; gid: number };
 
@@ -77,14 +76,25 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   }
   if (request.requireDirectory) requireDirectoryForMany({ display: destDisplay, state });
   if (source.kind === 'stream' && !(state.exists && state.isDirectory)) {
-    throw new RemoraError('PATH_NOT_FOUND', `destination directory ${destDisplay} does not exist`, { hint: 'a tar stream is extracted into an existing directory' });
+    throw new RemoraError('PATH_NOT_FOUND', `destination directory ${destDisplay} does not exist`, {
+      hint: 'a tar stream is extracted into an existing directory',
+    });
   }
   const plan = planCopy({ display: sourceDisplay, path: sourcePath, kind }, { display: destDisplay, path: request.destPath, state });
 
   const ownerFlags =
-    request.owner.kind === 'archive' ? ['-a'] : request.owner.kind === 'fixed' ? ['-o', `${request.owner.uid}:${request.owner.gid}`] : ['-p', String(session.target.rootPid)];
+    request.owner.kind === 'archive'
+      ? ['-a']
+      : request.owner.kind === 'fixed'
+        ? ['-o', `${request.owner.uid}:${request.owner.gid}`]
+        : ['-p', String(session.target.rootPid)];
   const landed = plan.name === null ? plan.dir : posix.join(plan.dir, plan.name);
-  const helper = await startHelper(session, ['unpack', ...ownerFlags, session.targetRoot, plan.dir, plan.name ?? '.'], { ...context, session, path: landed }, request.signal);
+  const helper = await startHelper(
+    session,
+    ['unpack', ...ownerFlags, session.targetRoot, plan.dir, plan.name ?? '.'],
+    { ...context, session, path: landed },
+    request.signal,
+  );
   const { handle } = helper;
   // Nothing is expected on stdout; reading it keeps the stream flowing to its end.
   handle.stdout.resume();
@@ -93,13 +103,16 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   let files = 0;
   const sentHashes: FileHashes = new Map();
   const guard = new EntryGuard(sourceDisplay);
-  const observed = observeEntries(guarded(entries, guard, () => files++), {
-    ...request.hooks,
-    onBytes: (n) => {
-      bytes += n;
-      request.hooks.onBytes?.(n);
+  const observed = observeEntries(
+    guarded(entries, guard, () => files++),
+    {
+      ...request.hooks,
+      onBytes: (n) => {
+        bytes += n;
+        request.hooks.onBytes?.(n);
+      },
     },
-  });
+  );
   // The helper stopping early (a full tmpfs, a read-only mount) must stop the sending too:
   // the engine may keep the connection open without reading it, and a write would wait
   // for room that never comes.
@@ -112,7 +125,10 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   try {
     const stdin = handle.stdin;
     if (!stdin) throw new RemoraError('OPERATION_FAILED', 'the toolkit did not open stdin for the copy');
-    await encodeRecords(request.verify ? hashEntries(observed, sentHashes) : observed, stdin, { signal: sending, release: (chunk) => pool.release(chunk) });
+    await encodeRecords(request.verify ? hashEntries(observed, sentHashes) : observed, stdin, {
+      signal: sending,
+      release: (chunk) => pool.release(chunk),
+    });
     stdin.end();
     const failed = await helper.failure();
     if (failed) throw failed;
@@ -124,7 +140,12 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   }
 
   if (!request.verify) return { files, bytes };
-  const targetHashes = await hashTargetItem(session, { targetName: request.targetName, path: landed, follow: false, signal: request.signal });
+  const targetHashes = await hashTargetItem(session, {
+    targetName: request.targetName,
+    path: landed,
+    follow: false,
+    signal: request.signal,
+  });
   compareHashes(sentHashes, targetHashes, `${request.targetName}:${landed}`);
   return { files, bytes, verified: sentHashes.size };
 }

@@ -45,7 +45,13 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
   const display = `${request.targetName}:${request.sourcePath}`;
   // "link/" and "link/." name the directory behind the link, as a shell would.
   const follow = request.followLink || shape.assertsDirectory;
-  const source = await openPack(session, { targetName: request.targetName, path: shape.clean, follow, wantTotal: request.hooks.onTotal !== undefined, signal: request.signal });
+  const source = await openPack(session, {
+    targetName: request.targetName,
+    path: shape.clean,
+    follow,
+    wantTotal: request.hooks.onTotal !== undefined,
+    signal: request.signal,
+  });
 
   let bytes = 0;
   let files = 0;
@@ -76,17 +82,30 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
     const all = prepend(first.value, entries);
 
     if (destination.kind === 'stream') {
-      if (shape.assertsDirectory && topKind !== 'directory') throw new RemoraError('OPERATION_FAILED', `${display} is not a directory`, { hint: 'drop the trailing / to copy it' });
+      if (shape.assertsDirectory && topKind !== 'directory')
+        throw new RemoraError('OPERATION_FAILED', `${display} is not a directory`, { hint: 'drop the trailing / to copy it' });
       const counted = request.verify ? hashEntries(all, localHashes) : all;
-      await writeTarEntries(countFiles(counted, () => files++), destination.output, shape.contentsOnly ? '.' : shape.base);
+      await writeTarEntries(
+        countFiles(counted, () => files++),
+        destination.output,
+        shape.contentsOnly ? '.' : shape.base,
+      );
     } else {
       const destShape = shapeOf(destination.path);
       const state = await localState(destShape.clean);
       if (request.requireDirectory) requireDirectoryForMany({ display: destination.display, state });
-      const plan = planCopy({ display, path: request.sourcePath, kind: topKind }, { display: destination.display, path: destination.path, state });
+      const plan = planCopy(
+        { display, path: request.sourcePath, kind: topKind },
+        { display: destination.display, path: destination.path, state },
+      );
       // Resolved once, here: the user chose this directory, links to it included.
       const dir = await realpath(plan.dir);
-      const summary = await writeLocalTree(all, { plan: { ...plan, dir }, from: display, keepOwners: request.keepOwners, signal: request.signal });
+      const summary = await writeLocalTree(all, {
+        plan: { ...plan, dir },
+        from: display,
+        keepOwners: request.keepOwners,
+        signal: request.signal,
+      });
       files = summary.files;
       if (request.verify) for (const [name, hash] of await hashLocalFiles(summary.written)) localHashes.set(name, hash);
     }
@@ -152,9 +171,13 @@ export function compareHashes(local: FileHashes, target: FileHashes, display: st
   for (const [name, hash] of local) {
     const other = target.get(name);
     if (other !== hash) {
-      throw new RemoraError('OPERATION_FAILED', `verification failed: ${name === '.' ? display : `${display}/${name}`} differs (SHA-256 local ${hash.slice(0, 12)}, target ${other ? other.slice(0, 12) : 'missing'})`, {
-        hint: 'the file may be changing while it is copied; copy it again',
-      });
+      throw new RemoraError(
+        'OPERATION_FAILED',
+        `verification failed: ${name === '.' ? display : `${display}/${name}`} differs (SHA-256 local ${hash.slice(0, 12)}, target ${other ? other.slice(0, 12) : 'missing'})`,
+        {
+          hint: 'the file may be changing while it is copied; copy it again',
+        },
+      );
     }
   }
 }

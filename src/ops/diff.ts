@@ -32,8 +32,13 @@ export interface ContainerDiff {
 const TEXT_LIMIT = 4 * 1024 * 1024;
 
 export function mountsOf(details: ContainerDetails): MountEntry[] {
-  const mounts: MountEntry[] = details.mounts.map((m) => ({ destination: m.destination, type: m.type, source: m.type === 'volume' ? (m.name ?? m.source) : m.type === 'bind' ? m.source : '' }));
-  for (const destination of Object.keys(details.tmpfs)) if (!mounts.some((m) => m.destination === destination)) mounts.push({ destination, type: 'tmpfs', source: '' });
+  const mounts: MountEntry[] = details.mounts.map((m) => ({
+    destination: m.destination,
+    type: m.type,
+    source: m.type === 'volume' ? (m.name ?? m.source) : m.type === 'bind' ? m.source : '',
+  }));
+  for (const destination of Object.keys(details.tmpfs))
+    if (!mounts.some((m) => m.destination === destination)) mounts.push({ destination, type: 'tmpfs', source: '' });
   return mounts.sort((a, b) => a.destination.localeCompare(b.destination));
 }
 
@@ -46,16 +51,32 @@ export async function containerDiff(engine: Engine, details: ContainerDetails): 
 }
 
 /** A unified diff of one file against the image's version ('' when they are the same). */
-export async function fileDiff(engine: Engine, details: ContainerDetails, path: string, extraLabels?: Record<string, string>): Promise<string> {
+export async function fileDiff(
+  engine: Engine,
+  details: ContainerDetails,
+  path: string,
+  extraLabels?: Record<string, string>,
+): Promise<string> {
   const absolute = posix.resolve('/', path);
   const mount = mountsOf(details).find((m) => absolute === m.destination || absolute.startsWith(`${m.destination}/`));
   if (mount) {
-    throw new RemoraError('OPERATION_FAILED', `${absolute} is on a ${mount.type} mount at ${mount.destination}, not from the image: there is no image version to compare`, {
-      hint: mount.type === 'tmpfs' ? `read it with remora exec ${details.name} -- cat /target${absolute}` : `copy it out with remora cp ${details.name}:${absolute} .`,
-    });
+    throw new RemoraError(
+      'OPERATION_FAILED',
+      `${absolute} is on a ${mount.type} mount at ${mount.destination}, not from the image: there is no image version to compare`,
+      {
+        hint:
+          mount.type === 'tmpfs'
+            ? `read it with remora exec ${details.name} -- cat /target${absolute}`
+            : `copy it out with remora cp ${details.name}:${absolute} .`,
+      },
+    );
   }
   const image = await engine.inspectImage(details.imageId);
-  if (!image) throw new RemoraError('OPERATION_FAILED', `the image of ${details.name} (${details.image}) is no longer on the engine: there is nothing to compare against`);
+  if (!image)
+    throw new RemoraError(
+      'OPERATION_FAILED',
+      `the image of ${details.name} (${details.image}) is no longer on the engine: there is nothing to compare against`,
+    );
   const reader = await engine.createContainer({
     name: `remora-diff-${randomSuffix(8)}`,
     image: image.id,
@@ -70,9 +91,18 @@ export async function fileDiff(engine: Engine, details: ContainerDetails, path: 
   } finally {
     await engine.removeContainer(reader).catch(() => undefined);
   }
-  if (before === null && after === null) throw new RemoraError('PATH_NOT_FOUND', `${absolute} is neither in ${details.name} nor in its image`);
-  const labels = { old: before === null ? '/dev/null' : `${details.image}:${absolute}`, new: after === null ? '/dev/null' : `${details.name}:${absolute}` };
-  if ((before && looksBinary(before)) || (after && looksBinary(after)) || (before?.length ?? 0) > TEXT_LIMIT || (after?.length ?? 0) > TEXT_LIMIT) {
+  if (before === null && after === null)
+    throw new RemoraError('PATH_NOT_FOUND', `${absolute} is neither in ${details.name} nor in its image`);
+  const labels = {
+    old: before === null ? '/dev/null' : `${details.image}:${absolute}`,
+    new: after === null ? '/dev/null' : `${details.name}:${absolute}`,
+  };
+  if (
+    (before && looksBinary(before)) ||
+    (after && looksBinary(after)) ||
+    (before?.length ?? 0) > TEXT_LIMIT ||
+    (after?.length ?? 0) > TEXT_LIMIT
+  ) {
     return before && after && before.equals(after) ? '' : `Binary files ${labels.old} and ${labels.new} differ\n`;
   }
   return unifiedDiff(before?.toString('utf8') ?? '', after?.toString('utf8') ?? '', labels);
@@ -100,6 +130,9 @@ async function readFile(engine: Engine, containerId: string, path: string): Prom
       data = Buffer.concat(chunks);
     } else entry.resume();
   }
-  if (kind !== undefined && kind !== 'file') throw new RemoraError('USAGE', `${path} is a ${kind === 'directory' ? 'directory' : kind}: remora diff compares regular files`, { hint: 'remora diff TARGET (no path) lists what changed' });
+  if (kind !== undefined && kind !== 'file')
+    throw new RemoraError('USAGE', `${path} is a ${kind === 'directory' ? 'directory' : kind}: remora diff compares regular files`, {
+      hint: 'remora diff TARGET (no path) lists what changed',
+    });
   return data;
 }

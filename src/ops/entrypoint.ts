@@ -177,13 +177,31 @@ export async function checkEntrypoint(input: EntrypointInput): Promise<Entrypoin
   }
 }
 
-async function inspectFiles(files: ImageFiles, config: ImageConfig, engineArch: string, imageArch: string | undefined): Promise<EntrypointReport> {
+async function inspectFiles(
+  files: ImageFiles,
+  config: ImageConfig,
+  engineArch: string,
+  imageArch: string | undefined,
+): Promise<EntrypointReport> {
   const argv = [...config.entrypoint, ...config.cmd];
-  const report: EntrypointReport = { entrypoint: config.entrypoint, cmd: config.cmd, argv, user: config.user, uid: null, gid: null, workingDir: config.workingDir || '/', program: null, problems: [] };
+  const report: EntrypointReport = {
+    entrypoint: config.entrypoint,
+    cmd: config.cmd,
+    argv,
+    user: config.user,
+    uid: null,
+    gid: null,
+    workingDir: config.workingDir || '/',
+    program: null,
+    problems: [],
+  };
   const problem = (message: string, fix: string): void => void report.problems.push({ message, fix });
 
   if (imageArch && !archRuns(engineArch, imageArch)) {
-    problem(`the image is for ${imageArch}, the engine runs ${engineArch}`, `build it for linux/${engineArch} (docker build --platform linux/${engineArch})`);
+    problem(
+      `the image is for ${imageArch}, the engine runs ${engineArch}`,
+      `build it for linux/${engineArch} (docker build --platform linux/${engineArch})`,
+    );
   }
   const ids = await resolveUser(files, config.user);
   if ('problem' in ids) problem(ids.problem, ids.fix);
@@ -201,7 +219,9 @@ async function inspectFiles(files: ImageFiles, config: ImageConfig, engineArch: 
   const path = await findProgram(files, name, env.get('PATH') ?? DEFAULT_PATH, report.workingDir);
   if (!path) {
     problem(
-      name.includes('/') ? `${name} does not exist in the image` : `${name} is not in the image's PATH (${env.get('PATH') ?? DEFAULT_PATH})`,
+      name.includes('/')
+        ? `${name} does not exist in the image`
+        : `${name} is not in the image's PATH (${env.get('PATH') ?? DEFAULT_PATH})`,
       'check the path in ENTRYPOINT/CMD, and that the Dockerfile copies the program into this stage',
     );
     return report;
@@ -233,17 +253,31 @@ async function inspectFiles(files: ImageFiles, config: ImageConfig, engineArch: 
     facts.interpreter = info.interpreter;
     await checkScript(files, path, info.interpreter, info.argument, env, engineArch, problem);
   } else {
-    problem(`${path} is neither an ELF program nor a #! script (exec format error)`, 'check that the right file was copied, for this architecture');
+    problem(
+      `${path} is neither an ELF program nor a #! script (exec format error)`,
+      'check that the right file was copied, for this architecture',
+    );
   }
   return report;
 }
 
 type Problem = (message: string, fix: string) => void;
 
-async function checkScript(files: ImageFiles, path: string, interpreter: string, argument: string | undefined, env: Map<string, string>, engineArch: string, problem: Problem): Promise<void> {
+async function checkScript(
+  files: ImageFiles,
+  path: string,
+  interpreter: string,
+  argument: string | undefined,
+  env: Map<string, string>,
+  engineArch: string,
+  problem: Problem,
+): Promise<void> {
   const found = await files.resolve(interpreter);
   if (!found) {
-    problem(`${path} is a script for ${interpreter}, which the image does not have`, 'run a compiled program in exec form, or use a base image with that interpreter');
+    problem(
+      `${path} is a script for ${interpreter}, which the image does not have`,
+      'run a compiled program in exec form, or use a base image with that interpreter',
+    );
     return;
   }
   let next = found.path;
@@ -253,7 +287,10 @@ async function checkScript(files: ImageFiles, path: string, interpreter: string,
     if (wanted) {
       const program = await findProgram(files, wanted, env.get('PATH') ?? DEFAULT_PATH, '/');
       if (!program) {
-        problem(`${path} runs ${wanted} through env, and ${wanted} is not in the image's PATH`, `install ${wanted} in the image, or name it by its full path in the #! line`);
+        problem(
+          `${path} runs ${wanted} through env, and ${wanted} is not in the image's PATH`,
+          `install ${wanted} in the image, or name it by its full path in the #! line`,
+        );
         return;
       }
       next = (await files.resolve(program))!.path;
@@ -264,9 +301,20 @@ async function checkScript(files: ImageFiles, path: string, interpreter: string,
   if (info?.kind === 'elf') await checkElf(files, next, info, engineArch, env, problem, new Set());
 }
 
-async function checkElf(files: ImageFiles, path: string, info: ElfInfo, engineArch: string, env: Map<string, string>, problem: Problem, seen: Set<string>): Promise<void> {
+async function checkElf(
+  files: ImageFiles,
+  path: string,
+  info: ElfInfo,
+  engineArch: string,
+  env: Map<string, string>,
+  problem: Problem,
+  seen: Set<string>,
+): Promise<void> {
   if (!archRuns(engineArch, info.arch)) {
-    problem(`${path} is built for ${info.arch}, the engine runs ${engineArch} (exec format error)`, `build it for ${engineArch} (GOARCH=${engineArch}, or docker build --platform linux/${engineArch})`);
+    problem(
+      `${path} is built for ${info.arch}, the engine runs ${engineArch} (exec format error)`,
+      `build it for ${engineArch} (GOARCH=${engineArch}, or docker build --platform linux/${engineArch})`,
+    );
     return;
   }
   if (info.interpreter && !(await files.isFile(info.interpreter))) {
@@ -285,7 +333,10 @@ async function checkElf(files: ImageFiles, path: string, info: ElfInfo, engineAr
     const at = present.indexOf(true);
     const found = at < 0 ? undefined : posix.join(dirs[at]!, library);
     if (!found) {
-      problem(`${path} needs ${library}, which is not in the image (looked in ${dirs.join(' ')})`, 'copy it (and the libraries it needs) into the image, or link the program statically');
+      problem(
+        `${path} needs ${library}, which is not in the image (looked in ${dirs.join(' ')})`,
+        'copy it (and the libraries it needs) into the image, or link the program statically',
+      );
       continue;
     }
     // The library's own needs, once each (libc pulls in the loader, and so on).
@@ -368,7 +419,11 @@ async function resolveUser(files: ImageFiles, user: string): Promise<{ uid: numb
     if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
     else {
       const line = (await files.text('/etc/group'))?.split('\n').find((l) => l.split(':')[0] === groupPart);
-      if (!line) return { problem: `group "${groupPart}" is not in the image's /etc/group: the engine refuses to start it`, fix: 'use a numeric group (USER name:65532), or add the group to /etc/group' };
+      if (!line)
+        return {
+          problem: `group "${groupPart}" is not in the image's /etc/group: the engine refuses to start it`,
+          fix: 'use a numeric group (USER name:65532), or add the group to /etc/group',
+        };
       gid = Number(line.split(':')[2]);
     }
   }

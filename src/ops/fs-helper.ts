@@ -13,9 +13,43 @@ import type { ToolkitSession } from '../session/toolkit-session.js';
 export const FS_HELPER = '/opt/remora/bin/remora-fs';
 
 /** Exit codes of remora-fs (see the usage text in toolkit-image/helpers/remora-fs.c). */
-export const HELPER_EXIT = { OTHER: 1, NOENT: 2, ACCESS: 3, ROFS: 4, NOSPACE: 5, ESCAPE: 6, NO_OPENAT2: 7, USAGE: 64, NOT_FOUND: 127 } as const;
+export const HELPER_EXIT = {
+  OTHER: 1,
+  NOENT: 2,
+  ACCESS: 3,
+  ROFS: 4,
+  NOSPACE: 5,
+  ESCAPE: 6,
+  NO_OPENAT2: 7,
+  USAGE: 64,
+  NOT_FOUND: 127,
+} as const;
 
-const OPS = ['open root', 'write stdout', 'owner of', 'readlink root', 'stat', 'read', 'write', 'mkdir', 'symlink', 'realpath', 'pack', 'unpack', 'create', 'rename', 'chown', 'chmod', 'utimes', 'close', 'link', 'readlink', 'getrandom', 'sigprocmask', 'sigaction'];
+const OPS = [
+  'open root',
+  'write stdout',
+  'owner of',
+  'readlink root',
+  'stat',
+  'read',
+  'write',
+  'mkdir',
+  'symlink',
+  'realpath',
+  'pack',
+  'unpack',
+  'create',
+  'rename',
+  'chown',
+  'chmod',
+  'utimes',
+  'close',
+  'link',
+  'readlink',
+  'getrandom',
+  'sigprocmask',
+  'sigaction',
+];
 
 export interface HelperComplaint {
   op: string;
@@ -60,33 +94,54 @@ export async function helperFailure(exitCode: number, stderr: string, context: F
       if (context.direction === 'write' && complaint?.op === 'unpack') {
         return new RemoraError('PATH_NOT_FOUND', `destination directory ${where} does not exist`, { hint: 'create it first' });
       }
-      return new RemoraError('PATH_NOT_FOUND', `${where} does not exist`, { hint: `list the directory with: remora exec ${context.targetName} -- ls -la /target${posix.dirname(path)}` });
+      return new RemoraError('PATH_NOT_FOUND', `${where} does not exist`, {
+        hint: `list the directory with: remora exec ${context.targetName} -- ls -la /target${posix.dirname(path)}`,
+      });
     case HELPER_EXIT.ACCESS:
       return new RemoraError('PERMISSION_DENIED', `permission denied ${context.direction === 'read' ? 'reading' : 'writing'} ${where}`, {
-        hint: context.session.profile.name === 'restricted' ? 'the restricted profile has no capabilities; use --profile general' : 'the file or a directory on the way does not let the toolkit in',
+        hint:
+          context.session.profile.name === 'restricted'
+            ? 'the restricted profile has no capabilities; use --profile general'
+            : 'the file or a directory on the way does not let the toolkit in',
       });
     case HELPER_EXIT.ROFS: {
       const mount = await mountOf(context.session, path);
       return new RemoraError('READ_ONLY', `cannot write ${where}: ${mount ? describeMount(mount) : 'the file system'} is read-only`, {
-        hint: mount?.mountPoint === '/' ? 'the target runs with a read-only root (--read-only): write to one of its writable mounts (a tmpfs or a volume)' : 'write to a writable mount of the target (a tmpfs or a volume)',
+        hint:
+          mount?.mountPoint === '/'
+            ? 'the target runs with a read-only root (--read-only): write to one of its writable mounts (a tmpfs or a volume)'
+            : 'write to a writable mount of the target (a tmpfs or a volume)',
       });
     }
     case HELPER_EXIT.NOSPACE: {
       const mount = await mountOf(context.session, path);
-      return new RemoraError('NO_SPACE', `no space left on ${mount ? describeMount(mount) : 'the device'} writing ${where}`, { hint: 'free some space there, or copy somewhere else' });
+      return new RemoraError('NO_SPACE', `no space left on ${mount ? describeMount(mount) : 'the device'} writing ${where}`, {
+        hint: 'free some space there, or copy somewhere else',
+      });
     }
     case HELPER_EXIT.ESCAPE:
-      return new RemoraError('PATH_OUTSIDE_ROOT', `${where} leads outside the target's root filesystem (a link into /proc, or too many symbolic links): not followed`, {
-        hint: "paths are resolved inside the target's root, as in a chroot",
-      });
+      return new RemoraError(
+        'PATH_OUTSIDE_ROOT',
+        `${where} leads outside the target's root filesystem (a link into /proc, or too many symbolic links): not followed`,
+        {
+          hint: "paths are resolved inside the target's root, as in a chroot",
+        },
+      );
     case HELPER_EXIT.NO_OPENAT2:
-      return new RemoraError('TOOL_MISSING', 'the toolkit cannot confine paths to the target: openat2 is not available (a kernel older than 5.6, or a seccomp profile that blocks it)', {
-        hint: 'remora cp needs Linux 5.6 or newer',
-      });
+      return new RemoraError(
+        'TOOL_MISSING',
+        'the toolkit cannot confine paths to the target: openat2 is not available (a kernel older than 5.6, or a seccomp profile that blocks it)',
+        {
+          hint: 'remora cp needs Linux 5.6 or newer',
+        },
+      );
     case HELPER_EXIT.NOT_FOUND:
-      return new RemoraError('TOOL_MISSING', `the toolkit image ${context.session.image} has no ${FS_HELPER}, which remora cp needs`, { hint: 'use the built-in toolkit image (drop --toolkit-image), or rebuild it: remora toolkit build' });
+      return new RemoraError('TOOL_MISSING', `the toolkit image ${context.session.image} has no ${FS_HELPER}, which remora cp needs`, {
+        hint: 'use the built-in toolkit image (drop --toolkit-image), or rebuild it: remora toolkit build',
+      });
     default:
-      if (signalOfExitStatus(exitCode) !== undefined) return new RemoraError('OPERATION_FAILED', `the copy in the toolkit was interrupted (signal ${signalOfExitStatus(exitCode)})`);
+      if (signalOfExitStatus(exitCode) !== undefined)
+        return new RemoraError('OPERATION_FAILED', `the copy in the toolkit was interrupted (signal ${signalOfExitStatus(exitCode)})`);
       return new RemoraError('OPERATION_FAILED', `cannot ${context.direction === 'read' ? 'read' : 'write'} ${where}: ${reason}`);
   }
 }
@@ -108,7 +163,12 @@ export interface HelperRun {
 }
 
 /** Starts `remora-fs ARGS...`; the signal closes the exec. */
-export async function startHelper(session: ToolkitSession, args: string[], context: FailureContext, signal: AbortSignal | undefined): Promise<HelperRun> {
+export async function startHelper(
+  session: ToolkitSession,
+  args: string[],
+  context: FailureContext,
+  signal: AbortSignal | undefined,
+): Promise<HelperRun> {
   const handle = await session.exec({ cmd: [FS_HELPER, ...args], stdin: true });
   const onAbort = (): void => handle.close();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -165,7 +225,11 @@ export interface TargetStat {
 }
 
 /** Stat of a target path (final symlink followed, inside the root); null when absent. */
-export async function statTargetPath(session: ToolkitSession, path: string, context: Omit<FailureContext, 'path' | 'session'>): Promise<TargetStat | null> {
+export async function statTargetPath(
+  session: ToolkitSession,
+  path: string,
+  context: Omit<FailureContext, 'path' | 'session'>,
+): Promise<TargetStat | null> {
   const result = await session.run([FS_HELPER, 'stat', '-L', session.targetRoot, path]);
   if (result.exitCode === 0) return JSON.parse(result.stdout.toString('utf8')) as TargetStat;
   // A missing file, or a file where a directory was expected on the way.

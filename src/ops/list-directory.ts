@@ -28,6 +28,7 @@ done
 export async function listDirectory(session: ToolkitSession, path: string, signal?: AbortSignal): Promise<ParsedListing> {
   const { cmd, env } = scriptExec('remora-ls', LIST_SCRIPT, [session.targetRoot, path]);
   const result = await session.run(cmd, { env, signal });
-  if (result.exitCode !== 0) throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
+  if (result.exitCode !== 0)
+    throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
   return parseDirectoryListing(result.stdout);
 }

@@ -57,7 +57,16 @@ export function localTreeSize(path: string, top: Stats): number {
 export async function* readLocalTree(path: string, top: Stats, pool?: BufferPool): AsyncGenerator<CopyEntry> {
   const hardLinks = new Map<string, string>();
   function* visit(local: string, name: string, info: Stats): Generator<CopyEntry> {
-    const base = { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, mtimeMs: Math.floor(info.mtimeMs), name, link: '', size: 0, flags: 0 };
+    const base = {
+      mode: info.mode & 0o7777,
+      uid: info.uid,
+      gid: info.gid,
+      mtimeMs: Math.floor(info.mtimeMs),
+      name,
+      link: '',
+      size: 0,
+      flags: 0,
+    };
     if (info.isDirectory()) {
       yield { record: { ...base, kind: 'directory' }, data: null };
       let children: string[];
@@ -78,7 +87,10 @@ export async function* readLocalTree(path: string, top: Stats, pool?: BufferPool
         yield* visit(childPath, name === '.' ? child : `${name}/${child}`, childInfo);
       }
     } else if (info.isSymbolicLink()) {
-      yield { record: { ...base, kind: 'symlink', link: decodeTargetBytes(readlinkSync(fsPath(local), { encoding: 'buffer' })) }, data: null };
+      yield {
+        record: { ...base, kind: 'symlink', link: decodeTargetBytes(readlinkSync(fsPath(local), { encoding: 'buffer' })) },
+        data: null,
+      };
     } else if (info.isFile()) {
       const key = `${info.dev}:${info.ino}`;
       const first = info.nlink > 1 ? hardLinks.get(key) : undefined;
@@ -87,7 +99,10 @@ export async function* readLocalTree(path: string, top: Stats, pool?: BufferPool
         return;
       }
       if (info.nlink > 1) hardLinks.set(key, name);
-      yield { record: { ...base, kind: 'file', size: info.size }, data: info.size <= SMALL_FILE_BYTES ? smallFileData(local, info.size) : fileData(local, info.size, pool) };
+      yield {
+        record: { ...base, kind: 'file', size: info.size },
+        data: info.size <= SMALL_FILE_BYTES ? smallFileData(local, info.size) : fileData(local, info.size, pool),
+      };
     } else {
       yield { record: warning(name, `${kindOf(info)}, skipped`), data: null };
     }
@@ -148,7 +163,8 @@ async function* fileData(path: string, size: number, pool?: BufferPool): AsyncGe
 }
 
 function readFailure(error: NodeJS.ErrnoException, path: string): Error {
-  if (error.code === 'EACCES' || error.code === 'EPERM') return new RemoraError('PERMISSION_DENIED', `permission denied reading ${path}`, { cause: error });
+  if (error.code === 'EACCES' || error.code === 'EPERM')
+    return new RemoraError('PERMISSION_DENIED', `permission denied reading ${path}`, { cause: error });
   return error;
 }
 

@@ -4,7 +4,26 @@
 // never takes the final name), and every temporary is removed on any failure. Names are
 // bytes: one that is not UTF-8 is written as the bytes it had in the target (fsPath).
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, closeSync, constants as fsConstants, fchmodSync, fchownSync, futimesSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, utimesSync, writeSync, type Stats } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  constants as fsConstants,
+  fchmodSync,
+  fchownSync,
+  futimesSync,
+  linkSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EntryGuard } from '../core/archive-safety.js';
@@ -72,7 +91,8 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
       renameSync(fsPath(temporary), fsPath(final));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw new RemoraError('OPERATION_FAILED', `cannot overwrite the directory ${final} with a file`, { cause: error });
+      if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST')
+        throw new RemoraError('OPERATION_FAILED', `cannot overwrite the directory ${final} with a file`, { cause: error });
       throw error;
     }
     temporaries.delete(temporary);
@@ -140,7 +160,8 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
           const existing = lstatOrNull(final);
           if (!existing) mkdirSync(fsPath(final), { mode: 0o700 });
           else if (existing.isSymbolicLink()) throw refusedLink(final);
-          else if (!existing.isDirectory()) throw new RemoraError('OPERATION_FAILED', `cannot overwrite the file ${final} with a directory`);
+          else if (!existing.isDirectory())
+            throw new RemoraError('OPERATION_FAILED', `cannot overwrite the file ${final} with a directory`);
           knownDirectories.add(relative);
           // Modes and times of directories go on last: a read-only one must still take its
           // children. The existing directory a `dir/.` merges into keeps its own, as with docker cp.
@@ -224,7 +245,9 @@ async function writeAll(handle: FileHandle, chunks: Buffer[]): Promise<void> {
 }
 
 function refusedLink(path: string): RemoraError {
-  return new RemoraError('PATH_OUTSIDE_ROOT', `refused to write through the symbolic link ${path} in the destination`, { hint: 'copy into a directory without symbolic links in the way' });
+  return new RemoraError('PATH_OUTSIDE_ROOT', `refused to write through the symbolic link ${path} in the destination`, {
+    hint: 'copy into a directory without symbolic links in the way',
+  });
 }
 
 /** Local failures, said in one line with the path that failed. */

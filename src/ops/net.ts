@@ -27,7 +27,10 @@ export async function listSockets(session: ToolkitSession, signal?: AbortSignal)
   const { cmd, env } = scriptExec('remora-net', NET_SCRIPT, []);
   const result = await session.run(cmd, { env, signal });
   if (result.exitCode !== 0) {
-    throw new RemoraError('EXEC_FAILED', `listing sockets failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
+    throw new RemoraError(
+      'EXEC_FAILED',
+      `listing sockets failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`,
+    );
   }
   return parseNetDump(result.stdout);
 }

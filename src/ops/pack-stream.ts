@@ -39,13 +39,18 @@ export async function openPack(session: ToolkitSession, options: PackOptions): P
       helper.release();
       const failed = await helper.failure();
       if (failed) throw failed;
-      if (!state.complete) throw new RemoraError('OPERATION_FAILED', `the copy of ${options.targetName}:${path} was cut short`, { hint: 'is the target still running?' });
+      if (!state.complete)
+        throw new RemoraError('OPERATION_FAILED', `the copy of ${options.targetName}:${path} was cut short`, {
+          hint: 'is the target still running?',
+        });
     },
     async explain(error) {
       helper.release();
       if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
         handle.close();
-        return new RemoraError('OPERATION_FAILED', 'the reader of the tar stream went away before the copy ended (broken pipe)', { cause: error });
+        return new RemoraError('OPERATION_FAILED', 'the reader of the tar stream went away before the copy ended (broken pipe)', {
+          cause: error,
+        });
       }
       return helper.explain(error);
     },

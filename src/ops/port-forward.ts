@@ -47,9 +47,19 @@ function listen(spec: ForwardSpec, address: string, port: number, onConnection: 
     server.once('error', (error: NodeJS.ErrnoException) => {
       const where = formatHostPort(address, port);
       if (error.code === 'EADDRINUSE') {
-        reject(new RemoraError('OPERATION_FAILED', `local port ${where} is already in use`, { hint: `pick another local port (LOCAL:${spec.remotePort}), or :${spec.remotePort} for a free one`, cause: error }));
+        reject(
+          new RemoraError('OPERATION_FAILED', `local port ${where} is already in use`, {
+            hint: `pick another local port (LOCAL:${spec.remotePort}), or :${spec.remotePort} for a free one`,
+            cause: error,
+          }),
+        );
       } else if (error.code === 'EACCES') {
-        reject(new RemoraError('PERMISSION_DENIED', `cannot listen on ${where}: permission denied`, { hint: 'ports below 1024 need root locally; pick a higher local port', cause: error }));
+        reject(
+          new RemoraError('PERMISSION_DENIED', `cannot listen on ${where}: permission denied`, {
+            hint: 'ports below 1024 need root locally; pick a higher local port',
+            cause: error,
+          }),
+        );
       } else {
         reject(new RemoraError('OPERATION_FAILED', `cannot listen on ${where}: ${error.message}`, { cause: error }));
       }
@@ -94,7 +104,13 @@ export async function startPortForward(session: ToolkitSession, specs: ForwardSp
           server = await listen(spec, address, port, (socket) => relay(socket, spec.remotePort));
         } catch (error) {
           // kubectl's `localhost` is both loopbacks; a machine without IPv6 still forwards.
-          if (address === '::1' && spec.localAddresses.includes('127.0.0.1') && (error as RemoraError).cause && ((error as RemoraError).cause as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') continue;
+          if (
+            address === '::1' &&
+            spec.localAddresses.includes('127.0.0.1') &&
+            (error as RemoraError).cause &&
+            ((error as RemoraError).cause as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL'
+          )
+            continue;
           throw error;
         }
         servers.push(server);

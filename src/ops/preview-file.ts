@@ -33,7 +33,8 @@ fs=${FS_HELPER}
 export async function previewFile(session: ToolkitSession, path: string, signal?: AbortSignal, maxBytes = 1 << 20): Promise<FilePreview> {
   const { cmd, env } = scriptExec('remora-preview', PREVIEW_SCRIPT, [session.targetRoot, path, maxBytes]);
   const result = await session.run(cmd, { env, signal });
-  if (result.exitCode !== 0) throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
+  if (result.exitCode !== 0)
+    throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
   return parsePreview(path, result.stdout, maxBytes);
 }
 
@@ -43,7 +44,11 @@ export function parsePreview(path: string, output: Buffer, maxBytes: number): Fi
   const secondEnd = firstEnd < 0 ? -1 : output.indexOf(0x0a, firstEnd + 1);
   if (secondEnd < 0) throw new RemoraError('OPERATION_FAILED', `${path}: the toolkit's answer is incomplete`);
   const stat = JSON.parse(output.subarray(0, firstEnd).toString('utf8')) as { type: string; size: number };
-  const type = output.subarray(firstEnd + 1, secondEnd).toString('utf8').trim() || 'data';
+  const type =
+    output
+      .subarray(firstEnd + 1, secondEnd)
+      .toString('utf8')
+      .trim() || 'data';
   if (stat.type !== 'file') {
     return { path, size: stat.size, type: stat.type === 'dir' ? 'directory' : type, binary: true, text: '', truncated: false };
   }

@@ -41,12 +41,19 @@ fi
 exit 0
 `.trim();
 
-export async function inspectProcess(session: ToolkitSession, pid: number, options: { showSecrets?: boolean; signal?: AbortSignal } = {}): Promise<ProcessDetails> {
+export async function inspectProcess(
+  session: ToolkitSession,
+  pid: number,
+  options: { showSecrets?: boolean; signal?: AbortSignal } = {},
+): Promise<ProcessDetails> {
   const { cmd, env } = scriptExec('remora-proc', PROC_SCRIPT, [pid, session.targetRoot]);
   const result = await session.run(cmd, { env, signal: options.signal });
   if (result.exitCode === GONE) throw processGone(pid, session.target.name);
   if (result.exitCode !== 0) {
-    throw new RemoraError('EXEC_FAILED', `reading process ${pid} failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
+    throw new RemoraError(
+      'EXEC_FAILED',
+      `reading process ${pid} failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`,
+    );
   }
   const details = parseProcDump(result.stdout, { pid, targetRoot: session.targetRoot, showSecrets: options.showSecrets });
   if (!details) throw processGone(pid, session.target.name);
@@ -54,5 +61,7 @@ export async function inspectProcess(session: ToolkitSession, pid: number, optio
 }
 
 function processGone(pid: number, target: string): RemoraError {
-  return new RemoraError('PROCESS_NOT_FOUND', `no process ${pid} in ${target} (it may have exited)`, { hint: `list the processes with: remora ps ${target}` });
+  return new RemoraError('PROCESS_NOT_FOUND', `no process ${pid} in ${target} (it may have exited)`, {
+    hint: `list the processes with: remora ps ${target}`,
+  });
 }

@@ -63,7 +63,6 @@ export interface ListProcessesOptions {
   signal?: AbortSignal;
 }
 
-
 export async function listProcesses(session: ToolkitSession, options: ListProcessesOptions = {}): Promise<ProcessListing> {
   const sampleMs = options.previous ? 0 : Math.max(0, Math.round(options.sampleMs ?? 0));
   const { cmd, env } = scriptExec('remora-ps', PS_COMMAND, [session.targetRoot, sampleMs]);
@@ -72,7 +71,14 @@ export async function listProcesses(session: ToolkitSession, options: ListProces
     const said = result.stderr.trim().split('\n')[0];
     throw new RemoraError('EXEC_FAILED', `listing processes failed in the toolkit (exit ${result.exitCode})${said ? `: ${said}` : ''}`);
   }
-  const parseOptions = { targetRoot: session.targetRoot, includeToolkit: options.includeToolkit, previous: options.previous, lifetime: sampleMs === 0 };
+  const parseOptions = {
+    targetRoot: session.targetRoot,
+    includeToolkit: options.includeToolkit,
+    previous: options.previous,
+    lifetime: sampleMs === 0,
+  };
   // The helper answers in JSON; PS_SCRIPT in records that start with a path.
-  return result.stdout[0] === 0x7b ? parsePsHelperOutput(decodeTargetBytes(result.stdout), parseOptions) : parsePsDump(result.stdout, parseOptions);
+  return result.stdout[0] === 0x7b
+    ? parsePsHelperOutput(decodeTargetBytes(result.stdout), parseOptions)
+    : parsePsDump(result.stdout, parseOptions);
 }

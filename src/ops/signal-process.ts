@@ -15,9 +15,12 @@ export async function signalProcess(session: ToolkitSession, pid: number, signal
   const result = await session.run(['kill', `-${name}`, String(pid)]);
   if (result.exitCode === 0) return;
   const said = result.stderr.trim().split('\n').pop() ?? '';
-  if (/no such process/i.test(said)) throw new RemoraError('PROCESS_NOT_FOUND', `no process ${pid} in ${session.target.name} (it may have exited)`);
+  if (/no such process/i.test(said))
+    throw new RemoraError('PROCESS_NOT_FOUND', `no process ${pid} in ${session.target.name} (it may have exited)`);
   if (/not permitted|permission/i.test(said)) {
-    throw new RemoraError('PERMISSION_DENIED', `not allowed to signal process ${pid}`, { hint: session.profile.name === 'restricted' ? 'the restricted profile has no KILL capability; use --profile general' : undefined });
+    throw new RemoraError('PERMISSION_DENIED', `not allowed to signal process ${pid}`, {
+      hint: session.profile.name === 'restricted' ? 'the restricted profile has no KILL capability; use --profile general' : undefined,
+    });
   }
   throw new RemoraError('OPERATION_FAILED', `kill -${name} ${pid} failed: ${said || `exit ${result.exitCode}`}`);
 }

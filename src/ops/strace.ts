@@ -4,7 +4,15 @@
 // see TRACE_WRAPPER.
 import { RemoraError } from '../core/errors.js';
 import { parsePidList } from '../core/pid.js';
-import { planTrace, explainAttachFailure, parseTraceProbe, refusedAttach, type AttachFacts, type TraceContext, type TraceProbe } from '../core/trace-checks.js';
+import {
+  planTrace,
+  explainAttachFailure,
+  parseTraceProbe,
+  refusedAttach,
+  type AttachFacts,
+  type TraceContext,
+  type TraceProbe,
+} from '../core/trace-checks.js';
 import { SplicedLineRepair, StraceJoiner, type StracePiece, type SyscallEvent } from '../core/strace-parser.js';
 import type { ExecHandle } from '../engine/types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
@@ -134,7 +142,11 @@ export const WAITING_PROGRAM_NAME = 'remora-waiting';
 export async function waitingProgramPid(session: ToolkitSession): Promise<number> {
   const probe = await probeTrace(session);
   const waiting = [...probe.processes.values()].find((p) => p.ppid === 1 && p.name === WAITING_PROGRAM_NAME && !p.toolkit);
-  if (!waiting) throw new RemoraError('OPERATION_FAILED', `the program of ${session.target.name}'s stand-in is not waiting to be traced (it ended, or the stand-in did)`);
+  if (!waiting)
+    throw new RemoraError(
+      'OPERATION_FAILED',
+      `the program of ${session.target.name}'s stand-in is not waiting to be traced (it ended, or the stand-in did)`,
+    );
   return waiting.pid;
 }
 
@@ -143,7 +155,10 @@ export async function probeTrace(session: ToolkitSession): Promise<TraceProbe> {
   const { cmd, env } = scriptExec('remora-probe', TRACE_PROBE, []);
   const result = await session.run(cmd, { env });
   if (result.exitCode !== 0) {
-    throw new RemoraError('EXEC_FAILED', `could not inspect the processes to trace (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`);
+    throw new RemoraError(
+      'EXEC_FAILED',
+      `could not inspect the processes to trace (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`,
+    );
   }
   return parseTraceProbe(result.stdout);
 }
@@ -226,7 +241,9 @@ class StraceRun implements TraceRun {
         const facts = refused ? await attachFacts(session, refused.pid) : {};
         throw (
           explainAttachFailure(text, probe, context, facts) ??
-          new RemoraError('OPERATION_FAILED', `strace ended with status ${exitCode}${lastMessage(this.notices)}`, { details: this.notices.slice(-3) })
+          new RemoraError('OPERATION_FAILED', `strace ended with status ${exitCode}${lastMessage(this.notices)}`, {
+            details: this.notices.slice(-3),
+          })
         );
       },
       (error: unknown) => {
@@ -320,10 +337,12 @@ export async function startTraceEvents(
     if (events.length) onEvents(events);
   };
   const run = await startTrace(session, { ...options, detailed: true }, emit);
-  void run.done.finally(() => {
-    const rest = joiner.flush();
-    if (rest.length) onEvents(rest);
-  }).catch(() => undefined);
+  void run.done
+    .finally(() => {
+      const rest = joiner.flush();
+      if (rest.length) onEvents(rest);
+    })
+    .catch(() => undefined);
   return run;
 }
 

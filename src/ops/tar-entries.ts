@@ -20,7 +20,10 @@ export async function* readTarEntries(input: Readable): AsyncGenerator<CopyEntry
   readRawNames(extract);
   input.once('error', (error) => extract.destroy(error));
   input.pipe(extract);
-  yield { record: { kind: 'directory', mode: 0o755, uid: 0, gid: 0, mtimeMs: Date.now(), name: '.', link: '', size: 0, flags: 0 }, data: null };
+  yield {
+    record: { kind: 'directory', mode: 0o755, uid: 0, gid: 0, mtimeMs: Date.now(), name: '.', link: '', size: 0, flags: 0 },
+    data: null,
+  };
   try {
     for await (const entry of extract) {
       const header = withByteNames(entry.header);
@@ -63,7 +66,9 @@ export async function* readTarEntries(input: Readable): AsyncGenerator<CopyEntry
     }
   } catch (error) {
     if (error instanceof RemoraError) throw error;
-    throw new RemoraError('OPERATION_FAILED', `the tar stream on stdin is not a valid tar archive: ${(error as Error).message}`, { cause: error });
+    throw new RemoraError('OPERATION_FAILED', `the tar stream on stdin is not a valid tar archive: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -116,7 +121,13 @@ async function packEntries(pack: tarStream.Pack, entries: EntrySource, top: stri
   for await (const { record, data } of entries) {
     if (record.kind === 'warning' || record.kind === 'total' || record.kind === 'end') continue;
     const name = tarName(top, record.name, record.kind === 'directory');
-    const header: Partial<tarStream.Header> & { name: string } = { name, mode: record.mode, uid: record.uid, gid: record.gid, mtime: new Date(record.mtimeMs) };
+    const header: Partial<tarStream.Header> & { name: string } = {
+      name,
+      mode: record.mode,
+      uid: record.uid,
+      gid: record.gid,
+      mtime: new Date(record.mtimeMs),
+    };
     if (record.kind === 'directory') {
       await addEntry(pack, rawNamed({ ...header, type: 'directory' }));
     } else if (record.kind === 'symlink') {

@@ -16,8 +16,16 @@ export function rawNamed<H extends Partial<tarStream.Header> & { name: string }>
   const link = header.linkname ?? '';
   if (!hasEscapedBytes(header.name) && !hasEscapedBytes(link)) return header;
   const directory = header.name.endsWith('/');
-  const raw: NonNullable<Header[typeof RAW]> = { path: encodeTargetText(header.name), ...(link ? { linkpath: encodeTargetText(link) } : {}) };
-  return { ...header, name: directory ? 'remora-raw-name/' : 'remora-raw-name', ...(link ? { linkname: 'remora-raw-link' } : {}), [RAW]: raw };
+  const raw: NonNullable<Header[typeof RAW]> = {
+    path: encodeTargetText(header.name),
+    ...(link ? { linkpath: encodeTargetText(link) } : {}),
+  };
+  return {
+    ...header,
+    name: directory ? 'remora-raw-name/' : 'remora-raw-name',
+    ...(link ? { linkname: 'remora-raw-link' } : {}),
+    [RAW]: raw,
+  };
 }
 
 /** Makes `pack` write the pax header of an entry rawNamed() marked, just before its own header. */
@@ -47,7 +55,14 @@ function paxRecord(key: string, value: Buffer): Buffer {
 /** A ustar header of type 'x' (a pax extended header for the next entry). */
 function ustarHeader(name: string, size: number, of: Header): Buffer {
   const block = Buffer.alloc(512);
-  const octal = (value: number, offset: number, width: number) => block.write(`${Math.max(0, Math.floor(value)).toString(8).padStart(width - 1, '0')}\0`, offset, 'ascii');
+  const octal = (value: number, offset: number, width: number) =>
+    block.write(
+      `${Math.max(0, Math.floor(value))
+        .toString(8)
+        .padStart(width - 1, '0')}\0`,
+      offset,
+      'ascii',
+    );
   block.write(name, 0, 100, 'ascii');
   octal((of.mode ?? 0o644) & 0o7777, 100, 8);
   octal(of.uid ?? 0, 108, 8);
@@ -68,7 +83,11 @@ function ustarHeader(name: string, size: number, of: Header): Buffer {
  * a tar from docker cp or Go's archive/tar carries names that are not UTF-8 there.
  */
 export function readRawNames(extract: tarStream.Extract): void {
-  const internals = extract as unknown as { _decodeLongHeader(buf: Buffer): void; _header: { type?: string } | null; _pax: Record<string, string> | null };
+  const internals = extract as unknown as {
+    _decodeLongHeader(buf: Buffer): void;
+    _header: { type?: string } | null;
+    _pax: Record<string, string> | null;
+  };
   const decode = internals._decodeLongHeader.bind(extract);
   internals._decodeLongHeader = (buf: Buffer) => {
     decode(buf);

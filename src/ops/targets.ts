@@ -18,7 +18,9 @@ export interface TargetRow {
 /** Running and paused containers (all with `all`), Remora's own excluded, sorted by name. */
 export async function listTargets(engine: Engine, listing: ContainerSummary[], options: { all?: boolean } = {}): Promise<TargetRow[]> {
   // Remora's own containers (toolkits, stand-ins) are not targets.
-  const containers = listing.filter((c) => c.labels[LABEL.role] === undefined && (options.all || c.state === 'running' || c.state === 'paused'));
+  const containers = listing.filter(
+    (c) => c.labels[LABEL.role] === undefined && (options.all || c.state === 'running' || c.state === 'paused'),
+  );
   // An exited target's sessions run in its stand-ins.
   const standIns = listing.filter((c) => c.labels[LABEL.role] === ROLE_STAND_IN && c.state === 'running');
   const rows = await Promise.all(
@@ -31,7 +33,9 @@ export async function listTargets(engine: Engine, listing: ContainerSummary[], o
         state: c.state,
         user: details?.user || 'root',
         hasShell,
-        sessions: [c.id, ...standIns.filter((s) => s.labels[LABEL.standInFor] === c.id).map((s) => s.id)].flatMap((id) => sessionsOf(listing, id)).filter((s) => s.state === 'running').length,
+        sessions: [c.id, ...standIns.filter((s) => s.labels[LABEL.standInFor] === c.id).map((s) => s.id)]
+          .flatMap((id) => sessionsOf(listing, id))
+          .filter((s) => s.state === 'running').length,
       };
     }),
   );

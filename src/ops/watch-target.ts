@@ -5,8 +5,7 @@ import type { ContainerDetails, Engine } from '../engine/types.js';
 import { LineSplitter } from './line-splitter.js';
 
 export type TargetStateEvent =
-  | { kind: 'state'; state: 'running' | 'paused' | 'stopped'; exitCode?: number }
-  | { kind: 'engine'; reachable: boolean; message?: string };
+  { kind: 'state'; state: 'running' | 'paused' | 'stopped'; exitCode?: number } | { kind: 'engine'; reachable: boolean; message?: string };
 
 export interface TargetWatch {
   stop(): void;
@@ -16,7 +15,11 @@ export interface TargetWatch {
 const RETRY_MS = [500, 1000, 2000, 5000];
 
 /** The state an engine event moves the target to; undefined for events that change nothing. */
-export function stateOfEvent(raw: { Action?: string; status?: string; Actor?: { Attributes?: Record<string, string> } }): TargetStateEvent | undefined {
+export function stateOfEvent(raw: {
+  Action?: string;
+  status?: string;
+  Actor?: { Attributes?: Record<string, string> };
+}): TargetStateEvent | undefined {
   const action = (raw.Action ?? raw.status ?? '').split(':')[0];
   switch (action) {
     case 'die':

@@ -13,7 +13,12 @@ export function demoImage(): string {
 }
 
 /** Starts the demo container (or finds it running) and returns its ID. */
-export async function ensureDemoTarget(engine: Engine, listing: ContainerSummary[], say: ProgressHandler, extraLabels: Record<string, string> = {}): Promise<{ id: string; created: boolean }> {
+export async function ensureDemoTarget(
+  engine: Engine,
+  listing: ContainerSummary[],
+  say: ProgressHandler,
+  extraLabels: Record<string, string> = {},
+): Promise<{ id: string; created: boolean }> {
   const existing = listing.find((c) => c.name === DEMO_NAME);
   if (existing?.state === 'running') return { id: existing.id, created: false };
   if (existing) await engine.removeContainer(existing.id);

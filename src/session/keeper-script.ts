@@ -162,9 +162,13 @@ export function execWrapper(cmd: string[], targetDir?: string): string[] {
       ? []
       : [
           // A profile without the capabilities to reach /target would otherwise read as "no such directory".
-          '( cd /target/ ) 2>/dev/null || { echo "remora: -w $1: this profile cannot reach the target\'s files (use --profile general)" >&2; exit ' + CANNOT_START_STATUS + '; }',
+          '( cd /target/ ) 2>/dev/null || { echo "remora: -w $1: this profile cannot reach the target\'s files (use --profile general)" >&2; exit ' +
+            CANNOT_START_STATUS +
+            '; }',
           '[ -d "/target$1" ] || { echo "remora: $1: no such directory in the target" >&2; exit ' + CANNOT_START_STATUS + '; }',
-          'cd "/target$1" 2>/dev/null || { echo "remora: $1: cannot enter this directory of the target (permission denied)" >&2; exit ' + CANNOT_START_STATUS + '; }',
+          'cd "/target$1" 2>/dev/null || { echo "remora: $1: cannot enter this directory of the target (permission denied)" >&2; exit ' +
+            CANNOT_START_STATUS +
+            '; }',
           'shift',
         ]),
     // Say it the way a user reads it; 127 as docker and every shell do.

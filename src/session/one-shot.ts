@@ -51,7 +51,10 @@ export async function startOneShot(engine: Engine, target: Target, options: OneS
     removed = (await removing).exitCode.catch(() => undefined);
     await engine.startContainer(id);
   } catch (error) {
-    void attaching.then((held) => held.release(), () => undefined);
+    void attaching.then(
+      (held) => held.release(),
+      () => undefined,
+    );
     exiting.catch(() => undefined);
     removing.catch(() => undefined);
     await engine.removeContainer(id).catch(() => undefined);

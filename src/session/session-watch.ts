@@ -77,7 +77,12 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
     finish(sessionEnded(session.target.name));
   };
 
-  const onEvent = (raw: { Action?: string; status?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } }): void => {
+  const onEvent = (raw: {
+    Action?: string;
+    status?: string;
+    id?: string;
+    Actor?: { ID?: string; Attributes?: Record<string, string> };
+  }): void => {
     const action = (raw.Action ?? raw.status ?? '').split(':')[0] ?? '';
     if (!FATAL_ACTIONS.has(action)) return;
     const id = raw.Actor?.ID ?? raw.id;
@@ -110,7 +115,10 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
       // Either may have died before the stream was open: one look closes that gap, taken
       // only by a command still running a moment later (a quick one pays nothing for it).
       lookLater = setTimeout(() => {
-        void Promise.all([engine.inspectContainer(targetId).catch(() => undefined), engine.inspectContainer(toolkitId).catch(() => undefined)]).then(([target, toolkit]) => {
+        void Promise.all([
+          engine.inspectContainer(targetId).catch(() => undefined),
+          engine.inspectContainer(toolkitId).catch(() => undefined),
+        ]).then(([target, toolkit]) => {
           if (stopped) return;
           if (!target?.state.running) void decide(false, target?.state.exitCode);
           else if (!toolkit?.state.running) void decide(true);
@@ -128,7 +136,10 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
   };
   /** Looks at both containers now; true when one of them is gone (and says so). */
   const lookNow = async (): Promise<boolean> => {
-    const [target, toolkit] = await Promise.all([engine.inspectContainer(targetId).catch(() => undefined), engine.inspectContainer(toolkitId).catch(() => undefined)]);
+    const [target, toolkit] = await Promise.all([
+      engine.inspectContainer(targetId).catch(() => undefined),
+      engine.inspectContainer(toolkitId).catch(() => undefined),
+    ]);
     if (!target?.state.running) void decide(false, target?.state.exitCode);
     else if (!toolkit?.state.running) void decide(true);
     else return false;
@@ -166,9 +177,13 @@ function looksKilled(error: unknown): boolean {
 }
 
 export function targetExited(name: string, code: number | undefined): RemoraError {
-  return new RemoraError('TARGET_EXITED', `target ${name} exited${code === undefined ? '' : ` (code ${code})`}`, { hint: `docker logs ${name} may say why` });
+  return new RemoraError('TARGET_EXITED', `target ${name} exited${code === undefined ? '' : ` (code ${code})`}`, {
+    hint: `docker logs ${name} may say why`,
+  });
 }
 
 function sessionEnded(name: string): RemoraError {
-  return new RemoraError('SESSION_ENDED', `the toolkit session of ${name} ended (detached or stopped) while the command ran`, { hint: 'run the command again: it starts a new session' });
+  return new RemoraError('SESSION_ENDED', `the toolkit session of ${name} ended (detached or stopped) while the command ran`, {
+    hint: 'run the command again: it starts a new session',
+  });
 }

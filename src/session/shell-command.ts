@@ -12,7 +12,24 @@ export const CHROOT_BUSYBOX = '/opt/remora/bin/busybox';
 const CHROOT_DIR = '/run/remora-chroot';
 
 /** Tools that busybox does not provide well; each gets a loader wrapper when present. */
-const WRAPPED_TOOLS = ['strace', 'gdb', 'curl', 'jq', 'lsof', 'ss', 'ip', 'tcpdump', 'dig', 'nslookup', 'less', 'file', 'nc', 'ps', 'top', 'bash'];
+const WRAPPED_TOOLS = [
+  'strace',
+  'gdb',
+  'curl',
+  'jq',
+  'lsof',
+  'ss',
+  'ip',
+  'tcpdump',
+  'dig',
+  'nslookup',
+  'less',
+  'file',
+  'nc',
+  'ps',
+  'top',
+  'bash',
+];
 
 export function shellPrompt(targetName: string, chroot: boolean): string {
   return chroot ? `[remora ${targetName} (chroot)] # ` : `[remora ${targetName}] \\w # `;

@@ -15,7 +15,16 @@ import { LABEL, ROLE_STAND_IN, ROLE_STAND_IN_IMAGE } from '../core/labels.js';
 import { describePostMortem, standInMounts, type PostMortemSource } from '../core/post-mortem.js';
 import { REMORA_VERSION } from '../core/version.js';
 import { readAllBytes } from '../engine/http-client.js';
-import type { ContainerDetails, ContainerSpec, ContainerSummary, Engine, ImageConfig, ImageDetails, MountSpec, ProgressHandler } from '../engine/types.js';
+import type {
+  ContainerDetails,
+  ContainerSpec,
+  ContainerSummary,
+  Engine,
+  ImageConfig,
+  ImageDetails,
+  MountSpec,
+  ProgressHandler,
+} from '../engine/types.js';
 import { createdBy } from './toolkit-session.js';
 
 /** Where the holder lives in the toolkit image, and where it goes in a stand-in. */
@@ -43,7 +52,14 @@ export interface PostMortemTarget {
 
 export function postMortemFromContainer(details: ContainerDetails): PostMortemTarget {
   return {
-    source: { kind: 'container', id: details.id, name: details.name, status: details.state.status, exitCode: details.state.exitCode, finishedAt: details.state.finishedAt },
+    source: {
+      kind: 'container',
+      id: details.id,
+      name: details.name,
+      status: details.state.status,
+      exitCode: details.state.exitCode,
+      finishedAt: details.state.finishedAt,
+    },
     image: details.image,
     imageId: details.imageId,
     config: details.config,
@@ -54,7 +70,15 @@ export function postMortemFromContainer(details: ContainerDetails): PostMortemTa
 }
 
 export function postMortemFromImage(name: string, image: ImageDetails): PostMortemTarget {
-  return { source: { kind: 'image', id: image.id, name }, image: name, config: image.config, mounts: [], tmpfs: {}, networkMode: '', architecture: image.architecture };
+  return {
+    source: { kind: 'image', id: image.id, name },
+    image: name,
+    config: image.config,
+    mounts: [],
+    tmpfs: {},
+    networkMode: '',
+    architecture: image.architecture,
+  };
 }
 
 export interface StandInOptions {
@@ -82,7 +106,12 @@ export interface StandIn {
 export function reusableStandIn(listing: ContainerSummary[], target: PostMortemTarget): ContainerSummary | undefined {
   const of = target.source.kind === 'container' ? target.source.finishedAt : target.source.id;
   return listing.find(
-    (c) => c.state === 'running' && c.labels[LABEL.role] === ROLE_STAND_IN && c.labels[LABEL.standInFor] === target.source.id && c.labels[LABEL.standInOf] === of && c.labels[LABEL.ephemeral] !== 'true',
+    (c) =>
+      c.state === 'running' &&
+      c.labels[LABEL.role] === ROLE_STAND_IN &&
+      c.labels[LABEL.standInFor] === target.source.id &&
+      c.labels[LABEL.standInOf] === of &&
+      c.labels[LABEL.ephemeral] !== 'true',
   );
 }
 
@@ -91,10 +120,18 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
   const description = describePostMortem(target.source, Date.now());
   const holder = await holderArchive(engine, options);
   const volumes = await existingVolumes(engine, target.mounts);
-  const { mounts, missingVolumes } = standInMounts(target.mounts, target.tmpfs, { rwVolumes: options.rwVolumes, volumeExists: (name) => volumes.has(name) });
-  for (const missing of missingVolumes) options.say(`volume ${missing.name} (at ${missing.destination}) no longer exists: ${missing.destination} shows the image's files there`);
+  const { mounts, missingVolumes } = standInMounts(target.mounts, target.tmpfs, {
+    rwVolumes: options.rwVolumes,
+    volumeExists: (name) => volumes.has(name),
+  });
+  for (const missing of missingVolumes)
+    options.say(
+      `volume ${missing.name} (at ${missing.destination}) no longer exists: ${missing.destination} shows the image's files there`,
+    );
   if (options.rwVolumes && mounts.some((m) => m.type !== 'tmpfs' && !m.readOnly)) {
-    options.say('--rw-volumes: writes to volumes and bind mounts go to the real ones, which the original (and anything else using them) will see');
+    options.say(
+      '--rw-volumes: writes to volumes and bind mounts go to the real ones, which the original (and anything else using them) will see',
+    );
   }
 
   let imageId = target.source.id;
@@ -125,9 +162,17 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
  * The container's files as an image: a commit (its own layer on its image's), or, when its
  * image was removed (a commit needs it), an export of its whole filesystem imported anew.
  */
-async function commitOrCopy(engine: Engine, source: Extract<PostMortemSource, { kind: 'container' }>, options: StandInOptions): Promise<string> {
+async function commitOrCopy(
+  engine: Engine,
+  source: Extract<PostMortemSource, { kind: 'container' }>,
+  options: StandInOptions,
+): Promise<string> {
   try {
-    return await engine.commitContainer(source.id, { ...options.extraLabels, [LABEL.role]: ROLE_STAND_IN_IMAGE, [LABEL.standInFor]: source.id });
+    return await engine.commitContainer(source.id, {
+      ...options.extraLabels,
+      [LABEL.role]: ROLE_STAND_IN_IMAGE,
+      [LABEL.standInFor]: source.id,
+    });
   } catch (error) {
     if (!/failed to get digest|no such image/i.test((error as Error).message)) throw error;
   }
@@ -186,10 +231,14 @@ async function holderArchive(engine: Engine, options: StandInOptions): Promise<B
     try {
       archive = await engine.getArchive(source, HOLDER_IN_TOOLKIT);
     } catch (error) {
-      throw new RemoraError('TOOL_MISSING', `the toolkit image ${options.toolkitImage} has no ${HOLDER_IN_TOOLKIT}, which a stand-in needs`, {
-        hint: 'use Remora\'s own toolkit image (drop --toolkit-image / REMORA_TOOLKIT_IMAGE), or rebuild it with remora toolkit build',
-        cause: error,
-      });
+      throw new RemoraError(
+        'TOOL_MISSING',
+        `the toolkit image ${options.toolkitImage} has no ${HOLDER_IN_TOOLKIT}, which a stand-in needs`,
+        {
+          hint: "use Remora's own toolkit image (drop --toolkit-image / REMORA_TOOLKIT_IMAGE), or rebuild it with remora toolkit build",
+          cause: error,
+        },
+      );
     }
     const binary = await firstFile(archive);
     return await singleFileTar(HOLDER_IN_STAND_IN.slice(1), binary, 0o755);
@@ -229,12 +278,21 @@ function explainStandInFailure(error: unknown, target: PostMortemTarget): Error 
   const message = (error as Error).message ?? String(error);
   const what = target.source.kind === 'container' ? `${target.source.name} (${target.source.status})` : `image ${target.source.name}`;
   if (/exec format error/i.test(message)) {
-    return new RemoraError('OPERATION_FAILED', `cannot run a stand-in of ${what}: it is built for another architecture (${target.architecture ?? 'unknown'})`, { cause: error });
+    return new RemoraError(
+      'OPERATION_FAILED',
+      `cannot run a stand-in of ${what}: it is built for another architecture (${target.architecture ?? 'unknown'})`,
+      { cause: error },
+    );
   }
   if (/bind source path does not exist/i.test(message)) {
-    return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: a bind mount's source no longer exists on the host`, { hint: message, cause: error });
+    return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: a bind mount's source no longer exists on the host`, {
+      hint: message,
+      cause: error,
+    });
   }
-  return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: ${message.replace(/^the engine refused: /, '')}`, { cause: error });
+  return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: ${message.replace(/^the engine refused: /, '')}`, {
+    cause: error,
+  });
 }
 
 /**
@@ -242,5 +300,11 @@ function explainStandInFailure(error: unknown, target: PostMortemTarget): Error 
  * than a minute (remora killed between create and start). Running ones end by themselves.
  */
 export function staleStandIns(listing: ContainerSummary[], nowSeconds: number): ContainerSummary[] {
-  return listing.filter((c) => c.labels[LABEL.role] === ROLE_STAND_IN && c.state !== 'running' && c.state !== 'paused' && nowSeconds - c.created > ORPHAN_GRACE_SECONDS);
+  return listing.filter(
+    (c) =>
+      c.labels[LABEL.role] === ROLE_STAND_IN &&
+      c.state !== 'running' &&
+      c.state !== 'paused' &&
+      nowSeconds - c.created > ORPHAN_GRACE_SECONDS,
+  );
 }

@@ -16,7 +16,10 @@ export async function lookUpTarget(engine: Engine, query: string, listing: Conta
   if (query.startsWith(IMAGE_PREFIX)) {
     const ref = query.slice(IMAGE_PREFIX.length);
     const image = ref ? await engine.inspectImage(ref) : null;
-    if (!image) throw new RemoraError('TARGET_NOT_FOUND', `no image named "${ref}"`, { hint: 'docker images lists the local images (Remora never pulls one)' });
+    if (!image)
+      throw new RemoraError('TARGET_NOT_FOUND', `no image named "${ref}"`, {
+        hint: 'docker images lists the local images (Remora never pulls one)',
+      });
     return { kind: 'post-mortem', postMortem: postMortemFromImage(ref, image) };
   }
   let match: ContainerSummary;
@@ -25,7 +28,8 @@ export async function lookUpTarget(engine: Engine, query: string, listing: Conta
   } catch (error) {
     if (!(error instanceof RemoraError) || error.code !== 'TARGET_NOT_FOUND') throw error;
     const image = await engine.inspectImage(query);
-    if (!image) throw new RemoraError('TARGET_NOT_FOUND', `no container or image named "${query.replace(/^\//, '')}"`, { hint: error.hint });
+    if (!image)
+      throw new RemoraError('TARGET_NOT_FOUND', `no container or image named "${query.replace(/^\//, '')}"`, { hint: error.hint });
     return { kind: 'post-mortem', postMortem: postMortemFromImage(query, image) };
   }
   if (match.state === 'running' || match.state === 'paused') {

@@ -25,7 +25,10 @@ export function packageDir(name: 'toolkit-image' | 'demo-image' | 'completions')
   for (;;) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, name))) return join(dir, name);
     const parent = dirname(dir);
-    if (parent === dir) throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `the ${name}/ folder is missing from this installation`, { hint: 'reinstall remora' });
+    if (parent === dir)
+      throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `the ${name}/ folder is missing from this installation`, {
+        hint: 'reinstall remora',
+      });
     dir = parent;
   }
 }
@@ -54,7 +57,14 @@ export async function ensureToolkitImage(options: EnsureImageOptions): Promise<s
       });
     }
   }
-  await ensureBuiltImage({ engine, tag: image, directory: packageDir('toolkit-image'), say, what: 'toolkit image', force: options.rebuild });
+  await ensureBuiltImage({
+    engine,
+    tag: image,
+    directory: packageDir('toolkit-image'),
+    say,
+    what: 'toolkit image',
+    force: options.rebuild,
+  });
   return image;
 }
 
@@ -94,7 +104,15 @@ const BUILT_AS_LABEL = 'remora.built-as';
  * Builds one of Remora's own images unless an image built from the same sources is there:
  * a version tag alone would keep a stale image after an upgrade or a local change.
  */
-export async function ensureBuiltImage(options: { engine: Engine; tag: string; directory: string; say: ProgressHandler; what: string; buildTarget?: string; force?: boolean }): Promise<void> {
+export async function ensureBuiltImage(options: {
+  engine: Engine;
+  tag: string;
+  directory: string;
+  say: ProgressHandler;
+  what: string;
+  buildTarget?: string;
+  force?: boolean;
+}): Promise<void> {
   const { state, hash } = await builtImageState(options.engine, options.tag, options.directory, options.buildTarget);
   if (!options.force && state === 'current') return;
   if (state === 'stale' && !options.force) options.say(`${options.what} ${options.tag} is out of date; rebuilding it`);
@@ -102,7 +120,12 @@ export async function ensureBuiltImage(options: { engine: Engine; tag: string; d
 }
 
 /** Whether the image at `tag` was built from these sources, and their hash. */
-async function builtImageState(engine: Engine, tag: string, directory: string, buildTarget?: string): Promise<{ state: 'current' | 'stale' | 'missing'; hash: string }> {
+async function builtImageState(
+  engine: Engine,
+  tag: string,
+  directory: string,
+  buildTarget?: string,
+): Promise<{ state: 'current' | 'stale' | 'missing'; hash: string }> {
   const labels = engine.imageLabels(tag);
   const hash = contextHash(directory, buildTarget);
   const found = await labels;
@@ -119,14 +142,26 @@ export function contextHash(directory: string, buildTarget = ''): string {
 }
 
 /** Builds one of Remora's Dockerfiles on a Debian base, making the base if it must. */
-export async function buildFromDirectory(options: { engine: Engine; tag: string; directory: string; say: ProgressHandler; what: string; buildTarget?: string; labels?: Record<string, string> }): Promise<void> {
+export async function buildFromDirectory(options: {
+  engine: Engine;
+  tag: string;
+  directory: string;
+  say: ProgressHandler;
+  what: string;
+  buildTarget?: string;
+  labels?: Record<string, string>;
+}): Promise<void> {
   const { engine, say } = options;
   const base = await ensureBaseImage(engine, say);
   say(`building ${options.what} ${options.tag} from ${base} (first use only; takes a minute or two)`);
   const { default: tarFs } = await import('tar-fs');
   const context = tarFs.pack(options.directory, { entries: listFiles(options.directory) }) as unknown as Readable;
   try {
-    await engine.buildImage(context, { tag: options.tag, buildArgs: { BASE: base }, labels: options.labels, target: options.buildTarget }, say);
+    await engine.buildImage(
+      context,
+      { tag: options.tag, buildArgs: { BASE: base }, labels: options.labels, target: options.buildTarget },
+      say,
+    );
   } catch (error) {
     throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `building ${options.what} ${options.tag} failed: ${(error as Error).message}`, {
       hint: 'run `remora toolkit build` to see the whole build log, or pass --toolkit-image with an image you have',
@@ -146,7 +181,9 @@ async function ensureBaseImage(engine: Engine, say: ProgressHandler): Promise<st
     await engine.pullImage(DEFAULT_BASE);
     return DEFAULT_BASE;
   } catch (error) {
-    say(`cannot pull ${DEFAULT_BASE} (${(error as Error).message.split('\n')[0]}); making ${FALLBACK_BASE} from Debian's packages with debootstrap instead`);
+    say(
+      `cannot pull ${DEFAULT_BASE} (${(error as Error).message.split('\n')[0]}); making ${FALLBACK_BASE} from Debian's packages with debootstrap instead`,
+    );
   }
   await debootstrapBase(engine, FALLBACK_BASE, say);
   return FALLBACK_BASE;
@@ -174,7 +211,12 @@ async function debootstrapBase(engine: Engine, ref: string, say: ProgressHandler
     });
     const result = await bootstrap;
     if (result.exitCode !== 0) {
-      throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `debootstrap failed (exit ${result.exitCode})`, { hint: 'check that Debian mirrors are reachable', details: String(result.all ?? '').split('\n').slice(-5) });
+      throw new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `debootstrap failed (exit ${result.exitCode})`, {
+        hint: 'check that Debian mirrors are reachable',
+        details: String(result.all ?? '')
+          .split('\n')
+          .slice(-5),
+      });
     }
     // debootstrap leaves the packages it installed in apt's cache: ~80 MB nobody needs.
     rmSync(join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });

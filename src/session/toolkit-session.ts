@@ -11,7 +11,17 @@ import { resolveTarget } from '../core/target-resolution.js';
 import type { ToolkitLimits } from '../core/toolkit-limits.js';
 import { REMORA_VERSION } from '../core/version.js';
 import { readAllBytes } from '../engine/http-client.js';
-import type { ContainerDetails, ContainerSpec, ContainerState, ContainerSummary, Engine, ExecHandle, ExecOptions, ProgressHandler, StdinHold } from '../engine/types.js';
+import type {
+  ContainerDetails,
+  ContainerSpec,
+  ContainerState,
+  ContainerSummary,
+  Engine,
+  ExecHandle,
+  ExecOptions,
+  ProgressHandler,
+  StdinHold,
+} from '../engine/types.js';
 import { FIND_TARGET_PID, execWrapper } from './keeper-script.js';
 import { watchSession, type SessionWatch } from './session-watch.js';
 import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
@@ -78,7 +88,10 @@ export class ToolkitSession implements AsyncDisposable {
    * abort (a view that moved on, a timeout) closes the exec's stream and rejects with the
    * signal's reason; the command itself is not waited for.
    */
-  async run(cmd: string[], options: Omit<ExecOptions, 'cmd'> & { signal?: AbortSignal } = {}): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
+  async run(
+    cmd: string[],
+    options: Omit<ExecOptions, 'cmd'> & { signal?: AbortSignal } = {},
+  ): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
     const { signal, ...execOptions } = options;
     signal?.throwIfAborted();
     const handle = await this.exec({ ...execOptions, cmd });
@@ -137,7 +150,12 @@ export function isToolkit(container: ContainerSummary): boolean {
  * Resolves the target from one listing, and inspects it only if the listing is not enough
  * (`inspected`: the query's details asked for beside the listing, used if they are the match's).
  */
-export async function findTarget(engine: Engine, query: string, listing: ContainerSummary[], inspected?: Promise<ContainerDetails | undefined>): Promise<Target> {
+export async function findTarget(
+  engine: Engine,
+  query: string,
+  listing: ContainerSummary[],
+  inspected?: Promise<ContainerDetails | undefined>,
+): Promise<Target> {
   const match = resolveTarget(query, listing);
   const fromListing = targetFromListing(match, listing);
   if (fromListing) return fromListing;
@@ -151,7 +169,9 @@ export async function findTarget(engine: Engine, query: string, listing: Contain
  */
 export function targetFromListing(match: ContainerSummary, listing: ContainerSummary[]): Target | undefined {
   if (match.state !== 'running' && match.state !== 'paused') return undefined;
-  const toolkit = listing.find((c) => isToolkit(c) && c.state === 'running' && c.labels[LABEL.target] === match.id && c.labels[LABEL.targetRootPid] !== undefined);
+  const toolkit = listing.find(
+    (c) => isToolkit(c) && c.state === 'running' && c.labels[LABEL.target] === match.id && c.labels[LABEL.targetRootPid] !== undefined,
+  );
   const rootPid = Number(toolkit?.labels[LABEL.targetRootPid]);
   if (!Number.isInteger(rootPid) || rootPid < 1) return undefined;
   return {
@@ -182,7 +202,12 @@ export function toTarget(details: ContainerDetails): Target {
  * Reuses the running session for (target, profile) or starts one. A target that shares
  * another container's PID namespace has its main process found in the session (one exec).
  */
-export async function openSession(engine: Engine, target: Target, listing: ContainerSummary[], options: SessionOptions): Promise<ToolkitSession> {
+export async function openSession(
+  engine: Engine,
+  target: Target,
+  listing: ContainerSummary[],
+  options: SessionOptions,
+): Promise<ToolkitSession> {
   const session = await startOrReuseSession(engine, target, listing, options);
   if (target.rootPid !== 0) return session;
   try {
@@ -199,14 +224,23 @@ async function findRootPid(session: ToolkitSession): Promise<number> {
   const pid = Number(result.stdout.toString('utf8').trim());
   if (result.exitCode !== 0 || !Number.isInteger(pid) || pid < 1) {
     const other = session.target.pidMode.slice('container:'.length, 'container:'.length + 12);
-    throw new RemoraError('OPERATION_FAILED', `cannot find ${session.target.name}'s main process in the PID namespace it shares with container ${other}`, {
-      hint: 'its processes are recognised by their cgroup; a runtime that names cgroups otherwise is not supported yet',
-    });
+    throw new RemoraError(
+      'OPERATION_FAILED',
+      `cannot find ${session.target.name}'s main process in the PID namespace it shares with container ${other}`,
+      {
+        hint: 'its processes are recognised by their cgroup; a runtime that names cgroups otherwise is not supported yet',
+      },
+    );
   }
   return pid;
 }
 
-async function startOrReuseSession(engine: Engine, target: Target, listing: ContainerSummary[], options: SessionOptions): Promise<ToolkitSession> {
+async function startOrReuseSession(
+  engine: Engine,
+  target: Target,
+  listing: ContainerSummary[],
+  options: SessionOptions,
+): Promise<ToolkitSession> {
   requireRunning(target);
   if (!options.ephemeral) {
     const existing = findSharedSession(listing, target.id, options.profile.name, options.image);
@@ -362,15 +396,25 @@ export function requireRunning(target: Target): void {
 /** Why a toolkit did not start, as the user can act on it. */
 export function explainStartFailure(error: unknown, target: Target): Error {
   const message = (error as Error).message ?? String(error);
-  if (/is paused/i.test(message)) return new RemoraError('TARGET_PAUSED', `${target.name} is paused: a new toolkit cannot join it now`, { hint: `unpause it (docker unpause ${target.name}), or reuse a session started before the pause` });
+  if (/is paused/i.test(message))
+    return new RemoraError('TARGET_PAUSED', `${target.name} is paused: a new toolkit cannot join it now`, {
+      hint: `unpause it (docker unpause ${target.name}), or reuse a session started before the pause`,
+    });
   if (/not running|cannot join|no such process/i.test(message)) {
-    return new RemoraError('TARGET_NOT_RUNNING', `${target.name} stopped before the toolkit could join it`, { hint: `check it with \`docker ps -a --filter id=${target.id.slice(0, 12)}\``, cause: error });
-  }
-  if (/unable to apply caps/i.test(message)) {
-    return new RemoraError('PERMISSION_DENIED', 'the engine cannot grant the capabilities this profile asks for (it runs without some of them itself: a VM sandbox, rootless, or a restricted host)', {
-      hint: 'use a smaller profile (--profile general or netadmin); remora doctor shows which profiles work here',
+    return new RemoraError('TARGET_NOT_RUNNING', `${target.name} stopped before the toolkit could join it`, {
+      hint: `check it with \`docker ps -a --filter id=${target.id.slice(0, 12)}\``,
       cause: error,
     });
+  }
+  if (/unable to apply caps/i.test(message)) {
+    return new RemoraError(
+      'PERMISSION_DENIED',
+      'the engine cannot grant the capabilities this profile asks for (it runs without some of them itself: a VM sandbox, rootless, or a restricted host)',
+      {
+        hint: 'use a smaller profile (--profile general or netadmin); remora doctor shows which profiles work here',
+        cause: error,
+      },
+    );
   }
   return error as Error;
 }

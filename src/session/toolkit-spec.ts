@@ -106,7 +106,9 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       [LABEL.capabilities]: granted,
       [LABEL.idleSeconds]: String(input.idleSeconds),
       [LABEL.limits]: formatToolkitLimits(input.limits),
-      ...(target.pidMode === 'host' || sharesContainerPidNamespace(target.pidMode) ? {} : { [LABEL.targetRootPid]: String(target.rootPid) }),
+      ...(target.pidMode === 'host' || sharesContainerPidNamespace(target.pidMode)
+        ? {}
+        : { [LABEL.targetRootPid]: String(target.rootPid) }),
       ...(ephemeral ? { [LABEL.ephemeral]: 'true' } : {}),
     },
     openStdin: ephemeral,

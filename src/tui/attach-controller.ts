@@ -78,7 +78,13 @@ export class AttachController implements Screenful {
       notify: (text, kind = 'info') => this.notify(text, kind),
       openPager: (content) => this.openPager(content),
       prompt: (p) => {
-        this.prompt = { label: p.label, editor: new LineEditor(p.initial ?? ''), onSubmit: p.onSubmit, onChange: p.onChange, onCancel: p.onCancel };
+        this.prompt = {
+          label: p.label,
+          editor: new LineEditor(p.initial ?? ''),
+          onSubmit: p.onSubmit,
+          onChange: p.onChange,
+          onCancel: p.onCancel,
+        };
         options.requestRender();
       },
       choose: (c) => {
@@ -127,7 +133,11 @@ export class AttachController implements Screenful {
     if (event.kind === 'engine') {
       const wasFrozen = this.frozen;
       this.engineDown = !event.reachable;
-      this.banner = event.reachable ? (this.targetStopped ? this.banner : undefined) : `the engine at ${this.summary.engine} does not answer${event.message ? ` (${event.message})` : ''}: retrying… views keep their last data`;
+      this.banner = event.reachable
+        ? this.targetStopped
+          ? this.banner
+          : undefined
+        : `the engine at ${this.summary.engine} does not answer${event.message ? ` (${event.message})` : ''}: retrying… views keep their last data`;
       this.applyFreeze(wasFrozen);
     } else if (event.state === 'stopped') {
       const wasFrozen = this.frozen;
@@ -141,7 +151,11 @@ export class AttachController implements Screenful {
       this.banner = `${name} is paused: processes and files can still be read; a trace shows nothing until it resumes`;
     } else {
       this.summary.state = 'running';
-      this.banner = this.targetStopped ? `${name} started again, but its toolkit session ended with it: quit and attach again` : this.engineDown ? this.banner : undefined;
+      this.banner = this.targetStopped
+        ? `${name} started again, but its toolkit session ended with it: quit and attach again`
+        : this.engineDown
+          ? this.banner
+          : undefined;
     }
     this.options.requestRender();
   }
@@ -170,7 +184,13 @@ export class AttachController implements Screenful {
     const header = headerLines({ ...this.summary, user: mainUser ?? this.summary.user }, nowMs, width, theme);
     const tracing = this.trace.tracing;
     const capture = this.network.captureLabel;
-    const activity = [tracing ? `● strace ${tracing.label}` : '', capture ? `● ${capture}` : '', ...this.network.forwardLabels.map((f) => `⇄ ${f}`)].filter(Boolean).join('  ');
+    const activity = [
+      tracing ? `● strace ${tracing.label}` : '',
+      capture ? `● ${capture}` : '',
+      ...this.network.forwardLabels.map((f) => `⇄ ${f}`),
+    ]
+      .filter(Boolean)
+      .join('  ');
     const lines = [...header, tabBar(this.current, width, theme, activity)];
     if (this.banner) lines.push(bannerLine(this.banner, width, theme));
     const bodyHeight = Math.max(0, height - lines.length - 2);
@@ -212,7 +232,9 @@ export class AttachController implements Screenful {
 
   private pagerStatus(pager: Pager): string {
     const { count, current } = pager.matchStatus();
-    return pager.search ? `${pager.position()} · "${pager.search}": ${count ? `match ${current} of ${count}` : 'no match'}` : pager.position();
+    return pager.search
+      ? `${pager.position()} · "${pager.search}": ${count ? `match ${current} of ${count}` : 'no match'}`
+      : pager.position();
   }
 
   private footerLine(width: number): string {
@@ -221,7 +243,15 @@ export class AttachController implements Screenful {
       const label = `${truncate(this.prompt.label, Math.floor(width / 2))}: `;
       return theme.paint('key', label) + this.prompt.editor.render(Math.max(1, width - displayWidth(label)));
     }
-    if (this.modal?.kind === 'choose') return this.keysLine([{ key: '↑↓', label: 'choose' }, { key: 'Enter', label: 'send' }, { key: 'Esc', label: 'cancel' }], width);
+    if (this.modal?.kind === 'choose')
+      return this.keysLine(
+        [
+          { key: '↑↓', label: 'choose' },
+          { key: 'Enter', label: 'send' },
+          { key: 'Esc', label: 'cancel' },
+        ],
+        width,
+      );
     const scope: Scope = this.modal?.kind === 'pager' ? 'pager' : this.current;
     return this.keysLine(footerEntries(scope), width);
   }
@@ -229,11 +259,15 @@ export class AttachController implements Screenful {
   /** Key hints that fit; the view's own come first, but quit and help are never crowded out. */
   private keysLine(entries: Array<{ key: string; label: string }>, width: number): string {
     const theme = this.options.theme;
-    const widthOf = (list: Array<{ key: string; label: string }>): number => list.reduce((sum, e, i) => sum + displayWidth(`${e.key} ${e.label}`) + (i ? 2 : 0), 0);
+    const widthOf = (list: Array<{ key: string; label: string }>): number =>
+      list.reduce((sum, e, i) => sum + displayWidth(`${e.key} ${e.label}`) + (i ? 2 : 0), 0);
     const kept = [...entries];
     const essential = (e: { label: string }): boolean => e.label === 'quit' || e.label === 'help' || e.label === 'close';
     while (kept.length > 0 && widthOf(kept) > width) {
-      const drop = kept.map((e, i) => (essential(e) ? -1 : i)).filter((i) => i >= 0).pop();
+      const drop = kept
+        .map((e, i) => (essential(e) ? -1 : i))
+        .filter((i) => i >= 0)
+        .pop();
       kept.splice(drop ?? kept.length - 1, 1);
     }
     return kept.map(({ key, label }) => `${theme.paint('key', key)} ${escapeTags(label)}`).join('  ');

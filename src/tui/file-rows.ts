@@ -22,7 +22,8 @@ const HALF_YEAR_MS = 182 * 24 * 3600 * 1000;
 export function formatMtime(mtimeMs: number, nowMs: number): string {
   const d = new Date(mtimeMs);
   const day = `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)}`;
-  if (Math.abs(nowMs - mtimeMs) < HALF_YEAR_MS) return `${day} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  if (Math.abs(nowMs - mtimeMs) < HALF_YEAR_MS)
+    return `${day} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
   return `${day}  ${d.getUTCFullYear()}`;
 }
 
@@ -36,7 +37,12 @@ export function displayName(entry: FileEntry): string {
  * The rows; `mark` gives an entry's change against the image (A/C, as `remora diff`), shown
  * before its name when any entry of the directory has one.
  */
-export function fileTableRows(entries: readonly FileEntry[], filter: string, nowMs: number, mark: (name: string) => string | undefined = () => undefined): Row[] {
+export function fileTableRows(
+  entries: readonly FileEntry[],
+  filter: string,
+  nowMs: number,
+  mark: (name: string) => string | undefined = () => undefined,
+): Row[] {
   const marked = entries.some((e) => mark(e.name) !== undefined);
   return fuzzyKeep(entries, filter, (e) => e.name).map((e) => ({
     key: e.name,
@@ -47,7 +53,8 @@ export function fileTableRows(entries: readonly FileEntry[], filter: string, now
       formatMtime(e.mtimeMs, nowMs),
       {
         text: marked ? `${mark(e.name) ?? ' '} ${displayName(e)}` : displayName(e),
-        style: e.type === 'directory' ? 'accent' : e.type === 'symlink' ? 'good' : e.mode & 0o111 && e.type === 'file' ? 'warning' : undefined,
+        style:
+          e.type === 'directory' ? 'accent' : e.type === 'symlink' ? 'good' : e.mode & 0o111 && e.type === 'file' ? 'warning' : undefined,
       },
     ],
   }));
@@ -56,10 +63,24 @@ export function fileTableRows(entries: readonly FileEntry[], filter: string, now
 export function previewPager(preview: FilePreview): PagerContent {
   const subtitle = `${formatBytes(preview.size, 'column')} (${preview.size} bytes) · ${preview.type}`;
   if (preview.binary) {
-    return { title: preview.path, subtitle, lines: ['', `  binary file: not shown (${preview.type})`, `  size: ${preview.size} bytes`, '', '  d downloads it from the Files view'] };
+    return {
+      title: preview.path,
+      subtitle,
+      lines: [
+        '',
+        `  binary file: not shown (${preview.type})`,
+        `  size: ${preview.size} bytes`,
+        '',
+        '  d downloads it from the Files view',
+      ],
+    };
   }
   const lines = preview.text.split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  if (preview.truncated) lines.push('', `… only the first ${formatBytes(Buffer.byteLength(preview.text), 'column')} of ${formatBytes(preview.size, 'column')} are shown; d downloads the whole file`);
+  if (preview.truncated)
+    lines.push(
+      '',
+      `… only the first ${formatBytes(Buffer.byteLength(preview.text), 'column')} of ${formatBytes(preview.size, 'column')} are shown; d downloads the whole file`,
+    );
   return { title: preview.path, subtitle, lines };
 }

@@ -73,11 +73,23 @@ export interface KeyBinding {
 }
 
 export const KEYMAP: readonly KeyBinding[] = [
-  { keys: ['q', 'C-c'], action: 'quit', scope: 'global', help: 'quit (the session is left to its idle timer, or removed with --rm)', footer: 'quit' },
+  {
+    keys: ['q', 'C-c'],
+    action: 'quit',
+    scope: 'global',
+    help: 'quit (the session is left to its idle timer, or removed with --rm)',
+    footer: 'quit',
+  },
   { keys: ['?'], action: 'help', scope: 'global', help: 'this help', footer: 'help' },
   { keys: ['tab'], action: 'nextView', scope: 'global', help: 'next view (1-6 jump to a view)' },
   { keys: ['S-tab'], action: 'previousView', scope: 'global', help: 'previous view' },
-  { keys: ['!'], action: 'shell', scope: 'global', help: "a shell in the target's toolkit (the TUI comes back when it exits)", footer: 'shell' },
+  {
+    keys: ['!'],
+    action: 'shell',
+    scope: 'global',
+    help: "a shell in the target's toolkit (the TUI comes back when it exits)",
+    footer: 'shell',
+  },
   { keys: ['up'], action: 'up', scope: 'global', help: 'move up' },
   { keys: ['down'], action: 'down', scope: 'global', help: 'move down' },
   { keys: ['pageup', 'C-b'], action: 'pageUp', scope: 'global', help: 'page up' },
@@ -99,7 +111,13 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: ['r'], action: 'refresh', scope: 'processes', help: 'refresh now' },
   { keys: ['escape'], action: 'back', scope: 'processes', help: 'clear the filter' },
 
-  { keys: ['enter', 'right', 'l'], action: 'open', scope: 'files', help: 'enter a directory, view a file, follow a symlink', footer: 'open' },
+  {
+    keys: ['enter', 'right', 'l'],
+    action: 'open',
+    scope: 'files',
+    help: 'enter a directory, view a file, follow a symlink',
+    footer: 'open',
+  },
   { keys: ['backspace', 'left', 'h', 'escape'], action: 'parent', scope: 'files', help: 'parent directory', footer: 'up' },
   { keys: ['d'], action: 'download', scope: 'files', help: 'download the selection to a local path', footer: 'download' },
   { keys: ['u'], action: 'upload', scope: 'files', help: 'upload a local file or directory here', footer: 'upload' },
@@ -107,16 +125,46 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: ['r'], action: 'refresh', scope: 'files', help: 'list the directory again' },
 
   { keys: ['p'], action: 'pause', scope: 'trace', help: 'pause/resume the display (counts keep counting)', footer: 'pause' },
-  { keys: ['/'], action: 'filter', scope: 'trace', help: 'filter by syscall name (e.g. open,read) or class (file, network, process, memory)', footer: 'filter' },
-  { keys: ['f'], action: 'classFilter', scope: 'trace', help: 'cycle the class filter: all, file, network, process, memory', footer: 'class' },
+  {
+    keys: ['/'],
+    action: 'filter',
+    scope: 'trace',
+    help: 'filter by syscall name (e.g. open,read) or class (file, network, process, memory)',
+    footer: 'filter',
+  },
+  {
+    keys: ['f'],
+    action: 'classFilter',
+    scope: 'trace',
+    help: 'cycle the class filter: all, file, network, process, memory',
+    footer: 'class',
+  },
   { keys: ['c'], action: 'counts', scope: 'trace', help: 'counts by syscall on/off', footer: 'counts' },
   { keys: ['w'], action: 'save', scope: 'trace', help: 'write what is shown to a local file', footer: 'save' },
   { keys: ['s'], action: 'stopTrace', scope: 'trace', help: 'stop the trace / trace the same processes again', footer: 'stop' },
-  { keys: ['enter'], action: 'details', scope: 'trace', help: 'the selected event in full (↑ selects; End follows again)', footer: 'event' },
+  {
+    keys: ['enter'],
+    action: 'details',
+    scope: 'trace',
+    help: 'the selected event in full (↑ selects; End follows again)',
+    footer: 'event',
+  },
   { keys: ['escape'], action: 'back', scope: 'trace', help: 'clear the filter' },
 
-  { keys: ['f'], action: 'forward', scope: 'network', help: 'forward a local port to the selected listening TCP port (f again stops it)', footer: 'forward' },
-  { keys: ['c'], action: 'capture', scope: 'network', help: 'capture packets to a local pcap file you name (c again stops)', footer: 'capture' },
+  {
+    keys: ['f'],
+    action: 'forward',
+    scope: 'network',
+    help: 'forward a local port to the selected listening TCP port (f again stops it)',
+    footer: 'forward',
+  },
+  {
+    keys: ['c'],
+    action: 'capture',
+    scope: 'network',
+    help: 'capture packets to a local pcap file you name (c again stops)',
+    footer: 'capture',
+  },
   { keys: ['p'], action: 'pause', scope: 'network', help: 'pause/resume the refresh', footer: 'pause' },
   { keys: ['/'], action: 'filter', scope: 'network', help: 'filter (fuzzy)', footer: 'filter' },
   { keys: ['r'], action: 'refresh', scope: 'network', help: 'refresh now' },
@@ -146,7 +194,11 @@ export function actionFor(key: string, scope: Scope): Action | undefined {
   // A pager is modal: only its own keys, scrolling and quitting apply there.
   if (scope === 'pager') {
     const global = KEYMAP.find((b) => b.scope === 'global' && b.keys.includes(key));
-    return global && ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom', 'help'].includes(global.action) ? global.action : key === 'C-c' ? 'quit' : undefined;
+    return global && ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom', 'help'].includes(global.action)
+      ? global.action
+      : key === 'C-c'
+        ? 'quit'
+        : undefined;
   }
   return KEYMAP.find((b) => b.scope === 'global' && b.keys.includes(key))?.action;
 }
@@ -159,7 +211,22 @@ export function viewForKey(key: string): ViewId | undefined {
 
 /** How a key is written for people: C-c as Ctrl-C, S-tab as Shift-Tab. */
 export function keyLabel(key: string): string {
-  const names: Record<string, string> = { enter: 'Enter', escape: 'Esc', backspace: 'Bksp', space: 'Space', tab: 'Tab', 'S-tab': 'Shift-Tab', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End', up: '↑', down: '↓', left: '←', right: '→' };
+  const names: Record<string, string> = {
+    enter: 'Enter',
+    escape: 'Esc',
+    backspace: 'Bksp',
+    space: 'Space',
+    tab: 'Tab',
+    'S-tab': 'Shift-Tab',
+    pageup: 'PgUp',
+    pagedown: 'PgDn',
+    home: 'Home',
+    end: 'End',
+    up: '↑',
+    down: '↓',
+    left: '←',
+    right: '→',
+  };
   if (names[key]) return names[key];
   if (key.startsWith('C-')) return `Ctrl-${key.slice(2).toUpperCase()}`;
   return key;
@@ -178,8 +245,10 @@ export function helpRows(): Array<{ section: string; keys: string; help: string 
   const rows: Array<{ section: string; keys: string; help: string }> = [];
   for (const scope of order) {
     const section = scope === 'global' ? 'Everywhere' : scope === 'pager' ? 'Details and file viewer' : VIEW_TITLES[scope];
-    if (scope === 'global') rows.push({ section, keys: '1-6', help: 'switch view: ' + VIEWS.map((v, i) => `${i + 1} ${VIEW_TITLES[v]}`).join(', ') });
-    for (const binding of KEYMAP.filter((b) => b.scope === scope)) rows.push({ section, keys: binding.keys.map(keyLabel).join(' '), help: binding.help });
+    if (scope === 'global')
+      rows.push({ section, keys: '1-6', help: 'switch view: ' + VIEWS.map((v, i) => `${i + 1} ${VIEW_TITLES[v]}`).join(', ') });
+    for (const binding of KEYMAP.filter((b) => b.scope === scope))
+      rows.push({ section, keys: binding.keys.map(keyLabel).join(' '), help: binding.help });
   }
   return rows;
 }

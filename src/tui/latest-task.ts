@@ -28,7 +28,9 @@ export class LatestTask {
     const controller = new AbortController();
     this.controller = controller;
     const previous = this.tail;
-    const running = this.options.serial ? previous.then(() => (controller.signal.aborted ? undefined : body(controller.signal))) : body(controller.signal);
+    const running = this.options.serial
+      ? previous.then(() => (controller.signal.aborted ? undefined : body(controller.signal)))
+      : body(controller.signal);
     this.running = running;
     this.tail = running.then(
       () => undefined,

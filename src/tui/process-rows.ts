@@ -1,6 +1,15 @@
 // The Processes table: `remora ps`'s own sorting, tree, filter and cell formats
 // (core/process-table.ts), laid out as table rows for the TUI.
-import { buildProcessTree, commandLineOf, filterProcesses, formatCpu, sortProcesses, userOf, type ListedProcess, type ProcessSortKey } from '../core/process-table.js';
+import {
+  buildProcessTree,
+  commandLineOf,
+  filterProcesses,
+  formatCpu,
+  sortProcesses,
+  userOf,
+  type ListedProcess,
+  type ProcessSortKey,
+} from '../core/process-table.js';
 import { formatBytes } from '../core/bytes.js';
 import { formatElapsed } from '../core/duration.js';
 import type { Column, Row } from './table.js';

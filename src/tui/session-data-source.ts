@@ -114,13 +114,18 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       const first = previous === undefined;
       previous = listing;
       // In a shared PID namespace (the host's, another container's) only its own tree.
-      const own = sharedPidNamespace(session.target.pidMode) ? processSubtree(listing.processes, session.target.rootPid) : listing.processes;
+      const own = sharedPidNamespace(session.target.pidMode)
+        ? processSubtree(listing.processes, session.target.rootPid)
+        : listing.processes;
       return first ? own.map((p) => ({ ...p, cpu: Number.NaN })) : own;
     },
 
     async processDetails(pid, signal) {
       const details = await inspectProcess(session, pid, { signal });
-      return { title: `process ${pid} (${details.name}) in ${target.name}`, lines: formatProcessDetails(details).replace(/\n$/, '').split('\n') };
+      return {
+        title: `process ${pid} (${details.name}) in ${target.name}`,
+        lines: formatProcessDetails(details).replace(/\n$/, '').split('\n'),
+      };
     },
 
     sendSignal: (pid, signal) => signalProcess(session, pid, signal),
@@ -192,7 +197,8 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       const onEvent = (event: ForwardEvent): void => {
         if (event.kind === 'connection-failed') onFailure(`forward to ${remotePort}: ${event.reason}`);
       };
-      const start = (localPort: number) => startPortForward(session, [{ localAddresses: ['127.0.0.1'], localPort, remotePort }], { remoteAddress, onEvent });
+      const start = (localPort: number) =>
+        startPortForward(session, [{ localAddresses: ['127.0.0.1'], localPort, remotePort }], { remoteAddress, onEvent });
       // kubectl's habit: the same port number locally when it is free.
       const forward = await start(remotePort).catch(() => start(0));
       const listener = forward.listeners[0]!;
@@ -201,7 +207,9 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
 
     async openPath(path, signal) {
       const listing = await listDirectory(session, path, signal);
-      return listing.notDirectory ? { kind: 'file', path: listing.path } : { kind: 'directory', listing: { path: listing.path, entries: listing.entries } };
+      return listing.notDirectory
+        ? { kind: 'file', path: listing.path }
+        : { kind: 'directory', listing: { path: listing.path, entries: listing.entries } };
     },
 
     previewFile: (path, signal) => previewFile(session, path, signal),
@@ -247,7 +255,11 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
         hooks: progressHooks(onProgress, warnings),
         signal,
       });
-      return summarize(`uploaded ${localPath} to ${target.name}:${posix.join(into, posix.basename(localPath.replace(/\/+$/, '')))}`, result, warnings);
+      return summarize(
+        `uploaded ${localPath} to ${target.name}:${posix.join(into, posix.basename(localPath.replace(/\/+$/, '')))}`,
+        result,
+        warnings,
+      );
     },
 
     async followLogs(onLines, onEnd) {

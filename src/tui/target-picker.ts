@@ -70,7 +70,10 @@ export class TargetPicker implements Screenful {
     }));
     const top = [
       theme.paint('title', fit('remora attach: pick a container', width)),
-      theme.paint('dim', fit('Type to filter · ↑↓ move · Enter attaches · Esc quits. "no shell": docker exec cannot help there; remora can.', width)),
+      theme.paint(
+        'dim',
+        fit('Type to filter · ↑↓ move · Enter attaches · Esc quits. "no shell": docker exec cannot help there; remora can.', width),
+      ),
       `${theme.paint('key', 'filter: ')}${this.editor.render(Math.max(1, width - 8))}`,
       '',
     ];

@@ -35,7 +35,10 @@ interface ScreenInternals {
  * blessed's key event as Remora names keys: the typed character for printable keys
  * ('q', 'A', '?', 'é'), 'space', else blessed's full name ('C-c', 'enter', 'S-tab', 'up').
  */
-export function keyName(ch: string | undefined, key: { full?: string; name?: string; ctrl?: boolean; meta?: boolean } | undefined): string | undefined {
+export function keyName(
+  ch: string | undefined,
+  key: { full?: string; name?: string; ctrl?: boolean; meta?: boolean } | undefined,
+): string | undefined {
   const full = key?.full ?? key?.name;
   // blessed reports Enter twice: as 'return', then again as 'enter'.
   if (full === 'return') return undefined;
@@ -114,7 +117,10 @@ export class Terminal {
   async suspend<T>(body: () => Promise<T>): Promise<T> {
     const screen = this.screen;
     const program = screen.program;
-    const input = program.input as NodeJS.ReadableStream & { _keypressHandler?: (...args: unknown[]) => void; setRawMode?: (raw: boolean) => void };
+    const input = program.input as NodeJS.ReadableStream & {
+      _keypressHandler?: (...args: unknown[]) => void;
+      setRawMode?: (raw: boolean) => void;
+    };
     const keypress = input._keypressHandler;
     const render = screen.render;
     this.suspended = true;

@@ -3,7 +3,8 @@
 // underline, inverse) and drops its colour. Pure.
 import { escapeTags } from './text.js';
 
-export type StyleName = 'title' | 'heading' | 'selected' | 'error' | 'warning' | 'good' | 'dim' | 'accent' | 'match' | 'tabActive' | 'tab' | 'banner' | 'key';
+export type StyleName =
+  'title' | 'heading' | 'selected' | 'error' | 'warning' | 'good' | 'dim' | 'accent' | 'match' | 'tabActive' | 'tab' | 'banner' | 'key';
 
 const COLOURED: Record<StyleName, string[]> = {
   title: ['bold'],
@@ -52,7 +53,14 @@ export function createTheme(env: NodeJS.ProcessEnv = process.env): Theme {
   const wrap = (style: StyleName, markup: string): string => {
     const tags = table[style];
     if (tags.length === 0 || markup === '') return markup;
-    return tags.map((t) => `{${t}}`).join('') + markup + [...tags].reverse().map((t) => `{/${t}}`).join('');
+    return (
+      tags.map((t) => `{${t}}`).join('') +
+      markup +
+      [...tags]
+        .reverse()
+        .map((t) => `{/${t}}`)
+        .join('')
+    );
   };
   return { colour, wrap, paint: (style, text) => wrap(style, escapeTags(text)) };
 }

@@ -34,7 +34,10 @@ export interface TraceFilter {
 export function parseTraceFilter(text: string): TraceFilter {
   const filter: TraceFilter = { names: [], classes: [] };
   for (const raw of text.split(/[\s,]+/)) {
-    const token = raw.trim().toLowerCase().replace(/^(class:|%)/, '');
+    const token = raw
+      .trim()
+      .toLowerCase()
+      .replace(/^(class:|%)/, '');
     if (!token) continue;
     if ((TRACE_CLASSES as readonly string[]).includes(token)) filter.classes.push(token as SyscallClass);
     else filter.names.push(token);

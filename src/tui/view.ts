@@ -21,7 +21,13 @@ export interface ViewContext {
   /** Replaces the body with a pager until Esc. */
   openPager(content: PagerContent | Promise<PagerContent>): void;
   /** Asks for a line of text in the footer; onChange sees every edit (live filters). */
-  prompt(options: { label: string; initial?: string; onSubmit(value: string): void; onChange?(value: string): void; onCancel?(): void }): void;
+  prompt(options: {
+    label: string;
+    initial?: string;
+    onSubmit(value: string): void;
+    onChange?(value: string): void;
+    onCancel?(): void;
+  }): void;
   /** A short menu in the body (e.g. which signal); nothing is done unless a choice is made. */
   choose(options: { title: string; choices: Choice[]; onChoose(value: string): void }): void;
   /** Switches to another view, handing it an argument (the pids to trace). */

@@ -38,7 +38,7 @@ describe('remora attach', () => {
     return tui;
   }
 
-  it('shows the target\'s processes, not the toolkit\'s, and quits restoring the terminal', async () => {
+  it("shows the target's processes, not the toolkit's, and quits restoring the terminal", async () => {
     await using tui = spawnRemora(['attach', shared.name], { cols: 100, rows: 30 });
     // The header names the target; the table has the target's main process, not the toolkit's.
     await tui.waitForScreen(`remora ▸ ${shared.name}`, SCREEN_TIMEOUT);
@@ -54,7 +54,7 @@ describe('remora attach', () => {
     expect(output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(output.lastIndexOf('\x1b[?1049h'));
   });
 
-  it('browses the target\'s files and downloads one', async () => {
+  it("browses the target's files and downloads one", async () => {
     const local = mkdtempSync(join(tmpdir(), 'remora-attach-'));
     try {
       await using tui = await attached();
@@ -88,8 +88,15 @@ describe('remora attach', () => {
     await using tui = await attached();
     tui.resize(80, 24);
     await tui.waitForScreen(/^ 1 Proc/m);
-    await waitFor(() => tui.screen().split('\n').length === 24 && /q quit/.test(tui.screen()), { what: 'the 80x24 layout with the footer' });
-    expect(tui.screen().split('\n').every((line) => line.length <= 80)).toBe(true);
+    await waitFor(() => tui.screen().split('\n').length === 24 && /q quit/.test(tui.screen()), {
+      what: 'the 80x24 layout with the footer',
+    });
+    expect(
+      tui
+        .screen()
+        .split('\n')
+        .every((line) => line.length <= 80),
+    ).toBe(true);
   });
 
   it('says so when the target dies while attached, keeps the last data, and still quits cleanly', async () => {

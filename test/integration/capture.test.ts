@@ -32,7 +32,21 @@ afterAll(async () => {
 
 describe('--profile netadmin', () => {
   it("runs the README's tcpdump example", async () => {
-    const result = await remora(['exec', '--rm', '--profile', 'netadmin', app.name, '--', 'tcpdump', '-c', '4', '-i', 'any', 'port', '7000']);
+    const result = await remora([
+      'exec',
+      '--rm',
+      '--profile',
+      'netadmin',
+      app.name,
+      '--',
+      'tcpdump',
+      '-c',
+      '4',
+      '-i',
+      'any',
+      'port',
+      '7000',
+    ]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout.trim().split('\n')).toHaveLength(4);
     expect(result.stdout).toMatch(/ > localhost\.7000: Flags \[S\]/);
@@ -60,7 +74,12 @@ describe('remora capture', () => {
   });
 
   it('streams valid pcap to stdout with -w -, and cuts packets at -s', async () => {
-    const result = await remoraProcess(['capture', app.name, '-c', '3', '-s', '60', '-w', '-', 'tcp', 'port', '7000'], { reject: false, stdin: 'ignore', encoding: 'buffer', stripFinalNewline: false });
+    const result = await remoraProcess(['capture', app.name, '-c', '3', '-s', '60', '-w', '-', 'tcp', 'port', '7000'], {
+      reject: false,
+      stdin: 'ignore',
+      encoding: 'buffer',
+      stripFinalNewline: false,
+    });
     expect(result.exitCode).toBe(0);
     expect(Buffer.from(result.stderr as Uint8Array).toString()).toBe('remora: 3 packets captured to stdout\n');
     const pcap = parsePcap(Buffer.from(result.stdout as Uint8Array));
@@ -71,9 +90,15 @@ describe('remora capture', () => {
 
   it('stops at Ctrl-C with the file complete and no temporary left', async () => {
     const file = join(dir, 'interrupted.pcap');
-    const child = remoraProcess(['capture', app.name, '-w', file, 'tcp', 'port', '7000'], { reject: false, stdin: 'ignore', stripFinalNewline: false });
+    const child = remoraProcess(['capture', app.name, '-w', file, 'tcp', 'port', '7000'], {
+      reject: false,
+      stdin: 'ignore',
+      stripFinalNewline: false,
+    });
     // Packets are on their way once the temporary holds more than the 24-byte header.
-    await waitFor(() => readdirSync(dir).some((f) => f.startsWith('.interrupted.pcap.') && statSync(join(dir, f)).size > 24), { what: 'captured packets' });
+    await waitFor(() => readdirSync(dir).some((f) => f.startsWith('.interrupted.pcap.') && statSync(join(dir, f)).size > 24), {
+      what: 'captured packets',
+    });
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(0);
@@ -94,7 +119,9 @@ describe('remora capture', () => {
     const file = join(dir, 'bad.pcap');
     const result = await remora(['capture', app.name, '-w', file, 'port', 'nonsense']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe("remora: tcpdump: unknown port 'nonsense'\nhint: check the filter (pcap-filter(7) syntax) and -i (remora exec TARGET -- ip link lists the interfaces)\n");
+    expect(result.stderr).toBe(
+      "remora: tcpdump: unknown port 'nonsense'\nhint: check the filter (pcap-filter(7) syntax) and -i (remora exec TARGET -- ip link lists the interfaces)\n",
+    );
     expect(existsSync(file)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.startsWith('.bad'))).toEqual([]);
   });
@@ -107,9 +134,24 @@ describe('remora capture', () => {
   });
 
   it('takes the toolkit limits the other commands take (--toolkit-memory, --toolkit-pids)', async () => {
-    const result = await remora(['capture', '--rm', '--toolkit-memory', '96m', '--toolkit-pids', '64', app.name, '-c', '1', '-w', join(dir, 'limited.pcap')]);
+    const result = await remora([
+      'capture',
+      '--rm',
+      '--toolkit-memory',
+      '96m',
+      '--toolkit-pids',
+      '64',
+      app.name,
+      '-c',
+      '1',
+      '-w',
+      join(dir, 'limited.pcap'),
+    ]);
     expect(result.exitCode).toBe(0);
-    expect(await remora(['capture', '--toolkit-memory', '1m', app.name, '-w', join(dir, 'never.pcap')])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('remora: --toolkit-memory 1m is too small for a toolkit\n') });
+    expect(await remora(['capture', '--toolkit-memory', '1m', app.name, '-w', join(dir, 'never.pcap')])).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('remora: --toolkit-memory 1m is too small for a toolkit\n'),
+    });
   });
 
   it('ends with exit 3 and a complete file when the target stops', async () => {
@@ -117,11 +159,16 @@ describe('remora capture', () => {
     const file = join(dir, 'doomed.pcap');
     const child = remoraProcess(['capture', doomed.name, '-w', file], { reject: false, stdin: 'ignore', stripFinalNewline: false });
     // Its toolkit running tcpdump means the capture is on.
-    await waitFor(async () => (await remora(['exec', '--profile', 'capture', doomed.name, '--', 'pgrep', '-x', 'tcpdump'])).exitCode === 0, { what: 'tcpdump running' });
+    await waitFor(
+      async () => (await remora(['exec', '--profile', 'capture', doomed.name, '--', 'pgrep', '-x', 'tcpdump'])).exitCode === 0,
+      { what: 'tcpdump running' },
+    );
     await engine.removeContainer(doomed.id);
     const result = await child;
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(new RegExp(`^remora: ${doomed.name} stopped( \\(exit code \\d+\\))?; capture ended with \\d+ packets? in ${file}\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^remora: ${doomed.name} stopped( \\(exit code \\d+\\))?; capture ended with \\d+ packets? in ${file}\\n$`),
+    );
     parsePcap(readFileSync(file));
   });
 });

@@ -56,7 +56,10 @@ describe('a closed stdout', () => {
     const result = await withClosedStdout(['exec', app.name, '--', 'yes'], true);
     expect(result.exitCode).toBe(141);
     expect(result.stderr).not.toMatch(NO_TRACE);
-    await waitFor(async () => (await remora(['exec', app.name, '--', 'pgrep', '-x', 'yes'])).exitCode === 1, { timeoutMs: 10_000, what: 'no yes left in the toolkit' });
+    await waitFor(async () => (await remora(['exec', app.name, '--', 'pgrep', '-x', 'yes'])).exitCode === 1, {
+      timeoutMs: 10_000,
+      what: 'no yes left in the toolkit',
+    });
   });
 
   it('stops a one-shot exec --rm (yes | head -c1) with 141 and leaves no toolkit', async () => {

@@ -30,13 +30,20 @@ async function tab(words: string[], env: Record<string, string> = {}): Promise<{
     '_remora_complete',
     'printf "reply:%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
-  const result = await execa('bash', ['-c', script, 'bash', ...words], { env: { REMORA: REMORA_BIN, REMORA_TEST_LABEL: runLabel(), ...env }, reject: false });
+  const result = await execa('bash', ['-c', script, 'bash', ...words], {
+    env: { REMORA: REMORA_BIN, REMORA_TEST_LABEL: runLabel(), ...env },
+    reject: false,
+  });
   const lines = result.stdout.split('\n');
-  return { registered: lines[0] ?? '', replies: lines.filter((l) => l.startsWith('reply:') && l !== 'reply:').map((l) => l.slice('reply:'.length)), stderr: result.stderr };
+  return {
+    registered: lines[0] ?? '',
+    replies: lines.filter((l) => l.startsWith('reply:') && l !== 'reply:').map((l) => l.slice('reply:'.length)),
+    stderr: result.stderr,
+  };
 }
 
 describe('bash completion', () => {
-  it('completes a running target\'s name from the engine', async () => {
+  it("completes a running target's name from the engine", async () => {
     const prefix = target.name.slice(0, -3);
     const result = await tab(['exec', prefix]);
     expect(result.registered).toBe('complete -F _remora_complete remora');
@@ -46,7 +53,10 @@ describe('bash completion', () => {
 
   it('offers no compose service name that holds a control character (a newline would be a second candidate)', async () => {
     const suffix = Date.now().toString(36);
-    await using hostile = await startTarget(engine, 'scratch', { name: `remora-t-svc-${suffix}`, labels: { 'com.docker.compose.service': `svc\nremora-injected-${suffix}`, 'com.docker.compose.project': 'proj' } });
+    await using hostile = await startTarget(engine, 'scratch', {
+      name: `remora-t-svc-${suffix}`,
+      labels: { 'com.docker.compose.service': `svc\nremora-injected-${suffix}`, 'com.docker.compose.project': 'proj' },
+    });
     // The name itself is offered; the label's newline would make `remora-injected` a reply of its own.
     expect((await tab(['exec', `remora-t-svc-${suffix}`])).replies).toEqual([hostile.name]);
     expect((await tab(['exec', 'proj/sv'])).replies.filter((r) => r.includes(suffix))).toEqual([]);

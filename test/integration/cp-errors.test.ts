@@ -51,23 +51,43 @@ describe('errors: one line, a hint, a non-zero exit, nothing left behind', () =>
       stdout: '',
       stderr: `remora: ${scratch.name}:/data/nope does not exist\nhint: list the directory with: remora exec ${scratch.name} -- ls -la /target/data\n`,
     });
-    expect(await remora(['cp', join(work, 'nope'), `${scratch.name}:/data/`])).toEqual({ exitCode: 1, stdout: '', stderr: `remora: ${join(work, 'nope')} does not exist\n` });
+    expect(await remora(['cp', join(work, 'nope'), `${scratch.name}:/data/`])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `remora: ${join(work, 'nope')} does not exist\n`,
+    });
   });
 
   it('destination directory missing, either side', async () => {
-    expect(await remora(['cp', small, `${scratch.name}:/data/missing/x`])).toEqual({ exitCode: 1, stdout: '', stderr: `remora: destination directory ${scratch.name}:/data/missing does not exist\nhint: create it first\n` });
+    expect(await remora(['cp', small, `${scratch.name}:/data/missing/x`])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `remora: destination directory ${scratch.name}:/data/missing does not exist\nhint: create it first\n`,
+    });
     expect(await remora(['cp', small, `${scratch.name}:/data/missing/`])).toEqual({
       exitCode: 1,
       stdout: '',
       stderr: `remora: destination directory ${scratch.name}:/data/missing/ does not exist\nhint: create it first, or drop the trailing / to copy to a file of that name\n`,
     });
     const local = join(work, 'missing', 'x');
-    expect(await remora(['cp', `${scratch.name}:/etc/passwd`, local])).toEqual({ exitCode: 1, stdout: '', stderr: `remora: destination directory ${join(work, 'missing')} does not exist\nhint: create it first\n` });
+    expect(await remora(['cp', `${scratch.name}:/etc/passwd`, local])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `remora: destination directory ${join(work, 'missing')} does not exist\nhint: create it first\n`,
+    });
   });
 
   it('a directory onto a file, a file with a trailing /', async () => {
-    expect(await remora(['cp', work, `${scratch.name}:/etc/passwd`])).toEqual({ exitCode: 1, stdout: '', stderr: `remora: cannot copy a directory onto the file ${scratch.name}:/etc/passwd\nhint: name a directory, or a path that does not exist yet\n` });
-    expect(await remora(['cp', `${scratch.name}:/etc/passwd/`, work])).toEqual({ exitCode: 1, stdout: '', stderr: `remora: ${scratch.name}:/etc/passwd/ is not a directory\nhint: drop the trailing / to copy it\n` });
+    expect(await remora(['cp', work, `${scratch.name}:/etc/passwd`])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `remora: cannot copy a directory onto the file ${scratch.name}:/etc/passwd\nhint: name a directory, or a path that does not exist yet\n`,
+    });
+    expect(await remora(['cp', `${scratch.name}:/etc/passwd/`, work])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `remora: ${scratch.name}:/etc/passwd/ is not a directory\nhint: drop the trailing / to copy it\n`,
+    });
   });
 
   it('read-only root filesystem and read-only mount, named', async () => {
@@ -80,7 +100,17 @@ describe('errors: one line, a hint, a non-zero exit, nothing left behind', () =>
     const name = `remora-t-romount-${randomBytes(3).toString('hex')}`;
     await execa('docker', ['volume', 'create', '--label', `remora.test=${runLabel()}`, volume]);
     try {
-      await execa('docker', ['run', '-d', '--name', name, '--label', `remora.test=${runLabel()}`, '-v', `${volume}:/data/ro:ro`, TEST_IMAGES.scratch]);
+      await execa('docker', [
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--label',
+        `remora.test=${runLabel()}`,
+        '-v',
+        `${volume}:/data/ro:ro`,
+        TEST_IMAGES.scratch,
+      ]);
       expect(await remora(['cp', small, `${name}:/data/ro/x`])).toEqual({
         exitCode: 1,
         stdout: '',
@@ -103,7 +133,7 @@ describe('errors: one line, a hint, a non-zero exit, nothing left behind', () =>
     expect(await temporariesIn(readOnly.name, '/data/tmp')).toBe('');
   });
 
-  it("a file the engine mounted into the target (/etc/hostname): refused, the mount left in place", async () => {
+  it('a file the engine mounted into the target (/etc/hostname): refused, the mount left in place', async () => {
     const before = await inToolkit(scratch.name, 'cat /target/etc/hostname');
     expect(await remora(['cp', small, `${scratch.name}:/etc/hostname`])).toEqual({
       exitCode: 1,
@@ -134,15 +164,27 @@ describe('errors: one line, a hint, a non-zero exit, nothing left behind', () =>
     const result = await remora(['cp', small, `${stopped.name}:/data/`]);
     expect(result).toMatchObject({ exitCode: 3, stdout: '' });
     expect(result.stderr).toMatch(
-      new RegExp(`^remora: ${stopped.name} exited \\d+[smhd] ago \\(code \\d+\\): remora copies only into running containers \\(a copy would land in a throwaway stand-in\\)\nhint: docker cp writes into a stopped container's own files[^\n]*\n$`),
+      new RegExp(
+        `^remora: ${stopped.name} exited \\d+[smhd] ago \\(code \\d+\\): remora copies only into running containers \\(a copy would land in a throwaway stand-in\\)\nhint: docker cp writes into a stopped container's own files[^\n]*\n$`,
+      ),
     );
   });
 
   it('usage errors (exit 2)', async () => {
-    expect(await remora(['cp', `${scratch.name}:/etc/passwd`])).toMatchObject({ exitCode: 2, stderr: 'remora: remora cp needs a source and a destination\nhint: remora cp app:/etc/hostname .  or  remora cp ./config.yaml app:/etc/app/\n' });
-    expect(await remora(['cp', `${scratch.name}:/etc/passwd`, `${distroless.name}:/tmp/`])).toMatchObject({ exitCode: 2, stderr: `remora: cannot copy from one target to another (${scratch.name}:/etc/passwd to ${distroless.name}:/tmp/)\nhint: copy out to a local directory, then in\n` });
+    expect(await remora(['cp', `${scratch.name}:/etc/passwd`])).toMatchObject({
+      exitCode: 2,
+      stderr:
+        'remora: remora cp needs a source and a destination\nhint: remora cp app:/etc/hostname .  or  remora cp ./config.yaml app:/etc/app/\n',
+    });
+    expect(await remora(['cp', `${scratch.name}:/etc/passwd`, `${distroless.name}:/tmp/`])).toMatchObject({
+      exitCode: 2,
+      stderr: `remora: cannot copy from one target to another (${scratch.name}:/etc/passwd to ${distroless.name}:/tmp/)\nhint: copy out to a local directory, then in\n`,
+    });
     expect(await remora(['cp', small, join(work, 'x')])).toMatchObject({ exitCode: 2 });
-    expect(await remora(['cp', '--owner', 'app', small, `${scratch.name}:/data/`])).toMatchObject({ exitCode: 2, stderr: 'remora: --owner takes UID:GID in numbers, not "app"\nhint: e.g. --owner 65532:65532\n' });
+    expect(await remora(['cp', '--owner', 'app', small, `${scratch.name}:/data/`])).toMatchObject({
+      exitCode: 2,
+      stderr: 'remora: --owner takes UID:GID in numbers, not "app"\nhint: e.g. --owner 65532:65532\n',
+    });
     expect(await remora(['cp', '--owner', '1:1', '--archive', small, `${scratch.name}:/data/`])).toMatchObject({ exitCode: 2 });
   });
 });
@@ -153,7 +195,9 @@ describe('confinement to the target root', () => {
 
   beforeAll(async () => {
     // A toolkit-side secret: what a copy would reach if it resolved paths in the toolkit.
-    keeperPid = (await inToolkit(scratch.name, `cat /run/remora-keeper.pid; mkdir -p /tmp/${escape}; echo toolkit-secret > /tmp/${escape}/secret`)).trim();
+    keeperPid = (
+      await inToolkit(scratch.name, `cat /run/remora-keeper.pid; mkdir -p /tmp/${escape}; echo toolkit-secret > /tmp/${escape}/secret`)
+    ).trim();
     await inToolkit(
       scratch.name,
       [
@@ -167,7 +211,7 @@ describe('confinement to the target root', () => {
     );
   });
 
-  it('stops .. at the target\'s /', async () => {
+  it("stops .. at the target's /", async () => {
     const dest = mkdtempSync(join(work, 'dots-'));
     expect((await remora(['cp', `${scratch.name}:/../../../../../etc/passwd`, dest])).exitCode).toBe(0);
     expect(readFileSync(join(dest, 'passwd'), 'utf8')).toMatch(/^nonroot:x:65532/m);
@@ -177,8 +221,14 @@ describe('confinement to the target root', () => {
 
   it('follows a symlink to / (absolute or relative) inside the target, not the toolkit', async () => {
     const dest = mkdtempSync(join(work, 'root-'));
-    expect(await remora(['cp', `${scratch.name}:/data/to-root/tmp/${escape}/secret`, dest])).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('does not exist') });
-    expect(await remora(['cp', `${scratch.name}:/data/absolute-tmp/secret`, dest])).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('does not exist') });
+    expect(await remora(['cp', `${scratch.name}:/data/to-root/tmp/${escape}/secret`, dest])).toMatchObject({
+      exitCode: 1,
+      stderr: expect.stringContaining('does not exist'),
+    });
+    expect(await remora(['cp', `${scratch.name}:/data/absolute-tmp/secret`, dest])).toMatchObject({
+      exitCode: 1,
+      stderr: expect.stringContaining('does not exist'),
+    });
     expect((await remora(['cp', `${scratch.name}:/data/to-root/etc/passwd`, dest])).exitCode).toBe(0);
     // Copying in through the absolute link lands in the target's /tmp.
     expect((await remora(['cp', small, `${scratch.name}:/data/to-root/tmp/`])).exitCode).toBe(0);
@@ -189,9 +239,20 @@ describe('confinement to the target root', () => {
   it('refuses the magic links /proc/<toolkit pid>/root and /proc/self/root, both ways', async () => {
     const dest = mkdtempSync(join(work, 'magic-'));
     const outsideRoot = `leads outside the target's root filesystem (a link into /proc, or too many symbolic links): not followed\nhint: paths are resolved inside the target's root, as in a chroot\n`;
-    expect(await remora(['cp', `${scratch.name}:/data/to-toolkit/tmp/${escape}/secret`, dest])).toEqual({ exitCode: 1, stdout: '', stderr: `remora: ${scratch.name}:/data/to-toolkit/tmp/${escape}/secret ${outsideRoot}` });
-    expect(await remora(['cp', '-L', `${scratch.name}:/data/to-self`, dest])).toEqual({ exitCode: 1, stdout: '', stderr: `remora: ${scratch.name}:/data/to-self ${outsideRoot}` });
-    expect(await remora(['cp', small, `${scratch.name}:/data/to-toolkit/tmp/${escape}/`])).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('leads outside the target') });
+    expect(await remora(['cp', `${scratch.name}:/data/to-toolkit/tmp/${escape}/secret`, dest])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `remora: ${scratch.name}:/data/to-toolkit/tmp/${escape}/secret ${outsideRoot}`,
+    });
+    expect(await remora(['cp', '-L', `${scratch.name}:/data/to-self`, dest])).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `remora: ${scratch.name}:/data/to-self ${outsideRoot}`,
+    });
+    expect(await remora(['cp', small, `${scratch.name}:/data/to-toolkit/tmp/${escape}/`])).toMatchObject({
+      exitCode: 1,
+      stderr: expect.stringContaining('leads outside the target'),
+    });
     expect(await inToolkit(scratch.name, `ls /tmp/${escape}`)).toBe('secret\n');
     // Without -L a magic link is copied as what it is: a symlink, never followed.
     expect((await remora(['cp', `${scratch.name}:/data/to-toolkit`, dest])).exitCode).toBe(0);
@@ -202,7 +263,10 @@ describe('confinement to the target root', () => {
     const tree = join(work, 'swap-src');
     mkdirSync(join(tree, 'sub'), { recursive: true });
     for (let i = 0; i < 300; i++) writeFileSync(join(tree, 'sub', `f${i}`), `file ${i}\n`);
-    await inToolkit(scratch.name, 'mkdir -p /target/data/swap-out/sub && for i in $(seq 1 300); do echo "in target $i" > /target/data/swap-out/sub/f$i; done');
+    await inToolkit(
+      scratch.name,
+      'mkdir -p /target/data/swap-out/sub && for i in $(seq 1 300); do echo "in target $i" > /target/data/swap-out/sub/f$i; done',
+    );
     // Swaps sub <-> a symlink into the toolkit (magic) or to an absolute path, as fast as it can.
     const swapper = remora([
       'exec',

@@ -53,7 +53,10 @@ describe('copy-in killed midway', () => {
     it(`by ${signal}${flags.length ? ` with ${flags.join(' ')}` : ''}: the target keeps the old file and no temporary`, async () => {
       await inToolkit(target.name, 'echo old > /target/data/victim');
       const copy = startCopy([...flags, big, `${target.name}:/data/victim`]);
-      await waitFor(async () => (await targetTemporaries()).trim() !== '', { what: 'the temporary to appear in the target', timeoutMs: 60_000 });
+      await waitFor(async () => (await targetTemporaries()).trim() !== '', {
+        what: 'the temporary to appear in the target',
+        timeoutMs: 60_000,
+      });
       copy.kill(signal);
       const result = await copy;
       if (signal === 'SIGTERM') {
@@ -70,9 +73,15 @@ describe('copy-in killed midway', () => {
 
 describe('stale temporaries in the target', () => {
   it('a later copy into the directory removes those whose writer is gone, and only those', async () => {
-    await inToolkit(target.name, 'mkdir -p /target/data/sweep && cd /target/data/sweep && echo x > .remora-tmp-Stale1 && ln -s nowhere .remora-tmp-Stale2 && echo x > .remora-tmp-Held01 && echo x > .remora-tmp-not-ours && echo x > mine.txt');
+    await inToolkit(
+      target.name,
+      'mkdir -p /target/data/sweep && cd /target/data/sweep && echo x > .remora-tmp-Stale1 && ln -s nowhere .remora-tmp-Stale2 && echo x > .remora-tmp-Held01 && echo x > .remora-tmp-not-ours && echo x > mine.txt',
+    );
     // A writer still holding its temporary open (as a live copy does).
-    const holder = remoraProcess(['exec', target.name, '--', 'sh', '-c', 'exec 3</target/data/sweep/.remora-tmp-Held01; echo holding; exec sleep 600'], { reject: false, buffer: false, stdin: 'ignore' });
+    const holder = remoraProcess(
+      ['exec', target.name, '--', 'sh', '-c', 'exec 3</target/data/sweep/.remora-tmp-Held01; echo holding; exec sleep 600'],
+      { reject: false, buffer: false, stdin: 'ignore' },
+    );
     try {
       await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
       const small = join(work, 'small.txt');

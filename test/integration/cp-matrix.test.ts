@@ -29,14 +29,18 @@ function sameTree(a: TreeEntry[], b: TreeEntry[]): boolean {
 }
 
 /** A sandbox: an existing file and an existing directory (with something in it). */
-const SANDBOX_SCRIPT = 'mkdir -p "$1/edir" && echo existing > "$1/efile" && echo kept > "$1/edir/kept" && touch -d @1600000000 "$1/efile" "$1/edir/kept" "$1/edir"';
+const SANDBOX_SCRIPT =
+  'mkdir -p "$1/edir" && echo existing > "$1/efile" && echo kept > "$1/edir/kept" && touch -d @1600000000 "$1/efile" "$1/edir/kept" "$1/edir"';
 
 beforeAll(async () => {
   engine = testEngine();
   target = await startTarget(engine, 'scratch');
   work = mkdtempSync(join(tmpdir(), 'remora-cp-matrix-'));
   // The same source tree on both sides.
-  await inToolkit(target.name, 'mkdir -p /target/m/dir/sub && echo F > /target/m/file && echo A > /target/m/dir/a && echo B > /target/m/dir/sub/b && touch -d @1640000000 /target/m/file /target/m/dir/a /target/m/dir/sub/b /target/m/dir/sub /target/m/dir');
+  await inToolkit(
+    target.name,
+    'mkdir -p /target/m/dir/sub && echo F > /target/m/file && echo A > /target/m/dir/a && echo B > /target/m/dir/sub/b && touch -d @1640000000 /target/m/file /target/m/dir/a /target/m/dir/sub/b /target/m/dir/sub /target/m/dir',
+  );
   mkdirSync(join(work, 'src', 'dir', 'sub'), { recursive: true });
   writeFileSync(join(work, 'src', 'file'), 'F\n');
   writeFileSync(join(work, 'src', 'dir', 'a'), 'A\n');
@@ -63,7 +67,9 @@ describe('the docker cp matrix', () => {
         const outcome = (code: number | undefined): string => (code === 0 ? 'ok' : 'error');
         const pair = `docker cp t:/m/${source} ${dest}`;
         if (outcome(viaDocker.exitCode) !== outcome(viaRemora.exitCode)) {
-          differences.push(`${pair}: docker ${outcome(viaDocker.exitCode)} (${viaDocker.stderr.trim()}), remora ${outcome(viaRemora.exitCode)} (${viaRemora.stderr.trim()})`);
+          differences.push(
+            `${pair}: docker ${outcome(viaDocker.exitCode)} (${viaDocker.stderr.trim()}), remora ${outcome(viaRemora.exitCode)} (${viaRemora.stderr.trim()})`,
+          );
           continue;
         }
         const [a, b] = [localTree(dockerBox), localTree(remoraBox)];
@@ -76,15 +82,24 @@ describe('the docker cp matrix', () => {
   it('copy-in: the same outcome as docker cp for every source and destination', { timeout: 300_000 }, async () => {
     const cases = SOURCES.flatMap((source, i) => DESTINATIONS.map((dest, j) => ({ source, dest, box: `/in-${i}-${j}` })));
     // All sandboxes in one exec: two per case, made the same way.
-    await inToolkit(target.name, `for box in "$@"; do ${SANDBOX_SCRIPT.replaceAll('"$1', '"/target$box')}; done`, ...cases.flatMap((c) => [`${c.box}-docker`, `${c.box}-remora`]));
+    await inToolkit(
+      target.name,
+      `for box in "$@"; do ${SANDBOX_SCRIPT.replaceAll('"$1', '"/target$box')}; done`,
+      ...cases.flatMap((c) => [`${c.box}-docker`, `${c.box}-remora`]),
+    );
     const differences: string[] = [];
     for (const { source, dest, box } of cases) {
-      const viaDocker = await execa('docker', ['cp', source, `${target.id}:${box}-docker/${dest}`], { cwd: join(work, 'src'), reject: false });
+      const viaDocker = await execa('docker', ['cp', source, `${target.id}:${box}-docker/${dest}`], {
+        cwd: join(work, 'src'),
+        reject: false,
+      });
       const viaRemora = await remora(['cp', source, `${target.name}:${box}-remora/${dest}`], { cwd: join(work, 'src') });
       const outcome = (code: number | undefined): string => (code === 0 ? 'ok' : 'error');
       const pair = `docker cp ${source} t:${dest}`;
       if (outcome(viaDocker.exitCode) !== outcome(viaRemora.exitCode)) {
-        differences.push(`${pair}: docker ${outcome(viaDocker.exitCode)} (${viaDocker.stderr.trim()}), remora ${outcome(viaRemora.exitCode)} (${viaRemora.stderr.trim()})`);
+        differences.push(
+          `${pair}: docker ${outcome(viaDocker.exitCode)} (${viaDocker.stderr.trim()}), remora ${outcome(viaRemora.exitCode)} (${viaRemora.stderr.trim()})`,
+        );
         continue;
       }
       const [a, b] = await Promise.all([targetTree(target.name, `${box}-docker`), targetTree(target.name, `${box}-remora`)]);

@@ -19,7 +19,10 @@ let work: string;
 
 beforeAll(async () => {
   engine = testEngine();
-  [scratch, distroless] = await Promise.all([startTarget(engine, 'scratch', { tmpfs: { '/data/tmp': 'size=64m' } }), startTarget(engine, 'distroless')]);
+  [scratch, distroless] = await Promise.all([
+    startTarget(engine, 'scratch', { tmpfs: { '/data/tmp': 'size=64m' } }),
+    startTarget(engine, 'distroless'),
+  ]);
   work = mkdtempSync(join(tmpdir(), 'remora-cp-'));
 });
 
@@ -37,7 +40,10 @@ function fresh(name: string): string {
 
 /** The local tree as it should arrive: everything but the fifo, owned as the target's user. */
 function expected(tree: ReturnType<typeof localTree>, owner: string) {
-  return without(tree.filter((e) => e.type !== 'p'), 'owner').map((e) => ({ ...e, owner }));
+  return without(
+    tree.filter((e) => e.type !== 'p'),
+    'owner',
+  ).map((e) => ({ ...e, owner }));
 }
 
 describe('a tree in and out of a scratch target', () => {
@@ -80,9 +86,18 @@ describe('a tree in and out of a scratch target', () => {
   });
 
   it('copies several sources into one directory, and follows a source symlink with -L', async () => {
-    await inToolkit(scratch.name, 'mkdir -p /target/data/many && echo one > /target/data/many/one && echo two > /target/data/many/two && ln -sf one /target/data/many/link');
+    await inToolkit(
+      scratch.name,
+      'mkdir -p /target/data/many && echo one > /target/data/many/one && echo two > /target/data/many/two && ln -sf one /target/data/many/link',
+    );
     const dest = fresh('many');
-    const out = await remora(['cp', `${scratch.name}:/data/many/one`, `${scratch.name}:/data/many/two`, `${scratch.name}:/data/many/link`, dest]);
+    const out = await remora([
+      'cp',
+      `${scratch.name}:/data/many/one`,
+      `${scratch.name}:/data/many/two`,
+      `${scratch.name}:/data/many/link`,
+      dest,
+    ]);
     expect(out).toEqual({ exitCode: 0, stdout: '', stderr: '' });
     expect(readFileSync(join(dest, 'two'), 'utf8')).toBe('two\n');
     expect(readlinkSync(join(dest, 'link'))).toBe('one');
@@ -130,7 +145,9 @@ describe('ownership on a nonroot (distroless) target', () => {
     chownSync(join(source, 'mine'), 4242, 4343);
     expect((await remora(['cp', '--owner', '1234:5678', join(source, 'mine'), `${distroless.name}:/data/given`])).exitCode).toBe(0);
     expect((await remora(['cp', '--archive', join(source, 'mine'), `${distroless.name}:/data/kept`])).exitCode).toBe(0);
-    expect(await inToolkit(distroless.name, 'stat -c "%n %u:%g" /target/data/given /target/data/kept')).toBe('/target/data/given 1234:5678\n/target/data/kept 4242:4343\n');
+    expect(await inToolkit(distroless.name, 'stat -c "%n %u:%g" /target/data/given /target/data/kept')).toBe(
+      '/target/data/given 1234:5678\n/target/data/kept 4242:4343\n',
+    );
   });
 
   it('replaces a file the app owns, atomically, keeping the new owner', async () => {
@@ -138,7 +155,12 @@ describe('ownership on a nonroot (distroless) target', () => {
     const source = fresh('replace');
     writeFileSync(join(source, 'app.conf'), 'new\n');
     expect((await remora(['cp', join(source, 'app.conf'), `${distroless.name}:/data/app.conf`])).exitCode).toBe(0);
-    expect(await inToolkit(distroless.name, 'cat /target/data/app.conf; stat -c "%u:%g" /target/data/app.conf; ls -a /target/data | grep -c remora-tmp || true')).toBe('new\n65532:65532\n0\n');
+    expect(
+      await inToolkit(
+        distroless.name,
+        'cat /target/data/app.conf; stat -c "%u:%g" /target/data/app.conf; ls -a /target/data | grep -c remora-tmp || true',
+      ),
+    ).toBe('new\n65532:65532\n0\n');
   });
 });
 
@@ -158,7 +180,17 @@ describe('mounts docker cp does not serve as the process sees them', () => {
     const name = `remora-t-vol-target-${randomBytes(3).toString('hex')}`;
     await execa('docker', ['volume', 'create', '--label', `remora.test=${runLabel()}`, volume]);
     try {
-      await execa('docker', ['run', '-d', '--name', name, '--label', `remora.test=${runLabel()}`, '-v', `${volume}:/data/vol`, TEST_IMAGES.scratch]);
+      await execa('docker', [
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--label',
+        `remora.test=${runLabel()}`,
+        '-v',
+        `${volume}:/data/vol`,
+        TEST_IMAGES.scratch,
+      ]);
       const source = join(fresh('volume'), 'onvolume');
       makeTree(source);
       expect((await remora(['cp', source, `${name}:/data/vol/`])).exitCode).toBe(0);

@@ -11,7 +11,14 @@ let target: RunningTarget;
 beforeAll(async () => {
   engine = testEngine();
   target = await startTarget(engine, 'scratch', { tmpfs: { '/data': 'rw,size=8m' } });
-  const change = await remora(['exec', target.name, '--', 'sh', '-c', 'echo "intruder:x:1000:1000::/:/bin/false" >> /target/etc/passwd && rm /target/etc/group']);
+  const change = await remora([
+    'exec',
+    target.name,
+    '--',
+    'sh',
+    '-c',
+    'echo "intruder:x:1000:1000::/:/bin/false" >> /target/etc/passwd && rm /target/etc/group',
+  ]);
   expect(change.exitCode).toBe(0);
 });
 
@@ -25,12 +32,14 @@ describe('remora diff', () => {
     const result = await remora(['diff', target.name]);
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines).toEqual(expect.arrayContaining(['C /etc', 'C /etc/passwd', 'D /etc/group', 'mounts, not from the image:', '  /data  tmpfs']));
+    expect(lines).toEqual(
+      expect.arrayContaining(['C /etc', 'C /etc/passwd', 'D /etc/group', 'mounts, not from the image:', '  /data  tmpfs']),
+    );
     // What is below a mount never came from the image, so it is not among the changes.
     expect(lines.filter((l) => /^[ACD] \/data/.test(l))).toEqual([]);
   });
 
-  it('prints a unified diff of a changed file against the image\'s version', async () => {
+  it("prints a unified diff of a changed file against the image's version", async () => {
     const result = await remora(['diff', target.name, '/etc/passwd']);
     expect(result).toEqual({
       exitCode: 0,
@@ -46,7 +55,11 @@ describe('remora diff', () => {
       ].join('\n'),
     });
     const deleted = await remora(['diff', target.name, '/etc/group', '--json']);
-    expect(JSON.parse(deleted.stdout)).toEqual({ path: '/etc/group', same: false, diff: `--- ${TEST_IMAGES.scratch}:/etc/group\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-root:x:0:\n-nonroot:x:65532:\n` });
+    expect(JSON.parse(deleted.stdout)).toEqual({
+      path: '/etc/group',
+      same: false,
+      diff: `--- ${TEST_IMAGES.scratch}:/etc/group\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-root:x:0:\n-nonroot:x:65532:\n`,
+    });
     expect(await remora(['diff', target.name, '/app'])).toEqual({ exitCode: 0, stdout: '', stderr: '' });
   });
 
@@ -62,7 +75,12 @@ describe('remora diff', () => {
   it('gives the changes as JSON', async () => {
     const result = await remora(['diff', target.name, '--json']);
     const parsed = JSON.parse(result.stdout) as { changes: Array<{ path: string; kind: string }>; mounts: unknown[] };
-    expect(parsed.changes).toEqual(expect.arrayContaining([{ path: '/etc/group', kind: 'deleted' }, { path: '/etc/passwd', kind: 'changed' }]));
+    expect(parsed.changes).toEqual(
+      expect.arrayContaining([
+        { path: '/etc/group', kind: 'deleted' },
+        { path: '/etc/passwd', kind: 'changed' },
+      ]),
+    );
     expect(parsed.mounts).toEqual([{ destination: '/data', type: 'tmpfs', source: '' }]);
   });
 });

@@ -38,7 +38,7 @@ async function docker(args: string[]): Promise<{ exitCode: number; stdout: strin
 }
 
 describe('docker remora', () => {
-  it('answers docker\'s metadata call, and docker lists it as a plugin', async () => {
+  it("answers docker's metadata call, and docker lists it as a plugin", async () => {
     const metadata = await execa(join(config, 'cli-plugins', 'docker-remora'), ['docker-cli-plugin-metadata']);
     expect(JSON.parse(metadata.stdout)).toMatchObject({ SchemaVersion: '0.1.0', Vendor: 'Remora', Version: REMORA_VERSION });
     const help = await docker(['--help']);
@@ -46,14 +46,26 @@ describe('docker remora', () => {
   });
 
   it('runs remora exec with remora as the first argument', async () => {
-    const result = await docker(['remora', 'exec', '-e', 'GREETING=hi', target.name, '--', 'sh', '-c', 'echo "$GREETING $(cat /proc/1/cmdline)"']);
+    const result = await docker([
+      'remora',
+      'exec',
+      '-e',
+      'GREETING=hi',
+      target.name,
+      '--',
+      'sh',
+      '-c',
+      'echo "$GREETING $(cat /proc/1/cmdline)"',
+    ]);
     expect(result).toMatchObject({ exitCode: 0, stdout: 'hi /app', stderr: '' });
   });
 
   it('reaches the engine named by -H, --context and --config given to docker', async () => {
     const byHost = await docker(['-H', 'unix:///nonexistent/docker.sock', 'remora', 'exec', target.name, '--', 'true']);
     expect(byHost.exitCode).toBe(4);
-    expect(byHost.stderr.split('\n')[0]).toBe('remora: cannot reach the container engine at unix:///nonexistent/docker.sock (no such socket; from --host)');
+    expect(byHost.stderr.split('\n')[0]).toBe(
+      'remora: cannot reach the container engine at unix:///nonexistent/docker.sock (no such socket; from --host)',
+    );
 
     const byContext = await docker(['--context', 'no-such-context', 'remora', 'exec', target.name, '--', 'true']);
     expect(byContext.stderr.split('\n')[0]).toBe('remora: docker context "no-such-context" does not exist');
@@ -72,7 +84,7 @@ describe('docker remora', () => {
     }
   });
 
-  it('completes through docker\'s own completion protocol (docker __complete remora ...)', async () => {
+  it("completes through docker's own completion protocol (docker __complete remora ...)", async () => {
     const targets = await docker(['__complete', 'remora', 'exec', target.name.slice(0, -2)]);
     expect(targets.stdout).toBe(`${target.name}\n:4`);
     const cp = await docker(['__complete', 'remora', 'cp', target.name.slice(0, -2)]);

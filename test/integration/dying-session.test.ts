@@ -7,7 +7,16 @@ import pty from '@lydell/node-pty';
 import { execa } from 'execa';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, remora, remoraProcess, runLabel, startTarget, testEngine, toolkitsOf, type RunningTarget } from '../support/fixtures.js';
+import {
+  REMORA_BIN,
+  remora,
+  remoraProcess,
+  runLabel,
+  startTarget,
+  testEngine,
+  toolkitsOf,
+  type RunningTarget,
+} from '../support/fixtures.js';
 import { waitFor } from '../support/wait-for.js';
 
 let engine: DockerEngine;
@@ -25,16 +34,20 @@ afterAll(() => engine?.dispose());
 
 /** The running toolkit of the target, once a command in it shows `needle` in docker top. */
 async function toolkitRunning(needle: string): Promise<string> {
-  return waitFor(async () => {
-    const [toolkit] = (await toolkitsOf(engine, target.id)).filter((t) => t.state === 'running');
-    if (!toolkit) return undefined;
-    const top = await execa('docker', ['top', toolkit.id], { reject: false });
-    return top.stdout.includes(needle) ? toolkit.id : undefined;
-  }, { what: `${needle} running in the toolkit` });
+  return waitFor(
+    async () => {
+      const [toolkit] = (await toolkitsOf(engine, target.id)).filter((t) => t.state === 'running');
+      if (!toolkit) return undefined;
+      const top = await execa('docker', ['top', toolkit.id], { reject: false });
+      return top.stdout.includes(needle) ? toolkit.id : undefined;
+    },
+    { what: `${needle} running in the toolkit` },
+  );
 }
 
 const exited = (name: string): string => `remora: target ${name} exited (code 137)\nhint: docker logs ${name} may say why\n`;
-const ended = (name: string): string => `remora: the toolkit session of ${name} ended (detached or stopped) while the command ran\nhint: run the command again: it starts a new session\n`;
+const ended = (name: string): string =>
+  `remora: the toolkit session of ${name} ended (detached or stopped) while the command ran\nhint: run the command again: it starts a new session\n`;
 
 /** Bounds every command: a hang fails the test instead of running on. */
 const BOUND = { timeout: 60_000 };

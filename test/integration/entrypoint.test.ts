@@ -21,7 +21,8 @@ describe('remora entrypoint', () => {
     expect(scratch).toEqual({
       exitCode: 0,
       stderr: '',
-      stdout: 'entrypoint  ["/crasher"]\ncmd         -\nuser        root (0:0)\nworkdir     /\nprogram     /crasher: ELF amd64, static\nok: nothing found that would stop it from starting\n',
+      stdout:
+        'entrypoint  ["/crasher"]\ncmd         -\nuser        root (0:0)\nworkdir     /\nprogram     /crasher: ELF amd64, static\nok: nothing found that would stop it from starting\n',
     });
     const distroless = await remora(['entrypoint', `image:${TEST_IMAGES.distroless}`]);
     expect(distroless.exitCode).toBe(0);
@@ -40,11 +41,17 @@ describe('remora entrypoint', () => {
   it('names a missing library', async () => {
     const result = await remora(['entrypoint', broken.noLibc, '--json']);
     expect(result.exitCode).toBe(1);
-    const report = JSON.parse(result.stdout) as { argv: string[]; program: { needed: string[] }; problems: Array<{ message: string; fix: string }> };
+    const report = JSON.parse(result.stdout) as {
+      argv: string[];
+      program: { needed: string[] };
+      problems: Array<{ message: string; fix: string }>;
+    };
     expect(report.argv).toEqual(['/app']);
     expect(report.program.needed).toEqual(['libc.so.6']);
     expect(report.problems).toHaveLength(1);
-    expect(report.problems[0]!.message).toMatch(/^\/app needs libc\.so\.6, which is not in the image \(looked in \/lib\/x86_64-linux-gnu .*\)$/);
+    expect(report.problems[0]!.message).toMatch(
+      /^\/app needs libc\.so\.6, which is not in the image \(looked in \/lib\/x86_64-linux-gnu .*\)$/,
+    );
   });
 
   it('names a user the image does not have', async () => {
@@ -65,6 +72,9 @@ describe('remora entrypoint', () => {
   });
 
   it('says when there is no such container or image (exit 3)', async () => {
-    expect(await remora(['entrypoint', 'image:remora-test/no-such-image'])).toMatchObject({ exitCode: 3, stderr: 'remora: no image named "remora-test/no-such-image"\nhint: docker images lists the local images (Remora never pulls one)\n' });
+    expect(await remora(['entrypoint', 'image:remora-test/no-such-image'])).toMatchObject({
+      exitCode: 3,
+      stderr: 'remora: no image named "remora-test/no-such-image"\nhint: docker images lists the local images (Remora never pulls one)\n',
+    });
   });
 });

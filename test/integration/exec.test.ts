@@ -20,12 +20,12 @@ afterAll(async () => {
 });
 
 describe('remora exec', () => {
-  it('keeps stdout and stderr apart and returns the command\'s status', async () => {
+  it("keeps stdout and stderr apart and returns the command's status", async () => {
     const result = await remora(['exec', scratch.name, '--', 'sh', '-c', 'echo out; echo err >&2; exit 7']);
     expect(result).toMatchObject({ exitCode: 7, stdout: 'out\n', stderr: 'err\n' });
   });
 
-  it('sees the target\'s processes and its root filesystem at /target', async () => {
+  it("sees the target's processes and its root filesystem at /target", async () => {
     const result = await remora(['exec', scratch.name, '--', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; ls /target']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout.split('\n')[0]).toBe('/app ');
@@ -62,7 +62,8 @@ describe('remora exec', () => {
     expect(both).toMatchObject({
       exitCode: 2,
       stdout: '',
-      stderr: 'remora: the input is not a terminal (-t with -i needs one)\nhint: drop -t when piping into the command, or run it from a terminal\n',
+      stderr:
+        'remora: the input is not a terminal (-t with -i needs one)\nhint: drop -t when piping into the command, or run it from a terminal\n',
     });
   });
 
@@ -77,7 +78,10 @@ describe('remora exec', () => {
     const missing = await remora(['exec', scratch.name, '-w', '/no/such/dir', '--', 'pwd']);
     expect(missing).toMatchObject({ exitCode: 125, stdout: '', stderr: 'remora: /no/such/dir: no such directory in the target\n' });
     const restricted = await remora(['exec', '--rm', '--profile', 'restricted', '-w', '/data', scratch.name, '--', 'true']);
-    expect(restricted).toMatchObject({ exitCode: 125, stderr: "remora: -w /data: this profile cannot reach the target's files (use --profile general)\n" });
+    expect(restricted).toMatchObject({
+      exitCode: 125,
+      stderr: "remora: -w /data: this profile cannot reach the target's files (use --profile general)\n",
+    });
   });
 
   it('says 127 for a command that is not there and 126 for one that cannot run', async () => {
@@ -96,7 +100,9 @@ describe('remora exec', () => {
   it('reuses one toolkit for consecutive commands', async () => {
     await remora(['exec', scratch.name, '--', 'true']);
     await remora(['exec', scratch.name, '--', 'true']);
-    const toolkits = (await toolkitsOf(engine, scratch.id)).filter((t) => t.labels['remora.profile'] === 'general' && t.labels['remora.ephemeral'] !== 'true');
+    const toolkits = (await toolkitsOf(engine, scratch.id)).filter(
+      (t) => t.labels['remora.profile'] === 'general' && t.labels['remora.ephemeral'] !== 'true',
+    );
     expect(toolkits).toHaveLength(1);
   });
 });
@@ -132,7 +138,12 @@ describe('target errors', () => {
       expect(result.exitCode).toBe(3);
       const lines = result.stderr.trimEnd().split('\n');
       expect(lines[0]).toBe(`remora: "${service}" matches 2 containers by compose service`);
-      expect(lines.slice(1, 3).map((l) => l.trim().split(/\s+/)[1]).sort()).toEqual([`${service}-1`, `${service}-2`]);
+      expect(
+        lines
+          .slice(1, 3)
+          .map((l) => l.trim().split(/\s+/)[1])
+          .sort(),
+      ).toEqual([`${service}-1`, `${service}-2`]);
       expect(lines[3]).toBe('hint: name one by its full name or a longer ID');
     } finally {
       await Promise.all(replicas.map((id) => engine.removeContainer(id)));
@@ -144,16 +155,24 @@ describe('target errors', () => {
     await execa('docker', ['stop', '-t', '5', stopped.id]);
     const result = await remora(['exec', '--rm', stopped.name, '--', 'ls', '/target/app']);
     expect(result).toMatchObject({ exitCode: 0, stdout: '/target/app\n' });
-    expect(result.stderr).toMatch(new RegExp(`^remora: ${stopped.name}: exited \\d+[smhd] ago \\(code \\d+\\) — files as it left them; tmpfs contents are gone$`, 'm'));
+    expect(result.stderr).toMatch(
+      new RegExp(`^remora: ${stopped.name}: exited \\d+[smhd] ago \\(code \\d+\\) — files as it left them; tmpfs contents are gone$`, 'm'),
+    );
     const ps = await remora(['ps', stopped.name]);
     expect(ps.exitCode).toBe(3);
-    expect(ps.stderr).toMatch(new RegExp(`^remora: ${stopped.name} exited \\d+[smhd] ago \\(code \\d+\\): no process is running\nhint: trace it from its first instruction with \`remora strace --from-start ${stopped.name}\``));
+    expect(ps.stderr).toMatch(
+      new RegExp(
+        `^remora: ${stopped.name} exited \\d+[smhd] ago \\(code \\d+\\): no process is running\nhint: trace it from its first instruction with \`remora strace --from-start ${stopped.name}\``,
+      ),
+    );
   });
 
   it('reports an unreachable engine in one line with where the address came from (exit 4)', async () => {
     const result = await remora(['exec', scratch.name, '--', 'true'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
     expect(result.exitCode).toBe(4);
-    expect(result.stderr.split('\n')[0]).toBe('remora: cannot reach the container engine at unix:///nonexistent/docker.sock (no such socket; from DOCKER_HOST)');
+    expect(result.stderr.split('\n')[0]).toBe(
+      'remora: cannot reach the container engine at unix:///nonexistent/docker.sock (no such socket; from DOCKER_HOST)',
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

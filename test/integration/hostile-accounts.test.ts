@@ -70,15 +70,38 @@ describe('a hostile /etc/passwd in the target', () => {
     const target = await targetWithPasswd('dev-zero');
     const ps = await remora(['ps', target.name, '--json']);
     expect(ps.exitCode).toBe(0);
-    const sessions = JSON.parse((await remora(['sessions', '--json'])).stdout) as Array<{ targetId: string; limits: string; container: string }>;
+    const sessions = JSON.parse((await remora(['sessions', '--json'])).stdout) as Array<{
+      targetId: string;
+      limits: string;
+      container: string;
+    }>;
     const session = sessions.find((s) => s.targetId === target.id);
     expect(session?.limits).toBe('512MiB/1024 pids');
-    const limits = await execa('docker', ['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.PidsLimit}}', session!.container]);
+    const limits = await execa('docker', [
+      'inspect',
+      '-f',
+      '{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.PidsLimit}}',
+      session!.container,
+    ]);
     expect(limits.stdout).toBe(`${512 * 1024 * 1024} ${512 * 1024 * 1024} 1024`);
 
-    const raised = await remora(['exec', '--rm', '--toolkit-memory', '1g', '--toolkit-pids', '4096', target.name, '--', 'cat', '/sys/fs/cgroup/pids/pids.max']);
+    const raised = await remora([
+      'exec',
+      '--rm',
+      '--toolkit-memory',
+      '1g',
+      '--toolkit-pids',
+      '4096',
+      target.name,
+      '--',
+      'cat',
+      '/sys/fs/cgroup/pids/pids.max',
+    ]);
     expect(raised).toMatchObject({ exitCode: 0, stdout: '4096\n' });
     const bad = await remora(['ps', '--toolkit-memory', 'lots', target.name]);
-    expect(bad).toMatchObject({ exitCode: 2, stderr: 'remora: "lots" is not a memory size\nhint: write it as docker --memory does: 512m, 1g, 2048m\n' });
+    expect(bad).toMatchObject({
+      exitCode: 2,
+      stderr: 'remora: "lots" is not a memory size\nhint: write it as docker --memory does: 512m, 1g, 2048m\n',
+    });
   });
 });

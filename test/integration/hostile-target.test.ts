@@ -49,7 +49,22 @@ beforeAll(async () => {
   name = `remora-t-hostile-${randomBytes(3).toString('hex')}`;
   // PID 1 keeps the hostile argv; a listener runs under the hostile process name.
   const script = `"/bin/${HOSTILE_COMM}" httpd -f -p 8080 & while :; do /bin/busybox sleep 3600; done`;
-  const run = await execa('docker', ['run', '-d', '--name', name, '--label', `remora.test=${runLabel()}`, '--user', RETITLE, IMAGE, '/bin/busybox', 'sh', '-c', script, ARGV_TAIL]);
+  const run = await execa('docker', [
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--label',
+    `remora.test=${runLabel()}`,
+    '--user',
+    RETITLE,
+    IMAGE,
+    '/bin/busybox',
+    'sh',
+    '-c',
+    script,
+    ARGV_TAIL,
+  ]);
   id = run.stdout.trim();
 });
 
@@ -96,10 +111,13 @@ describe('a hostile target', () => {
   });
 
   it('net shows the process name escaped', async () => {
-    const stdout = await waitFor(async () => {
-      const result = await remora(['net', name]);
-      return result.stdout.includes(':8080') ? result.stdout : undefined;
-    }, { what: 'the listener on 8080' });
+    const stdout = await waitFor(
+      async () => {
+        const result = await remora(['net', name]);
+        return result.stdout.includes(':8080') ? result.stdout : undefined;
+      },
+      { what: 'the listener on 8080' },
+    );
     expectNoControls(stdout);
     expect(stdout).toMatch(/:8080 .* busybox\\x1b\]0;n\\x07$/m);
   });
@@ -142,7 +160,9 @@ describe('a hostile target', () => {
     const out = join(scratch, 'out-bytes');
     const result = await remora(['cp', `${name}:/data`, out]);
     expect(result.exitCode).toBe(0);
-    const names = readdirSync(out, { encoding: 'buffer' }).map((n) => n.toString('latin1')).sort();
+    const names = readdirSync(out, { encoding: 'buffer' })
+      .map((n) => n.toString('latin1'))
+      .sort();
     expect(names).toEqual(['caf\xe8.txt', 'caf\xe9.txt', `title${RETITLE}`]);
     expect(readFileSync(Buffer.from(join(out, 'caf\xe9.txt'), 'latin1'), 'utf8')).toBe('e9\n');
     expect(readFileSync(Buffer.from(join(out, 'caf\xe8.txt'), 'latin1'), 'utf8')).toBe('e8\n');
@@ -161,11 +181,18 @@ describe('a hostile target', () => {
     expect((await remora(['cp', '-', `${name}:/tmp/from-tar`], { input: tar.stdout })).exitCode).toBe(0);
 
     // Read back through a second copy-out, compared as bytes.
-    for (const [from, check] of [['/tmp/in-bytes', 'check-dir'], ['/tmp/from-tar', 'check-tar']] as const) {
+    for (const [from, check] of [
+      ['/tmp/in-bytes', 'check-dir'],
+      ['/tmp/from-tar', 'check-tar'],
+    ] as const) {
       const back = join(scratch, check);
       expect((await remora(['cp', `${name}:${from}`, back])).exitCode).toBe(0);
       const at = (bytes: string) => Buffer.concat([Buffer.from(`${back}/`), Buffer.from(bytes, 'latin1')]);
-      expect(readdirSync(back, { encoding: 'buffer' }).map((n) => n.toString('latin1')).sort()).toEqual(['l\xff', 'x\xe8y', 'x\xe9y']);
+      expect(
+        readdirSync(back, { encoding: 'buffer' })
+          .map((n) => n.toString('latin1'))
+          .sort(),
+      ).toEqual(['l\xff', 'x\xe8y', 'x\xe9y']);
       expect(readFileSync(at('x\xe9y'), 'utf8')).toBe('one\n');
       expect(readFileSync(at('x\xe8y'), 'utf8')).toBe('two\n');
       expect(readlinkSync(at('l\xff'), { encoding: 'buffer' }).toString('latin1')).toBe('x\xe9y');
@@ -173,7 +200,11 @@ describe('a hostile target', () => {
   });
 
   it('cp to a tar stream keeps names that are not UTF-8 (read back by GNU tar, and by cp -)', async () => {
-    const tar = await execa(REMORA_BIN, ['cp', `${name}:/data`, '-'], { encoding: 'buffer', env: { REMORA_TEST_LABEL: runLabel() }, reject: false });
+    const tar = await execa(REMORA_BIN, ['cp', `${name}:/data`, '-'], {
+      encoding: 'buffer',
+      env: { REMORA_TEST_LABEL: runLabel() },
+      reject: false,
+    });
     expect(tar.exitCode).toBe(0);
     const listed = await execa('tar', ['-t', '--quoting-style=literal'], { input: tar.stdout, encoding: 'buffer' });
     const names = Buffer.from(listed.stdout).toString('latin1').split('\n').filter(Boolean).sort();
@@ -182,7 +213,11 @@ describe('a hostile target', () => {
     expect((await remora(['cp', '-', `${name}:/tmp/tar-back`], { input: tar.stdout })).exitCode).toBe(0);
     const back = join(scratch, 'tar-back');
     expect((await remora(['cp', `${name}:/tmp/tar-back/data`, back])).exitCode).toBe(0);
-    expect(readdirSync(back, { encoding: 'buffer' }).map((n) => n.toString('latin1')).sort()).toEqual(['caf\xe8.txt', 'caf\xe9.txt', `title${RETITLE}`]);
+    expect(
+      readdirSync(back, { encoding: 'buffer' })
+        .map((n) => n.toString('latin1'))
+        .sort(),
+    ).toEqual(['caf\xe8.txt', 'caf\xe9.txt', `title${RETITLE}`]);
   });
 
   it('ps in a terminal (tmux) leaves the pane title alone', async () => {

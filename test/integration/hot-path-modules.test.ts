@@ -12,7 +12,10 @@ import { remora, startTarget, testEngine, type RunningTarget } from '../support/
 
 const scratch = mkdtempSync(join(tmpdir(), 'remora-modules-'));
 const preload = join(scratch, 'report-modules.cjs');
-writeFileSync(preload, "process.once('exit', () => require('node:fs').writeFileSync(process.env.REMORA_TEST_MODULES_FILE, Object.keys(require.cache).join('\\n')));\n");
+writeFileSync(
+  preload,
+  "process.once('exit', () => require('node:fs').writeFileSync(process.env.REMORA_TEST_MODULES_FILE, Object.keys(require.cache).join('\\n')));\n",
+);
 const HEAVY = /[\\/]node_modules[\\/](dockerode|docker-modem|ssh2)[\\/]/;
 
 let engine: DockerEngine;
@@ -41,8 +44,15 @@ function loadedBy(args: string[]): Promise<{ exitCode: number; modules: string[]
 describe('modules loaded by the hot commands', () => {
   it('the preload sees dockerode when a process loads it', async () => {
     const file = join(scratch, 'control.txt');
-    await execa('node', ['--require', preload, '-e', "require('dockerode')"], { cwd: fileURLToPath(new URL('../..', import.meta.url)), env: { REMORA_TEST_MODULES_FILE: file } });
-    expect(readFileSync(file, 'utf8').split('\n').some((path) => HEAVY.test(path))).toBe(true);
+    await execa('node', ['--require', preload, '-e', "require('dockerode')"], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { REMORA_TEST_MODULES_FILE: file },
+    });
+    expect(
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .some((path) => HEAVY.test(path)),
+    ).toBe(true);
   });
 
   it.each([

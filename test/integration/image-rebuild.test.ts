@@ -34,7 +34,7 @@ async function build(note: string): Promise<string> {
   return id;
 }
 
-describe('rebuilding one of Remora\'s images', () => {
+describe("rebuilding one of Remora's images", () => {
   it('keeps an up-to-date image, replaces a stale one and removes what it replaced', async () => {
     const first = await build('one');
     expect(await build('one')).toBe(first);

@@ -27,9 +27,17 @@ async function netJson(args: string[]): Promise<SocketInfo[]> {
 }
 
 describe('remora net', () => {
-  it('shows port 8080 listening, owned by the app\'s pid', async () => {
+  it("shows port 8080 listening, owned by the app's pid", async () => {
     const sockets = await netJson([app.name]);
-    expect(sockets[0]).toMatchObject({ protocol: 'tcp', state: 'LISTEN', local: '0.0.0.0:8080', localPort: 8080, pid: 1, process: 'app', uid: 65532 });
+    expect(sockets[0]).toMatchObject({
+      protocol: 'tcp',
+      state: 'LISTEN',
+      local: '0.0.0.0:8080',
+      localPort: 8080,
+      pid: 1,
+      process: 'app',
+      uid: 65532,
+    });
     const table = await remora(['net', app.name]);
     expect(table.stdout.split('\n')[0]).toMatch(/^PROTO\s+STATE\s+LOCAL\s+PEER\s+PID\s+PROCESS$/);
     expect(table.stdout.split('\n')[1]).toMatch(/^tcp\s+LISTEN\s+0\.0\.0\.0:8080\s+\*\s+1\s+app$/);
@@ -43,13 +51,19 @@ describe('remora net', () => {
     const script = 'nc -dlk 127.0.0.1 9999 >/dev/null & until nc -z 127.0.0.1 9999; do sleep 0.1; done; sleep 1000 | nc 127.0.0.1 9999';
     const client = remoraProcess(['exec', '--rm', app.name, '--', 'sh', '-c', script], { reject: false });
     try {
-      const sockets = await waitFor(async () => {
-        const list = await netJson([app.name]);
-        // Processes born during a listing can show no name yet ("?"): wait for both ends.
-        const named = (s: SocketInfo): boolean => s.process === 'nc [toolkit]';
-        const ready = list.some((s) => s.state === 'ESTABLISHED' && s.peerPort === 9999 && named(s)) && list.some((s) => s.state === 'ESTABLISHED' && s.localPort === 9999 && named(s)) && list.some((s) => s.state === 'LISTEN' && s.localPort === 9999 && named(s));
-        return ready ? list : undefined;
-      }, { what: 'an established connection to 9999' });
+      const sockets = await waitFor(
+        async () => {
+          const list = await netJson([app.name]);
+          // Processes born during a listing can show no name yet ("?"): wait for both ends.
+          const named = (s: SocketInfo): boolean => s.process === 'nc [toolkit]';
+          const ready =
+            list.some((s) => s.state === 'ESTABLISHED' && s.peerPort === 9999 && named(s)) &&
+            list.some((s) => s.state === 'ESTABLISHED' && s.localPort === 9999 && named(s)) &&
+            list.some((s) => s.state === 'LISTEN' && s.localPort === 9999 && named(s));
+          return ready ? list : undefined;
+        },
+        { what: 'an established connection to 9999' },
+      );
       const states = sockets.filter((s) => s.protocol !== 'unix').map((s) => s.state);
       expect(states.lastIndexOf('LISTEN')).toBeLessThan(states.indexOf('ESTABLISHED'));
       expect(sockets).toContainEqual(expect.objectContaining({ state: 'LISTEN', local: '127.0.0.1:9999', process: 'nc [toolkit]' }));

@@ -37,7 +37,12 @@ afterAll(async () => {
 
 /** The installed remora, with nothing of the checkout on its way. */
 function installed(args: string[], env: Record<string, string> = {}) {
-  return execa(join(prefix, 'bin', 'remora'), args, { cwd: work, reject: false, stdin: 'ignore', env: { REMORA_TEST_LABEL: runLabel(), ...env } });
+  return execa(join(prefix, 'bin', 'remora'), args, {
+    cwd: work,
+    reject: false,
+    stdin: 'ignore',
+    env: { REMORA_TEST_LABEL: runLabel(), ...env },
+  });
 }
 
 describe('npm install -g of the packed tarball', () => {

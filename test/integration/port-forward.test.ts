@@ -94,7 +94,9 @@ describe('remora port-forward', () => {
   it('passes a reset on to the client and keeps serving', async () => {
     const reset = await exchange(port, 'RESET\n');
     expect(reset.ending).toBe('ECONNRESET');
-    await waitFor(() => /connection from 127\.0\.0\.1:\d+ to port 7000: reset by the remote side\n/.test(forwarder.output().stderr), { what: 'the reset line' });
+    await waitFor(() => /connection from 127\.0\.0\.1:\d+ to port 7000: reset by the remote side\n/.test(forwarder.output().stderr), {
+      what: 'the reset line',
+    });
     const after = await exchange(port, 'SIZE 10\n');
     expect(after.data.equals(expectedPattern(10))).toBe(true);
   });
@@ -102,7 +104,10 @@ describe('remora port-forward', () => {
   it('resets the client when nothing listens on the remote port, and keeps serving', async () => {
     const refused = await exchange(refusedPort, 'hello');
     expect(refused.ending).toBe('ECONNRESET');
-    await waitFor(() => /connection from 127\.0\.0\.1:\d+ to port 9: connect to 127\.0\.0\.1:9: Connection refused\n/.test(forwarder.output().stderr), { what: 'the refused line' });
+    await waitFor(
+      () => /connection from 127\.0\.0\.1:\d+ to port 9: connect to 127\.0\.0\.1:9: Connection refused\n/.test(forwarder.output().stderr),
+      { what: 'the refused line' },
+    );
     const after = await exchange(port, 'SIZE 10\n');
     expect(after.data.equals(expectedPattern(10))).toBe(true);
     expect(forwarder.child.exitCode).toBeNull();
@@ -129,7 +134,9 @@ describe('remora port-forward edges', () => {
   it('rejects a malformed port with a usage error', async () => {
     const result = await remora(['port-forward', app.name, '80:http']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe('remora: "80:http" is not a port to forward\nhint: write LOCAL:REMOTE, PORT, :REMOTE or ADDRESS:LOCAL:REMOTE, e.g. 8080:80\n');
+    expect(result.stderr).toBe(
+      'remora: "80:http" is not a port to forward\nhint: write LOCAL:REMOTE, PORT, :REMOTE or ADDRESS:LOCAL:REMOTE, e.g. 8080:80\n',
+    );
   });
 
   it('Ctrl-C closes open connections and leaves no relay in the toolkit', async () => {
@@ -164,7 +171,9 @@ describe('remora port-forward edges', () => {
     await engine.removeContainer(doomed.id);
     const result = await forwarder.child;
     expect(result.exitCode).toBe(3);
-    expect(forwarder.output().stderr).toMatch(new RegExp(`remora: ${doomed.name} stopped( \\(exit code \\d+\\))?; port forwarding ended\\n$`));
+    expect(forwarder.output().stderr).toMatch(
+      new RegExp(`remora: ${doomed.name} stopped( \\(exit code \\d+\\))?; port forwarding ended\\n$`),
+    );
   });
 
   it('works for a target without network (--network none): its loopback is still there', async () => {

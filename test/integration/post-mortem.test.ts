@@ -29,12 +29,18 @@ async function originalState(): Promise<{ state: string; diff: string }> {
 }
 
 async function standInsOf(id: string, options: { onlyFromStart?: boolean } = {}) {
-  return engine.listContainers({ all: true, labels: [`${LABEL.standInFor}=${id}`, ...(options.onlyFromStart ? [`${LABEL.ephemeral}=true`] : [])] });
+  return engine.listContainers({
+    all: true,
+    labels: [`${LABEL.standInFor}=${id}`, ...(options.onlyFromStart ? [`${LABEL.ephemeral}=true`] : [])],
+  });
 }
 
 /** --from-start stand-ins go with their command (the engine may still be removing one). */
 async function fromStartStandInsGone(id: string): Promise<void> {
-  await waitFor(async () => (await standInsOf(id, { onlyFromStart: true })).length === 0, { what: 'the --from-start stand-in to go', timeoutMs: 10_000 });
+  await waitFor(async () => (await standInsOf(id, { onlyFromStart: true })).length === 0, {
+    what: 'the --from-start stand-in to go',
+    timeoutMs: 10_000,
+  });
 }
 
 beforeAll(async () => {
@@ -56,7 +62,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (target) {
-    const leftovers = [...(await standInsOf(target.id)), ...(await engine.listContainers({ all: true, labels: [`${LABEL.target}=${target.id}`] }))];
+    const leftovers = [
+      ...(await standInsOf(target.id)),
+      ...(await engine.listContainers({ all: true, labels: [`${LABEL.target}=${target.id}`] })),
+    ];
     await Promise.all([...leftovers.map((c) => engine.removeContainer(c.id)), engine.removeContainer(target.id)]);
   }
   await execa('docker', ['volume', 'rm', '-f', volume], { reject: false });
@@ -65,9 +74,18 @@ afterAll(async () => {
 
 describe('an exited container as a target', () => {
   it('shows its files as it left them, says what they are, and its volume read-only', async () => {
-    const result = await remora(['exec', target.name, '--', 'sh', '-c', 'cat /target/crash.log /target/data/seen.txt; touch /target/data/new 2>/dev/null || echo read-only']);
+    const result = await remora([
+      'exec',
+      target.name,
+      '--',
+      'sh',
+      '-c',
+      'cat /target/crash.log /target/data/seen.txt; touch /target/data/new 2>/dev/null || echo read-only',
+    ]);
     expect(result.stdout).toBe('started\nran\nread-only\n');
-    expect(result.stderr).toMatch(new RegExp(`^remora: ${target.name}: exited \\d+s ago \\(code 3\\) — files as it left them; tmpfs contents are gone$`, 'm'));
+    expect(result.stderr).toMatch(
+      new RegExp(`^remora: ${target.name}: exited \\d+s ago \\(code 3\\) — files as it left them; tmpfs contents are gone$`, 'm'),
+    );
     expect(result.exitCode).toBe(0);
   });
 
@@ -93,14 +111,27 @@ describe('an exited container as a target', () => {
   it('refuses a copy in, saying why and what to use', async () => {
     const result = await remora(['cp', '/etc/hostname', `${target.name}:/`]);
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(new RegExp(`^remora: ${target.name} exited \\d+[smhd] ago \\(code 3\\): remora copies only into running containers \\(a copy would land in a throwaway stand-in\\)\\nhint: docker cp writes into a stopped container's own files`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^remora: ${target.name} exited \\d+[smhd] ago \\(code 3\\): remora copies only into running containers \\(a copy would land in a throwaway stand-in\\)\\nhint: docker cp writes into a stopped container's own files`,
+      ),
+    );
   });
 
   it('says no process is running for ps, proc, net and strace, and points to --from-start', async () => {
-    for (const args of [['ps', target.name], ['proc', target.name, '1'], ['net', target.name], ['strace', target.name, '--duration', '1s']]) {
+    for (const args of [
+      ['ps', target.name],
+      ['proc', target.name, '1'],
+      ['net', target.name],
+      ['strace', target.name, '--duration', '1s'],
+    ]) {
       const result = await remora(args);
       expect(result.exitCode, args.join(' ')).toBe(3);
-      expect(result.stderr).toMatch(new RegExp(`^remora: ${target.name} exited \\d+[smhd] ago \\(code 3\\): no process is running\\nhint: trace it from its first instruction with \`remora strace --from-start ${target.name}\``));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^remora: ${target.name} exited \\d+[smhd] ago \\(code 3\\): no process is running\\nhint: trace it from its first instruction with \`remora strace --from-start ${target.name}\``,
+        ),
+      );
     }
   });
 
@@ -154,7 +185,9 @@ describe('an exited container as a target', () => {
   it('diff lists what it changed, its volume and tmpfs apart, and diffs a file it added', async () => {
     const listing = await remora(['diff', target.name]);
     // /run was made by the engine for the tmpfs mount point, as docker diff shows too.
-    expect(listing.stdout).toBe(`A /crash.log\nA /run\nmounts, not from the image:\n  /data         volume ${volume}\n  /run/scratch  tmpfs\n`);
+    expect(listing.stdout).toBe(
+      `A /crash.log\nA /run\nmounts, not from the image:\n  /data         volume ${volume}\n  /run/scratch  tmpfs\n`,
+    );
     const file = await remora(['diff', target.name, '/crash.log']);
     expect(file.stdout).toBe(`--- /dev/null\n+++ ${target.name}:/crash.log\n@@ -0,0 +1 @@\n+started\n`);
   });
@@ -179,9 +212,15 @@ describe('an exited container as a target', () => {
 
   it('leaves nothing, image included, after remora is killed', async () => {
     const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '600'], { reject: false, stdin: 'ignore' });
-    await waitFor(async () => (await engine.listContainers({ labels: [`${LABEL.ephemeral}=true`, `${LABEL.test}=${runLabel()}`] })).some((c) => c.name.startsWith(`remora-${target.name}-`)), {
-      what: 'the --rm toolkit',
-    });
+    await waitFor(
+      async () =>
+        (await engine.listContainers({ labels: [`${LABEL.ephemeral}=true`, `${LABEL.test}=${runLabel()}`] })).some((c) =>
+          c.name.startsWith(`remora-${target.name}-`),
+        ),
+      {
+        what: 'the --rm toolkit',
+      },
+    );
     child.kill('SIGKILL');
     await child;
     await waitFor(async () => (await standInsOf(target.id)).length === 0, { what: 'the stand-in to end by itself', timeoutMs: 60_000 });
@@ -196,7 +235,18 @@ describe('an exited container whose image was removed', () => {
     const tag = `remora-test/gone-${randomBytes(3).toString('hex')}:1`;
     await execa('docker', ['tag', image, tag]);
     // A copy of the image with an ID of its own, so removing it removes nothing else.
-    const copy = await execa('docker', ['commit', '--change', `LABEL ${LABEL.test}=${runLabel()}`, await engine.createContainer({ name: `remora-t-src-${randomBytes(3).toString('hex')}`, image: tag, labels: { [LABEL.test]: runLabel() }, hostConfig: {} }), tag]);
+    const copy = await execa('docker', [
+      'commit',
+      '--change',
+      `LABEL ${LABEL.test}=${runLabel()}`,
+      await engine.createContainer({
+        name: `remora-t-src-${randomBytes(3).toString('hex')}`,
+        image: tag,
+        labels: { [LABEL.test]: runLabel() },
+        hostConfig: {},
+      }),
+      tag,
+    ]);
     const name = `remora-t-orphan-${randomBytes(3).toString('hex')}`;
     const id = await engine.createContainer({ name, image: tag, labels: { [LABEL.test]: runLabel() }, hostConfig: {} });
     try {
@@ -211,7 +261,10 @@ describe('an exited container whose image was removed', () => {
       expect(trace.exitCode).toBe(3);
       expect(trace.stdout).toContain('exit_group(3)');
       const diff = await remora(['diff', name, '/crash.log']);
-      expect(diff).toMatchObject({ exitCode: 1, stderr: `remora: the image of ${name} (${tag}) is no longer on the engine: there is nothing to compare against\n` });
+      expect(diff).toMatchObject({
+        exitCode: 1,
+        stderr: `remora: the image of ${name} (${tag}) is no longer on the engine: there is nothing to compare against\n`,
+      });
     } finally {
       await engine.removeContainer(id);
     }
@@ -219,16 +272,29 @@ describe('an exited container whose image was removed', () => {
 });
 
 describe('an image as a target', () => {
-  it('shows the image\'s files, by name or with image:', async () => {
+  it("shows the image's files, by name or with image:", async () => {
     for (const query of [TEST_IMAGES.distroless, `image:${TEST_IMAGES.distroless}`]) {
-      const result = await remora(['exec', '--rm', query, '--', 'sh', '-c', 'ls /target/app && cat /proc/1/environ | tr "\\0" "\\n" | grep -c ^PATH=']);
+      const result = await remora([
+        'exec',
+        '--rm',
+        query,
+        '--',
+        'sh',
+        '-c',
+        'ls /target/app && cat /proc/1/environ | tr "\\0" "\\n" | grep -c ^PATH=',
+      ]);
       expect(result.stdout, query).toBe('/target/app\n1\n');
-      expect(result.stderr).toMatch(new RegExp(`^remora: ${TEST_IMAGES.distroless.replace(/[/.:]/g, '\\$&')}: an image, never run — its files as built$`, 'm'));
+      expect(result.stderr).toMatch(
+        new RegExp(`^remora: ${TEST_IMAGES.distroless.replace(/[/.:]/g, '\\$&')}: an image, never run — its files as built$`, 'm'),
+      );
     }
   });
 
   it('says when there is no such container or image', async () => {
     const result = await remora(['exec', 'image:remora-test/no-such-image', '--', 'true']);
-    expect(result).toMatchObject({ exitCode: 3, stderr: 'remora: no image named "remora-test/no-such-image"\nhint: docker images lists the local images (Remora never pulls one)\n' });
+    expect(result).toMatchObject({
+      exitCode: 3,
+      stderr: 'remora: no image named "remora-test/no-such-image"\nhint: docker images lists the local images (Remora never pulls one)\n',
+    });
   });
 });

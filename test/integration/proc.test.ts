@@ -10,7 +10,9 @@ let app: RunningTarget;
 
 beforeAll(async () => {
   engine = testEngine();
-  app = await startTarget(engine, 'distroless', { env: ['API_TOKEN=s3cr3t-token', 'DATABASE_URL=postgres://app:pw123@db/app', 'GREETING=hello'] });
+  app = await startTarget(engine, 'distroless', {
+    env: ['API_TOKEN=s3cr3t-token', 'DATABASE_URL=postgres://app:pw123@db/app', 'GREETING=hello'],
+  });
 });
 
 afterAll(async () => {
@@ -23,7 +25,19 @@ describe('remora proc', () => {
     const result = await remora(['proc', app.name, '1', '--json']);
     expect(result).toMatchObject({ exitCode: 0, stderr: '' });
     const d = JSON.parse(result.stdout) as ProcessDetails;
-    expect(d).toMatchObject({ pid: 1, ppid: 0, name: 'app', executable: '/app', cwd: '/home/nonroot', root: '/', user: 'nonroot', group: 'nonroot', command: ['/app'], tracerPid: 0, toolkit: false });
+    expect(d).toMatchObject({
+      pid: 1,
+      ppid: 0,
+      name: 'app',
+      executable: '/app',
+      cwd: '/home/nonroot',
+      root: '/',
+      user: 'nonroot',
+      group: 'nonroot',
+      command: ['/app'],
+      tracerPid: 0,
+      toolkit: false,
+    });
     expect(d.uid).toEqual({ real: 65532, effective: 65532, saved: 65532, fs: 65532 });
     expect(d.capabilities.effective).toEqual([]);
     expect(d.environment).toContainEqual(['API_TOKEN', '********']);
@@ -58,7 +72,8 @@ describe('remora proc', () => {
     // would be followed in the toolkit's root, where /data/accounts is not: no names at all.
     // (ps's remora-ps helper already read it inside the target; proc did not.)
     await using scratch = await startTarget(engine, 'scratch');
-    const script = 'printf "superuser:x:0:0::/:/none\\n" > /target/data/accounts && ln -sf /data/accounts /target/etc/passwd.new && mv /target/etc/passwd.new /target/etc/passwd';
+    const script =
+      'printf "superuser:x:0:0::/:/none\\n" > /target/data/accounts && ln -sf /data/accounts /target/etc/passwd.new && mv /target/etc/passwd.new /target/etc/passwd';
     expect(await remora(['exec', scratch.name, '--', 'sh', '-c', script])).toMatchObject({ exitCode: 0, stderr: '' });
     const proc = JSON.parse((await remora(['proc', scratch.name, '1', '--json'])).stdout) as ProcessDetails;
     expect(proc).toMatchObject({ pid: 1, user: 'superuser' });
@@ -74,7 +89,10 @@ describe('remora proc', () => {
       stdout: '',
       stderr: `remora: no process 4242 in ${app.name} (it may have exited)\nhint: list the processes with: remora ps ${app.name}\n`,
     });
-    expect(await remora(['proc', app.name, 'abc'])).toMatchObject({ exitCode: 2, stderr: 'remora: "abc" is not a process ID\nhint: give a pid as the target sees it (remora ps lists them)\n' });
+    expect(await remora(['proc', app.name, 'abc'])).toMatchObject({
+      exitCode: 2,
+      stderr: 'remora: "abc" is not a process ID\nhint: give a pid as the target sees it (remora ps lists them)\n',
+    });
   });
 
   it('says what the restricted profile cannot read instead of failing', async () => {
@@ -86,6 +104,9 @@ describe('remora proc', () => {
     expect([d.user, d.executable, d.cwd]).toEqual([undefined, undefined, undefined]);
     expect(d.environment).toBeUndefined();
     expect(d.fds).toBeUndefined();
-    expect(d.unreadable).toEqual([expect.stringMatching(/^environment: permission denied/), expect.stringMatching(/^open files: permission denied/)]);
+    expect(d.unreadable).toEqual([
+      expect.stringMatching(/^environment: permission denied/),
+      expect.stringMatching(/^open files: permission denied/),
+    ]);
   });
 });

@@ -42,11 +42,14 @@ async function psJson(args: string[]): Promise<PsRow[]> {
 }
 
 describe('remora ps', () => {
-  it('names a distroless target\'s nonroot user from its own /etc/passwd', async () => {
-    const rows = await waitFor(async () => {
-      const list = await psJson([distroless.name]);
-      return list.length === 3 ? list : undefined;
-    }, { what: 'the app and its 2 children' });
+  it("names a distroless target's nonroot user from its own /etc/passwd", async () => {
+    const rows = await waitFor(
+      async () => {
+        const list = await psJson([distroless.name]);
+        return list.length === 3 ? list : undefined;
+      },
+      { what: 'the app and its 2 children' },
+    );
     expect(rows.map((r) => [r.pid, r.ppid, r.user, r.uid, r.command])).toEqual([
       [1, 0, 'nonroot', 65532, '/app'],
       [rows[1]!.pid, 1, 'nonroot', 65532, '/app'],
@@ -77,11 +80,18 @@ describe('remora ps', () => {
     type Node = PsRow & { children: Node[] };
     const roots = JSON.parse(result.stdout) as Node[];
     expect(roots.map((r) => [r.pid, r.user, r.children.map((c) => [c.ppid, c.command, c.children])])).toEqual([
-      [1, 'nonroot', [[1, '/app', []], [1, '/app', []]]],
+      [
+        1,
+        'nonroot',
+        [
+          [1, '/app', []],
+          [1, '/app', []],
+        ],
+      ],
     ]);
   });
 
-  it('keeps the toolkit\'s processes out unless --all, and marks them then', async () => {
+  it("keeps the toolkit's processes out unless --all, and marks them then", async () => {
     const plain = await psJson([distroless.name]);
     expect(plain.every((r) => r.user === 'nonroot')).toBe(true);
     const all = await psJson([distroless.name, '--all']);
@@ -107,10 +117,13 @@ describe('remora ps', () => {
 
   it('measures %CPU over a sample with --interval: a spinning thread shows, sleepers do not', async () => {
     await using spinning = await startTarget(engine, 'scratch', { env: ['SPIN=1', 'CHILDREN=1'] });
-    const rows = await waitFor(async () => {
-      const list = await psJson([spinning.name, '--sort', 'cpu', '--interval', '1s']);
-      return list.length === 2 && list[0]!.threads === 2 ? list : undefined;
-    }, { what: 'the spinner thread' });
+    const rows = await waitFor(
+      async () => {
+        const list = await psJson([spinning.name, '--sort', 'cpu', '--interval', '1s']);
+        return list.length === 2 && list[0]!.threads === 2 ? list : undefined;
+      },
+      { what: 'the spinner thread' },
+    );
     // A core's worth over the process life would also be ~100: what tells a sample apart is
     // the sleeping child at exactly 0, and the spinner above it even on a machine shared by
     // twenty busy processes per core (then it gets a few %, not ~100).
@@ -121,9 +134,22 @@ describe('remora ps', () => {
 
   it("measures %CPU over each process's life by default, as ps does: a sleeper that once worked still shows it", async () => {
     // Busy for a moment, then asleep (exec keeps the pid and its CPU time).
-    const holder = remoraProcess(['exec', distroless.name, '--', 'bash', '-c', 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; exec -a worked-then-slept sleep 300'], { reject: false });
+    const holder = remoraProcess(
+      [
+        'exec',
+        distroless.name,
+        '--',
+        'bash',
+        '-c',
+        'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; exec -a worked-then-slept sleep 300',
+      ],
+      { reject: false },
+    );
     try {
-      const row = await waitFor(async () => (await psJson([distroless.name, '--all'])).find((r) => r.command.startsWith('worked-then-slept')), { what: 'the sleeper' });
+      const row = await waitFor(
+        async () => (await psJson([distroless.name, '--all'])).find((r) => r.command.startsWith('worked-then-slept')),
+        { what: 'the sleeper' },
+      );
       expect(row.cpu).toBeGreaterThan(0);
       // Over a sample it sleeps: 0.
       const sampled = (await psJson([distroless.name, '--all', '--interval', '200ms'])).find((r) => r.pid === row.pid);
@@ -137,14 +163,21 @@ describe('remora ps', () => {
 
   it('refuses an --interval that is not a short duration, in one line', async () => {
     const result = await remora(['ps', distroless.name, '--interval', '2h']);
-    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: 'remora: --interval 2h is longer than 60s\nhint: sample for a few seconds at most; `remora attach` refreshes %CPU continuously\n' });
+    expect(result).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr:
+        'remora: --interval 2h is longer than 60s\nhint: sample for a few seconds at most; `remora attach` refreshes %CPU continuously\n',
+    });
   });
 
   it('keeps an argv with quotes, backslashes, newlines and non-ASCII exact', async () => {
     const title = 'quo"te \\back\nline naïve';
     const holder = remoraProcess(['exec', distroless.name, '--', 'bash', '-c', 'exec -a "$1" sleep 300', 'bash', title], { reject: false });
     try {
-      const row = await waitFor(async () => (await psJson([distroless.name, '--all'])).find((r) => r.command.startsWith('quo')), { what: 'the oddly named sleep' });
+      const row = await waitFor(async () => (await psJson([distroless.name, '--all'])).find((r) => r.command.startsWith('quo')), {
+        what: 'the oddly named sleep',
+      });
       expect(row.command).toBe(`${title} 300`);
       expect(row.toolkit).toBe(true);
     } finally {
@@ -158,9 +191,14 @@ describe('remora ps', () => {
     // Short-lived processes, started as fast as a shell can for a few seconds, in the
     // target's PID namespace. The loop ends by itself: killing it would orphan a child into
     // the target, whose PID 1 never reaps.
-    const churn = remoraProcess(['exec', distroless.name, '--', 'sh', '-c', 'end=$(($(date +%s) + 6)); while [ "$(date +%s)" -lt "$end" ]; do /bin/true; done'], { reject: false });
+    const churn = remoraProcess(
+      ['exec', distroless.name, '--', 'sh', '-c', 'end=$(($(date +%s) + 6)); while [ "$(date +%s)" -lt "$end" ]; do /bin/true; done'],
+      { reject: false },
+    );
     try {
-      await waitFor(async () => (await psJson([distroless.name, '--all'])).some((r) => r.command.includes('while [')), { what: 'the churning shell' });
+      await waitFor(async () => (await psJson([distroless.name, '--all'])).some((r) => r.command.includes('while [')), {
+        what: 'the churning shell',
+      });
       for (let round = 0; round < 5; round++) {
         const rows = await psJson([distroless.name, '--all']);
         expect(rows.map((r) => r.pid)).toEqual([...new Set(rows.map((r) => r.pid))].sort((a, b) => a - b));
@@ -175,7 +213,11 @@ describe('remora ps', () => {
 
   it('refuses an unknown sort key before touching the engine', async () => {
     const result = await remora(['ps', distroless.name, '--sort', 'colour']);
-    expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: 'remora: cannot sort by "colour"\nhint: sort by one of: pid, cpu, rss, name, started\n' });
+    expect(result).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'remora: cannot sort by "colour"\nhint: sort by one of: pid, cpu, rss, name, started\n',
+    });
   });
 
   it('works with a busybox-only toolkit image', async () => {

@@ -45,31 +45,57 @@ describe('toolkit session lifetime', () => {
   it('with --rm, leaves nothing behind even when remora is killed with SIGKILL', async () => {
     await using target = await startTarget(engine, 'scratch');
     const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false });
-    await waitFor(async () => (await toolkitsOf(engine, target.id)).some((t) => t.state === 'running'), { what: 'the --rm toolkit to start' });
+    await waitFor(async () => (await toolkitsOf(engine, target.id)).some((t) => t.state === 'running'), {
+      what: 'the --rm toolkit to start',
+    });
     child.kill('SIGKILL');
     await child;
-    await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { timeoutMs: 30_000, what: 'the orphaned --rm toolkit to end' });
+    await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, {
+      timeoutMs: 30_000,
+      what: 'the orphaned --rm toolkit to end',
+    });
     expect(await running(target.id)).toBe(true);
     // The killed command was reaped, not left to the target's PID 1 (which never reaps).
     const { stdout } = await execa('docker', ['top', target.id, '-o', 'pid,stat,args']);
-    expect(stdout.split('\n').slice(1).map((line) => line.trim().split(/\s+/).slice(1).join(' '))).toEqual(['Ss /app']);
+    expect(
+      stdout
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/).slice(1).join(' ')),
+    ).toEqual(['Ss /app']);
   });
 
   it('with --rm and nothing to send, runs the command as the toolkit itself: no keeper, no exec, gone when remora returns', async () => {
     await using target = await startTarget(engine, 'scratch');
-    const result = await remora(['exec', '--rm', target.name, '--', 'sh', '-c', 'readlink /proc/1/exe; echo to-stderr >&2; ls /target/app; exit 7']);
+    const result = await remora([
+      'exec',
+      '--rm',
+      target.name,
+      '--',
+      'sh',
+      '-c',
+      'readlink /proc/1/exe; echo to-stderr >&2; ls /target/app; exit 7',
+    ]);
     expect(result).toMatchObject({ exitCode: 7, stdout: '/app\n/target/app\n', stderr: 'to-stderr\n' });
     // As with `docker run --rm`, the toolkit is removed before remora returns.
     expect(await toolkitsOf(engine, target.id)).toEqual([]);
-    expect(await remora(['exec', '--rm', target.name, '--', 'no-such-tool'])).toMatchObject({ exitCode: 127, stderr: 'remora: no-such-tool: command not found in the toolkit\n' });
+    expect(await remora(['exec', '--rm', target.name, '--', 'no-such-tool'])).toMatchObject({
+      exitCode: 127,
+      stderr: 'remora: no-such-tool: command not found in the toolkit\n',
+    });
   });
 
-  it('a running one-shot is the toolkit\'s, not the target\'s: ps lists only the target', async () => {
+  it("a running one-shot is the toolkit's, not the target's: ps lists only the target", async () => {
     await using target = await startTarget(engine, 'scratch');
     const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, stdin: 'ignore' });
     try {
-      const toolkit = await waitFor(async () => (await toolkitsOf(engine, target.id)).find((t) => t.state === 'running' && t.labels[LABEL.ephemeral] === 'true'), { what: 'the one-shot toolkit to start' });
-      await waitFor(async () => (await execa('docker', ['top', toolkit.id], { reject: false })).stdout.includes('sleep 300'), { what: 'sleep 300 to run' });
+      const toolkit = await waitFor(
+        async () => (await toolkitsOf(engine, target.id)).find((t) => t.state === 'running' && t.labels[LABEL.ephemeral] === 'true'),
+        { what: 'the one-shot toolkit to start' },
+      );
+      await waitFor(async () => (await execa('docker', ['top', toolkit.id], { reject: false })).stdout.includes('sleep 300'), {
+        what: 'sleep 300 to run',
+      });
       const ps = await remora(['ps', target.name, '--json']);
       expect((JSON.parse(ps.stdout) as Array<{ pid: number; command: string }>).map((p) => p.command)).toEqual(['/app']);
     } finally {
@@ -83,7 +109,12 @@ describe('toolkit session lifetime', () => {
     const result = await remora(['exec', '--rm', target.name, '--', 'sh', '-c', 'sleep 300 & sleep 300 & echo started']);
     expect(result).toMatchObject({ exitCode: 0, stdout: 'started\n' });
     const { stdout } = await execa('docker', ['top', target.id, '-o', 'pid,stat,args']);
-    expect(stdout.split('\n').slice(1).map((line) => line.trim().split(/\s+/).slice(1).join(' '))).toEqual(['Ss /app']);
+    expect(
+      stdout
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/).slice(1).join(' ')),
+    ).toEqual(['Ss /app']);
   });
 
   it('dies with its target', async () => {
@@ -142,7 +173,12 @@ describe('toolkit session lifetime', () => {
     expect((await remora(['exec', '--rm', target.name, '--', 'true'])).exitCode).toBe(0);
     await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { what: 'the sessions to end' });
     const { stdout } = await execa('docker', ['top', target.id, '-o', 'pid,stat,args']);
-    expect(stdout.split('\n').slice(1).map((line) => line.trim().split(/\s+/).slice(1).join(' '))).toEqual(['Ss /app']);
+    expect(
+      stdout
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/).slice(1).join(' ')),
+    ).toEqual(['Ss /app']);
   });
 
   it('sweeps a stale toolkit whose target is gone, on the next command that starts one', async () => {
@@ -188,13 +224,21 @@ describe('targets', () => {
     expect(result.exitCode).toBe(0);
     const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     const row = rows.find((r) => r.name === target.name);
-    expect(row).toEqual({ id: target.id, name: target.name, image: TEST_IMAGES.distroless, state: 'running', user: '65532:65532', hasShell: false, sessions: 1 });
+    expect(row).toEqual({
+      id: target.id,
+      name: target.name,
+      image: TEST_IMAGES.distroless,
+      state: 'running',
+      user: '65532:65532',
+      hasShell: false,
+      sessions: 1,
+    });
     expect(rows.some((r) => String(r.name).startsWith('remora-' + target.name))).toBe(false);
   });
 });
 
 describe('profiles and target kinds', () => {
-  it('reads a nonroot distroless target\'s files through /target with the general profile', async () => {
+  it("reads a nonroot distroless target's files through /target with the general profile", async () => {
     await using target = await startTarget(engine, 'distroless');
     const result = await remora(['exec', target.name, '--', 'grep', '^nonroot:', '/target/etc/passwd']);
     expect(result.exitCode).toBe(0);
@@ -213,7 +257,9 @@ describe('profiles and target kinds', () => {
 
   it('works on a read-only root with a tmpfs, and on a paused target', async () => {
     await using target = await startTarget(engine, 'scratch', { readOnly: true, tmpfs: { '/data': 'rw,size=8m' } });
-    await waitFor(async () => (await remora(['exec', target.name, '--', 'test', '-s', '/target/data/app.log'])).exitCode === 0, { what: 'the app to write its log on the tmpfs' });
+    await waitFor(async () => (await remora(['exec', target.name, '--', 'test', '-s', '/target/data/app.log'])).exitCode === 0, {
+      what: 'the app to write its log on the tmpfs',
+    });
     await execa('docker', ['pause', target.id]);
     try {
       const result = await remora(['exec', target.name, '--', 'ls', '/target/data']);

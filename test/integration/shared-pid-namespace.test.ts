@@ -55,10 +55,13 @@ async function psRows(target: RunningTarget, extra: string[] = []): Promise<{ ro
 
 /** The target's main process as its toolkit sees it: the root of its own tree. */
 async function mainPidOf(target: RunningTarget): Promise<number> {
-  return waitFor(async () => {
-    const { rows } = await psRows(target);
-    return rows.length === 3 ? rows.find((r) => !rows.some((p) => p.pid === r.ppid))?.pid : undefined;
-  }, { what: 'the target and its 2 children' });
+  return waitFor(
+    async () => {
+      const { rows } = await psRows(target);
+      return rows.length === 3 ? rows.find((r) => !rows.some((p) => p.pid === r.ppid))?.pid : undefined;
+    },
+    { what: 'the target and its 2 children' },
+  );
 }
 
 beforeAll(async () => {
@@ -77,8 +80,8 @@ afterAll(async () => {
   engine?.dispose();
 });
 
-describe('a target in another container\'s PID namespace (--pid=container:X)', () => {
-  it('ps shows the target\'s own tree, not X\'s, and says why', async () => {
+describe("a target in another container's PID namespace (--pid=container:X)", () => {
+  it("ps shows the target's own tree, not X's, and says why", async () => {
     const main = await mainPidOf(joined);
     expect(main).not.toBe(1);
     const { rows, stderr } = await psRows(joined);
@@ -87,12 +90,14 @@ describe('a target in another container\'s PID namespace (--pid=container:X)', (
       [true, 65532],
       [true, 65532],
     ]);
-    expect(stderr).toBe(`remora: ${joined.name} shares container ${other.name}'s PID namespace: showing its own process tree (--all shows every process)\n`);
+    expect(stderr).toBe(
+      `remora: ${joined.name} shares container ${other.name}'s PID namespace: showing its own process tree (--all shows every process)\n`,
+    );
     const all = await psRows(joined, ['--all']);
     expect(all.rows.find((r) => r.pid === 1)).toMatchObject({ ppid: 0, uid: 0 });
   });
 
-  it('exec sees the target\'s root at /target', async () => {
+  it("exec sees the target's root at /target", async () => {
     const result = await remora(['exec', joined.name, '--', 'ls', '/target', '/target/home']);
     expect(result.exitCode).toBe(0);
     // Only the distroless target has /home/nonroot; X (scratch) has no /home.
@@ -109,14 +114,14 @@ describe('a target in another container\'s PID namespace (--pid=container:X)', (
     expect((await execa('docker', ['cp', `${other.id}:/data/note.txt`, '-'], { reject: false })).exitCode).not.toBe(0);
   });
 
-  it('proc shows the target\'s main process by default', async () => {
+  it("proc shows the target's main process by default", async () => {
     const main = await mainPidOf(joined);
     const result = await remora(['proc', joined.name, '--json']);
     expect(result).toMatchObject({ exitCode: 0, stderr: '' });
     expect(JSON.parse(result.stdout)).toMatchObject({ pid: main, ppid: 0, user: 'nonroot', cwd: '/home/nonroot' });
   });
 
-  it('strace traces the target\'s main process by default', async () => {
+  it("strace traces the target's main process by default", async () => {
     const main = await mainPidOf(joined);
     const trace = await remora(['strace', joined.name, '--duration', '1s']);
     expect(trace.exitCode).toBe(0);
@@ -124,18 +129,20 @@ describe('a target in another container\'s PID namespace (--pid=container:X)', (
   });
 });
 
-describe('a target in the host\'s PID namespace (--pid=host)', () => {
-  it('ps shows only the target\'s own tree, and says it shares the host\'s namespace', async () => {
+describe("a target in the host's PID namespace (--pid=host)", () => {
+  it("ps shows only the target's own tree, and says it shares the host's namespace", async () => {
     const main = await mainPidOf(hostPid);
     const state = await engine.inspectContainer(hostPid.id);
     expect(main).toBe(state.state.pid);
     const { rows, stderr } = await psRows(hostPid);
     expect(rows.every((r) => r.uid === 65532 && (r.pid === main || r.ppid === main))).toBe(true);
-    expect(stderr).toBe(`remora: ${hostPid.name} shares the host's PID namespace: showing its own process tree (--all shows every process)\n`);
+    expect(stderr).toBe(
+      `remora: ${hostPid.name} shares the host's PID namespace: showing its own process tree (--all shows every process)\n`,
+    );
     expect((await psRows(hostPid, ['--all'])).rows.length).toBeGreaterThan(3);
   });
 
-  it('exec and strace reach the target, not the host\'s init', async () => {
+  it("exec and strace reach the target, not the host's init", async () => {
     const listing = await remora(['exec', hostPid.name, '--', 'ls', '/target/home']);
     expect(listing).toMatchObject({ exitCode: 0, stdout: 'nonroot\n' });
     const main = (await engine.inspectContainer(hostPid.id)).state.pid;

@@ -13,7 +13,7 @@ beforeAll(() => {
 afterAll(() => engine?.dispose());
 
 describe('remora shell', () => {
-  it('opens a shell at the target\'s root with a prompt naming the target, follows resizes, exits cleanly', async () => {
+  it("opens a shell at the target's root with a prompt naming the target, follows resizes, exits cleanly", async () => {
     await using target = await startTarget(engine, 'scratch');
     await using shell = spawnRemora(['shell', target.name], { cols: 100, rows: 30 });
     await shell.waitForScreen(`[remora ${target.name}]`);
@@ -34,7 +34,9 @@ describe('remora shell', () => {
     );
     // Ctrl-C goes to the remote side: it interrupts the remote sleep, not remora.
     shell.type('sleep 100\r');
-    await waitFor(async () => (await remora(['exec', target.name, '--', 'pgrep', '-x', 'sleep'])).exitCode === 0, { what: 'the remote sleep to start' });
+    await waitFor(async () => (await remora(['exec', target.name, '--', 'pgrep', '-x', 'sleep'])).exitCode === 0, {
+      what: 'the remote sleep to start',
+    });
     shell.type('\x03');
     shell.type('echo "sleep ended: $?"\r');
     await shell.waitForScreen(/^sleep ended: 130$/m);
@@ -49,7 +51,7 @@ describe('remora shell', () => {
     expect(result.stderr).toBe('remora: remora shell needs a terminal\nhint: for scripts use: remora exec <target> -- sh -c "..."\n');
   });
 
-  it('--chroot gives / = the target\'s filesystem on a read-only scratch target with no libc, toolkit tools still usable', async () => {
+  it("--chroot gives / = the target's filesystem on a read-only scratch target with no libc, toolkit tools still usable", async () => {
     await using target = await startTarget(engine, 'scratch', { readOnly: true, tmpfs: { '/data': 'rw,size=8m' } });
     await using shell = spawnRemora(['shell', '--chroot', target.name]);
     await shell.waitForScreen(`[remora ${target.name} (chroot)]`);

@@ -20,7 +20,10 @@ const HOST = `ssh://${ALIAS}`;
 
 /** Whether `ssh remora-test-ssh` logs in without a prompt (.ci/start-sshd sets it up). */
 async function sshAvailable(): Promise<boolean> {
-  const result = await execa('ssh', ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', ALIAS, 'docker', 'version'], { reject: false, stdin: 'ignore' });
+  const result = await execa('ssh', ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', ALIAS, 'docker', 'version'], {
+    reject: false,
+    stdin: 'ignore',
+  });
   return result.exitCode === 0;
 }
 
@@ -41,11 +44,13 @@ describe.skipIf(!available)('remora over ssh://', () => {
   });
 
   it('exec: output, stdin and the exit status come back', async () => {
-    const result = await remora(['exec', '-i', '-H', HOST, target.name, '--', 'sh', '-c', 'cat; echo err >&2; ls /target/app; exit 3'], { input: 'from stdin\n' });
+    const result = await remora(['exec', '-i', '-H', HOST, target.name, '--', 'sh', '-c', 'cat; echo err >&2; ls /target/app; exit 3'], {
+      input: 'from stdin\n',
+    });
     expect(result).toEqual({ exitCode: 3, stdout: 'from stdin\n/target/app\n', stderr: 'err\n' });
   });
 
-  it('ps lists the target\'s main process', async () => {
+  it("ps lists the target's main process", async () => {
     const result = await remora(['ps', '-H', HOST, target.name]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^1 +0 +root +S .*\/app$/m);
@@ -81,7 +86,7 @@ describe.skipIf(!available)('remora over ssh://', () => {
     expect((await shell.exited).exitCode).toBe(0);
   });
 
-  it('attach: the TUI shows the running target\'s processes and quits cleanly', async () => {
+  it("attach: the TUI shows the running target's processes and quits cleanly", async () => {
     await using tui = spawnRemora(['attach', '-H', HOST, target.name], { cols: 100, rows: 30 });
     await tui.waitForScreen(`remora ▸ ${target.name}`, 45_000);
     await tui.waitForScreen(/^ +1 root +S .*\/app *$/m, 45_000);
@@ -114,8 +119,12 @@ describe.skipIf(!available)('remora over ssh://', () => {
     expect(runs.slice(0, 4).map((run) => run.stdout)).toEqual(['run 1\n', 'run 2\n', 'run 3\n', 'run 4\n']);
   });
 
-  it('a connection lost during exec ends it with ssh\'s words, exit 4', async () => {
-    const running = remoraProcess(['exec', '-H', HOST, target.name, '--', 'sh', '-c', 'echo started; sleep 60'], { reject: false, stdin: 'ignore', buffer: true });
+  it("a connection lost during exec ends it with ssh's words, exit 4", async () => {
+    const running = remoraProcess(['exec', '-H', HOST, target.name, '--', 'sh', '-c', 'echo started; sleep 60'], {
+      reject: false,
+      stdin: 'ignore',
+      buffer: true,
+    });
     let out = '';
     running.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
     await waitFor(() => out.includes('started'), { what: 'the remote command to start' });
@@ -123,10 +132,12 @@ describe.skipIf(!available)('remora over ssh://', () => {
     await execa('ssh', ['-O', 'exit', '-o', `ControlPath=${controlPath()}`, ALIAS], { reject: false });
     const result = await running;
     expect(result.exitCode).toBe(4);
-    expect(String(result.stderr)).toMatch(/^remora: the ssh connection to the container engine at ssh:\/\/remora-test-ssh was lost: .+\nhint: check the network and that `ssh remora-test-ssh` still logs in; a command started there may still be running$/);
+    expect(String(result.stderr)).toMatch(
+      /^remora: the ssh connection to the container engine at ssh:\/\/remora-test-ssh was lost: .+\nhint: check the network and that `ssh remora-test-ssh` still logs in; a command started there may still be running$/,
+    );
   });
 
-  it('refuses a host whose key differs from known_hosts, in ssh\'s words, exit 4', async () => {
+  it("refuses a host whose key differs from known_hosts, in ssh's words, exit 4", async () => {
     const result = await remora(['targets', '-H', 'ssh://remora-test-ssh-changed-key']);
     expect(result.exitCode).toBe(4);
     expect(result.stdout).toBe('');
@@ -142,11 +153,12 @@ describe.skipIf(!available)('remora over ssh://', () => {
     expect(result).toEqual({
       exitCode: 4,
       stdout: '',
-      stderr: 'remora: cannot reach the container engine at ssh://root@localhost:2222: Host key verification failed.\nhint: connect once with ssh to check and accept the host key\n',
+      stderr:
+        'remora: cannot reach the container engine at ssh://root@localhost:2222: Host key verification failed.\nhint: connect once with ssh to check and accept the host key\n',
     });
   });
 
-  it('a login the server refuses: ssh\'s words and the ssh command to check, exit 4', async () => {
+  it("a login the server refuses: ssh's words and the ssh command to check, exit 4", async () => {
     const result = await remora(['targets', '-H', 'ssh://nobody@127.0.0.1:2222']);
     expect(result).toEqual({
       exitCode: 4,
@@ -164,11 +176,22 @@ describe.skipIf(!available)('remora over ssh://', () => {
     Object.assign(process.env, { DOCKER_HOST: 'tcp://127.0.0.1:1', DOCKER_CERT_PATH: '/nonexistent', DOCKER_TLS_VERIFY: '1' });
     const overSsh = createEngine({ host: HOST });
     try {
-      await ensureBuiltImage({ engine: overSsh, tag: built, directory: packageDir('demo-image'), say: () => undefined, what: 'ssh build', buildTarget: 'scratch' });
+      await ensureBuiltImage({
+        engine: overSsh,
+        tag: built,
+        directory: packageDir('demo-image'),
+        say: () => undefined,
+        what: 'ssh build',
+        buildTarget: 'scratch',
+      });
       await overSsh.importImage(Readable.from([emptyTar()]), imported);
     } finally {
       overSsh.dispose();
-      for (const [key, value] of Object.entries({ DOCKER_HOST: saved.host, DOCKER_CERT_PATH: saved.certs, DOCKER_TLS_VERIFY: saved.verify })) {
+      for (const [key, value] of Object.entries({
+        DOCKER_HOST: saved.host,
+        DOCKER_CERT_PATH: saved.certs,
+        DOCKER_TLS_VERIFY: saved.verify,
+      })) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

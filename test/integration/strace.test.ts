@@ -37,11 +37,14 @@ function startStrace(args: string[]): { child: ResultPromise; stdout: () => stri
 
 /** No tracer on any thread, no zombie, nothing of ours re-parented to the target's PID 1. */
 async function expectUntouched(target: RunningTarget, children: number): Promise<void> {
-  const view = await waitFor(async () => {
-    const look = await lookFromToolkit(target.name);
-    const detached = [...look.tracers.values()].every((t) => t === 0) && ![...look.processes.values()].some((p) => p.comm === 'strace');
-    return detached ? look : undefined;
-  }, { timeoutMs: 20_000, what: 'every TracerPid to be 0 and strace gone' });
+  const view = await waitFor(
+    async () => {
+      const look = await lookFromToolkit(target.name);
+      const detached = [...look.tracers.values()].every((t) => t === 0) && ![...look.processes.values()].some((p) => p.comm === 'strace');
+      return detached ? look : undefined;
+    },
+    { timeoutMs: 20_000, what: 'every TracerPid to be 0 and strace gone' },
+  );
   const processes = [...view.processes.entries()];
   expect(processes.filter(([, p]) => p.state === 'Z')).toEqual([]);
   expect(processes.filter(([, p]) => p.ppid === 1).map(([, p]) => p.comm)).toEqual(Array(children).fill('app'));
@@ -51,7 +54,8 @@ async function expectUntouched(target: RunningTarget, children: number): Promise
 async function expectResponsive(target: RunningTarget): Promise<void> {
   const reply = await remora(['exec', target.name, '--', 'curl', '-s', '--max-time', '5', 'http://127.0.0.1:8080/']);
   expect(reply).toMatchObject({ exitCode: 0, stdout: 'remora demo\n' });
-  const size = async (): Promise<number> => Number((await remora(['exec', target.name, '--', 'stat', '-c', '%s', '/target/data/app.log'])).stdout.trim());
+  const size = async (): Promise<number> =>
+    Number((await remora(['exec', target.name, '--', 'stat', '-c', '%s', '/target/data/app.log'])).stdout.trim());
   const before = await size();
   await waitFor(async () => (await size()) > before, { timeoutMs: 10_000, what: 'the app log to grow' });
 }
@@ -155,7 +159,8 @@ describe('what strace refuses, at once', () => {
     expect(result).toMatchObject({
       exitCode: 1,
       stdout: '',
-      stderr: 'remora: the restricted profile has no SYS_PTRACE capability: it cannot trace\nhint: use --profile general (the default), which adds SYS_PTRACE and nothing that reaches the host\n',
+      stderr:
+        'remora: the restricted profile has no SYS_PTRACE capability: it cannot trace\nhint: use --profile general (the default), which adds SYS_PTRACE and nothing that reaches the host\n',
     });
   });
 
@@ -182,7 +187,9 @@ describe('what strace refuses, at once', () => {
       await waitFor(() => /Process 1 attached/.test(first.stderr()), { what: 'the first trace to attach' });
       const second = await remora(['strace', app.name, '-p', '1', '--duration', '1s']);
       expect(second.exitCode).toBe(1);
-      expect(second.stderr).toMatch(/^remora: pid 1 \(app\) is already traced by pid \d+ \(strace\): a process can have only one tracer\nhint: stop the other tracer first/);
+      expect(second.stderr).toMatch(
+        /^remora: pid 1 \(app\) is already traced by pid \d+ \(strace\): a process can have only one tracer\nhint: stop the other tracer first/,
+      );
     } finally {
       first.child.kill('SIGINT');
       await first.child;
@@ -191,14 +198,28 @@ describe('what strace refuses, at once', () => {
   });
 
   it('a toolkit process, a pid that does not exist, a pid that is not a number', async () => {
-    const all = JSON.parse((await remora(['ps', app.name, '--all', '--json'])).stdout) as Array<{ pid: number; toolkit: boolean; command: string }>;
+    const all = JSON.parse((await remora(['ps', app.name, '--all', '--json'])).stdout) as Array<{
+      pid: number;
+      toolkit: boolean;
+      command: string;
+    }>;
     const keeper = all.find((p) => p.toolkit && p.command.includes('remora-keeper'))!;
     const refused = await remora(['strace', app.name, '-p', String(keeper.pid)]);
     expect(refused.exitCode).toBe(2);
     // The keeper is /bin/sh, whichever shell that is in the toolkit image.
-    expect(refused.stderr).toMatch(new RegExp(`^remora: pid ${keeper.pid} \\(\\w+\\) is one of the toolkit's own processes, not ${app.name}'s: refusing to trace it\nhint: pick a pid from: remora ps ${app.name}\n$`));
-    expect(await remora(['strace', app.name, '-p', '99999'])).toMatchObject({ exitCode: 1, stderr: `remora: no process 99999 in ${app.name}\nhint: list them with: remora ps ${app.name}\n` });
-    expect(await remora(['strace', app.name, '-p', 'one'])).toMatchObject({ exitCode: 2, stderr: 'remora: "one" is not a process ID\nhint: give pids as the target sees them (remora ps lists them)\n' });
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^remora: pid ${keeper.pid} \\(\\w+\\) is one of the toolkit's own processes, not ${app.name}'s: refusing to trace it\nhint: pick a pid from: remora ps ${app.name}\n$`,
+      ),
+    );
+    expect(await remora(['strace', app.name, '-p', '99999'])).toMatchObject({
+      exitCode: 1,
+      stderr: `remora: no process 99999 in ${app.name}\nhint: list them with: remora ps ${app.name}\n`,
+    });
+    expect(await remora(['strace', app.name, '-p', 'one'])).toMatchObject({
+      exitCode: 2,
+      stderr: 'remora: "one" is not a process ID\nhint: give pids as the target sees them (remora ps lists them)\n',
+    });
   });
 
   it('a toolkit image without strace', async () => {

@@ -27,7 +27,8 @@ async function tlsEngineAvailable(): Promise<boolean> {
 }
 
 const available = await tlsEngineAvailable();
-if (!available && process.env.CI) throw new Error('CI is set but the TLS dockerd does not answer: .ci/start-tls-dockerd should have started it');
+if (!available && process.env.CI)
+  throw new Error('CI is set but the TLS dockerd does not answer: .ci/start-tls-dockerd should have started it');
 if (!available) console.warn('[tls.test] skipped: no TLS dockerd on 127.0.0.1:2376 (run .ci/start-tls-dockerd)');
 
 const servers: Array<http.Server | https.Server> = [];
@@ -78,7 +79,9 @@ describe.skipIf(!available)('TLS engines', () => {
 
   it('an engine certificate from another CA: says so, names the CA file, exit 4', async () => {
     const other = join(CERTS, 'other-ca.pem');
-    const result = await remora(['targets', '-H', HOST, '--tlsverify', '--tlscacert', other, '--tlscert', cert, '--tlskey', key], { env: ENV });
+    const result = await remora(['targets', '-H', HOST, '--tlsverify', '--tlscacert', other, '--tlscert', cert, '--tlskey', key], {
+      env: ENV,
+    });
     expect(result).toEqual({
       exitCode: 4,
       stdout: '',
@@ -133,7 +136,10 @@ describe.skipIf(!available)('TLS engines', () => {
   });
 
   it('an expired engine certificate: exit 4', async () => {
-    const server = https.createServer({ cert: readFileSync(join(CERTS, 'expired-cert.pem')), key: readFileSync(join(CERTS, 'expired-key.pem')) }, (_request, response) => response.end('[]'));
+    const server = https.createServer(
+      { cert: readFileSync(join(CERTS, 'expired-cert.pem')), key: readFileSync(join(CERTS, 'expired-key.pem')) },
+      (_request, response) => response.end('[]'),
+    );
     const address = `tcp://127.0.0.1:${await listen(server)}`;
     const result = await remora(['targets', '-H', address, ...CLIENT], { env: ENV });
     expect(result).toEqual({

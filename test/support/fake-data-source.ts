@@ -26,7 +26,18 @@ export function fakeProcess(pid: number, ppid: number, command: string, extra: P
 }
 
 function entry(name: string, type: FileEntry['type'], extra: Partial<FileEntry> = {}): FileEntry {
-  return { name, type, size: type === 'directory' ? 40 : 1234, mode: type === 'directory' ? 0o755 : 0o644, uid: 0, gid: 0, user: 'root', group: 'root', mtimeMs: Date.UTC(2026, 10, 23, 9), ...extra };
+  return {
+    name,
+    type,
+    size: type === 'directory' ? 40 : 1234,
+    mode: type === 'directory' ? 0o755 : 0o644,
+    uid: 0,
+    gid: 0,
+    user: 'root',
+    group: 'root',
+    mtimeMs: Date.UTC(2026, 10, 23, 9),
+    ...extra,
+  };
 }
 
 export const FAKE_SUMMARY: TargetSummary = {
@@ -46,7 +57,12 @@ export class FakeDataSource implements TuiDataSource {
     fakeProcess(9, 1, '/usr/bin/日本語-batch --nightly', { user: 'nonroot', uid: 65532 }),
   ];
   directories: Record<string, FileEntry[]> = {
-    '/': [entry('data', 'directory'), entry('etc', 'directory'), entry('app', 'file', { mode: 0o755, size: 904008 }), entry('current', 'symlink', { linkTarget: '/data' })],
+    '/': [
+      entry('data', 'directory'),
+      entry('etc', 'directory'),
+      entry('app', 'file', { mode: 0o755, size: 904008 }),
+      entry('current', 'symlink', { linkTarget: '/data' }),
+    ],
     '/data': [entry('app.log', 'file'), entry('rapport-été.csv', 'file'), entry('日本語.txt', 'file')],
     '/etc': [entry('passwd', 'file')],
   };
@@ -67,7 +83,10 @@ export class FakeDataSource implements TuiDataSource {
   }
   async processDetails(pid: number) {
     this.calls.push(`processDetails ${pid}`);
-    return { title: `process ${pid} (app) in shop-api`, lines: [`pid           ${pid}`, 'environment', '  DB_PASSWORD=********', '  PORT=8080'] };
+    return {
+      title: `process ${pid} (app) in shop-api`,
+      lines: [`pid           ${pid}`, 'environment', '  DB_PASSWORD=********', '  PORT=8080'],
+    };
   }
   async sendSignal(pid: number, signal: string): Promise<void> {
     this.signals.push([pid, signal]);
@@ -92,8 +111,27 @@ export class FakeDataSource implements TuiDataSource {
   async listSockets() {
     this.calls.push('listSockets');
     return [
-      { protocol: 'tcp' as const, state: 'LISTEN', local: '0.0.0.0:8080', peer: '0.0.0.0:0', localPort: 8080, inode: 1, pid: 1, process: 'app' },
-      { protocol: 'tcp' as const, state: 'ESTABLISHED', local: '172.17.0.2:8080', peer: '172.17.0.1:51234', localPort: 8080, peerPort: 51234, inode: 2, pid: 7, process: 'app' },
+      {
+        protocol: 'tcp' as const,
+        state: 'LISTEN',
+        local: '0.0.0.0:8080',
+        peer: '0.0.0.0:0',
+        localPort: 8080,
+        inode: 1,
+        pid: 1,
+        process: 'app',
+      },
+      {
+        protocol: 'tcp' as const,
+        state: 'ESTABLISHED',
+        local: '172.17.0.2:8080',
+        peer: '172.17.0.1:51234',
+        localPort: 8080,
+        peerPort: 51234,
+        inode: 2,
+        pid: 7,
+        process: 'app',
+      },
     ];
   }
   readonly captures: Array<{ path: string; stopped: boolean; onPackets(n: number): void }> = [];
@@ -125,8 +163,16 @@ export class FakeDataSource implements TuiDataSource {
   }
   async previewFile(path: string) {
     this.calls.push(`previewFile ${path}`);
-    if (path === '/app') return { path, size: 904008, type: 'ELF 64-bit LSB executable, x86-64, statically linked', binary: true, text: '', truncated: false };
-    return { path, size: 57, type: 'ASCII text', binary: false, text: '2026-11-23T09:00:01Z tick 1\n2026-11-23T09:00:02Z tick 2\n', truncated: false };
+    if (path === '/app')
+      return { path, size: 904008, type: 'ELF 64-bit LSB executable, x86-64, statically linked', binary: true, text: '', truncated: false };
+    return {
+      path,
+      size: 57,
+      type: 'ASCII text',
+      binary: false,
+      text: '2026-11-23T09:00:01Z tick 1\n2026-11-23T09:00:02Z tick 2\n',
+      truncated: false,
+    };
   }
   async download(targetPath: string, localPath: string, onProgress: (line: string) => void) {
     this.calls.push(`download ${targetPath} ${localPath}`);

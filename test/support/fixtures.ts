@@ -29,7 +29,19 @@ export interface RunningTarget extends AsyncDisposable {
 export type TargetKind = 'scratch' | 'distroless';
 
 /** Starts a labelled target; disposing it removes it and every toolkit attached to it. */
-export async function startTarget(engine: DockerEngine, kind: TargetKind, options: { env?: string[]; readOnly?: boolean; tmpfs?: Record<string, string>; name?: string; cmd?: string[]; autoRemove?: boolean; labels?: Record<string, string> } = {}): Promise<RunningTarget> {
+export async function startTarget(
+  engine: DockerEngine,
+  kind: TargetKind,
+  options: {
+    env?: string[];
+    readOnly?: boolean;
+    tmpfs?: Record<string, string>;
+    name?: string;
+    cmd?: string[];
+    autoRemove?: boolean;
+    labels?: Record<string, string>;
+  } = {},
+): Promise<RunningTarget> {
   const name = options.name ?? `remora-t-${kind}-${randomBytes(3).toString('hex')}`;
   const spec: ContainerSpec = {
     name,

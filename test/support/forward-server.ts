@@ -12,7 +12,13 @@ export const FORWARD_SERVER_IMAGE = 'remora-test/forward-server:latest';
 export const SERVER_PORT = 7000;
 
 export async function startForwardServer(engine: DockerEngine, options: { networkNone?: boolean } = {}): Promise<RunningTarget> {
-  await ensureBuiltImage({ engine, tag: FORWARD_SERVER_IMAGE, directory: fileURLToPath(new URL('../fixtures/forward-server', import.meta.url)), say: () => undefined, what: 'test target (forward server)' });
+  await ensureBuiltImage({
+    engine,
+    tag: FORWARD_SERVER_IMAGE,
+    directory: fileURLToPath(new URL('../fixtures/forward-server', import.meta.url)),
+    say: () => undefined,
+    what: 'test target (forward server)',
+  });
   const name = `remora-t-fwd-${randomBytes(3).toString('hex')}`;
   const id = await engine.createContainer({
     name,

@@ -23,13 +23,30 @@ export const TEST_IMAGES = {
 export const TOOLKIT_IS_PRIVATE = privateToolkitTag !== undefined;
 
 /** Builds the toolkit and the shell-less targets on an engine, unless built from these sources already. */
-export async function prepareTestImages(engine: Engine, say: ProgressHandler, targets: ReadonlyArray<'scratch' | 'distroless'> = ['scratch', 'distroless']): Promise<void> {
+export async function prepareTestImages(
+  engine: Engine,
+  say: ProgressHandler,
+  targets: ReadonlyArray<'scratch' | 'distroless'> = ['scratch', 'distroless'],
+): Promise<void> {
   if (TOOLKIT_IS_PRIVATE) {
-    await ensureBuiltImage({ engine, tag: TEST_IMAGES.toolkit, directory: packageDir('toolkit-image'), say, what: 'toolkit image (private tag)' });
+    await ensureBuiltImage({
+      engine,
+      tag: TEST_IMAGES.toolkit,
+      directory: packageDir('toolkit-image'),
+      say,
+      what: 'toolkit image (private tag)',
+    });
   } else {
     await ensureToolkitImage({ engine, image: TEST_IMAGES.toolkit, say });
   }
   for (const target of targets) {
-    await ensureBuiltImage({ engine, tag: TEST_IMAGES[target], directory: packageDir('demo-image'), say, what: `test target (${target})`, buildTarget: target });
+    await ensureBuiltImage({
+      engine,
+      tag: TEST_IMAGES[target],
+      directory: packageDir('demo-image'),
+      say,
+      what: `test target (${target})`,
+      buildTarget: target,
+    });
   }
 }

@@ -17,7 +17,8 @@ export function parsePcap(file: Buffer): PcapFile {
   if (file.length < 24) throw new Error(`pcap too short: ${file.length} bytes`);
   const magic = file.readUInt32LE(0);
   const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
-  if (!le && file.readUInt32BE(0) !== 0xa1b2c3d4 && file.readUInt32BE(0) !== 0xa1b23c4d) throw new Error(`not pcap: magic ${magic.toString(16)}`);
+  if (!le && file.readUInt32BE(0) !== 0xa1b2c3d4 && file.readUInt32BE(0) !== 0xa1b23c4d)
+    throw new Error(`not pcap: magic ${magic.toString(16)}`);
   const u32 = (at: number): number => (le ? file.readUInt32LE(at) : file.readUInt32BE(at));
   const packets: PcapPacket[] = [];
   let at = 24;

@@ -63,13 +63,30 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       try {
         // A step of this run's own: Podman's layer cache would otherwise hand back an earlier
         // run's image, labels included (the labels given to the build are not in its cache key).
-        writeFileSync(join(context, 'Dockerfile'), `ARG BASE\nFROM \${BASE} AS first\nRUN echo first > /stage && echo ${runLabel()} > /run-label\nFROM \${BASE} AS second\nRUN echo second > /stage\n`);
-        await buildFromDirectory({ engine, tag, directory: context, say: (line) => said.push(line), what: 'test image', buildTarget: 'first', labels: { 'remora.test': runLabel() } });
+        writeFileSync(
+          join(context, 'Dockerfile'),
+          `ARG BASE\nFROM \${BASE} AS first\nRUN echo first > /stage && echo ${runLabel()} > /run-label\nFROM \${BASE} AS second\nRUN echo second > /stage\n`,
+        );
+        await buildFromDirectory({
+          engine,
+          tag,
+          directory: context,
+          say: (line) => said.push(line),
+          what: 'test image',
+          buildTarget: 'first',
+          labels: { 'remora.test': runLabel() },
+        });
         expect(said.join('\n')).not.toMatch(/debootstrap/);
         expect(said[0]).toBe(`building test image ${tag} from ${base} (first use only; takes a minute or two)`);
         // Build arguments, labels and the target stage all reached Podman's builder.
         expect(await engine.imageLabels(tag)).toMatchObject({ 'remora.test': runLabel() });
-        const id = await engine.createContainer({ name: `remora-t-build-${runLabel()}`, image: tag, cmd: ['cat', '/stage'], labels: { [LABEL.test]: runLabel() }, hostConfig: {} });
+        const id = await engine.createContainer({
+          name: `remora-t-build-${runLabel()}`,
+          image: tag,
+          cmd: ['cat', '/stage'],
+          labels: { [LABEL.test]: runLabel() },
+          hostConfig: {},
+        });
         await engine.startContainer(id);
         const logs = await engine.logs(id, { follow: true });
         let out = '';
@@ -94,7 +111,11 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       await using target = await startTarget(engine, 'scratch');
       const targets = await remora(['targets', '--json'], { env });
       expect(targets.exitCode).toBe(0);
-      expect((JSON.parse(targets.stdout) as Array<Record<string, unknown>>).find((r) => r.name === target.name)).toMatchObject({ id: target.id, state: 'running', hasShell: false });
+      expect((JSON.parse(targets.stdout) as Array<Record<string, unknown>>).find((r) => r.name === target.name)).toMatchObject({
+        id: target.id,
+        state: 'running',
+        hasShell: false,
+      });
 
       const exec = await remora(['exec', target.name, '--', 'sh', '-c', 'cat /target/etc/passwd | head -n 1; exit 3'], { env });
       expect(exec).toMatchObject({ exitCode: 3, stdout: 'root:x:0:0:root:/root:/sbin/nologin\n' });
@@ -119,9 +140,14 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       try {
         writeFileSync(join(local, 'pushed.txt'), 'pushed through the toolkit\n');
         expect((await remora(['cp', join(local, 'pushed.txt'), `${target.name}:/data/`], { env })).exitCode).toBe(0);
-        expect((await remora(['exec', target.name, '--', 'cat', '/target/data/pushed.txt'], { env })).stdout).toBe('pushed through the toolkit\n');
+        expect((await remora(['exec', target.name, '--', 'cat', '/target/data/pushed.txt'], { env })).stdout).toBe(
+          'pushed through the toolkit\n',
+        );
         // The app's own log, on the tmpfs, comes out.
-        await waitFor(async () => (await remora(['exec', target.name, '--', 'test', '-s', '/target/data/app.log'], { env })).exitCode === 0, { what: 'the app to write its log' });
+        await waitFor(
+          async () => (await remora(['exec', target.name, '--', 'test', '-s', '/target/data/app.log'], { env })).exitCode === 0,
+          { what: 'the app to write its log' },
+        );
         const out = await remora(['cp', `${target.name}:/data/app.log`, join(local, 'app.log')], { env });
         expect(out.exitCode).toBe(0);
         expect(readFileSync(join(local, 'app.log'), 'utf8')).toMatch(/tick \d+\n/);
@@ -141,7 +167,7 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       expect(result.stderr).toMatch(/^strace: Process 1 detached$/m);
     });
 
-    it('opens a shell at the target\'s root in a terminal', async () => {
+    it("opens a shell at the target's root in a terminal", async () => {
       await using target = await startTarget(engine, 'scratch');
       await using shell = spawnRemora(['shell', target.name], { cols: 100, rows: 30, env });
       await shell.waitForScreen(`[remora ${target.name}]`, SCREEN_TIMEOUT);
@@ -151,7 +177,7 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       expect((await shell.exited).exitCode).toBe(0);
     });
 
-    it('attaches the TUI: the target\'s process list, then quits', async () => {
+    it("attaches the TUI: the target's process list, then quits", async () => {
       await using target = await startTarget(engine, 'scratch');
       await using tui = spawnRemora(['attach', target.name], { cols: 100, rows: 30, env });
       await tui.waitForScreen(`remora ▸ ${target.name}`, SCREEN_TIMEOUT);
@@ -178,28 +204,47 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
     it('a --rm toolkit of a SIGKILLed remora is removed by the engine, with no later command', async () => {
       await using target = await startTarget(engine, 'scratch');
       const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, env });
-      await waitFor(async () => (await toolkitsOf(engine, target.id)).some((t) => t.state === 'running'), { what: 'the --rm toolkit to start' });
+      await waitFor(async () => (await toolkitsOf(engine, target.id)).some((t) => t.state === 'running'), {
+        what: 'the --rm toolkit to start',
+      });
       child.kill('SIGKILL');
       await child;
       // Gone, not left Exited for the next command's sweep: Podman honours AutoRemove.
-      await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { timeoutMs: 30_000, what: 'the orphaned --rm toolkit to be removed' });
+      await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, {
+        timeoutMs: 30_000,
+        what: 'the orphaned --rm toolkit to be removed',
+      });
       expect(await running(target.id)).toBe(true);
     });
 
     it('exec --rm runs the command as a one-shot toolkit: /target, its status, nothing left; a killed target ends it with 3', async () => {
       await using target = await startTarget(engine, 'scratch');
       // remora's own environment stays out unless -e asks for it.
-      const result = await remora(['exec', '--rm', target.name, '--', 'sh', '-c', 'ls /target/app; echo "FOO=$FOO" >&2; exit 7'], { env: { ...env, FOO: 'bar' } });
+      const result = await remora(['exec', '--rm', target.name, '--', 'sh', '-c', 'ls /target/app; echo "FOO=$FOO" >&2; exit 7'], {
+        env: { ...env, FOO: 'bar' },
+      });
       expect(result).toMatchObject({ exitCode: 7, stdout: '/target/app\n', stderr: 'FOO=\n' });
-      const withEnv = await remora(['exec', '--rm', '-e', 'FOO', target.name, '--', 'sh', '-c', 'echo "$FOO"'], { env: { ...env, FOO: 'bar' } });
+      const withEnv = await remora(['exec', '--rm', '-e', 'FOO', target.name, '--', 'sh', '-c', 'echo "$FOO"'], {
+        env: { ...env, FOO: 'bar' },
+      });
       expect(withEnv).toMatchObject({ exitCode: 0, stdout: 'bar\n' });
       expect(await toolkitsOf(engine, target.id)).toEqual([]);
 
-      const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, stdin: 'ignore', env, timeout: 60_000 });
-      await waitFor(async () => (await toolkitsOf(engine, target.id)).some((t) => t.state === 'running'), { what: 'the one-shot toolkit to start' });
+      const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '300'], {
+        reject: false,
+        stdin: 'ignore',
+        env,
+        timeout: 60_000,
+      });
+      await waitFor(async () => (await toolkitsOf(engine, target.id)).some((t) => t.state === 'running'), {
+        what: 'the one-shot toolkit to start',
+      });
       await execa('podman', ['--url', PODMAN_HOST, 'kill', target.id]);
       const killed = await child;
-      expect({ exitCode: killed.exitCode, stderr: killed.stderr }).toEqual({ exitCode: 3, stderr: expect.stringMatching(/^remora: target \S+ exited/) });
+      expect({ exitCode: killed.exitCode, stderr: killed.stderr }).toEqual({
+        exitCode: 3,
+        stderr: expect.stringMatching(/^remora: target \S+ exited/),
+      });
       await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { what: 'the one-shot toolkit to be removed' });
     });
 
@@ -207,7 +252,9 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       await using target = await startTarget(engine, 'scratch');
       expect((await remora(['exec', target.name, '--', 'true'], { env })).exitCode).toBe(0);
       await execa('podman', ['--url', PODMAN_HOST, 'restart', '-t', '1', target.id]);
-      await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { what: 'the old toolkit to die with the old process' });
+      await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, {
+        what: 'the old toolkit to die with the old process',
+      });
       const ps = await remora(['ps', target.name, '--json'], { env });
       expect(ps.exitCode).toBe(0);
       expect(JSON.parse(ps.stdout)).toEqual([expect.objectContaining({ pid: 1, command: '/app' })]);

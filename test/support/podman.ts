@@ -27,7 +27,8 @@ async function podmanProblem(service: PodmanService): Promise<string | undefined
     const signal = AbortSignal.timeout(5000);
     const [version, rootless] = await Promise.all([engine.version(signal), engine.rootless(signal)]);
     if (version.product !== 'Podman') return `${service.host} answers as ${version.product}, not Podman`;
-    if (rootless !== (service.mode === 'rootless')) return `${service.host} is ${rootless ? 'rootless' : 'rootful'} Podman, not ${service.mode}`;
+    if (rootless !== (service.mode === 'rootless'))
+      return `${service.host} is ${rootless ? 'rootless' : 'rootful'} Podman, not ${service.mode}`;
     return undefined;
   } catch (error) {
     return (error as Error).message;

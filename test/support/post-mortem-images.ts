@@ -16,14 +16,23 @@ const FIXTURES = fileURLToPath(new URL('../fixtures/post-mortem/', import.meta.u
  */
 export async function crasherImage(): Promise<string> {
   const source = join(FIXTURES, 'crasher.c');
-  const tag = `remora-test/crasher:${createHash('sha256').update(await readFile(source)).digest('hex').slice(0, 12)}`;
+  const tag = `remora-test/crasher:${createHash('sha256')
+    .update(await readFile(source))
+    .digest('hex')
+    .slice(0, 12)}`;
   if ((await execa('docker', ['image', 'inspect', tag], { reject: false })).exitCode === 0) return tag;
   const dir = await mkdtemp(join(tmpdir(), 'remora-crasher-'));
   try {
     await execa('gcc', ['-static', '-O2', '-o', join(dir, 'crasher'), source]);
     await execa('mkdir', ['-p', join(dir, 'root/etc'), join(dir, 'root/data')]);
     await execa('cp', [join(dir, 'crasher'), join(dir, 'root/crasher')]);
-    await execa('sh', ['-c', 'tar -C "$1" -c . | docker import --change \'ENTRYPOINT ["/crasher"]\' --change \'ENV CRASHER_MODE=test\' - "$2"', 'sh', join(dir, 'root'), tag]);
+    await execa('sh', [
+      '-c',
+      'tar -C "$1" -c . | docker import --change \'ENTRYPOINT ["/crasher"]\' --change \'ENV CRASHER_MODE=test\' - "$2"',
+      'sh',
+      join(dir, 'root'),
+      tag,
+    ]);
     return tag;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -44,7 +53,11 @@ export interface BrokenImages {
 
 export async function brokenImages(): Promise<BrokenImages> {
   const source = join(FIXTURES, 'crasher.c');
-  const hash = createHash('sha256').update(await readFile(source)).update('broken-1').digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(await readFile(source))
+    .update('broken-1')
+    .digest('hex')
+    .slice(0, 12);
   const tags: BrokenImages = {
     noLoader: `remora-test/no-loader:${hash}`,
     noLibc: `remora-test/no-libc:${hash}`,
@@ -52,7 +65,8 @@ export async function brokenImages(): Promise<BrokenImages> {
     script: `remora-test/script:${hash}`,
   };
   const missing = [];
-  for (const tag of Object.values(tags)) if ((await execa('docker', ['image', 'inspect', tag], { reject: false })).exitCode !== 0) missing.push(tag);
+  for (const tag of Object.values(tags))
+    if ((await execa('docker', ['image', 'inspect', tag], { reject: false })).exitCode !== 0) missing.push(tag);
   if (missing.length === 0) return tags;
   const dir = await mkdtemp(join(tmpdir(), 'remora-broken-'));
   const sh = (script: string, ...args: string[]) => execa('sh', ['-c', script, 'sh', ...args]);

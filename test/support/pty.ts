@@ -45,7 +45,8 @@ export function spawnRemora(args: string[], options: { cols?: number; rows?: num
     for (let i = 0; i < terminal.rows; i++) lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? '');
     return lines.join('\n');
   };
-  const matches = (text: string, pattern: RegExp | string): boolean => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+  const matches = (text: string, pattern: RegExp | string): boolean =>
+    typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
   // xterm parses writes asynchronously; a zero-length write with a callback flushes it.
   const flushed = (): Promise<void> => new Promise((resolve) => terminal.write('', resolve));
 
@@ -60,12 +61,16 @@ export function spawnRemora(args: string[], options: { cols?: number; rows?: num
     },
     waitForScreen: async (pattern, timeoutMs = 30_000) => {
       try {
-        await waitFor(async () => (await flushed(), matches(screen(), pattern)), { timeoutMs, what: `the screen to show ${String(pattern)}` });
+        await waitFor(async () => (await flushed(), matches(screen(), pattern)), {
+          timeoutMs,
+          what: `the screen to show ${String(pattern)}`,
+        });
       } catch (error) {
         throw new Error(`${(error as Error).message}\n--- screen ---\n${screen()}\n--------------`, { cause: error });
       }
     },
-    waitForOutput: (pattern, timeoutMs = 30_000) => waitFor(() => matches(raw, pattern), { timeoutMs, what: `output ${String(pattern)}` }).then(() => undefined),
+    waitForOutput: (pattern, timeoutMs = 30_000) =>
+      waitFor(() => matches(raw, pattern), { timeoutMs, what: `output ${String(pattern)}` }).then(() => undefined),
     exited,
     kill: (signal) => child.kill(signal),
     async [Symbol.asyncDispose]() {

@@ -31,7 +31,10 @@ export async function countExecs(engine: DockerEngine, containerId: string, duri
     const sentinel = await engine.exec(containerId, { cmd: ['true', 'remora-sentinel'] });
     await sentinel.exitCode;
     await waitFor(() => actions.some((a) => a.includes('remora-sentinel')), { what: 'the sentinel exec event' });
-    return actions.slice(0, actions.findIndex((a) => a.includes('remora-sentinel')));
+    return actions.slice(
+      0,
+      actions.findIndex((a) => a.includes('remora-sentinel')),
+    );
   } finally {
     close();
   }
@@ -60,7 +63,11 @@ export async function lookFromToolkit(target: string): Promise<ToolkitView> {
       const stat = line.slice(2);
       const close = stat.lastIndexOf(')');
       const [state, ppid] = stat.slice(close + 2).split(' ');
-      processes.set(Number(stat.slice(0, stat.indexOf(' '))), { ppid: Number(ppid), state: state!, comm: stat.slice(stat.indexOf('(') + 1, close) });
+      processes.set(Number(stat.slice(0, stat.indexOf(' '))), {
+        ppid: Number(ppid),
+        state: state!,
+        comm: stat.slice(stat.indexOf('(') + 1, close),
+      });
     } else if (line.startsWith('T ')) {
       const [, path, value] = line.split(' ');
       tracers.set(path!, Number(value));
@@ -82,7 +89,24 @@ export async function ensureBusyboxToolkit(engine: DockerEngine, target: { id: s
   const busybox = await fileFromArchive(await engine.getArchive(source, '/opt/remora/bin/busybox'));
   const tar = pack();
   tar.entry({ name: 'bin/busybox', mode: 0o755 }, busybox);
-  for (const applet of ['sh', 'cat', 'grep', 'sleep', 'ln', 'chmod', 'mkdir', 'stat', 'xargs', 'readlink', 'find', 'ls', 'true', 'ps', 'kill', 'id']) {
+  for (const applet of [
+    'sh',
+    'cat',
+    'grep',
+    'sleep',
+    'ln',
+    'chmod',
+    'mkdir',
+    'stat',
+    'xargs',
+    'readlink',
+    'find',
+    'ls',
+    'true',
+    'ps',
+    'kill',
+    'id',
+  ]) {
     tar.entry({ name: `bin/${applet}`, type: 'symlink', linkname: 'busybox' });
   }
   tar.entry({ name: 'run', type: 'directory', mode: 0o755 });
@@ -94,7 +118,14 @@ export async function ensureBusyboxToolkit(engine: DockerEngine, target: { id: s
 
 /** The target's running general-profile toolkit, started if there is none. */
 export async function toolkitOf(engine: DockerEngine, target: { id: string; name: string }): Promise<string> {
-  const find = async () => (await toolkitsOf(engine, target.id)).find((c) => c.state === 'running' && c.labels['remora.profile'] === 'general' && c.labels['remora.toolkit-image'] === TEST_IMAGES.toolkit && c.labels['remora.ephemeral'] !== 'true');
+  const find = async () =>
+    (await toolkitsOf(engine, target.id)).find(
+      (c) =>
+        c.state === 'running' &&
+        c.labels['remora.profile'] === 'general' &&
+        c.labels['remora.toolkit-image'] === TEST_IMAGES.toolkit &&
+        c.labels['remora.ephemeral'] !== 'true',
+    );
   const existing = await find();
   if (existing) return existing.id;
   const started = await remora(['exec', target.name, '--', 'true']);
@@ -118,4 +149,3 @@ async function fileFromArchive(archive: Readable): Promise<Buffer> {
   await done;
   return Buffer.concat(chunks);
 }
-

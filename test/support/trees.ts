@@ -2,7 +2,22 @@
 // description format for a tree on either side (read on the target with the toolkit's own
 // find and sha256sum, never with remora cp), so a round trip is compared, not trusted.
 import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, linkSync, utimesSync, writeFileSync, openSync, ftruncateSync, closeSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  linkSync,
+  utimesSync,
+  writeFileSync,
+  openSync,
+  ftruncateSync,
+  closeSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { remora } from './fixtures.js';
@@ -22,7 +37,7 @@ export interface TreeEntry {
   linkGroup: string;
 }
 
-export const ODD_NAMES = ['sp ace.txt', 'new\nline.txt', 'ünï€odé 名前.txt', '-dash', '.hidden', "quote'\"\\back"];
+export const ODD_NAMES = ['sp ace.txt', 'new\nline.txt', 'ünï€odé 名前.txt', '-dash', '.hidden', 'quote\'"\\back'];
 export const FIXED_MTIME = new Date('2021-06-07T08:09:10Z');
 
 /**

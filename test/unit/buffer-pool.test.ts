@@ -28,11 +28,22 @@ describe('encodeRecords with a pool', () => {
     const sink = new Writable({
       highWaterMark: 1,
       write(chunk: Buffer, _encoding, done) {
-        for (const buffer of big) if (chunk.buffer === buffer.buffer && released.some((r) => r.buffer === buffer.buffer)) releasedWhileHeld.push(buffer);
+        for (const buffer of big)
+          if (chunk.buffer === buffer.buffer && released.some((r) => r.buffer === buffer.buffer)) releasedWhileHeld.push(buffer);
         setImmediate(done);
       },
     });
-    const record = { kind: 'file' as const, mode: 0o644, uid: 0, gid: 0, mtimeMs: 0, name: 'f', link: '', size: chunks.reduce((n, c) => n + c.length, 0), flags: 0 };
+    const record = {
+      kind: 'file' as const,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      mtimeMs: 0,
+      name: 'f',
+      link: '',
+      size: chunks.reduce((n, c) => n + c.length, 0),
+      flags: 0,
+    };
     async function* entries(): AsyncGenerator<CopyEntry> {
       yield {
         record,

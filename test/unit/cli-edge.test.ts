@@ -9,8 +9,14 @@ import { REMORA_VERSION } from '../../src/core/version.js';
 
 describe('describeFailure', () => {
   it('prints one line, the candidates and the hint, with the documented exit code', () => {
-    const error = new RemoraError('TARGET_AMBIGUOUS', '"a1" matches 2 containers by ID prefix', { hint: 'name one', details: ['a1x web', 'a1y api'] });
-    expect(describeFailure(error, false)).toEqual({ lines: ['remora: "a1" matches 2 containers by ID prefix', '  a1x web', '  a1y api', 'hint: name one'], exitCode: 3 });
+    const error = new RemoraError('TARGET_AMBIGUOUS', '"a1" matches 2 containers by ID prefix', {
+      hint: 'name one',
+      details: ['a1x web', 'a1y api'],
+    });
+    expect(describeFailure(error, false)).toEqual({
+      lines: ['remora: "a1" matches 2 containers by ID prefix', '  a1x web', '  a1y api', 'hint: name one'],
+      exitCode: 3,
+    });
   });
 
   it('maps engine and image failures to 4, exec start failures to 125', () => {
@@ -22,7 +28,10 @@ describe('describeFailure', () => {
 
   it('shows a stack only with --debug', () => {
     const plain = describeFailure(new Error('boom'), false);
-    expect(plain.lines).toEqual(['remora: unexpected failure: boom', 'hint: run again with --debug for details, and report it if it persists']);
+    expect(plain.lines).toEqual([
+      'remora: unexpected failure: boom',
+      'hint: run again with --debug for details, and report it if it persists',
+    ]);
     expect(describeFailure(new Error('boom'), true).lines[1]).toMatch(/at /);
   });
 });
@@ -39,7 +48,15 @@ describe('parseDuration', () => {
 
 describe('printers', () => {
   it('aligns columns without padding the last one', () => {
-    expect(formatTable(['A', 'LONGER'], [['xx', 'y'], ['x', 'zz']])).toBe('A   LONGER\nxx  y\nx   zz\n');
+    expect(
+      formatTable(
+        ['A', 'LONGER'],
+        [
+          ['xx', 'y'],
+          ['x', 'zz'],
+        ],
+      ),
+    ).toBe('A   LONGER\nxx  y\nx   zz\n');
   });
 });
 
@@ -52,7 +69,11 @@ describe('version', () => {
 
 describe('buildProgram', () => {
   it('registers every command (so help lists them and a typo gets a suggestion)', () => {
-    expect(buildProgram().commands.map((c) => c.name()).sort()).toEqual([...COMMAND_NAMES].sort());
+    expect(
+      buildProgram()
+        .commands.map((c) => c.name())
+        .sort(),
+    ).toEqual([...COMMAND_NAMES].sort());
   });
 });
 
@@ -75,14 +96,18 @@ describe('main', () => {
     }
   }
 
-  it('exits 2 on a usage error inside any command (a missing argument), not commander\'s 1', async () => {
+  it("exits 2 on a usage error inside any command (a missing argument), not commander's 1", async () => {
     const { exitCodes, stderr } = await runEach([['ps'], ['exec'], ['strace'], ['cp', 'only-one']]);
     expect(exitCodes).toEqual([2, 2, 2, 2]);
     expect(stderr).toContain("missing required argument 'target'");
   });
 
-  it('refuses session options on commands that open no session of the user\'s choosing', async () => {
-    const { exitCodes, stderr } = await runEach([['doctor', '--profile', 'netadmin'], ['toolkit', 'build', '--rm'], ['targets', '--idle', '1m']]);
+  it("refuses session options on commands that open no session of the user's choosing", async () => {
+    const { exitCodes, stderr } = await runEach([
+      ['doctor', '--profile', 'netadmin'],
+      ['toolkit', 'build', '--rm'],
+      ['targets', '--idle', '1m'],
+    ]);
     expect(exitCodes).toEqual([2, 2, 2]);
     expect(stderr).toContain("unknown option '--profile'");
   });

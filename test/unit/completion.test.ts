@@ -11,10 +11,15 @@ const at = (line: string) => complete(buildProgram(), splitLine(line).slice(1), 
 
 describe('complete', () => {
   it('offers commands, then the options of the command', async () => {
-    expect(await at('remora ')).toMatchObject({ directive: 'words', words: expect.arrayContaining(['exec', 'attach', 'cp', 'completion']) });
+    expect(await at('remora ')).toMatchObject({
+      directive: 'words',
+      words: expect.arrayContaining(['exec', 'attach', 'cp', 'completion']),
+    });
     expect(await at('remora st')).toEqual({ directive: 'words', words: ['strace'] });
     expect((await at('remora ps --s')).words).toEqual(['--sort']);
-    expect((await at('remora exec -')).words).toEqual(expect.arrayContaining(['--interactive', '-i', '--env', '-e', '--profile', '--toolkit-image']));
+    expect((await at('remora exec -')).words).toEqual(
+      expect.arrayContaining(['--interactive', '-i', '--env', '-e', '--profile', '--toolkit-image']),
+    );
     expect(await at('remora toolkit ')).toEqual({ directive: 'words', words: ['build'] });
   });
 
@@ -71,7 +76,7 @@ describe('forBash', () => {
     expect(forBash({ directive: 'words', words: ['--sort=cpu'] }, '--sort=c')).toEqual({ directive: 'words', words: ['cpu'] });
   });
 
-  it('answers docker in cobra\'s format: candidates, then the directive number', () => {
+  it("answers docker in cobra's format: candidates, then the directive number", () => {
     expect(formatForCobra({ directive: 'words', words: ['exec', 'ps'] })).toBe('exec\nps\n:4\n');
     expect(formatForCobra({ directive: 'files', words: ['web:'] })).toBe('web:\n:2\n');
     expect(formatForCobra({ directive: 'files', words: [] })).toBe(':0\n');

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeParent, parseCpLocation, placeEntry, planCopy, resolveLocalPath, shapeOf, type DestinationState, type SourceKind } from '../../src/core/cp-paths.js';
+import {
+  describeParent,
+  parseCpLocation,
+  placeEntry,
+  planCopy,
+  resolveLocalPath,
+  shapeOf,
+  type DestinationState,
+  type SourceKind,
+} from '../../src/core/cp-paths.js';
 
 describe('parseCpLocation', () => {
   it('splits TARGET:PATH the way docker cp does', () => {

@@ -36,7 +36,11 @@ const server = http.createServer((request, response) => {
 });
 server.on('connection', (socket) => connections.push(socket));
 
-const savedEnv = { DOCKER_HOST: process.env.DOCKER_HOST, DOCKER_CERT_PATH: process.env.DOCKER_CERT_PATH, DOCKER_TLS_VERIFY: process.env.DOCKER_TLS_VERIFY };
+const savedEnv = {
+  DOCKER_HOST: process.env.DOCKER_HOST,
+  DOCKER_CERT_PATH: process.env.DOCKER_CERT_PATH,
+  DOCKER_TLS_VERIFY: process.env.DOCKER_TLS_VERIFY,
+};
 let engine: DockerEngine;
 
 beforeAll(async () => {
@@ -76,17 +80,31 @@ describe('builds, pulls and imports through dockerode', () => {
     const remora = newEngine();
     expect(await remora.imageLabels('busybox:1')).toEqual({});
     await remora.importImage(Readable.from([Buffer.from('the tar')]), 'remora-test/imported:v2');
-    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /images/busybox%3A1/json', 'POST /images/create?repo=remora-test%2Fimported%3Av2&fromSrc=-']);
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual([
+      'GET /images/busybox%3A1/json',
+      'POST /images/create?repo=remora-test%2Fimported%3Av2&fromSrc=-',
+    ]);
     expect(seen[1]?.body.toString()).toBe('the tar');
     // One keep-alive connection carried both: dockerode rode Remora's own agent.
     expect(connections).toHaveLength(1);
   });
 
   it('a build reports its progress and fails on an error inside the 200 stream', async () => {
-    answer = (_request, response) => response.end(jsonLines({ stream: 'Step 1/2 : FROM scratch\n' }, { stream: 'Step 2/2 : RUN false\n' }, { errorDetail: { message: 'the command returned a non-zero code: 1' }, error: 'the command returned a non-zero code: 1' }));
+    answer = (_request, response) =>
+      response.end(
+        jsonLines(
+          { stream: 'Step 1/2 : FROM scratch\n' },
+          { stream: 'Step 2/2 : RUN false\n' },
+          { errorDetail: { message: 'the command returned a non-zero code: 1' }, error: 'the command returned a non-zero code: 1' },
+        ),
+      );
     const progress: string[] = [];
     const failure = await newEngine()
-      .buildImage(Readable.from([Buffer.from('context')]), { tag: 'remora-test/built:1', buildArgs: { BASE: 'local/base' }, labels: { 'remora.test': 'yes' } }, (line) => progress.push(line))
+      .buildImage(
+        Readable.from([Buffer.from('context')]),
+        { tag: 'remora-test/built:1', buildArgs: { BASE: 'local/base' }, labels: { 'remora.test': 'yes' } },
+        (line) => progress.push(line),
+      )
       .then(
         () => undefined,
         (error: unknown) => error,
@@ -95,10 +113,16 @@ describe('builds, pulls and imports through dockerode', () => {
     expect(failure).toMatchObject({ code: 'OPERATION_FAILED', message: 'the command returned a non-zero code: 1' });
     expect(progress).toEqual(['Step 1/2 : FROM scratch', 'Step 2/2 : RUN false']);
     const query = new URL(seen[0]?.url ?? '', 'http://x').searchParams;
-    expect(Object.fromEntries(query)).toEqual({ t: 'remora-test/built:1', buildargs: '{"BASE":"local/base"}', labels: '{"remora.test":"yes"}', rm: 'true', forcerm: 'true' });
+    expect(Object.fromEntries(query)).toEqual({
+      t: 'remora-test/built:1',
+      buildargs: '{"BASE":"local/base"}',
+      labels: '{"remora.test":"yes"}',
+      rm: 'true',
+      forcerm: 'true',
+    });
   });
 
-  it('a pull the engine refuses with an HTTP error: the engine\'s own message', async () => {
+  it("a pull the engine refuses with an HTTP error: the engine's own message", async () => {
     answer = (_request, response) => {
       response.writeHead(404, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify({ message: 'pull access denied for remora-test/nowhere, repository does not exist' }));
@@ -109,7 +133,10 @@ describe('builds, pulls and imports through dockerode', () => {
         () => undefined,
         (error: unknown) => error,
       );
-    expect(failure).toMatchObject({ code: 'ENGINE_ERROR', message: 'the engine refused: pull access denied for remora-test/nowhere, repository does not exist' });
+    expect(failure).toMatchObject({
+      code: 'ENGINE_ERROR',
+      message: 'the engine refused: pull access denied for remora-test/nowhere, repository does not exist',
+    });
     expect(seen.map((request) => request.url)).toEqual(['/images/create?fromImage=remora-test%2Fnowhere&tag=1']);
   });
 
@@ -135,6 +162,9 @@ describe('builds, pulls and imports through dockerode', () => {
       () => undefined,
       (error: unknown) => error,
     );
-    expect(failure).toMatchObject({ code: 'ENGINE_UNREACHABLE', message: `cannot reach the container engine at unix://${missing} (no such socket; from --host)` });
+    expect(failure).toMatchObject({
+      code: 'ENGINE_UNREACHABLE',
+      message: `cannot reach the container engine at unix://${missing} (no such socket; from --host)`,
+    });
   });
 });

@@ -11,18 +11,38 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'remora-elf-'));
   writeFileSync(join(dir, 'hello.c'), 'int main(void) { return 0; }\n');
   execFileSync('gcc', ['-static', '-o', join(dir, 'static'), join(dir, 'hello.c')]);
-  execFileSync('gcc', ['-o', join(dir, 'dynamic'), join(dir, 'hello.c'), '-Wl,--no-as-needed', '-lm', '-Wl,-rpath,$ORIGIN/../lib:/opt/app/lib']);
+  execFileSync('gcc', [
+    '-o',
+    join(dir, 'dynamic'),
+    join(dir, 'hello.c'),
+    '-Wl,--no-as-needed',
+    '-lm',
+    '-Wl,-rpath,$ORIGIN/../lib:/opt/app/lib',
+  ]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('inspectExecutable', () => {
   it('reads a static program: no loader, no libraries', () => {
-    expect(inspectExecutable(readFileSync(join(dir, 'static')))).toEqual({ kind: 'elf', bits: 64, arch: 'amd64', type: 'executable', needed: [], runpath: [] });
+    expect(inspectExecutable(readFileSync(join(dir, 'static')))).toEqual({
+      kind: 'elf',
+      bits: 64,
+      arch: 'amd64',
+      type: 'executable',
+      needed: [],
+      runpath: [],
+    });
   });
 
   it('reads a dynamic program: its loader, its libraries in order, its RUNPATH', () => {
     const info = inspectExecutable(readFileSync(join(dir, 'dynamic')));
-    expect(info).toMatchObject({ kind: 'elf', bits: 64, arch: 'amd64', interpreter: '/lib64/ld-linux-x86-64.so.2', runpath: ['$ORIGIN/../lib', '/opt/app/lib'] });
+    expect(info).toMatchObject({
+      kind: 'elf',
+      bits: 64,
+      arch: 'amd64',
+      interpreter: '/lib64/ld-linux-x86-64.so.2',
+      runpath: ['$ORIGIN/../lib', '/opt/app/lib'],
+    });
     expect(info.kind === 'elf' && info.needed).toEqual(['libm.so.6', 'libc.so.6']);
   });
 
@@ -39,14 +59,23 @@ describe('inspectExecutable', () => {
 
   it('reads scripts by their #! line, and says "other" for anything else', () => {
     expect(inspectExecutable(Buffer.from('#!/bin/sh\necho hi\n'))).toEqual({ kind: 'script', interpreter: '/bin/sh' });
-    expect(parseShebang(Buffer.from('#! /usr/bin/env  python3 -u\n'))).toEqual({ kind: 'script', interpreter: '/usr/bin/env', argument: 'python3 -u' });
+    expect(parseShebang(Buffer.from('#! /usr/bin/env  python3 -u\n'))).toEqual({
+      kind: 'script',
+      interpreter: '/usr/bin/env',
+      argument: 'python3 -u',
+    });
     expect(inspectExecutable(Buffer.from('hello'))).toEqual({ kind: 'other' });
   });
 });
 
 describe('archRuns', () => {
   it('runs the same architecture and 32-bit programs on their 64-bit kernels, not others', () => {
-    expect([archRuns('amd64', 'amd64'), archRuns('amd64', '386'), archRuns('arm64', 'arm'), archRuns('amd64', 'arm64')]).toEqual([true, true, true, false]);
+    expect([archRuns('amd64', 'amd64'), archRuns('amd64', '386'), archRuns('arm64', 'arm'), archRuns('amd64', 'arm64')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 });
 

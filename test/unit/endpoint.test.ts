@@ -80,13 +80,18 @@ describe('resolveEndpoint precedence (the docker CLI order)', () => {
 
   it('--host beats DOCKER_HOST, DOCKER_CONTEXT and currentContext', () => {
     const endpoint = resolveEndpoint(
-      inputs({ flags: { host: 'unix:///host.sock' }, env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'tcp://h:1', DOCKER_CONTEXT: 'envctx' } }),
+      inputs({
+        flags: { host: 'unix:///host.sock' },
+        env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'tcp://h:1', DOCKER_CONTEXT: 'envctx' },
+      }),
     );
     expect(endpoint).toEqual({ kind: 'unix', address: 'unix:///host.sock', source: '--host', socketPath: '/host.sock' });
   });
 
   it('DOCKER_HOST beats DOCKER_CONTEXT and currentContext', () => {
-    const endpoint = resolveEndpoint(inputs({ env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'unix:///envhost.sock', DOCKER_CONTEXT: 'envctx' } }));
+    const endpoint = resolveEndpoint(
+      inputs({ env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'unix:///envhost.sock', DOCKER_CONTEXT: 'envctx' } }),
+    );
     expect(endpoint).toMatchObject({ address: 'unix:///envhost.sock', source: 'DOCKER_HOST' });
   });
 
@@ -120,7 +125,9 @@ describe('resolveEndpoint precedence (the docker CLI order)', () => {
   });
 
   it('treats empty flags and variables as unset', () => {
-    const endpoint = resolveEndpoint(inputs({ flags: { host: '', context: '' }, env: { DOCKER_CONFIG: configDir, DOCKER_HOST: '', DOCKER_CONTEXT: '' } }));
+    const endpoint = resolveEndpoint(
+      inputs({ flags: { host: '', context: '' }, env: { DOCKER_CONFIG: configDir, DOCKER_HOST: '', DOCKER_CONTEXT: '' } }),
+    );
     expect(endpoint.source).toBe(`current context "cfgctx" in ${join(configDir, 'config.json')}`);
   });
 });
@@ -131,7 +138,9 @@ describe('the "default" context', () => {
   });
 
   it('--context default falls through to DOCKER_HOST', () => {
-    const endpoint = resolveEndpoint(inputs({ flags: { context: 'default' }, env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'tcp://10.0.0.1:2375' } }));
+    const endpoint = resolveEndpoint(
+      inputs({ flags: { context: 'default' }, env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'tcp://10.0.0.1:2375' } }),
+    );
     expect(endpoint).toMatchObject({ kind: 'tcp', address: 'tcp://10.0.0.1:2375', source: 'DOCKER_HOST' });
   });
 
@@ -237,7 +246,9 @@ describe('TLS from the environment', () => {
   it('DOCKER_TLS_VERIFY with DOCKER_CERT_PATH verifies with the files in that directory and defaults to 2376', () => {
     const certs = join(configDir, 'certs');
     writeCerts(certs);
-    const endpoint = resolveEndpoint(inputs({ env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'tcp://10.0.0.9', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs } }));
+    const endpoint = resolveEndpoint(
+      inputs({ env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'tcp://10.0.0.9', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs } }),
+    );
     expect(endpoint).toEqual({
       kind: 'tcp',
       address: 'tcp://10.0.0.9:2376',
@@ -250,7 +261,9 @@ describe('TLS from the environment', () => {
 
   it('takes the certificates from DOCKER_CONFIG when DOCKER_CERT_PATH is unset, leaving out missing files', () => {
     writeCerts(configDir, ['ca.pem']);
-    const endpoint = resolveEndpoint(inputs({ flags: { host: 'tcp://10.0.0.9:2376' }, env: { DOCKER_CONFIG: configDir, DOCKER_TLS_VERIFY: '1' } }));
+    const endpoint = resolveEndpoint(
+      inputs({ flags: { host: 'tcp://10.0.0.9:2376' }, env: { DOCKER_CONFIG: configDir, DOCKER_TLS_VERIFY: '1' } }),
+    );
     expect(endpoint.tls).toEqual({ caPath: join(configDir, 'ca.pem'), verify: true });
   });
 
@@ -260,13 +273,17 @@ describe('TLS from the environment', () => {
   });
 
   it('uses plain tcp on 2375 without TLS variables, even with DOCKER_CERT_PATH set', () => {
-    const endpoint = resolveEndpoint(inputs({ env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'tcp://10.0.0.9', DOCKER_CERT_PATH: configDir } }));
+    const endpoint = resolveEndpoint(
+      inputs({ env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'tcp://10.0.0.9', DOCKER_CERT_PATH: configDir } }),
+    );
     expect(endpoint).toMatchObject({ address: 'tcp://10.0.0.9:2375', port: 2375 });
     expect(endpoint.tls).toBeUndefined();
   });
 
   it('does not put TLS on unix sockets', () => {
-    const endpoint = resolveEndpoint(inputs({ env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'unix:///run/docker.sock', DOCKER_TLS_VERIFY: '1' } }));
+    const endpoint = resolveEndpoint(
+      inputs({ env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'unix:///run/docker.sock', DOCKER_TLS_VERIFY: '1' } }),
+    );
     expect(endpoint.tls).toBeUndefined();
   });
 });
@@ -280,8 +297,13 @@ describe('TLS flags, as the docker CLI has them', () => {
   it('--tlsverify implies TLS and takes the default files from DOCKER_CERT_PATH', () => {
     const certs = join(configDir, 'certs');
     writeCerts(certs);
-    const endpoint = resolveEndpoint(inputs({ flags: { host: 'tcp://10.0.0.9', tlsverify: true }, env: { DOCKER_CONFIG: configDir, DOCKER_CERT_PATH: certs } }));
-    expect(endpoint).toMatchObject({ address: 'tcp://10.0.0.9:2376', tls: { caPath: join(certs, 'ca.pem'), certPath: join(certs, 'cert.pem'), keyPath: join(certs, 'key.pem'), verify: true } });
+    const endpoint = resolveEndpoint(
+      inputs({ flags: { host: 'tcp://10.0.0.9', tlsverify: true }, env: { DOCKER_CONFIG: configDir, DOCKER_CERT_PATH: certs } }),
+    );
+    expect(endpoint).toMatchObject({
+      address: 'tcp://10.0.0.9:2376',
+      tls: { caPath: join(certs, 'ca.pem'), certPath: join(certs, 'cert.pem'), keyPath: join(certs, 'key.pem'), verify: true },
+    });
   });
 
   it('--tls alone is TLS without verifying the engine', () => {
@@ -293,13 +315,26 @@ describe('TLS flags, as the docker CLI has them', () => {
     writeCerts(configDir);
     const mine = join(configDir, 'mine');
     writeCerts(mine, ['my-ca.pem', 'my-cert.pem', 'my-key.pem']);
-    const flags = { host: 'tcp://10.0.0.9:2376', tlsverify: true, tlscacert: join(mine, 'my-ca.pem'), tlscert: join(mine, 'my-cert.pem'), tlskey: join(mine, 'my-key.pem') };
-    expect(resolveEndpoint(inputs({ flags })).tls).toEqual({ caPath: join(mine, 'my-ca.pem'), certPath: join(mine, 'my-cert.pem'), keyPath: join(mine, 'my-key.pem'), verify: true });
+    const flags = {
+      host: 'tcp://10.0.0.9:2376',
+      tlsverify: true,
+      tlscacert: join(mine, 'my-ca.pem'),
+      tlscert: join(mine, 'my-cert.pem'),
+      tlskey: join(mine, 'my-key.pem'),
+    };
+    expect(resolveEndpoint(inputs({ flags })).tls).toEqual({
+      caPath: join(mine, 'my-ca.pem'),
+      certPath: join(mine, 'my-cert.pem'),
+      keyPath: join(mine, 'my-key.pem'),
+      verify: true,
+    });
   });
 
   it('refuses a file named by a flag that does not exist', () => {
     const missing = join(configDir, 'nope.pem');
-    expect(() => resolveEndpoint(inputs({ flags: { host: 'tcp://10.0.0.9:2376', tlsverify: true, tlscacert: missing } }))).toThrow(`--tlscacert ${missing}: no such file`);
+    expect(() => resolveEndpoint(inputs({ flags: { host: 'tcp://10.0.0.9:2376', tlsverify: true, tlscacert: missing } }))).toThrow(
+      `--tlscacert ${missing}: no such file`,
+    );
   });
 
   it('ignores the file flags without --tls or --tlsverify, as docker does', () => {
@@ -328,11 +363,17 @@ describe('host strings', () => {
     ['1.2.3.4:4243', { kind: 'tcp', address: 'tcp://1.2.3.4:4243', host: '1.2.3.4', port: 4243 }],
     ['example.com', { kind: 'tcp', address: 'tcp://example.com:2375', port: 2375 }],
     ['tcp://[::1]:2375', { kind: 'tcp', address: 'tcp://[::1]:2375', host: '::1', port: 2375 }],
-    ['unix:///run/user/1000/docker.sock', { kind: 'unix', address: 'unix:///run/user/1000/docker.sock', socketPath: '/run/user/1000/docker.sock' }],
+    [
+      'unix:///run/user/1000/docker.sock',
+      { kind: 'unix', address: 'unix:///run/user/1000/docker.sock', socketPath: '/run/user/1000/docker.sock' },
+    ],
     ['unix://', { kind: 'unix', address: 'unix:///var/run/docker.sock', socketPath: '/var/run/docker.sock' }],
     ['/tmp/engine.sock', { kind: 'unix', address: 'unix:///tmp/engine.sock', socketPath: '/tmp/engine.sock' }],
     ['./engine.sock', { kind: 'unix', address: 'unix://./engine.sock', socketPath: './engine.sock' }],
-    ['npipe:////./pipe/docker_engine', { kind: 'npipe', address: 'npipe:////./pipe/docker_engine', socketPath: '\\\\.\\pipe\\docker_engine' }],
+    [
+      'npipe:////./pipe/docker_engine',
+      { kind: 'npipe', address: 'npipe:////./pipe/docker_engine', socketPath: '\\\\.\\pipe\\docker_engine' },
+    ],
   ])('parses %s', (value, expected) => {
     expect(host(value)).toMatchObject({ ...expected, source: '--host' });
   });
@@ -349,7 +390,13 @@ describe('host strings', () => {
   });
 
   it('parses ssh without user or port, leaving them to ssh', () => {
-    expect(host('ssh://build-box')).toEqual({ kind: 'ssh', address: 'ssh://build-box', source: '--host', host: 'build-box', ssh: { host: 'build-box' } });
+    expect(host('ssh://build-box')).toEqual({
+      kind: 'ssh',
+      address: 'ssh://build-box',
+      source: '--host',
+      host: 'build-box',
+      ssh: { host: 'build-box' },
+    });
   });
 
   it('parses ssh to an IPv6 host', () => {
@@ -366,9 +413,15 @@ describe('host strings', () => {
     ['tcp://host:2375/v1.41', 'invalid engine address "tcp://host:2375/v1.41" (from --host): a tcp address is only host:port'],
     ['unix://tcp://x', 'invalid engine address "unix://tcp://x" (from --host): a unix address is unix:///path/to/socket'],
     ['ssh://', 'invalid engine address "ssh://" (from --host): no host in ssh address'],
-    ['ssh://me:secret@host', 'invalid engine address "ssh://me:secret@host" (from --host): passwords in ssh addresses are not supported; use an ssh key or agent'],
+    [
+      'ssh://me:secret@host',
+      'invalid engine address "ssh://me:secret@host" (from --host): passwords in ssh addresses are not supported; use an ssh key or agent',
+    ],
     ['ssh://host?x=1', 'invalid engine address "ssh://host?x=1" (from --host): an ssh address takes no query or fragment'],
-    ['ssh://host/run/docker.sock', 'invalid engine address "ssh://host/run/docker.sock" (from --host): a remote socket path in an ssh address is not supported'],
+    [
+      'ssh://host/run/docker.sock',
+      'invalid engine address "ssh://host/run/docker.sock" (from --host): a remote socket path in an ssh address is not supported',
+    ],
   ])('rejects %s', (value, message) => {
     const error = caught(() => host(value));
     expect(error.code).toBe('USAGE');
@@ -379,7 +432,9 @@ describe('host strings', () => {
   it('rejects fd:// with its own hint', () => {
     const error = caught(() => resolveEndpoint(inputs({ env: { DOCKER_CONFIG: configDir, DOCKER_HOST: 'fd://' } })));
     expect(error.code).toBe('USAGE');
-    expect(error.message).toBe('invalid engine address "fd://" (from DOCKER_HOST): fd:// names sockets a daemon inherits at start-up; a client cannot connect to one');
+    expect(error.message).toBe(
+      'invalid engine address "fd://" (from DOCKER_HOST): fd:// names sockets a daemon inherits at start-up; a client cannot connect to one',
+    );
     expect(error.hint).toBe('use the socket the daemon listens on, e.g. unix:///var/run/docker.sock');
   });
 
@@ -422,7 +477,12 @@ describe('socket fallback', () => {
 
   it('checks each socket once when XDG_RUNTIME_DIR is /run/user/<uid>', () => {
     const checked: string[] = [];
-    resolveEndpoint(inputs({ env: { DOCKER_CONFIG: '/nonexistent-docker-config', XDG_RUNTIME_DIR: '/run/user/1000' }, fileExists: (path) => (checked.push(path), false) }));
+    resolveEndpoint(
+      inputs({
+        env: { DOCKER_CONFIG: '/nonexistent-docker-config', XDG_RUNTIME_DIR: '/run/user/1000' },
+        fileExists: (path) => (checked.push(path), false),
+      }),
+    );
     expect(checked).toEqual([
       '/var/run/docker.sock',
       '/run/user/1000/docker.sock',
@@ -435,8 +495,15 @@ describe('socket fallback', () => {
 
   it('skips the per-uid sockets without a uid or XDG_RUNTIME_DIR', () => {
     const checked: string[] = [];
-    resolveEndpoint(inputs({ env: { DOCKER_CONFIG: '/nonexistent-docker-config' }, uid: undefined, fileExists: (path) => (checked.push(path), false) }));
-    expect(checked).toEqual(['/var/run/docker.sock', '/home/me/.docker/run/docker.sock', '/home/me/.docker/desktop/docker.sock', '/run/podman/podman.sock']);
+    resolveEndpoint(
+      inputs({ env: { DOCKER_CONFIG: '/nonexistent-docker-config' }, uid: undefined, fileExists: (path) => (checked.push(path), false) }),
+    );
+    expect(checked).toEqual([
+      '/var/run/docker.sock',
+      '/home/me/.docker/run/docker.sock',
+      '/home/me/.docker/desktop/docker.sock',
+      '/run/podman/podman.sock',
+    ]);
   });
 });
 

@@ -25,7 +25,12 @@ async function serve(handler: http.RequestListener): Promise<string> {
 }
 
 function remora(args: string[], env: Record<string, string> = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  return execa(REMORA_BIN, args, { reject: false, stdin: 'ignore', stripFinalNewline: false, env: { DOCKER_HOST: '', DOCKER_CONTEXT: '', ...env } }).then((r) => ({
+  return execa(REMORA_BIN, args, {
+    reject: false,
+    stdin: 'ignore',
+    stripFinalNewline: false,
+    env: { DOCKER_HOST: '', DOCKER_CONTEXT: '', ...env },
+  }).then((r) => ({
     exitCode: r.exitCode ?? -1,
     stdout: String(r.stdout),
     stderr: String(r.stderr),
@@ -53,7 +58,9 @@ describe('an endpoint that is not a container engine', () => {
     });
     const result = await remora(['targets', '-H', address]);
     expect(result.exitCode).toBe(4);
-    expect(result.stderr).toBe(`remora: ${address} is not a container engine: it answered HTTP 200 (OK) to GET /containers/json (from --host)\nhint: point --host/DOCKER_HOST/--context at a Docker or Podman API\n`);
+    expect(result.stderr).toBe(
+      `remora: ${address} is not a container engine: it answered HTTP 200 (OK) to GET /containers/json (from --host)\nhint: point --host/DOCKER_HOST/--context at a Docker or Podman API\n`,
+    );
   });
 
   it('accepting and never answering: the first request times out (REMORA_ENGINE_TIMEOUT), exit 4', async () => {
@@ -76,26 +83,37 @@ describe('an endpoint that is not a container engine', () => {
     const address = `tcp://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     const result = await remora(['targets', '-H', address, '--tls'], { REMORA_ENGINE_TIMEOUT: '1s' });
     expect(result.exitCode).toBe(4);
-    expect(result.stderr).toMatch(new RegExp(`^remora: the container engine at ${address} accepted the connection but did not answer within 1 s`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^remora: the container engine at ${address} accepted the connection but did not answer within 1 s`),
+    );
   });
 
   it('refuses a REMORA_ENGINE_TIMEOUT that is not a duration, exit 2', async () => {
     const result = await remora(['targets', '-H', 'tcp://127.0.0.1:1'], { REMORA_ENGINE_TIMEOUT: 'soon' });
-    expect(result).toEqual({ exitCode: 2, stdout: '', stderr: 'remora: REMORA_ENGINE_TIMEOUT="soon" is not a duration\nhint: write it like 10s or 1m\n' });
+    expect(result).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'remora: REMORA_ENGINE_TIMEOUT="soon" is not a duration\nhint: write it like 10s or 1m\n',
+    });
   });
 });
 
 describe('an engine whose answers hold terminal controls', () => {
   it('doctor shows its version strings escaped, never as escape sequences', async () => {
     const address = await serve((request, response) => {
-      response.writeHead(request.url?.includes('/version') || request.url?.includes('/info') ? 200 : 404, { 'Content-Type': 'application/json' });
-      if (request.url?.includes('/version')) response.end(JSON.stringify({ Version: '20.10\u001b]0;owned\u0007', ApiVersion: '1.41', Os: 'linux\u001b[2J', Arch: 'amd64' }));
+      response.writeHead(request.url?.includes('/version') || request.url?.includes('/info') ? 200 : 404, {
+        'Content-Type': 'application/json',
+      });
+      if (request.url?.includes('/version'))
+        response.end(JSON.stringify({ Version: '20.10\u001b]0;owned\u0007', ApiVersion: '1.41', Os: 'linux\u001b[2J', Arch: 'amd64' }));
       else if (request.url?.includes('/info')) response.end('{}');
       else response.end('{"message":"no such thing"}');
     });
     const result = await remora(['doctor', '-H', address, '--toolkit-image', 'remora-test/none:1']);
     const engineLine = result.stdout.split('\n')[0];
-    expect(engineLine).toBe(`ok    engine: Docker 20.10\\x1b]0;owned\\x07 (rootful), API 1.41, linux\\x1b[2J/amd64, at ${address} (from --host)`);
+    expect(engineLine).toBe(
+      `ok    engine: Docker 20.10\\x1b]0;owned\\x07 (rootful), API 1.41, linux\\x1b[2J/amd64, at ${address} (from --host)`,
+    );
     expect(result.stdout).not.toMatch(/\u001b/);
   });
 });

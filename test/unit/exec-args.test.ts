@@ -80,7 +80,12 @@ describe('remora exec arguments', () => {
     try {
       const file = join(dir, 'app.env');
       writeFileSync(file, '# settings\nA=1\n\n  B="quoted stays"\nA=2\n');
-      expect((await parse('--env-file', file, 'app', '-e', 'A=3', '--', 'env')).flags.env).toEqual(['A=1', 'B="quoted stays"', 'A=2', 'A=3']);
+      expect((await parse('--env-file', file, 'app', '-e', 'A=3', '--', 'env')).flags.env).toEqual([
+        'A=1',
+        'B="quoted stays"',
+        'A=2',
+        'A=3',
+      ]);
       await expect(parse('--env-file', join(dir, 'missing.env'), 'app', 'env')).rejects.toThrow('cannot read');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,12 @@ describe('durations', () => {
   it('formats elapsed times, a clock and prose durations', () => {
     expect([formatElapsed(45), formatElapsed(723), formatElapsed(439_200)]).toEqual(['45s', '12m03s', '5d02h']);
     expect([formatClock(21), formatClock(3723)]).toEqual(['0:21', '1:02:03']);
-    expect([formatDuration(7), formatDuration(366), formatDuration(11_040), formatDuration(93_600)]).toEqual(['7s', '6m 6s', '3h 4m', '1d 2h']);
+    expect([formatDuration(7), formatDuration(366), formatDuration(11_040), formatDuration(93_600)]).toEqual([
+      '7s',
+      '6m 6s',
+      '3h 4m',
+      '1d 2h',
+    ]);
   });
 });
 
@@ -39,7 +44,12 @@ describe('exit statuses of signals', () => {
   it('reports a signal as 128 + its number, and reads it back only in the signal range', () => {
     expect([exitStatusOfSignal('SIGINT'), exitStatusOfSignal('SIGKILL'), exitStatusOfSignal('SIGPIPE')]).toEqual([130, 137, 141]);
     expect([signalOfExitStatus(137), signalOfExitStatus(143)]).toEqual([9, 15]);
-    expect([signalOfExitStatus(1), signalOfExitStatus(127), signalOfExitStatus(128), signalOfExitStatus(255)]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([signalOfExitStatus(1), signalOfExitStatus(127), signalOfExitStatus(128), signalOfExitStatus(255)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 

@@ -6,7 +6,17 @@ import { decodeRecordHeader, encodeRecord, RECORD_HEADER_SIZE, type FsRecord } f
 import { describeMount, mountContaining, parseMountInfo } from '../../src/core/mount-info.js';
 import { decodeRecords, encodeRecords, type CopyEntry } from '../../src/ops/copy-entries.js';
 
-const base: FsRecord = { kind: 'file', mode: 0o4755, uid: 65532, gid: 65533, mtimeMs: 1_700_000_000_123, name: 'a dir/ü\nx', link: '', size: 3, flags: 0 };
+const base: FsRecord = {
+  kind: 'file',
+  mode: 0o4755,
+  uid: 65532,
+  gid: 65533,
+  mtimeMs: 1_700_000_000_123,
+  name: 'a dir/ü\nx',
+  link: '',
+  size: 3,
+  flags: 0,
+};
 
 async function collect(source: AsyncIterable<CopyEntry>): Promise<Array<{ record: FsRecord; data: string | null }>> {
   const out: Array<{ record: FsRecord; data: string | null }> = [];
@@ -46,7 +56,9 @@ describe('record stream', () => {
   });
 
   it('refuses a corrupt header', () => {
-    expect(() => decodeRecordHeader(Buffer.alloc(RECORD_HEADER_SIZE))).toThrow('the copy stream from the toolkit is corrupt (bad record header)');
+    expect(() => decodeRecordHeader(Buffer.alloc(RECORD_HEADER_SIZE))).toThrow(
+      'the copy stream from the toolkit is corrupt (bad record header)',
+    );
     const impossible = encodeRecord({ ...base, kind: 'directory', size: 5 });
     expect(() => decodeRecordHeader(impossible)).toThrow('impossible record');
   });
@@ -93,7 +105,9 @@ describe('record stream', () => {
   it('refuses to send a file whose size changed from the announced one', async () => {
     const sink = new PassThrough();
     sink.resume();
-    await expect(encodeRecords(entries([{ record: { ...base, size: 10 }, data: data('abc') }]), sink)).rejects.toThrow('3 bytes read where 10 were announced');
+    await expect(encodeRecords(entries([{ record: { ...base, size: 10 }, data: data('abc') }]), sink)).rejects.toThrow(
+      '3 bytes read where 10 were announced',
+    );
   });
 });
 

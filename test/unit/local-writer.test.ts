@@ -29,14 +29,20 @@ function rec(kind: FsRecord['kind'], name: string, extra: Partial<FsRecord> = {}
 }
 
 function file(name: string, text: string, extra: Partial<FsRecord> = {}): CopyEntry {
-  return { record: rec('file', name, { size: Buffer.byteLength(text), ...extra }), data: (async function* () { yield Buffer.from(text); })() };
+  return {
+    record: rec('file', name, { size: Buffer.byteLength(text), ...extra }),
+    data: (async function* () {
+      yield Buffer.from(text);
+    })(),
+  };
 }
 
 async function* stream(list: CopyEntry[]): AsyncGenerator<CopyEntry> {
   yield* list;
 }
 
-const write = (list: CopyEntry[], name: string | null = 'copy') => writeLocalTree(stream(list), { plan: { dir: dest, name }, from: 'app:/x', keepOwners: false });
+const write = (list: CopyEntry[], name: string | null = 'copy') =>
+  writeLocalTree(stream(list), { plan: { dir: dest, name }, from: 'app:/x', keepOwners: false });
 
 /** Every name below a directory, temporaries included. */
 function tree(dir: string): string[] {
@@ -88,16 +94,23 @@ describe('writeLocalTree', () => {
     await expect(write([{ record: rec('directory', '.'), data: null }, file('../../outside/x', 'x')])).rejects.toThrow('a ".." component');
     await expect(write([{ record: rec('directory', '.'), data: null }, file('/etc/x', 'x')])).rejects.toThrow('an absolute name');
     writeFileSync(join(outside, 'secret'), 'secret');
-    await expect(write([{ record: rec('directory', '.'), data: null }, { record: rec('hardlink', 'h', { link: '../outside/secret' }), data: null }])).rejects.toThrow('a hard link to "../outside/secret"');
+    await expect(
+      write([
+        { record: rec('directory', '.'), data: null },
+        { record: rec('hardlink', 'h', { link: '../outside/secret' }), data: null },
+      ]),
+    ).rejects.toThrow('a hard link to "../outside/secret"');
     expect(readdirSync(outside)).toEqual(['secret']);
   });
 
   it('never follows a symlink that was already in the destination', async () => {
     symlinkSync(outside, join(dest, 'sub'));
-    await expect(write([{ record: rec('directory', '.'), data: null }, { record: rec('directory', 'sub'), data: null }, file('sub/x', 'x')], null)).rejects.toThrow(
-      `refused to write through the symbolic link ${join(dest, 'sub')} in the destination`,
+    await expect(
+      write([{ record: rec('directory', '.'), data: null }, { record: rec('directory', 'sub'), data: null }, file('sub/x', 'x')], null),
+    ).rejects.toThrow(`refused to write through the symbolic link ${join(dest, 'sub')} in the destination`);
+    await expect(write([{ record: rec('directory', '.'), data: null }, file('sub/x', 'x')], null)).rejects.toThrow(
+      'refused to write through the symbolic link',
     );
-    await expect(write([{ record: rec('directory', '.'), data: null }, file('sub/x', 'x')], null)).rejects.toThrow('refused to write through the symbolic link');
     expect(readdirSync(outside)).toEqual([]);
   });
 
@@ -135,7 +148,9 @@ describe('writeLocalTree', () => {
         yield Buffer.alloc(1000, 1);
       })(),
     };
-    await expect(writeLocalTree(stream([slow]), { plan: { dir: dest, name: 'old' }, from: 'app:/x', keepOwners: false, signal: controller.signal })).rejects.toThrow('interrupted by SIGINT');
+    await expect(
+      writeLocalTree(stream([slow]), { plan: { dir: dest, name: 'old' }, from: 'app:/x', keepOwners: false, signal: controller.signal }),
+    ).rejects.toThrow('interrupted by SIGINT');
     expect(tree(dest)).toEqual(['old']);
     expect(readFileSync(join(dest, 'old'), 'utf8')).toBe('old content');
   });

@@ -5,7 +5,12 @@ const target = 'a'.repeat(64);
 
 describe('namespacePathModes', () => {
   it('joins each namespace of the target through its main process, by path', () => {
-    const modes = { pidMode: `container:${target}`, networkMode: `container:${target}`, ipcMode: `container:${target}`, capAdd: ['SYS_PTRACE'] };
+    const modes = {
+      pidMode: `container:${target}`,
+      networkMode: `container:${target}`,
+      ipcMode: `container:${target}`,
+      capAdd: ['SYS_PTRACE'],
+    };
     expect(joinedContainers(modes)).toEqual([target]);
     expect(namespacePathModes(modes, new Map([[target, 4242]]))).toEqual({
       pidMode: 'ns:/proc/4242/ns/pid',

@@ -10,7 +10,14 @@ function pcap(littleEndian: boolean, lengths: number[]): Buffer {
     else b.writeUInt32BE(n);
     return b;
   };
-  const header = Buffer.concat([u32(0xa1b2c3d4), Buffer.from(littleEndian ? [2, 0, 4, 0] : [0, 2, 0, 4]), u32(0), u32(0), u32(262144), u32(276)]);
+  const header = Buffer.concat([
+    u32(0xa1b2c3d4),
+    Buffer.from(littleEndian ? [2, 0, 4, 0] : [0, 2, 0, 4]),
+    u32(0),
+    u32(0),
+    u32(262144),
+    u32(276),
+  ]);
   const records = lengths.map((n, i) => Buffer.concat([u32(1700000000 + i), u32(0), u32(n), u32(n + 10), Buffer.alloc(n, i)]));
   return Buffer.concat([header, ...records]);
 }

@@ -1,6 +1,12 @@
 // kubectl's port-forward argument shapes, and the relay's frames.
 import { describe, expect, it } from 'vitest';
-import { forwardTargetOf, parseAddressList, parseForwardSpec, parseRemoteAddress, formatHostPort } from '../../src/core/port-forward-spec.js';
+import {
+  forwardTargetOf,
+  parseAddressList,
+  parseForwardSpec,
+  parseRemoteAddress,
+  formatHostPort,
+} from '../../src/core/port-forward-spec.js';
 import { END_FRAME, FrameDecoder, MAX_FRAME, encodeFrames } from '../../src/core/relay-frames.js';
 
 const local = ['127.0.0.1'];
@@ -70,9 +76,18 @@ describe('relay frames', () => {
 
 describe('forwardTargetOf (the TUI f key)', () => {
   it('forwards to a listening TCP socket, wildcards made loopback', () => {
-    expect(forwardTargetOf({ protocol: 'tcp', state: 'LISTEN', local: '0.0.0.0:8080', localPort: 8080 })).toEqual({ remoteAddress: '127.0.0.1', remotePort: 8080 });
-    expect(forwardTargetOf({ protocol: 'tcp6', state: 'LISTEN', local: '[::]:80', localPort: 80 })).toEqual({ remoteAddress: '::1', remotePort: 80 });
-    expect(forwardTargetOf({ protocol: 'tcp', state: 'LISTEN', local: '172.17.0.2:9000', localPort: 9000 })).toEqual({ remoteAddress: '172.17.0.2', remotePort: 9000 });
+    expect(forwardTargetOf({ protocol: 'tcp', state: 'LISTEN', local: '0.0.0.0:8080', localPort: 8080 })).toEqual({
+      remoteAddress: '127.0.0.1',
+      remotePort: 8080,
+    });
+    expect(forwardTargetOf({ protocol: 'tcp6', state: 'LISTEN', local: '[::]:80', localPort: 80 })).toEqual({
+      remoteAddress: '::1',
+      remotePort: 80,
+    });
+    expect(forwardTargetOf({ protocol: 'tcp', state: 'LISTEN', local: '172.17.0.2:9000', localPort: 9000 })).toEqual({
+      remoteAddress: '172.17.0.2',
+      remotePort: 9000,
+    });
   });
 
   it('refuses connections and UDP', () => {

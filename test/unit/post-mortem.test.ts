@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { describePostMortem, formatAgo, noProcessMessage, standInMounts, type PostMortemSource } from '../../src/core/post-mortem.js';
 
 const now = Date.parse('2026-12-06T01:00:00Z');
-const exited: PostMortemSource = { kind: 'container', id: 'c1', name: 'app', status: 'exited', exitCode: 3, finishedAt: '2026-12-06T00:58:00Z' };
+const exited: PostMortemSource = {
+  kind: 'container',
+  id: 'c1',
+  name: 'app',
+  status: 'exited',
+  exitCode: 3,
+  finishedAt: '2026-12-06T00:58:00Z',
+};
 
 describe('describePostMortem', () => {
   it('says how long ago a container exited, with its code, and what its files are', () => {
@@ -10,12 +17,18 @@ describe('describePostMortem', () => {
   });
 
   it('names created containers and images for what they are', () => {
-    expect(describePostMortem({ ...exited, status: 'created', finishedAt: '0001-01-01T00:00:00Z' }, now)).toBe('created, never started — the files of its image');
-    expect(describePostMortem({ kind: 'image', id: 'sha256:1', name: 'acc/app:1.2' }, now)).toBe('an image, never run — its files as built');
+    expect(describePostMortem({ ...exited, status: 'created', finishedAt: '0001-01-01T00:00:00Z' }, now)).toBe(
+      'created, never started — the files of its image',
+    );
+    expect(describePostMortem({ kind: 'image', id: 'sha256:1', name: 'acc/app:1.2' }, now)).toBe(
+      'an image, never run — its files as built',
+    );
   });
 
   it('leaves out the age when the engine has no finish time', () => {
-    expect(describePostMortem({ ...exited, finishedAt: '0001-01-01T00:00:00Z' }, now)).toBe('exited (code 3) — files as it left them; tmpfs contents are gone');
+    expect(describePostMortem({ ...exited, finishedAt: '0001-01-01T00:00:00Z' }, now)).toBe(
+      'exited (code 3) — files as it left them; tmpfs contents are gone',
+    );
   });
 });
 

@@ -13,7 +13,8 @@ function dump(name: string): Buffer {
 
 describe('splitDump', () => {
   it('frames records by NUL whatever the content holds, and joins argv back', () => {
-    const text = '/proc/5/cmdline:sh\0/proc/5/cmdline:-c\0/proc/5/cmdline:a:b\nc\0/proc/5/stat:5 (x) S 1\n\0@toolkit:9\0garbage-without-colon\0';
+    const text =
+      '/proc/5/cmdline:sh\0/proc/5/cmdline:-c\0/proc/5/cmdline:a:b\nc\0/proc/5/stat:5 (x) S 1\n\0@toolkit:9\0garbage-without-colon\0';
     const records = splitDump(Buffer.from(text));
     expect(records.map((r) => r.path)).toEqual(['/proc/5/cmdline', '/proc/5/cmdline', '/proc/5/cmdline', '/proc/5/stat', '@toolkit']);
     expect(groupByPid(records).get(5)?.get('cmdline')).toBe('sh\0-c\0a:b\nc');
@@ -57,8 +58,10 @@ describe('parsePsDump (1 root, 2 nonroot, a uid without passwd entry, a zombie, 
   });
 
   it('skips processes that vanish or appear during the listing', () => {
-    const stat = (pid: number, ticks: number, start = 100): string => `/proc/${pid}/stat:${pid} (p${pid}) S 1 1 1 0 -1 0 0 0 0 0 ${ticks} 0 0 0 20 0 1 0 ${start} 0 0\n\0`;
-    const status = (pid: number): string => `/proc/${pid}/status:Name:\tp${pid}\n/proc/${pid}/status:Pid:\t${pid}\n/proc/${pid}/status:Uid:\t0\t0\t0\t0\n`;
+    const stat = (pid: number, ticks: number, start = 100): string =>
+      `/proc/${pid}/stat:${pid} (p${pid}) S 1 1 1 0 -1 0 0 0 0 0 ${ticks} 0 0 0 20 0 1 0 ${start} 0 0\n\0`;
+    const status = (pid: number): string =>
+      `/proc/${pid}/status:Name:\tp${pid}\n/proc/${pid}/status:Pid:\t${pid}\n/proc/${pid}/status:Uid:\t0\t0\t0\t0\n`;
     const text = [
       '/proc/uptime:1000.00 1.00\0',
       stat(1, 0),
@@ -91,7 +94,11 @@ describe('parsePsDump (1 root, 2 nonroot, a uid without passwd entry, a zombie, 
   });
 
   it('measures since a previous listing when given one (the TUI refresh)', () => {
-    const previous: ProcessListing = { ...listing, uptimeSeconds: listing.uptimeSeconds - 2, processes: listing.processes.map((p) => ({ ...p, cpuTicks: p.pid === 15 ? p.cpuTicks - 100 : p.cpuTicks })) };
+    const previous: ProcessListing = {
+      ...listing,
+      uptimeSeconds: listing.uptimeSeconds - 2,
+      processes: listing.processes.map((p) => ({ ...p, cpuTicks: p.pid === 15 ? p.cpuTicks - 100 : p.cpuTicks })),
+    };
     const again = parsePsDump(dump('ps.dump'), { targetRoot: '/proc/1/root', previous });
     expect(again.intervalSeconds).toBeCloseTo(2, 5);
     expect(again.processes.find((p) => p.pid === 15)?.cpu).toBeCloseTo(50, 5);
@@ -110,7 +117,19 @@ describe('cpuPercent', () => {
 describe('parseProcDump', () => {
   it('reads one process in depth, masking secrets', () => {
     const d = parseProcDump(dump('proc-8.dump'), { pid: 8, targetRoot: '/proc/1/root' })!;
-    expect(d).toMatchObject({ pid: 8, ppid: 0, name: 'busybox', state: 'S', user: 'nonroot', group: 'nonroot', executable: '/bin/busybox', cwd: '/', root: '/', seccomp: 2, tracerPid: 0 });
+    expect(d).toMatchObject({
+      pid: 8,
+      ppid: 0,
+      name: 'busybox',
+      state: 'S',
+      user: 'nonroot',
+      group: 'nonroot',
+      executable: '/bin/busybox',
+      cwd: '/',
+      root: '/',
+      seccomp: 2,
+      tracerPid: 0,
+    });
     expect(d.command.at(-1)).toBe('weird\narg with spaces');
     expect(d.environment).toContainEqual(['DB_PASSWORD', '********']);
     expect(d.environment).toContainEqual(['DATABASE_URL', 'postgres://app:********@db/x']);
@@ -150,7 +169,9 @@ describe('parseProcDump', () => {
     expect(describeFd(5, 'anon_inode:[eventpoll]', none)).toMatchObject({ kind: 'anon', description: '[eventpoll]' });
     expect(describeFd(6, '/data/app.log (deleted)', none)).toMatchObject({ kind: 'file' });
     expect(describeFd(7, 'socket:[5]', none).description).toMatch(/not in this network namespace/);
-    const sockets = new Map([[5, { protocol: 'tcp' as const, state: 'ESTABLISHED', local: '10.0.0.2:8080', peer: '10.0.0.9:41000', inode: 5 }]]);
+    const sockets = new Map([
+      [5, { protocol: 'tcp' as const, state: 'ESTABLISHED', local: '10.0.0.2:8080', peer: '10.0.0.9:41000', inode: 5 }],
+    ]);
     expect(describeFd(7, 'socket:[5]', sockets).description).toBe('tcp 10.0.0.2:8080 -> 10.0.0.9:41000 ESTABLISHED');
   });
 });
@@ -158,7 +179,18 @@ describe('parseProcDump', () => {
 describe('parseNetDump', () => {
   it('ties the listening socket to its process', () => {
     expect(parseNetDump(dump('net.dump'))).toEqual([
-      { protocol: 'tcp6', state: 'LISTEN', local: '[::]:9000', peer: '[::]:0', localPort: 9000, peerPort: 0, inode: 279015, uid: 0, pid: 27, process: 'busybox' },
+      {
+        protocol: 'tcp6',
+        state: 'LISTEN',
+        local: '[::]:9000',
+        peer: '[::]:0',
+        localPort: 9000,
+        peerPort: 0,
+        inode: 279015,
+        uid: 0,
+        pid: 27,
+        process: 'busybox',
+      },
     ]);
   });
 
@@ -169,7 +201,10 @@ describe('parseNetDump', () => {
       '   1: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 65532        0 500 1 0 100 0 0 10 0',
       '   2: 0100007F:1F90 0100007F:9C41 06 00000000:00000000 03:00000F9F 00000000     0        0 0 3 0',
     ].join('\n');
-    const udp = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops', '  9: 00000000:14E9 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 502 2 0 0'].join('\n');
+    const udp = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops',
+      '  9: 00000000:14E9 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 502 2 0 0',
+    ].join('\n');
     const text = [
       `/proc/net/tcp:${tcp}\n\0`,
       `/proc/net/udp:${udp}\n\0`,

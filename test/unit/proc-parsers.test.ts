@@ -46,7 +46,14 @@ describe('parseProcStat', () => {
   });
 
   it('reads a multi-threaded process, a zombie and a kernel thread', () => {
-    expect(parseProcStat(text('node-server/stat'))).toMatchObject({ pid: 26074, comm: 'node', numThreads: 11, utime: 13, stime: 1, rss: 11212 });
+    expect(parseProcStat(text('node-server/stat'))).toMatchObject({
+      pid: 26074,
+      comm: 'node',
+      numThreads: 11,
+      utime: 13,
+      stime: 1,
+      rss: 11212,
+    });
     expect(parseProcStat(text('zombie/stat'))).toMatchObject({ pid: 26063, comm: 'sleep', state: 'Z', ppid: 26061, vsize: 0, rss: 0 });
     expect(parseProcStat(text('kthreadd/stat'))).toMatchObject({ pid: 2, comm: 'kthreadd', ppid: 0, starttime: 17 });
   });
@@ -87,7 +94,12 @@ describe('parseProcStatus', () => {
 
   it('reads an unprivileged process: uid 65534 and no effective capabilities', () => {
     const status = parseProcStatus(text('nobody-sleep/status'))!;
-    expect(status).toMatchObject({ uid: { real: 65534, effective: 65534, saved: 65534, fs: 65534 }, gid: { real: 65534 }, capEff: 0n, capPrm: 0n });
+    expect(status).toMatchObject({
+      uid: { real: 65534, effective: 65534, saved: 65534, fs: 65534 },
+      gid: { real: 65534 },
+      capEff: 0n,
+      capPrm: 0n,
+    });
     expect(parseCapabilities(status.capEff)).toEqual([]);
   });
 
@@ -173,7 +185,12 @@ describe('parseLimits', () => {
     const limits = parseLimits(text('env-sleep/limits'));
     expect(limits).toHaveLength(16);
     expect(limits.find((l) => l.name === 'Max open files')).toEqual({ name: 'Max open files', soft: 20000, hard: 20000, units: 'files' });
-    expect(limits.find((l) => l.name === 'Max stack size')).toEqual({ name: 'Max stack size', soft: 8388608, hard: 'unlimited', units: 'bytes' });
+    expect(limits.find((l) => l.name === 'Max stack size')).toEqual({
+      name: 'Max stack size',
+      soft: 8388608,
+      hard: 'unlimited',
+      units: 'bytes',
+    });
     expect(limits.find((l) => l.name === 'Max nice priority')).toEqual({ name: 'Max nice priority', soft: 0, hard: 0, units: '' });
   });
 });
@@ -212,7 +229,11 @@ describe('buildProcessInfo', () => {
   });
 
   it('falls back to stat rss pages when status has no VmRSS', () => {
-    const info = buildProcessInfo({ stat: parseProcStat(text('kthreadd/stat'))!, status: parseProcStatus(text('kthreadd/status'))!, command: [] });
+    const info = buildProcessInfo({
+      stat: parseProcStat(text('kthreadd/stat'))!,
+      status: parseProcStatus(text('kthreadd/status'))!,
+      command: [],
+    });
     expect(info).toMatchObject({ pid: 2, rssKiB: 0, command: [] });
     expect(info.user).toBeUndefined();
   });
@@ -223,10 +244,46 @@ describe('parseProcNetSockets', () => {
     const sockets = parseProcNetSockets(text('net/tcp'), 'tcp');
     expect(sockets).toEqual([
       { protocol: 'tcp', state: 'LISTEN', local: '0.0.0.0:2024', peer: '0.0.0.0:0', localPort: 2024, peerPort: 0, inode: 1082, uid: 0 },
-      { protocol: 'tcp', state: 'LISTEN', local: '127.0.0.1:47831', peer: '0.0.0.0:0', localPort: 47831, peerPort: 0, inode: 54416, uid: 0 },
-      { protocol: 'tcp', state: 'ESTABLISHED', local: '127.0.0.1:53710', peer: '127.0.0.1:47831', localPort: 53710, peerPort: 47831, inode: 54421, uid: 0 },
-      { protocol: 'tcp', state: 'ESTABLISHED', local: '127.0.0.1:47831', peer: '127.0.0.1:53710', localPort: 47831, peerPort: 53710, inode: 54422, uid: 0 },
-      { protocol: 'tcp', state: 'TIME_WAIT', local: '127.0.0.1:47831', peer: '127.0.0.1:44850', localPort: 47831, peerPort: 44850, inode: 0, uid: 0 },
+      {
+        protocol: 'tcp',
+        state: 'LISTEN',
+        local: '127.0.0.1:47831',
+        peer: '0.0.0.0:0',
+        localPort: 47831,
+        peerPort: 0,
+        inode: 54416,
+        uid: 0,
+      },
+      {
+        protocol: 'tcp',
+        state: 'ESTABLISHED',
+        local: '127.0.0.1:53710',
+        peer: '127.0.0.1:47831',
+        localPort: 53710,
+        peerPort: 47831,
+        inode: 54421,
+        uid: 0,
+      },
+      {
+        protocol: 'tcp',
+        state: 'ESTABLISHED',
+        local: '127.0.0.1:47831',
+        peer: '127.0.0.1:53710',
+        localPort: 47831,
+        peerPort: 53710,
+        inode: 54422,
+        uid: 0,
+      },
+      {
+        protocol: 'tcp',
+        state: 'TIME_WAIT',
+        local: '127.0.0.1:47831',
+        peer: '127.0.0.1:44850',
+        localPort: 47831,
+        peerPort: 44850,
+        inode: 0,
+        uid: 0,
+      },
     ]);
   });
 
@@ -248,7 +305,16 @@ describe('parseProcNetSockets', () => {
 
   it('calls unconnected UDP sockets UNCONN', () => {
     expect(parseProcNetSockets(text('net/udp'), 'udp')).toEqual([
-      { protocol: 'udp', state: 'UNCONN', local: '127.0.0.1:47833', peer: '0.0.0.0:0', localPort: 47833, peerPort: 0, inode: 54419, uid: 0 },
+      {
+        protocol: 'udp',
+        state: 'UNCONN',
+        local: '127.0.0.1:47833',
+        peer: '0.0.0.0:0',
+        localPort: 47833,
+        peerPort: 0,
+        inode: 54419,
+        uid: 0,
+      },
     ]);
     expect(parseProcNetSockets(text('net/udp6'), 'udp6')).toMatchObject([{ state: 'UNCONN', local: '[::1]:47834', inode: 54420 }]);
   });

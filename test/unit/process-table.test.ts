@@ -16,7 +16,13 @@ import { fakeProcess } from '../support/fake-data-source.js';
 
 /** A /app process with round numbers: 1000 KiB, started 10 ticks per pid apart, 60 s old. */
 function proc(pid: number, ppid: number, extra: Partial<ListedProcess> = {}): ListedProcess {
-  return fakeProcess(pid, ppid, '/app', { rssKiB: 1000, startTicks: pid * 10, startedAt: '2026-01-01T00:00:00.000Z', elapsedSeconds: 60, ...extra });
+  return fakeProcess(pid, ppid, '/app', {
+    rssKiB: 1000,
+    startTicks: pid * 10,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    elapsedSeconds: 60,
+    ...extra,
+  });
 }
 
 describe('sortProcesses', () => {
@@ -29,7 +35,11 @@ describe('sortProcesses', () => {
   });
 
   it('sorts by name (argv[0] basename), start time and pid ascending', () => {
-    const list = [proc(7, 1, { command: ['/usr/bin/zsh'] }), proc(4, 1, { command: ['nginx: worker'] }), proc(2, 1, { command: [], comm: 'kworker' })];
+    const list = [
+      proc(7, 1, { command: ['/usr/bin/zsh'] }),
+      proc(4, 1, { command: ['nginx: worker'] }),
+      proc(2, 1, { command: [], comm: 'kworker' }),
+    ];
     expect(sortProcesses(list, 'name').map((p) => p.pid)).toEqual([2, 4, 7]);
     expect(sortProcesses(list, 'started').map((p) => p.pid)).toEqual([2, 4, 7]);
     expect(sortProcesses([proc(9, 1), proc(1, 0)], 'pid').map((p) => p.pid)).toEqual([1, 9]);
@@ -68,7 +78,19 @@ describe('processTreeJson', () => {
     const tree = processTreeJson(buildProcessTree([proc(1, 0), proc(7, 1), proc(8, 7), proc(9, 7), proc(10, 1), proc(30, 99)]));
     const shape = (nodes: ReturnType<typeof processTreeJson>): unknown[] => nodes.map((n) => [n.pid, shape(n.children)]);
     expect(shape(tree)).toEqual([
-      [1, [[7, [[8, []], [9, []]]], [10, []]]],
+      [
+        1,
+        [
+          [
+            7,
+            [
+              [8, []],
+              [9, []],
+            ],
+          ],
+          [10, []],
+        ],
+      ],
       [30, []],
     ]);
     expect(tree[0]).toMatchObject({ pid: 1, ppid: 0, command: expect.any(String) });
@@ -77,8 +99,28 @@ describe('processTreeJson', () => {
 
 describe('row formatting', () => {
   it('gives the cells in column order, marking toolkit processes', () => {
-    expect(formatProcessRow(proc(1, 0, { cpu: 12.345, rssKiB: 2048, elapsedSeconds: 3725 }))).toEqual(['1', '0', 'root', 'S', '12.3', '2.0M', '1', '1h02m', '/app']);
-    expect(formatProcessRow(proc(3, 0, { toolkit: true, user: undefined, uid: 4242 }), { prefix: '└─ ' })).toEqual(['3', '0', '4242', 'S', '0.0', '1000K', '1', '1m00s', '└─ [toolkit] /app']);
+    expect(formatProcessRow(proc(1, 0, { cpu: 12.345, rssKiB: 2048, elapsedSeconds: 3725 }))).toEqual([
+      '1',
+      '0',
+      'root',
+      'S',
+      '12.3',
+      '2.0M',
+      '1',
+      '1h02m',
+      '/app',
+    ]);
+    expect(formatProcessRow(proc(3, 0, { toolkit: true, user: undefined, uid: 4242 }), { prefix: '└─ ' })).toEqual([
+      '3',
+      '0',
+      '4242',
+      'S',
+      '0.0',
+      '1000K',
+      '1',
+      '1m00s',
+      '└─ [toolkit] /app',
+    ]);
   });
 
   it('writes kernel threads and zombies as ps does, and never lets argv break a line', () => {
@@ -88,8 +130,18 @@ describe('row formatting', () => {
   });
 
   it('formats sizes and ages compactly', () => {
-    expect([512, 1536, 150 * 1024, 3 * 1024 * 1024].map((kib) => formatBytes(kib * 1024, 'column'))).toEqual(['512K', '1.5M', '150M', '3.0G']);
-    expect([formatElapsed(45), formatElapsed(723), formatElapsed(11_040), formatElapsed(439_200)]).toEqual(['45s', '12m03s', '3h04m', '5d02h']);
+    expect([512, 1536, 150 * 1024, 3 * 1024 * 1024].map((kib) => formatBytes(kib * 1024, 'column'))).toEqual([
+      '512K',
+      '1.5M',
+      '150M',
+      '3.0G',
+    ]);
+    expect([formatElapsed(45), formatElapsed(723), formatElapsed(11_040), formatElapsed(439_200)]).toEqual([
+      '45s',
+      '12m03s',
+      '3h04m',
+      '5d02h',
+    ]);
   });
 
   it('filters on pid, user and command line', () => {

@@ -14,7 +14,16 @@ function output(over: Record<string, unknown> = {}) {
     bootTime: BOOT,
     passwd: 'root:x:0:0:root:/root:/bin/sh\nnonroot:x:65532:65532::/home/nonroot:/sbin/nologin\n',
     processes: [
-      { pid: 1, uid: 65532, toolkit: false, comm: 'app', argv: ['/app', '--port', '8080'], startTicksA: 500, cpuTicksA: 40, cpuNsA: 400_000_000 },
+      {
+        pid: 1,
+        uid: 65532,
+        toolkit: false,
+        comm: 'app',
+        argv: ['/app', '--port', '8080'],
+        startTicksA: 500,
+        cpuTicksA: 40,
+        cpuNsA: 400_000_000,
+      },
       { pid: 7, uid: 0, toolkit: false, comm: 'worker', argv: ['worker'], startTicksA: 600, cpuTicksA: 0, cpuNsA: 1_000 },
       { pid: 9, uid: 4242, toolkit: false, comm: 'old', argv: ['old'], startTicksA: 700, cpuTicksA: 1, cpuNsA: 5 },
       { pid: 12, uid: 0, toolkit: true, comm: 'bash', argv: ['bash', '-c', 'keeper'], startTicksA: 800, cpuTicksA: 1, cpuNsA: 9 },
@@ -42,14 +51,26 @@ describe('parsePsHelperOutput', () => {
       [1, 'nonroot', 'R', 100],
       [7, 'root', 'S', 25],
     ]);
-    expect(listing.processes[0]).toMatchObject({ ppid: 0, uid: 65532, threads: 2, rssKiB: 1024, command: ['/app', '--port', '8080'], comm: 'app', toolkit: false });
+    expect(listing.processes[0]).toMatchObject({
+      ppid: 0,
+      uid: 65532,
+      threads: 2,
+      rssKiB: 1024,
+      command: ['/app', '--port', '8080'],
+      comm: 'app',
+      toolkit: false,
+    });
     // Started 5 s after boot (500 ticks), listed at 1,000 s of uptime.
     expect(listing.processes[0]?.startedAt).toBe(new Date((BOOT + 5) * 1000).toISOString());
     expect(listing.processes[0]?.elapsedSeconds).toBeCloseTo(995);
   });
 
   it("shows the toolkit's own processes only when asked, marked", () => {
-    expect(parsePsHelperOutput(output(), { includeToolkit: true }).processes.filter((p) => p.toolkit).map((p) => p.pid)).toEqual([12]);
+    expect(
+      parsePsHelperOutput(output(), { includeToolkit: true })
+        .processes.filter((p) => p.toolkit)
+        .map((p) => p.pid),
+    ).toEqual([12]);
   });
 
   it('falls back to clock ticks where schedstat is missing, and shows the number for a user not in passwd', () => {
@@ -78,7 +99,10 @@ describe('parsePsHelperOutput', () => {
   it('measures since a previous listing when given one (a refreshing view)', () => {
     const first = parsePsHelperOutput(output(), {});
     const later = parsePsHelperOutput(
-      output({ uptimeNs: UPTIME_NS + 2e9, samples: [{ pid: 1, ppid: 0, state: 'R', threads: 2, rssPages: 256, startTicks: 500, cpuTicks: 150, cpuNs: 1_500_000_000 }] }),
+      output({
+        uptimeNs: UPTIME_NS + 2e9,
+        samples: [{ pid: 1, ppid: 0, state: 'R', threads: 2, rssPages: 256, startTicks: 500, cpuTicks: 150, cpuNs: 1_500_000_000 }],
+      }),
       { previous: first },
     );
     // 100 ticks (1 s of CPU) over the 2 s since the first listing.
@@ -89,7 +113,10 @@ describe('parsePsHelperOutput', () => {
   it('keeps any argv byte-exact, quotes and newlines included', () => {
     const argv = ['sh', '-c', 'echo "a\\b"\nexit 1', 'naïve'];
     const listing = parsePsHelperOutput(
-      output({ processes: [{ pid: 1, uid: 0, toolkit: false, comm: 'sh', argv, startTicksA: 500, cpuTicksA: 0, cpuNsA: 0 }], samples: [{ pid: 1, ppid: 0, state: 'S', threads: 1, rssPages: 1, startTicks: 500, cpuTicks: 0, cpuNs: 0 }] }),
+      output({
+        processes: [{ pid: 1, uid: 0, toolkit: false, comm: 'sh', argv, startTicksA: 500, cpuTicksA: 0, cpuNsA: 0 }],
+        samples: [{ pid: 1, ppid: 0, state: 'S', threads: 1, rssPages: 1, startTicks: 500, cpuTicks: 0, cpuNs: 0 }],
+      }),
       {},
     );
     expect(listing.processes[0]?.command).toEqual(argv);

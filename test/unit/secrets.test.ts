@@ -36,7 +36,9 @@ describe('maskSecretEnv', () => {
     expect(maskSecretEnv([['DATABASE_URL', 'postgres://app:hunter2@db:5432/shop']], false)).toEqual([
       ['DATABASE_URL', `postgres://app:${SECRET_MASK}@db:5432/shop`],
     ]);
-    expect(maskUrlPassword('redis://:pw@cache:6379 and http://example.com:8080/x')).toBe(`redis://:${SECRET_MASK}@cache:6379 and http://example.com:8080/x`);
+    expect(maskUrlPassword('redis://:pw@cache:6379 and http://example.com:8080/x')).toBe(
+      `redis://:${SECRET_MASK}@cache:6379 and http://example.com:8080/x`,
+    );
   });
 });
 

@@ -24,7 +24,11 @@ describe('reusableStandIn', () => {
     container(id, state, { [LABEL.role]: ROLE_STAND_IN, [LABEL.standInFor]: 'orig', [LABEL.standInOf]: of, ...extra });
 
   it('reuses a running stand-in of the same exit only', () => {
-    const listing = [standIn('old-exit', 'running', '2026-12-05T10:00:00Z'), standIn('ended', 'exited', target.source.kind === 'container' ? target.source.finishedAt : ''), standIn('same', 'running', '2026-12-06T00:58:00Z')];
+    const listing = [
+      standIn('old-exit', 'running', '2026-12-05T10:00:00Z'),
+      standIn('ended', 'exited', target.source.kind === 'container' ? target.source.finishedAt : ''),
+      standIn('same', 'running', '2026-12-06T00:58:00Z'),
+    ];
     expect(reusableStandIn(listing, target)?.id).toBe('same');
   });
 

@@ -18,7 +18,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function runWrapper(invokedAs: string, env: Record<string, string>): { script: string; args: string[]; extra: string; deferred: string } {
   const fakeBin = join(scratch, 'fake-bin');
   mkdirSync(fakeBin, { recursive: true });
-  writeFileSync(join(fakeBin, 'node'), '#!/bin/sh\nprintf "%s\\n" "$1" "${NODE_EXTRA_CA_CERTS-<unset>}" "${REMORA_DEFERRED_EXTRA_CA_CERTS-<unset>}"; shift; printf "%s\\n" "$@"\n');
+  writeFileSync(
+    join(fakeBin, 'node'),
+    '#!/bin/sh\nprintf "%s\\n" "$1" "${NODE_EXTRA_CA_CERTS-<unset>}" "${REMORA_DEFERRED_EXTRA_CA_CERTS-<unset>}"; shift; printf "%s\\n" "$@"\n',
+  );
   chmodSync(join(fakeBin, 'node'), 0o755);
   const out = execFileSync(invokedAs, ['exec', 'app', '--', 'echo', 'two words'], {
     env: { PATH: `${fakeBin}:/usr/bin:/bin`, ...env },
@@ -57,10 +60,15 @@ describe('starting the built CLI', () => {
       connections++;
       open.add(conn);
       conn.on('close', () => open.delete(conn));
-      conn.end('HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 39\r\nConnection: close\r\n\r\n{"message":"No such container: nosuch"}');
+      conn.end(
+        'HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 39\r\nConnection: close\r\n\r\n{"message":"No such container: nosuch"}',
+      );
     });
     await new Promise<void>((resolve) => server.listen(socket, resolve));
-    return { host: `unix://${socket}`, connections: () => connections, close: () =>
+    return {
+      host: `unix://${socket}`,
+      connections: () => connections,
+      close: () =>
         new Promise((resolve) => {
           for (const conn of open) conn.destroy();
           server.close(() => resolve());

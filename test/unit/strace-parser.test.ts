@@ -71,7 +71,9 @@ describe('parseStraceLine', () => {
 
   it('reads -ttt epoch stamps without a pid', () => {
     const lines = fixture('cat-ttt.strace').split('\n');
-    const event = eventOf(parseStraceLine(lines.find((l) => l.includes('openat(AT_FDCWD</work/main/test/fixtures/strace>, "/nonexistent"'))!));
+    const event = eventOf(
+      parseStraceLine(lines.find((l) => l.includes('openat(AT_FDCWD</work/main/test/fixtures/strace>, "/nonexistent"'))!),
+    );
     expect(event.pid).toBeUndefined();
     expect(event).toMatchObject({ time: expect.stringMatching(/^\d{10}\.\d{6}$/), syscall: 'openat', errno: 'ENOENT' });
     expect(pathArg(event, 1)).toBe('/nonexistent');
@@ -151,7 +153,11 @@ describe('parseStraceLine', () => {
       args: '{si_signo=SIGTERM, si_code=SI_USER, si_pid=22606, si_uid=0}',
     });
     expect(eventOf(parseStraceLine(lineOf('workload-f-file.strace', 110)))).toMatchObject({ kind: 'exit', pid: 22609, exitCode: 3 });
-    expect(eventOf(parseStraceLine(lineOf('workload-f-file.strace', 122)))).toMatchObject({ kind: 'killed', pid: 22610, signal: 'SIGKILL' });
+    expect(eventOf(parseStraceLine(lineOf('workload-f-file.strace', 122)))).toMatchObject({
+      kind: 'killed',
+      pid: 22610,
+      signal: 'SIGKILL',
+    });
   });
 
   it('reads attach notices and lines they cut in two', () => {
@@ -189,7 +195,9 @@ describe('SplicedLineRepair', () => {
   });
 
   it('keeps further notices with the cut line, and a line cut twice', () => {
-    expect(piecesOf(['clone(astrace: Process 9 attached', 'strace: Process 10 attached', ', bstrace: Process 11 attached', ') = 9'])).toEqual([
+    expect(
+      piecesOf(['clone(astrace: Process 9 attached', 'strace: Process 10 attached', ', bstrace: Process 11 attached', ') = 9']),
+    ).toEqual([
       { kind: 'cut-notice', text: 'strace: Process 9 attached' },
       { kind: 'cut-notice', text: 'strace: Process 10 attached' },
       { kind: 'cut-notice', text: 'strace: Process 11 attached' },
@@ -198,7 +206,13 @@ describe('SplicedLineRepair', () => {
   });
 
   it('ends a head followed by a fresh line (vfork) or by the end of the trace as unfinished', () => {
-    expect(piecesOf(['[pid 5] vfork(strace: Process 6 attached', '[pid 6] execve("/bin/x", ["x"], 0x1 /* 0 vars */) = 0', 'read(3, strace: Process 7 attached'])).toEqual([
+    expect(
+      piecesOf([
+        '[pid 5] vfork(strace: Process 6 attached',
+        '[pid 6] execve("/bin/x", ["x"], 0x1 /* 0 vars */) = 0',
+        'read(3, strace: Process 7 attached',
+      ]),
+    ).toEqual([
       { kind: 'cut-notice', text: 'strace: Process 6 attached' },
       { kind: 'line', text: '[pid 5] vfork( <unfinished ...>' },
       { kind: 'line', text: '[pid 6] execve("/bin/x", ["x"], 0x1 /* 0 vars */) = 0' },
@@ -244,7 +258,11 @@ describe('StraceJoiner', () => {
       errnoText: 'Connection refused',
       args: expect.stringContaining('sin_port=htons(1)'),
     });
-    expect(events.find((e) => e.errno === 'ERESTARTSYS')).toMatchObject({ pid: 22611, syscall: 'read', args: '11<pipe:[37638]>, 0x7ffc27cdab27, 1' });
+    expect(events.find((e) => e.errno === 'ERESTARTSYS')).toMatchObject({
+      pid: 22611,
+      syscall: 'read',
+      args: '11<pipe:[37638]>, 0x7ffc27cdab27, 1',
+    });
     // The thread left blocked in read when the process exited: the call ends with "?".
     expect(events.find((e) => e.pid === 22612 && e.syscall === 'read')).toMatchObject({ args: '8<pipe:[38209]>', result: '?' });
     expect(events.filter((e) => e.kind === 'exit').map((e) => [e.pid, e.exitCode])).toEqual([
@@ -333,9 +351,23 @@ describe('StraceJoiner', () => {
 describe('classifySyscall', () => {
   it('puts each call in the class the TUI filters by', () => {
     expect(
-      ['openat', 'read', 'connect', 'accept', 'clone3', 'execve', 'mmap', 'brk', 'rt_sigaction', 'kill', 'futex', 'pipe2', 'clock_nanosleep', 'epoll_wait', 'not_a_call'].map(
-        (name) => [name, classifySyscall(name)],
-      ),
+      [
+        'openat',
+        'read',
+        'connect',
+        'accept',
+        'clone3',
+        'execve',
+        'mmap',
+        'brk',
+        'rt_sigaction',
+        'kill',
+        'futex',
+        'pipe2',
+        'clock_nanosleep',
+        'epoll_wait',
+        'not_a_call',
+      ].map((name) => [name, classifySyscall(name)]),
     ).toEqual([
       ['openat', 'file'],
       ['read', 'file'],

@@ -55,7 +55,13 @@ describe('resolveTarget', () => {
   it('prefers the one running replica of a compose service, else calls it ambiguous', () => {
     const replicas = [
       container({ id: '1'.repeat(64), name: 'shop-api-1', labels: { 'com.docker.compose.service': 'api' } }),
-      container({ id: '2'.repeat(64), name: 'shop-api-2', state: 'exited', status: 'Exited (0) 1 minute ago', labels: { 'com.docker.compose.service': 'api' } }),
+      container({
+        id: '2'.repeat(64),
+        name: 'shop-api-2',
+        state: 'exited',
+        status: 'Exited (0) 1 minute ago',
+        labels: { 'com.docker.compose.service': 'api' },
+      }),
     ];
     expect(resolveTarget('api', replicas).name).toBe('shop-api-1');
     const both = replicas.map((r) => ({ ...r, state: 'running' }));

@@ -1,6 +1,14 @@
 // Text from a target: byte-exact decoding and the one escaping every printer uses.
 import { describe, expect, it } from 'vitest';
-import { decodeTargetBytes, encodeTargetText, fsPath, hasEscapedBytes, isTerminalControl, jsonSafe, terminalSafe } from '../../src/core/target-text.js';
+import {
+  decodeTargetBytes,
+  encodeTargetText,
+  fsPath,
+  hasEscapedBytes,
+  isTerminalControl,
+  jsonSafe,
+  terminalSafe,
+} from '../../src/core/target-text.js';
 
 describe('decodeTargetBytes / encodeTargetText', () => {
   it('keeps valid UTF-8 as it is', () => {

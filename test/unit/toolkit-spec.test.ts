@@ -5,10 +5,20 @@ import { staleToolkits, targetFromListing } from '../../src/session/toolkit-sess
 import type { ContainerSummary } from '../../src/engine/types.js';
 
 const target = { id: 'f'.repeat(64), name: 'payments', pidMode: '', rootPid: 1 };
-const base = { target, image: 'remora-toolkit:0.1.0', idleSeconds: 600, limits: { memoryBytes: 512 * 1024 * 1024, pids: 1024 }, ephemeral: false, shareIpc: false, createdBy: 'ops@host', version: '0.1.0', nonce: 'abcd1234' };
+const base = {
+  target,
+  image: 'remora-toolkit:0.1.0',
+  idleSeconds: 600,
+  limits: { memoryBytes: 512 * 1024 * 1024, pids: 1024 },
+  ephemeral: false,
+  shareIpc: false,
+  createdBy: 'ops@host',
+  version: '0.1.0',
+  nonce: 'abcd1234',
+};
 
 describe('buildToolkitSpec', () => {
-  it('joins the target by full ID, starts from no capabilities and adds the profile\'s', () => {
+  it("joins the target by full ID, starts from no capabilities and adds the profile's", () => {
     const spec = buildToolkitSpec({ ...base, profile: PROFILES.general });
     expect(spec.hostConfig.pidMode).toBe(`container:${target.id}`);
     expect(spec.hostConfig.networkMode).toBe(`container:${target.id}`);
@@ -22,7 +32,7 @@ describe('buildToolkitSpec', () => {
     expect(spec.openStdin).toBe(false);
   });
 
-  it('bounds the toolkit\'s memory and pids, and labels the limits', () => {
+  it("bounds the toolkit's memory and pids, and labels the limits", () => {
     for (const profile of [PROFILES.general, PROFILES.sysadmin]) {
       const spec = buildToolkitSpec({ ...base, profile });
       expect(spec.hostConfig).toMatchObject({ memory: 512 * 1024 * 1024, pidsLimit: 1024 });
@@ -51,7 +61,7 @@ describe('buildToolkitSpec', () => {
     expect(hostPid.env).toContain('REMORA_TARGET_PID=4242');
   });
 
-  it('leaves the main pid of a target in another container\'s PID namespace to the keeper to find', () => {
+  it("leaves the main pid of a target in another container's PID namespace to the keeper to find", () => {
     const pidMode = `container:${'a'.repeat(64)}`;
     expect(targetRootPid({ pidMode, pid: 4242 })).toBe(0);
     expect(targetRootPid({ pidMode: 'host', pid: 4242 })).toBe(4242);
@@ -96,8 +106,18 @@ describe('buildToolkitSpec', () => {
     expect(spec.cmd?.[2]).toContain('exec remora-run "$@"');
     expect(spec.env).toEqual([`REMORA_TARGET_PID=1`, `REMORA_TARGET_NAME=${target.name}`, 'A=1']);
     expect(spec.openStdin).toBe(true);
-    expect(spec.labels).toMatchObject({ 'remora.ephemeral': 'true', 'remora.session': 'abcd1234', 'remora.role': 'toolkit', 'remora.target': target.id });
-    expect(spec.hostConfig).toMatchObject({ autoRemove: true, capDrop: ['ALL'], securityOpt: ['no-new-privileges'], pidMode: `container:${target.id}` });
+    expect(spec.labels).toMatchObject({
+      'remora.ephemeral': 'true',
+      'remora.session': 'abcd1234',
+      'remora.role': 'toolkit',
+      'remora.target': target.id,
+    });
+    expect(spec.hostConfig).toMatchObject({
+      autoRemove: true,
+      capDrop: ['ALL'],
+      securityOpt: ['no-new-privileges'],
+      pidMode: `container:${target.id}`,
+    });
   });
 
   it('shares IPC only when asked', () => {
@@ -114,7 +134,7 @@ describe('buildToolkitSpec', () => {
 });
 
 describe('targetRootPid', () => {
-  it('uses PID 1 in a private PID namespace and the main PID in the host\'s', () => {
+  it("uses PID 1 in a private PID namespace and the main PID in the host's", () => {
     expect(targetRootPid({ pidMode: '', pid: 4242 })).toBe(1);
     expect(targetRootPid({ pidMode: 'host', pid: 4242 })).toBe(4242);
   });
@@ -127,8 +147,18 @@ describe('profileByName', () => {
 });
 
 describe('staleToolkits', () => {
-  const summary = (over: Partial<ContainerSummary>): ContainerSummary => ({ id: 'x', name: 'x', image: 'i', state: 'running', status: '', labels: {}, created: 1000, ...over });
-  const toolkit = (id: string, targetId: string, over: Partial<ContainerSummary> = {}) => summary({ id, labels: { 'remora.role': 'toolkit', 'remora.target': targetId }, ...over });
+  const summary = (over: Partial<ContainerSummary>): ContainerSummary => ({
+    id: 'x',
+    name: 'x',
+    image: 'i',
+    state: 'running',
+    status: '',
+    labels: {},
+    created: 1000,
+    ...over,
+  });
+  const toolkit = (id: string, targetId: string, over: Partial<ContainerSummary> = {}) =>
+    summary({ id, labels: { 'remora.role': 'toolkit', 'remora.target': targetId }, ...over });
 
   it('keeps live sessions and a just-created one; sweeps orphans and dead ones', () => {
     const listing = [
@@ -146,7 +176,16 @@ describe('staleToolkits', () => {
 });
 
 describe('targetFromListing', () => {
-  const summary = (over: Partial<ContainerSummary>): ContainerSummary => ({ id: 'a'.repeat(64), name: 'app', image: 'app:1', state: 'running', status: 'Up', labels: {}, created: 0, ...over });
+  const summary = (over: Partial<ContainerSummary>): ContainerSummary => ({
+    id: 'a'.repeat(64),
+    name: 'app',
+    image: 'app:1',
+    state: 'running',
+    status: 'Up',
+    labels: {},
+    created: 0,
+    ...over,
+  });
   const app = summary({});
   const toolkit = (labels: Record<string, string>, state: ContainerSummary['state'] = 'running') =>
     summary({ id: 'b'.repeat(64), name: 'remora-app-1', state, labels: { 'remora.role': 'toolkit', 'remora.target': app.id, ...labels } });
@@ -162,7 +201,11 @@ describe('targetFromListing', () => {
       labels: {},
     });
     const paused = summary({ state: 'paused' });
-    expect(targetFromListing(paused, [paused, toolkit({ 'remora.target-root-pid': '1' })])?.state).toEqual({ status: 'paused', running: true, paused: true });
+    expect(targetFromListing(paused, [paused, toolkit({ 'remora.target-root-pid': '1' })])?.state).toEqual({
+      status: 'paused',
+      running: true,
+      paused: true,
+    });
   });
 
   it('falls back to an inspect otherwise', () => {

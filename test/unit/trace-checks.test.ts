@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RemoraError } from '../../src/core/errors.js';
-import { descendantsOf, explainAttachFailure, parseTraceProbe, planTrace, type TraceProbe, type TracedProcessFacts } from '../../src/core/trace-checks.js';
+import {
+  descendantsOf,
+  explainAttachFailure,
+  parseTraceProbe,
+  planTrace,
+  type TraceProbe,
+  type TracedProcessFacts,
+} from '../../src/core/trace-checks.js';
 import { buildStraceArgs } from '../../src/ops/strace.js';
 import { LineSplitter } from '../../src/ops/line-splitter.js';
 
@@ -35,7 +42,12 @@ describe('parseTraceProbe (captured from a general-profile toolkit)', () => {
     expect(real).toMatchObject({ straceFound: true, capEff: GENERAL_CAPS, seccomp: 2 });
     expect(real.yamaScope).toBeUndefined();
     expect(real.processes.get(39)).toEqual({ pid: 39, ppid: 33, name: 'sleep', state: 'Z', tracerPid: 0, toolkit: false });
-    expect([...real.processes.values()].filter((p) => p.toolkit).map((p) => p.pid).sort((a, b) => a - b)).toEqual([40, 67, 117]);
+    expect(
+      [...real.processes.values()]
+        .filter((p) => p.toolkit)
+        .map((p) => p.pid)
+        .sort((a, b) => a - b),
+    ).toEqual([40, 67, 117]);
   });
 
   it('plans the main process with its live, untraced descendants', () => {
@@ -47,7 +59,9 @@ describe('parseTraceProbe (captured from a general-profile toolkit)', () => {
 
 describe('planTrace refusals', () => {
   it('a toolkit without strace', () => {
-    expect(refusal(() => planTrace(probe([{ pid: 1 }], { straceFound: false }), { mainPid: 1 }, { ...context, toolkitImage: 'busybox:latest' }))).toEqual({
+    expect(
+      refusal(() => planTrace(probe([{ pid: 1 }], { straceFound: false }), { mainPid: 1 }, { ...context, toolkitImage: 'busybox:latest' })),
+    ).toEqual({
       code: 'TOOL_MISSING',
       message: 'strace is not in the toolkit image busybox:latest',
       hint: "drop --toolkit-image to use Remora's own toolkit, or use an image that has strace",
@@ -55,8 +69,13 @@ describe('planTrace refusals', () => {
   });
 
   it('a pid that is not there, a toolkit pid, a zombie', () => {
-    expect(refusal(() => planTrace(probe([{ pid: 1 }]), { mainPid: 1, pids: [42] }, context))).toMatchObject({ code: 'PROCESS_NOT_FOUND', message: 'no process 42 in app' });
-    expect(refusal(() => planTrace(probe([{ pid: 1 }, { pid: 30, name: 'sh', toolkit: true }]), { mainPid: 1, pids: [30] }, context))).toMatchObject({
+    expect(refusal(() => planTrace(probe([{ pid: 1 }]), { mainPid: 1, pids: [42] }, context))).toMatchObject({
+      code: 'PROCESS_NOT_FOUND',
+      message: 'no process 42 in app',
+    });
+    expect(
+      refusal(() => planTrace(probe([{ pid: 1 }, { pid: 30, name: 'sh', toolkit: true }]), { mainPid: 1, pids: [30] }, context)),
+    ).toMatchObject({
       code: 'USAGE',
       message: "pid 30 (sh) is one of the toolkit's own processes, not app's: refusing to trace it",
     });
@@ -66,7 +85,10 @@ describe('planTrace refusals', () => {
   });
 
   it('a process that already has a tracer, naming it', () => {
-    const p = probe([{ pid: 1, tracerPid: 50 }, { pid: 50, name: 'gdb' }]);
+    const p = probe([
+      { pid: 1, tracerPid: 50 },
+      { pid: 50, name: 'gdb' },
+    ]);
     expect(refusal(() => planTrace(p, { mainPid: 1 }, context))).toEqual({
       code: 'PTRACE_DENIED',
       message: 'pid 1 (app) is already traced by pid 50 (gdb): a process can have only one tracer',
@@ -75,16 +97,26 @@ describe('planTrace refusals', () => {
   });
 
   it('the restricted profile (no SYS_PTRACE), and Yama at 3', () => {
-    expect(refusal(() => planTrace(probe([{ pid: 1 }], { capEff: '0000000000000000' }), { mainPid: 1 }, { ...context, profile: 'restricted' }))).toEqual({
+    expect(
+      refusal(() => planTrace(probe([{ pid: 1 }], { capEff: '0000000000000000' }), { mainPid: 1 }, { ...context, profile: 'restricted' })),
+    ).toEqual({
       code: 'PTRACE_DENIED',
       message: 'the restricted profile has no SYS_PTRACE capability: it cannot trace',
       hint: 'use --profile general (the default), which adds SYS_PTRACE and nothing that reaches the host',
     });
-    expect(refusal(() => planTrace(probe([{ pid: 1 }], { yamaScope: 3 }), { mainPid: 1 }, context)).message).toBe('Yama forbids every ptrace on this host (kernel.yama.ptrace_scope = 3)');
+    expect(refusal(() => planTrace(probe([{ pid: 1 }], { yamaScope: 3 }), { mainPid: 1 }, context)).message).toBe(
+      'Yama forbids every ptrace on this host (kernel.yama.ptrace_scope = 3)',
+    );
   });
 
   it('skips, by default, descendants that cannot be traced instead of refusing', () => {
-    const p = probe([{ pid: 1 }, { pid: 7, ppid: 1 }, { pid: 8, ppid: 1, tracerPid: 99 }, { pid: 9, ppid: 7, state: 'Z' }, { pid: 10, ppid: 7 }]);
+    const p = probe([
+      { pid: 1 },
+      { pid: 7, ppid: 1 },
+      { pid: 8, ppid: 1, tracerPid: 99 },
+      { pid: 9, ppid: 7, state: 'Z' },
+      { pid: 10, ppid: 7 },
+    ]);
     expect(planTrace(p, { mainPid: 1 }, context)).toEqual([1, 7, 10]);
     expect(descendantsOf(p, 7).map((d) => d.pid)).toEqual([9, 10]);
   });
@@ -100,14 +132,20 @@ describe('explainAttachFailure', () => {
   });
 
   it('names a tracer on the host, which the toolkit cannot see, instead of blaming seccomp', () => {
-    const e = explainAttachFailure(failed, probe([{ pid: 1, name: 'app' }]), context, { outsideTracer: { pid: 4242, command: 'strace -p 901' } });
+    const e = explainAttachFailure(failed, probe([{ pid: 1, name: 'app' }]), context, {
+      outsideTracer: { pid: 4242, command: 'strace -p 901' },
+    });
     expect(e?.message).toBe('pid 1 (app) is already traced by pid 4242 on the host (strace -p 901): a process can have only one tracer');
     expect(e?.hint).toBe("stop that tracer first (on the engine's host: kill 4242)");
     const unseen = explainAttachFailure(failed, probe([{ pid: 1, name: 'app' }]), context, { toolkitCanTrace: true });
-    expect(unseen?.message).toBe('pid 1 (app) could not be traced, though the toolkit can trace: another tracer outside the toolkit (strace or a debugger on the host) most likely holds it');
+    expect(unseen?.message).toBe(
+      'pid 1 (app) could not be traced, though the toolkit can trace: another tracer outside the toolkit (strace or a debugger on the host) most likely holds it',
+    );
     expect(unseen?.hint).not.toContain('sysadmin');
     // Only when the toolkit cannot trace at all is seccomp the cause.
-    expect(explainAttachFailure(failed, probe([{ pid: 1 }]), context, { toolkitCanTrace: false })?.message).toContain('seccomp filter forbids it');
+    expect(explainAttachFailure(failed, probe([{ pid: 1 }]), context, { toolkitCanTrace: false })?.message).toContain(
+      'seccomp filter forbids it',
+    );
   });
 
   it('blames AppArmor when there is no seccomp filter and a confining profile', () => {
@@ -116,15 +154,30 @@ describe('explainAttachFailure', () => {
   });
 
   it('blames the capability first, and reads a vanished process', () => {
-    expect(explainAttachFailure(failed, probe([{ pid: 1 }], { capEff: '0' }), { ...context, profile: 'restricted' })?.code).toBe('PTRACE_DENIED');
-    expect(explainAttachFailure('strace: attach: ptrace(PTRACE_SEIZE, 7): No such process', probe([]), context)).toMatchObject({ code: 'PROCESS_NOT_FOUND' });
+    expect(explainAttachFailure(failed, probe([{ pid: 1 }], { capEff: '0' }), { ...context, profile: 'restricted' })?.code).toBe(
+      'PTRACE_DENIED',
+    );
+    expect(explainAttachFailure('strace: attach: ptrace(PTRACE_SEIZE, 7): No such process', probe([]), context)).toMatchObject({
+      code: 'PROCESS_NOT_FOUND',
+    });
     expect(explainAttachFailure('strace: Process 1 attached', probe([]), context)).toBeUndefined();
   });
 });
 
 describe('buildStraceArgs', () => {
   it('follows children, passes expressions through, one -p per pid', () => {
-    expect(buildStraceArgs([1, 7], { expressions: ['trace=%file', 'signal=none'], summary: true })).toEqual(['-f', '-c', '-e', 'trace=%file', '-e', 'signal=none', '-p', '1', '-p', '7']);
+    expect(buildStraceArgs([1, 7], { expressions: ['trace=%file', 'signal=none'], summary: true })).toEqual([
+      '-f',
+      '-c',
+      '-e',
+      'trace=%file',
+      '-e',
+      'signal=none',
+      '-p',
+      '1',
+      '-p',
+      '7',
+    ]);
     expect(buildStraceArgs([3], { detailed: true, follow: false })).toEqual(['-tt', '-T', '-yy', '-p', '3']);
   });
 });

@@ -37,7 +37,10 @@ function setUp(options: { env?: NodeJS.ProcessEnv; data?: FakeDataSource; summar
   const screen = (cols = 100, rows = 30): string => c.render(cols, rows).map(stripTags).join('\n');
   const type = (...keys: string[]): void => keys.forEach((k) => c.handleKey(k, [...k].length === 1 ? k : undefined));
   const waitScreen = (pattern: RegExp | string, cols?: number, rows?: number) =>
-    waitFor(() => (typeof pattern === 'string' ? screen(cols, rows).includes(pattern) : pattern.test(screen(cols, rows))), { timeoutMs: 3000, what: String(pattern) }).catch((error: Error) => {
+    waitFor(() => (typeof pattern === 'string' ? screen(cols, rows).includes(pattern) : pattern.test(screen(cols, rows))), {
+      timeoutMs: 3000,
+      what: String(pattern),
+    }).catch((error: Error) => {
       throw new Error(`${error.message}\n${screen(cols, rows)}`);
     });
   return { c, data, state, screen, type, waitScreen };
@@ -47,14 +50,23 @@ describe('attach controller', () => {
   it('on an exited target (a stand-in) says what the files are, and that no process runs where one is needed', async () => {
     const data = new FakeDataSource();
     const noProcess = async (): Promise<never> => {
-      throw new RemoraError('TARGET_NOT_RUNNING', 'shop-api exited 2m ago (code 3): no process is running', { hint: 'trace it from its first instruction with `remora strace --from-start shop-api`' });
+      throw new RemoraError('TARGET_NOT_RUNNING', 'shop-api exited 2m ago (code 3): no process is running', {
+        hint: 'trace it from its first instruction with `remora strace --from-start shop-api`',
+      });
     };
     data.listProcesses = noProcess;
     data.listSockets = noProcess;
-    const { screen, type, waitScreen } = setUp({ data, summary: { ...FAKE_SUMMARY, postMortem: 'exited 2m ago (code 3) — files as it left them; tmpfs contents are gone' } });
+    const { screen, type, waitScreen } = setUp({
+      data,
+      summary: { ...FAKE_SUMMARY, postMortem: 'exited 2m ago (code 3) — files as it left them; tmpfs contents are gone' },
+    });
     await waitScreen('no process is running');
-    expect(screen(160)).toMatch(/^remora ▸ shop-api {2}exited 2m ago \(code 3\) — files as it left them; tmpfs contents are gone {2}image /);
-    expect(screen()).toMatch(/^shop-api exited 2m ago \(code 3\): no process is running *\ntrace it from its first instruction with `remora strace --from-start shop-api` *$/m);
+    expect(screen(160)).toMatch(
+      /^remora ▸ shop-api {2}exited 2m ago \(code 3\) — files as it left them; tmpfs contents are gone {2}image /,
+    );
+    expect(screen()).toMatch(
+      /^shop-api exited 2m ago \(code 3\): no process is running *\ntrace it from its first instruction with `remora strace --from-start shop-api` *$/m,
+    );
     type('4');
     await waitScreen(/^shop-api exited 2m ago \(code 3\): no process is running *$/m);
     expect(screen()).not.toMatch(/sockets: /);
@@ -137,7 +149,18 @@ describe('attach controller', () => {
     await waitScreen('● tracing');
     expect(screen()).toMatch(/● strace 7 app/);
     data.traceEmitters[0]!([
-      { kind: 'syscall', time: '09:00:00.000001', pid: 7, syscall: 'openat', args: 'AT_FDCWD, "/nope", O_RDONLY', result: '-1', retval: -1, errno: 'ENOENT', errnoText: 'No such file or directory', raw: '' },
+      {
+        kind: 'syscall',
+        time: '09:00:00.000001',
+        pid: 7,
+        syscall: 'openat',
+        args: 'AT_FDCWD, "/nope", O_RDONLY',
+        result: '-1',
+        retval: -1,
+        errno: 'ENOENT',
+        errnoText: 'No such file or directory',
+        raw: '',
+      },
       { kind: 'syscall', time: '09:00:00.000002', pid: 7, syscall: 'write', args: '1, "tick\\n", 5', result: '5', retval: 5, raw: '' },
     ]);
     await waitScreen(/09:00:00\.000001\s+7 openat\(AT_FDCWD, "\/nope", O_RDONLY\) = -1 ENOENT/);
@@ -152,7 +175,9 @@ describe('attach controller', () => {
     await waitFor(() => data.activeTraces === 1);
     expect(data.maxActiveTraces).toBe(1);
     // w saves what the trace of the process now traced shows.
-    data.traceEmitters[1]!([{ kind: 'syscall', time: '09:00:01.000003', pid: 9, syscall: 'write', args: '1, "tock\\n", 5', result: '5', retval: 5, raw: '' }]);
+    data.traceEmitters[1]!([
+      { kind: 'syscall', time: '09:00:01.000003', pid: 9, syscall: 'write', args: '1, "tock\\n", 5', result: '5', retval: 5, raw: '' },
+    ]);
     await waitScreen(/09:00:01\.000003\s+9 write\(1, "tock\\n", 5\) = 5/);
     type('w', 'C-u', ...'/tmp/t.txt', 'enter');
     await waitScreen('wrote 1 lines to /tmp/t.txt');
@@ -177,7 +202,9 @@ describe('attach controller', () => {
     const { screen, waitScreen } = setUp();
     await waitScreen('/app worker');
     controller!.onTargetEvent({ kind: 'engine', reachable: false, message: 'connect ENOENT /var/run/docker.sock' });
-    expect(screen(200)).toContain('the engine at unix:///var/run/docker.sock does not answer (connect ENOENT /var/run/docker.sock): retrying…');
+    expect(screen(200)).toContain(
+      'the engine at unix:///var/run/docker.sock does not answer (connect ENOENT /var/run/docker.sock): retrying…',
+    );
     expect(controller!.frozen).toBe(true);
     controller!.onTargetEvent({ kind: 'engine', reachable: true });
     expect(screen()).not.toContain('does not answer');

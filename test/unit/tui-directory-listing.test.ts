@@ -13,9 +13,26 @@ describe('directory listing', () => {
     const listing = parseDirectoryListing(fixture('listing/tmp.bin'));
     expect(listing.path).toBe('/tmp');
     expect(listing.notDirectory).toBe(false);
-    expect(listing.entries.map((e) => e.name)).toEqual(['dir with space', 'abs-link', 'bin.dat', 'café', 'new\nline', 'pipe', 'rel-link', '日本語.txt']);
+    expect(listing.entries.map((e) => e.name)).toEqual([
+      'dir with space',
+      'abs-link',
+      'bin.dat',
+      'café',
+      'new\nline',
+      'pipe',
+      'rel-link',
+      '日本語.txt',
+    ]);
     const cafe = listing.entries.find((e) => e.name === 'café');
-    expect(cafe).toMatchObject({ type: 'file', size: 1, mode: 0o644, uid: 65532, user: 'nonroot', group: 'nonroot', mtimeMs: 1577934245000 });
+    expect(cafe).toMatchObject({
+      type: 'file',
+      size: 1,
+      mode: 0o644,
+      uid: 65532,
+      user: 'nonroot',
+      group: 'nonroot',
+      mtimeMs: 1577934245000,
+    });
     expect(listing.entries.find((e) => e.name === 'abs-link')).toMatchObject({ type: 'symlink', linkTarget: '/etc/passwd' });
     expect(listing.entries.find((e) => e.name === 'pipe')?.type).toBe('fifo');
   });
@@ -75,8 +92,15 @@ describe('file preview', () => {
 
   it('shows the head of a huge text file, never calls it binary, and says how much is shown', () => {
     // A NUL and a Latin-1 byte far into the first MiB: `file` (reading 64 KiB) says ASCII text.
-    const head = Buffer.concat([Buffer.from('hello world\n'.repeat(87000)), Buffer.from([0x00, 0xe9, 0x0a]), Buffer.alloc(1 << 20, 'x')]).subarray(0, 1 << 20);
-    const output = Buffer.concat([Buffer.from('{"type":"file","size":4500000000,"mode":"0644","uid":0,"gid":0,"mtime":1796520097}\nASCII text\n'), head]);
+    const head = Buffer.concat([
+      Buffer.from('hello world\n'.repeat(87000)),
+      Buffer.from([0x00, 0xe9, 0x0a]),
+      Buffer.alloc(1 << 20, 'x'),
+    ]).subarray(0, 1 << 20);
+    const output = Buffer.concat([
+      Buffer.from('{"type":"file","size":4500000000,"mode":"0644","uid":0,"gid":0,"mtime":1796520097}\nASCII text\n'),
+      head,
+    ]);
     const preview = parsePreview('/tmp/big.txt', output, 1 << 20);
     expect(preview).toMatchObject({ binary: false, truncated: true, size: 4500000000 });
     const pager = previewPager(preview);

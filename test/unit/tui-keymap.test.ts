@@ -16,7 +16,8 @@ describe('key map', () => {
 
   it('never lets a view key shadow quitting, help or view switching', () => {
     for (const binding of KEYMAP.filter((b) => b.scope !== 'global' && b.scope !== 'pager')) {
-      for (const key of binding.keys) expect(['q', 'C-c', '?', 'tab', '1', '2', '3', '4', '5', '6'], `${binding.scope}:${key}`).not.toContain(key);
+      for (const key of binding.keys)
+        expect(['q', 'C-c', '?', 'tab', '1', '2', '3', '4', '5', '6'], `${binding.scope}:${key}`).not.toContain(key);
     }
   });
 
@@ -57,6 +58,8 @@ describe('key map', () => {
     const rows = helpRows();
     for (const binding of KEYMAP) expect(rows.some((r) => r.help === binding.help)).toBe(true);
     expect(rows[0]?.section).toBe('Everywhere');
-    expect(new Set(rows.map((r) => r.section))).toEqual(new Set(['Everywhere', 'Processes', 'Files', 'Trace', 'Network', 'Logs', 'Shell', 'Details and file viewer']));
+    expect(new Set(rows.map((r) => r.section))).toEqual(
+      new Set(['Everywhere', 'Processes', 'Files', 'Trace', 'Network', 'Logs', 'Shell', 'Details and file viewer']),
+    );
   });
 });

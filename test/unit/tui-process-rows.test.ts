@@ -15,7 +15,8 @@ const processes = [
   proc(9, 7, '/bin/日本語-tool', { user: 'nonroot', uid: 65532, state: 'R', rssKiB: 4096 }),
   proc(12, 1, '', { comm: 'defunct', state: 'Z' }),
 ];
-const cells = (rows: ReturnType<typeof processTableRows>, column: number) => rows.map((r) => r.cells[column]).map((c) => (typeof c === 'string' ? c : c?.text));
+const cells = (rows: ReturnType<typeof processTableRows>, column: number) =>
+  rows.map((r) => r.cells[column]).map((c) => (typeof c === 'string' ? c : c?.text));
 
 describe('process rows', () => {
   it('sorts by cpu (largest first) with ties by pid, as remora ps does', () => {
@@ -27,20 +28,43 @@ describe('process rows', () => {
   });
 
   it('sorts by memory, pid and name, and inverts', () => {
-    expect(processTableRows(processes, { sort: 'rss', inverted: false, tree: false, filter: '' }).map((r) => r.key)).toEqual(['7', '9', '1', '12', '8']);
-    expect(processTableRows(processes, { sort: 'pid', inverted: true, tree: false, filter: '' }).map((r) => r.key)).toEqual(['12', '9', '8', '7', '1']);
+    expect(processTableRows(processes, { sort: 'rss', inverted: false, tree: false, filter: '' }).map((r) => r.key)).toEqual([
+      '7',
+      '9',
+      '1',
+      '12',
+      '8',
+    ]);
+    expect(processTableRows(processes, { sort: 'pid', inverted: true, tree: false, filter: '' }).map((r) => r.key)).toEqual([
+      '12',
+      '9',
+      '8',
+      '7',
+      '1',
+    ]);
     expect(processTableRows(processes, { sort: 'name', inverted: false, tree: false, filter: '' }).map((r) => r.key)[0]).toBe('1');
   });
 
   it('draws the tree with each level in sort order', () => {
     const rows = processTableRows(processes, { sort: 'cpu', inverted: false, tree: true, filter: '' });
-    expect(cells(rows, 7)).toEqual(['/app --serve', '├─ /app worker', '│  └─ /bin/日本語-tool', '├─ /app worker', '└─ [defunct] <defunct>']);
+    expect(cells(rows, 7)).toEqual([
+      '/app --serve',
+      '├─ /app worker',
+      '│  └─ /bin/日本語-tool',
+      '├─ /app worker',
+      '└─ [defunct] <defunct>',
+    ]);
   });
 
   it('filters on pid, user and command, keeping the tree prefix of what it keeps', () => {
     expect(processTableRows(processes, { sort: 'pid', inverted: false, tree: false, filter: 'nonroot' }).map((r) => r.key)).toEqual(['9']);
-    expect(processTableRows(processes, { sort: 'pid', inverted: false, tree: false, filter: 'WORKER' }).map((r) => r.key)).toEqual(['7', '8']);
-    expect(cells(processTableRows(processes, { sort: 'cpu', inverted: false, tree: true, filter: '日本' }), 7)).toEqual(['│  └─ /bin/日本語-tool']);
+    expect(processTableRows(processes, { sort: 'pid', inverted: false, tree: false, filter: 'WORKER' }).map((r) => r.key)).toEqual([
+      '7',
+      '8',
+    ]);
+    expect(cells(processTableRows(processes, { sort: 'cpu', inverted: false, tree: true, filter: '日本' }), 7)).toEqual([
+      '│  └─ /bin/日本語-tool',
+    ]);
   });
 
   it('marks zombies dim and running processes in the state column', () => {

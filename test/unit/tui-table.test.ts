@@ -18,7 +18,14 @@ describe('tui table', () => {
   });
 
   it('lays out rows of equal width whatever the names hold', () => {
-    const lines = renderTable({ columns, rows: rows(['/app', '日本語のプロセス名', 'emoji 🚀 name', 'new\nline', 'x'.repeat(200)]), cursor: new ListCursor(), width: 40, height: 10, theme });
+    const lines = renderTable({
+      columns,
+      rows: rows(['/app', '日本語のプロセス名', 'emoji 🚀 name', 'new\nline', 'x'.repeat(200)]),
+      cursor: new ListCursor(),
+      width: 40,
+      height: 10,
+      theme,
+    });
     const widths = lines.map((line) => displayWidth(stripTags(line)));
     expect(new Set(widths)).toEqual(new Set([40]));
     expect(stripTags(lines[0] ?? '')).toMatch(/^ {2}PID USER {3}NAME/);
@@ -52,7 +59,15 @@ describe('tui table', () => {
   });
 
   it('says why a table is empty', () => {
-    const lines = renderTable({ columns, rows: [], cursor: new ListCursor(), width: 30, height: 5, theme, empty: 'no process matches "x"' });
+    const lines = renderTable({
+      columns,
+      rows: [],
+      cursor: new ListCursor(),
+      width: 30,
+      height: 5,
+      theme,
+      empty: 'no process matches "x"',
+    });
     expect(stripTags(lines[1] ?? '')).toContain('no process matches "x"');
   });
 });

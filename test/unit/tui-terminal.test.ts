@@ -48,7 +48,13 @@ function setUp(options: { cols?: number; rows?: number; terminal?: string; env?:
   const stderr: string[] = [];
   const quits: string[] = [];
   const sink = { write: (text: string) => stderr.push(text) } as unknown as NodeJS.WriteStream;
-  const terminal = new Terminal({ input, output, terminal: options.terminal ?? 'xterm-256color', stderr: sink, onQuitSignal: (reason) => quits.push(reason) });
+  const terminal = new Terminal({
+    input,
+    output,
+    terminal: options.terminal ?? 'xterm-256color',
+    stderr: sink,
+    onQuitSignal: (reason) => quits.push(reason),
+  });
   const data = new FakeDataSource();
   const controller = new AttachController({
     data,
@@ -84,7 +90,10 @@ function setUp(options: { cols?: number; rows?: number; terminal?: string; env?:
     stderr,
     quits,
     waitScreen: async (pattern) => {
-      await waitFor(async () => (await flushed(), typeof pattern === 'string' ? screen().includes(pattern) : pattern.test(screen())), { timeoutMs: 5000, what: String(pattern) }).catch((error: Error) => {
+      await waitFor(async () => (await flushed(), typeof pattern === 'string' ? screen().includes(pattern) : pattern.test(screen())), {
+        timeoutMs: 5000,
+        what: String(pattern),
+      }).catch((error: Error) => {
         throw new Error(`${error.message}\n${screen()}`);
       });
     },
@@ -120,7 +129,9 @@ describe('blessed terminal', () => {
     input.write('\r');
     await waitScreen(/^\/data\s*$/m);
     // Rows with accented and wide names keep their columns.
-    const rows = screen().split('\n').filter((l) => /^-rw-r--r-- root/.test(l));
+    const rows = screen()
+      .split('\n')
+      .filter((l) => /^-rw-r--r-- root/.test(l));
     expect(rows).toHaveLength(3);
     expect(new Set(rows.map((r) => r.indexOf('Nov 23')))).toEqual(new Set([rows[0]!.indexOf('Nov 23')]));
     expect(screen()).toMatch(/Nov 23 09:00 日本語\.txt\s*$/m);

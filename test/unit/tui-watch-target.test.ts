@@ -13,7 +13,17 @@ function details(state: Partial<ContainerDetails['state']>): ContainerDetails {
     name: 'app',
     image: 'app:1',
     imageId: 'sha256:1',
-    state: { status: 'running', running: true, paused: false, restarting: false, exitCode: 0, startedAt: '', finishedAt: '', pid: 42, ...state },
+    state: {
+      status: 'running',
+      running: true,
+      paused: false,
+      restarting: false,
+      exitCode: 0,
+      startedAt: '',
+      finishedAt: '',
+      pid: 42,
+      ...state,
+    },
     user: '',
     labels: {},
     pidMode: '',
@@ -28,7 +38,11 @@ function details(state: Partial<ContainerDetails['state']>): ContainerDetails {
 
 describe('watch target', () => {
   it('reads engine events as states', () => {
-    expect(stateOfEvent({ Action: 'die', Actor: { Attributes: { exitCode: '137' } } })).toEqual({ kind: 'state', state: 'stopped', exitCode: 137 });
+    expect(stateOfEvent({ Action: 'die', Actor: { Attributes: { exitCode: '137' } } })).toEqual({
+      kind: 'state',
+      state: 'stopped',
+      exitCode: 137,
+    });
     expect(stateOfEvent({ Action: 'pause' })).toEqual({ kind: 'state', state: 'paused' });
     expect(stateOfEvent({ status: 'unpause' })).toEqual({ kind: 'state', state: 'running' });
     expect(stateOfEvent({ Action: 'exec_start: sh -c true' })).toBeUndefined();

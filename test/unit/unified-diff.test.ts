@@ -28,8 +28,16 @@ const cases: Array<[string, string, string]> = [
   ['one changed line', 'port: 80\nhost: x\n', 'port: 8080\nhost: x\n'],
   ['added to empty', '', 'new\nfile\n'],
   ['all removed', 'old\n', ''],
-  ['two hunks far apart', Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n') + '\n', Array.from({ length: 30 }, (_, i) => (i === 2 || i === 25 ? `LINE ${i}` : `line ${i}`)).join('\n') + '\n'],
-  ['hunks that merge', Array.from({ length: 12 }, (_, i) => `l${i}`).join('\n') + '\n', Array.from({ length: 12 }, (_, i) => (i === 3 || i === 8 ? `X${i}` : `l${i}`)).join('\n') + '\n'],
+  [
+    'two hunks far apart',
+    Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n') + '\n',
+    Array.from({ length: 30 }, (_, i) => (i === 2 || i === 25 ? `LINE ${i}` : `line ${i}`)).join('\n') + '\n',
+  ],
+  [
+    'hunks that merge',
+    Array.from({ length: 12 }, (_, i) => `l${i}`).join('\n') + '\n',
+    Array.from({ length: 12 }, (_, i) => (i === 3 || i === 8 ? `X${i}` : `l${i}`)).join('\n') + '\n',
+  ],
   ['no newline at the end, old', 'a\nb', 'a\nb\n'],
   ['no newline at the end, both', 'a\nb', 'a\nc'],
   ['insertions and deletions mixed', 'a\nb\nc\nd\ne\nf\n', 'a\nc\nd\nx\ne\ny\n'],

@@ -27,7 +27,10 @@ export async function attachCommand(globals: GlobalOptions, query: string | unde
     async connect(target, say) {
       const context = await openTargetSession(globals, target, { say });
       // No process: Trace's `s` runs the program afresh, traced from its start (quietly: the screen is the TUI's).
-      const traceFromStart = context.target.postMortem ? (onEvents: Parameters<typeof traceProgramFromStart>[2], onEnd: Parameters<typeof traceProgramFromStart>[3]) => traceProgramFromStart({ ...globals, quiet: true, rm: true }, target, onEvents, onEnd) : undefined;
+      const traceFromStart = context.target.postMortem
+        ? (onEvents: Parameters<typeof traceProgramFromStart>[2], onEnd: Parameters<typeof traceProgramFromStart>[3]) =>
+            traceProgramFromStart({ ...globals, quiet: true, rm: true }, target, onEvents, onEnd)
+        : undefined;
       return {
         data: createSessionDataSource({
           session: context.session,
@@ -35,7 +38,8 @@ export async function attachCommand(globals: GlobalOptions, query: string | unde
           cwd: process.cwd(),
           traceFromStart,
           // Capture gets its own profile's session, as `remora capture` does; never general widened.
-          openCaptureSession: async () => (await openSessionIn(context, { ...globals, profile: 'capture' }, context.target.id, { say })).session,
+          openCaptureSession: async () =>
+            (await openSessionIn(context, { ...globals, profile: 'capture' }, context.target.id, { say })).session,
         }),
         openShell: () => runShell(context.session, {}),
         close: async () => context[Symbol.asyncDispose](),
@@ -45,7 +49,12 @@ export async function attachCommand(globals: GlobalOptions, query: string | unde
 }
 
 /** `strace --from-start` for the TUI: events as the Trace view takes them; the program's status ends it. */
-async function traceProgramFromStart(globals: GlobalOptions, query: string, onEvents: (events: SyscallEvent[]) => void, onEnd: (error?: Error) => void): Promise<Stoppable> {
+async function traceProgramFromStart(
+  globals: GlobalOptions,
+  query: string,
+  onEvents: (events: SyscallEvent[]) => void,
+  onEnd: (error?: Error) => void,
+): Promise<Stoppable> {
   const fromStart = await openFromStartSession(globals, query, []);
   let finished = false;
   const finish = async (error?: Error): Promise<void> => {

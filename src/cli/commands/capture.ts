@@ -36,7 +36,9 @@ interface Output {
 async function openOutput(path: string | undefined): Promise<Output> {
   if (path === undefined || path === '-') {
     if (path === undefined && process.stdout.isTTY) {
-      throw new RemoraError('USAGE', 'pcap is binary and stdout is a terminal', { hint: 'write it to a file with -w FILE, or pipe it: remora capture app -w - | wireshark -k -i -' });
+      throw new RemoraError('USAGE', 'pcap is binary and stdout is a terminal', {
+        hint: 'write it to a file with -w FILE, or pipe it: remora capture app -w - | wireshark -k -i -',
+      });
     }
     return { stream: process.stdout, name: 'stdout', finish: async () => undefined };
   }
@@ -114,7 +116,10 @@ export async function captureCommand(globals: GlobalOptions, query: string, filt
         // An end nobody asked for: the toolkit died with its target, or something failed.
         const targetStopped = await stoppedState(context.engine, target.id);
         if (targetStopped === undefined) {
-          throw new RemoraError('OPERATION_FAILED', `the capture ended unexpectedly (status ${exitCode}); ${plural(packets)} kept in ${output.name}`);
+          throw new RemoraError(
+            'OPERATION_FAILED',
+            `the capture ended unexpectedly (status ${exitCode}); ${plural(packets)} kept in ${output.name}`,
+          );
         }
         say(`${target.name} stopped${targetStopped}; capture ended with ${plural(packets)} in ${output.name}`);
         return EXIT.TARGET;

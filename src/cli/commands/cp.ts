@@ -21,7 +21,10 @@ export interface CpFlags {
 type TargetLocation = Extract<CpLocation, { kind: 'target' }>;
 
 export async function cpCommand(globals: GlobalOptions, args: string[], flags: CpFlags): Promise<number> {
-  if (args.length < 2) throw new RemoraError('USAGE', 'remora cp needs a source and a destination', { hint: 'remora cp app:/etc/hostname .  or  remora cp ./config.yaml app:/etc/app/' });
+  if (args.length < 2)
+    throw new RemoraError('USAGE', 'remora cp needs a source and a destination', {
+      hint: 'remora cp app:/etc/hostname .  or  remora cp ./config.yaml app:/etc/app/',
+    });
   const locations = args.map(parseCpLocation);
   const dest = locations[locations.length - 1] as CpLocation;
   const sources = locations.slice(0, -1);
@@ -30,17 +33,32 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
 
   if (dest.kind === 'target') {
     const bad = sources.find((s) => s.kind === 'target');
-    if (bad) throw new RemoraError('USAGE', `cannot copy from one target to another (${describeLocation(bad)} to ${describeLocation(dest)})`, { hint: 'copy out to a local directory, then in' });
-    if (many && sources.some((s) => s.kind === 'stream')) throw new RemoraError('USAGE', '- (a tar stream on stdin) must be the only source');
+    if (bad)
+      throw new RemoraError('USAGE', `cannot copy from one target to another (${describeLocation(bad)} to ${describeLocation(dest)})`, {
+        hint: 'copy out to a local directory, then in',
+      });
+    if (many && sources.some((s) => s.kind === 'stream'))
+      throw new RemoraError('USAGE', '- (a tar stream on stdin) must be the only source');
   } else {
     const bad = sources.find((s) => s.kind !== 'target');
-    if (bad) throw new RemoraError('USAGE', `one side of a copy must be a target path (TARGET:PATH); ${describeLocation(bad)} and ${describeLocation(dest)} are both local`, { hint: 'a path with a colon in it is local when it starts with ./ or /' });
+    if (bad)
+      throw new RemoraError(
+        'USAGE',
+        `one side of a copy must be a target path (TARGET:PATH); ${describeLocation(bad)} and ${describeLocation(dest)} are both local`,
+        { hint: 'a path with a colon in it is local when it starts with ./ or /' },
+      );
     if (dest.kind === 'stream' && many) throw new RemoraError('USAGE', '- (a tar stream on stdout) takes one source');
   }
   if (flags.owner !== undefined && dest.kind !== 'target') throw new RemoraError('USAGE', '--owner applies to copies into a target');
   // A tar stream to or from a terminal is never what anyone meant (docker cp refuses it too).
-  if (sources.some((s) => s.kind === 'stream') && process.stdin.isTTY) throw new RemoraError('USAGE', '- reads a tar stream from stdin, which is a terminal', { hint: 'pipe a tar into it: tar -c dir | remora cp - app:/data/' });
-  if (dest.kind === 'stream' && process.stdout.isTTY) throw new RemoraError('USAGE', '- writes a tar stream to stdout, which is a terminal', { hint: 'redirect or pipe it: remora cp app:/data - > data.tar' });
+  if (sources.some((s) => s.kind === 'stream') && process.stdin.isTTY)
+    throw new RemoraError('USAGE', '- reads a tar stream from stdin, which is a terminal', {
+      hint: 'pipe a tar into it: tar -c dir | remora cp - app:/data/',
+    });
+  if (dest.kind === 'stream' && process.stdout.isTTY)
+    throw new RemoraError('USAGE', '- writes a tar stream to stdout, which is a terminal', {
+      hint: 'redirect or pipe it: remora cp app:/data - > data.tar',
+    });
 
   const showProgress = !globals.quiet && process.stderr.isTTY === true;
   const progress = progressPrinter(process.stderr, showProgress);
@@ -71,13 +89,19 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
           await copyIn({
             session: context.session,
             targetName: dest.target,
-            source: source.kind === 'stream' ? { kind: 'stream', input: process.stdin } : { kind: 'local', path: local as string, display: describeLocation(source) },
+            source:
+              source.kind === 'stream'
+                ? { kind: 'stream', input: process.stdin }
+                : { kind: 'local', path: local as string, display: describeLocation(source) },
             destPath: dest.path,
             followLink: flags.followLink ?? false,
             requireDirectory: many,
             owner,
             verify: flags.verify ?? false,
-            hooks: { ...hooks, onWarning: (name, reason) => warn(local ? joinDisplay(describeLocation(source), name) : `stdin: ${name}`, reason) },
+            hooks: {
+              ...hooks,
+              onWarning: (name, reason) => warn(local ? joinDisplay(describeLocation(source), name) : `stdin: ${name}`, reason),
+            },
             signal: controller.signal,
           }),
         );
@@ -94,7 +118,10 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
             targetName: source.target,
             sourcePath: source.path,
             followLink: flags.followLink ?? false,
-            destination: dest.kind === 'stream' ? { kind: 'stream', output: process.stdout } : { kind: 'local', path: resolveLocalPath(dest.path, process.cwd()), display: dest.path },
+            destination:
+              dest.kind === 'stream'
+                ? { kind: 'stream', output: process.stdout }
+                : { kind: 'local', path: resolveLocalPath(dest.path, process.cwd()), display: dest.path },
             requireDirectory: many,
             keepOwners: (flags.archive ?? false) && process.getuid?.() === 0,
             verify: flags.verify ?? false,
@@ -159,11 +186,15 @@ function joinDisplay(display: string, name: string): string {
 }
 
 function ownershipFrom(flags: CpFlags): Ownership {
-  if (flags.owner !== undefined && flags.archive) throw new RemoraError('USAGE', '--owner and --archive cannot be used together', { hint: '--archive keeps the local owners; --owner sets one' });
+  if (flags.owner !== undefined && flags.archive)
+    throw new RemoraError('USAGE', '--owner and --archive cannot be used together', {
+      hint: '--archive keeps the local owners; --owner sets one',
+    });
   if (flags.archive) return { kind: 'archive' };
   if (flags.owner === undefined) return { kind: 'main-process' };
   const match = /^(\d+):(\d+)$/.exec(flags.owner.trim());
-  if (!match) throw new RemoraError('USAGE', `--owner takes UID:GID in numbers, not "${flags.owner}"`, { hint: 'e.g. --owner 65532:65532' });
+  if (!match)
+    throw new RemoraError('USAGE', `--owner takes UID:GID in numbers, not "${flags.owner}"`, { hint: 'e.g. --owner 65532:65532' });
   const [uid, gid] = [Number(match[1]), Number(match[2])];
   if (uid > 4294967294 || gid > 4294967294) throw new RemoraError('USAGE', `--owner ${flags.owner}: ids must be below 4294967295`);
   return { kind: 'fixed', uid, gid };

@@ -13,7 +13,9 @@ export async function demoCommand(globals: GlobalOptions, flags: { keep?: boolea
   try {
     say(`${DEMO_NAME} is running; \`docker exec ${DEMO_NAME} sh\` fails there: it has no shell`);
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      say(`not a terminal, so not attaching; try: remora ps ${DEMO_NAME} · remora exec ${DEMO_NAME} -- ls /target · remora cp ${DEMO_NAME}:/data/app.log .`);
+      say(
+        `not a terminal, so not attaching; try: remora ps ${DEMO_NAME} · remora exec ${DEMO_NAME} -- ls /target · remora cp ${DEMO_NAME}:/data/app.log .`,
+      );
       return 0;
     }
     const { attachCommand } = await import('./attach.js');

@@ -9,9 +9,17 @@ import { openEngineContext, testLabels } from '../session-context.js';
 
 const MARK = { added: 'A', changed: 'C', deleted: 'D' } as const;
 
-export async function diffCommand(globals: GlobalOptions, query: string, path: string | undefined, flags: { json?: boolean }): Promise<number> {
+export async function diffCommand(
+  globals: GlobalOptions,
+  query: string,
+  path: string | undefined,
+  flags: { json?: boolean },
+): Promise<number> {
   await using context = await openEngineContext(globals);
-  if (query.startsWith('image:')) throw new RemoraError('USAGE', 'an image has no changes of its own: remora diff compares a container with its image', { hint: 'name a container (running or exited)' });
+  if (query.startsWith('image:'))
+    throw new RemoraError('USAGE', 'an image has no changes of its own: remora diff compares a container with its image', {
+      hint: 'name a container (running or exited)',
+    });
   const match = resolveTarget(query, context.listing, { allowStopped: true });
   const details = await context.engine.inspectContainer(match.id);
   if (path !== undefined) {
@@ -30,7 +38,10 @@ export function formatContainerDiff(diff: ContainerDiff): string {
   const lines = diff.changes.map((c) => `${MARK[c.kind]} ${c.path}`);
   if (diff.mounts.length) {
     const width = Math.max(...diff.mounts.map((m) => m.destination.length));
-    lines.push('mounts, not from the image:', ...diff.mounts.map((m) => `  ${m.destination.padEnd(width)}  ${m.type}${m.source ? ` ${m.source}` : ''}`));
+    lines.push(
+      'mounts, not from the image:',
+      ...diff.mounts.map((m) => `  ${m.destination.padEnd(width)}  ${m.type}${m.source ? ` ${m.source}` : ''}`),
+    );
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

@@ -60,9 +60,18 @@ async function runChecks(globals: GlobalOptions, report: (check: Check) => void)
       const signal = AbortSignal.timeout(5000);
       const [version, rootless] = await Promise.all([engine.version(signal), engine.rootless(signal)]);
       const mode = rootless ? 'rootless' : 'rootful';
-      report({ name: 'engine', ok: true, detail: `${version.product} ${version.version} (${mode}), API ${version.apiVersion}, ${version.os}/${version.arch}, at ${engine.address} (from ${engine.endpoint.source})` });
+      report({
+        name: 'engine',
+        ok: true,
+        detail: `${version.product} ${version.version} (${mode}), API ${version.apiVersion}, ${version.os}/${version.arch}, at ${engine.address} (from ${engine.endpoint.source})`,
+      });
     } catch (error) {
-      report({ name: 'engine', ok: false, detail: (error as Error).message, remedy: 'start the engine or point --host/DOCKER_HOST/--context at it' });
+      report({
+        name: 'engine',
+        ok: false,
+        detail: (error as Error).message,
+        remedy: 'start the engine or point --host/DOCKER_HOST/--context at it',
+      });
       return 4;
     }
     let image: string;
@@ -70,7 +79,12 @@ async function runChecks(globals: GlobalOptions, report: (check: Check) => void)
       image = await ensureToolkitImage({ engine, image: toolkitImageFrom(globals), say: sayOnStderr(globals) });
       report({ name: 'toolkit image', ok: true, detail: image });
     } catch (error) {
-      report({ name: 'toolkit image', ok: false, detail: (error as Error).message, remedy: 'run `remora toolkit build`, or pass --toolkit-image' });
+      report({
+        name: 'toolkit image',
+        ok: false,
+        detail: (error as Error).message,
+        remedy: 'run `remora toolkit build`, or pass --toolkit-image',
+      });
       return 4;
     }
     let failures = 0;
@@ -110,7 +124,16 @@ async function startThrowawayTarget(engine: Engine, image: string): Promise<stri
 async function checkProfile(engine: Engine, target: Target, profile: Profile, image: string, globals: GlobalOptions): Promise<Check> {
   const name = `profile ${profile.name}`;
   try {
-    await using session = await openSession(engine, target, [], { profile, image, idleSeconds: 60, limits: parseToolkitLimits(undefined, undefined), ephemeral: true, shareIpc: false, say: sayOnStderr({ ...globals, quiet: true }), extraLabels: testLabels() });
+    await using session = await openSession(engine, target, [], {
+      profile,
+      image,
+      idleSeconds: 60,
+      limits: parseToolkitLimits(undefined, undefined),
+      ephemeral: true,
+      shareIpc: false,
+      say: sayOnStderr({ ...globals, quiet: true }),
+      extraLabels: testLabels(),
+    });
     const [{ stdout }, trace] = await Promise.all([session.run(['sh', '-c', PROBE]), probeTrace(session)]);
     const facts = Object.fromEntries(
       stdout
@@ -123,26 +146,60 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
     facts.seccomp = trace.seccomp === undefined ? '' : String(trace.seccomp);
     facts.apparmor = trace.apparmor ?? 'none';
     const detail = `session starts; target root ${facts.root ?? '?'}; ptrace ${facts.ptrace?.split(' ')[0] ?? '?'}; yama ${facts.yama ?? '?'}; seccomp ${facts.seccomp ?? '?'}; apparmor ${facts.apparmor ?? '?'}; limits ${enforcedLimits(facts)}`;
-    if (profile.name === 'restricted') return { name, ok: true, detail: `${detail} (as expected: no capabilities, so no target root and no tracing)` };
+    if (profile.name === 'restricted')
+      return { name, ok: true, detail: `${detail} (as expected: no capabilities, so no target root and no tracing)` };
     if (profile.name === 'capture') {
       // Capture only: tcpdump opens a packet socket for a second, and SIGTERM ends it cleanly.
       // To stdout, as `remora capture` writes: a file (even /dev/null) is chowned, which
       // rootless Podman's /dev/null, owned by an unmapped user, refuses.
-      const tcpdump = await session.run(['timeout', '--preserve-status', '-s', 'TERM', '1', 'tcpdump', '-Z', 'root', '-i', 'lo', '-w', '-']);
+      const tcpdump = await session.run([
+        'timeout',
+        '--preserve-status',
+        '-s',
+        'TERM',
+        '1',
+        'tcpdump',
+        '-Z',
+        'root',
+        '-i',
+        'lo',
+        '-w',
+        '-',
+      ]);
       const ok = tcpdump.exitCode === 0;
-      const why = tcpdump.stderr.split('\n').filter((l) => l.startsWith('tcpdump:') && !/data link type|listening on/.test(l)).pop() ?? `status ${tcpdump.exitCode}`;
-      return { name, ok, detail: ok ? 'session starts; packet capture ok (no target root, no tracing: as expected)' : `session starts; packet capture failed: ${why}`, remedy: ok ? undefined : 'the engine does not grant NET_RAW/NET_ADMIN to containers here' };
+      const why =
+        tcpdump.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('tcpdump:') && !/data link type|listening on/.test(l))
+          .pop() ?? `status ${tcpdump.exitCode}`;
+      return {
+        name,
+        ok,
+        detail: ok
+          ? 'session starts; packet capture ok (no target root, no tracing: as expected)'
+          : `session starts; packet capture failed: ${why}`,
+        remedy: ok ? undefined : 'the engine does not grant NET_RAW/NET_ADMIN to containers here',
+      };
     }
     const ok = facts.root === 'ok' && facts.ptrace === 'ok';
     return {
       name,
       ok,
       detail,
-      remedy: ok ? undefined : facts.yama === '3' ? 'kernel.yama.ptrace_scope=3 forbids ptrace entirely; set it to 1 or lower (sysctl) and reboot' : 'ptrace is blocked: check the engine\'s seccomp/AppArmor policy, or try --profile sysadmin',
+      remedy: ok
+        ? undefined
+        : facts.yama === '3'
+          ? 'kernel.yama.ptrace_scope=3 forbids ptrace entirely; set it to 1 or lower (sysctl) and reboot'
+          : "ptrace is blocked: check the engine's seccomp/AppArmor policy, or try --profile sysadmin",
     };
   } catch (error) {
     const remora = error instanceof RemoraError ? error : undefined;
-    return { name, ok: false, detail: `cannot start a session: ${(error as Error).message}`, remedy: remora?.hint ?? 'run with --debug for details' };
+    return {
+      name,
+      ok: false,
+      detail: `cannot start a session: ${(error as Error).message}`,
+      remedy: remora?.hint ?? 'run with --debug for details',
+    };
   }
 }
 

@@ -9,7 +9,9 @@ import { openEngineContext, testLabels } from '../session-context.js';
 export async function entrypointCommand(globals: GlobalOptions, query: string, flags: { json?: boolean }): Promise<number> {
   await using context = await openEngineContext(globals);
   const target = await lookUpProgramSource(context.engine, query, context.listing);
-  const imageArch = target.architecture ?? (target.source.kind === 'container' ? (await context.engine.inspectImage(target.imageId ?? target.image))?.architecture : undefined);
+  const imageArch =
+    target.architecture ??
+    (target.source.kind === 'container' ? (await context.engine.inspectImage(target.imageId ?? target.image))?.architecture : undefined);
   const report = await checkEntrypoint({
     engine: context.engine,
     source: target.source.kind === 'container' ? { kind: 'container', id: target.source.id } : { kind: 'image', ref: target.source.id },
@@ -39,6 +41,8 @@ export function formatEntrypointReport(report: EntrypointReport): string {
     ['workdir', report.workingDir],
     ['program', program ? `${program.path}${program.resolved !== program.path ? ` -> ${program.resolved}` : ''}: ${what}` : '-'],
   ].map(([label, value]) => `${label!.padEnd(11)} ${value}\n`);
-  const verdict = report.problems.length ? report.problems.map((p) => `problem: ${p.message}: ${p.fix}\n`) : ['ok: nothing found that would stop it from starting\n'];
+  const verdict = report.problems.length
+    ? report.problems.map((p) => `problem: ${p.message}: ${p.fix}\n`)
+    : ['ok: nothing found that would stop it from starting\n'];
   return [...lines, ...verdict].join('');
 }

@@ -15,10 +15,13 @@ import { onStdoutClosed } from '../stdout-closed.js';
 import { bridgeTerminal, currentSize } from '../terminal-bridge.js';
 
 export async function execCommand(globals: GlobalOptions, query: string, cmd: string[], flags: ExecFlags): Promise<number> {
-  if (cmd.length === 0) throw new RemoraError('USAGE', 'no command given', { hint: 'write it after --, e.g. remora exec app -- ls /target' });
+  if (cmd.length === 0)
+    throw new RemoraError('USAGE', 'no command given', { hint: 'write it after --, e.g. remora exec app -- ls /target' });
   const interactive = flags.interactive === true;
   if (flags.tty && interactive && stdinSource() !== 'terminal') {
-    throw new RemoraError('NOT_A_TERMINAL', 'the input is not a terminal (-t with -i needs one)', { hint: 'drop -t when piping into the command, or run it from a terminal' });
+    throw new RemoraError('NOT_A_TERMINAL', 'the input is not a terminal (-t with -i needs one)', {
+      hint: 'drop -t when piping into the command, or run it from a terminal',
+    });
   }
   // `--rm` with nothing to send and no terminal: the command is the toolkit's own process,
   // as with `docker run --rm` (no keeper, no exec). --user and --workdir need the session:

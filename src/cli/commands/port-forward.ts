@@ -14,7 +14,12 @@ export interface PortForwardFlags {
   remoteAddress?: string;
 }
 
-export async function portForwardCommand(globals: GlobalOptions, query: string, specTexts: string[], flags: PortForwardFlags): Promise<number> {
+export async function portForwardCommand(
+  globals: GlobalOptions,
+  query: string,
+  specTexts: string[],
+  flags: PortForwardFlags,
+): Promise<number> {
   if (specTexts.length === 0) throw new RemoraError('USAGE', 'no port to forward', { hint: 'e.g. remora port-forward app 8080:80' });
   const addresses = parseAddressList(flags.address);
   const specs = specTexts.map((text) => parseForwardSpec(text, addresses));

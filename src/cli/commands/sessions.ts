@@ -34,7 +34,14 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
   const now = Date.now() / 1000;
   // A stand-in's toolkit is listed under the original it stands in for.
   const originals = new Map(context.listing.map((c) => [c.id, c.name]));
-  const names = new Map(context.listing.map((c) => [c.id, c.labels[LABEL.role] === ROLE_STAND_IN ? `${originals.get(c.labels[LABEL.standInFor] ?? '') ?? c.labels[LABEL.standInName] ?? 'an image'} (stand-in)` : c.name]));
+  const names = new Map(
+    context.listing.map((c) => [
+      c.id,
+      c.labels[LABEL.role] === ROLE_STAND_IN
+        ? `${originals.get(c.labels[LABEL.standInFor] ?? '') ?? c.labels[LABEL.standInName] ?? 'an image'} (stand-in)`
+        : c.name,
+    ]),
+  );
   const toolkits = context.listing.filter((c) => isToolkit(c) && c.state === 'running' && !context.stale.has(c.id));
   const rows = await Promise.all(
     toolkits.map(async (c): Promise<SessionRow> => {
@@ -59,7 +66,9 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
       };
     }),
   );
-  rows.sort((a, b) => a.target.localeCompare(b.target) || a.profile.localeCompare(b.profile) || a.toolkitImage.localeCompare(b.toolkitImage));
+  rows.sort(
+    (a, b) => a.target.localeCompare(b.target) || a.profile.localeCompare(b.profile) || a.toolkitImage.localeCompare(b.toolkitImage),
+  );
   if (flags.json) {
     printJson(rows);
     return 0;
@@ -71,7 +80,9 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
       r.ephemeral ? `${r.profile} (--rm)` : r.profile,
       r.toolkitImage,
       formatElapsed(r.ageSeconds),
-      r.idleSeconds === null ? '-' : `${formatElapsed(r.idleSeconds)}${r.idleLimitSeconds ? ` of ${formatElapsed(r.idleLimitSeconds)}` : ''}`,
+      r.idleSeconds === null
+        ? '-'
+        : `${formatElapsed(r.idleSeconds)}${r.idleLimitSeconds ? ` of ${formatElapsed(r.idleLimitSeconds)}` : ''}`,
       r.limits || '-',
       r.createdBy,
       r.container,
@@ -86,8 +97,13 @@ export async function detachCommand(globals: GlobalOptions, query: string | unde
   const targetId = query ? resolveTarget(query, context.listing, { allowStopped: true }).id : undefined;
   // The sweep may be removing some of them already; removing one twice is harmless.
   // With the stand-ins of that target (an exited one) and their toolkits.
-  const standIns = context.listing.filter((c) => c.labels[LABEL.role] === ROLE_STAND_IN && (targetId === undefined || c.labels[LABEL.standInFor] === targetId));
-  const doomed = [...sessionsOf(context.listing, targetId), ...(targetId ? standIns.flatMap((s) => sessionsOf(context.listing, s.id)) : [])];
+  const standIns = context.listing.filter(
+    (c) => c.labels[LABEL.role] === ROLE_STAND_IN && (targetId === undefined || c.labels[LABEL.standInFor] === targetId),
+  );
+  const doomed = [
+    ...sessionsOf(context.listing, targetId),
+    ...(targetId ? standIns.flatMap((s) => sessionsOf(context.listing, s.id)) : []),
+  ];
   await Promise.all([...doomed, ...standIns].map((c) => context.engine.removeContainer(c.id)));
   process.stderr.write(`remora: ended ${doomed.length} session${doomed.length === 1 ? '' : 's'}\n`);
   return 0;

@@ -14,7 +14,9 @@ export interface ShellFlags {
 
 export async function shellCommand(globals: GlobalOptions, query: string, flags: ShellFlags): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new RemoraError('NOT_A_TERMINAL', 'remora shell needs a terminal', { hint: 'for scripts use: remora exec <target> -- sh -c "..."' });
+    throw new RemoraError('NOT_A_TERMINAL', 'remora shell needs a terminal', {
+      hint: 'for scripts use: remora exec <target> -- sh -c "..."',
+    });
   }
   await using context = await openTargetSession(globals, query);
   // `return await`: the session must outlive the shell.

@@ -26,9 +26,17 @@ export interface StraceFlags {
 export async function straceCommand(globals: GlobalOptions, query: string, flags: StraceFlags): Promise<number> {
   const pids = parsePidList(flags.pid);
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration) * 1000;
-  if (flags.command?.length && !flags.fromStart) throw new RemoraError('USAGE', 'a command to run is for --from-start only', { hint: `remora strace --from-start ${query} -- CMD ARGS...` });
-  if (flags.fromStart && pids) throw new RemoraError('USAGE', '--from-start traces the program it starts; -p does not apply', { hint: `remora strace --from-start ${query}` });
-  await using context = flags.fromStart ? await openFromStartSession(globals, query, flags.command ?? []) : await openTargetSession(globals, query, { needsProcess: true });
+  if (flags.command?.length && !flags.fromStart)
+    throw new RemoraError('USAGE', 'a command to run is for --from-start only', {
+      hint: `remora strace --from-start ${query} -- CMD ARGS...`,
+    });
+  if (flags.fromStart && pids)
+    throw new RemoraError('USAGE', '--from-start traces the program it starts; -p does not apply', {
+      hint: `remora strace --from-start ${query}`,
+    });
+  await using context = flags.fromStart
+    ? await openFromStartSession(globals, query, flags.command ?? [])
+    : await openTargetSession(globals, query, { needsProcess: true });
   const fromStart = flags.fromStart ? (context as FromStartContext) : undefined;
   // The holder's own calls before the program's execve are not the program's: skipped. With
   // -e the execve may not be traced at all, so nothing is skipped (the filter keeps few of them).
@@ -42,7 +50,9 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
     file = createWriteStream(flags.output);
     await new Promise<void>((resolve, reject) => {
       file!.once('open', () => resolve());
-      file!.once('error', (error) => reject(new RemoraError('OPERATION_FAILED', `cannot write ${flags.output}: ${error.message}`, { cause: error })));
+      file!.once('error', (error) =>
+        reject(new RemoraError('OPERATION_FAILED', `cannot write ${flags.output}: ${error.message}`, { cause: error })),
+      );
     });
   }
   const out: NodeJS.WritableStream = file ?? process.stdout;
@@ -75,35 +85,39 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
 
   let timer: NodeJS.Timeout | undefined;
   try {
-    run = await raceWatch(watch, startTrace(
-      context.session,
-      // In a --from-start stand-in: the program-to-be, remora-hold's child, waiting to be traced.
-      { pids: fromStart ? [await waitingProgramPid(context.session)] : pids, expressions: flags.expr, summary: flags.summary },
-      (piece) => {
-        if (isStraceNotice(piece)) {
-          if (!globals.quiet) process.stderr.write(`${terminalSafe(piece.text, { alreadyEscaped: true })}\n`);
-          return;
-        }
-        if (beforeExecve) {
-          if (!/^(\[pid +\d+\] )?execve\(/.test(piece.text)) return;
-          beforeExecve = false;
-        }
-        if (out === process.stdout && outputClosed) return;
-        // Unlike exec's output, these lines are a report on the target (as ps is), so what
-        // the target controls in them (names, paths strace did not escape) is escaped on
-        // stdout, in strace's own escape language; -o FILE gets strace's text as it is.
-        const line = out === process.stdout ? `${terminalSafe(piece.text, { alreadyEscaped: true })}\n` : encodeTargetText(`${piece.text}\n`);
-        // Lines already on their way after a pause must not add a listener each.
-        if (!out.write(line) && !awaitingDrain) {
-          awaitingDrain = true;
-          run?.pause();
-          out.once('drain', () => {
-            awaitingDrain = false;
-            run?.resume();
-          });
-        }
-      },
-    ));
+    run = await raceWatch(
+      watch,
+      startTrace(
+        context.session,
+        // In a --from-start stand-in: the program-to-be, remora-hold's child, waiting to be traced.
+        { pids: fromStart ? [await waitingProgramPid(context.session)] : pids, expressions: flags.expr, summary: flags.summary },
+        (piece) => {
+          if (isStraceNotice(piece)) {
+            if (!globals.quiet) process.stderr.write(`${terminalSafe(piece.text, { alreadyEscaped: true })}\n`);
+            return;
+          }
+          if (beforeExecve) {
+            if (!/^(\[pid +\d+\] )?execve\(/.test(piece.text)) return;
+            beforeExecve = false;
+          }
+          if (out === process.stdout && outputClosed) return;
+          // Unlike exec's output, these lines are a report on the target (as ps is), so what
+          // the target controls in them (names, paths strace did not escape) is escaped on
+          // stdout, in strace's own escape language; -o FILE gets strace's text as it is.
+          const line =
+            out === process.stdout ? `${terminalSafe(piece.text, { alreadyEscaped: true })}\n` : encodeTargetText(`${piece.text}\n`);
+          // Lines already on their way after a pause must not add a listener each.
+          if (!out.write(line) && !awaitingDrain) {
+            awaitingDrain = true;
+            run?.pause();
+            out.once('drain', () => {
+              awaitingDrain = false;
+              run?.resume();
+            });
+          }
+        },
+      ),
+    );
     // A signal that came while strace was starting.
     if (stopRequested) void run.stop();
     if (durationMs !== undefined) timer = setTimeout(stop, durationMs);
@@ -116,7 +130,10 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
       () => stopRequested,
       () => stopRequested,
     );
-    const status = await Promise.race([settleFromStart(run, fromStart.exited), stopped.then((byUser) => (byUser ? undefined : new Promise<number>(() => undefined)))]);
+    const status = await Promise.race([
+      settleFromStart(run, fromStart.exited),
+      stopped.then((byUser) => (byUser ? undefined : new Promise<number>(() => undefined))),
+    ]);
     if (status === undefined) return signalled ? 130 : 0;
     return status;
   } catch (error) {

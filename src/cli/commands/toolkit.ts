@@ -7,7 +7,12 @@ import { sayOnStderr, toolkitImageFrom } from '../session-context.js';
 export async function toolkitBuildCommand(globals: GlobalOptions, flags: { force?: boolean }): Promise<number> {
   const engine = createEngine(globals);
   try {
-    const image = await ensureToolkitImage({ engine, image: toolkitImageFrom(globals), rebuild: flags.force ?? true, say: sayOnStderr(globals) });
+    const image = await ensureToolkitImage({
+      engine,
+      image: toolkitImageFrom(globals),
+      rebuild: flags.force ?? true,
+      say: sayOnStderr(globals),
+    });
     process.stdout.write(`${image}\n`);
     return 0;
   } finally {

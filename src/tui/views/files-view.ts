@@ -24,7 +24,11 @@ export class FilesView implements View {
   private readonly transferTask = new LatestTask();
 
   constructor(private readonly ctx: ViewContext) {
-    this.table = new FilteredTable(FILE_COLUMNS, (filter) => fileTableRows(this.entries, filter, Date.now(), (name) => this.marks.get(posix.join(this.path, name))), () => ctx.requestRender());
+    this.table = new FilteredTable(
+      FILE_COLUMNS,
+      (filter) => fileTableRows(this.entries, filter, Date.now(), (name) => this.marks.get(posix.join(this.path, name))),
+      () => ctx.requestRender(),
+    );
   }
 
   activate(): void {
@@ -151,7 +155,10 @@ export class FilesView implements View {
     this.ctx.prompt({
       label: `download ${source} to`,
       initial: this.ctx.cwd,
-      onSubmit: (local) => this.runTransfer(`downloading ${entry.name}`, (progress, signal) => this.ctx.data.download(source, local || this.ctx.cwd, progress, signal)),
+      onSubmit: (local) =>
+        this.runTransfer(`downloading ${entry.name}`, (progress, signal) =>
+          this.ctx.data.download(source, local || this.ctx.cwd, progress, signal),
+        ),
     });
   }
 
@@ -163,14 +170,22 @@ export class FilesView implements View {
       initial: this.ctx.cwd.endsWith('/') ? this.ctx.cwd : `${this.ctx.cwd}/`,
       onSubmit: (local) => {
         if (!local) return;
-        this.runTransfer(`uploading ${posix.basename(local)}`, (progress, signal) => this.ctx.data.upload(local, into, progress, signal), () => {
-          if (this.path === into) this.go(into, posix.basename(local.replace(/\/+$/, '')));
-        });
+        this.runTransfer(
+          `uploading ${posix.basename(local)}`,
+          (progress, signal) => this.ctx.data.upload(local, into, progress, signal),
+          () => {
+            if (this.path === into) this.go(into, posix.basename(local.replace(/\/+$/, '')));
+          },
+        );
       },
     });
   }
 
-  private runTransfer(what: string, body: (progress: (line: string) => void, signal: AbortSignal) => Promise<string>, after?: () => void): void {
+  private runTransfer(
+    what: string,
+    body: (progress: (line: string) => void, signal: AbortSignal) => Promise<string>,
+    after?: () => void,
+  ): void {
     if (this.transferTask.busy) {
       this.ctx.notify('a copy is already under way; wait for it to finish', 'error');
       return;

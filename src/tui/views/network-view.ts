@@ -80,18 +80,20 @@ export class NetworkView extends RefreshedTableView<SocketInfo> {
       return true;
     }
     this.forwards.set(id, 'starting');
-    this.ctx.data.forward(to.remoteAddress, to.remotePort, (line) => this.ctx.notify(line, 'error')).then(
-      (forward) => {
-        if (this.forwards.get(id) !== 'starting') return void forward.stop();
-        this.forwards.set(id, forward);
-        this.ctx.notify(`forwarding ${forward.local} → ${to.remotePort} (f again stops it)`);
-        this.ctx.requestRender();
-      },
-      (error: Error) => {
-        this.forwards.delete(id);
-        this.ctx.notify(`forward to ${to.remotePort}: ${error.message}`, 'error');
-      },
-    );
+    this.ctx.data
+      .forward(to.remoteAddress, to.remotePort, (line) => this.ctx.notify(line, 'error'))
+      .then(
+        (forward) => {
+          if (this.forwards.get(id) !== 'starting') return void forward.stop();
+          this.forwards.set(id, forward);
+          this.ctx.notify(`forwarding ${forward.local} → ${to.remotePort} (f again stops it)`);
+          this.ctx.requestRender();
+        },
+        (error: Error) => {
+          this.forwards.delete(id);
+          this.ctx.notify(`forward to ${to.remotePort}: ${error.message}`, 'error');
+        },
+      );
     return true;
   }
 

@@ -57,7 +57,9 @@ export class ProcessesView extends RefreshedTableView<ListedProcess> {
         return true;
       case 'details':
         if (!selected) return true;
-        this.ctx.openPager(this.ctx.data.processDetails(selected.pid, AbortSignal.timeout(30_000)).then((d) => ({ title: d.title, lines: d.lines })));
+        this.ctx.openPager(
+          this.ctx.data.processDetails(selected.pid, AbortSignal.timeout(30_000)).then((d) => ({ title: d.title, lines: d.lines })),
+        );
         return true;
       case 'signal':
         if (!selected) return true;
@@ -89,7 +91,10 @@ export class ProcessesView extends RefreshedTableView<ListedProcess> {
   }
 
   status(): string {
-    const parts = [count(this.table.rows.length, 'process', 'processes', this.table.filter ? this.items.length : undefined), `by ${this.sort === 'rss' ? 'memory' : this.sort}${this.inverted ? ' (inverted)' : ''}`];
+    const parts = [
+      count(this.table.rows.length, 'process', 'processes', this.table.filter ? this.items.length : undefined),
+      `by ${this.sort === 'rss' ? 'memory' : this.sort}${this.inverted ? ' (inverted)' : ''}`,
+    ];
     if (this.tree) parts.push('tree');
     return [...parts, ...this.statusTail()].join(' · ');
   }

@@ -30,7 +30,11 @@ export abstract class RefreshedTableView<T> implements View {
     columns: Column[],
     load: (signal: AbortSignal) => Promise<T[]>,
   ) {
-    this.table = new FilteredTable(columns, (filter) => this.tableRows(this.items, filter), () => ctx.requestRender());
+    this.table = new FilteredTable(
+      columns,
+      (filter) => this.tableRows(this.items, filter),
+      () => ctx.requestRender(),
+    );
     this.refresher = new PeriodicRefresh(
       load,
       (items) => {

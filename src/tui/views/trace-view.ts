@@ -9,7 +9,15 @@ import { ListCursor, navigate, renderTable, type Column, type Row } from '../tab
 import { FollowCursor } from '../follow-cursor.js';
 import { LatestTask } from '../latest-task.js';
 import { fit } from '../text.js';
-import { describeEvent, formatEventTime, parseTraceFilter, TRACE_CLASSES, TraceLog, type TraceFilter, type TraceLine } from '../trace-log.js';
+import {
+  describeEvent,
+  formatEventTime,
+  parseTraceFilter,
+  TRACE_CLASSES,
+  TraceLog,
+  type TraceFilter,
+  type TraceLine,
+} from '../trace-log.js';
 import { count, type View, type ViewContext } from '../view.js';
 
 export interface TraceTarget {
@@ -49,7 +57,12 @@ function eventPager(line: TraceLine): PagerContent {
   const args = e.args === undefined ? [] : ['', 'arguments', ...splitSyscallArgs(e.args).map((a, i) => `  ${i + 1}. ${a}`)];
   return {
     title: e.syscall ? `${e.syscall} by ${e.pid ?? '?'}` : describeEvent(e),
-    lines: [...e.raw.split('\n'), '', ...fields.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k.padEnd(10)} ${v}`), ...args],
+    lines: [
+      ...e.raw.split('\n'),
+      '',
+      ...fields.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k.padEnd(10)} ${v}`),
+      ...args,
+    ],
   };
 }
 
@@ -195,7 +208,18 @@ export class TraceView implements View {
         style: c.errors > 0 ? 'warning' : undefined,
         cells: [c.syscall, c.cls, String(c.calls), String(c.errors), ((c.calls / total) * 100).toFixed(1)],
       }));
-      return [...head, ...renderTable({ columns: COUNT_COLUMNS, rows, cursor: this.countsCursor, width, height: bodyHeight, theme, empty: 'no syscalls yet' })];
+      return [
+        ...head,
+        ...renderTable({
+          columns: COUNT_COLUMNS,
+          rows,
+          cursor: this.countsCursor,
+          width,
+          height: bodyHeight,
+          theme,
+          empty: 'no syscalls yet',
+        }),
+      ];
     }
     this.shown = this.log.lines(this.filter, this.cls);
     // Only the visible window becomes rows: the ring may hold tens of thousands of lines.
@@ -215,7 +239,12 @@ export class TraceView implements View {
       height: bodyHeight,
       theme,
       showSelection: selected >= 0,
-      empty: this.state === 'starting' ? 'attaching strace…' : this.filterText || this.cls ? 'no event matches the filter' : 'waiting for syscalls…',
+      empty:
+        this.state === 'starting'
+          ? 'attaching strace…'
+          : this.filterText || this.cls
+            ? 'no event matches the filter'
+            : 'waiting for syscalls…',
     });
     return [...head, ...table];
   }
@@ -234,7 +263,11 @@ export class TraceView implements View {
     if (!this.target) return theme.paint('title', fit('strace', width));
     const what = `strace ${this.target.label}`;
     const state =
-      this.state === 'running' ? theme.paint('good', ' ● tracing') : this.state === 'starting' ? theme.paint('dim', ' attaching…') : theme.paint('warning', ` ■ ${this.ended ?? 'stopped'} (s traces again)`);
+      this.state === 'running'
+        ? theme.paint('good', ' ● tracing')
+        : this.state === 'starting'
+          ? theme.paint('dim', ' attaching…')
+          : theme.paint('warning', ` ■ ${this.ended ?? 'stopped'} (s traces again)`);
     return theme.paint('title', what) + state + (this.showCounts ? theme.paint('accent', '  counts by syscall') : '');
   }
 
