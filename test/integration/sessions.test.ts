@@ -56,13 +56,7 @@ describe('toolkit session lifetime', () => {
     });
     expect(await running(target.id)).toBe(true);
     // The killed command was reaped, not left to the target's PID 1 (which never reaps).
-    const { stdout } = await execa('docker', ['top', target.id, '-o', 'pid,stat,args']);
-    expect(
-      stdout
-        .split('\n')
-        .slice(1)
-        .map((line) => line.trim().split(/\s+/).slice(1).join(' ')),
-    ).toEqual(['Ss /app']);
+    expect(await processStatesSeenByEngine(target.id)).toEqual(['Ss /app']);
   });
 
   it('with --rm and nothing to send, runs the command as the toolkit itself: no keeper, no exec, gone when remora returns', async () => {
@@ -108,13 +102,7 @@ describe('toolkit session lifetime', () => {
     await using target = await startTarget(engine, 'scratch');
     const result = await remora(['exec', '--rm', target.name, '--', 'sh', '-c', 'sleep 300 & sleep 300 & echo started']);
     expect(result).toMatchObject({ exitCode: 0, stdout: 'started\n' });
-    const { stdout } = await execa('docker', ['top', target.id, '-o', 'pid,stat,args']);
-    expect(
-      stdout
-        .split('\n')
-        .slice(1)
-        .map((line) => line.trim().split(/\s+/).slice(1).join(' ')),
-    ).toEqual(['Ss /app']);
+    expect(await processStatesSeenByEngine(target.id)).toEqual(['Ss /app']);
   });
 
   it('dies with its target', async () => {
@@ -172,13 +160,7 @@ describe('toolkit session lifetime', () => {
     }
     expect((await remora(['exec', '--rm', target.name, '--', 'true'])).exitCode).toBe(0);
     await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { what: 'the sessions to end' });
-    const { stdout } = await execa('docker', ['top', target.id, '-o', 'pid,stat,args']);
-    expect(
-      stdout
-        .split('\n')
-        .slice(1)
-        .map((line) => line.trim().split(/\s+/).slice(1).join(' ')),
-    ).toEqual(['Ss /app']);
+    expect(await processStatesSeenByEngine(target.id)).toEqual(['Ss /app']);
   });
 
   it('sweeps a stale toolkit whose target is gone, on the next command that starts one', async () => {
@@ -269,3 +251,12 @@ describe('profiles and target kinds', () => {
     }
   });
 });
+
+/** STAT and command line of each process in the container, as the engine sees it (docker top). */
+async function processStatesSeenByEngine(containerId: string): Promise<string[]> {
+  const { stdout } = await execa('docker', ['top', containerId, '-o', 'pid,stat,args']);
+  return stdout
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/).slice(1).join(' '));
+}
