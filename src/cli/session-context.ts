@@ -242,21 +242,17 @@ export async function startOneShotIn(
 ): Promise<ExecHandle | undefined> {
   context.sweepStale();
   const image = toolkitImageFrom(globals);
-  const [found, fits] = await Promise.all([
+  const [target, fits] = await Promise.all([
     findTarget(context.engine, query, context.listing, context.inspected).catch((error: unknown) => {
-      // Not a running container: perhaps a stopped one or an image, which the session path
-      // debugs from a stand-in.
       if (error instanceof RemoraError && (error.code === 'TARGET_NOT_FOUND' || error.code === 'TARGET_NOT_RUNNING')) return undefined;
       throw error;
     }),
     isRemoraToolkitImage(context.engine, image),
   ]);
-  // A stopped container or an image is debugged from a stand-in: the session path.
-  if (!found || !found.state.running) return undefined;
-  const target = found;
-  // A target in another container's PID namespace needs its main process found first,
-  // which the session's keeper does: one-shots are for the common case.
-  if (!fits || sharesContainerPidNamespace(target.pidMode)) return undefined;
+  // The session path takes the rest: a stopped container or an image (debugged from a
+  // stand-in), and a target in another container's PID namespace (whose main process the
+  // keeper finds first). One-shots are for the common case.
+  if (!fits || !target?.state.running || sharesContainerPidNamespace(target.pidMode)) return undefined;
   return startOneShot(context.engine, target, {
     profile: profileByName(globals.profile),
     image,
