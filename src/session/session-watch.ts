@@ -20,6 +20,12 @@ export interface SessionWatch extends Disposable {
    * failure that looks like a kill waits a little for the event. Else the error itself.
    */
   explain(error: unknown): Promise<unknown>;
+  /**
+   * A finished command's status, or (thrown) why it ended when its status is a kill that
+   * came from its target or toolkit dying: the stream did close that time, and the user
+   * gets the same line as when it hangs.
+   */
+  statusOf(exitCode: number): Promise<number>;
   stop(): void;
 }
 
@@ -165,7 +171,13 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
       clearTimeout(timer);
     }
   };
-  return { signal: controller.signal, ended, explain, stop, [Symbol.dispose]: stop };
+  const statusOf = async (exitCode: number): Promise<number> => {
+    if (signalOfExitStatus(exitCode) === undefined) return exitCode;
+    const explained = await explain({ exitCode });
+    if (explained instanceof RemoraError) throw explained;
+    return exitCode;
+  };
+  return { signal: controller.signal, ended, explain, statusOf, stop, [Symbol.dispose]: stop };
 }
 
 /** A failure that a dying namespace can cause: an exec killed (128 + signal) or cut off. */

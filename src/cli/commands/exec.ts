@@ -4,7 +4,6 @@
 // status becomes remora's.
 import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../core/errors.js';
-import { signalOfExitStatus } from '../../core/exit-status.js';
 import type { ExecHandle } from '../../engine/types.js';
 import { execTag, signalTagged } from '../../ops/signal-process.js';
 import type { ExecFlags } from '../exec-args.js';
@@ -53,7 +52,7 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   } catch (error) {
     throw new RemoraError('EXEC_FAILED', `could not start the command in the toolkit: ${(error as Error).message}`, { cause: error });
   }
-  if (flags.tty) return await bridgeTerminal(handle, { input: interactive, until: watch.ended });
+  if (flags.tty) return await watch.statusOf(await bridgeTerminal(handle, { input: interactive, until: watch.ended }));
 
   handle.stdout.pipe(process.stdout, { end: false });
   handle.stderr.pipe(process.stderr, { end: false });
@@ -67,11 +66,7 @@ export async function execCommand(globals: GlobalOptions, query: string, cmd: st
   });
   if (interactive && handle.stdin) process.stdin.pipe(handle.stdin);
   try {
-    const exitCode = await Promise.race([handle.exitCode, watch.ended]);
-    // Killed with its namespace (the stream did close this time): say so, as when it hangs.
-    const explained = signalOfExitStatus(exitCode) !== undefined ? await watch.explain({ exitCode }) : undefined;
-    if (explained instanceof RemoraError) throw explained;
-    return exitCode;
+    return await watch.statusOf(await Promise.race([handle.exitCode, watch.ended]));
   } finally {
     unwatch();
     handle.close();

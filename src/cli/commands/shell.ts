@@ -28,5 +28,6 @@ export async function runShell(session: ToolkitSession, flags: ShellFlags): Prom
   const { cmd, env } = flags.chroot ? chrootShellCommand(session.target.name) : toolkitShellCommand(session.target.name);
   using watch = session.watch();
   const handle = await session.exec({ cmd, env, user: flags.user, tty: true, stdin: true, size: currentSize() });
-  return await bridgeTerminal(handle, { until: watch.ended });
+  // A shell killed with its target says so, as when the stream hangs.
+  return await watch.statusOf(await bridgeTerminal(handle, { until: watch.ended }));
 }
