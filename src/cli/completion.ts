@@ -10,6 +10,7 @@ import { LABEL } from '../core/labels.js';
 import { resolveTarget } from '../core/target-resolution.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import { isToolkit, targetFromListing, ToolkitSession } from '../session/toolkit-session.js';
+import { scriptExec } from '../toolkit-scripts/scripts.js';
 
 export type Shell = 'bash' | 'zsh' | 'fish';
 export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish'];
@@ -242,13 +243,6 @@ async function withEngine(flags: EngineFlags, work: (engine: DockerEngine) => Pr
 /** What a shell would act on in a candidate: never offered. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
-/**
- * lists `$1*` in the target's root, directories marked with a slash. Names come from the
- * target: the caller drops any with control characters before a shell sees them.
- */
-const LIST_PATHS =
-  'for f in "/target$1"*; do { [ -e "$f" ] || [ -L "$f" ]; } || continue; n=${f#/target}; if [ -d "$f" ]; then n="$n/"; fi; printf "%s\\n" "$n"; done';
-
 export const liveSource: LiveSource = {
   /** Running containers by name, and compose services as `service` and `project/service` (as target resolution takes them); toolkits left out. */
   targetNames: (flags) =>
@@ -282,7 +276,9 @@ export const liveSource: LiveSource = {
       if (!target || !toolkit) return [];
       const profile = profileByName(toolkit.labels[LABEL.profile] ?? 'general');
       const session = new ToolkitSession(engine, toolkit.id, target, profile, toolkit.image, undefined);
-      const { stdout } = await session.run(['sh', '-c', LIST_PATHS, 'remora-complete', prefix]);
+      // Names come from the target: any with control characters is dropped before a shell sees it.
+      const { cmd, env } = scriptExec('complete-paths', [prefix]);
+      const { stdout } = await session.run(cmd, { env });
       return stdout
         .toString('utf8')
         .split('\n')

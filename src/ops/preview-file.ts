@@ -1,13 +1,13 @@
 // Reads the start of a file of the target for the Files view's pager, in one exec round
 // trip: its size and kind (remora-fs stat -L, resolved inside the target's root), what
 // `file` says of it, and up to `maxBytes` of it. Only regular files are read, so a fifo or
-// a device can never block the viewer.
+// a device can never block the viewer (toolkit-scripts/preview-file.sh).
 import { isUtf8 } from 'node:buffer';
 import { RemoraError } from '../core/errors.js';
 import { decodeTargetBytes } from '../core/target-text.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { FS_HELPER, helperFailure } from './fs-helper.js';
-import { scriptExec } from './toolkit-script.js';
+import { scriptExec } from '../toolkit-scripts/scripts.js';
+import { helperFailure } from './fs-helper.js';
 
 export interface FilePreview {
   /** The path asked for. */
@@ -21,17 +21,8 @@ export interface FilePreview {
   truncated: boolean;
 }
 
-// $1 root, $2 path, $3 max bytes. Output: the stat JSON line, file's line, then the bytes.
-const PREVIEW_SCRIPT = `
-fs=${FS_HELPER}
-[ -x "$fs" ] || { echo "remora: $fs is missing from the toolkit image" >&2; exit 127; }
-"$fs" stat -L "$1" "$2" || exit $?
-{ "$fs" read -L "$1" "$2" 2>/dev/null | head -c 65536 | file -b - 2>/dev/null; } || echo data
-"$fs" read -L "$1" "$2" | head -c "$3"
-`.trim();
-
 export async function previewFile(session: ToolkitSession, path: string, signal?: AbortSignal, maxBytes = 1 << 20): Promise<FilePreview> {
-  const { cmd, env } = scriptExec('remora-preview', PREVIEW_SCRIPT, [session.targetRoot, path, maxBytes]);
+  const { cmd, env } = scriptExec('preview-file', [session.targetRoot, path, maxBytes]);
   const result = await session.run(cmd, { env, signal });
   if (result.exitCode !== 0)
     throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
