@@ -1,5 +1,6 @@
 // The Files view's data on real output of the listing and preview scripts, captured in a
-// toolkit on a scratch target (odd names, symlinks, a fifo, a file owned by 65532).
+// toolkit on a scratch target (odd names, symlinks, a fifo, a file owned by 65532) by
+// test/fixtures/listing/capture.sh.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatMode, parseDirectoryListing } from '../../src/core/directory-listing.js';
