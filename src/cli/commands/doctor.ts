@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../core/errors.js';
 import { LABEL } from '../../core/labels.js';
+import { splitDump } from '../../core/proc-dump.js';
 import { PROFILES, type Profile } from '../../core/profiles.js';
 import { terminalSafe } from '../../core/target-text.js';
 import { formatToolkitLimits, parseToolkitLimits } from '../../core/toolkit-limits.js';
@@ -130,13 +131,7 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
     });
     const probe = scriptExec('doctor-probe', []);
     const [{ stdout }, trace] = await Promise.all([session.run(probe.cmd, { env: probe.env }), probeTrace(session)]);
-    const facts = Object.fromEntries(
-      stdout
-        .toString()
-        .split('\n')
-        .filter((l) => l.includes('='))
-        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-    ) as Record<string, string>;
+    const facts: Record<string, string> = Object.fromEntries(splitDump(stdout).map((record) => [record.path.slice(1), record.content]));
     facts.yama = trace.yamaScope === undefined ? 'absent' : String(trace.yamaScope);
     facts.seccomp = trace.seccomp === undefined ? '' : String(trace.seccomp);
     facts.apparmor = trace.apparmor ?? 'none';
