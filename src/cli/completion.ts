@@ -3,6 +3,7 @@
 // answers from the commander definitions themselves (commands, options, their values) and,
 // for targets, from a quick listing of the engine that gives up silently.
 import type { Command, Option } from 'commander';
+import { splitDump } from '../core/proc-dump.js';
 import { PROFILES, profileByName } from '../core/profiles.js';
 import { PROCESS_SORT_KEYS } from '../core/process-table.js';
 import { createEngine } from '../engine/create-engine.js';
@@ -279,9 +280,9 @@ export const liveSource: LiveSource = {
       // Names come from the target: any with control characters is dropped before a shell sees it.
       const { cmd, env } = scriptExec('complete-paths', [prefix]);
       const { stdout } = await session.run(cmd, { env });
-      return stdout
-        .toString('utf8')
-        .split('\n')
+      return splitDump(stdout)
+        .filter((record) => record.path === '@path')
+        .map((record) => record.content)
         .filter((p) => p.startsWith('/') && !CONTROL_CHARACTER.test(p));
     }),
 };
