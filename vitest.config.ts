@@ -1,14 +1,25 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+/** A .sh file imported from TypeScript is its text, as esbuild's text loader makes it in the bundle. */
+const shellScriptsAsText: Plugin = {
+  name: 'remora-shell-scripts-as-text',
+  transform(code, id) {
+    if (id.endsWith('.sh')) return { code: `export default ${JSON.stringify(code)};`, map: null };
+  },
+};
 
 export default defineConfig({
+  plugins: [shellScriptsAsText],
   test: {
     reporters: ['default'],
     projects: [
       {
+        extends: true,
         // Unit tests run first (group 0): fast feedback before any container starts.
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

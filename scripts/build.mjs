@@ -19,6 +19,8 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  // The toolkit-side programs (src/toolkit-scripts/*.sh) are bundled as text.
+  loader: { '.sh': 'text' },
   external: ['dockerode', 'blessed', 'tar-fs', 'tar-stream', 'execa', '@lydell/node-pty', '@xterm/headless'],
   // The sources are ESM and use import.meta.url to find files beside them; in the bundle
   // that is the bundle's own URL.

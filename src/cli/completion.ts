@@ -3,6 +3,7 @@
 // answers from the commander definitions themselves (commands, options, their values) and,
 // for targets, from a quick listing of the engine that gives up silently.
 import type { Command, Option } from 'commander';
+import { splitDump } from '../core/proc-dump.js';
 import { PROFILES, profileByName } from '../core/profiles.js';
 import { PROCESS_SORT_KEYS } from '../core/process-table.js';
 import { createEngine } from '../engine/create-engine.js';
@@ -10,6 +11,7 @@ import { LABEL } from '../core/labels.js';
 import { resolveTarget } from '../core/target-resolution.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import { isToolkit, targetFromListing, ToolkitSession } from '../session/toolkit-session.js';
+import { scriptExec } from '../toolkit-scripts/scripts.js';
 
 export type Shell = 'bash' | 'zsh' | 'fish';
 export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish'];
@@ -242,13 +244,6 @@ async function withEngine(flags: EngineFlags, work: (engine: DockerEngine) => Pr
 /** What a shell would act on in a candidate: never offered. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
-/**
- * lists `$1*` in the target's root, directories marked with a slash. Names come from the
- * target: the caller drops any with control characters before a shell sees them.
- */
-const LIST_PATHS =
-  'for f in "/target$1"*; do { [ -e "$f" ] || [ -L "$f" ]; } || continue; n=${f#/target}; if [ -d "$f" ]; then n="$n/"; fi; printf "%s\\n" "$n"; done';
-
 export const liveSource: LiveSource = {
   /** Running containers by name, and compose services as `service` and `project/service` (as target resolution takes them); toolkits left out. */
   targetNames: (flags) =>
@@ -282,10 +277,12 @@ export const liveSource: LiveSource = {
       if (!target || !toolkit) return [];
       const profile = profileByName(toolkit.labels[LABEL.profile] ?? 'general');
       const session = new ToolkitSession(engine, toolkit.id, target, profile, toolkit.image, undefined);
-      const { stdout } = await session.run(['sh', '-c', LIST_PATHS, 'remora-complete', prefix]);
-      return stdout
-        .toString('utf8')
-        .split('\n')
+      // Names come from the target: any with control characters is dropped before a shell sees it.
+      const { cmd, env } = scriptExec('complete-paths', [prefix]);
+      const { stdout } = await session.run(cmd, { env });
+      return splitDump(stdout)
+        .filter((record) => record.path === '@path')
+        .map((record) => record.content)
         .filter((p) => p.startsWith('/') && !CONTROL_CHARACTER.test(p));
     }),
 };

@@ -1,7 +1,8 @@
-// Directory listings of a target, parsed from what ops/list-directory.ts prints in the
-// toolkit: NUL-separated records (any byte but NUL survives in a name), with the target's
-// own passwd and group files so owners are named as the target names them. Pure.
+// Directory listings of a target, parsed from the records toolkit-scripts/list-directory.sh
+// prints (core/proc-dump.ts: any byte but NUL survives in a name), with the target's own
+// passwd and group files so owners are named as the target names them. Pure.
 import { RemoraError } from './errors.js';
+import { splitDump } from './proc-dump.js';
 import { parseGroup, parsePasswd } from './proc-parsers.js';
 
 export type FileType = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'char' | 'block' | 'other';
@@ -31,38 +32,31 @@ export interface ParsedListing {
 }
 
 const FIND_TYPES: Record<string, FileType> = { f: 'file', d: 'directory', l: 'symlink', p: 'fifo', s: 'socket', c: 'char', b: 'block' };
-const FIELDS_PER_ENTRY = 8;
+/** "TYPE SIZE MODE UID GID MTIME NAME": the name is the rest, spaces and all. */
+const ENTRY = /^(\S+) (\S+) (\S+) (\S+) (\S+) (\S+) ([^]*)$/;
 
 /**
- * Parses the listing script's output:
- *   D \0 <resolved dir> \0   (or N \0 <resolved path> \0 when it is not a directory)
- *   E \0 name \0 type \0 size \0 mode \0 uid \0 gid \0 mtime \0 link \0   per entry
- *   P \0 <base64 of the target's /etc/passwd> \0   G \0 <base64 of /etc/group> \0
+ * Parses the listing script's records (toolkit-scripts/list-directory.sh):
+ *   @dir:RESOLVED (or @notdir:RESOLVED when it is not a directory)
+ *   @entry:TYPE SIZE MODE UID GID MTIME NAME per entry, then @link:TEXT for a symlink
+ *   ROOT/etc/passwd:CONTENT and ROOT/etc/group:CONTENT, the target's own
  * Entries come sorted: directories first, then by name.
  */
 export function parseDirectoryListing(output: Buffer | string): ParsedListing {
-  const tokens = (typeof output === 'string' ? output : output.toString('utf8')).split('\0');
   let path: string | undefined;
   let notDirectory = false;
   let passwd = new Map<number, string>();
   let groups = new Map<number, string>();
   const raw: Array<Omit<FileEntry, 'user' | 'group'>> = [];
-  for (let i = 0; i < tokens.length;) {
-    const tag = tokens[i];
-    if (tag === 'D' || tag === 'N') {
-      path = tokens[i + 1] ?? '/';
-      notDirectory = tag === 'N';
-      i += 2;
-    } else if (tag === 'P' || tag === 'G') {
-      const text = Buffer.from(tokens[i + 1] ?? '', 'base64').toString('utf8');
-      if (tag === 'P') passwd = parsePasswd(text);
-      else groups = parseGroup(text);
-      i += 2;
-    } else if (tag === 'E') {
-      const f = tokens.slice(i + 1, i + 1 + FIELDS_PER_ENTRY);
-      if (f.length < FIELDS_PER_ENTRY) break;
-      const [name, type, size, mode, uid, gid, mtime, link] = f as [string, string, string, string, string, string, string, string];
-      const entry: Omit<FileEntry, 'user' | 'group'> = {
+  for (const record of splitDump(output)) {
+    if (record.path === '@dir' || record.path === '@notdir') {
+      path = record.content;
+      notDirectory = record.path === '@notdir';
+    } else if (record.path === '@entry') {
+      const m = ENTRY.exec(record.content);
+      if (!m) continue;
+      const [, type = '', size = '', mode = '', uid = '', gid = '', mtime = '', name = ''] = m;
+      raw.push({
         name,
         type: FIND_TYPES[type] ?? 'other',
         size: Number(size) || 0,
@@ -70,12 +64,15 @@ export function parseDirectoryListing(output: Buffer | string): ParsedListing {
         uid: Number(uid),
         gid: Number(gid),
         mtimeMs: Math.round(Number(mtime) * 1000) || 0,
-      };
-      if (entry.type === 'symlink') entry.linkTarget = link;
-      raw.push(entry);
-      i += 1 + FIELDS_PER_ENTRY;
-    } else {
-      i++;
+      });
+    } else if (record.path === '@link') {
+      const entry = raw[raw.length - 1];
+      if (entry?.type === 'symlink') entry.linkTarget = record.content;
+    } else if (record.path.endsWith('/etc/passwd')) {
+      // The only records that are paths: the account files, under the target's root.
+      passwd = parsePasswd(record.content);
+    } else if (record.path.endsWith('/etc/group')) {
+      groups = parseGroup(record.content);
     }
   }
   if (path === undefined) throw new RemoraError('OPERATION_FAILED', 'the directory listing from the toolkit is incomplete');

@@ -1,5 +1,5 @@
-// NET_SCRIPT's output (see ops/net.ts) parsed: the sockets of a network namespace with
-// their owning processes. Pure.
+// toolkit-scripts/net.sh's output parsed: the sockets of a network namespace with their
+// owning processes. Pure.
 import { procFileOf, splitDump } from './proc-dump.js';
 import { attachSocketOwners, parseProcNetSockets, parseProcStat } from './proc-parsers.js';
 import { sortSockets } from './socket-table.js';
@@ -7,7 +7,7 @@ import type { SocketInfo, SocketProtocol } from './socket-types.js';
 
 const PROTOCOLS: SocketProtocol[] = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'];
 
-/** Pure: NET_SCRIPT's output as sockets, listening first, each with its owner when known. */
+/** Pure: net.sh's output as sockets, listening first, each with its owner when known. */
 export function parseNetDump(dump: Buffer | string): SocketInfo[] {
   const sockets: SocketInfo[] = [];
   const names = new Map<number, string>();

@@ -1,4 +1,4 @@
-// PROC_SCRIPT's output (see ops/proc.ts) parsed: one process in depth. Pure.
+// toolkit-scripts/proc.sh's output parsed: one process in depth. Pure.
 import { groupByPid, splitDump } from './proc-dump.js';
 import type { FdKind, OpenFd, ProcessDetails } from './process-details.js';
 import {
@@ -18,7 +18,7 @@ import type { SocketInfo, SocketProtocol } from './socket-types.js';
 
 const SOCKET_FILES: SocketProtocol[] = ['tcp', 'tcp6', 'udp', 'udp6', 'unix'];
 
-/** Pure: PROC_SCRIPT's output as ProcessDetails; undefined when the process was gone. */
+/** Pure: proc.sh's output as ProcessDetails; undefined when the process was gone. */
 export function parseProcDump(
   dump: Buffer | string,
   options: { pid: number; targetRoot: string; showSecrets?: boolean },

@@ -1,5 +1,5 @@
-// What `remora ps` reads, parsed: the remora-ps helper's JSON or PS_SCRIPT's records (see
-// ops/ps.ts) as a ProcessListing, with %CPU measured as the listing asked. Pure.
+// What `remora ps` reads, parsed: the remora-ps helper's JSON or ps.sh's records (see
+// toolkit-scripts/ps.sh) as a ProcessListing, with %CPU measured as the listing asked. Pure.
 import { RemoraError } from './errors.js';
 import { splitDump, groupByPid, procFileOf, type DumpRecord } from './proc-dump.js';
 import { buildProcessInfo, parseCmdline, parsePasswd, parseProcStat, parseProcStatus, parseUptime } from './proc-parsers.js';
@@ -133,7 +133,7 @@ interface CpuSamples {
   cpu: Map<number, CpuSample>;
 }
 
-/** Pure: the processes from PS_SCRIPT's output. Processes gone before sample B are skipped. */
+/** Pure: the processes from ps.sh's output. Processes gone before sample B are skipped. */
 export function parsePsDump(dump: Buffer | string, options: CpuBasis & { targetRoot: string; includeToolkit?: boolean }): ProcessListing {
   const records = splitDump(dump);
   const phases: Record<'a' | 'main' | 'end', DumpRecord[]> = { a: [], main: [], end: [] };

@@ -34,7 +34,7 @@ export interface TraceProbe {
   processes: Map<number, TracedProcessFacts>;
 }
 
-/** Reads the probe's dump (see TRACE_PROBE in ops/strace.ts). */
+/** Reads the probe's dump (see toolkit-scripts/strace-probe.sh). */
 export function parseTraceProbe(dump: Buffer | string): TraceProbe {
   const probe: TraceProbe = { straceFound: false, processes: new Map() };
   const toolkit = new Set<number>();

@@ -1,13 +1,14 @@
 // Reads the start of a file of the target for the Files view's pager, in one exec round
 // trip: its size and kind (remora-fs stat -L, resolved inside the target's root), what
 // `file` says of it, and up to `maxBytes` of it. Only regular files are read, so a fifo or
-// a device can never block the viewer.
+// a device can never block the viewer (toolkit-scripts/preview-file.sh).
 import { isUtf8 } from 'node:buffer';
 import { RemoraError } from '../core/errors.js';
+import { splitDump } from '../core/proc-dump.js';
 import { decodeTargetBytes } from '../core/target-text.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { FS_HELPER, helperFailure } from './fs-helper.js';
-import { scriptExec } from './toolkit-script.js';
+import { scriptExec } from '../toolkit-scripts/scripts.js';
+import { helperFailure } from './fs-helper.js';
 
 export interface FilePreview {
   /** The path asked for. */
@@ -21,38 +22,33 @@ export interface FilePreview {
   truncated: boolean;
 }
 
-// $1 root, $2 path, $3 max bytes. Output: the stat JSON line, file's line, then the bytes.
-const PREVIEW_SCRIPT = `
-fs=${FS_HELPER}
-[ -x "$fs" ] || { echo "remora: $fs is missing from the toolkit image" >&2; exit 127; }
-"$fs" stat -L "$1" "$2" || exit $?
-{ "$fs" read -L "$1" "$2" 2>/dev/null | head -c 65536 | file -b - 2>/dev/null; } || echo data
-"$fs" read -L "$1" "$2" | head -c "$3"
-`.trim();
-
 export async function previewFile(session: ToolkitSession, path: string, signal?: AbortSignal, maxBytes = 1 << 20): Promise<FilePreview> {
-  const { cmd, env } = scriptExec('remora-preview', PREVIEW_SCRIPT, [session.targetRoot, path, maxBytes]);
+  const { cmd, env } = scriptExec('preview-file', [session.targetRoot, path, maxBytes]);
   const result = await session.run(cmd, { env, signal });
   if (result.exitCode !== 0)
     throw await helperFailure(result.exitCode, result.stderr, { session, targetName: session.target.name, direction: 'read', path });
   return parsePreview(path, result.stdout, maxBytes);
 }
 
-/** Splits the script's output; pure. */
+const DATA_TAG = Buffer.from('@data:');
+
+/**
+ * Reads the script's records (toolkit-scripts/preview-file.sh): @stat and @type, each
+ * ended by a NUL (neither JSON nor `file` can hold one), then @data to the end. Pure.
+ */
 export function parsePreview(path: string, output: Buffer, maxBytes: number): FilePreview {
-  const firstEnd = output.indexOf(0x0a);
-  const secondEnd = firstEnd < 0 ? -1 : output.indexOf(0x0a, firstEnd + 1);
-  if (secondEnd < 0) throw new RemoraError('OPERATION_FAILED', `${path}: the toolkit's answer is incomplete`);
-  const stat = JSON.parse(output.subarray(0, firstEnd).toString('utf8')) as { type: string; size: number };
-  const type =
-    output
-      .subarray(firstEnd + 1, secondEnd)
-      .toString('utf8')
-      .trim() || 'data';
+  const statEnd = output.indexOf(0);
+  const typeEnd = statEnd < 0 ? -1 : output.indexOf(0, statEnd + 1);
+  const [statRecord, typeRecord] = typeEnd < 0 ? [] : splitDump(output.subarray(0, typeEnd));
+  const dataStart = typeEnd + 1 + DATA_TAG.length;
+  if (statRecord?.path !== '@stat' || typeRecord?.path !== '@type' || !output.subarray(typeEnd + 1, dataStart).equals(DATA_TAG))
+    throw new RemoraError('OPERATION_FAILED', `${path}: the toolkit's answer is incomplete`);
+  const stat = JSON.parse(statRecord.content) as { type: string; size: number };
+  const type = typeRecord.content.trim() || 'data';
   if (stat.type !== 'file') {
     return { path, size: stat.size, type: stat.type === 'dir' ? 'directory' : type, binary: true, text: '', truncated: false };
   }
-  const bytes = output.subarray(secondEnd + 1);
+  const bytes = output.subarray(dataStart);
   const truncated = stat.size > bytes.length && bytes.length >= maxBytes;
   // When `file` calls it text, it is shown as text: a label that says "ASCII text" must not
   // sit on a "binary file" verdict drawn from other bytes (a NUL far into a huge log, a

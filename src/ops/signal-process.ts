@@ -4,7 +4,7 @@
 import { RemoraError } from '../core/errors.js';
 import { parsePid } from '../core/pid.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
-import { scriptExec } from './toolkit-script.js';
+import { scriptExec } from '../toolkit-scripts/scripts.js';
 
 const SIGNAL_NAME = /^[A-Z][A-Z0-9]{1,9}$/;
 
@@ -31,21 +31,10 @@ export function execTag(tag: string): string {
 }
 
 /**
- * Only processes in the toolkit's own mount namespace whose environment carries the tag:
- * the command, and its children unless they dropped it. Never one of the target's.
- */
-const SIGNAL_TAGGED_SCRIPT = `
-for d in /proc/[0-9]*; do
-  [ "$d/ns/mnt" -ef /proc/self/ns/mnt ] || continue
-  grep -qxzF -e "$1" "$d/environ" 2>/dev/null && kill "-$2" "\${d#/proc/}" 2>/dev/null
-done
-exit 0`.trim();
-
-/**
  * Signals the toolkit commands started with execTag(tag). The engine gives no way to
  * signal an exec, and closing its stream leaves the command blocked on a full pipe.
  */
 export async function signalTagged(session: ToolkitSession, tag: string, signal: 'PIPE' | 'TERM' | 'KILL'): Promise<void> {
-  const { cmd, env } = scriptExec('remora-signal', SIGNAL_TAGGED_SCRIPT, [execTag(tag), signal]);
+  const { cmd, env } = scriptExec('signal-tagged', [execTag(tag), signal]);
   await session.run(cmd, { env });
 }

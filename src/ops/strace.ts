@@ -1,7 +1,7 @@
 // Traces a target's processes with strace in its toolkit session, as a stream of lines
 // (or of SyscallEvents) that can be stopped at any time. However the trace ends (stop(),
 // remora killed, the connection lost), strace detaches and the target keeps running:
-// see TRACE_WRAPPER.
+// see toolkit-scripts/strace.sh.
 import { RemoraError } from '../core/errors.js';
 import { parsePidList } from '../core/pid.js';
 import {
@@ -18,65 +18,7 @@ import type { ExecHandle } from '../engine/types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { LineSplitter } from './line-splitter.js';
 import { findOutsideTracer } from './outside-tracer.js';
-import { TOOLKIT_PIDS_SNIPPET, scriptExec } from './toolkit-script.js';
-
-/**
- * Runs strace in the background and watches its own stdin, the exec's stdin, which only
- * Remora holds. EOF there (Remora stopping, killed, or its connection gone: the engine
- * closes an exec's stdin when the client goes away) sends strace SIGTERM, on which strace
- * detaches from every tracee and exits. SIGTERM rather than SIGINT: a background job of a
- * non-interactive shell starts with SIGINT ignored.
- * Every process started here is reaped here, so nothing is ever left to the target's PID 1
- * (the toolkit shares its PID namespace, and orphans would be re-parented to it). Before
- * signalling, the watcher checks that strace is still this shell's child: a reaped pid
- * could be reused by one of the target's processes.
- * strace writes to its stderr (unbuffered, so lines arrive as they happen; `-o` to a pipe
- * would be block-buffered), sent to the exec's stdout; the exec's stderr carries only
- * this script's own line with strace's pid.
- */
-export const TRACE_WRAPPER = `
-exec 3<&0 </dev/null
-strace "$@" 2>&1 &
-s=$!
-me=$$
-echo "remora-strace-pid=$s" >&2
-{
-  while read -r _; do :; done
-  if read -r st < "/proc/$s/stat"; then
-    rest=\${st##*) }
-    set -- $rest
-    [ "$2" = "$me" ] && kill -TERM "$s"
-  fi
-} <&3 >/dev/null 2>&1 &
-w=$!
-exec 3<&-
-wait "$s" 2>/dev/null
-rc=$?
-kill "$w" 2>/dev/null
-wait "$w" 2>/dev/null
-exit "$rc"
-`.trim();
-
-/**
- * What the probe asks the toolkit in one exec: is strace there, what may this toolkit do
- * (capabilities, seccomp, Yama, AppArmor), and every process's stat, tracer, and whether it
- * is one of the toolkit's own (same mount namespace). Records as in core/proc-dump.ts.
- */
-export const TRACE_PROBE = `
-export LC_ALL=C
-if command -v strace >/dev/null 2>&1; then printf '@strace:1\\0'; else printf '@strace:0\\0'; fi
-while read -r k v; do
-  case $k in CapEff:) printf '@capeff:%s\\0' "$v" ;; Seccomp:) printf '@seccomp:%s\\0' "$v" ;; esac
-done < /proc/self/status
-{ read -r y < /proc/sys/kernel/yama/ptrace_scope && printf '@yama:%s\\0' "$y"; } 2>/dev/null
-{ read -r a < /proc/self/attr/current && printf '@apparmor:%s\\0' "$a"; } 2>/dev/null
-grep -azsH '' /proc/[0-9]*/stat
-printf '@status:'
-grep -asH '^TracerPid:' /proc/[0-9]*/status
-printf '\\0'
-${TOOLKIT_PIDS_SNIPPET}
-exit 0
-`.trim();
+import { scriptExec } from '../toolkit-scripts/scripts.js';
 
 /** How long strace gets to detach after a stop before it is killed (the kernel detaches then). */
 const STOP_GRACE_MS = 4000;
@@ -152,7 +94,7 @@ export async function waitingProgramPid(session: ToolkitSession): Promise<number
 
 /** One exec: what tracing would run into. */
 export async function probeTrace(session: ToolkitSession): Promise<TraceProbe> {
-  const { cmd, env } = scriptExec('remora-probe', TRACE_PROBE, []);
+  const { cmd, env } = scriptExec('strace-probe', []);
   const result = await session.run(cmd, { env });
   if (result.exitCode !== 0) {
     throw new RemoraError(
@@ -188,7 +130,7 @@ export async function startTrace(session: ToolkitSession, options: TraceOptions,
 
   let handle: ExecHandle;
   try {
-    handle = await session.exec({ ...scriptExec('remora-strace', TRACE_WRAPPER, buildStraceArgs(pids, options)), stdin: true });
+    handle = await session.exec({ ...scriptExec('strace', buildStraceArgs(pids, options)), stdin: true });
   } catch (error) {
     throw new RemoraError('EXEC_FAILED', `could not start strace in the toolkit: ${(error as Error).message}`, { cause: error });
   }
@@ -293,8 +235,8 @@ class StraceRun implements TraceRun {
     const pid = this.stracePid;
     if (pid !== undefined) {
       // Only if that pid is still strace: it may have exited meanwhile and been reused.
-      const script = 'read -r c < "/proc/$1/comm" && [ "$c" = strace ] && kill -KILL "$1"';
-      await this.session.run(['sh', '-c', script, 'remora-kill', String(pid)]).catch(() => undefined);
+      const { cmd, env } = scriptExec('strace-kill', [pid]);
+      await this.session.run(cmd, { env }).catch(() => undefined);
     }
     this.timers.push(setTimeout(() => this.handle.close(), KILL_GRACE_MS));
   }

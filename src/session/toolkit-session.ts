@@ -22,10 +22,10 @@ import type {
   ProgressHandler,
   StdinHold,
 } from '../engine/types.js';
-import { FIND_TARGET_PID, execWrapper } from './keeper-script.js';
 import { watchSession, type SessionWatch } from './session-watch.js';
 import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
 import { ensureToolkitImage, toolkitImageIsReady } from './toolkit-image.js';
+import { scriptCommand, scriptExec } from '../toolkit-scripts/scripts.js';
 
 /** What a session needs to know of its target (the TUI inspects it for the rest). */
 export interface Target {
@@ -80,7 +80,9 @@ export class ToolkitSession implements AsyncDisposable {
 
   exec(options: SessionExecOptions): Promise<ExecHandle> {
     const { targetDir, ...execOptions } = options;
-    return this.engine.exec(this.containerId, { ...execOptions, cmd: execWrapper(options.cmd, targetDir) });
+    // Every command starts in exec-wrapper.sh, which marks the session as used, enters
+    // targetDir (none: '') and becomes the command.
+    return this.engine.exec(this.containerId, { ...execOptions, cmd: scriptCommand('exec-wrapper', [targetDir ?? '', ...options.cmd]) });
   }
 
   /**
@@ -218,9 +220,10 @@ export async function openSession(
   }
 }
 
-/** The target's main process as the toolkit sees it (see FIND_TARGET_PID). */
+/** The target's main process as the toolkit sees it (see find_target_pid in toolkit-scripts/common.sh). */
 async function findRootPid(session: ToolkitSession): Promise<number> {
-  const result = await session.run(['sh', '-c', `${FIND_TARGET_PID}\necho "$tpid"`], { env: [`REMORA_TARGET_ID=${session.target.id}`] });
+  const { cmd, env } = scriptExec('target-pid', []);
+  const result = await session.run(cmd, { env: [...env, `REMORA_TARGET_ID=${session.target.id}`] });
   const pid = Number(result.stdout.toString('utf8').trim());
   if (result.exitCode !== 0 || !Number.isInteger(pid) || pid < 1) {
     const other = session.target.pidMode.slice('container:'.length, 'container:'.length + 12);

@@ -5,7 +5,7 @@ import { fingerprint } from '../core/fingerprint.js';
 import type { Profile } from '../core/profiles.js';
 import { formatToolkitLimits, type ToolkitLimits } from '../core/toolkit-limits.js';
 import type { ContainerSpec } from '../engine/types.js';
-import { KEEPER_LAUNCHER, KEEPER_SCRIPT, oneShotCommand } from './keeper-script.js';
+import { KEEPER_COMMAND, KEEPER_SCRIPT_ENV, scriptCommand } from '../toolkit-scripts/scripts.js';
 
 export interface ToolkitSpecInput {
   target: { id: string; name: string; pidMode: string; rootPid: number };
@@ -82,12 +82,12 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
     image: input.image,
     // A custom toolkit image (netshoot, busybox) may have an entrypoint of its own.
     entrypoint: [],
-    // The script travels in the environment so `ps --all` shows a short command line.
-    cmd: oneShot ? oneShotCommand(oneShot.cmd) : ['/bin/sh', '-c', KEEPER_LAUNCHER, 'remora-keeper'],
+    // The keeper's script travels in the environment so `ps --all` shows a short command line.
+    cmd: oneShot ? scriptCommand('one-shot', oneShot.cmd) : KEEPER_COMMAND,
     env: oneShot
       ? [`REMORA_TARGET_PID=${target.rootPid}`, `REMORA_TARGET_NAME=${target.name}`, ...(oneShot.env ?? [])]
       : [
-          `REMORA_KEEPER_SCRIPT=${KEEPER_SCRIPT}`,
+          KEEPER_SCRIPT_ENV,
           `REMORA_IDLE_SECONDS=${input.idleSeconds}`,
           // The keeper finds the pid itself when the target shares another container's namespace.
           sharesContainerPidNamespace(target.pidMode) ? `REMORA_TARGET_ID=${target.id}` : `REMORA_TARGET_PID=${target.rootPid}`,

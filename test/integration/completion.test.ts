@@ -77,6 +77,12 @@ describe('bash completion', () => {
     expect((await tab(['cp', `${target.name}:/`])).replies).toEqual(expect.arrayContaining(['/app', '/data/', '/etc/']));
   });
 
+  it('offers no path of the target whose name holds a newline, nor a piece of one', async () => {
+    const made = await remora(['exec', target.name, '--', 'sh', '-c', 'cd /target/tmp && : > "$(printf "new\\nline")" && : > newer']);
+    expect(made.exitCode).toBe(0);
+    expect((await tab(['cp', `${target.name}:/tmp/new`])).replies).toEqual(['/tmp/newer']);
+  });
+
   it('offers nothing, and says nothing, when the engine cannot be reached', async () => {
     const result = await tab(['exec', target.name.slice(0, -3)], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(result).toMatchObject({ replies: [], stderr: '' });

@@ -1,5 +1,6 @@
 // The Files view's data on real output of the listing and preview scripts, captured in a
-// toolkit on a scratch target (odd names, symlinks, a fifo, a file owned by 65532).
+// toolkit on a scratch target (odd names, symlinks, a fifo, a file owned by 65532) by
+// test/fixtures/listing/capture.sh.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatMode, parseDirectoryListing } from '../../src/core/directory-listing.js';
@@ -90,6 +91,12 @@ describe('file preview', () => {
     expect(pager.lines.join('\n')).toContain('binary file: not shown');
   });
 
+  it('says so when the answer is cut before the bytes of the file', () => {
+    expect(() => parsePreview('/app', fixture('preview/elf-truncated.bin').subarray(0, 40), 4096)).toThrow(
+      "/app: the toolkit's answer is incomplete",
+    );
+  });
+
   it('shows the head of a huge text file, never calls it binary, and says how much is shown', () => {
     // A NUL and a Latin-1 byte far into the first MiB: `file` (reading 64 KiB) says ASCII text.
     const head = Buffer.concat([
@@ -98,7 +105,7 @@ describe('file preview', () => {
       Buffer.alloc(1 << 20, 'x'),
     ]).subarray(0, 1 << 20);
     const output = Buffer.concat([
-      Buffer.from('{"type":"file","size":4500000000,"mode":"0644","uid":0,"gid":0,"mtime":1796520097}\nASCII text\n'),
+      Buffer.from('@stat:{"type":"file","size":4500000000,"mode":"0644","uid":0,"gid":0,"mtime":1796520097}\0@type:ASCII text\0@data:'),
       head,
     ]);
     const preview = parsePreview('/tmp/big.txt', output, 1 << 20);

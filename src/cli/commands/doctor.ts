@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../core/errors.js';
 import { LABEL } from '../../core/labels.js';
+import { splitDump } from '../../core/proc-dump.js';
 import { PROFILES, type Profile } from '../../core/profiles.js';
 import { terminalSafe } from '../../core/target-text.js';
 import { formatToolkitLimits, parseToolkitLimits } from '../../core/toolkit-limits.js';
@@ -11,6 +12,7 @@ import { createEngine } from '../../engine/create-engine.js';
 import type { Engine } from '../../engine/types.js';
 import { probeTrace } from '../../ops/strace.js';
 import { ensureToolkitImage } from '../../session/toolkit-image.js';
+import { scriptExec } from '../../toolkit-scripts/scripts.js';
 import { openSession, toTarget, type Target } from '../../session/toolkit-session.js';
 import type { GlobalOptions } from '../global-options.js';
 import { printJson } from '../printers.js';
@@ -23,16 +25,9 @@ interface Check {
   remedy?: string;
 }
 
-// What the toolkit may reach and is held to, then a trace tried on the throwaway target. Yama,
-// seccomp and AppArmor come from strace's own probe (probeTrace), read the same way here.
-const PROBE = [
-  'if ls /target/ >/dev/null 2>&1; then echo root=ok; else echo root=denied; fi',
-  // The toolkit's own limits as its cgroup enforces them (v2, else v1): an engine may drop them.
-  'echo "memory=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || echo none)"',
-  'echo "pids=$(cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || echo none)"',
-  'if command -v strace >/dev/null; then out=$(timeout 3 strace -e trace=none -p 1 2>&1 & p=$!; sleep 1; kill -INT $p 2>/dev/null; wait $p); case "$out" in *"attached"*) echo ptrace=ok;; *) echo "ptrace=denied $out" | head -n 1;; esac; else echo ptrace=no-strace; fi',
-].join('\n');
-
+// What the toolkit may reach and is held to (toolkit-scripts/doctor-probe.sh), then a trace
+// tried on the throwaway target. Yama, seccomp and AppArmor come from strace's own probe
+// (probeTrace), read the same way here.
 /**
  * With --json, one object at the end: `{ ok, checks: [{ name, ok, detail, remedy? }] }`,
  * the same checks the lines show, whatever the exit code.
@@ -134,14 +129,9 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
       say: sayOnStderr({ ...globals, quiet: true }),
       extraLabels: testLabels(),
     });
-    const [{ stdout }, trace] = await Promise.all([session.run(['sh', '-c', PROBE]), probeTrace(session)]);
-    const facts = Object.fromEntries(
-      stdout
-        .toString()
-        .split('\n')
-        .filter((l) => l.includes('='))
-        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-    ) as Record<string, string>;
+    const probe = scriptExec('doctor-probe', []);
+    const [{ stdout }, trace] = await Promise.all([session.run(probe.cmd, { env: probe.env }), probeTrace(session)]);
+    const facts: Record<string, string> = Object.fromEntries(splitDump(stdout).map((record) => [record.path.slice(1), record.content]));
     facts.yama = trace.yamaScope === undefined ? 'absent' : String(trace.yamaScope);
     facts.seccomp = trace.seccomp === undefined ? '' : String(trace.seccomp);
     facts.apparmor = trace.apparmor ?? 'none';

@@ -2,7 +2,7 @@
 import { RemoraError } from '../../core/errors.js';
 import { LABEL, ROLE_STAND_IN } from '../../core/labels.js';
 import { resolveTarget } from '../../core/target-resolution.js';
-import { USED_STAMP } from '../../session/keeper-script.js';
+import { USED_STAMP } from '../../toolkit-scripts/scripts.js';
 import { isToolkit, sessionsOf } from '../../session/toolkit-session.js';
 import type { GlobalOptions } from '../global-options.js';
 import { formatElapsed } from '../../core/duration.js';

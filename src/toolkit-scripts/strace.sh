@@ -1,0 +1,34 @@
+# strace.sh STRACE-ARGS...: runs strace in the background for ops/strace.ts and watches
+# its own stdin, the exec's stdin, which only Remora holds. EOF there (Remora stopping,
+# killed, or its connection gone: the engine closes an exec's stdin when the client goes
+# away) sends strace SIGTERM, on which strace detaches from every tracee and exits.
+# SIGTERM rather than SIGINT: a background job of a non-interactive shell starts with
+# SIGINT ignored.
+# Every process started here is reaped here, so nothing is ever left to the target's PID 1
+# (the toolkit shares its PID namespace, and orphans would be re-parented to it). Before
+# signalling, the watcher checks that strace is still this shell's child: a reaped pid
+# could be reused by one of the target's processes.
+# strace writes to its stderr (unbuffered, so lines arrive as they happen; `-o` to a pipe
+# would be block-buffered), sent to the exec's stdout; the exec's stderr carries only
+# this script's own line with strace's pid.
+exec 3<&0 </dev/null
+strace "$@" 2>&1 &
+s=$!
+me=$$
+echo "remora-strace-pid=$s" >&2
+{
+  while read -r _; do :; done
+  if read -r st < "/proc/$s/stat"; then
+    rest=${st##*) }
+    # shellcheck disable=SC2086 # split on purpose: the fields of /proc/N/stat after comm
+    set -- $rest
+    [ "$2" = "$me" ] && kill -TERM "$s"
+  fi
+} <&3 >/dev/null 2>&1 &
+w=$!
+exec 3<&-
+wait "$s" 2>/dev/null
+rc=$?
+kill "$w" 2>/dev/null
+wait "$w" 2>/dev/null
+exit "$rc"
