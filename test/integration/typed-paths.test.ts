@@ -1,6 +1,6 @@
 // Paths typed on the command line with bytes that are not UTF-8: `caf\xe9.txt` and
 // `caf\xe8.txt`, which Node's argv reads as one same `caf\ufffd.txt`. Each must reach the
-// file it names, in both directions of cp and as source or destination, and through
+// file it names, in both directions of cp and as source or destination, in diff, and through
 // `docker remora`; a missing one is named escaped.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -143,6 +143,15 @@ describe('a path typed with bytes that are not UTF-8', () => {
     expect(intoMissingDir.stderr).toBe(
       `remora: destination directory ${target.name}:/nowhere\\xe7 does not exist\nhint: create it first\n`,
     );
+  });
+
+  it('diff compares the file it names', async () => {
+    for (const byte of ['e9', 'e8']) {
+      const result = await remoraBytes(['diff', target.name, bytes(`/names/caf${String.fromCharCode(parseInt(byte, 16))}.txt`)]);
+      const shown = `/names/caf\\x${byte}.txt`;
+      expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+      expect(result.stdout).toBe(`--- /dev/null\n+++ ${target.name}:${shown}\n@@ -0,0 +1 @@\n+${byte}\n`);
+    }
   });
 
   it('reaches the file through docker remora as well', async () => {
