@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoraError } from '../../src/core/errors.js';
 import {
   descendantsOf,
@@ -9,6 +11,7 @@ import {
   type TraceProbe,
   type TracedProcessFacts,
 } from '../../src/core/trace-checks.js';
+import { findOutsideTracers } from '../../src/ops/outside-tracer.js';
 import { buildStraceArgs } from '../../src/ops/strace.js';
 import { LineSplitter } from '../../src/ops/line-splitter.js';
 
@@ -161,6 +164,50 @@ describe('explainAttachFailure', () => {
       code: 'PROCESS_NOT_FOUND',
     });
     expect(explainAttachFailure('strace: Process 1 attached', probe([]), context)).toBeUndefined();
+  });
+});
+
+describe('findOutsideTracers (a host /proc laid out in a directory)', () => {
+  const id = 'c0ffee'.repeat(10);
+  let root: string;
+  const task = (pid: number, tid: number, nsTid: number, tracer: number) => {
+    mkdirSync(join(root, String(pid), 'task', String(tid)), { recursive: true });
+    writeFileSync(join(root, String(pid), 'task', String(tid), 'status'), `Name:\tapp\nTracerPid:\t${tracer}\nNSpid:\t${tid}\t${nsTid}\n`);
+  };
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'remora-proc-'));
+    // The target: main 100 (ns 1) with a thread 102 (ns 6, held by 900), child 101 (ns 7, held by 900).
+    for (const pid of [100, 101]) {
+      mkdirSync(join(root, String(pid)));
+      writeFileSync(join(root, String(pid), 'cgroup'), `12:pids:/docker/${id}\n`);
+    }
+    task(100, 100, 1, 0);
+    task(100, 102, 6, 900);
+    task(101, 101, 7, 900);
+    // The tracer, in another cgroup, and a process of another container with the same ns pid.
+    mkdirSync(join(root, '900'));
+    writeFileSync(join(root, '900', 'cgroup'), '12:pids:/user.slice\n');
+    writeFileSync(join(root, '900', 'cmdline'), `${['strace', '-p', '101'].join('\0')}\0`);
+    mkdirSync(join(root, '200'));
+    writeFileSync(join(root, '200', 'cgroup'), '12:pids:/docker/other\n');
+    task(200, 200, 7, 901);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("names the tracer of each of the target's pids and threads, by their ids in its namespace", async () => {
+    const found = await findOutsideTracers(id, [1, 6, 7], root);
+    expect(found.visible).toBe(true);
+    expect(found.tracers).toEqual(
+      new Map([
+        [6, { pid: 900, command: 'strace -p 101' }],
+        [7, { pid: 900, command: 'strace -p 101' }],
+      ]),
+    );
+  });
+
+  it('says when the target is not on this host', async () => {
+    expect(await findOutsideTracers('absent', [1], root)).toEqual({ visible: false, tracers: new Map() });
   });
 });
 
