@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoraError } from '../../src/core/errors.js';
 import {
+  attachedPid,
+  describeLeftOut,
+  describeUntraced,
   descendantsOf,
   explainAttachFailure,
+  failedAttach,
+  parseTaskTracers,
+  refusedAttach,
   parseTraceProbe,
   planTrace,
   type TraceProbe,
@@ -164,6 +170,45 @@ describe('explainAttachFailure', () => {
       code: 'PROCESS_NOT_FOUND',
     });
     expect(explainAttachFailure('strace: Process 1 attached', probe([]), context)).toBeUndefined();
+  });
+});
+
+describe('a trace that leaves some out', () => {
+  it("reads strace's attach notices, whatever their reason", () => {
+    expect(attachedPid('strace: Process 7 attached')).toBe(7);
+    expect(attachedPid('strace: Process 1 attached with 2 threads')).toBe(1);
+    expect(attachedPid('strace: Process 7 detached')).toBeUndefined();
+    expect(failedAttach('strace: attach: ptrace(PTRACE_SEIZE, 7): No such process')).toEqual({ pid: 7, reason: 'No such process' });
+    expect(refusedAttach('strace: attach: ptrace(PTRACE_SEIZE, 7): No such process')).toBeUndefined();
+    expect(refusedAttach('strace: attach: ptrace(PTRACE_SEIZE, 6): Operation not permitted')).toEqual({
+      pid: 6,
+      reason: 'Operation not permitted',
+    });
+  });
+
+  it('says who holds each one, process or thread, in one line', () => {
+    expect(
+      describeUntraced({ id: 6, name: 'app', reason: 'Operation not permitted', tracer: { pid: 4242, command: 'strace -p 901' } }),
+    ).toBe('pid 6 (app) is already traced by pid 4242 on the host (strace -p 901): not traced, the others are');
+    expect(describeUntraced({ id: 9, threadOf: 1, name: 'app', tracer: { pid: 4242 } })).toBe(
+      'thread 9 of pid 1 (app) is already traced by pid 4242 on the host: not traced, the others are',
+    );
+    expect(describeUntraced({ id: 6, reason: 'Operation not permitted' })).toBe(
+      'pid 6 could not be traced (Operation not permitted), most likely held by a tracer outside the toolkit: not traced, the others are',
+    );
+    expect(describeLeftOut([{ id: 6 }])).toBe('the trace left out pid 6 (said above)');
+    expect(describeLeftOut([{ id: 6 }, { id: 7 }, { id: 9, threadOf: 1 }])).toBe(
+      'the trace left out pid 6, pid 7 and thread 9 of pid 1 (said above)',
+    );
+  });
+
+  it("reads each thread's tracer as the toolkit sees it", () => {
+    const grep = '/proc/1/task/1/status:TracerPid:\t31\n/proc/1/task/6/status:TracerPid:\t0\n/proc/7/task/7/status:TracerPid:\t31\n';
+    expect(parseTaskTracers(grep)).toEqual([
+      { pid: 1, tid: 1, tracerPid: 31 },
+      { pid: 1, tid: 6, tracerPid: 0 },
+      { pid: 7, tid: 7, tracerPid: 31 },
+    ]);
   });
 });
 
