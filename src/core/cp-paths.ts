@@ -2,6 +2,7 @@
 // or `/.` means, and where a copy lands — the source/destination matrix of `docker cp`.
 import { posix } from 'node:path';
 import { RemoraError } from './errors.js';
+import { utf8Text } from './target-text.js';
 
 export type CpLocation =
   | { kind: 'target'; target: string; path: string }
@@ -12,14 +13,15 @@ export type CpLocation =
 /**
  * Splits an argument the way `docker cp` does: absolute paths and paths without `:` are
  * local, so is anything whose part before the first `:` starts with `.` (`./a:b`);
- * the rest is TARGET:PATH, with the path taken from the target's `/`.
+ * the rest is TARGET:PATH, with the path taken from the target's `/`. A path may hold
+ * bytes that are not UTF-8 (core/target-text.ts); a target's name never does.
  */
 export function parseCpLocation(arg: string): CpLocation {
   if (arg === '-') return { kind: 'stream' };
   if (arg.startsWith('/')) return { kind: 'local', path: arg };
   const colon = arg.indexOf(':');
   if (colon < 0 || arg.startsWith('.')) return { kind: 'local', path: arg };
-  const target = arg.slice(0, colon);
+  const target = utf8Text(arg.slice(0, colon));
   const path = arg.slice(colon + 1);
   if (target === '') return { kind: 'local', path: arg };
   if (path === '')

@@ -49,6 +49,14 @@ export function encodeTargetText(text: string): Buffer {
   return Buffer.concat(parts);
 }
 
+/**
+ * Text as UTF-8 carries it, each byte that was not UTF-8 as U+FFFD (as Node reads its
+ * argv): for what is never bytes, such as a container's name typed in a path's `NAME:`.
+ */
+export function utf8Text(text: string): string {
+  return hasEscapedBytes(text) ? encodeTargetText(text).toString('utf8') : text;
+}
+
 /** Whether text holds bytes that were not valid UTF-8 (and so needs encodeTargetText, not 'utf8'). */
 export function hasEscapedBytes(text: string): boolean {
   if (!/[\udc80-\udcff]/.test(text)) return false;

@@ -204,11 +204,16 @@ function yamaForbidsAll(): RemoraError {
 
 const ATTACH_FAILURE = /^strace: attach: ptrace\(PTRACE_(?:SEIZE|ATTACH), (\d+)\): (.*)$/m;
 
+/** The pid strace could not attach to and why, whatever the reason (gone, refused). */
+export function failedAttach(stderr: string): { pid: number; reason: string } | undefined {
+  const failure = ATTACH_FAILURE.exec(stderr);
+  return failure ? { pid: Number(failure[1]), reason: failure[2]!.trim() } : undefined;
+}
+
 /** The pid strace could not attach to and why, when it says it was refused (EPERM/EACCES). */
 export function refusedAttach(stderr: string): { pid: number; reason: string } | undefined {
-  const failure = ATTACH_FAILURE.exec(stderr);
-  if (!failure || !/Operation not permitted|Permission denied/i.test(failure[2]!)) return undefined;
-  return { pid: Number(failure[1]), reason: failure[2]!.trim() };
+  const failure = failedAttach(stderr);
+  return failure && /Operation not permitted|Permission denied/i.test(failure.reason) ? failure : undefined;
 }
 
 /** What only a second look can tell after a refused attach (see ops/strace.ts). */
@@ -285,4 +290,60 @@ export function explainAttachFailure(
   return new RemoraError('PTRACE_DENIED', `ptrace of pid ${pid} was denied (${reason})`, {
     hint: 'another tracer outside the container may hold it (a debugger on the host), or a security module forbids it; see remora doctor',
   });
+}
+
+/** The pid of strace's "Process N attached" notice (also "... attached with M threads"). */
+export function attachedPid(notice: string): number | undefined {
+  const m = /^strace: Process (\d+) attached\b/.exec(notice);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** A process or thread that strace could not attach to while it traced the others. */
+export interface UntracedTask {
+  /** Its id as the toolkit sees it: a pid, or a thread's id. */
+  id: number;
+  /** For a thread: the process it belongs to. */
+  threadOf?: number;
+  /** The process's name (comm), when the probe saw it. */
+  name?: string;
+  /** strace's reason, when it gave one ("Operation not permitted"). */
+  reason?: string;
+  /** Its tracer on the engine's host, when it could be read there. */
+  tracer?: { pid: number; command?: string };
+}
+
+/**
+ * The line that says why one process or thread is left out of a trace that goes on, e.g.
+ * "pid 7 (app) is already traced by pid 4242 on the host (strace -p 4200): not traced, the
+ * others are". Text from the target is raw here: the printer escapes it.
+ */
+export function describeUntraced(task: UntracedTask): string {
+  const what =
+    task.threadOf === undefined
+      ? `pid ${task.id}${task.name ? ` (${task.name})` : ''}`
+      : `thread ${task.id} of pid ${task.threadOf}${task.name ? ` (${task.name})` : ''}`;
+  const why = task.tracer
+    ? `is already traced by pid ${task.tracer.pid} on the host${task.tracer.command ? ` (${task.tracer.command})` : ''}`
+    : `could not be traced${task.reason ? ` (${task.reason})` : ''}, most likely held by a tracer outside the toolkit`;
+  return `${what} ${why}: not traced, the others are`;
+}
+
+/**
+ * Reads `grep -H '^TracerPid:' /proc/<pid>/task/<tid>/status` lines: each thread's tracer
+ * as the toolkit sees it (0 also when the tracer is outside its PID namespace).
+ */
+export function parseTaskTracers(text: string): Array<{ pid: number; tid: number; tracerPid: number }> {
+  const tasks: Array<{ pid: number; tid: number; tracerPid: number }> = [];
+  for (const line of text.split('\n')) {
+    const m = /^\/proc\/(\d+)\/task\/(\d+)\/status:TracerPid:\s*(\d+)/.exec(line);
+    if (m) tasks.push({ pid: Number(m[1]), tid: Number(m[2]), tracerPid: Number(m[3]) });
+  }
+  return tasks;
+}
+
+/** The last line of a trace that left some out: "the trace left out pid 7 and thread 9 of pid 1 (said above)". */
+export function describeLeftOut(tasks: readonly UntracedTask[]): string {
+  const names = tasks.map((t) => (t.threadOf === undefined ? `pid ${t.id}` : `thread ${t.id} of pid ${t.threadOf}`));
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+  return `the trace left out ${list} (said above)`;
 }

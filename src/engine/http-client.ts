@@ -8,6 +8,7 @@ import type { Endpoint } from './endpoint.js';
 import { endpointAgent, requestAddress } from './endpoint-agent.js';
 import { tlsFailure } from './tls-errors.js';
 import { RemoraError } from '../core/errors.js';
+import { encodeTargetText, hasEscapedBytes } from '../core/target-text.js';
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -299,9 +300,24 @@ function encodeQuery(query: RequestOptions['query']): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
-    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+    parts.push(`${encodeURIComponent(key)}=${encodeQueryValue(String(value))}`);
   }
   return parts.join('&');
+}
+
+/**
+ * A query value as the bytes it stands for: a path that is not UTF-8 (`caf\xe9.txt`, kept
+ * as in core/target-text.ts) is sent as `caf%E9.txt`, which the engine decodes to those
+ * bytes; encodeURIComponent would throw on it.
+ */
+function encodeQueryValue(value: string): string {
+  if (!hasEscapedBytes(value)) return encodeURIComponent(value);
+  let out = '';
+  for (const byte of encodeTargetText(value)) {
+    const ch = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-_.!~*'()]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }
 
 /**

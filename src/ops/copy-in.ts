@@ -91,7 +91,7 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   const landed = plan.name === null ? plan.dir : posix.join(plan.dir, plan.name);
   const helper = await startHelper(
     session,
-    ['unpack', ...ownerFlags, session.targetRoot, plan.dir, plan.name ?? '.'],
+    { command: 'unpack', flags: ownerFlags, root: session.targetRoot, paths: [plan.dir, plan.name ?? '.'] },
     { ...context, session, path: landed },
     request.signal,
   );

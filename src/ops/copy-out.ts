@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import type { Writable } from 'node:stream';
 import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type SourceKind } from '../core/cp-paths.js';
 import { RemoraError } from '../core/errors.js';
+import { decodeTargetBytes, fsPath } from '../core/target-text.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { observeEntries, type CopyEntry, type EntryHooks } from './copy-entries.js';
 import { hashTargetItem, openPack } from './pack-stream.js';
@@ -99,7 +100,7 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
         { display: destination.display, path: destination.path, state },
       );
       // Resolved once, here: the user chose this directory, links to it included.
-      const dir = await realpath(plan.dir);
+      const dir = decodeTargetBytes(await realpath(fsPath(plan.dir), { encoding: 'buffer' }));
       const summary = await writeLocalTree(all, {
         plan: { ...plan, dir },
         from: display,
@@ -158,12 +159,12 @@ async function* countFiles(entries: AsyncIterable<CopyEntry>, count: () => void)
 }
 
 async function localState(path: string): Promise<DestinationState> {
-  const found = await stat(path).catch((error: NodeJS.ErrnoException) => {
+  const found = await stat(fsPath(path)).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
     throw error;
   });
   if (found) return { exists: true, isDirectory: found.isDirectory() };
-  const parent = await stat(posix.dirname(path)).catch(() => null);
+  const parent = await stat(fsPath(posix.dirname(path))).catch(() => null);
   return { exists: false, parentIsDirectory: parent?.isDirectory() ?? false };
 }
 

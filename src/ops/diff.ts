@@ -8,8 +8,10 @@ import tarStream from 'tar-stream';
 import { RemoraError } from '../core/errors.js';
 import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN } from '../core/labels.js';
+import { hasEscapedBytes, terminalSafe } from '../core/target-text.js';
 import { looksBinary, unifiedDiff } from '../core/unified-diff.js';
 import type { ContainerDetails, Engine } from '../engine/types.js';
+import { readRawNames } from './tar-raw-names.js';
 
 export interface ChangeEntry {
   path: string;
@@ -93,9 +95,11 @@ export async function fileDiff(
   }
   if (before === null && after === null)
     throw new RemoraError('PATH_NOT_FOUND', `${absolute} is neither in ${details.name} nor in its image`);
+  // A path's bytes that are not UTF-8 shown escaped (`caf\xe9.txt`), as in every other line remora prints.
+  const shown = terminalSafe(absolute);
   const labels = {
-    old: before === null ? '/dev/null' : `${details.image}:${absolute}`,
-    new: after === null ? '/dev/null' : `${details.name}:${absolute}`,
+    old: before === null ? '/dev/null' : `${details.image}:${shown}`,
+    new: after === null ? '/dev/null' : `${details.name}:${shown}`,
   };
   if (
     (before && looksBinary(before)) ||
@@ -110,25 +114,51 @@ export async function fileDiff(
 
 /** A regular file's bytes through the archive API; null when absent or not a file. */
 async function readFile(engine: Engine, containerId: string, path: string): Promise<Buffer | null> {
+  // dockerd hands a single file's name to its archiver as JSON, which turns bytes that are
+  // not UTF-8 into U+FFFD: such a file comes as an empty tar. The tar of its directory holds
+  // it under its exact name (in a pax record), after its siblings sorted before it.
+  const base = posix.basename(path);
+  const parent = posix.dirname(path);
+  const viaParent = hasEscapedBytes(base) && parent !== path;
+  /** The entry's name in the parent's tar: `dir/name`, or `/name` in that of the root. */
+  const wanted = parent === '/' ? [base] : [posix.basename(parent), base];
+  const isWanted = (name: string): boolean => {
+    const parts = name
+      .replace(/^\.?\//, '')
+      .replace(/\/$/, '')
+      .split('/');
+    return parts.length === wanted.length && parts.every((part, i) => part === wanted[i]);
+  };
   let archive: Readable;
   try {
-    archive = await engine.getArchive(containerId, path);
+    archive = await engine.getArchive(containerId, viaParent ? parent : path);
   } catch (error) {
     if (error instanceof RemoraError && /could not find|not found|no such/i.test(error.message)) return null;
     throw error;
   }
   const extract = tarStream.extract();
+  readRawNames(extract);
   archive.once('error', (error) => extract.destroy(error));
   archive.pipe(extract);
   let data: Buffer | null = null;
   let kind: string | undefined;
-  for await (const entry of extract) {
-    kind ??= entry.header.type;
-    if (data === null && entry.header.type === 'file') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry as AsyncIterable<Buffer>) chunks.push(chunk);
-      data = Buffer.concat(chunks);
-    } else entry.resume();
+  try {
+    for await (const entry of extract) {
+      if (viaParent && !isWanted(entry.header.name)) {
+        entry.resume();
+        continue;
+      }
+      kind ??= entry.header.type;
+      if (data === null && entry.header.type === 'file') {
+        const chunks: Buffer[] = [];
+        for await (const chunk of entry as AsyncIterable<Buffer>) chunks.push(chunk);
+        data = Buffer.concat(chunks);
+      } else entry.resume();
+      // Found in its directory's tar: the rest of that tar is not needed.
+      if (viaParent) break;
+    }
+  } finally {
+    if (viaParent) archive.destroy();
   }
   if (kind !== undefined && kind !== 'file')
     throw new RemoraError('USAGE', `${path} is a ${kind === 'directory' ? 'directory' : kind}: remora diff compares regular files`, {

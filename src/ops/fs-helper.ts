@@ -5,7 +5,8 @@ import { posix } from 'node:path';
 import { RemoraError } from '../core/errors.js';
 import { signalOfExitStatus } from '../core/exit-status.js';
 import { describeMount, mountContaining, parseMountInfo, type MountInfo } from '../core/mount-info.js';
-import { readAll } from '../engine/http-client.js';
+import { decodeTargetBytes, encodeTargetText, hasEscapedBytes } from '../core/target-text.js';
+import { readAllBytes } from '../engine/http-client.js';
 import { isStreamFailure } from './copy-entries.js';
 import type { ExecHandle } from '../engine/types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
@@ -50,6 +51,26 @@ const OPS = [
   'sigprocmask',
   'sigaction',
 ];
+
+/** One run of remora-fs: COMMAND [FLAGS] ROOT PATHS... (see its usage text). */
+export interface HelperCall {
+  command: 'stat' | 'read' | 'realpath' | 'pack' | 'unpack';
+  flags?: string[];
+  root: string;
+  /** Paths of the target, as text that may hold bytes that are not UTF-8 (core/target-text.ts). */
+  paths: string[];
+}
+
+/**
+ * The exec command for a helper run. An exec's command travels as JSON, which is UTF-8
+ * text: a path that is not UTF-8 (typed as `caf\xe9.txt`) would arrive as U+FFFD and name
+ * another file. Such paths go in hex (`-x`), every byte exact; the others as they are.
+ */
+export function helperCommand(call: HelperCall): string[] {
+  const { command, flags = [], root, paths } = call;
+  if (!paths.some(hasEscapedBytes)) return [FS_HELPER, command, ...flags, root, ...paths];
+  return [FS_HELPER, '-x', command, ...flags, root, ...paths.map((path) => encodeTargetText(path).toString('hex'))];
+}
 
 export interface HelperComplaint {
   op: string;
@@ -162,17 +183,18 @@ export interface HelperRun {
   release(): void;
 }
 
-/** Starts `remora-fs ARGS...`; the signal closes the exec. */
+/** Starts remora-fs; the signal closes the exec. */
 export async function startHelper(
   session: ToolkitSession,
-  args: string[],
+  call: HelperCall,
   context: FailureContext,
   signal: AbortSignal | undefined,
 ): Promise<HelperRun> {
-  const handle = await session.exec({ cmd: [FS_HELPER, ...args], stdin: true });
+  const handle = await session.exec({ cmd: helperCommand(call), stdin: true });
   const onAbort = (): void => handle.close();
   signal?.addEventListener('abort', onAbort, { once: true });
-  const stderr = readAll(handle.stderr);
+  // The paths it names are bytes: kept as such, for the message to show them exactly.
+  const stderr = readAllBytes(handle.stderr).then(decodeTargetBytes);
   return {
     handle,
     async failure() {
@@ -204,8 +226,8 @@ async function mountOf(session: ToolkitSession, path: string): Promise<MountInfo
   try {
     const pid = session.target.rootPid;
     // The nearest existing directory: the failing file itself may not exist.
-    const resolved = await session.run([FS_HELPER, 'realpath', session.targetRoot, posix.dirname(path)]);
-    const real = resolved.exitCode === 0 ? resolved.stdout.toString('utf8').trim() : posix.dirname(path);
+    const resolved = await session.run(helperCommand({ command: 'realpath', root: session.targetRoot, paths: [posix.dirname(path)] }));
+    const real = resolved.exitCode === 0 ? decodeTargetBytes(resolved.stdout).trim() : posix.dirname(path);
     const info = await session.run(['cat', `/proc/${pid}/mountinfo`]);
     if (info.exitCode !== 0) return undefined;
     return mountContaining(real, parseMountInfo(info.stdout.toString('utf8')));
@@ -230,7 +252,7 @@ export async function statTargetPath(
   path: string,
   context: Omit<FailureContext, 'path' | 'session'>,
 ): Promise<TargetStat | null> {
-  const result = await session.run([FS_HELPER, 'stat', '-L', session.targetRoot, path]);
+  const result = await session.run(helperCommand({ command: 'stat', flags: ['-L'], root: session.targetRoot, paths: [path] }));
   if (result.exitCode === 0) return JSON.parse(result.stdout.toString('utf8')) as TargetStat;
   // A missing file, or a file where a directory was expected on the way.
   if (result.exitCode === HELPER_EXIT.NOENT || /Not a directory/.test(result.stderr)) return null;

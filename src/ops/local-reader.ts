@@ -15,7 +15,7 @@ export const READ_CHUNK = 1024 * 1024;
 
 export async function statLocalSource(path: string, follow: boolean, display: string): Promise<Stats> {
   try {
-    return follow ? await stat(path) : await lstat(path);
+    return follow ? await stat(fsPath(path)) : await lstat(fsPath(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new RemoraError('PATH_NOT_FOUND', `${display} does not exist`, { cause: error });

@@ -28,8 +28,13 @@ export interface PackOptions {
 
 export async function openPack(session: ToolkitSession, options: PackOptions): Promise<PackStream> {
   const { path, signal } = options;
-  const args = ['pack', ...(options.follow ? ['-L'] : []), ...(options.wantTotal ? ['-t'] : []), session.targetRoot, path];
-  const helper = await startHelper(session, args, { session, targetName: options.targetName, direction: 'read', path }, signal);
+  const flags = [...(options.follow ? ['-L'] : []), ...(options.wantTotal ? ['-t'] : [])];
+  const helper = await startHelper(
+    session,
+    { command: 'pack', flags, root: session.targetRoot, paths: [path] },
+    { session, targetName: options.targetName, direction: 'read', path },
+    signal,
+  );
   const { handle } = helper;
   // The end record is in: everything has arrived, the helper may go.
   const state = { complete: false, onEnd: () => handle.stdin?.end() };

@@ -5,19 +5,23 @@
 import { RemoraError } from '../core/errors.js';
 import { parsePidList } from '../core/pid.js';
 import {
+  attachedPid,
+  failedAttach,
   planTrace,
   explainAttachFailure,
+  parseTaskTracers,
   parseTraceProbe,
   refusedAttach,
   type AttachFacts,
   type TraceContext,
   type TraceProbe,
+  type UntracedTask,
 } from '../core/trace-checks.js';
 import { SplicedLineRepair, StraceJoiner, type StracePiece, type SyscallEvent } from '../core/strace-parser.js';
 import type { ExecHandle } from '../engine/types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { LineSplitter } from './line-splitter.js';
-import { findOutsideTracer } from './outside-tracer.js';
+import { findOutsideTracer, findOutsideTracers } from './outside-tracer.js';
 import { scriptExec } from '../toolkit-scripts/scripts.js';
 
 /** How long strace gets to detach after a stop before it is killed (the kernel detaches then). */
@@ -56,6 +60,11 @@ export interface TraceResult {
 
 export interface TraceRun {
   readonly pids: number[];
+  /**
+   * The processes and threads strace could not attach to while it traced the others (an
+   * outside tracer holds them), as reported to onUntraced; complete once done settles.
+   */
+  readonly untraced: readonly UntracedTask[];
   /** Ends the trace; resolves once strace has detached and exited. Idempotent. */
   stop(): Promise<TraceResult>;
   /** Settles when the trace ends, whichever way; rejects with why strace could not trace. */
@@ -115,8 +124,15 @@ function traceContext(session: ToolkitSession): TraceContext {
  * toolkit process, a toolkit without strace or without the right to ptrace. strace's
  * output comes to onPiece line by line, each line whole (see SplicedLineRepair): a call,
  * a signal, an exit, a row of the -c table, or one of strace's notices (isStraceNotice).
+ * A process or thread that an outside tracer holds while the others are traced comes to
+ * onUntraced, its tracer looked up (see UntracedReports).
  */
-export async function startTrace(session: ToolkitSession, options: TraceOptions, onPiece: (piece: StracePiece) => void): Promise<TraceRun> {
+export async function startTrace(
+  session: ToolkitSession,
+  options: TraceOptions,
+  onPiece: (piece: StracePiece) => void,
+  onUntraced?: (task: UntracedTask) => void,
+): Promise<TraceRun> {
   if (session.target.state.paused) {
     throw new RemoraError('TARGET_PAUSED', `${session.target.name} is paused: strace would wait until it is unpaused, refusing to trace`, {
       hint: `unpause it first (docker unpause ${session.target.name})`,
@@ -134,7 +150,96 @@ export async function startTrace(session: ToolkitSession, options: TraceOptions,
   } catch (error) {
     throw new RemoraError('EXEC_FAILED', `could not start strace in the toolkit: ${(error as Error).message}`, { cause: error });
   }
-  return new StraceRun(session, handle, pids, probe, ctx, onPiece);
+  const untraced = new UntracedReports(session, pids, probe, options.follow ?? true, onUntraced);
+  return new StraceRun(session, handle, pids, probe, ctx, onPiece, untraced);
+}
+
+/**
+ * What strace leaves out while it traces the rest. It says "attach: ptrace(PTRACE_SEIZE,
+ * 7): Operation not permitted" for a process an outside tracer holds, and goes on with the
+ * others; with -f it skips a held thread of a process it attached without a word. Once
+ * strace is past attaching with one pid attached (else it ends, and its failure says why),
+ * each refused pid is reported, with its tracer read from the host's /proc; so are the
+ * threads of the attached ones that no tracer the toolkit sees holds (TracerPid 0 from
+ * here: outside its PID namespace), when the host names their tracer or cannot be read.
+ */
+class UntracedReports {
+  readonly reported: UntracedTask[] = [];
+  /** Settles when every report started so far is out. */
+  settled: Promise<void> = Promise.resolve();
+  private readonly refused: Array<{ pid: number; reason: string }> = [];
+  private readonly attached = new Set<number>();
+  private readonly failed = new Set<number>();
+  private done = false;
+
+  constructor(
+    private readonly session: ToolkitSession,
+    private readonly pids: number[],
+    private readonly probe: TraceProbe,
+    private readonly followsThreads: boolean,
+    private readonly onUntraced: ((task: UntracedTask) => void) | undefined,
+  ) {}
+
+  /** Whether any pid was attached: strace traces, whatever it refused. */
+  get tracing(): boolean {
+    return this.attached.size > 0;
+  }
+
+  /** One of strace's notices. */
+  notice(text: string): void {
+    if (this.done) return;
+    const attached = attachedPid(text);
+    const failed = failedAttach(text);
+    if (attached === undefined && !failed) return;
+    if (attached !== undefined) this.attached.add(attached);
+    if (failed) {
+      this.failed.add(failed.pid);
+      if (refusedAttach(text)) this.refused.push(failed);
+    }
+    if (this.pids.every((pid) => this.attached.has(pid) || this.failed.has(pid))) this.attachingDone();
+  }
+
+  /**
+   * strace is past attaching: every pid has its outcome, or a traced call came (strace
+   * traces only once it has tried them all).
+   */
+  attachingDone(): void {
+    if (this.done || !this.tracing) return;
+    this.done = true;
+    if (this.onUntraced) this.settled = this.report().catch(() => undefined);
+  }
+
+  private async report(): Promise<void> {
+    const refused = this.refused.filter((r) => !this.attached.has(r.pid));
+    const threads = this.followsThreads ? await this.unseenThreads() : [];
+    const ids = [...refused.map((r) => r.pid), ...threads.map((t) => t.tid)];
+    if (ids.length === 0) return;
+    const host = await findOutsideTracers(this.session.target.id, ids);
+    const tasks: UntracedTask[] = refused.map(({ pid, reason }) => ({
+      id: pid,
+      name: this.probe.processes.get(pid)?.name,
+      reason,
+      tracer: host.tracers.get(pid),
+    }));
+    for (const { pid, tid } of threads) {
+      const tracer = host.tracers.get(tid);
+      // Seen from the host without a tracer: a thread that began or ended meanwhile, not held.
+      if (host.visible && !tracer) continue;
+      tasks.push({ id: tid, threadOf: pid, name: this.probe.processes.get(pid)?.name, tracer });
+    }
+    for (const task of tasks) {
+      this.reported.push(task);
+      this.onUntraced?.(task);
+    }
+  }
+
+  /** Threads of the attached processes that no tracer in the toolkit's view holds. */
+  private async unseenThreads(): Promise<Array<{ pid: number; tid: number }>> {
+    const { cmd, env } = scriptExec('strace-threads', [...this.attached]);
+    // Bounded: the trace's end waits for this report, and a dying toolkit may never answer.
+    const result = await this.session.run(cmd, { env, signal: AbortSignal.timeout(5000) });
+    return parseTaskTracers(result.stdout.toString('utf8')).filter((t) => t.tid !== t.pid && t.tracerPid === 0);
+  }
 }
 
 class StraceRun implements TraceRun {
@@ -151,11 +256,15 @@ class StraceRun implements TraceRun {
     probe: TraceProbe,
     context: TraceContext,
     onPiece: (piece: StracePiece) => void,
+    private readonly reports: UntracedReports,
   ) {
     const repair = new SplicedLineRepair();
     const deliver = (pieces: StracePiece[]): void => {
       for (const piece of pieces) {
-        if (isStraceNotice(piece)) this.notices.push(piece.text);
+        if (isStraceNotice(piece)) {
+          this.notices.push(piece.text);
+          reports.notice(piece.text);
+        } else reports.attachingDone();
         onPiece(piece);
       }
     };
@@ -176,30 +285,37 @@ class StraceRun implements TraceRun {
         deliver(repair.flush());
         own.end();
         this.clearTimers();
+        await reports.settled;
         if (this.stopping) return { stopped: true, exitCode };
         if (exitCode === 0) return { stopped: false, exitCode };
         const text = this.notices.join('\n');
-        const refused = refusedAttach(text);
+        // Attach failures explain the end only when nothing was traced: else they were reported.
+        const refused = reports.tracing ? undefined : refusedAttach(text);
         const facts = refused ? await attachFacts(session, refused.pid) : {};
         throw (
-          explainAttachFailure(text, probe, context, facts) ??
+          (reports.tracing ? undefined : explainAttachFailure(text, probe, context, facts)) ??
           new RemoraError('OPERATION_FAILED', `strace ended with status ${exitCode}${lastMessage(this.notices)}`, {
             details: this.notices.slice(-3),
           })
         );
       },
-      (error: unknown) => {
+      async (error: unknown) => {
         // The connection dropped: what was read still reaches the handlers, whole.
         lines.end();
         deliver(repair.flush());
         own.end();
         this.clearTimers();
+        await reports.settled;
         if (this.stopping) return { stopped: true, exitCode: -1 };
         throw error;
       },
     );
     // Callers that only stop() must not see an unhandled rejection.
     this.done.catch(() => undefined);
+  }
+
+  get untraced(): readonly UntracedTask[] {
+    return this.reports.reported;
   }
 
   stop(): Promise<TraceResult> {

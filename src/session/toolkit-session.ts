@@ -8,6 +8,7 @@ import { randomSuffix } from '../core/fingerprint.js';
 import type { PostMortemSource } from '../core/post-mortem.js';
 import type { Profile } from '../core/profiles.js';
 import { resolveTarget } from '../core/target-resolution.js';
+import { decodeTargetBytes } from '../core/target-text.js';
 import type { ToolkitLimits } from '../core/toolkit-limits.js';
 import { REMORA_VERSION } from '../core/version.js';
 import { readAllBytes } from '../engine/http-client.js';
@@ -102,7 +103,8 @@ export class ToolkitSession implements AsyncDisposable {
     try {
       const [stdout, stderr] = await Promise.all([readAllBytes(handle.stdout), readAllBytes(handle.stderr)]);
       signal?.throwIfAborted();
-      return { exitCode: await handle.exitCode, stdout, stderr: stderr.toString('utf8') };
+      // Bytes that are not UTF-8 (a path it names) are kept, to be shown escaped.
+      return { exitCode: await handle.exitCode, stdout, stderr: decodeTargetBytes(stderr) };
     } catch (error) {
       signal?.throwIfAborted();
       throw error;

@@ -21,6 +21,7 @@ import signalTagged from './signal-tagged.sh';
 import strace from './strace.sh';
 import straceKill from './strace-kill.sh';
 import straceProbe from './strace-probe.sh';
+import straceThreads from './strace-threads.sh';
 import targetPid from './target-pid.sh';
 
 const SCRIPTS = {
@@ -40,6 +41,7 @@ const SCRIPTS = {
   strace,
   'strace-kill': straceKill,
   'strace-probe': straceProbe,
+  'strace-threads': straceThreads,
   'target-pid': targetPid,
 } as const;
 

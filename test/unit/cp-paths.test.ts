@@ -18,6 +18,8 @@ describe('parseCpLocation', () => {
     expect(parseCpLocation('/tmp/a:b')).toEqual({ kind: 'local', path: '/tmp/a:b' });
     expect(parseCpLocation('./a:b')).toEqual({ kind: 'local', path: './a:b' });
     expect(parseCpLocation('plain.txt')).toEqual({ kind: 'local', path: 'plain.txt' });
+    // A path keeps bytes that are not UTF-8; a target's name is text, as node read it.
+    expect(parseCpLocation('app\udce9:/caf\udce9')).toEqual({ kind: 'target', target: 'app\ufffd', path: '/caf\udce9' });
   });
 
   it('refuses a target with no path', () => {

@@ -1,14 +1,23 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoraError } from '../../src/core/errors.js';
 import {
+  attachedPid,
+  describeLeftOut,
+  describeUntraced,
   descendantsOf,
   explainAttachFailure,
+  failedAttach,
+  parseTaskTracers,
+  refusedAttach,
   parseTraceProbe,
   planTrace,
   type TraceProbe,
   type TracedProcessFacts,
 } from '../../src/core/trace-checks.js';
+import { findOutsideTracers } from '../../src/ops/outside-tracer.js';
 import { buildStraceArgs } from '../../src/ops/strace.js';
 import { LineSplitter } from '../../src/ops/line-splitter.js';
 
@@ -161,6 +170,89 @@ describe('explainAttachFailure', () => {
       code: 'PROCESS_NOT_FOUND',
     });
     expect(explainAttachFailure('strace: Process 1 attached', probe([]), context)).toBeUndefined();
+  });
+});
+
+describe('a trace that leaves some out', () => {
+  it("reads strace's attach notices, whatever their reason", () => {
+    expect(attachedPid('strace: Process 7 attached')).toBe(7);
+    expect(attachedPid('strace: Process 1 attached with 2 threads')).toBe(1);
+    expect(attachedPid('strace: Process 7 detached')).toBeUndefined();
+    expect(failedAttach('strace: attach: ptrace(PTRACE_SEIZE, 7): No such process')).toEqual({ pid: 7, reason: 'No such process' });
+    expect(refusedAttach('strace: attach: ptrace(PTRACE_SEIZE, 7): No such process')).toBeUndefined();
+    expect(refusedAttach('strace: attach: ptrace(PTRACE_SEIZE, 6): Operation not permitted')).toEqual({
+      pid: 6,
+      reason: 'Operation not permitted',
+    });
+  });
+
+  it('says who holds each one, process or thread, in one line', () => {
+    expect(
+      describeUntraced({ id: 6, name: 'app', reason: 'Operation not permitted', tracer: { pid: 4242, command: 'strace -p 901' } }),
+    ).toBe('pid 6 (app) is already traced by pid 4242 on the host (strace -p 901): not traced, the others are');
+    expect(describeUntraced({ id: 9, threadOf: 1, name: 'app', tracer: { pid: 4242 } })).toBe(
+      'thread 9 of pid 1 (app) is already traced by pid 4242 on the host: not traced, the others are',
+    );
+    expect(describeUntraced({ id: 6, reason: 'Operation not permitted' })).toBe(
+      'pid 6 could not be traced (Operation not permitted), most likely held by a tracer outside the toolkit: not traced, the others are',
+    );
+    expect(describeLeftOut([{ id: 6 }])).toBe('the trace left out pid 6 (said above)');
+    expect(describeLeftOut([{ id: 6 }, { id: 7 }, { id: 9, threadOf: 1 }])).toBe(
+      'the trace left out pid 6, pid 7 and thread 9 of pid 1 (said above)',
+    );
+  });
+
+  it("reads each thread's tracer as the toolkit sees it", () => {
+    const grep = '/proc/1/task/1/status:TracerPid:\t31\n/proc/1/task/6/status:TracerPid:\t0\n/proc/7/task/7/status:TracerPid:\t31\n';
+    expect(parseTaskTracers(grep)).toEqual([
+      { pid: 1, tid: 1, tracerPid: 31 },
+      { pid: 1, tid: 6, tracerPid: 0 },
+      { pid: 7, tid: 7, tracerPid: 31 },
+    ]);
+  });
+});
+
+describe('findOutsideTracers (a host /proc laid out in a directory)', () => {
+  const id = 'c0ffee'.repeat(10);
+  let root: string;
+  const task = (pid: number, tid: number, nsTid: number, tracer: number) => {
+    mkdirSync(join(root, String(pid), 'task', String(tid)), { recursive: true });
+    writeFileSync(join(root, String(pid), 'task', String(tid), 'status'), `Name:\tapp\nTracerPid:\t${tracer}\nNSpid:\t${tid}\t${nsTid}\n`);
+  };
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'remora-proc-'));
+    // The target: main 100 (ns 1) with a thread 102 (ns 6, held by 900), child 101 (ns 7, held by 900).
+    for (const pid of [100, 101]) {
+      mkdirSync(join(root, String(pid)));
+      writeFileSync(join(root, String(pid), 'cgroup'), `12:pids:/docker/${id}\n`);
+    }
+    task(100, 100, 1, 0);
+    task(100, 102, 6, 900);
+    task(101, 101, 7, 900);
+    // The tracer, in another cgroup, and a process of another container with the same ns pid.
+    mkdirSync(join(root, '900'));
+    writeFileSync(join(root, '900', 'cgroup'), '12:pids:/user.slice\n');
+    writeFileSync(join(root, '900', 'cmdline'), `${['strace', '-p', '101'].join('\0')}\0`);
+    mkdirSync(join(root, '200'));
+    writeFileSync(join(root, '200', 'cgroup'), '12:pids:/docker/other\n');
+    task(200, 200, 7, 901);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("names the tracer of each of the target's pids and threads, by their ids in its namespace", async () => {
+    const found = await findOutsideTracers(id, [1, 6, 7], root);
+    expect(found.visible).toBe(true);
+    expect(found.tracers).toEqual(
+      new Map([
+        [6, { pid: 900, command: 'strace -p 101' }],
+        [7, { pid: 900, command: 'strace -p 101' }],
+      ]),
+    );
+  });
+
+  it('says when the target is not on this host', async () => {
+    expect(await findOutsideTracers('absent', [1], root)).toEqual({ visible: false, tracers: new Map() });
   });
 });
 

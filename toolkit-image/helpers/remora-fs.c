@@ -27,7 +27,10 @@
 
 
 static const char usage_text[] =
-    "usage: remora-fs COMMAND ROOT PATH [ARGS]\n"
+    "usage: remora-fs [-x] COMMAND ROOT PATH [ARGS]\n"
+    "\n"
+    "-x: every PATH, DIR and NAME is given in hex, two digits a byte (an exec's command is\n"
+    "UTF-8 text, and a name need not be: caf\\xe9 is 636166e9).\n"
     "\n"
     "Every PATH is resolved by the kernel inside ROOT (normally /proc/<pid>/root) with\n"
     "openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): \"..\" stops at ROOT, absolute\n"
@@ -238,6 +241,29 @@ static long long parse_id(const char *text, const char *what) {
 }
 
 
+/** Set by -x: the arguments after ROOT are hex (see usage_text). */
+static int hex_paths = 0;
+
+static int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/** Decodes a hex argument in place (the bytes take half its room). */
+static void decode_hex_arg(char *arg) {
+  size_t len = strlen(arg);
+  if (len == 0 || len % 2 != 0) usage_error("-x: a path in hex has an even, non-zero number of digits");
+  for (size_t i = 0; i < len; i += 2) {
+    int high = hex_digit(arg[i]), low = hex_digit(arg[i + 1]);
+    if (high < 0 || low < 0) usage_error("-x: a path in hex has only the digits 0-9, a-f");
+    if (high == 0 && low == 0) usage_error("-x: a path cannot hold a NUL byte");
+    arg[i / 2] = (char)(high * 16 + low);
+  }
+  arg[len / 2] = '\0';
+}
+
 // Options come before ROOT, one letter each (-L, -p).
 static int take_flag(int *argc, char ***argv, char flag) {
   if (*argc > 0 && (*argv)[0][0] == '-' && (*argv)[0][1] == flag && (*argv)[0][2] == '\0') {
@@ -255,6 +281,9 @@ static void expect_args(int argc, char **argv, int count, const char *command) {
     usage_error(message);
   }
   if (argc > 0 && argv[0][0] == '-') usage_error("unknown option before ROOT");
+  // Every command's arguments after ROOT are its paths.
+  if (hex_paths)
+    for (int i = 1; i < argc; i++) decode_hex_arg(argv[i]);
 }
 
 // ---------------------------------------------------------------------------
@@ -448,6 +477,11 @@ static int cmd_realpath(int argc, char **argv) {
 // ---------------------------------------------------------------------------
 
 int main(int argc, char **argv) {
+  if (argc >= 2 && strcmp(argv[1], "-x") == 0) {
+    hex_paths = 1;
+    argc--;
+    argv++;
+  }
   if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
     fputs(usage_text, argc < 2 ? stderr : stdout);
     return argc < 2 ? EXIT_USAGE : 0;

@@ -8,6 +8,7 @@ import { copyIn, type Ownership } from '../../ops/copy-in.js';
 import { copyOut, type CopyResult } from '../../ops/copy-out.js';
 import type { GlobalOptions } from '../global-options.js';
 import { progressPrinter } from '../progress.js';
+import { typedArguments } from '../typed-arguments.js';
 import { openEngineContext, openSessionIn, openTargetSession, sayOnStderr, standInOf, type EngineContext } from '../session-context.js';
 import type { ToolkitSession } from '../../session/toolkit-session.js';
 
@@ -25,7 +26,8 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
     throw new RemoraError('USAGE', 'remora cp needs a source and a destination', {
       hint: 'remora cp app:/etc/hostname .  or  remora cp ./config.yaml app:/etc/app/',
     });
-  const locations = args.map(parseCpLocation);
+  // Paths are bytes: `caf\xe9.txt` typed on the command line is that name, not U+FFFD's.
+  const locations = typedArguments(args).map(parseCpLocation);
   const dest = locations[locations.length - 1] as CpLocation;
   const sources = locations.slice(0, -1);
   const owner = ownershipFrom(flags);

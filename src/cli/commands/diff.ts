@@ -6,6 +6,7 @@ import { containerDiff, fileDiff, type ContainerDiff } from '../../ops/diff.js';
 import type { GlobalOptions } from '../global-options.js';
 import { printJson } from '../printers.js';
 import { openEngineContext, testLabels } from '../session-context.js';
+import { typedArguments } from '../typed-arguments.js';
 
 const MARK = { added: 'A', changed: 'C', deleted: 'D' } as const;
 
@@ -23,8 +24,10 @@ export async function diffCommand(
   const match = resolveTarget(query, context.listing, { allowStopped: true });
   const details = await context.engine.inspectContainer(match.id);
   if (path !== undefined) {
-    const text = await fileDiff(context.engine, details, path, testLabels());
-    if (flags.json) printJson({ path, same: text === '', diff: text });
+    // The path as typed, bytes that are not UTF-8 included (`caf\xe9.txt` is not `caf\xe8.txt`).
+    const [, typed = path] = typedArguments([query, path]);
+    const text = await fileDiff(context.engine, details, typed, testLabels());
+    if (flags.json) printJson({ path: typed, same: text === '', diff: text });
     else process.stdout.write(text);
     return 0;
   }

@@ -4,6 +4,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { RemoraError } from '../../core/errors.js';
 import { parsePidList } from '../../core/pid.js';
+import { describeLeftOut, describeUntraced, refusedAttach } from '../../core/trace-checks.js';
 import { encodeTargetText, terminalSafe } from '../../core/target-text.js';
 import { isStraceNotice, settleFromStart, startTrace, waitingProgramPid, type TraceRun } from '../../ops/strace.js';
 import type { SessionWatch } from '../../session/session-watch.js';
@@ -93,7 +94,9 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
         { pids: fromStart ? [await waitingProgramPid(context.session)] : pids, expressions: flags.expr, summary: flags.summary },
         (piece) => {
           if (isStraceNotice(piece)) {
-            if (!globals.quiet) process.stderr.write(`${terminalSafe(piece.text, { alreadyEscaped: true })}\n`);
+            // A refused attach is said by remora, with who holds it (onUntraced, or the error).
+            if (!globals.quiet && !refusedAttach(piece.text))
+              process.stderr.write(`${terminalSafe(piece.text, { alreadyEscaped: true })}\n`);
             return;
           }
           if (beforeExecve) {
@@ -116,6 +119,7 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
             });
           }
         },
+        (task) => process.stderr.write(`remora: ${terminalSafe(describeUntraced(task))}\n`),
       ),
     );
     // A signal that came while strace was starting.
@@ -123,6 +127,11 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
     if (durationMs !== undefined) timer = setTimeout(stop, durationMs);
     if (!fromStart) {
       await (watch ? Promise.race([run.done, watch.ended]) : run.done);
+      // A trace that left some out (each said as found) is not the whole trace asked for.
+      if (run.untraced.length > 0) {
+        process.stderr.write(`remora: ${describeLeftOut(run.untraced)}\n`);
+        return 1;
+      }
       return 0;
     }
     // The program's end ends the stand-in and, with its PID namespace, strace: that is no failure.
