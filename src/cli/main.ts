@@ -99,7 +99,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .action(
         act(async (globals, command) => {
           const { query, cmd, flags } = execInvocation(command);
-          const { execCommand } = await import('./commands/exec.js');
+          const { execCommand } = await import('./commands/exec/run.js');
           return execCommand({ ...globals, ...command.opts() }, query, cmd, flags);
         }),
       );
@@ -112,7 +112,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('-u, --user <user>', 'run the shell as this user')
       .action(
         act(async (globals, command) => {
-          const { shellCommand } = await import('./commands/shell.js');
+          const { shellCommand } = await import('./commands/shell/run.js');
           return shellCommand(globals, command.processedArgs[0] as string, command.opts());
         }),
       );
@@ -124,7 +124,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('--json', 'print JSON: entrypoint, cmd, argv, user, uid, gid, workingDir, program, problems')
       .action(
         act(async (globals, command) => {
-          const { entrypointCommand } = await import('./commands/entrypoint.js');
+          const { entrypointCommand } = await import('./commands/entrypoint/run.js');
           return entrypointCommand(globals, command.processedArgs[0] as string, command.opts());
         }),
       );
@@ -140,7 +140,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .action(
         act(async (globals, command) => {
           const [query, path] = command.processedArgs as [string, string | undefined];
-          const { diffCommand } = await import('./commands/diff.js');
+          const { diffCommand } = await import('./commands/diff/run.js');
           return diffCommand(globals, query, path, command.opts());
         }),
       );
@@ -152,7 +152,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('--json', 'print JSON: id, name, image, state, user, hasShell, sessions')
       .action(
         act(async (globals, command) => {
-          const { targetsCommand } = await import('./commands/targets.js');
+          const { targetsCommand } = await import('./commands/targets/run.js');
           return targetsCommand(globals, command.opts());
         }),
       );
@@ -163,7 +163,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('--json', 'print JSON')
       .action(
         act(async (globals, command) => {
-          const { sessionsCommand } = await import('./commands/sessions.js');
+          const { sessionsCommand } = await import('./commands/sessions/run.js');
           return sessionsCommand(globals, command.opts());
         }),
       );
@@ -175,7 +175,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('-a, --all', 'end every toolkit session on the engine')
       .action(
         act(async (globals, command) => {
-          const { detachCommand } = await import('./commands/sessions.js');
+          const { detachCommand } = await import('./commands/sessions/run.js');
           return detachCommand(globals, command.processedArgs[0] as string | undefined, command.opts());
         }),
       );
@@ -190,7 +190,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('--verify', 'compare SHA-256 of both sides after the copy')
       .action(
         act(async (globals, command) => {
-          const { cpCommand } = await import('./commands/cp.js');
+          const { cpCommand } = await import('./commands/cp/run.js');
           return cpCommand(globals, command.processedArgs[0] as string[], command.opts());
         }),
       );
@@ -206,7 +206,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('--json', 'print JSON: pid, ppid, user, uid, state, cpu, rssKiB, threads, startedAt, command')
       .action(
         act(async (globals, command) => {
-          const { psCommand } = await import('./commands/ps.js');
+          const { psCommand } = await import('./commands/ps/run.js');
           return psCommand(globals, command.processedArgs[0] as string, command.opts());
         }),
       );
@@ -222,7 +222,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('--json', 'print JSON')
       .action(
         act(async (globals, command) => {
-          const { procCommand } = await import('./commands/proc.js');
+          const { procCommand } = await import('./commands/proc/run.js');
           const [query, pid] = command.processedArgs as [string, string | undefined];
           return procCommand(globals, query, pid, command.opts());
         }),
@@ -242,7 +242,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .action(
         act(async (globals, command) => {
           const [query, rest] = command.processedArgs as [string, string[]];
-          const { straceCommand } = await import('./commands/strace.js');
+          const { straceCommand } = await import('./commands/strace/run.js');
           return straceCommand(globals, query, { ...command.opts(), command: rest[0] === '--' ? rest.slice(1) : rest });
         }),
       );
@@ -254,7 +254,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('--json', 'print JSON')
       .action(
         act(async (globals, command) => {
-          const { netCommand } = await import('./commands/net.js');
+          const { netCommand } = await import('./commands/net/run.js');
           return netCommand(globals, command.processedArgs[0] as string, command.opts());
         }),
       );
@@ -280,7 +280,7 @@ Examples:
       )
       .action(
         act(async (globals, command) => {
-          const { portForwardCommand } = await import('./commands/port-forward.js');
+          const { portForwardCommand } = await import('./commands/port-forward/run.js');
           const [query, ports] = command.processedArgs as [string, string[]];
           return portForwardCommand(globals, query, ports, command.opts());
         }),
@@ -316,7 +316,7 @@ Examples:
       )
       .action(
         act(async (globals, command) => {
-          const { captureCommand } = await import('./commands/capture.js');
+          const { captureCommand } = await import('./commands/capture/run.js');
           const [query, filter] = command.processedArgs as [string, string[]];
           return captureCommand(globals, query, filter, command.opts());
         }),
@@ -328,7 +328,7 @@ Examples:
       .argument('[target]', 'container name, ID, ID prefix, or compose service')
       .action(
         act(async (globals, command) => {
-          const { attachCommand } = await import('./commands/attach.js');
+          const { attachCommand } = await import('./commands/attach/run.js');
           return attachCommand(globals, command.processedArgs[0] as string | undefined);
         }),
       );
@@ -338,7 +338,7 @@ Examples:
       .description('build the toolkit image from toolkit-image/ (made from Debian packages if the base cannot be pulled)')
       .action(
         act(async (globals) => {
-          const { toolkitBuildCommand } = await import('./commands/toolkit.js');
+          const { toolkitBuildCommand } = await import('./commands/toolkit/run.js');
           return toolkitBuildCommand(globals, { force: true });
         }),
       );
@@ -349,7 +349,7 @@ Examples:
       .option('--json', 'print JSON: ok, checks (name, ok, detail, remedy)')
       .action(
         act(async (globals, command) => {
-          const { doctorCommand } = await import('./commands/doctor.js');
+          const { doctorCommand } = await import('./commands/doctor/run.js');
           return doctorCommand(globals, command.opts());
         }),
       );
@@ -365,7 +365,7 @@ Examples:
       )
       .action(
         act(async (_globals, command) => {
-          const { completionCommand } = await import('./commands/completion.js');
+          const { completionCommand } = await import('./commands/completion/run.js');
           return completionCommand(command.processedArgs[0] as string);
         }),
       );
@@ -376,7 +376,7 @@ Examples:
       .option('--keep', 'leave the demo container running afterwards (remove it with: docker rm -f remora-demo)')
       .action(
         act(async (globals, command) => {
-          const { demoCommand } = await import('./commands/demo.js');
+          const { demoCommand } = await import('./commands/demo/run.js');
           return demoCommand(globals, command.opts());
         }),
       );

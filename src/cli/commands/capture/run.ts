@@ -4,18 +4,18 @@
 // `| wireshark -k -i -`. Runs in a toolkit of the capture profile: NET_RAW, NET_ADMIN and
 // SETGID only, whatever --profile the other commands use.
 import type { Writable } from 'node:stream';
-import { positiveInteger } from '../../core/capture-command.js';
-import { EXIT, RemoraError } from '../../core/errors.js';
-import { startCapture, type CaptureRun } from '../../ops/capture.js';
-import { terminalSafe } from '../../core/target-text.js';
-import { openCaptureFile } from '../../ops/capture-file.js';
-import type { Engine } from '../../engine/types.js';
-import { watchTarget } from '../../ops/watch-target.js';
+import { positiveInteger } from '../../../core/capture-command.js';
+import { EXIT, RemoraError } from '../../../core/errors.js';
+import { startCapture, type CaptureRun } from '../../../ops/capture.js';
+import { terminalSafe } from '../../../core/target-text.js';
+import { openCaptureFile } from '../../../ops/capture-file.js';
+import type { Engine } from '../../../engine/types.js';
+import { watchTarget } from '../../../ops/watch-target.js';
 
 /** How long the exec's stream may stay open after the target stopped. */
 const STOPPED_GRACE_MS = 1500;
-import { parseDuration, type GlobalOptions } from '../global-options.js';
-import { openTargetSession } from '../session-context.js';
+import { parseDuration, type GlobalOptions } from '../../global-options.js';
+import { openTargetSession } from '../../session-context.js';
 
 export interface CaptureFlags {
   interface?: string;

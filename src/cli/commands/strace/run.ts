@@ -2,15 +2,15 @@
 // on stderr. Ctrl-C, SIGTERM, SIGHUP, --duration and a closed stdout all stop the trace
 // the same way: strace detaches and the target runs on.
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { RemoraError } from '../../core/errors.js';
-import { parsePidList } from '../../core/pid.js';
-import { describeLeftOut, describeUntraced, refusedAttach } from '../../core/trace-checks.js';
-import { encodeTargetText, terminalSafe } from '../../core/target-text.js';
-import { isStraceNotice, settleFromStart, startTrace, waitingProgramPid, type TraceRun } from '../../ops/strace.js';
-import type { SessionWatch } from '../../session/session-watch.js';
-import { parseDuration, type GlobalOptions } from '../global-options.js';
-import { openFromStartSession, openTargetSession, type FromStartContext } from '../session-context.js';
-import { onStdoutClosed } from '../stdout-closed.js';
+import { RemoraError } from '../../../core/errors.js';
+import { parsePidList } from '../../../core/pid.js';
+import { describeLeftOut, describeUntraced, refusedAttach } from '../../../core/trace-checks.js';
+import { encodeTargetText, terminalSafe } from '../../../core/target-text.js';
+import { isStraceNotice, settleFromStart, startTrace, waitingProgramPid, type TraceRun } from '../../../ops/strace.js';
+import type { SessionWatch } from '../../../session/session-watch.js';
+import { parseDuration, type GlobalOptions } from '../../global-options.js';
+import { openFromStartSession, openTargetSession, type FromStartContext } from '../../session-context.js';
+import { onStdoutClosed } from '../../stdout-closed.js';
 
 export interface StraceFlags {
   pid?: string[];

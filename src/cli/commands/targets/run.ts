@@ -1,10 +1,10 @@
 // `remora targets`: the containers Remora can attach to (ops/targets.ts), as a table or JSON.
-import { listTargets } from '../../ops/targets.js';
-import type { GlobalOptions } from '../global-options.js';
-import { printJson, printTable } from '../printers.js';
-import { openEngineContext } from '../session-context.js';
+import { listTargets } from '../../../ops/targets.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { printJson, printTable } from '../../printers.js';
+import { openEngineContext } from '../../session-context.js';
 
-export type { TargetRow } from '../../ops/targets.js';
+export type { TargetRow } from '../../../ops/targets.js';
 
 export async function targetsCommand(globals: GlobalOptions, flags: { all?: boolean; json?: boolean }): Promise<number> {
   await using context = await openEngineContext(globals);

@@ -1,9 +1,9 @@
 // `remora demo`: the quick start. Starts a shell-less demo container, attaches to it, and
 // removes it (with its toolkits) when you leave, unless --keep.
-import { createEngine } from '../../engine/create-engine.js';
-import { DEMO_NAME, ensureDemoTarget } from '../../session/demo-target.js';
-import type { GlobalOptions } from '../global-options.js';
-import { sayOnStderr, testLabels } from '../session-context.js';
+import { createEngine } from '../../../engine/create-engine.js';
+import { DEMO_NAME, ensureDemoTarget } from '../../../session/demo-target.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { sayOnStderr, testLabels } from '../../session-context.js';
 
 export async function demoCommand(globals: GlobalOptions, flags: { keep?: boolean }): Promise<number> {
   const say = sayOnStderr(globals);
@@ -18,7 +18,7 @@ export async function demoCommand(globals: GlobalOptions, flags: { keep?: boolea
       );
       return 0;
     }
-    const { attachCommand } = await import('./attach.js');
+    const { attachCommand } = await import('../attach/run.js');
     return await attachCommand(globals, DEMO_NAME);
   } finally {
     if (!flags.keep && demo.created && process.stdin.isTTY) {

@@ -1,13 +1,13 @@
 // `remora port-forward <target> [LOCAL_ADDR:]LOCAL_PORT:REMOTE_PORT...`: kubectl's shape.
 // Local listeners; each connection relayed from inside the target's network namespace
 // (ops/port-forward.ts). Runs until Ctrl-C/SIGTERM (exit 0) or the target stops (exit 3).
-import { EXIT, RemoraError } from '../../core/errors.js';
-import { formatHostPort, parseAddressList, parseForwardSpec, parseRemoteAddress } from '../../core/port-forward-spec.js';
-import { startPortForward } from '../../ops/port-forward.js';
-import { terminalSafe } from '../../core/target-text.js';
-import { watchTarget } from '../../ops/watch-target.js';
-import type { GlobalOptions } from '../global-options.js';
-import { openTargetSession } from '../session-context.js';
+import { EXIT, RemoraError } from '../../../core/errors.js';
+import { formatHostPort, parseAddressList, parseForwardSpec, parseRemoteAddress } from '../../../core/port-forward-spec.js';
+import { startPortForward } from '../../../ops/port-forward.js';
+import { terminalSafe } from '../../../core/target-text.js';
+import { watchTarget } from '../../../ops/watch-target.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { openTargetSession } from '../../session-context.js';
 
 export interface PortForwardFlags {
   address?: string;

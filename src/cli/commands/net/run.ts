@@ -1,10 +1,10 @@
 // `remora net <target>`: the sockets of the target's network namespace with their
 // processes, listening first (ops/net.ts does the work).
-import { SOCKET_COLUMNS, formatSocketRow } from '../../core/socket-table.js';
-import { listSockets } from '../../ops/net.js';
-import type { GlobalOptions } from '../global-options.js';
-import { printJson, printTable } from '../printers.js';
-import { openTargetSession } from '../session-context.js';
+import { SOCKET_COLUMNS, formatSocketRow } from '../../../core/socket-table.js';
+import { listSockets } from '../../../ops/net.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { printJson, printTable } from '../../printers.js';
+import { openTargetSession } from '../../session-context.js';
 
 export async function netCommand(globals: GlobalOptions, query: string, flags: { json?: boolean }): Promise<number> {
   await using context = await openTargetSession(globals, query, { needsProcess: true });

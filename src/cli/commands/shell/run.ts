@@ -1,11 +1,11 @@
 // `remora shell <target>`: an interactive shell with a real TTY in the target's session.
 // runShell is also the TUI's Shell view: the same shell on the same terminal.
-import { RemoraError } from '../../core/errors.js';
-import { chrootShellCommand, toolkitShellCommand } from '../../session/shell-command.js';
-import type { ToolkitSession } from '../../session/toolkit-session.js';
-import type { GlobalOptions } from '../global-options.js';
-import { openTargetSession } from '../session-context.js';
-import { bridgeTerminal, currentSize } from '../terminal-bridge.js';
+import { RemoraError } from '../../../core/errors.js';
+import { chrootShellCommand, toolkitShellCommand } from '../../../session/shell-command.js';
+import type { ToolkitSession } from '../../../session/toolkit-session.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { openTargetSession } from '../../session-context.js';
+import { bridgeTerminal, currentSize } from '../../terminal-bridge.js';
 
 export interface ShellFlags {
   chroot?: boolean;

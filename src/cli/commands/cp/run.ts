@@ -1,16 +1,16 @@
 // `remora cp SRC... DEST`: which side is the target, one toolkit session per target, the
 // progress line, warnings, and SIGINT/SIGTERM turned into a clean stop (temporaries
 // removed on both sides, the old file left as it was). The copying is in ops/.
-import { describeLocation, parseCpLocation, resolveLocalPath, type CpLocation } from '../../core/cp-paths.js';
-import { RemoraError } from '../../core/errors.js';
-import { terminalSafe } from '../../core/target-text.js';
-import { copyIn, type Ownership } from '../../ops/copy-in.js';
-import { copyOut, type CopyResult } from '../../ops/copy-out.js';
-import type { GlobalOptions } from '../global-options.js';
-import { progressPrinter } from '../progress.js';
-import { typedArguments } from '../typed-arguments.js';
-import { openEngineContext, openSessionIn, openTargetSession, sayOnStderr, standInOf, type EngineContext } from '../session-context.js';
-import type { ToolkitSession } from '../../session/toolkit-session.js';
+import { describeLocation, parseCpLocation, resolveLocalPath, type CpLocation } from '../../../core/cp-paths.js';
+import { RemoraError } from '../../../core/errors.js';
+import { terminalSafe } from '../../../core/target-text.js';
+import { copyIn, type Ownership } from '../../../ops/copy-in.js';
+import { copyOut, type CopyResult } from '../../../ops/copy-out.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { progressPrinter } from '../../progress.js';
+import { typedArguments } from '../../typed-arguments.js';
+import { openEngineContext, openSessionIn, openTargetSession, sayOnStderr, standInOf, type EngineContext } from '../../session-context.js';
+import type { ToolkitSession } from '../../../session/toolkit-session.js';
 
 export interface CpFlags {
   followLink?: boolean;

@@ -1,10 +1,10 @@
 // `remora entrypoint <target|image>`: what it runs at start and what would stop it from
 // starting, one line per problem with its likely fix; exit 1 when there is one.
-import { checkEntrypoint, type EntrypointReport } from '../../ops/entrypoint.js';
-import { lookUpProgramSource } from '../../session/target-lookup.js';
-import type { GlobalOptions } from '../global-options.js';
-import { printJson } from '../printers.js';
-import { openEngineContext, testLabels } from '../session-context.js';
+import { checkEntrypoint, type EntrypointReport } from '../../../ops/entrypoint.js';
+import { lookUpProgramSource } from '../../../session/target-lookup.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { printJson } from '../../printers.js';
+import { openEngineContext, testLabels } from '../../session-context.js';
 
 export async function entrypointCommand(globals: GlobalOptions, query: string, flags: { json?: boolean }): Promise<number> {
   await using context = await openEngineContext(globals);

@@ -1,7 +1,7 @@
 // `remora ps <target>`: the target's processes as a table, a tree, or JSON. The listing
 // (one exec; %CPU over each process's life, or over --interval) is ops/ps.ts; sorting and
 // cells are core/process-table.ts.
-import { RemoraError } from '../../core/errors.js';
+import { RemoraError } from '../../../core/errors.js';
 import {
   PROCESS_COLUMNS,
   PROCESS_SORT_KEYS,
@@ -13,12 +13,12 @@ import {
   processTreeJson,
   sortProcesses,
   type ProcessSortKey,
-} from '../../core/process-table.js';
-import { sharedPidNamespace } from '../../session/toolkit-spec.js';
-import { listProcesses } from '../../ops/ps.js';
-import { parseDuration, type GlobalOptions } from '../global-options.js';
-import { printJson, printTable } from '../printers.js';
-import { openTargetSession } from '../session-context.js';
+} from '../../../core/process-table.js';
+import { sharedPidNamespace } from '../../../session/toolkit-spec.js';
+import { listProcesses } from '../../../ops/ps.js';
+import { parseDuration, type GlobalOptions } from '../../global-options.js';
+import { printJson, printTable } from '../../printers.js';
+import { openTargetSession } from '../../session-context.js';
 
 export interface PsFlags {
   tree?: boolean;

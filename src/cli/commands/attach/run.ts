@@ -1,16 +1,16 @@
 // `remora attach [target]`: the TUI. This file wires it to the CLI: the terminal check, the
 // session (as every command opens it), and the plain commands' own formatting (proc's text,
 // cp's progress line) and shell, so the TUI shows exactly what they show.
-import { RemoraError } from '../../core/errors.js';
-import { listTargets } from '../../ops/targets.js';
-import { runAttach } from '../../tui/run-attach.js';
-import { createSessionDataSource } from '../../tui/session-data-source.js';
-import type { GlobalOptions } from '../global-options.js';
-import type { SyscallEvent } from '../../core/strace-parser.js';
-import { settleFromStart, startTraceEvents, waitingProgramPid } from '../../ops/strace.js';
-import type { Stoppable } from '../../tui/data-source.js';
-import { openEngineContext, openFromStartSession, openSessionIn, openTargetSession } from '../session-context.js';
-import { runShell } from './shell.js';
+import { RemoraError } from '../../../core/errors.js';
+import { listTargets } from '../../../ops/targets.js';
+import { runAttach } from '../../../tui/run-attach.js';
+import { createSessionDataSource } from '../../../tui/session-data-source.js';
+import type { GlobalOptions } from '../../global-options.js';
+import type { SyscallEvent } from '../../../core/strace-parser.js';
+import { settleFromStart, startTraceEvents, waitingProgramPid } from '../../../ops/strace.js';
+import type { Stoppable } from '../../../tui/data-source.js';
+import { openEngineContext, openFromStartSession, openSessionIn, openTargetSession } from '../../session-context.js';
+import { runShell } from '../shell/run.js';
 
 export async function attachCommand(globals: GlobalOptions, query: string | undefined): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {

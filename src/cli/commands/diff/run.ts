@@ -1,12 +1,12 @@
 // `remora diff <target> [PATH]`: what the container changed against its image (A/C/D, as
 // `docker diff` marks them), its mounts apart; with PATH, a unified diff of that file.
-import { RemoraError } from '../../core/errors.js';
-import { resolveTarget } from '../../core/target-resolution.js';
-import { containerDiff, fileDiff, type ContainerDiff } from '../../ops/diff.js';
-import type { GlobalOptions } from '../global-options.js';
-import { printJson } from '../printers.js';
-import { openEngineContext, testLabels } from '../session-context.js';
-import { typedArguments } from '../typed-arguments.js';
+import { RemoraError } from '../../../core/errors.js';
+import { resolveTarget } from '../../../core/target-resolution.js';
+import { containerDiff, fileDiff, type ContainerDiff } from '../../../ops/diff.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { printJson } from '../../printers.js';
+import { openEngineContext, testLabels } from '../../session-context.js';
+import { typedArguments } from '../../typed-arguments.js';
 
 const MARK = { added: 'A', changed: 'C', deleted: 'D' } as const;
 

@@ -3,15 +3,15 @@
 // and kubectl exec do, so a shell loop's input is never swallowed; the command's exit
 // status becomes remora's.
 import { randomBytes } from 'node:crypto';
-import { RemoraError } from '../../core/errors.js';
-import type { ExecHandle } from '../../engine/types.js';
-import { execTag, signalTagged } from '../../ops/signal-process.js';
-import type { ExecFlags } from '../exec-args.js';
-import type { GlobalOptions } from '../global-options.js';
-import { openEngineContext, openSessionIn, standInOf, startOneShotIn } from '../session-context.js';
-import { stdinSource } from '../stdin-source.js';
-import { onStdoutClosed } from '../stdout-closed.js';
-import { bridgeTerminal, currentSize } from '../terminal-bridge.js';
+import { RemoraError } from '../../../core/errors.js';
+import type { ExecHandle } from '../../../engine/types.js';
+import { execTag, signalTagged } from '../../../ops/signal-process.js';
+import type { ExecFlags } from '../../exec-args.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { openEngineContext, openSessionIn, standInOf, startOneShotIn } from '../../session-context.js';
+import { stdinSource } from '../../stdin-source.js';
+import { onStdoutClosed } from '../../stdout-closed.js';
+import { bridgeTerminal, currentSize } from '../../terminal-bridge.js';
 
 export async function execCommand(globals: GlobalOptions, query: string, cmd: string[], flags: ExecFlags): Promise<number> {
   if (cmd.length === 0)

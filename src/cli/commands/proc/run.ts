@@ -1,11 +1,11 @@
 // `remora proc <target> [pid]`: one process in depth, as sections of text or as JSON.
 // ops/proc.ts reads it; core/process-details-text.ts lays it out.
-import { formatProcessDetails } from '../../core/process-details-text.js';
-import { inspectProcess } from '../../ops/proc.js';
-import { parsePid } from '../../core/pid.js';
-import type { GlobalOptions } from '../global-options.js';
-import { printJson } from '../printers.js';
-import { openTargetSession } from '../session-context.js';
+import { formatProcessDetails } from '../../../core/process-details-text.js';
+import { inspectProcess } from '../../../ops/proc.js';
+import { parsePid } from '../../../core/pid.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { printJson } from '../../printers.js';
+import { openTargetSession } from '../../session-context.js';
 
 export async function procCommand(
   globals: GlobalOptions,

@@ -1,13 +1,13 @@
 // `remora sessions` lists toolkit sessions; `remora detach` ends them now.
-import { RemoraError } from '../../core/errors.js';
-import { LABEL, ROLE_STAND_IN } from '../../core/labels.js';
-import { resolveTarget } from '../../core/target-resolution.js';
-import { USED_STAMP } from '../../toolkit-scripts/scripts.js';
-import { isToolkit, sessionsOf } from '../../session/toolkit-session.js';
-import type { GlobalOptions } from '../global-options.js';
-import { formatElapsed } from '../../core/duration.js';
-import { printJson, printTable } from '../printers.js';
-import { openEngineContext } from '../session-context.js';
+import { RemoraError } from '../../../core/errors.js';
+import { LABEL, ROLE_STAND_IN } from '../../../core/labels.js';
+import { resolveTarget } from '../../../core/target-resolution.js';
+import { USED_STAMP } from '../../../toolkit-scripts/scripts.js';
+import { isToolkit, sessionsOf } from '../../../session/toolkit-session.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { formatElapsed } from '../../../core/duration.js';
+import { printJson, printTable } from '../../printers.js';
+import { openEngineContext } from '../../session-context.js';
 
 export interface SessionRow {
   id: string;

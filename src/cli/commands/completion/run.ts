@@ -2,9 +2,9 @@
 // a thin shim over the hidden `remora __complete SHELL LINE` (see cli/completion.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RemoraError } from '../../core/errors.js';
-import { packageDir } from '../../session/toolkit-image.js';
-import { SHELLS } from '../completion.js';
+import { RemoraError } from '../../../core/errors.js';
+import { packageDir } from '../../../session/toolkit-image.js';
+import { SHELLS } from '../../completion.js';
 
 export function completionCommand(shell: string): number {
   if (!(SHELLS as readonly string[]).includes(shell)) {

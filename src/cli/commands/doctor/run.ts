@@ -2,21 +2,21 @@
 // failure: the engine, the toolkit image, and a session per profile against a throwaway
 // target of its own (so it never touches a real workload), tracing included.
 import { randomBytes } from 'node:crypto';
-import { RemoraError } from '../../core/errors.js';
-import { LABEL } from '../../core/labels.js';
-import { splitDump } from '../../core/proc-dump.js';
-import { PROFILES, type Profile } from '../../core/profiles.js';
-import { terminalSafe } from '../../core/target-text.js';
-import { formatToolkitLimits, parseToolkitLimits } from '../../core/toolkit-limits.js';
-import { createEngine } from '../../engine/create-engine.js';
-import type { Engine } from '../../engine/types.js';
-import { probeTrace } from '../../ops/strace.js';
-import { ensureToolkitImage } from '../../session/toolkit-image.js';
-import { scriptExec } from '../../toolkit-scripts/scripts.js';
-import { openSession, toTarget, type Target } from '../../session/toolkit-session.js';
-import type { GlobalOptions } from '../global-options.js';
-import { printJson } from '../printers.js';
-import { sayOnStderr, testLabels, toolkitImageFrom } from '../session-context.js';
+import { RemoraError } from '../../../core/errors.js';
+import { LABEL } from '../../../core/labels.js';
+import { splitDump } from '../../../core/proc-dump.js';
+import { PROFILES, type Profile } from '../../../core/profiles.js';
+import { terminalSafe } from '../../../core/target-text.js';
+import { formatToolkitLimits, parseToolkitLimits } from '../../../core/toolkit-limits.js';
+import { createEngine } from '../../../engine/create-engine.js';
+import type { Engine } from '../../../engine/types.js';
+import { probeTrace } from '../../../ops/strace.js';
+import { ensureToolkitImage } from '../../../session/toolkit-image.js';
+import { scriptExec } from '../../../toolkit-scripts/scripts.js';
+import { openSession, toTarget, type Target } from '../../../session/toolkit-session.js';
+import type { GlobalOptions } from '../../global-options.js';
+import { printJson } from '../../printers.js';
+import { sayOnStderr, testLabels, toolkitImageFrom } from '../../session-context.js';
 
 interface Check {
   name: string;
