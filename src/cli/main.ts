@@ -175,7 +175,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('-a, --all', 'end every toolkit session on the engine')
       .action(
         act(async (globals, command) => {
-          const { detachCommand } = await import('./commands/sessions/run.js');
+          const { detachCommand } = await import('./commands/detach/run.js');
           return detachCommand(globals, command.processedArgs[0] as string | undefined, command.opts());
         }),
       );

@@ -1,9 +1,7 @@
-// `remora sessions` lists toolkit sessions; `remora detach` ends them now.
-import { RemoraError } from '../../../core/errors.js';
+// `remora sessions`: the toolkit sessions on the engine, as a table or JSON.
 import { LABEL, ROLE_STAND_IN } from '../../../core/labels.js';
-import { resolveTarget } from '../../../core/target-resolution.js';
 import { USED_STAMP } from '../../../toolkit-scripts/scripts.js';
-import { isToolkit, sessionsOf } from '../../../session/toolkit-session.js';
+import { isToolkit } from '../../../session/toolkit-session.js';
 import type { GlobalOptions } from '../../global-options.js';
 import { formatElapsed } from '../../../core/duration.js';
 import { printJson, printTable } from '../../printers.js';
@@ -88,23 +86,5 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
       r.container,
     ]),
   );
-  return 0;
-}
-
-export async function detachCommand(globals: GlobalOptions, query: string | undefined, flags: { all?: boolean }): Promise<number> {
-  if (!query && !flags.all) throw new RemoraError('USAGE', 'name a target, or pass --all', { hint: 'remora sessions lists them' });
-  await using context = await openEngineContext(globals);
-  const targetId = query ? resolveTarget(query, context.listing, { allowStopped: true }).id : undefined;
-  // The sweep may be removing some of them already; removing one twice is harmless.
-  // With the stand-ins of that target (an exited one) and their toolkits.
-  const standIns = context.listing.filter(
-    (c) => c.labels[LABEL.role] === ROLE_STAND_IN && (targetId === undefined || c.labels[LABEL.standInFor] === targetId),
-  );
-  const doomed = [
-    ...sessionsOf(context.listing, targetId),
-    ...(targetId ? standIns.flatMap((s) => sessionsOf(context.listing, s.id)) : []),
-  ];
-  await Promise.all([...doomed, ...standIns].map((c) => context.engine.removeContainer(c.id)));
-  process.stderr.write(`remora: ended ${doomed.length} session${doomed.length === 1 ? '' : 's'}\n`);
   return 0;
 }
