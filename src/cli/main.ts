@@ -1,16 +1,18 @@
 // Commander wiring: names, options and help for every command. Each command's code is
 // imported only when that command runs, so `remora exec` loads no TUI, no dockerode.
-import { Command, Option } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import type { Command as PlainCommand } from 'commander';
 import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
 import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from './docker-plugin.js';
 import { runAction } from './edge.js';
 import { STDOUT_CLOSED_EXIT, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
-import { DEFAULT_TOOLKIT_MEMORY, DEFAULT_TOOLKIT_PIDS } from '../core/toolkit-limits.js';
 import { addExecFlags, execInvocation } from './exec-args.js';
-import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
+import type { GlobalOptions } from './global-options.js';
+import { DEFAULT_IDLE, withEngineOptions, withImageOptions, withLimitOptions, withSessionOptions } from './option-groups.js';
+import { ps } from './commands/ps/command.js';
 
-type Action = (globals: GlobalOptions, command: Command) => Promise<number | void>;
+type Action = (globals: GlobalOptions, command: CommandUnknownOpts) => Promise<number | void>;
 
 const HELP_FOOTER = `
 Exit codes:
@@ -27,58 +29,10 @@ Examples:
   remora shell app --chroot          a shell whose / is app's filesystem
   remora cp app:/var/log/app.log .   copy out (tmpfs and volumes included)`;
 
-function addEngineOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--context <name>', 'docker context to use (overrides DOCKER_HOST and the current context)'))
-    .addOption(new Option('-H, --host <address>', 'engine address: unix:///path, tcp://host:port, ssh://user@host'))
-    .addOption(new Option('--tls', 'use TLS to a tcp:// engine; implied by --tlsverify (also DOCKER_TLS)'))
-    .addOption(new Option('--tlsverify', "use TLS and verify the engine's certificate (also DOCKER_TLS_VERIFY)"))
-    .addOption(new Option('--tlscacert <file>', 'trust certificates signed by this CA (default: DOCKER_CERT_PATH/ca.pem)'))
-    .addOption(new Option('--tlscert <file>', 'client certificate (default: DOCKER_CERT_PATH/cert.pem)'))
-    .addOption(new Option('--tlskey <file>', 'client key (default: DOCKER_CERT_PATH/key.pem)'))
-    .addOption(new Option('--debug', 'print stack traces on errors'));
-}
-
-/** For commands that use the toolkit image but open no session of their own choosing. */
-function addImageOptions(command: Command): Command {
-  return addEngineOptions(command)
-    .addOption(
-      new Option('--toolkit-image <image>', 'use this image as the toolkit (any image with a POSIX shell); also REMORA_TOOLKIT_IMAGE'),
-    )
-    .addOption(new Option('-q, --quiet', 'no progress messages'));
-}
-
-function addSessionOptions(command: Command): Command {
-  return addLimitOptions(
-    addImageOptions(command)
-      .addOption(
-        new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'),
-      )
-      .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE)),
-  )
-    .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
-    .addOption(new Option('--ipc', "also join the target's IPC namespace"))
-    .addOption(
-      new Option(
-        '--rw-volumes',
-        'a target that is not running (exited, an image) is seen through a stand-in with its volumes read-only; this mounts them writable: writes reach the real volumes',
-      ),
-    );
-}
-
-/** The toolkit's limits: every command that may create a toolkit takes them (capture too). */
-function addLimitOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY),
-    )
-    .addOption(new Option('--toolkit-pids <n>', 'most processes and threads in a new toolkit').default(DEFAULT_TOOLKIT_PIDS));
-}
-
 /** Wraps an action: merged options in, exit code out, errors printed once at the edge. */
 function act(action: Action): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {
-    const command = args[args.length - 1] as Command;
+    const command = args[args.length - 1] as CommandUnknownOpts;
     const globals = { ...command.optsWithGlobals() } as GlobalOptions;
     globals.profile ??= 'general';
     globals.idle ??= DEFAULT_IDLE;
@@ -89,23 +43,23 @@ function act(action: Action): (...args: unknown[]) => Promise<void> {
 /**
  * Every command, by name. Each handler is loaded only when its command runs.
  */
-const COMMANDS: Record<string, (program: Command) => void> = {
+const COMMANDS: Record<string, (program: CommandUnknownOpts) => void> = {
   exec(program) {
-    addExecFlags(addSessionOptions(program.command('exec')))
+    addExecFlags(withSessionOptions(program.command('exec')) as unknown as PlainCommand)
       .description("run a command in the target's toolkit session (its processes, sockets and /target are visible)")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .argument('[command...]', 'the command and its arguments (after -- when they start with -)')
       .passThroughOptions()
       .action(
         act(async (globals, command) => {
-          const { query, cmd, flags } = execInvocation(command);
+          const { query, cmd, flags } = execInvocation(command as unknown as PlainCommand);
           const { execCommand } = await import('./commands/exec/run.js');
           return execCommand({ ...globals, ...command.opts() }, query, cmd, flags);
         }),
       );
   },
   shell(program) {
-    addSessionOptions(program.command('shell'))
+    withSessionOptions(program.command('shell'))
       .description("an interactive shell in the toolkit, starting at the target's root (/target)")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .option('--chroot', "a shell whose / is the target's filesystem, toolkit tools still on PATH; writes nothing into the target")
@@ -118,7 +72,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
   entrypoint(program) {
-    addEngineOptions(program.command('entrypoint'))
+    withEngineOptions(program.command('entrypoint'))
       .description('what a container or image runs at start, and what would stop it from starting (exit 1 when something would)')
       .argument('<target>', 'container (any state) or image: name, ID, image:REF')
       .option('--json', 'print JSON: entrypoint, cmd, argv, user, uid, gid, workingDir, program, problems')
@@ -130,7 +84,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
   diff(program) {
-    addEngineOptions(program.command('diff'))
+    withEngineOptions(program.command('diff'))
       .description(
         'what a container (running or exited) changed against its image: A added, C changed, D deleted; mounts apart; with PATH, a unified diff of that file',
       )
@@ -146,7 +100,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
   targets(program) {
-    addEngineOptions(program.command('targets'))
+    withEngineOptions(program.command('targets'))
       .description('list containers you can attach to: state, user, whether they have a shell, sessions')
       .option('-a, --all', 'include stopped containers')
       .option('--json', 'print JSON: id, name, image, state, user, hasShell, sessions')
@@ -158,7 +112,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
   sessions(program) {
-    addEngineOptions(program.command('sessions'))
+    withEngineOptions(program.command('sessions'))
       .description('list toolkit sessions: target, profile, age, idle time, who created them')
       .option('--json', 'print JSON')
       .action(
@@ -169,7 +123,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
   detach(program) {
-    addEngineOptions(program.command('detach'))
+    withEngineOptions(program.command('detach'))
       .description("end a target's toolkit sessions now (the target keeps running)")
       .argument('[target]', 'container name, ID, ID prefix, or compose service')
       .option('-a, --all', 'end every toolkit session on the engine')
@@ -181,7 +135,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
   cp(program) {
-    addSessionOptions(program.command('cp'))
+    withSessionOptions(program.command('cp'))
       .description('copy files between a target and the local machine, through the toolkit (tmpfs, volumes and read-only roots included)')
       .argument('<sources...>', 'TARGET:PATH or a local path (- for a tar stream on stdin/stdout); the last one is the destination')
       .option('-L, --follow-link', 'follow symbolic links in the source')
@@ -195,24 +149,9 @@ const COMMANDS: Record<string, (program: Command) => void> = {
         }),
       );
   },
-  ps(program) {
-    addSessionOptions(program.command('ps'))
-      .description("list the target's processes (users from the target's /etc/passwd, %CPU over each process's life, as ps)")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .option('--tree', 'show the process tree')
-      .option('--sort <key>', 'sort by pid, cpu, rss (memory), name, started', 'pid')
-      .option('--all', "include the toolkit's own processes (marked)")
-      .option('--interval <duration>', 'measure %CPU over this sample instead (e.g. 1s, 500ms), as top does')
-      .option('--json', 'print JSON: pid, ppid, user, uid, state, cpu, rssKiB, threads, startedAt, command')
-      .action(
-        act(async (globals, command) => {
-          const { psCommand } = await import('./commands/ps/run.js');
-          return psCommand(globals, command.processedArgs[0] as string, command.opts());
-        }),
-      );
-  },
+  ps: (program) => ps.addTo(program),
   proc(program) {
-    addSessionOptions(program.command('proc'))
+    withSessionOptions(program.command('proc'))
       .description(
         'one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces',
       )
@@ -229,7 +168,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
   strace(program) {
-    addSessionOptions(program.command('strace'))
+    withSessionOptions(program.command('strace'))
       .description("trace system calls of the target's main process (with threads and children) or of given pids")
       .argument('<target>', 'container name, ID, ID prefix, or compose service; with --from-start also an exited container or an image')
       .argument('[command...]', "with --from-start: the program to run instead of the target's entrypoint and command (after --)")
@@ -248,7 +187,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
   net(program) {
-    addSessionOptions(program.command('net'))
+    withSessionOptions(program.command('net'))
       .description("sockets in the target's network namespace with their processes, listening first")
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .option('--json', 'print JSON')
@@ -260,7 +199,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       );
   },
   'port-forward'(program) {
-    addSessionOptions(program.command('port-forward'))
+    withSessionOptions(program.command('port-forward'))
       .description('forward local ports to ports of the target, its loopback-only ones included (TCP only; UDP is not forwarded)')
       .argument('<target>', 'container name, ID, ID prefix, or compose service')
       .argument('<ports...>', '[LOCAL_ADDR:]LOCAL_PORT:REMOTE_PORT, PORT (same on both sides) or :REMOTE_PORT (a free local port)')
@@ -287,7 +226,7 @@ Examples:
       );
   },
   capture(program) {
-    addLimitOptions(addImageOptions(program.command('capture')))
+    withLimitOptions(withImageOptions(program.command('capture')))
       .description(
         "capture the target's packets as pcap, to a file or to stdout for Wireshark (a toolkit with NET_RAW, NET_ADMIN and SETGID only)",
       )
@@ -323,7 +262,7 @@ Examples:
       );
   },
   attach(program) {
-    addSessionOptions(program.command('attach'))
+    withSessionOptions(program.command('attach'))
       .description('open the TUI on a target: processes, files, strace, sockets, logs, shell (no target: pick one)')
       .argument('[target]', 'container name, ID, ID prefix, or compose service')
       .action(
@@ -334,7 +273,7 @@ Examples:
       );
   },
   toolkit(program) {
-    addImageOptions(program.command('toolkit').description('manage the toolkit image').command('build'))
+    withImageOptions(program.command('toolkit').description('manage the toolkit image').command('build'))
       .description('build the toolkit image from toolkit-image/ (made from Debian packages if the base cannot be pulled)')
       .action(
         act(async (globals) => {
@@ -344,7 +283,7 @@ Examples:
       );
   },
   doctor(program) {
-    addImageOptions(program.command('doctor'))
+    withImageOptions(program.command('doctor'))
       .description('check the engine, the toolkit image, and that each profile can start a session and trace')
       .option('--json', 'print JSON: ok, checks (name, ok, detail, remedy)')
       .action(
@@ -371,7 +310,7 @@ Examples:
       );
   },
   demo(program) {
-    addSessionOptions(program.command('demo'))
+    withSessionOptions(program.command('demo'))
       .description('start a shell-less demo container and attach to it')
       .option('--keep', 'leave the demo container running afterwards (remove it with: docker rm -f remora-demo)')
       .action(
@@ -401,7 +340,7 @@ export function buildProgram(): Command {
     // (a missing argument) throws to main(), which exits 2, instead of commander's exit 1.
     .exitOverride()
     .addHelpText('after', HELP_FOOTER);
-  addEngineOptions(program);
+  withEngineOptions(program);
 
   for (const define of Object.values(COMMANDS)) define(program);
   return program;

@@ -16,17 +16,10 @@ import {
 } from '../../../core/process-table.js';
 import { sharedPidNamespace } from '../../../session/toolkit-spec.js';
 import { listProcesses } from '../../../ops/ps.js';
-import { parseDuration, type GlobalOptions } from '../../global-options.js';
+import { parseDuration } from '../../../core/duration.js';
 import { printJson, printTable } from '../../printers.js';
 import { openTargetSession } from '../../session-context.js';
-
-export interface PsFlags {
-  tree?: boolean;
-  sort?: string;
-  all?: boolean;
-  interval?: string;
-  json?: boolean;
-}
+import type { PsOptions } from './command.js';
 
 /** The longest --interval: a sample, not a watch (the TUI refreshes). */
 const MAX_INTERVAL_SECONDS = 60;
@@ -51,31 +44,33 @@ export function parseSortKey(text: string | undefined): ProcessSortKey {
   return resolved;
 }
 
-export async function psCommand(globals: GlobalOptions, query: string, flags: PsFlags): Promise<number> {
-  const key = parseSortKey(flags.sort);
-  const sampleMs = parseInterval(flags.interval);
-  await using context = await openTargetSession(globals, query, { needsProcess: true });
+export async function psCommand(query: string, options: PsOptions): Promise<number> {
+  const key = parseSortKey(options.sort);
+  const sampleMs = parseInterval(options.interval);
+  await using context = await openTargetSession(options, query, { needsProcess: true });
   using watch = context.session.watch();
-  const listing = await listProcesses(context.session, { includeToolkit: flags.all ?? false, sampleMs, signal: watch.signal }).catch(
+  const listing = await listProcesses(context.session, { includeToolkit: options.all ?? false, sampleMs, signal: watch.signal }).catch(
     async (error: unknown) => {
       throw await watch.explain(error);
     },
   );
   // In a shared PID namespace only the target's own tree is its (--all: everything there).
   const shared = sharedPidNamespace(context.session.target.pidMode, context.listing);
-  const own = shared && !flags.all ? processSubtree(listing.processes, context.session.target.rootPid) : listing.processes;
-  if (shared && !globals.quiet) {
+  const own = shared && !options.all ? processSubtree(listing.processes, context.session.target.rootPid) : listing.processes;
+  if (shared && !options.quiet) {
     process.stderr.write(
-      `remora: ${context.session.target.name} shares ${shared} PID namespace: ${flags.all ? 'showing every process in it' : 'showing its own process tree (--all shows every process)'}\n`,
+      `remora: ${context.session.target.name} shares ${shared} PID namespace: ${options.all ? 'showing every process in it' : 'showing its own process tree (--all shows every process)'}\n`,
     );
   }
   const sorted = sortProcesses(own, key);
-  if (flags.json) {
-    const withToolkitFlag = flags.all ?? false;
-    printJson(flags.tree ? processTreeJson(buildProcessTree(sorted), withToolkitFlag) : sorted.map((p) => processJson(p, withToolkitFlag)));
+  if (options.json) {
+    const withToolkitFlag = options.all ?? false;
+    printJson(
+      options.tree ? processTreeJson(buildProcessTree(sorted), withToolkitFlag) : sorted.map((p) => processJson(p, withToolkitFlag)),
+    );
     return 0;
   }
-  const rows = flags.tree
+  const rows = options.tree
     ? buildProcessTree(sorted).map((row) => formatProcessRow(row.process, { prefix: row.prefix }))
     : sorted.map((p) => formatProcessRow(p));
   printTable([...PROCESS_COLUMNS], rows);
