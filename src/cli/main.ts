@@ -1,15 +1,14 @@
 // Commander wiring: names, options and help for every command. Each command's code is
 // imported only when that command runs, so `remora exec` loads no TUI, no dockerode.
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import type { Command as PlainCommand } from 'commander';
 import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
 import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from './docker-plugin.js';
 import { runAction } from './edge.js';
 import { STDOUT_CLOSED_EXIT, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
-import { addExecFlags, execInvocation } from './exec-args.js';
 import type { GlobalOptions } from './global-options.js';
 import { DEFAULT_IDLE, withEngineOptions, withImageOptions, withLimitOptions, withSessionOptions } from './option-groups.js';
+import { exec } from './commands/exec/command.js';
 import { ps } from './commands/ps/command.js';
 
 type Action = (globals: GlobalOptions, command: CommandUnknownOpts) => Promise<number | void>;
@@ -44,20 +43,7 @@ function act(action: Action): (...args: unknown[]) => Promise<void> {
  * Every command, by name. Each handler is loaded only when its command runs.
  */
 const COMMANDS: Record<string, (program: CommandUnknownOpts) => void> = {
-  exec(program) {
-    addExecFlags(withSessionOptions(program.command('exec')) as unknown as PlainCommand)
-      .description("run a command in the target's toolkit session (its processes, sockets and /target are visible)")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('[command...]', 'the command and its arguments (after -- when they start with -)')
-      .passThroughOptions()
-      .action(
-        act(async (globals, command) => {
-          const { query, cmd, flags } = execInvocation(command as unknown as PlainCommand);
-          const { execCommand } = await import('./commands/exec/run.js');
-          return execCommand({ ...globals, ...command.opts() }, query, cmd, flags);
-        }),
-      );
-  },
+  exec: (program) => exec.addTo(program),
   shell(program) {
     withSessionOptions(program.command('shell'))
       .description("an interactive shell in the toolkit, starting at the target's root (/target)")

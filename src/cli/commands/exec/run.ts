@@ -6,14 +6,21 @@ import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../../core/errors.js';
 import type { ExecHandle } from '../../../engine/types.js';
 import { execTag, signalTagged } from '../../../ops/signal-process.js';
-import type { ExecFlags } from '../../exec-args.js';
-import type { GlobalOptions } from '../../global-options.js';
+import type { SessionOptions } from '../../option-groups.js';
 import { openEngineContext, openSessionIn, standInOf, startOneShotIn } from '../../session-context.js';
 import { stdinSource } from '../../stdin-source.js';
 import { onStdoutClosed } from '../../stdout-closed.js';
 import { bridgeTerminal, currentSize } from '../../terminal-bridge.js';
+import { execInvocation, type ExecFlags } from './args.js';
+import type { ExecCommand, ExecOptions } from './command.js';
 
-export async function execCommand(globals: GlobalOptions, query: string, cmd: string[], flags: ExecFlags): Promise<number> {
+/** The handler: commander stopped at the target, so the rest of the line is read first. */
+export async function runExec(_query: string, _rest: string[], options: ExecOptions, command: ExecCommand): Promise<number> {
+  const { query, cmd, flags } = execInvocation(command);
+  return execCommand({ ...options, ...command.opts() }, query, cmd, flags);
+}
+
+export async function execCommand(globals: SessionOptions, query: string, cmd: string[], flags: ExecFlags): Promise<number> {
   if (cmd.length === 0)
     throw new RemoraError('USAGE', 'no command given', { hint: 'write it after --, e.g. remora exec app -- ls /target' });
   const interactive = flags.interactive === true;

@@ -2,17 +2,17 @@
 // before the command (before or after the target), `--` optional, and the command's own
 // arguments never taken for remora's options.
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
-import { RemoraError } from '../core/errors.js';
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { RemoraError } from '../../../core/errors.js';
+import type { ExecCommand } from './command.js';
 
 export interface ExecFlags {
   user?: string;
-  /** Entries read from --env-file, in order; -e comes after them and wins, as in docker. */
-  envFile?: string[];
   tty?: boolean;
   interactive?: boolean;
   /** A directory of the target (absolute), entered under /target in the toolkit. */
   workdir?: string;
+  /** --env-file's entries, in order, then -e's: the later wins, as in docker. */
   env?: string[];
 }
 
@@ -22,26 +22,17 @@ export interface ExecInvocation {
   flags: ExecFlags;
 }
 
-/** Adds exec's own flags; -e repeats (one value each, as docker: `-e A=1 -e B=2 app`). */
-export function addExecFlags(command: Command, env: NodeJS.ProcessEnv = process.env): Command {
-  return command
-    .option('-u, --user <user>', 'run as this user (name or uid[:gid]) in the toolkit')
-    .option('-t, --tty', 'allocate a terminal')
-    .option('-i, --interactive', 'forward stdin to the command (without it the command reads nothing, as with docker exec)')
-    .option('-w, --workdir <dir>', 'start in this directory of the target (absolute; /target/<dir> in the toolkit)', parseWorkdir)
-    .option(
-      '-e, --env <KEY=VALUE>',
-      'set an environment variable (KEY alone: its local value); repeat for more',
-      (value: string, previous: string[] | undefined) => {
-        const entry = parseEnvFlag(value, env);
-        return entry === undefined ? (previous ?? []) : [...(previous ?? []), entry];
-      },
-    )
-    .option(
-      '--env-file <file>',
-      'read environment variables from a file (KEY=VALUE lines, # comments)',
-      (file: string, previous: string[] | undefined) => [...(previous ?? []), ...parseEnvFile(readEnvFile(file), env)],
-    );
+/** -e repeats (one value each, as docker: `-e A=1 -e B=2 app`); KEY alone takes its local value. */
+export function collectEnvFlag(env: NodeJS.ProcessEnv): (value: string, previous: string[] | undefined) => string[] {
+  return (value, previous) => {
+    const entry = parseEnvFlag(value, env);
+    return entry === undefined ? (previous ?? []) : [...(previous ?? []), entry];
+  };
+}
+
+/** --env-file repeats too; its entries come before -e's. */
+export function collectEnvFile(env: NodeJS.ProcessEnv): (file: string, previous: string[] | undefined) => string[] {
+  return (file, previous) => [...(previous ?? []), ...parseEnvFile(readEnvFile(file), env)];
 }
 
 /**
@@ -83,7 +74,7 @@ export function parseEnvFile(text: string, env: NodeJS.ProcessEnv): string[] {
   return entries;
 }
 
-function parseWorkdir(value: string): string {
+export function parseWorkdir(value: string): string {
   if (!value.startsWith('/')) throw new InvalidArgumentError(`"${value}" is not an absolute path of the target`);
   return value;
 }
@@ -94,15 +85,15 @@ function parseWorkdir(value: string): string {
  * parsed here by the same definitions; the first other word starts the command, and
  * everything from it on is the command's, `--` and dashes included.
  */
-export function execInvocation(command: Command): ExecInvocation {
-  const [query, rest] = command.processedArgs as [string, string[] | undefined];
-  const { operands, unknown } = command.parseOptions(rest ?? []);
+export function execInvocation(command: ExecCommand): ExecInvocation {
+  const [query, rest] = command.processedArgs;
+  const { operands, unknown } = command.parseOptions(rest);
   if (unknown.length > 0) {
     throw new RemoraError('USAGE', `unknown option ${unknown[0]} for remora exec`, {
       hint: 'put the command after --, e.g. remora exec app -- ls -l /target',
     });
   }
-  const { user, tty, interactive, workdir, env: envFlags, envFile } = command.opts<ExecFlags>();
+  const { user, tty, interactive, workdir, env: envFlags, envFile } = command.opts();
   const env = envFile || envFlags ? [...(envFile ?? []), ...(envFlags ?? [])] : undefined;
   const flags: ExecFlags = { user, tty, interactive, workdir, env };
   for (const key of Object.keys(flags) as (keyof ExecFlags)[]) if (flags[key] === undefined) delete flags[key];
