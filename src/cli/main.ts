@@ -10,6 +10,7 @@ import type { GlobalOptions } from './global-options.js';
 import { DEFAULT_IDLE, withEngineOptions, withImageOptions, withLimitOptions, withSessionOptions } from './option-groups.js';
 import { exec } from './commands/exec/command.js';
 import { ps } from './commands/ps/command.js';
+import { shell } from './commands/shell/command.js';
 
 type Action = (globals: GlobalOptions, command: CommandUnknownOpts) => Promise<number | void>;
 
@@ -44,19 +45,7 @@ function act(action: Action): (...args: unknown[]) => Promise<void> {
  */
 const COMMANDS: Record<string, (program: CommandUnknownOpts) => void> = {
   exec: (program) => exec.addTo(program),
-  shell(program) {
-    withSessionOptions(program.command('shell'))
-      .description("an interactive shell in the toolkit, starting at the target's root (/target)")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .option('--chroot', "a shell whose / is the target's filesystem, toolkit tools still on PATH; writes nothing into the target")
-      .option('-u, --user <user>', 'run the shell as this user')
-      .action(
-        act(async (globals, command) => {
-          const { shellCommand } = await import('./commands/shell/run.js');
-          return shellCommand(globals, command.processedArgs[0] as string, command.opts());
-        }),
-      );
-  },
+  shell: (program) => shell.addTo(program),
   entrypoint(program) {
     withEngineOptions(program.command('entrypoint'))
       .description('what a container or image runs at start, and what would stop it from starting (exit 1 when something would)')

@@ -3,24 +3,22 @@
 import { RemoraError } from '../../../core/errors.js';
 import { chrootShellCommand, toolkitShellCommand } from '../../../session/shell-command.js';
 import type { ToolkitSession } from '../../../session/toolkit-session.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { openTargetSession } from '../../session-context.js';
 import { bridgeTerminal, currentSize } from '../../terminal-bridge.js';
+import type { ShellOptions } from './command.js';
 
-export interface ShellFlags {
-  chroot?: boolean;
-  user?: string;
-}
+/** What the shell itself takes (the TUI's Shell view opens it with neither). */
+export type ShellFlags = Pick<ShellOptions, 'chroot' | 'user'>;
 
-export async function shellCommand(globals: GlobalOptions, query: string, flags: ShellFlags): Promise<number> {
+export async function shellCommand(query: string, options: ShellOptions): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new RemoraError('NOT_A_TERMINAL', 'remora shell needs a terminal', {
       hint: 'for scripts use: remora exec <target> -- sh -c "..."',
     });
   }
-  await using context = await openTargetSession(globals, query);
+  await using context = await openTargetSession(options, query);
   // `return await`: the session must outlive the shell.
-  return await runShell(context.session, flags);
+  return await runShell(context.session, options);
 }
 
 /** Runs the shell on this process's terminal until it exits; resolves with its status. */
