@@ -10,6 +10,13 @@ import type { GlobalOptions } from './global-options.js';
 import { DEFAULT_IDLE, withEngineOptions, withImageOptions, withLimitOptions, withSessionOptions } from './option-groups.js';
 import { exec } from './commands/exec/command.js';
 import { ps } from './commands/ps/command.js';
+import { net } from './commands/net/command.js';
+import { proc } from './commands/proc/command.js';
+import { detach } from './commands/detach/command.js';
+import { sessions } from './commands/sessions/command.js';
+import { targets } from './commands/targets/command.js';
+import { diff } from './commands/diff/command.js';
+import { entrypoint } from './commands/entrypoint/command.js';
 import { shell } from './commands/shell/command.js';
 
 type Action = (globals: GlobalOptions, command: CommandUnknownOpts) => Promise<number | void>;
@@ -46,69 +53,11 @@ function act(action: Action): (...args: unknown[]) => Promise<void> {
 const COMMANDS: Record<string, (program: CommandUnknownOpts) => void> = {
   exec: (program) => exec.addTo(program),
   shell: (program) => shell.addTo(program),
-  entrypoint(program) {
-    withEngineOptions(program.command('entrypoint'))
-      .description('what a container or image runs at start, and what would stop it from starting (exit 1 when something would)')
-      .argument('<target>', 'container (any state) or image: name, ID, image:REF')
-      .option('--json', 'print JSON: entrypoint, cmd, argv, user, uid, gid, workingDir, program, problems')
-      .action(
-        act(async (globals, command) => {
-          const { entrypointCommand } = await import('./commands/entrypoint/run.js');
-          return entrypointCommand(globals, command.processedArgs[0] as string, command.opts());
-        }),
-      );
-  },
-  diff(program) {
-    withEngineOptions(program.command('diff'))
-      .description(
-        'what a container (running or exited) changed against its image: A added, C changed, D deleted; mounts apart; with PATH, a unified diff of that file',
-      )
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('[path]', "a file: print a unified diff of the image's version against the container's")
-      .option('--json', 'print JSON: changes (path, kind) and mounts; with PATH: path, same, diff')
-      .action(
-        act(async (globals, command) => {
-          const [query, path] = command.processedArgs as [string, string | undefined];
-          const { diffCommand } = await import('./commands/diff/run.js');
-          return diffCommand(globals, query, path, command.opts());
-        }),
-      );
-  },
-  targets(program) {
-    withEngineOptions(program.command('targets'))
-      .description('list containers you can attach to: state, user, whether they have a shell, sessions')
-      .option('-a, --all', 'include stopped containers')
-      .option('--json', 'print JSON: id, name, image, state, user, hasShell, sessions')
-      .action(
-        act(async (globals, command) => {
-          const { targetsCommand } = await import('./commands/targets/run.js');
-          return targetsCommand(globals, command.opts());
-        }),
-      );
-  },
-  sessions(program) {
-    withEngineOptions(program.command('sessions'))
-      .description('list toolkit sessions: target, profile, age, idle time, who created them')
-      .option('--json', 'print JSON')
-      .action(
-        act(async (globals, command) => {
-          const { sessionsCommand } = await import('./commands/sessions/run.js');
-          return sessionsCommand(globals, command.opts());
-        }),
-      );
-  },
-  detach(program) {
-    withEngineOptions(program.command('detach'))
-      .description("end a target's toolkit sessions now (the target keeps running)")
-      .argument('[target]', 'container name, ID, ID prefix, or compose service')
-      .option('-a, --all', 'end every toolkit session on the engine')
-      .action(
-        act(async (globals, command) => {
-          const { detachCommand } = await import('./commands/detach/run.js');
-          return detachCommand(globals, command.processedArgs[0] as string | undefined, command.opts());
-        }),
-      );
-  },
+  entrypoint: (program) => entrypoint.addTo(program),
+  diff: (program) => diff.addTo(program),
+  targets: (program) => targets.addTo(program),
+  sessions: (program) => sessions.addTo(program),
+  detach: (program) => detach.addTo(program),
   cp(program) {
     withSessionOptions(program.command('cp'))
       .description('copy files between a target and the local machine, through the toolkit (tmpfs, volumes and read-only roots included)')
@@ -125,23 +74,7 @@ const COMMANDS: Record<string, (program: CommandUnknownOpts) => void> = {
       );
   },
   ps: (program) => ps.addTo(program),
-  proc(program) {
-    withSessionOptions(program.command('proc'))
-      .description(
-        'one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces',
-      )
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('[pid]', "process ID in the target's PID namespace (default: its main process)")
-      .option('--show-secrets', 'do not mask environment values whose names look secret')
-      .option('--json', 'print JSON')
-      .action(
-        act(async (globals, command) => {
-          const { procCommand } = await import('./commands/proc/run.js');
-          const [query, pid] = command.processedArgs as [string, string | undefined];
-          return procCommand(globals, query, pid, command.opts());
-        }),
-      );
-  },
+  proc: (program) => proc.addTo(program),
   strace(program) {
     withSessionOptions(program.command('strace'))
       .description("trace system calls of the target's main process (with threads and children) or of given pids")
@@ -161,18 +94,7 @@ const COMMANDS: Record<string, (program: CommandUnknownOpts) => void> = {
         }),
       );
   },
-  net(program) {
-    withSessionOptions(program.command('net'))
-      .description("sockets in the target's network namespace with their processes, listening first")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .option('--json', 'print JSON')
-      .action(
-        act(async (globals, command) => {
-          const { netCommand } = await import('./commands/net/run.js');
-          return netCommand(globals, command.processedArgs[0] as string, command.opts());
-        }),
-      );
-  },
+  net: (program) => net.addTo(program),
   'port-forward'(program) {
     withSessionOptions(program.command('port-forward'))
       .description('forward local ports to ports of the target, its loopback-only ones included (TCP only; UDP is not forwarded)')

@@ -3,12 +3,12 @@ import { RemoraError } from '../../../core/errors.js';
 import { LABEL, ROLE_STAND_IN } from '../../../core/labels.js';
 import { resolveTarget } from '../../../core/target-resolution.js';
 import { sessionsOf } from '../../../session/toolkit-session.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { openEngineContext } from '../../session-context.js';
+import type { DetachOptions } from './command.js';
 
-export async function detachCommand(globals: GlobalOptions, query: string | undefined, flags: { all?: boolean }): Promise<number> {
-  if (!query && !flags.all) throw new RemoraError('USAGE', 'name a target, or pass --all', { hint: 'remora sessions lists them' });
-  await using context = await openEngineContext(globals);
+export async function detachCommand(query: string | undefined, options: DetachOptions): Promise<number> {
+  if (!query && !options.all) throw new RemoraError('USAGE', 'name a target, or pass --all', { hint: 'remora sessions lists them' });
+  await using context = await openEngineContext(options);
   const targetId = query ? resolveTarget(query, context.listing, { allowStopped: true }).id : undefined;
   // The sweep may be removing some of them already; removing one twice is harmless.
   // With the stand-ins of that target (an exited one) and their toolkits.

@@ -3,20 +3,15 @@
 import { RemoraError } from '../../../core/errors.js';
 import { resolveTarget } from '../../../core/target-resolution.js';
 import { containerDiff, fileDiff, type ContainerDiff } from '../../../ops/diff.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { printJson } from '../../printers.js';
 import { openEngineContext, testLabels } from '../../session-context.js';
 import { typedArguments } from '../../typed-arguments.js';
+import type { DiffOptions } from './command.js';
 
 const MARK = { added: 'A', changed: 'C', deleted: 'D' } as const;
 
-export async function diffCommand(
-  globals: GlobalOptions,
-  query: string,
-  path: string | undefined,
-  flags: { json?: boolean },
-): Promise<number> {
-  await using context = await openEngineContext(globals);
+export async function diffCommand(query: string, path: string | undefined, options: DiffOptions): Promise<number> {
+  await using context = await openEngineContext(options);
   if (query.startsWith('image:'))
     throw new RemoraError('USAGE', 'an image has no changes of its own: remora diff compares a container with its image', {
       hint: 'name a container (running or exited)',
@@ -27,12 +22,12 @@ export async function diffCommand(
     // The path as typed, bytes that are not UTF-8 included (`caf\xe9.txt` is not `caf\xe8.txt`).
     const [, typed = path] = typedArguments([query, path]);
     const text = await fileDiff(context.engine, details, typed, testLabels());
-    if (flags.json) printJson({ path: typed, same: text === '', diff: text });
+    if (options.json) printJson({ path: typed, same: text === '', diff: text });
     else process.stdout.write(text);
     return 0;
   }
   const diff = await containerDiff(context.engine, details);
-  if (flags.json) printJson(diff);
+  if (options.json) printJson(diff);
   else process.stdout.write(formatContainerDiff(diff));
   return 0;
 }

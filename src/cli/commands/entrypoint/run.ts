@@ -2,12 +2,12 @@
 // starting, one line per problem with its likely fix; exit 1 when there is one.
 import { checkEntrypoint, type EntrypointReport } from '../../../ops/entrypoint.js';
 import { lookUpProgramSource } from '../../../session/target-lookup.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { printJson } from '../../printers.js';
 import { openEngineContext, testLabels } from '../../session-context.js';
+import type { EntrypointOptions } from './command.js';
 
-export async function entrypointCommand(globals: GlobalOptions, query: string, flags: { json?: boolean }): Promise<number> {
-  await using context = await openEngineContext(globals);
+export async function entrypointCommand(query: string, options: EntrypointOptions): Promise<number> {
+  await using context = await openEngineContext(options);
   const target = await lookUpProgramSource(context.engine, query, context.listing);
   const imageArch =
     target.architecture ??
@@ -19,7 +19,7 @@ export async function entrypointCommand(globals: GlobalOptions, query: string, f
     imageArch,
     extraLabels: testLabels(),
   });
-  if (flags.json) printJson({ target: target.source.name, ...report });
+  if (options.json) printJson({ target: target.source.name, ...report });
   else process.stdout.write(formatEntrypointReport(report));
   return report.problems.length ? 1 : 0;
 }

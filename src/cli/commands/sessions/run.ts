@@ -2,10 +2,10 @@
 import { LABEL, ROLE_STAND_IN } from '../../../core/labels.js';
 import { USED_STAMP } from '../../../toolkit-scripts/scripts.js';
 import { isToolkit } from '../../../session/toolkit-session.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { formatElapsed } from '../../../core/duration.js';
 import { printJson, printTable } from '../../printers.js';
 import { openEngineContext } from '../../session-context.js';
+import type { SessionsOptions } from './command.js';
 
 export interface SessionRow {
   id: string;
@@ -27,8 +27,8 @@ export interface SessionRow {
   createdBy: string;
 }
 
-export async function sessionsCommand(globals: GlobalOptions, flags: { json?: boolean }): Promise<number> {
-  await using context = await openEngineContext(globals);
+export async function sessionsCommand(options: SessionsOptions): Promise<number> {
+  await using context = await openEngineContext(options);
   const now = Date.now() / 1000;
   // A stand-in's toolkit is listed under the original it stands in for.
   const originals = new Map(context.listing.map((c) => [c.id, c.name]));
@@ -67,7 +67,7 @@ export async function sessionsCommand(globals: GlobalOptions, flags: { json?: bo
   rows.sort(
     (a, b) => a.target.localeCompare(b.target) || a.profile.localeCompare(b.profile) || a.toolkitImage.localeCompare(b.toolkitImage),
   );
-  if (flags.json) {
+  if (options.json) {
     printJson(rows);
     return 0;
   }

@@ -1,15 +1,15 @@
 // `remora targets`: the containers Remora can attach to (ops/targets.ts), as a table or JSON.
 import { listTargets } from '../../../ops/targets.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { printJson, printTable } from '../../printers.js';
 import { openEngineContext } from '../../session-context.js';
+import type { TargetsOptions } from './command.js';
 
 export type { TargetRow } from '../../../ops/targets.js';
 
-export async function targetsCommand(globals: GlobalOptions, flags: { all?: boolean; json?: boolean }): Promise<number> {
-  await using context = await openEngineContext(globals);
-  const rows = await listTargets(context.engine, context.listing, { all: flags.all });
-  if (flags.json) {
+export async function targetsCommand(options: TargetsOptions): Promise<number> {
+  await using context = await openEngineContext(options);
+  const rows = await listTargets(context.engine, context.listing, { all: options.all });
+  if (options.json) {
     printJson(rows);
   } else {
     printTable(
