@@ -7,9 +7,13 @@ import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from
 import { runAction } from './edge.js';
 import { STDOUT_CLOSED_EXIT, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
 import type { GlobalOptions } from './global-options.js';
-import { DEFAULT_IDLE, withEngineOptions, withImageOptions, withLimitOptions, withSessionOptions } from './option-groups.js';
+import { DEFAULT_IDLE, withEngineOptions, withImageOptions, withSessionOptions } from './option-groups.js';
 import { exec } from './commands/exec/command.js';
 import { ps } from './commands/ps/command.js';
+import { capture } from './commands/capture/command.js';
+import { portForward } from './commands/port-forward/command.js';
+import { strace } from './commands/strace/command.js';
+import { cp } from './commands/cp/command.js';
 import { net } from './commands/net/command.js';
 import { proc } from './commands/proc/command.js';
 import { detach } from './commands/detach/command.js';
@@ -58,106 +62,13 @@ const COMMANDS: Record<string, (program: CommandUnknownOpts) => void> = {
   targets: (program) => targets.addTo(program),
   sessions: (program) => sessions.addTo(program),
   detach: (program) => detach.addTo(program),
-  cp(program) {
-    withSessionOptions(program.command('cp'))
-      .description('copy files between a target and the local machine, through the toolkit (tmpfs, volumes and read-only roots included)')
-      .argument('<sources...>', 'TARGET:PATH or a local path (- for a tar stream on stdin/stdout); the last one is the destination')
-      .option('-L, --follow-link', 'follow symbolic links in the source')
-      .option('-a, --archive', 'keep the uid:gid of the files copied in')
-      .option('--owner <uid:gid>', 'owner of the files copied in (default: the target main process user)')
-      .option('--verify', 'compare SHA-256 of both sides after the copy')
-      .action(
-        act(async (globals, command) => {
-          const { cpCommand } = await import('./commands/cp/run.js');
-          return cpCommand(globals, command.processedArgs[0] as string[], command.opts());
-        }),
-      );
-  },
+  cp: (program) => cp.addTo(program),
   ps: (program) => ps.addTo(program),
   proc: (program) => proc.addTo(program),
-  strace(program) {
-    withSessionOptions(program.command('strace'))
-      .description("trace system calls of the target's main process (with threads and children) or of given pids")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service; with --from-start also an exited container or an image')
-      .argument('[command...]', "with --from-start: the program to run instead of the target's entrypoint and command (after --)")
-      .option('-p, --pid <pid...>', 'trace these pids instead of the main process')
-      .option('-e, --expr <expr...>', 'strace expressions, passed through (e.g. trace=file)')
-      .option('-c, --summary', 'count calls and print a summary table at the end')
-      .option('--duration <duration>', 'stop after this long (e.g. 10s)')
-      .option('-o, --output <file>', 'write the trace to a local file')
-      .option('--from-start', "run the target's program afresh in a stand-in, traced from its first instruction; exits with its status")
-      .action(
-        act(async (globals, command) => {
-          const [query, rest] = command.processedArgs as [string, string[]];
-          const { straceCommand } = await import('./commands/strace/run.js');
-          return straceCommand(globals, query, { ...command.opts(), command: rest[0] === '--' ? rest.slice(1) : rest });
-        }),
-      );
-  },
+  strace: (program) => strace.addTo(program),
   net: (program) => net.addTo(program),
-  'port-forward'(program) {
-    withSessionOptions(program.command('port-forward'))
-      .description('forward local ports to ports of the target, its loopback-only ones included (TCP only; UDP is not forwarded)')
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('<ports...>', '[LOCAL_ADDR:]LOCAL_PORT:REMOTE_PORT, PORT (same on both sides) or :REMOTE_PORT (a free local port)')
-      .option('--address <addresses>', 'local addresses to listen on, comma-separated (localhost means 127.0.0.1 and ::1)', '127.0.0.1')
-      .option('--remote-address <address>', "address to connect to in the target's network namespace", '127.0.0.1')
-      .addHelpText(
-        'after',
-        `
-Each local connection is relayed through the engine connection by a small helper in the
-toolkit that connects to REMOTE_ADDRESS:REMOTE_PORT from inside the target's network
-namespace; nothing listens in the target. Runs until Ctrl-C; exits 3 if the target stops.
-
-Examples:
-  remora port-forward app 6060            localhost:6060 -> app's 127.0.0.1:6060 (pprof)
-  remora port-forward app 8080:80 :9090   two forwards, the second on a free local port
-  remora port-forward app --address 0.0.0.0 5432`,
-      )
-      .action(
-        act(async (globals, command) => {
-          const { portForwardCommand } = await import('./commands/port-forward/run.js');
-          const [query, ports] = command.processedArgs as [string, string[]];
-          return portForwardCommand(globals, query, ports, command.opts());
-        }),
-      );
-  },
-  capture(program) {
-    withLimitOptions(withImageOptions(program.command('capture')))
-      .description(
-        "capture the target's packets as pcap, to a file or to stdout for Wireshark (a toolkit with NET_RAW, NET_ADMIN and SETGID only)",
-      )
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('[filter...]', 'a BPF filter, as tcpdump takes it (e.g. tcp port 5432)')
-      .option('-i, --interface <name>', "interface in the target's network namespace", 'any')
-      .option('-c, --count <n>', 'stop after this many packets')
-      .option('--duration <duration>', 'stop after this long (e.g. 30s)')
-      .option('-s, --snaplen <bytes>', 'bytes to keep of each packet (default: all)')
-      .option(
-        '-w, --write <file>',
-        'write pcap to this file, complete when remora stops; - for stdout (the default when stdout is not a terminal)',
-      )
-      .option('--idle <duration>', 'end the capture toolkit after this long with no command running', DEFAULT_IDLE)
-      .option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)')
-      .addHelpText(
-        'after',
-        `
-Stops at -c, --duration or Ctrl-C, with the file complete and readable. A running packet
-count is shown on stderr when it is a terminal. Nothing is written into the target.
-
-Examples:
-  remora capture app -w app.pcap -c 100 tcp port 8080
-  remora capture app -w - | wireshark -k -i -
-  remora capture app --duration 30s -w dns.pcap udp port 53`,
-      )
-      .action(
-        act(async (globals, command) => {
-          const { captureCommand } = await import('./commands/capture/run.js');
-          const [query, filter] = command.processedArgs as [string, string[]];
-          return captureCommand(globals, query, filter, command.opts());
-        }),
-      );
-  },
+  'port-forward': (program) => portForward.addTo(program),
+  capture: (program) => capture.addTo(program),
   attach(program) {
     withSessionOptions(program.command('attach'))
       .description('open the TUI on a target: processes, files, strace, sockets, logs, shell (no target: pick one)')

@@ -14,16 +14,9 @@ import { watchTarget } from '../../../ops/watch-target.js';
 
 /** How long the exec's stream may stay open after the target stopped. */
 const STOPPED_GRACE_MS = 1500;
-import { parseDuration, type GlobalOptions } from '../../global-options.js';
+import { parseDuration } from '../../../core/duration.js';
 import { openTargetSession } from '../../session-context.js';
-
-export interface CaptureFlags {
-  interface?: string;
-  count?: string;
-  duration?: string;
-  snaplen?: string;
-  write?: string;
-}
+import type { CaptureOptions } from './command.js';
 
 interface Output {
   stream: Writable;
@@ -50,24 +43,24 @@ function plural(n: number): string {
   return `${n} packet${n === 1 ? '' : 's'}`;
 }
 
-export async function captureCommand(globals: GlobalOptions, query: string, filter: string[], flags: CaptureFlags): Promise<number> {
+export async function captureCommand(query: string, filter: string[], options: CaptureOptions): Promise<number> {
   const request = {
-    interface: flags.interface ?? 'any',
-    count: positiveInteger(flags.count, '-c'),
-    snaplen: positiveInteger(flags.snaplen, '-s'),
+    interface: options.interface,
+    count: positiveInteger(options.count, '-c'),
+    snaplen: positiveInteger(options.snaplen, '-s'),
     filter,
   };
-  const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration) * 1000;
-  const output = await openOutput(flags.write);
+  const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration) * 1000;
+  const output = await openOutput(options.write);
   let captured = false;
   let cutTo: number | undefined;
   try {
     // Its own profile: nothing else gets the capture capabilities, and they get nothing else.
-    await using context = await openTargetSession({ ...globals, profile: 'capture' }, query);
+    await using context = await openTargetSession({ ...options, profile: 'capture' }, query);
     const { target } = context;
     // Lines quote the engine's words: shown, never acted on.
     const say = (line: string): void => void process.stderr.write(`remora: ${terminalSafe(line)}\n`);
-    if (target.state.paused && !globals.quiet) say(`${target.name} is paused: its kernel still sees traffic, so the capture runs`);
+    if (target.state.paused && !options.quiet) say(`${target.name} is paused: its kernel still sees traffic, so the capture runs`);
 
     let run: CaptureRun | undefined;
     let stopRequested = false;
@@ -92,7 +85,7 @@ export async function captureCommand(globals: GlobalOptions, query: string, filt
     const watch = watchTarget(context.engine, target.id, (event) => {
       if (event.kind === 'state' && event.state === 'stopped' && !graceTimer) graceTimer = setTimeout(() => run?.abort(), STOPPED_GRACE_MS);
     });
-    const live = process.stderr.isTTY && !globals.quiet;
+    const live = process.stderr.isTTY && !options.quiet;
     let ticker: NodeJS.Timeout | undefined;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -124,7 +117,7 @@ export async function captureCommand(globals: GlobalOptions, query: string, filt
         say(`${target.name} stopped${targetStopped}; capture ended with ${plural(packets)} in ${output.name}`);
         return EXIT.TARGET;
       }
-      if (!globals.quiet) say(`${plural(packets)} captured to ${output.name}`);
+      if (!options.quiet) say(`${plural(packets)} captured to ${output.name}`);
       return EXIT.OK;
     } finally {
       if (ticker) clearInterval(ticker);

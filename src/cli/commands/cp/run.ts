@@ -6,22 +6,15 @@ import { RemoraError } from '../../../core/errors.js';
 import { terminalSafe } from '../../../core/target-text.js';
 import { copyIn, type Ownership } from '../../../ops/copy-in.js';
 import { copyOut, type CopyResult } from '../../../ops/copy-out.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { progressPrinter } from '../../progress.js';
 import { typedArguments } from '../../typed-arguments.js';
 import { openEngineContext, openSessionIn, openTargetSession, sayOnStderr, standInOf, type EngineContext } from '../../session-context.js';
 import type { ToolkitSession } from '../../../session/toolkit-session.js';
-
-export interface CpFlags {
-  followLink?: boolean;
-  archive?: boolean;
-  owner?: string;
-  verify?: boolean;
-}
+import type { CpOptions } from './command.js';
 
 type TargetLocation = Extract<CpLocation, { kind: 'target' }>;
 
-export async function cpCommand(globals: GlobalOptions, args: string[], flags: CpFlags): Promise<number> {
+export async function cpCommand(args: string[], options: CpOptions): Promise<number> {
   if (args.length < 2)
     throw new RemoraError('USAGE', 'remora cp needs a source and a destination', {
       hint: 'remora cp app:/etc/hostname .  or  remora cp ./config.yaml app:/etc/app/',
@@ -30,7 +23,7 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
   const locations = typedArguments(args).map(parseCpLocation);
   const dest = locations[locations.length - 1] as CpLocation;
   const sources = locations.slice(0, -1);
-  const owner = ownershipFrom(flags);
+  const owner = ownershipFrom(options);
   const many = sources.length > 1;
 
   if (dest.kind === 'target') {
@@ -51,7 +44,7 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
       );
     if (dest.kind === 'stream' && many) throw new RemoraError('USAGE', '- (a tar stream on stdout) takes one source');
   }
-  if (flags.owner !== undefined && dest.kind !== 'target') throw new RemoraError('USAGE', '--owner applies to copies into a target');
+  if (options.owner !== undefined && dest.kind !== 'target') throw new RemoraError('USAGE', '--owner applies to copies into a target');
   // A tar stream to or from a terminal is never what anyone meant (docker cp refuses it too).
   if (sources.some((s) => s.kind === 'stream') && process.stdin.isTTY)
     throw new RemoraError('USAGE', '- reads a tar stream from stdin, which is a terminal', {
@@ -62,7 +55,7 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
       hint: 'redirect or pipe it: remora cp app:/data - > data.tar',
     });
 
-  const showProgress = !globals.quiet && process.stderr.isTTY === true;
+  const showProgress = !options.quiet && process.stderr.isTTY === true;
   const progress = progressPrinter(process.stderr, showProgress);
   const controller = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
@@ -78,12 +71,12 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
   process.on('SIGTERM', onTerm);
   // Without a progress line nothing needs the total, which costs a second walk of a local tree.
   const hooks = showProgress ? { onTotal: progress.onTotal, onBytes: progress.onBytes } : {};
-  const say = sayOnStderr(globals);
+  const say = sayOnStderr(options);
   const results: CopyResult[] = [];
 
   try {
     if (dest.kind === 'target') {
-      await using context = await openTargetSession(globals, dest.target, { writes: true });
+      await using context = await openTargetSession(options, dest.target, { writes: true });
       for (const source of sources) {
         controller.signal.throwIfAborted();
         const local = source.kind === 'local' ? resolveLocalPath(source.path, process.cwd()) : undefined;
@@ -96,10 +89,10 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
                 ? { kind: 'stream', input: process.stdin }
                 : { kind: 'local', path: local as string, display: describeLocation(source) },
             destPath: dest.path,
-            followLink: flags.followLink ?? false,
+            followLink: options.followLink ?? false,
             requireDirectory: many,
             owner,
-            verify: flags.verify ?? false,
+            verify: options.verify ?? false,
             hooks: {
               ...hooks,
               onWarning: (name, reason) => warn(local ? joinDisplay(describeLocation(source), name) : `stdin: ${name}`, reason),
@@ -110,7 +103,7 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
       }
     } else {
       // One session per target named, opened when its first source comes, ended at the end.
-      await using contexts = new TargetSessions(globals);
+      await using contexts = new TargetSessions(options);
       for (const source of sources as TargetLocation[]) {
         controller.signal.throwIfAborted();
         const session = await contexts.of(source.target);
@@ -119,14 +112,14 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
             session,
             targetName: source.target,
             sourcePath: source.path,
-            followLink: flags.followLink ?? false,
+            followLink: options.followLink ?? false,
             destination:
               dest.kind === 'stream'
                 ? { kind: 'stream', output: process.stdout }
                 : { kind: 'local', path: resolveLocalPath(dest.path, process.cwd()), display: dest.path },
             requireDirectory: many,
-            keepOwners: (flags.archive ?? false) && process.getuid?.() === 0,
-            verify: flags.verify ?? false,
+            keepOwners: (options.archive ?? false) && process.getuid?.() === 0,
+            verify: options.verify ?? false,
             hooks: { ...hooks, onWarning: (name, reason) => warn(joinDisplay(describeLocation(source), name), reason) },
             signal: controller.signal,
           }),
@@ -146,7 +139,7 @@ export async function cpCommand(globals: GlobalOptions, args: string[], flags: C
     process.removeListener('SIGTERM', onTerm);
   }
   const verified = results.reduce((sum, r) => sum + (r.verified ?? 0), 0);
-  if (flags.verify) say(`verified: SHA-256 of ${verified} file${verified === 1 ? '' : 's'} identical on both sides`);
+  if (options.verify) say(`verified: SHA-256 of ${verified} file${verified === 1 ? '' : 's'} identical on both sides`);
   return 0;
 }
 
@@ -155,13 +148,13 @@ class TargetSessions implements AsyncDisposable {
   private context: EngineContext | undefined;
   private readonly sessions = new Map<string, { session: ToolkitSession; standIn: AsyncDisposable }>();
 
-  constructor(private readonly globals: GlobalOptions) {}
+  constructor(private readonly options: CpOptions) {}
 
   async of(target: string): Promise<ToolkitSession> {
-    const context = (this.context ??= await openEngineContext(this.globals));
+    const context = (this.context ??= await openEngineContext(this.options));
     let opened = this.sessions.get(target);
     if (!opened) {
-      const found = await openSessionIn(context, this.globals, target);
+      const found = await openSessionIn(context, this.options, target);
       opened = { session: found.session, standIn: standInOf(context, found) };
       this.sessions.set(target, opened);
     }
@@ -187,17 +180,17 @@ function joinDisplay(display: string, name: string): string {
   return display.endsWith('/') ? `${display}${name}` : `${display.replace(/\/\.$/, '')}/${name}`;
 }
 
-function ownershipFrom(flags: CpFlags): Ownership {
-  if (flags.owner !== undefined && flags.archive)
+function ownershipFrom(options: CpOptions): Ownership {
+  if (options.owner !== undefined && options.archive)
     throw new RemoraError('USAGE', '--owner and --archive cannot be used together', {
       hint: '--archive keeps the local owners; --owner sets one',
     });
-  if (flags.archive) return { kind: 'archive' };
-  if (flags.owner === undefined) return { kind: 'main-process' };
-  const match = /^(\d+):(\d+)$/.exec(flags.owner.trim());
+  if (options.archive) return { kind: 'archive' };
+  if (options.owner === undefined) return { kind: 'main-process' };
+  const match = /^(\d+):(\d+)$/.exec(options.owner.trim());
   if (!match)
-    throw new RemoraError('USAGE', `--owner takes UID:GID in numbers, not "${flags.owner}"`, { hint: 'e.g. --owner 65532:65532' });
+    throw new RemoraError('USAGE', `--owner takes UID:GID in numbers, not "${options.owner}"`, { hint: 'e.g. --owner 65532:65532' });
   const [uid, gid] = [Number(match[1]), Number(match[2])];
-  if (uid > 4294967294 || gid > 4294967294) throw new RemoraError('USAGE', `--owner ${flags.owner}: ids must be below 4294967295`);
+  if (uid > 4294967294 || gid > 4294967294) throw new RemoraError('USAGE', `--owner ${options.owner}: ids must be below 4294967295`);
   return { kind: 'fixed', uid, gid };
 }

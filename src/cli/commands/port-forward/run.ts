@@ -6,26 +6,16 @@ import { formatHostPort, parseAddressList, parseForwardSpec, parseRemoteAddress 
 import { startPortForward } from '../../../ops/port-forward.js';
 import { terminalSafe } from '../../../core/target-text.js';
 import { watchTarget } from '../../../ops/watch-target.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { openTargetSession } from '../../session-context.js';
+import type { PortForwardOptions } from './command.js';
 
-export interface PortForwardFlags {
-  address?: string;
-  remoteAddress?: string;
-}
-
-export async function portForwardCommand(
-  globals: GlobalOptions,
-  query: string,
-  specTexts: string[],
-  flags: PortForwardFlags,
-): Promise<number> {
+export async function portForwardCommand(query: string, specTexts: string[], options: PortForwardOptions): Promise<number> {
   if (specTexts.length === 0) throw new RemoraError('USAGE', 'no port to forward', { hint: 'e.g. remora port-forward app 8080:80' });
-  const addresses = parseAddressList(flags.address);
+  const addresses = parseAddressList(options.address);
   const specs = specTexts.map((text) => parseForwardSpec(text, addresses));
-  const remoteAddress = parseRemoteAddress(flags.remoteAddress);
+  const remoteAddress = parseRemoteAddress(options.remoteAddress);
 
-  await using context = await openTargetSession(globals, query);
+  await using context = await openTargetSession(options, query);
   const { target } = context;
   // Lines quote the relay's and the engine's words: shown, never acted on.
   const say = (line: string): void => void process.stderr.write(`remora: ${terminalSafe(line)}\n`);

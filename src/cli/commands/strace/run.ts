@@ -8,51 +8,42 @@ import { describeLeftOut, describeUntraced, refusedAttach } from '../../../core/
 import { encodeTargetText, terminalSafe } from '../../../core/target-text.js';
 import { isStraceNotice, settleFromStart, startTrace, waitingProgramPid, type TraceRun } from '../../../ops/strace.js';
 import type { SessionWatch } from '../../../session/session-watch.js';
-import { parseDuration, type GlobalOptions } from '../../global-options.js';
+import { parseDuration } from '../../../core/duration.js';
 import { openFromStartSession, openTargetSession, type FromStartContext } from '../../session-context.js';
 import { onStdoutClosed } from '../../stdout-closed.js';
+import type { StraceOptions } from './command.js';
 
-export interface StraceFlags {
-  pid?: string[];
-  expr?: string[];
-  summary?: boolean;
-  duration?: string;
-  output?: string;
-  /** Run the target's program afresh in a stand-in, traced from its execve. */
-  fromStart?: boolean;
-  /** With fromStart: the program to run instead of the target's own. */
-  command?: string[];
-}
-
-export async function straceCommand(globals: GlobalOptions, query: string, flags: StraceFlags): Promise<number> {
-  const pids = parsePidList(flags.pid);
-  const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration) * 1000;
-  if (flags.command?.length && !flags.fromStart)
+export async function straceCommand(query: string, rest: string[], options: StraceOptions): Promise<number> {
+  // With --from-start: the program to run instead of the target's own (a `--` before it kept by commander).
+  const command = rest[0] === '--' ? rest.slice(1) : rest;
+  const pids = parsePidList(options.pid);
+  const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration) * 1000;
+  if (command.length && !options.fromStart)
     throw new RemoraError('USAGE', 'a command to run is for --from-start only', {
       hint: `remora strace --from-start ${query} -- CMD ARGS...`,
     });
-  if (flags.fromStart && pids)
+  if (options.fromStart && pids)
     throw new RemoraError('USAGE', '--from-start traces the program it starts; -p does not apply', {
       hint: `remora strace --from-start ${query}`,
     });
-  await using context = flags.fromStart
-    ? await openFromStartSession(globals, query, flags.command ?? [])
-    : await openTargetSession(globals, query, { needsProcess: true });
-  const fromStart = flags.fromStart ? (context as FromStartContext) : undefined;
+  await using context = options.fromStart
+    ? await openFromStartSession(options, query, command)
+    : await openTargetSession(options, query, { needsProcess: true });
+  const fromStart = options.fromStart ? (context as FromStartContext) : undefined;
   // The holder's own calls before the program's execve are not the program's: skipped. With
   // -e the execve may not be traced at all, so nothing is skipped (the filter keeps few of them).
-  let beforeExecve = fromStart !== undefined && !flags.expr?.length && !flags.summary;
+  let beforeExecve = fromStart !== undefined && !options.expr?.length && !options.summary;
   // A live target is watched: the engine does not end strace's stream when it dies. A
   // --from-start stand-in ends when its program does, which is no failure (settleFromStart).
   using watch = fromStart ? undefined : context.session.watch();
 
   let file: WriteStream | undefined;
-  if (flags.output) {
-    file = createWriteStream(flags.output);
+  if (options.output) {
+    file = createWriteStream(options.output);
     await new Promise<void>((resolve, reject) => {
       file!.once('open', () => resolve());
       file!.once('error', (error) =>
-        reject(new RemoraError('OPERATION_FAILED', `cannot write ${flags.output}: ${error.message}`, { cause: error })),
+        reject(new RemoraError('OPERATION_FAILED', `cannot write ${options.output}: ${error.message}`, { cause: error })),
       );
     });
   }
@@ -91,11 +82,11 @@ export async function straceCommand(globals: GlobalOptions, query: string, flags
       startTrace(
         context.session,
         // In a --from-start stand-in: the program-to-be, remora-hold's child, waiting to be traced.
-        { pids: fromStart ? [await waitingProgramPid(context.session)] : pids, expressions: flags.expr, summary: flags.summary },
+        { pids: fromStart ? [await waitingProgramPid(context.session)] : pids, expressions: options.expr, summary: options.summary },
         (piece) => {
           if (isStraceNotice(piece)) {
             // A refused attach is said by remora, with who holds it (onUntraced, or the error).
-            if (!globals.quiet && !refusedAttach(piece.text))
+            if (!options.quiet && !refusedAttach(piece.text))
               process.stderr.write(`${terminalSafe(piece.text, { alreadyEscaped: true })}\n`);
             return;
           }
