@@ -1,29 +1,31 @@
-// Commander wiring: names, options and help for every command. Each command's code is
-// imported only when that command runs, so `remora exec` loads no TUI, no dockerode.
-import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+// The program: its own options and help, every command's definition (each in its own
+// commands/<name>/command.ts), and the hidden entries for docker and the shells. A command's
+// handler is imported only when it runs, so `remora exec` loads no TUI, no dockerode.
+import { Command } from '@commander-js/extra-typings';
 import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
-import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from './docker-plugin.js';
-import { runAction } from './edge.js';
-import { STDOUT_CLOSED_EXIT, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
-import type { GlobalOptions } from './global-options.js';
-import { DEFAULT_IDLE, withEngineOptions, withImageOptions, withSessionOptions } from './option-groups.js';
-import { exec } from './commands/exec/command.js';
-import { ps } from './commands/ps/command.js';
+import { attach } from './commands/attach/command.js';
 import { capture } from './commands/capture/command.js';
-import { portForward } from './commands/port-forward/command.js';
-import { strace } from './commands/strace/command.js';
+import { completion } from './commands/completion/command.js';
 import { cp } from './commands/cp/command.js';
-import { net } from './commands/net/command.js';
-import { proc } from './commands/proc/command.js';
+import { demo } from './commands/demo/command.js';
 import { detach } from './commands/detach/command.js';
-import { sessions } from './commands/sessions/command.js';
-import { targets } from './commands/targets/command.js';
 import { diff } from './commands/diff/command.js';
+import { doctor } from './commands/doctor/command.js';
 import { entrypoint } from './commands/entrypoint/command.js';
+import { exec } from './commands/exec/command.js';
+import { net } from './commands/net/command.js';
+import { portForward } from './commands/port-forward/command.js';
+import { proc } from './commands/proc/command.js';
+import { ps } from './commands/ps/command.js';
+import { sessions } from './commands/sessions/command.js';
 import { shell } from './commands/shell/command.js';
-
-type Action = (globals: GlobalOptions, command: CommandUnknownOpts) => Promise<number | void>;
+import { strace } from './commands/strace/command.js';
+import { targets } from './commands/targets/command.js';
+import { toolkit } from './commands/toolkit/command.js';
+import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from './docker-plugin.js';
+import { withEngineOptions } from './option-groups.js';
+import { STDOUT_CLOSED_EXIT, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
 
 const HELP_FOOTER = `
 Exit codes:
@@ -40,117 +42,50 @@ Examples:
   remora shell app --chroot          a shell whose / is app's filesystem
   remora cp app:/var/log/app.log .   copy out (tmpfs and volumes included)`;
 
-/** Wraps an action: merged options in, exit code out, errors printed once at the edge. */
-function act(action: Action): (...args: unknown[]) => Promise<void> {
-  return async (...args: unknown[]) => {
-    const command = args[args.length - 1] as CommandUnknownOpts;
-    const globals = { ...command.optsWithGlobals() } as GlobalOptions;
-    globals.profile ??= 'general';
-    globals.idle ??= DEFAULT_IDLE;
-    process.exitCode = await runAction(() => action(globals, command), globals.debug ?? false);
-  };
-}
-
-/**
- * Every command, by name. Each handler is loaded only when its command runs.
- */
-const COMMANDS: Record<string, (program: CommandUnknownOpts) => void> = {
-  exec: (program) => exec.addTo(program),
-  shell: (program) => shell.addTo(program),
-  entrypoint: (program) => entrypoint.addTo(program),
-  diff: (program) => diff.addTo(program),
-  targets: (program) => targets.addTo(program),
-  sessions: (program) => sessions.addTo(program),
-  detach: (program) => detach.addTo(program),
-  cp: (program) => cp.addTo(program),
-  ps: (program) => ps.addTo(program),
-  proc: (program) => proc.addTo(program),
-  strace: (program) => strace.addTo(program),
-  net: (program) => net.addTo(program),
-  'port-forward': (program) => portForward.addTo(program),
-  capture: (program) => capture.addTo(program),
-  attach(program) {
-    withSessionOptions(program.command('attach'))
-      .description('open the TUI on a target: processes, files, strace, sockets, logs, shell (no target: pick one)')
-      .argument('[target]', 'container name, ID, ID prefix, or compose service')
-      .action(
-        act(async (globals, command) => {
-          const { attachCommand } = await import('./commands/attach/run.js');
-          return attachCommand(globals, command.processedArgs[0] as string | undefined);
-        }),
-      );
-  },
-  toolkit(program) {
-    withImageOptions(program.command('toolkit').description('manage the toolkit image').command('build'))
-      .description('build the toolkit image from toolkit-image/ (made from Debian packages if the base cannot be pulled)')
-      .action(
-        act(async (globals) => {
-          const { toolkitBuildCommand } = await import('./commands/toolkit/run.js');
-          return toolkitBuildCommand(globals, { force: true });
-        }),
-      );
-  },
-  doctor(program) {
-    withImageOptions(program.command('doctor'))
-      .description('check the engine, the toolkit image, and that each profile can start a session and trace')
-      .option('--json', 'print JSON: ok, checks (name, ok, detail, remedy)')
-      .action(
-        act(async (globals, command) => {
-          const { doctorCommand } = await import('./commands/doctor/run.js');
-          return doctorCommand(globals, command.opts());
-        }),
-      );
-  },
-  completion(program) {
-    program
-      .command('completion')
-      .description('print a shell completion script (commands, options, profiles, live target names)')
-      .argument('<shell>', 'bash, zsh or fish')
-      .addHelpText(
-        'after',
-        '\nInstall:\n  bash  source <(remora completion bash)          (in ~/.bashrc)\n  zsh   source <(remora completion zsh)           (in ~/.zshrc, after compinit)\n  fish  remora completion fish > ~/.config/fish/completions/remora.fish',
-      )
-      .action(
-        act(async (_globals, command) => {
-          const { completionCommand } = await import('./commands/completion/run.js');
-          return completionCommand(command.processedArgs[0] as string);
-        }),
-      );
-  },
-  demo(program) {
-    withSessionOptions(program.command('demo'))
-      .description('start a shell-less demo container and attach to it')
-      .option('--keep', 'leave the demo container running afterwards (remove it with: docker rm -f remora-demo)')
-      .action(
-        act(async (globals, command) => {
-          const { demoCommand } = await import('./commands/demo/run.js');
-          return demoCommand(globals, command.opts());
-        }),
-      );
-  },
-};
+/** Every command, in the order help lists them; each is defined in its own commands/<name>/. */
+const COMMANDS = [
+  exec,
+  shell,
+  entrypoint,
+  diff,
+  targets,
+  sessions,
+  detach,
+  cp,
+  ps,
+  proc,
+  strace,
+  net,
+  portForward,
+  capture,
+  attach,
+  toolkit,
+  doctor,
+  completion,
+  demo,
+];
 
 /** The hidden entry completion scripts call: `remora __complete SHELL LINE`. */
 const COMPLETE_ENTRY = '__complete';
 
-export const COMMAND_NAMES = Object.keys(COMMANDS);
+export const COMMAND_NAMES = COMMANDS.map((command) => command.name);
 
 /** The program with every command. */
-export function buildProgram(): Command {
-  const program = new Command('remora')
-    .description(
-      "A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target's namespaces.",
-    )
-    .version(REMORA_VERSION)
-    .enablePositionalOptions()
-    .showSuggestionAfterError()
-    // Set before the commands are added, so they inherit it: a usage error in any of them
-    // (a missing argument) throws to main(), which exits 2, instead of commander's exit 1.
-    .exitOverride()
-    .addHelpText('after', HELP_FOOTER);
-  withEngineOptions(program);
-
-  for (const define of Object.values(COMMANDS)) define(program);
+export function buildProgram() {
+  const program = withEngineOptions(
+    new Command('remora')
+      .description(
+        "A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target's namespaces.",
+      )
+      .version(REMORA_VERSION)
+      .enablePositionalOptions()
+      .showSuggestionAfterError()
+      // Set before the commands are added, so they inherit it: a usage error in any of them
+      // (a missing argument) throws to main(), which exits 2, instead of commander's exit 1.
+      .exitOverride()
+      .addHelpText('after', HELP_FOOTER),
+  );
+  for (const command of COMMANDS) command.addTo(program);
   return program;
 }
 

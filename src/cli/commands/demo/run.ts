@@ -2,12 +2,12 @@
 // removes it (with its toolkits) when you leave, unless --keep.
 import { createEngine } from '../../../engine/create-engine.js';
 import { DEMO_NAME, ensureDemoTarget } from '../../../session/demo-target.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { sayOnStderr, testLabels } from '../../session-context.js';
+import type { DemoOptions } from './command.js';
 
-export async function demoCommand(globals: GlobalOptions, flags: { keep?: boolean }): Promise<number> {
-  const say = sayOnStderr(globals);
-  const engine = createEngine(globals);
+export async function demoCommand(options: DemoOptions): Promise<number> {
+  const say = sayOnStderr(options);
+  const engine = createEngine(options);
   const listing = await engine.listContainers({ all: true });
   const demo = await ensureDemoTarget(engine, listing, say, testLabels() ?? {});
   try {
@@ -19,9 +19,9 @@ export async function demoCommand(globals: GlobalOptions, flags: { keep?: boolea
       return 0;
     }
     const { attachCommand } = await import('../attach/run.js');
-    return await attachCommand(globals, DEMO_NAME);
+    return await attachCommand(DEMO_NAME, options);
   } finally {
-    if (!flags.keep && demo.created && process.stdin.isTTY) {
+    if (!options.keep && demo.created && process.stdin.isTTY) {
       await engine.removeContainer(demo.id);
       say(`removed ${DEMO_NAME} (pass --keep to leave it running)`);
     }

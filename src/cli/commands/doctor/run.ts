@@ -14,9 +14,9 @@ import { probeTrace } from '../../../ops/strace.js';
 import { ensureToolkitImage } from '../../../session/toolkit-image.js';
 import { scriptExec } from '../../../toolkit-scripts/scripts.js';
 import { openSession, toTarget, type Target } from '../../../session/toolkit-session.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { printJson } from '../../printers.js';
 import { sayOnStderr, testLabels, toolkitImageFrom } from '../../session-context.js';
+import type { DoctorOptions } from './command.js';
 
 interface Check {
   name: string;
@@ -32,24 +32,24 @@ interface Check {
  * With --json, one object at the end: `{ ok, checks: [{ name, ok, detail, remedy? }] }`,
  * the same checks the lines show, whatever the exit code.
  */
-export async function doctorCommand(globals: GlobalOptions, flags: { json?: boolean } = {}): Promise<number> {
+export async function doctorCommand(options: DoctorOptions): Promise<number> {
   const checks: Check[] = [];
   const report = (check: Check): void => {
     checks.push(check);
-    if (flags.json) return;
+    if (options.json) return;
     // Details quote the engine's answers and the toolkit's output: shown, never acted on.
     process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${terminalSafe(check.detail)}\n`);
     if (!check.ok && check.remedy) process.stdout.write(`      fix: ${terminalSafe(check.remedy)}\n`);
   };
   try {
-    return await runChecks(globals, report);
+    return await runChecks(options, report);
   } finally {
-    if (flags.json) printJson({ ok: checks.every((c) => c.ok), checks });
+    if (options.json) printJson({ ok: checks.every((c) => c.ok), checks });
   }
 }
 
-async function runChecks(globals: GlobalOptions, report: (check: Check) => void): Promise<number> {
-  const engine = createEngine(globals);
+async function runChecks(options: DoctorOptions, report: (check: Check) => void): Promise<number> {
+  const engine = createEngine(options);
   try {
     try {
       const signal = AbortSignal.timeout(5000);
@@ -71,7 +71,7 @@ async function runChecks(globals: GlobalOptions, report: (check: Check) => void)
     }
     let image: string;
     try {
-      image = await ensureToolkitImage({ engine, image: toolkitImageFrom(globals), say: sayOnStderr(globals) });
+      image = await ensureToolkitImage({ engine, image: toolkitImageFrom(options), say: sayOnStderr(options) });
       report({ name: 'toolkit image', ok: true, detail: image });
     } catch (error) {
       report({
@@ -88,7 +88,7 @@ async function runChecks(globals: GlobalOptions, report: (check: Check) => void)
       // One inspect for all four profiles: the throwaway target does not change.
       const target = toTarget(await engine.inspectContainer(throwaway));
       for (const profile of Object.values(PROFILES)) {
-        const check = await checkProfile(engine, target, profile, image, globals);
+        const check = await checkProfile(engine, target, profile, image, options);
         if (!check.ok) failures++;
         report(check);
       }
@@ -116,7 +116,7 @@ async function startThrowawayTarget(engine: Engine, image: string): Promise<stri
   return id;
 }
 
-async function checkProfile(engine: Engine, target: Target, profile: Profile, image: string, globals: GlobalOptions): Promise<Check> {
+async function checkProfile(engine: Engine, target: Target, profile: Profile, image: string, options: DoctorOptions): Promise<Check> {
   const name = `profile ${profile.name}`;
   try {
     await using session = await openSession(engine, target, [], {
@@ -126,7 +126,7 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
       limits: parseToolkitLimits(undefined, undefined),
       ephemeral: true,
       shareIpc: false,
-      say: sayOnStderr({ ...globals, quiet: true }),
+      say: sayOnStderr({ ...options, quiet: true }),
       extraLabels: testLabels(),
     });
     const probe = scriptExec('doctor-probe', []);

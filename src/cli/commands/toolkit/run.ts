@@ -1,17 +1,17 @@
 // `remora toolkit build`: builds (or rebuilds) the toolkit image, progress on stderr.
 import { createEngine } from '../../../engine/create-engine.js';
 import { ensureToolkitImage } from '../../../session/toolkit-image.js';
-import type { GlobalOptions } from '../../global-options.js';
 import { sayOnStderr, toolkitImageFrom } from '../../session-context.js';
+import type { ToolkitBuildOptions } from './command.js';
 
-export async function toolkitBuildCommand(globals: GlobalOptions, flags: { force?: boolean }): Promise<number> {
-  const engine = createEngine(globals);
+export async function toolkitBuildCommand(options: ToolkitBuildOptions): Promise<number> {
+  const engine = createEngine(options);
   try {
     const image = await ensureToolkitImage({
       engine,
-      image: toolkitImageFrom(globals),
-      rebuild: flags.force ?? true,
-      say: sayOnStderr(globals),
+      image: toolkitImageFrom(options),
+      rebuild: true,
+      say: sayOnStderr(options),
     });
     process.stdout.write(`${image}\n`);
     return 0;
