@@ -2,7 +2,7 @@
 // (completion-scripts.ts) hand the line to the hidden `remora __complete SHELL LINE`, which
 // answers from the commander definitions themselves (commands, options, their values) and,
 // for targets, from a quick listing of the engine that gives up silently.
-import type { Command, Option } from 'commander';
+import type { CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
 import { splitDump } from '../core/proc-dump.js';
 import { PROFILES, profileByName } from '../core/profiles.js';
 import { PROCESS_SORT_KEYS } from '../core/process-table.js';

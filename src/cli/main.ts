@@ -1,16 +1,31 @@
-// Commander wiring: names, options and help for every command. Each command's code is
-// imported only when that command runs, so `remora exec` loads no TUI, no dockerode.
-import { Command, Option } from 'commander';
+// The program: its own options and help, every command's definition (each in its own
+// commands/<name>/command.ts), and the hidden entries for docker and the shells. A command's
+// handler is imported only when it runs, so `remora exec` loads no TUI, no dockerode.
+import { Command } from '@commander-js/extra-typings';
 import { REMORA_VERSION } from '../core/version.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
+import { attach } from './commands/attach/command.js';
+import { capture } from './commands/capture/command.js';
+import { completion } from './commands/completion/command.js';
+import { cp } from './commands/cp/command.js';
+import { demo } from './commands/demo/command.js';
+import { detach } from './commands/detach/command.js';
+import { diff } from './commands/diff/command.js';
+import { doctor } from './commands/doctor/command.js';
+import { entrypoint } from './commands/entrypoint/command.js';
+import { exec } from './commands/exec/command.js';
+import { net } from './commands/net/command.js';
+import { portForward } from './commands/port-forward/command.js';
+import { proc } from './commands/proc/command.js';
+import { ps } from './commands/ps/command.js';
+import { sessions } from './commands/sessions/command.js';
+import { shell } from './commands/shell/command.js';
+import { strace } from './commands/strace/command.js';
+import { targets } from './commands/targets/command.js';
+import { toolkit } from './commands/toolkit/command.js';
 import { METADATA_SUBCOMMAND, PLUGIN_NAME, pluginMetadata, readPluginCall } from './docker-plugin.js';
-import { runAction } from './edge.js';
+import { withEngineOptions } from './option-groups.js';
 import { STDOUT_CLOSED_EXIT, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
-import { DEFAULT_TOOLKIT_MEMORY, DEFAULT_TOOLKIT_PIDS } from '../core/toolkit-limits.js';
-import { addExecFlags, execInvocation } from './exec-args.js';
-import { DEFAULT_IDLE, type GlobalOptions } from './global-options.js';
-
-type Action = (globals: GlobalOptions, command: Command) => Promise<number | void>;
 
 const HELP_FOOTER = `
 Exit codes:
@@ -27,383 +42,50 @@ Examples:
   remora shell app --chroot          a shell whose / is app's filesystem
   remora cp app:/var/log/app.log .   copy out (tmpfs and volumes included)`;
 
-function addEngineOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--context <name>', 'docker context to use (overrides DOCKER_HOST and the current context)'))
-    .addOption(new Option('-H, --host <address>', 'engine address: unix:///path, tcp://host:port, ssh://user@host'))
-    .addOption(new Option('--tls', 'use TLS to a tcp:// engine; implied by --tlsverify (also DOCKER_TLS)'))
-    .addOption(new Option('--tlsverify', "use TLS and verify the engine's certificate (also DOCKER_TLS_VERIFY)"))
-    .addOption(new Option('--tlscacert <file>', 'trust certificates signed by this CA (default: DOCKER_CERT_PATH/ca.pem)'))
-    .addOption(new Option('--tlscert <file>', 'client certificate (default: DOCKER_CERT_PATH/cert.pem)'))
-    .addOption(new Option('--tlskey <file>', 'client key (default: DOCKER_CERT_PATH/key.pem)'))
-    .addOption(new Option('--debug', 'print stack traces on errors'));
-}
-
-/** For commands that use the toolkit image but open no session of their own choosing. */
-function addImageOptions(command: Command): Command {
-  return addEngineOptions(command)
-    .addOption(
-      new Option('--toolkit-image <image>', 'use this image as the toolkit (any image with a POSIX shell); also REMORA_TOOLKIT_IMAGE'),
-    )
-    .addOption(new Option('-q, --quiet', 'no progress messages'));
-}
-
-function addSessionOptions(command: Command): Command {
-  return addLimitOptions(
-    addImageOptions(command)
-      .addOption(
-        new Option('--profile <name>', 'privileges of the toolkit: general, restricted, netadmin, capture, sysadmin').default('general'),
-      )
-      .addOption(new Option('--idle <duration>', 'end the toolkit after this long with no command running').default(DEFAULT_IDLE)),
-  )
-    .addOption(new Option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)'))
-    .addOption(new Option('--ipc', "also join the target's IPC namespace"))
-    .addOption(
-      new Option(
-        '--rw-volumes',
-        'a target that is not running (exited, an image) is seen through a stand-in with its volumes read-only; this mounts them writable: writes reach the real volumes',
-      ),
-    );
-}
-
-/** The toolkit's limits: every command that may create a toolkit takes them (capture too). */
-function addLimitOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--toolkit-memory <size>', 'memory limit of a new toolkit (docker units: 512m, 2g)').default(DEFAULT_TOOLKIT_MEMORY),
-    )
-    .addOption(new Option('--toolkit-pids <n>', 'most processes and threads in a new toolkit').default(DEFAULT_TOOLKIT_PIDS));
-}
-
-/** Wraps an action: merged options in, exit code out, errors printed once at the edge. */
-function act(action: Action): (...args: unknown[]) => Promise<void> {
-  return async (...args: unknown[]) => {
-    const command = args[args.length - 1] as Command;
-    const globals = { ...command.optsWithGlobals() } as GlobalOptions;
-    globals.profile ??= 'general';
-    globals.idle ??= DEFAULT_IDLE;
-    process.exitCode = await runAction(() => action(globals, command), globals.debug ?? false);
-  };
-}
-
-/**
- * Every command, by name. Each handler is loaded only when its command runs.
- */
-const COMMANDS: Record<string, (program: Command) => void> = {
-  exec(program) {
-    addExecFlags(addSessionOptions(program.command('exec')))
-      .description("run a command in the target's toolkit session (its processes, sockets and /target are visible)")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('[command...]', 'the command and its arguments (after -- when they start with -)')
-      .passThroughOptions()
-      .action(
-        act(async (globals, command) => {
-          const { query, cmd, flags } = execInvocation(command);
-          const { execCommand } = await import('./commands/exec.js');
-          return execCommand({ ...globals, ...command.opts() }, query, cmd, flags);
-        }),
-      );
-  },
-  shell(program) {
-    addSessionOptions(program.command('shell'))
-      .description("an interactive shell in the toolkit, starting at the target's root (/target)")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .option('--chroot', "a shell whose / is the target's filesystem, toolkit tools still on PATH; writes nothing into the target")
-      .option('-u, --user <user>', 'run the shell as this user')
-      .action(
-        act(async (globals, command) => {
-          const { shellCommand } = await import('./commands/shell.js');
-          return shellCommand(globals, command.processedArgs[0] as string, command.opts());
-        }),
-      );
-  },
-  entrypoint(program) {
-    addEngineOptions(program.command('entrypoint'))
-      .description('what a container or image runs at start, and what would stop it from starting (exit 1 when something would)')
-      .argument('<target>', 'container (any state) or image: name, ID, image:REF')
-      .option('--json', 'print JSON: entrypoint, cmd, argv, user, uid, gid, workingDir, program, problems')
-      .action(
-        act(async (globals, command) => {
-          const { entrypointCommand } = await import('./commands/entrypoint.js');
-          return entrypointCommand(globals, command.processedArgs[0] as string, command.opts());
-        }),
-      );
-  },
-  diff(program) {
-    addEngineOptions(program.command('diff'))
-      .description(
-        'what a container (running or exited) changed against its image: A added, C changed, D deleted; mounts apart; with PATH, a unified diff of that file',
-      )
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('[path]', "a file: print a unified diff of the image's version against the container's")
-      .option('--json', 'print JSON: changes (path, kind) and mounts; with PATH: path, same, diff')
-      .action(
-        act(async (globals, command) => {
-          const [query, path] = command.processedArgs as [string, string | undefined];
-          const { diffCommand } = await import('./commands/diff.js');
-          return diffCommand(globals, query, path, command.opts());
-        }),
-      );
-  },
-  targets(program) {
-    addEngineOptions(program.command('targets'))
-      .description('list containers you can attach to: state, user, whether they have a shell, sessions')
-      .option('-a, --all', 'include stopped containers')
-      .option('--json', 'print JSON: id, name, image, state, user, hasShell, sessions')
-      .action(
-        act(async (globals, command) => {
-          const { targetsCommand } = await import('./commands/targets.js');
-          return targetsCommand(globals, command.opts());
-        }),
-      );
-  },
-  sessions(program) {
-    addEngineOptions(program.command('sessions'))
-      .description('list toolkit sessions: target, profile, age, idle time, who created them')
-      .option('--json', 'print JSON')
-      .action(
-        act(async (globals, command) => {
-          const { sessionsCommand } = await import('./commands/sessions.js');
-          return sessionsCommand(globals, command.opts());
-        }),
-      );
-  },
-  detach(program) {
-    addEngineOptions(program.command('detach'))
-      .description("end a target's toolkit sessions now (the target keeps running)")
-      .argument('[target]', 'container name, ID, ID prefix, or compose service')
-      .option('-a, --all', 'end every toolkit session on the engine')
-      .action(
-        act(async (globals, command) => {
-          const { detachCommand } = await import('./commands/sessions.js');
-          return detachCommand(globals, command.processedArgs[0] as string | undefined, command.opts());
-        }),
-      );
-  },
-  cp(program) {
-    addSessionOptions(program.command('cp'))
-      .description('copy files between a target and the local machine, through the toolkit (tmpfs, volumes and read-only roots included)')
-      .argument('<sources...>', 'TARGET:PATH or a local path (- for a tar stream on stdin/stdout); the last one is the destination')
-      .option('-L, --follow-link', 'follow symbolic links in the source')
-      .option('-a, --archive', 'keep the uid:gid of the files copied in')
-      .option('--owner <uid:gid>', 'owner of the files copied in (default: the target main process user)')
-      .option('--verify', 'compare SHA-256 of both sides after the copy')
-      .action(
-        act(async (globals, command) => {
-          const { cpCommand } = await import('./commands/cp.js');
-          return cpCommand(globals, command.processedArgs[0] as string[], command.opts());
-        }),
-      );
-  },
-  ps(program) {
-    addSessionOptions(program.command('ps'))
-      .description("list the target's processes (users from the target's /etc/passwd, %CPU over each process's life, as ps)")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .option('--tree', 'show the process tree')
-      .option('--sort <key>', 'sort by pid, cpu, rss (memory), name, started', 'pid')
-      .option('--all', "include the toolkit's own processes (marked)")
-      .option('--interval <duration>', 'measure %CPU over this sample instead (e.g. 1s, 500ms), as top does')
-      .option('--json', 'print JSON: pid, ppid, user, uid, state, cpu, rssKiB, threads, startedAt, command')
-      .action(
-        act(async (globals, command) => {
-          const { psCommand } = await import('./commands/ps.js');
-          return psCommand(globals, command.processedArgs[0] as string, command.opts());
-        }),
-      );
-  },
-  proc(program) {
-    addSessionOptions(program.command('proc'))
-      .description(
-        'one process in depth: executable, cwd, environment (secrets masked), ids, capabilities, fds, limits, cgroup, namespaces',
-      )
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('[pid]', "process ID in the target's PID namespace (default: its main process)")
-      .option('--show-secrets', 'do not mask environment values whose names look secret')
-      .option('--json', 'print JSON')
-      .action(
-        act(async (globals, command) => {
-          const { procCommand } = await import('./commands/proc.js');
-          const [query, pid] = command.processedArgs as [string, string | undefined];
-          return procCommand(globals, query, pid, command.opts());
-        }),
-      );
-  },
-  strace(program) {
-    addSessionOptions(program.command('strace'))
-      .description("trace system calls of the target's main process (with threads and children) or of given pids")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service; with --from-start also an exited container or an image')
-      .argument('[command...]', "with --from-start: the program to run instead of the target's entrypoint and command (after --)")
-      .option('-p, --pid <pid...>', 'trace these pids instead of the main process')
-      .option('-e, --expr <expr...>', 'strace expressions, passed through (e.g. trace=file)')
-      .option('-c, --summary', 'count calls and print a summary table at the end')
-      .option('--duration <duration>', 'stop after this long (e.g. 10s)')
-      .option('-o, --output <file>', 'write the trace to a local file')
-      .option('--from-start', "run the target's program afresh in a stand-in, traced from its first instruction; exits with its status")
-      .action(
-        act(async (globals, command) => {
-          const [query, rest] = command.processedArgs as [string, string[]];
-          const { straceCommand } = await import('./commands/strace.js');
-          return straceCommand(globals, query, { ...command.opts(), command: rest[0] === '--' ? rest.slice(1) : rest });
-        }),
-      );
-  },
-  net(program) {
-    addSessionOptions(program.command('net'))
-      .description("sockets in the target's network namespace with their processes, listening first")
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .option('--json', 'print JSON')
-      .action(
-        act(async (globals, command) => {
-          const { netCommand } = await import('./commands/net.js');
-          return netCommand(globals, command.processedArgs[0] as string, command.opts());
-        }),
-      );
-  },
-  'port-forward'(program) {
-    addSessionOptions(program.command('port-forward'))
-      .description('forward local ports to ports of the target, its loopback-only ones included (TCP only; UDP is not forwarded)')
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('<ports...>', '[LOCAL_ADDR:]LOCAL_PORT:REMOTE_PORT, PORT (same on both sides) or :REMOTE_PORT (a free local port)')
-      .option('--address <addresses>', 'local addresses to listen on, comma-separated (localhost means 127.0.0.1 and ::1)', '127.0.0.1')
-      .option('--remote-address <address>', "address to connect to in the target's network namespace", '127.0.0.1')
-      .addHelpText(
-        'after',
-        `
-Each local connection is relayed through the engine connection by a small helper in the
-toolkit that connects to REMOTE_ADDRESS:REMOTE_PORT from inside the target's network
-namespace; nothing listens in the target. Runs until Ctrl-C; exits 3 if the target stops.
-
-Examples:
-  remora port-forward app 6060            localhost:6060 -> app's 127.0.0.1:6060 (pprof)
-  remora port-forward app 8080:80 :9090   two forwards, the second on a free local port
-  remora port-forward app --address 0.0.0.0 5432`,
-      )
-      .action(
-        act(async (globals, command) => {
-          const { portForwardCommand } = await import('./commands/port-forward.js');
-          const [query, ports] = command.processedArgs as [string, string[]];
-          return portForwardCommand(globals, query, ports, command.opts());
-        }),
-      );
-  },
-  capture(program) {
-    addLimitOptions(addImageOptions(program.command('capture')))
-      .description(
-        "capture the target's packets as pcap, to a file or to stdout for Wireshark (a toolkit with NET_RAW, NET_ADMIN and SETGID only)",
-      )
-      .argument('<target>', 'container name, ID, ID prefix, or compose service')
-      .argument('[filter...]', 'a BPF filter, as tcpdump takes it (e.g. tcp port 5432)')
-      .option('-i, --interface <name>', "interface in the target's network namespace", 'any')
-      .option('-c, --count <n>', 'stop after this many packets')
-      .option('--duration <duration>', 'stop after this long (e.g. 30s)')
-      .option('-s, --snaplen <bytes>', 'bytes to keep of each packet (default: all)')
-      .option(
-        '-w, --write <file>',
-        'write pcap to this file, complete when remora stops; - for stdout (the default when stdout is not a terminal)',
-      )
-      .option('--idle <duration>', 'end the capture toolkit after this long with no command running', DEFAULT_IDLE)
-      .option('--rm', 'use a toolkit of this command alone, removed when it ends (even if remora is killed)')
-      .addHelpText(
-        'after',
-        `
-Stops at -c, --duration or Ctrl-C, with the file complete and readable. A running packet
-count is shown on stderr when it is a terminal. Nothing is written into the target.
-
-Examples:
-  remora capture app -w app.pcap -c 100 tcp port 8080
-  remora capture app -w - | wireshark -k -i -
-  remora capture app --duration 30s -w dns.pcap udp port 53`,
-      )
-      .action(
-        act(async (globals, command) => {
-          const { captureCommand } = await import('./commands/capture.js');
-          const [query, filter] = command.processedArgs as [string, string[]];
-          return captureCommand(globals, query, filter, command.opts());
-        }),
-      );
-  },
-  attach(program) {
-    addSessionOptions(program.command('attach'))
-      .description('open the TUI on a target: processes, files, strace, sockets, logs, shell (no target: pick one)')
-      .argument('[target]', 'container name, ID, ID prefix, or compose service')
-      .action(
-        act(async (globals, command) => {
-          const { attachCommand } = await import('./commands/attach.js');
-          return attachCommand(globals, command.processedArgs[0] as string | undefined);
-        }),
-      );
-  },
-  toolkit(program) {
-    addImageOptions(program.command('toolkit').description('manage the toolkit image').command('build'))
-      .description('build the toolkit image from toolkit-image/ (made from Debian packages if the base cannot be pulled)')
-      .action(
-        act(async (globals) => {
-          const { toolkitBuildCommand } = await import('./commands/toolkit.js');
-          return toolkitBuildCommand(globals, { force: true });
-        }),
-      );
-  },
-  doctor(program) {
-    addImageOptions(program.command('doctor'))
-      .description('check the engine, the toolkit image, and that each profile can start a session and trace')
-      .option('--json', 'print JSON: ok, checks (name, ok, detail, remedy)')
-      .action(
-        act(async (globals, command) => {
-          const { doctorCommand } = await import('./commands/doctor.js');
-          return doctorCommand(globals, command.opts());
-        }),
-      );
-  },
-  completion(program) {
-    program
-      .command('completion')
-      .description('print a shell completion script (commands, options, profiles, live target names)')
-      .argument('<shell>', 'bash, zsh or fish')
-      .addHelpText(
-        'after',
-        '\nInstall:\n  bash  source <(remora completion bash)          (in ~/.bashrc)\n  zsh   source <(remora completion zsh)           (in ~/.zshrc, after compinit)\n  fish  remora completion fish > ~/.config/fish/completions/remora.fish',
-      )
-      .action(
-        act(async (_globals, command) => {
-          const { completionCommand } = await import('./commands/completion.js');
-          return completionCommand(command.processedArgs[0] as string);
-        }),
-      );
-  },
-  demo(program) {
-    addSessionOptions(program.command('demo'))
-      .description('start a shell-less demo container and attach to it')
-      .option('--keep', 'leave the demo container running afterwards (remove it with: docker rm -f remora-demo)')
-      .action(
-        act(async (globals, command) => {
-          const { demoCommand } = await import('./commands/demo.js');
-          return demoCommand(globals, command.opts());
-        }),
-      );
-  },
-};
+/** Every command, in the order help lists them; each is defined in its own commands/<name>/. */
+const COMMANDS = [
+  exec,
+  shell,
+  entrypoint,
+  diff,
+  targets,
+  sessions,
+  detach,
+  cp,
+  ps,
+  proc,
+  strace,
+  net,
+  portForward,
+  capture,
+  attach,
+  toolkit,
+  doctor,
+  completion,
+  demo,
+];
 
 /** The hidden entry completion scripts call: `remora __complete SHELL LINE`. */
 const COMPLETE_ENTRY = '__complete';
 
-export const COMMAND_NAMES = Object.keys(COMMANDS);
+export const COMMAND_NAMES = COMMANDS.map((command) => command.name);
 
 /** The program with every command. */
-export function buildProgram(): Command {
-  const program = new Command('remora')
-    .description(
-      "A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target's namespaces.",
-    )
-    .version(REMORA_VERSION)
-    .enablePositionalOptions()
-    .showSuggestionAfterError()
-    // Set before the commands are added, so they inherit it: a usage error in any of them
-    // (a missing argument) throws to main(), which exits 2, instead of commander's exit 1.
-    .exitOverride()
-    .addHelpText('after', HELP_FOOTER);
-  addEngineOptions(program);
-
-  for (const define of Object.values(COMMANDS)) define(program);
+export function buildProgram() {
+  const program = withEngineOptions(
+    new Command('remora')
+      .description(
+        "A debugging toolkit for containers that have none (scratch, distroless): processes, files, strace, sockets, logs and a shell, through a toolkit container that joins the target's namespaces.",
+      )
+      .version(REMORA_VERSION)
+      .enablePositionalOptions()
+      .showSuggestionAfterError()
+      // Set before the commands are added, so they inherit it: a usage error in any of them
+      // (a missing argument) throws to main(), which exits 2, instead of commander's exit 1.
+      .exitOverride()
+      .addHelpText('after', HELP_FOOTER),
+  );
+  for (const command of COMMANDS) command.addTo(program);
   return program;
 }
 

@@ -16,7 +16,8 @@ import { lookUpProgramSource, lookUpTarget } from '../session/target-lookup.js';
 import { defaultToolkitImage, ensureToolkitImage, isRemoraToolkitImage, toolkitImageIsReady } from '../session/toolkit-image.js';
 import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { sharesContainerPidNamespace } from '../session/toolkit-spec.js';
-import { parseDuration, type GlobalOptions } from './global-options.js';
+import { parseDuration } from '../core/duration.js';
+import type { EngineOptions, ImageOptions, SessionOptions } from './option-groups.js';
 
 export interface EngineContext extends AsyncDisposable {
   engine: DockerEngine;
@@ -34,7 +35,7 @@ export interface EngineContext extends AsyncDisposable {
  * `inspect` names a target whose details the command will need whatever the listing says
  * (a new toolkit's spec): asked at the same time as the listing, not after it.
  */
-export async function openEngineContext(globals: GlobalOptions, options: { inspect?: string } = {}): Promise<EngineContext> {
+export async function openEngineContext(globals: EngineOptions, options: { inspect?: string } = {}): Promise<EngineContext> {
   const engine = createEngine(globals);
   const inspected = options.inspect === undefined ? undefined : engine.inspectContainer(options.inspect).catch(() => undefined);
   const listing = await engine.listContainers({ all: true });
@@ -61,13 +62,13 @@ export interface TargetSessionContext extends EngineContext, AsyncDisposable {
   session: ToolkitSession;
 }
 
-export function toolkitImageFrom(globals: GlobalOptions): string {
+export function toolkitImageFrom(globals: Pick<ImageOptions, 'toolkitImage'>): string {
   // An empty variable counts as unset, as the docker CLI reads DOCKER_HOST.
   return globals.toolkitImage ?? (process.env.REMORA_TOOLKIT_IMAGE || defaultToolkitImage());
 }
 
 /** Progress for long first-use steps goes to stderr, unless --quiet. */
-export function sayOnStderr(globals: GlobalOptions): (line: string) => void {
+export function sayOnStderr(globals: Pick<ImageOptions, 'quiet'>): (line: string) => void {
   return (line: string) => {
     if (!globals.quiet) process.stderr.write(`remora: ${terminalSafe(line)}\n`);
   };
@@ -86,7 +87,7 @@ export interface TargetSessionOptions {
 }
 
 export async function openTargetSession(
-  globals: GlobalOptions,
+  globals: SessionOptions,
   query: string,
   options: TargetSessionOptions = {},
 ): Promise<TargetSessionContext> {
@@ -130,7 +131,7 @@ export function standInOf(
  */
 export async function openSessionIn(
   context: EngineContext,
-  globals: GlobalOptions,
+  globals: SessionOptions,
   query: string,
   options: TargetSessionOptions = {},
 ): Promise<{ target: Target; session: ToolkitSession; madeStandIn: boolean }> {
@@ -190,7 +191,7 @@ function refusePostMortem(postMortem: PostMortemTarget, options: TargetSessionOp
 /** Reuses the running stand-in of the same original, or makes one. */
 async function standInTarget(
   context: EngineContext,
-  globals: GlobalOptions,
+  globals: SessionOptions,
   postMortem: PostMortemTarget,
   say: (line: string) => void,
 ): Promise<{ target: Target; made: boolean }> {
@@ -236,7 +237,7 @@ function standInAsTarget(id: string, postMortem: PostMortemTarget, description: 
  */
 export async function startOneShotIn(
   context: EngineContext,
-  globals: GlobalOptions,
+  globals: SessionOptions,
   query: string,
   command: { cmd: string[]; env?: string[] },
 ): Promise<ExecHandle | undefined> {
@@ -295,7 +296,7 @@ export interface FromStartContext extends TargetSessionContext {
  * has attached to its PID 2; and a toolkit session of this command alone in it. Disposing
  * removes both, whether the program has ended or not.
  */
-export async function openFromStartSession(globals: GlobalOptions, query: string, command: string[]): Promise<FromStartContext> {
+export async function openFromStartSession(globals: SessionOptions, query: string, command: string[]): Promise<FromStartContext> {
   const context = await openEngineContext(globals);
   const say = sayOnStderr(globals);
   let standInId: string | undefined;

@@ -139,7 +139,10 @@ describe('remora strace', () => {
     process.env.REMORA_TEST_LABEL = runLabel();
     const { openTargetSession } = await import('../../src/cli/session-context.js');
     const { startTraceEvents } = await import('../../src/ops/strace.js');
-    await using context = await openTargetSession({ profile: 'general', idle: '10m', quiet: true }, app.name);
+    await using context = await openTargetSession(
+      { profile: 'general', idle: '10m', toolkitMemory: '512m', toolkitPids: '1024', quiet: true },
+      app.name,
+    );
     const events: SyscallEvent[] = [];
     const run = await startTraceEvents(context.session, { pids: [1] }, (batch) => events.push(...batch));
     await waitFor(() => events.some((e) => e.syscall === 'openat' && e.args?.includes('/data/app.log')), { what: 'an openat event' });

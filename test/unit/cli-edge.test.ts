@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { describeFailure } from '../../src/cli/edge.js';
-import { parseDuration } from '../../src/cli/global-options.js';
+import { parseDuration } from '../../src/core/duration.js';
 import { buildProgram, COMMAND_NAMES, main } from '../../src/cli/main.js';
 import { formatTable } from '../../src/core/text-table.js';
 import { RemoraError } from '../../src/core/errors.js';

@@ -1,20 +1,20 @@
 // `remora exec` reads its arguments as `docker exec` does; the cases are docker's own.
-import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execInvocation, parseEnvFile, parseEnvFlag, type ExecInvocation } from '../../src/cli/exec-args.js';
+import { execInvocation, parseEnvFile, parseEnvFlag, type ExecInvocation } from '../../src/cli/commands/exec/args.js';
+import type { ExecCommand } from '../../src/cli/commands/exec/command.js';
 import { buildProgram } from '../../src/cli/main.js';
 
 async function parse(...args: string[]): Promise<ExecInvocation> {
   const argv = ['node', 'remora', 'exec', ...args];
   const program = buildProgram();
-  const exec = program.commands.find((c) => c.name() === 'exec') as Command;
+  const exec = program.commands.find((c) => c.name() === 'exec') as ExecCommand;
   let parsed: ExecInvocation | undefined;
   exec.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
   exec.action((...actionArgs: unknown[]) => {
-    parsed = execInvocation(actionArgs[actionArgs.length - 1] as Command);
+    parsed = execInvocation(actionArgs[actionArgs.length - 1] as ExecCommand);
   });
   await program.parseAsync(argv);
   if (!parsed) throw new Error('exec did not run');
