@@ -346,6 +346,8 @@ class StraceRun implements TraceRun {
   /**
    * strace did not finish detaching in time (a tracee that cannot stop, e.g. frozen):
    * kill it, which makes the kernel detach it from every tracee, then drop the connection.
+   * Not while strace is still starting (a loaded machine): killed then, it would leave its
+   * test children behind; strace.sh stops it once it can be stopped.
    */
   private async escalate(): Promise<void> {
     const pid = this.stracePid;

@@ -81,6 +81,18 @@ find_target_pid() {
   echo "$found"
 }
 
+# catches_sigterm PID: has process PID a handler for SIGTERM? strace installs its own only
+# once it has forked and reaped its test children (ptrace probes, at its start): a SIGTERM
+# or SIGKILL before that ends it and leaves them, paused forever, to the target's PID 1.
+catches_sigterm() {
+  while read -r k v; do
+    # SIGTERM (15) is bit 14; the mask's last four hex digits hold it (all 16 would
+    # overflow the shell's arithmetic).
+    [ "$k" = SigCgt: ] && { [ $((0x${v#"${v%????}"} >> 14 & 1)) -eq 1 ]; return; }
+  done < "/proc/$1/status"
+  return 1
+}
+
 # link_target PID: makes /target the root of process PID (nothing without a PID).
 link_target() {
   [ -n "$1" ] && ln -sfn "/proc/$1/root" /target

@@ -2,7 +2,8 @@
 // `npm run lint:sh` shellchecks) say the same paths and statuses as the TypeScript that
 // reads their results, and run as scripts.ts sends them; those the toolkit image carries
 // (toolkit-image/scripts/) are executable (COPY keeps the mode).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -10,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNTS_MAX_BYTES } from '../../src/core/proc-parsers.js';
 import { FS_HELPER, HELPER_EXIT } from '../../src/ops/fs-helper.js';
 import { PROCESS_GONE_STATUS, USED_STAMP, scriptExec } from '../../src/toolkit-scripts/scripts.js';
+import { waitFor } from '../support/wait-for.js';
 
 const common = readFileSync(new URL('../../src/toolkit-scripts/common.sh', import.meta.url), 'utf8');
 
@@ -50,6 +52,60 @@ describe('scripts sent to the toolkit', () => {
   it('run after common.sh, whose functions they call', async () => {
     const result = await runLocally('target-pid', [], { REMORA_TARGET_PID: '42' });
     expect({ exitCode: result.exitCode, stdout: result.stdout }).toEqual({ exitCode: 0, stdout: '42' });
+  });
+});
+
+/**
+ * A stand-in for strace, as it starts: it forks a child (strace's ptrace probes), then goes
+ * on starting for a while (two seconds here) before it catches SIGTERM; on SIGTERM it
+ * reaps that child and exits 143, as strace does.
+ */
+const STARTING_STRACE = `#!/bin/sh
+sleep 1000 &
+child=$!
+echo "$child" > "$STRACE_CHILD_FILE"
+sleep 2
+trap 'kill "$child"; wait "$child"; exit 143' TERM
+wait "$child"
+`;
+
+describe('strace.sh', () => {
+  it('stops strace only once strace catches SIGTERM: a stop during its start leaves no process behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remora-strace-sh-'));
+    const childFile = join(dir, 'child');
+    writeFileSync(join(dir, 'strace'), STARTING_STRACE, { mode: 0o755 });
+    const { cmd, env } = scriptExec('strace', ['-p', '1']);
+    const sentEnv = Object.fromEntries(env.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+    try {
+      const run = execa(cmd[0]!, cmd.slice(1), {
+        env: { ...sentEnv, PATH: `${dir}:${process.env.PATH}`, STRACE_CHILD_FILE: childFile },
+        extendEnv: false,
+        // A child left behind would hold stdout open: the result would never come.
+        stdout: 'ignore',
+        reject: false,
+      });
+      const child = await waitFor(
+        () => {
+          const pid = existsSync(childFile) ? readFileSync(childFile, 'utf8') : '';
+          return pid.endsWith('\n') ? pid.trim() : undefined;
+        },
+        { intervalMs: 10, what: 'strace to start' },
+      );
+      // Remora stopping while strace starts (`--duration 0`): EOF on the exec's stdin.
+      run.stdin?.end();
+      const result = await run;
+      expect(result.exitCode, result.stderr).toBe(143);
+      expect(existsSync(`/proc/${child}`), `strace's child ${child} is left behind`).toBe(false);
+    } finally {
+      if (existsSync(childFile)) {
+        try {
+          process.kill(Number(readFileSync(childFile, 'utf8')), 'SIGKILL');
+        } catch {
+          // Gone, as it should be.
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
