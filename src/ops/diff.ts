@@ -10,6 +10,7 @@ import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN } from '../core/labels.js';
 import { hasEscapedBytes, terminalSafe } from '../core/target-text.js';
 import { looksBinary, unifiedDiff } from '../core/unified-diff.js';
+import { engineFailureOf } from '../engine/engine-errors.js';
 import type { ContainerDetails, Engine } from '../engine/types.js';
 import { readRawNames } from './tar-raw-names.js';
 
@@ -133,7 +134,7 @@ async function readFile(engine: Engine, containerId: string, path: string): Prom
   try {
     archive = await engine.getArchive(containerId, viaParent ? parent : path);
   } catch (error) {
-    if (error instanceof RemoraError && /could not find|not found|no such/i.test(error.message)) return null;
+    if (engineFailureOf(error) === 'PATH_NOT_FOUND') return null;
     throw error;
   }
   const extract = tarStream.extract();

@@ -14,6 +14,7 @@ import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN, ROLE_STAND_IN_IMAGE } from '../core/labels.js';
 import { describePostMortem, standInMounts, type PostMortemSource } from '../core/post-mortem.js';
 import { REMORA_VERSION } from '../core/version.js';
+import { EngineError, engineFailureOf } from '../engine/engine-errors.js';
 import { readAllBytes } from '../engine/http-client.js';
 import type {
   ContainerDetails,
@@ -174,7 +175,7 @@ async function commitOrCopy(
       [LABEL.standInFor]: source.id,
     });
   } catch (error) {
-    if (!/failed to get digest|no such image/i.test((error as Error).message)) throw error;
+    if (engineFailureOf(error) !== 'IMAGE_NOT_FOUND') throw error;
   }
   options.say(`the image of ${source.name} is gone: copying its whole filesystem instead (slower)…`);
   const ref = `remora-standin-copy:${randomSuffix(8)}`;
@@ -275,22 +276,23 @@ async function existingVolumes(engine: Engine, mounts: ContainerDetails['mounts'
 
 function explainStandInFailure(error: unknown, target: PostMortemTarget): Error {
   if (error instanceof RemoraError && error.code !== 'ENGINE_ERROR') return error;
-  const message = (error as Error).message ?? String(error);
+  const message = error instanceof EngineError ? error.engineMessage : ((error as Error).message ?? String(error));
+  const failure = engineFailureOf(error);
   const what = target.source.kind === 'container' ? `${target.source.name} (${target.source.status})` : `image ${target.source.name}`;
-  if (/exec format error/i.test(message)) {
+  if (failure === 'WRONG_ARCHITECTURE') {
     return new RemoraError(
       'OPERATION_FAILED',
       `cannot run a stand-in of ${what}: it is built for another architecture (${target.architecture ?? 'unknown'})`,
       { cause: error },
     );
   }
-  if (/bind source path does not exist/i.test(message)) {
+  if (failure === 'BIND_SOURCE_MISSING') {
     return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: a bind mount's source no longer exists on the host`, {
       hint: message,
       cause: error,
     });
   }
-  return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: ${message.replace(/^the engine refused: /, '')}`, {
+  return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: ${message}`, {
     cause: error,
   });
 }
