@@ -2,7 +2,7 @@
 // failure: the engine, the toolkit image, and a session per profile against a throwaway
 // target of its own (so it never touches a real workload), tracing included.
 import { randomBytes } from 'node:crypto';
-import { RemoraError } from '../../../core/errors.js';
+import { EXIT, RemoraError } from '../../../core/errors.js';
 import { LABEL } from '../../../core/labels.js';
 import { splitDump } from '../../../core/proc-dump.js';
 import { PROFILES, type Profile } from '../../../core/profiles.js';
@@ -67,7 +67,7 @@ async function runChecks(options: DoctorOptions, report: (check: Check) => void)
         detail: (error as Error).message,
         remedy: 'start the engine or point --host/DOCKER_HOST/--context at it',
       });
-      return 4;
+      return EXIT.ENGINE;
     }
     let image: string;
     try {
@@ -80,7 +80,7 @@ async function runChecks(options: DoctorOptions, report: (check: Check) => void)
         detail: (error as Error).message,
         remedy: 'run `remora toolkit build`, or pass --toolkit-image',
       });
-      return 4;
+      return EXIT.ENGINE;
     }
     let failures = 0;
     const throwaway = await startThrowawayTarget(engine, image);
@@ -95,7 +95,7 @@ async function runChecks(options: DoctorOptions, report: (check: Check) => void)
     } finally {
       await engine.removeContainer(throwaway);
     }
-    return failures === 0 ? 0 : 1;
+    return failures === 0 ? EXIT.OK : EXIT.FAILED;
   } finally {
     engine.dispose();
   }

@@ -1,5 +1,6 @@
 // `remora entrypoint <target|image>`: what it runs at start and what would stop it from
 // starting, one line per problem with its likely fix; exit 1 when there is one.
+import { EXIT } from '../../../core/errors.js';
 import { checkEntrypoint, type EntrypointReport } from '../../../ops/entrypoint.js';
 import { lookUpProgramSource } from '../../../session/target-lookup.js';
 import { printJson } from '../../printers.js';
@@ -21,7 +22,7 @@ export async function entrypointCommand(query: string, options: EntrypointOption
   });
   if (options.json) printJson({ target: target.source.name, ...report });
   else process.stdout.write(formatEntrypointReport(report));
-  return report.problems.length ? 1 : 0;
+  return report.problems.length ? EXIT.FAILED : EXIT.OK;
 }
 
 export function formatEntrypointReport(report: EntrypointReport): string {
