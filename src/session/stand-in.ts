@@ -36,7 +36,7 @@ export const HOLD_GRACE_SECONDS = 10;
 /** How old a stand-in that never ran must be before a sweep takes it for an orphan. */
 const ORPHAN_GRACE_SECONDS = 60;
 
-/** A target with no process: what a stand-in is made from. */
+/** A target with no process (an exited container, an image): what a stand-in is made from. */
 export interface PostMortemTarget {
   source: PostMortemSource;
   /** The original image (name as the user knows it), for headers. */

@@ -29,7 +29,10 @@ import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
 import { ensureToolkitImage, toolkitImageIsReady } from './toolkit-image.js';
 import { scriptCommand, scriptExec } from '../toolkit-scripts/scripts.js';
 
-/** What a session needs to know of its target (the TUI inspects it for the rest). */
+/**
+ * The resolved target a toolkit session joins: a running container, or the stand-in of one
+ * with no process (then `postMortem` says what it stands in for). The TUI inspects it for the rest.
+ */
 export interface Target {
   id: string;
   name: string;
