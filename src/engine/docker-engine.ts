@@ -86,7 +86,13 @@ function toImageConfig(raw: RawConfig | undefined): ImageConfig {
   };
 }
 
+export interface DockerEngineOptions extends ClientOptions {
+  /** Put on every container and image this engine creates (REMORA_LABELS); a spec's own labels win. */
+  labels?: Record<string, string>;
+}
+
 export class DockerEngine implements Engine {
+  readonly labels: Readonly<Record<string, string>>;
   private readonly http: EngineHttpClient;
   private dockerode: Promise<DockerodeCalls> | undefined;
   private product: Promise<EngineProduct> | undefined;
@@ -95,9 +101,10 @@ export class DockerEngine implements Engine {
 
   constructor(
     readonly endpoint: Endpoint,
-    options: ClientOptions = {},
+    options: DockerEngineOptions = {},
   ) {
     this.http = new EngineHttpClient(endpoint, options);
+    this.labels = { ...options.labels };
   }
 
   get address(): string {
@@ -177,7 +184,7 @@ export class DockerEngine implements Engine {
       Cmd: spec.cmd,
       Entrypoint: spec.entrypoint,
       Env: spec.env,
-      Labels: spec.labels,
+      Labels: { ...this.labels, ...spec.labels },
       User: spec.user,
       WorkingDir: spec.workingDir,
       OpenStdin: spec.openStdin ?? false,
@@ -457,7 +464,9 @@ export class DockerEngine implements Engine {
   }
 
   async commitContainer(id: string, labels: Record<string, string>): Promise<string> {
-    const changes = Object.entries(labels).map(([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`);
+    const changes = Object.entries({ ...this.labels, ...labels }).map(
+      ([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`,
+    );
     const url = `/commit?container=${encodeURIComponent(id)}&pause=false${changes.map((c) => `&changes=${encodeURIComponent(c)}`).join('')}`;
     const answer = await this.guard(() => this.http.json<{ Id: string }>('POST', url), id);
     return answer.Id;
@@ -553,7 +562,8 @@ export class DockerEngine implements Engine {
     onProgress?: ProgressHandler,
   ): Promise<void> {
     const docker = await this.docker();
-    const stream = await this.guard(() => docker.build(context, options));
+    const labels = { ...this.labels, ...options.labels };
+    const stream = await this.guard(() => docker.build(context, Object.keys(labels).length ? { ...options, labels } : options));
     await followProgress(stream, onProgress);
   }
 
@@ -565,7 +575,7 @@ export class DockerEngine implements Engine {
 
   async importImage(rootfsTar: Readable, ref: string): Promise<void> {
     const docker = await this.docker();
-    const stream = await this.guard(() => docker.import(rootfsTar, ref), ref);
+    const stream = await this.guard(() => docker.import(rootfsTar, ref, this.labels), ref);
     await followProgress(stream);
   }
 

@@ -54,12 +54,7 @@ export async function containerDiff(engine: Engine, details: ContainerDetails): 
 }
 
 /** A unified diff of one file against the image's version ('' when they are the same). */
-export async function fileDiff(
-  engine: Engine,
-  details: ContainerDetails,
-  path: string,
-  extraLabels?: Record<string, string>,
-): Promise<string> {
+export async function fileDiff(engine: Engine, details: ContainerDetails, path: string): Promise<string> {
   const absolute = posix.resolve('/', path);
   const mount = mountsOf(details).find((m) => absolute === m.destination || absolute.startsWith(`${m.destination}/`));
   if (mount) {
@@ -84,7 +79,7 @@ export async function fileDiff(
     name: `remora-diff-${randomSuffix(8)}`,
     image: image.id,
     entrypoint: ['/nonexistent'],
-    labels: { ...extraLabels, [LABEL.role]: ROLE_STAND_IN },
+    labels: { [LABEL.role]: ROLE_STAND_IN },
     hostConfig: { networkMode: 'none' },
   });
   let before: Buffer | null;

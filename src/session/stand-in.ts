@@ -87,7 +87,6 @@ export interface StandInOptions {
   toolkitImage: string;
   rwVolumes: boolean;
   say: ProgressHandler;
-  extraLabels?: Record<string, string>;
   /**
    * Run this program (the target's entrypoint + cmd, or the user's) as soon as a tracer is
    * attached to PID 2, instead of only holding. Such a stand-in is never shared.
@@ -170,7 +169,6 @@ async function commitOrCopy(
 ): Promise<string> {
   try {
     return await engine.commitContainer(source.id, {
-      ...options.extraLabels,
       [LABEL.role]: ROLE_STAND_IN_IMAGE,
       [LABEL.standInFor]: source.id,
     });
@@ -197,7 +195,6 @@ function standInSpec(target: PostMortemTarget, imageId: string, mounts: MountSpe
     user: target.config.user || undefined,
     workingDir: target.config.workingDir || undefined,
     labels: {
-      ...options.extraLabels,
       [LABEL.role]: ROLE_STAND_IN,
       [LABEL.standInFor]: target.source.id,
       [LABEL.standInName]: target.source.name,
@@ -224,7 +221,7 @@ async function holderArchive(engine: Engine, options: StandInOptions): Promise<B
     image: options.toolkitImage,
     entrypoint: [],
     cmd: ['true'],
-    labels: { ...options.extraLabels, [LABEL.role]: ROLE_STAND_IN, [LABEL.createdBy]: createdBy(), [LABEL.version]: REMORA_VERSION },
+    labels: { [LABEL.role]: ROLE_STAND_IN, [LABEL.createdBy]: createdBy(), [LABEL.version]: REMORA_VERSION },
     hostConfig: { networkMode: 'none', autoRemove: false },
   });
   try {

@@ -55,7 +55,6 @@ export interface SessionOptions {
   ephemeral: boolean;
   shareIpc: boolean;
   say: ProgressHandler;
-  extraLabels?: Record<string, string>;
 }
 
 export interface SessionExecOptions extends ExecOptions {
@@ -287,7 +286,6 @@ async function startOrReuseSession(
     createdBy: createdBy(),
     version: REMORA_VERSION,
     nonce: randomSuffix(8),
-    extraLabels: options.extraLabels,
   });
 
   const creation = await createWithImage(engine, options, () => createOrJoin(engine, spec, options.ephemeral));

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remora, runLabel, startTarget, testEngine, type RunningTarget, TEST_LABEL } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -26,7 +26,7 @@ async function startIn(pidMode: string): Promise<RunningTarget> {
     name,
     image: TEST_IMAGES.distroless,
     env: ['CHILDREN=2'],
-    labels: { [LABEL.test]: runLabel() },
+    labels: { [TEST_LABEL]: runLabel() },
     hostConfig: { pidMode },
   });
   await engine.startContainer(id);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyscallEvent } from '../../src/core/strace-parser.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remoraProcess, remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remoraProcess, remora, startTarget, testEngine, type RunningTarget, runLabels } from '../support/fixtures.js';
 import { ensureBusyboxToolkit, lookFromToolkit } from '../support/toolkit-probes.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -149,7 +149,7 @@ describe('remora strace', () => {
   });
 
   it('streams SyscallEvents for the TUI, joined and timed, and stops on request', async () => {
-    process.env.REMORA_TEST_LABEL = runLabel();
+    process.env.REMORA_LABELS = runLabels();
     const { openTargetSession } = await import('../../src/cli/session-context.js');
     const { startTraceEvents } = await import('../../src/ops/strace.js');
     await using context = await openTargetSession(

@@ -15,7 +15,7 @@ import { ensureToolkitImage } from '../../../session/toolkit-image.js';
 import { scriptExec } from '../../../toolkit-scripts/scripts.js';
 import { openSession, toTarget, type Target } from '../../../session/toolkit-session.js';
 import { printJson } from '../../printers.js';
-import { sayOnStderr, testLabels, toolkitImageFrom } from '../../session-context.js';
+import { sayOnStderr, toolkitImageFrom } from '../../session-context.js';
 import type { DoctorOptions } from './command.js';
 
 interface Check {
@@ -107,7 +107,7 @@ async function startThrowawayTarget(engine: Engine, image: string): Promise<stri
     image,
     entrypoint: [],
     cmd: ['sleep', '300'],
-    labels: { ...testLabels(), [LABEL.demo]: 'doctor' },
+    labels: { [LABEL.demo]: 'doctor' },
     // Default capabilities, like the workloads people debug: a toolkit with fewer cannot
     // trace it, which is what the restricted profile's line should show.
     hostConfig: { autoRemove: true },
@@ -127,7 +127,6 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
       ephemeral: true,
       shareIpc: false,
       say: sayOnStderr({ ...options, quiet: true }),
-      extraLabels: testLabels(),
     });
     const probe = scriptExec('doctor-probe', []);
     const [{ stdout }, trace] = await Promise.all([session.run(probe.cmd, { env: probe.env }), probeTrace(session)]);

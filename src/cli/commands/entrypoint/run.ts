@@ -4,7 +4,7 @@ import { EXIT } from '../../../core/errors.js';
 import { checkEntrypoint, type EntrypointReport } from '../../../ops/entrypoint.js';
 import { lookUpProgramSource } from '../../../session/target-lookup.js';
 import { printJson } from '../../printers.js';
-import { openEngineContext, testLabels } from '../../session-context.js';
+import { openEngineContext } from '../../session-context.js';
 import type { EntrypointOptions } from './command.js';
 
 export async function entrypointCommand(query: string, options: EntrypointOptions): Promise<number> {
@@ -18,7 +18,6 @@ export async function entrypointCommand(query: string, options: EntrypointOption
     source: target.source.kind === 'container' ? { kind: 'container', id: target.source.id } : { kind: 'image', ref: target.source.id },
     config: target.config,
     imageArch,
-    extraLabels: testLabels(),
   });
   if (options.json) printJson({ target: target.source.name, ...report });
   else process.stdout.write(formatEntrypointReport(report));
