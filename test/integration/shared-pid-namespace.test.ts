@@ -135,6 +135,7 @@ describe("a target in the host's PID namespace (--pid=host)", () => {
     const state = await engine.inspectContainer(hostPid.id);
     expect(main).toBe(state.state.pid);
     const { rows, stderr } = await psRows(hostPid);
+    expect(rows.some((r) => r.pid === main)).toBe(true);
     expect(rows.every((r) => r.uid === 65532 && (r.pid === main || r.ppid === main))).toBe(true);
     expect(stderr).toBe(
       `remora: ${hostPid.name} shares the host's PID namespace: showing its own process tree (--all shows every process)\n`,

@@ -40,7 +40,11 @@ async function expectUntouched(target: RunningTarget, children: number): Promise
   const view = await waitFor(
     async () => {
       const look = await lookFromToolkit(target.name);
-      const detached = [...look.tracers.values()].every((t) => t === 0) && ![...look.processes.values()].some((p) => p.comm === 'strace');
+      // Some threads seen, or "every tracer is 0" would hold of none.
+      const detached =
+        look.tracers.size > 0 &&
+        [...look.tracers.values()].every((t) => t === 0) &&
+        ![...look.processes.values()].some((p) => p.comm === 'strace');
       return detached ? look : undefined;
     },
     { timeoutMs: 20_000, what: 'every TracerPid to be 0 and strace gone' },
