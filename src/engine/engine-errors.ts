@@ -76,7 +76,8 @@ export function classifyEngineFailure(status: number | undefined, text: string, 
     return 'NOT_FOUND';
   }
   if (/is paused/i.test(text)) return 'CONTAINER_PAUSED';
-  if (/already in use/i.test(text) || (status === 409 && /^conflict/i.test(text))) return 'NAME_IN_USE';
+  // dockerd: 'Conflict. The container name "/x" is already in use'; Podman: 'the container name "x" is already in use'.
+  if (/name .* is already in use/i.test(text) || (status === 409 && /^conflict\./i.test(text))) return 'NAME_IN_USE';
   // Joining a namespace whose process is gone: "cannot join network of a non running
   // container", "joining PID namespace ...: no such process".
   if (/not running|restarting|cannot join|no such process/i.test(text)) return 'CONTAINER_NOT_RUNNING';

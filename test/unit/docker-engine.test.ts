@@ -164,6 +164,13 @@ describe('refusals as typed failures', () => {
       'NAME_IN_USE',
     );
     expect(
+      classifyEngineFailure(
+        500,
+        'creating container storage: the container name "remora-x" is already in use by 0123. You have to remove that container to be able to reuse that name: that name is already in use',
+      ),
+    ).toBe('NAME_IN_USE');
+    expect(classifyEngineFailure(500, 'driver failed programming external connectivity: address already in use')).toBe('REFUSED');
+    expect(
       classifyEngineFailure(500, 'failed to create shim task: OCI runtime create failed: unable to apply caps: operation not permitted'),
     ).toBe('CAPS_REFUSED');
     expect(classifyEngineFailure(409, 'cannot join network of a non running container: 0123')).toBe('CONTAINER_NOT_RUNNING');
