@@ -2,7 +2,6 @@
 // and open (or reuse) the toolkit session. Only the commands that start toolkits also sweep
 // the stale ones (openSessionIn, startOneShotIn); listing commands never remove anything.
 import { terminalSafe } from '../core/target-text.js';
-import { LABEL } from '../core/labels.js';
 import { profileByName } from '../core/profiles.js';
 import { parseToolkitLimits } from '../core/toolkit-limits.js';
 import { createEngine } from '../engine/create-engine.js';
@@ -40,7 +39,7 @@ export async function openEngineContext(globals: EngineOptions, options: { inspe
   const inspected = options.inspect === undefined ? undefined : engine.inspectContainer(options.inspect).catch(() => undefined);
   const listing = await engine.listContainers({ all: true });
   const now = Date.now() / 1000;
-  const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(sweepScope());
+  const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(sweepScope(engine.labels));
   let sweep: Promise<void> | undefined;
   return {
     engine,
@@ -158,7 +157,6 @@ export async function openSessionIn(
       ephemeral: globals.rm ?? false,
       shareIpc: globals.ipc ?? false,
       say,
-      extraLabels: testLabels(),
     });
     return { target, session, madeStandIn };
   } catch (error) {
@@ -206,7 +204,6 @@ async function standInTarget(
         toolkitImage: image,
         rwVolumes: globals.rwVolumes ?? false,
         say,
-        extraLabels: testLabels(),
       })
     ).id;
   }
@@ -260,27 +257,17 @@ export async function startOneShotIn(
     limits: parseToolkitLimits(globals.toolkitMemory, globals.toolkitPids),
     shareIpc: globals.ipc ?? false,
     say: sayOnStderr(globals),
-    extraLabels: testLabels(),
     ...command,
   });
 }
 
 /**
- * Tests mark everything they make through REMORA_TEST_LABEL=<run id>, so they can remove
- * exactly their own toolkits afterwards and nothing else.
+ * Which stale toolkits this command may sweep: all of them, or with REMORA_LABELS only
+ * those that carry these labels (a CI run never sweeps another run's sessions).
  */
-export function testLabels(): Record<string, string> | undefined {
-  const run = process.env.REMORA_TEST_LABEL;
-  return run ? { [LABEL.test]: run } : undefined;
-}
-
-/**
- * Which stale toolkits this command may sweep: all of them for a user; under a test run,
- * only that run's, so tests never remove what they did not make.
- */
-function sweepScope(): (toolkit: ContainerSummary) => boolean {
-  const run = process.env.REMORA_TEST_LABEL;
-  return run ? (toolkit) => toolkit.labels[LABEL.test] === run : () => true;
+function sweepScope(labels: Readonly<Record<string, string>>): (container: ContainerSummary) => boolean {
+  const wanted = Object.entries(labels);
+  return (container) => wanted.every(([key, value]) => container.labels[key] === value);
 }
 
 export interface FromStartContext extends TargetSessionContext {
@@ -317,7 +304,6 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
       toolkitImage: image,
       rwVolumes: globals.rwVolumes ?? false,
       say,
-      extraLabels: testLabels(),
       runWhenTraced: program,
       ...(network ? { networkMode: network } : {}),
     });
@@ -333,7 +319,6 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
       ephemeral: true,
       shareIpc: false,
       say,
-      extraLabels: testLabels(),
     });
     const id = standIn.id;
     return {

@@ -10,6 +10,7 @@ import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN } from '../core/labels.js';
 import { hasEscapedBytes, terminalSafe } from '../core/target-text.js';
 import { looksBinary, unifiedDiff } from '../core/unified-diff.js';
+import { engineFailureOf } from '../engine/engine-errors.js';
 import type { ContainerDetails, Engine } from '../engine/types.js';
 import { readRawNames } from './tar-raw-names.js';
 
@@ -53,12 +54,7 @@ export async function containerDiff(engine: Engine, details: ContainerDetails): 
 }
 
 /** A unified diff of one file against the image's version ('' when they are the same). */
-export async function fileDiff(
-  engine: Engine,
-  details: ContainerDetails,
-  path: string,
-  extraLabels?: Record<string, string>,
-): Promise<string> {
+export async function fileDiff(engine: Engine, details: ContainerDetails, path: string): Promise<string> {
   const absolute = posix.resolve('/', path);
   const mount = mountsOf(details).find((m) => absolute === m.destination || absolute.startsWith(`${m.destination}/`));
   if (mount) {
@@ -83,7 +79,7 @@ export async function fileDiff(
     name: `remora-diff-${randomSuffix(8)}`,
     image: image.id,
     entrypoint: ['/nonexistent'],
-    labels: { ...extraLabels, [LABEL.role]: ROLE_STAND_IN },
+    labels: { [LABEL.role]: ROLE_STAND_IN },
     hostConfig: { networkMode: 'none' },
   });
   let before: Buffer | null;
@@ -133,7 +129,7 @@ async function readFile(engine: Engine, containerId: string, path: string): Prom
   try {
     archive = await engine.getArchive(containerId, viaParent ? parent : path);
   } catch (error) {
-    if (error instanceof RemoraError && /could not find|not found|no such/i.test(error.message)) return null;
+    if (engineFailureOf(error) === 'PATH_NOT_FOUND') return null;
     throw error;
   }
   const extract = tarStream.extract();

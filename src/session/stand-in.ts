@@ -14,6 +14,7 @@ import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN, ROLE_STAND_IN_IMAGE } from '../core/labels.js';
 import { describePostMortem, standInMounts, type PostMortemSource } from '../core/post-mortem.js';
 import { REMORA_VERSION } from '../core/version.js';
+import { EngineError, engineFailureOf } from '../engine/engine-errors.js';
 import { readAllBytes } from '../engine/http-client.js';
 import type {
   ContainerDetails,
@@ -35,7 +36,7 @@ export const HOLD_GRACE_SECONDS = 10;
 /** How old a stand-in that never ran must be before a sweep takes it for an orphan. */
 const ORPHAN_GRACE_SECONDS = 60;
 
-/** A target with no process: what a stand-in is made from. */
+/** A target with no process (an exited container, an image): what a stand-in is made from. */
 export interface PostMortemTarget {
   source: PostMortemSource;
   /** The original image (name as the user knows it), for headers. */
@@ -86,7 +87,6 @@ export interface StandInOptions {
   toolkitImage: string;
   rwVolumes: boolean;
   say: ProgressHandler;
-  extraLabels?: Record<string, string>;
   /**
    * Run this program (the target's entrypoint + cmd, or the user's) as soon as a tracer is
    * attached to PID 2, instead of only holding. Such a stand-in is never shared.
@@ -169,12 +169,11 @@ async function commitOrCopy(
 ): Promise<string> {
   try {
     return await engine.commitContainer(source.id, {
-      ...options.extraLabels,
       [LABEL.role]: ROLE_STAND_IN_IMAGE,
       [LABEL.standInFor]: source.id,
     });
   } catch (error) {
-    if (!/failed to get digest|no such image/i.test((error as Error).message)) throw error;
+    if (engineFailureOf(error) !== 'IMAGE_NOT_FOUND') throw error;
   }
   options.say(`the image of ${source.name} is gone: copying its whole filesystem instead (slower)…`);
   const ref = `remora-standin-copy:${randomSuffix(8)}`;
@@ -196,7 +195,6 @@ function standInSpec(target: PostMortemTarget, imageId: string, mounts: MountSpe
     user: target.config.user || undefined,
     workingDir: target.config.workingDir || undefined,
     labels: {
-      ...options.extraLabels,
       [LABEL.role]: ROLE_STAND_IN,
       [LABEL.standInFor]: target.source.id,
       [LABEL.standInName]: target.source.name,
@@ -223,7 +221,7 @@ async function holderArchive(engine: Engine, options: StandInOptions): Promise<B
     image: options.toolkitImage,
     entrypoint: [],
     cmd: ['true'],
-    labels: { ...options.extraLabels, [LABEL.role]: ROLE_STAND_IN, [LABEL.createdBy]: createdBy(), [LABEL.version]: REMORA_VERSION },
+    labels: { [LABEL.role]: ROLE_STAND_IN, [LABEL.createdBy]: createdBy(), [LABEL.version]: REMORA_VERSION },
     hostConfig: { networkMode: 'none', autoRemove: false },
   });
   try {
@@ -275,22 +273,23 @@ async function existingVolumes(engine: Engine, mounts: ContainerDetails['mounts'
 
 function explainStandInFailure(error: unknown, target: PostMortemTarget): Error {
   if (error instanceof RemoraError && error.code !== 'ENGINE_ERROR') return error;
-  const message = (error as Error).message ?? String(error);
+  const message = error instanceof EngineError ? error.engineMessage : ((error as Error).message ?? String(error));
+  const failure = engineFailureOf(error);
   const what = target.source.kind === 'container' ? `${target.source.name} (${target.source.status})` : `image ${target.source.name}`;
-  if (/exec format error/i.test(message)) {
+  if (failure === 'WRONG_ARCHITECTURE') {
     return new RemoraError(
       'OPERATION_FAILED',
       `cannot run a stand-in of ${what}: it is built for another architecture (${target.architecture ?? 'unknown'})`,
       { cause: error },
     );
   }
-  if (/bind source path does not exist/i.test(message)) {
+  if (failure === 'BIND_SOURCE_MISSING') {
     return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: a bind mount's source no longer exists on the host`, {
       hint: message,
       cause: error,
     });
   }
-  return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: ${message.replace(/^the engine refused: /, '')}`, {
+  return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: ${message}`, {
     cause: error,
   });
 }

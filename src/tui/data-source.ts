@@ -46,7 +46,8 @@ export type CaptureEnd = { packets: number; path: string } | Error;
 
 export type ChangeMark = 'A' | 'C' | 'D';
 
-export interface TargetSummary {
+/** What the TUI's header says about the attached target (its summary, not the session's Target). */
+export interface TargetHeader {
   name: string;
   image: string;
   state: string;
@@ -66,7 +67,7 @@ export interface TargetSummary {
 }
 
 export interface TuiDataSource {
-  summary(): Promise<TargetSummary>;
+  summary(): Promise<TargetHeader>;
   listProcesses(signal: AbortSignal): Promise<ListedProcess[]>;
   /** `remora proc` as lines of text, secrets masked. */
   processDetails(pid: number, signal: AbortSignal): Promise<{ title: string; lines: string[] }>;
