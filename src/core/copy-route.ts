@@ -1,0 +1,69 @@
+// Which way `remora cp` moves a file's bytes. The exec stream (remora-fs in the toolkit)
+// goes wherever the toolkit sees the target's files: tmpfs, read-only mounts, stand-ins.
+// The archive route is docker cp's own: the engine reads and writes the container's files
+// itself, without the exec relay's 2-3 CPU-seconds per GiB. It serves only large regular
+// files on mounts the engine reaches exactly as the target sees them.
+import { formatBytes } from './bytes.js';
+import { describeMount, mountContaining, type MountInfo } from './mount-info.js';
+
+/** Below this, the exec stream's round trips are cheaper than the archive route's extra ones. */
+export const ARCHIVE_ROUTE_MIN_BYTES = 128 * 1024 * 1024;
+
+export interface CopyRoute {
+  kind: 'archive' | 'exec';
+  /** Why, in words (`--debug` prints it). */
+  reason: string;
+}
+
+export interface CopyItem {
+  kind: 'file' | 'directory' | 'symlink' | 'other';
+  size: number;
+}
+
+/** What decides the route on the target's side. */
+export interface TargetFacts {
+  /** The session runs in a stand-in (no process of the target): the engine would reach the stand-in's files. */
+  standIn: boolean;
+  /** The target runs with --read-only. */
+  readonlyRootfs: boolean;
+  /** The mounts the engine made for the target (its inspect answer). */
+  mounts: ReadonlyArray<{ type: string; destination: string; readWrite: boolean }>;
+  /** The target's mount table as it sees it (/proc/<pid>/mountinfo). */
+  mountInfo: readonly MountInfo[];
+}
+
+/** The first test, before any round trip: only a large regular file may take the archive route. */
+export function mayTakeArchiveRoute(item: CopyItem): boolean {
+  return item.kind === 'file' && item.size >= ARCHIVE_ROUTE_MIN_BYTES;
+}
+
+/** Root file systems the engine's archive API writes through as the target sees them. */
+const OVERLAY_TYPES = new Set(['overlay', 'fuse.fuse-overlayfs']);
+
+/**
+ * The route for one item at `path` (absolute, resolved inside the target's root: the file
+ * for a copy-out, the destination directory for a copy-in).
+ */
+export function chooseCopyRoute(item: CopyItem, path: string, target: TargetFacts): CopyRoute {
+  const exec = (reason: string): CopyRoute => ({ kind: 'exec', reason });
+  if (item.kind !== 'file') return exec('not a regular file');
+  if (item.size < ARCHIVE_ROUTE_MIN_BYTES) return exec(`smaller than ${formatBytes(ARCHIVE_ROUTE_MIN_BYTES)}`);
+  if (target.standIn) return exec('the target has no process: its files are a stand-in');
+  const mount = mountContaining(path, [...target.mountInfo]);
+  if (!mount) return exec(`no mount of the target contains ${path}`);
+  // The engine's archive API looks below a tmpfs, at the layer under it: it would read or
+  // write another file than the target's.
+  if (mount.fsType === 'tmpfs') return exec(`on ${describeMount(mount)}, which only the toolkit sees`);
+  if (mount.readOnly) return exec(`on a read-only mount (${describeMount(mount)})`);
+  const size = formatBytes(item.size);
+  if (mount.mountPoint === '/') {
+    if (target.readonlyRootfs) return exec("the target's root is read-only");
+    if (!OVERLAY_TYPES.has(mount.fsType)) return exec(`the target's root is ${mount.fsType}, not an overlay`);
+    return { kind: 'archive', reason: `a ${size} file on the target's writable overlay root` };
+  }
+  const made = target.mounts.find((m) => m.destination === mount.mountPoint);
+  if (!made) return exec(`on a mount at ${mount.mountPoint} the engine did not make`);
+  if ((made.type !== 'volume' && made.type !== 'bind') || !made.readWrite)
+    return exec(`on a ${made.readWrite ? '' : 'read-only '}${made.type} mount at ${mount.mountPoint}`);
+  return { kind: 'archive', reason: `a ${size} file on the writable ${made.type} at ${mount.mountPoint}` };
+}
