@@ -32,9 +32,16 @@ export interface TargetFacts {
   mountInfo: readonly MountInfo[];
 }
 
-/** The first test, before any round trip: only a large regular file may take the archive route. */
+/** The first test, before any round trip: the exec route for anything but a large regular file. */
+export function routeOfItem(item: CopyItem): CopyRoute | undefined {
+  if (item.kind !== 'file') return { kind: 'exec', reason: 'not a regular file' };
+  if (item.size < ARCHIVE_ROUTE_MIN_BYTES) return { kind: 'exec', reason: `smaller than ${formatBytes(ARCHIVE_ROUTE_MIN_BYTES)}` };
+  return undefined;
+}
+
+/** Only a large regular file may take the archive route: worth asking the target about. */
 export function mayTakeArchiveRoute(item: CopyItem): boolean {
-  return item.kind === 'file' && item.size >= ARCHIVE_ROUTE_MIN_BYTES;
+  return routeOfItem(item) === undefined;
 }
 
 /** Root file systems the engine's archive API writes through as the target sees them. */
@@ -46,8 +53,8 @@ const OVERLAY_TYPES = new Set(['overlay', 'fuse.fuse-overlayfs']);
  */
 export function chooseCopyRoute(item: CopyItem, path: string, target: TargetFacts): CopyRoute {
   const exec = (reason: string): CopyRoute => ({ kind: 'exec', reason });
-  if (item.kind !== 'file') return exec('not a regular file');
-  if (item.size < ARCHIVE_ROUTE_MIN_BYTES) return exec(`smaller than ${formatBytes(ARCHIVE_ROUTE_MIN_BYTES)}`);
+  const early = routeOfItem(item);
+  if (early) return early;
   if (target.standIn) return exec('the target has no process: its files are a stand-in');
   const mount = mountContaining(path, [...target.mountInfo]);
   if (!mount) return exec(`no mount of the target contains ${path}`);

@@ -1,14 +1,18 @@
 // Copy-in: local files (or a tar stream on stdin) go to `remora-fs unpack` in the toolkit,
 // which writes them inside the target's root, each file by rename from a temporary, owned
 // by the target's main process user unless told otherwise.
+import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EntryGuard } from '../core/archive-safety.js';
 import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type SourceKind } from '../core/cp-paths.js';
+import { routeOfItem, type CopyRoute } from '../core/copy-route.js';
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { encodeRecords, observeEntries, type CopyEntry, type EntryHooks, type EntrySource } from './copy-entries.js';
 import { compareHashes, type CopyResult } from './copy-out.js';
+import { copyFileInByArchive } from './archive-copy-in.js';
+import { locateAndRoute } from './archive-route.js';
 import { hashTargetItem } from './pack-stream.js';
 import { startHelper, statTargetPath } from './fs-helper.js';
 import { BufferPool } from './buffer-pool.js';
@@ -33,6 +37,8 @@ export interface CopyInRequest {
   owner: Ownership;
   verify: boolean;
   hooks: EntryHooks;
+  /** Told which route the copy takes, and why (`--debug`). */
+  onRoute?: (route: CopyRoute) => void;
   signal?: AbortSignal;
 }
 
@@ -47,10 +53,12 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   let kind: SourceKind;
   let sourcePath: string;
   let sourceDisplay: string;
+  let localInfo: Stats | undefined;
   if (source.kind === 'local') {
     const shape = shapeOf(source.path);
     const follow = request.followLink || shape.assertsDirectory;
     const info = await statLocalSource(shape.clean, follow, source.display);
+    localInfo = info;
     kind = info.isDirectory() ? 'directory' : info.isFile() ? 'file' : info.isSymbolicLink() ? 'symlink' : 'other';
     if (kind === 'other') throw new RemoraError('OPERATION_FAILED', `${source.display} is not a file, directory or symbolic link`);
     sourcePath = source.path;
@@ -89,6 +97,49 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
         ? ['-o', `${request.owner.uid}:${request.owner.gid}`]
         : ['-p', String(session.target.rootPid)];
   const landed = plan.name === null ? plan.dir : posix.join(plan.dir, plan.name);
+
+  // A large regular file may go by the engine's archive API (core/copy-route.ts).
+  const item = { kind, size: localInfo?.size ?? 0 };
+  let route = source.kind === 'stream' ? { kind: 'exec' as const, reason: 'a tar stream' } : routeOfItem(item);
+  if (!route && localInfo && source.kind === 'local' && plan.name !== null) {
+    const located = await locateAndRoute(session, { path: plan.dir, follow: true, item: () => item }, context);
+    route = located.route;
+    request.onRoute?.(route);
+    if (route.kind === 'archive' && located.spot.type === 'dir') {
+      const owner =
+        request.owner.kind === 'archive'
+          ? { uid: localInfo.uid, gid: localInfo.gid }
+          : request.owner.kind === 'fixed'
+            ? { uid: request.owner.uid, gid: request.owner.gid }
+            : { uid: located.spot.uid, gid: located.spot.gid };
+      const sent = await copyFileInByArchive({
+        session,
+        targetName: request.targetName,
+        localPath: shapeOf(source.path).clean,
+        display: sourceDisplay,
+        info: localInfo,
+        dir: located.spot.path,
+        name: plan.name,
+        owner,
+        mountInfo: located.spot.mountInfo,
+        verify: request.verify,
+        hooks: request.hooks,
+        signal: request.signal,
+      });
+      if (!request.verify || sent.sha256 === undefined) return { files: 1, bytes: sent.bytes };
+      const landedThere = posix.join(located.spot.path, plan.name);
+      const targetHashes = await hashTargetItem(session, {
+        targetName: request.targetName,
+        path: landedThere,
+        follow: false,
+        signal: request.signal,
+      });
+      compareHashes(new Map([['.', sent.sha256]]), targetHashes, `${request.targetName}:${landed}`);
+      return { files: 1, bytes: sent.bytes, verified: 1 };
+    }
+  } else if (route) {
+    request.onRoute?.(route);
+  }
   const helper = await startHelper(
     session,
     { command: 'unpack', flags: ownerFlags, root: session.targetRoot, paths: [plan.dir, plan.name ?? '.'] },
