@@ -74,3 +74,23 @@ export function chooseCopyRoute(item: CopyItem, path: string, target: TargetFact
     return exec(`on a ${made.readWrite ? '' : 'read-only '}${made.type} mount at ${mount.mountPoint}`);
   return { kind: 'archive', reason: `a ${size} file on the writable ${made.type} at ${mount.mountPoint}` };
 }
+
+/** Go's os.FileMode type bits, as the engine's archive API reports a path's mode. */
+const GO_MODE = {
+  dir: 2 ** 31,
+  symlink: 2 ** 27,
+  device: 2 ** 26,
+  pipe: 2 ** 25,
+  socket: 2 ** 24,
+  charDevice: 2 ** 21,
+  irregular: 2 ** 19,
+};
+
+/** What a mode from the engine's path stat (X-Docker-Container-Path-Stat) says the item is. */
+export function kindOfEngineMode(mode: number): CopyItem['kind'] {
+  const bit = (value: number): boolean => Math.floor(mode / value) % 2 === 1;
+  if (bit(GO_MODE.dir)) return 'directory';
+  if (bit(GO_MODE.symlink)) return 'symlink';
+  if (bit(GO_MODE.device) || bit(GO_MODE.pipe) || bit(GO_MODE.socket) || bit(GO_MODE.charDevice) || bit(GO_MODE.irregular)) return 'other';
+  return 'file';
+}

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ARCHIVE_ROUTE_MIN_BYTES, chooseCopyRoute, mayTakeArchiveRoute, type TargetFacts } from '../../src/core/copy-route.js';
+import {
+  ARCHIVE_ROUTE_MIN_BYTES,
+  chooseCopyRoute,
+  kindOfEngineMode,
+  mayTakeArchiveRoute,
+  type TargetFacts,
+} from '../../src/core/copy-route.js';
 import { parseMountInfo } from '../../src/core/mount-info.js';
 
 // Captured from `docker run -v cpr-vol:/data --tmpfs /scratch ...` on dockerd 20.10 (overlay2).
@@ -81,5 +87,15 @@ describe('chooseCopyRoute', () => {
       kind: 'exec',
       reason: "the target's root is ext4, not an overlay",
     });
+  });
+});
+
+describe('kindOfEngineMode', () => {
+  it("reads Go's file mode bits, as dockerd's path stat sends them", () => {
+    expect(kindOfEngineMode(0o644)).toBe('file');
+    expect(kindOfEngineMode(2147484141)).toBe('directory'); // ModeDir | 0755
+    expect(kindOfEngineMode(134218239)).toBe('symlink'); // ModeSymlink | 0777
+    expect(kindOfEngineMode(2 ** 25 + 0o644)).toBe('other'); // a named pipe
+    expect(kindOfEngineMode(2 ** 26 + 2 ** 21 + 0o666)).toBe('other'); // a character device
   });
 });

@@ -127,6 +127,7 @@ export async function cpCommand(args: string[], options: CpOptions): Promise<num
             keepOwners: (options.archive ?? false) && process.getuid?.() === 0,
             verify: options.verify ?? false,
             hooks: { ...hooks, onWarning: (name, reason) => warn(joinDisplay(describeLocation(source), name), reason) },
+            onRoute,
             signal: controller.signal,
           }),
         );
