@@ -3,8 +3,9 @@
 // no exec relay), under a temporary name in a directory remora-fs resolved inside the
 // target's root; then remora-fs renames it onto the final name, confined again. The file's
 // bytes stream from disk behind a tar header written here: nothing is buffered whole.
-// A copy that fails or is interrupted removes its temporary; one whose remora was
-// SIGKILLed leaves it to the sweep of stale temporaries (remora-fs-tree.inc).
+// A copy that fails, is interrupted or whose remora is SIGKILLed has its temporary removed
+// by remora-fs land, which waits beside the upload (the sweep of stale temporaries in
+// remora-fs-tree.inc takes whatever a stopped toolkit could not remove).
 import { createHash, randomInt } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
 import { posix } from 'node:path';
@@ -15,7 +16,7 @@ import { encodeFileHeader, TAR_END_BYTES, tarPadding } from '../core/tar-header.
 import { fsPath } from '../core/target-text.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import type { EntryHooks } from './copy-entries.js';
-import { helperCommand, helperFailure } from './fs-helper.js';
+import { startHelper } from './fs-helper.js';
 
 export interface ArchiveCopyInRequest {
   session: ToolkitSession;
@@ -84,39 +85,61 @@ export async function copyFileInByArchive(request: ArchiveCopyInRequest): Promis
     yield Buffer.alloc(tarPadding(size) + TAR_END_BYTES);
   }
   const upload = Readable.from(tar(), { objectMode: false });
-  const abort = (): void => {
-    upload.destroy(signal?.reason instanceof Error ? signal.reason : new RemoraError('OPERATION_FAILED', 'interrupted'));
+  const stop = (reason: unknown): void => {
+    upload.destroy(reason instanceof Error ? reason : new RemoraError('OPERATION_FAILED', 'interrupted'));
   };
+  const abort = (): void => stop(signal?.reason);
   signal?.addEventListener('abort', abort, { once: true });
+
+  // remora-fs land runs beside the PUT, started at the same time: told "land" it renames
+  // the temporary onto the final name inside the root; its stdin ending unsaid (a failure,
+  // Ctrl-C, remora SIGKILLed: the engine closes it) makes it remove the temporary instead.
+  const context = { session, targetName: request.targetName, direction: 'write' as const, path: landed };
+  let landing = false;
+  const starting = startHelper(
+    session,
+    { command: 'land', root: session.targetRoot, paths: [request.dir, temporary, request.name] },
+    context,
+    undefined,
+  );
+  // The guard stopping early (the directory cannot be written) stops the upload too.
+  starting.then(
+    (guard) => {
+      guard.handle.stdout.resume();
+      const stopped = (): void => {
+        if (!landing) stop(new RemoraError('OPERATION_FAILED', 'the toolkit stopped the copy'));
+      };
+      guard.handle.exitCode.then(stopped, stopped);
+    },
+    (error: unknown) => stop(error),
+  );
+  let putFailure: unknown;
   try {
     signal?.throwIfAborted();
     await session.putIntoTarget(request.dir, upload);
   } catch (error) {
-    await discard(session, request.dir, temporary);
-    if (signal?.aborted) throw signal.reason;
-    throw explainPutFailure(error, where, mountContaining(request.dir, request.mountInfo));
+    putFailure = error;
   } finally {
     signal?.removeEventListener('abort', abort);
   }
-
-  // The engine wrote the whole temporary: it takes the final name by a rename inside the root.
-  const result = await session.run(
-    helperCommand({ command: 'land', root: session.targetRoot, paths: [request.dir, temporary, request.name] }),
-  );
-  if (result.exitCode !== 0) {
-    throw await helperFailure(result.exitCode, result.stderr, {
-      session,
-      targetName: request.targetName,
-      direction: 'write',
-      path: landed,
-    });
+  const guard = await starting;
+  try {
+    if (putFailure === undefined) {
+      landing = true;
+      guard.handle.stdin?.end('land\n');
+      const failed = await guard.failure();
+      if (failed) throw failed;
+      return { bytes, sha256: hash?.digest('hex') };
+    }
+    guard.handle.stdin?.end();
+    const failed = await guard.failure();
+    if (signal?.aborted) throw signal.reason;
+    // The guard's own failure (a read-only directory, no permission) says more than the broken upload.
+    if (failed && !/the copy did not finish/.test(failed.message)) throw failed;
+    throw explainPutFailure(putFailure, where, mountContaining(request.dir, request.mountInfo));
+  } finally {
+    guard.release();
   }
-  return { bytes, sha256: hash?.digest('hex') };
-}
-
-/** Removes the temporary of a copy that did not finish (best effort: the sweep takes what stays). */
-async function discard(session: ToolkitSession, dir: string, temporary: string): Promise<void> {
-  await session.run(helperCommand({ command: 'discard', root: session.targetRoot, paths: [dir, temporary] })).catch(() => undefined);
 }
 
 function explainPutFailure(error: unknown, where: string, mount: MountInfo | undefined): unknown {

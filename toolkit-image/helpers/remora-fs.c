@@ -475,7 +475,7 @@ static int cmd_realpath(int argc, char **argv) {
 #include "remora-fs-tree.inc"
 
 // ---------------------------------------------------------------------------
-// where, land, discard: around the engine's archive API, kept in their own file.
+// where, land: around the engine's archive API, kept in their own file.
 
 #include "remora-fs-archive.inc"
 
@@ -501,7 +501,6 @@ int main(int argc, char **argv) {
   if (strcmp(command, "unpack") == 0) return cmd_unpack(argc, argv);
   if (strcmp(command, "where") == 0) return cmd_where(argc, argv);
   if (strcmp(command, "land") == 0) return cmd_land(argc, argv);
-  if (strcmp(command, "discard") == 0) return cmd_discard(argc, argv);
   char message[128];
   snprintf(message, sizeof message, "unknown command: %.64s", command);
   usage_error(message);
