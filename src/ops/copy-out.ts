@@ -140,9 +140,13 @@ async function openArchiveRoute(request: CopyOutRequest, shape: PathShape, follo
     return undefined;
   }
   const seen = await session.statInTarget(shape.clean).catch(() => null);
-  const early = seen
-    ? routeOfItem({ kind: kindOfEngineMode(seen.mode), size: seen.size })
-    : { kind: 'exec' as const, reason: 'the engine sees nothing there (a tmpfs, or no such file)' };
+  // The engine's stat does not follow a final link: with -L, remora-fs where tells what it leads to.
+  const seenKind = seen ? kindOfEngineMode(seen.mode) : undefined;
+  const early = !seen
+    ? { kind: 'exec' as const, reason: 'the engine sees nothing there (a tmpfs, or no such file)' }
+    : follow && seenKind === 'symlink'
+      ? undefined
+      : routeOfItem({ kind: seenKind ?? 'other', size: seen.size });
   if (early) {
     onRoute?.(early);
     return undefined;
