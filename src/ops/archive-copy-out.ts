@@ -30,7 +30,8 @@ export async function openArchiveFile(session: ToolkitSession, options: ArchiveF
     throw engineFailure(error, display);
   }
   const abort = (): void => {
-    response.destroy();
+    const reason: unknown = options.signal?.reason;
+    response.destroy(reason instanceof Error ? reason : new RemoraError('OPERATION_FAILED', 'interrupted'));
   };
   options.signal?.addEventListener('abort', abort, { once: true });
   const state = { complete: false };
@@ -56,6 +57,10 @@ async function* fileEntries(response: Readable, base: string, display: string, s
   const extract = tarStream.extract({ filenameEncoding: 'latin1' } as Parameters<typeof tarStream.extract>[0]);
   readRawNames(extract);
   response.once('error', (error) => extract.destroy(error));
+  // A connection lost midway ends the response without an error: the entry must fail, not end short.
+  response.once('close', () => {
+    if (!response.readableEnded) extract.destroy(cutShort(display));
+  });
   response.pipe(extract);
   const baseBytes = Buffer.from(encodeTargetText(base)).toString('latin1');
   let seen = 0;
@@ -82,13 +87,27 @@ async function* fileEntries(response: Readable, base: string, display: string, s
         size: header.size ?? 0,
         flags: 0,
       },
-      data: entry as unknown as AsyncIterable<Buffer>,
+      data: exactly(entry as unknown as AsyncIterable<Buffer>, header.size ?? 0, display),
     };
     entry.resume();
     await drained;
   }
   if (seen === 0) throw untrusted(display, 'is empty');
   state.complete = true;
+}
+
+/** The entry's bytes, failing unless there are as many as its header said: a short file never lands. */
+async function* exactly(data: AsyncIterable<Buffer>, size: number, display: string): AsyncGenerator<Buffer> {
+  let got = 0;
+  for await (const chunk of data) {
+    got += chunk.length;
+    yield chunk;
+  }
+  if (got !== size) throw cutShort(display);
+}
+
+function cutShort(display: string): RemoraError {
+  return new RemoraError('OPERATION_FAILED', `the copy of ${display} was cut short`, { hint: 'is the target still running?' });
 }
 
 function untrusted(display: string, what: string): RemoraError {
