@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { encodeFileHeader, TAR_END_BYTES, tarPadding } from '../../src/core/tar-header.js';
+import { decodeTarHeader, encodeFileHeader, parsePaxRecords, TAR_END_BYTES, tarPadding } from '../../src/core/tar-header.js';
 
 async function readBack(parts: Buffer[]): Promise<Array<{ header: tarStream.Header; body: Buffer }>> {
   const extract = tarStream.extract();
@@ -59,5 +59,58 @@ describe('encodeFileHeader', () => {
     expect(tarPadding(0)).toBe(0);
     expect(tarPadding(1)).toBe(511);
     expect(tarPadding(512)).toBe(0);
+  });
+});
+
+describe('decodeTarHeader', () => {
+  it('reads back what encodeFileHeader wrote, and a zero block as the end', () => {
+    const header = encodeFileHeader({ name: 'big.bin', size: 9 * 1024 ** 3, mode: 0o640, uid: 65532, gid: 0, mtimeMs: 1_700_000_000_000 });
+    expect(decodeTarHeader(header)).toEqual({
+      name: Buffer.from('big.bin'),
+      type: '0',
+      size: 9 * 1024 ** 3,
+      mode: 0o640,
+      uid: 65532,
+      gid: 0,
+      mtimeMs: 1_700_000_000_000,
+    });
+    expect(decodeTarHeader(Buffer.alloc(512))).toBeNull();
+  });
+
+  it('refuses a header whose checksum or numbers are wrong', () => {
+    const header = encodeFileHeader({ name: 'x', size: 1, mode: 0o644, uid: 0, gid: 0, mtimeMs: 0 });
+    const tampered = Buffer.from(header);
+    tampered[0] = 0x79;
+    expect(() => decodeTarHeader(tampered)).toThrow('checksum');
+    const negative = Buffer.from(header);
+    negative[124] = 0xff;
+    expect(() => decodeTarHeader(negative)).toThrow();
+  });
+
+  it('reads a header tar-stream wrote, ustar prefix and pax records included', async () => {
+    const pack = tarStream.pack();
+    const long = `${'d'.repeat(120)}/caf\u00e9-${'n'.repeat(90)}`;
+    pack.entry({ name: long, size: 3, mode: 0o600, uid: 1, gid: 2, mtime: new Date(1_600_000_000_000) }, 'abc');
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const chunk of pack) chunks.push(chunk as Buffer);
+    const tar = Buffer.concat(chunks);
+    const first = decodeTarHeader(tar.subarray(0, 512));
+    if (first?.type === 'x') {
+      const records = parsePaxRecords(tar.subarray(512, 512 + first.size));
+      expect(records.get('path')?.toString('utf8')).toBe(long);
+    } else {
+      expect(first?.name.toString('utf8')).toBe(long);
+    }
+  });
+});
+
+describe('parsePaxRecords', () => {
+  it('reads records as bytes and refuses malformed ones', () => {
+    const records = parsePaxRecords(Buffer.from('15 path=caf\xe9.x\n11 size=42\n', 'latin1'));
+    expect(records.get('path')).toEqual(Buffer.from('caf\xe9.x', 'latin1'));
+    expect(records.get('size')?.toString()).toBe('42');
+    expect(() => parsePaxRecords(Buffer.from('99 path=x\n'))).toThrow('malformed');
+    expect(() => parsePaxRecords(Buffer.from('9 pathx\n\n'))).toThrow();
   });
 });
