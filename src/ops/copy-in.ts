@@ -12,7 +12,7 @@ import type { ToolkitSession } from '../session/toolkit-session.js';
 import { encodeRecords, observeEntries, type CopyEntry, type EntryHooks, type EntrySource } from './copy-entries.js';
 import { compareHashes, type CopyResult } from './copy-out.js';
 import { copyFileInByArchive } from './archive-copy-in.js';
-import { locateAndRoute } from './archive-route.js';
+import { locateInTarget, routeAt } from './archive-route.js';
 import { hashTargetItem } from './pack-stream.js';
 import { startHelper, statTargetPath } from './fs-helper.js';
 import { BufferPool } from './buffer-pool.js';
@@ -74,13 +74,25 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   }
 
   const destShape = shapeOf(request.destPath);
-  const found = await statTargetPath(session, destShape.clean, context);
+  const parentPath = posix.dirname(destShape.clean);
+  // A large regular file may go by the engine's archive API (core/copy-route.ts): then one
+  // `remora-fs where`, beside the engine's inspect, tells the destination, its parent and
+  // the target's mounts, in place of the two stats.
+  const item = { kind, size: localInfo?.size ?? 0 };
+  const early = source.kind === 'stream' ? { kind: 'exec' as const, reason: 'a tar stream' } : routeOfItem(item);
+  const located = early ? undefined : await locateInTarget(session, [destShape.clean, parentPath], true, context);
   let state: DestinationState;
-  if (found) {
-    state = { exists: true, isDirectory: found.type === 'dir' };
+  if (located) {
+    const [dest, parent] = located.spots;
+    state = dest ? { exists: true, isDirectory: dest.type === 'dir' } : { exists: false, parentIsDirectory: parent?.type === 'dir' };
   } else {
-    const parent = await statTargetPath(session, posix.dirname(destShape.clean), context);
-    state = { exists: false, parentIsDirectory: parent?.type === 'dir' };
+    const found = await statTargetPath(session, destShape.clean, context);
+    if (found) {
+      state = { exists: true, isDirectory: found.type === 'dir' };
+    } else {
+      const parent = await statTargetPath(session, parentPath, context);
+      state = { exists: false, parentIsDirectory: parent?.type === 'dir' };
+    }
   }
   if (request.requireDirectory) requireDirectoryForMany({ display: destDisplay, state });
   if (source.kind === 'stream' && !(state.exists && state.isDirectory)) {
@@ -98,47 +110,44 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
         : ['-p', String(session.target.rootPid)];
   const landed = plan.name === null ? plan.dir : posix.join(plan.dir, plan.name);
 
-  // A large regular file may go by the engine's archive API (core/copy-route.ts).
-  const item = { kind, size: localInfo?.size ?? 0 };
-  let route = source.kind === 'stream' ? { kind: 'exec' as const, reason: 'a tar stream' } : routeOfItem(item);
-  if (!route && localInfo && source.kind === 'local' && plan.name !== null) {
-    const located = await locateAndRoute(session, { path: plan.dir, follow: true, item: () => item }, context);
-    route = located.route;
+  if (located && localInfo && source.kind === 'local' && plan.name !== null) {
+    const dirSpot = plan.dir === destShape.clean ? located.spots[0] : plan.dir === parentPath ? located.spots[1] : null;
+    const route: CopyRoute =
+      dirSpot?.type === 'dir' ? routeAt(session, item, dirSpot.path, located) : { kind: 'exec', reason: 'no destination directory' };
     request.onRoute?.(route);
-    if (route.kind === 'archive' && located.spot.type === 'dir') {
+    if (route.kind === 'archive' && dirSpot) {
       const owner =
         request.owner.kind === 'archive'
           ? { uid: localInfo.uid, gid: localInfo.gid }
           : request.owner.kind === 'fixed'
             ? { uid: request.owner.uid, gid: request.owner.gid }
-            : { uid: located.spot.uid, gid: located.spot.gid };
+            : { uid: located.uid, gid: located.gid };
       const sent = await copyFileInByArchive({
         session,
         targetName: request.targetName,
         localPath: shapeOf(source.path).clean,
         display: sourceDisplay,
         info: localInfo,
-        dir: located.spot.path,
+        dir: dirSpot.path,
         name: plan.name,
         owner,
-        mountInfo: located.spot.mountInfo,
+        mountInfo: located.mountInfo,
         verify: request.verify,
         hooks: request.hooks,
         signal: request.signal,
       });
       if (!request.verify || sent.sha256 === undefined) return { files: 1, bytes: sent.bytes };
-      const landedThere = posix.join(located.spot.path, plan.name);
       const targetHashes = await hashTargetItem(session, {
         targetName: request.targetName,
-        path: landedThere,
+        path: posix.join(dirSpot.path, plan.name),
         follow: false,
         signal: request.signal,
       });
       compareHashes(new Map([['.', sent.sha256]]), targetHashes, `${request.targetName}:${landed}`);
       return { files: 1, bytes: sent.bytes, verified: 1 };
     }
-  } else if (route) {
-    request.onRoute?.(route);
+  } else if (early) {
+    request.onRoute?.(early);
   }
   const helper = await startHelper(
     session,

@@ -12,7 +12,7 @@ import type { ToolkitSession } from '../session/toolkit-session.js';
 import { observeEntries, type CopyEntry, type EntryHooks } from './copy-entries.js';
 import { hashTargetItem, openPack, type PackStream } from './pack-stream.js';
 import { openArchiveFile } from './archive-copy-out.js';
-import { itemAt, locateAndRoute } from './archive-route.js';
+import { itemAt, locateInTarget, routeAt } from './archive-route.js';
 import { writeLocalTree } from './local-writer.js';
 import { writeTarEntries } from './tar-entries.js';
 import { hashEntries, hashLocalFiles, type FileHashes } from './verify.js';
@@ -152,9 +152,12 @@ async function openArchiveRoute(request: CopyOutRequest, shape: PathShape, follo
     return undefined;
   }
   const context = { targetName: request.targetName, direction: 'read' as const };
-  const { spot, route } = await locateAndRoute(session, { path: shape.clean, follow, item: itemAt }, context);
+  const located = await locateInTarget(session, [shape.clean], follow, context);
+  const spot = located.spots[0];
+  // Gone since the engine's stat: the exec stream says so in its own words.
+  const route: CopyRoute = spot ? routeAt(session, itemAt(spot), spot.path, located) : { kind: 'exec', reason: 'not there any more' };
   onRoute?.(route);
-  if (route.kind !== 'archive') return undefined;
+  if (!spot || route.kind !== 'archive') return undefined;
   request.hooks.onTotal?.(spot.size);
   return openArchiveFile(session, { targetName: request.targetName, path: spot.path, signal: request.signal });
 }
