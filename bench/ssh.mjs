@@ -13,15 +13,17 @@ const HOST = process.env.BENCH_SSH_HOST ?? 'ssh://remora-test-ssh';
 const BYTES = Number(process.env.BENCH_SSH_BYTES ?? 200 * 1024 ** 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const COPY_ROUNDS = Number(process.env.BENCH_SSH_COPY_ROUNDS ?? 3);
-// A label of this bench alone: cleaning up never touches another bench's containers.
-const LABEL = 'remora.bench=ssh';
+// A label of this bench and run alone (REMORA_BENCH_ID, as in lib.mjs): cleaning up never
+// touches another bench's containers.
+const BENCH_ID = process.env.REMORA_BENCH_ID ?? '1';
+const LABEL = `remora.bench=ssh-${BENCH_ID}`;
 
 export default async function benchSsh() {
   if (run('ssh', ['-o', 'BatchMode=yes', HOST.replace(/^ssh:\/\//, ''), 'true'], { allowFailure: true }).status !== 0) {
     console.log(`\nssh bench skipped: ${HOST} does not log in without a prompt (.ci/start-sshd sets up remora-test-ssh)`);
     return;
   }
-  const target = 'remora-bench-ssh';
+  const target = BENCH_ID === '1' ? 'remora-bench-ssh' : `${BENCH_ID}-remora-bench-ssh`;
   const earlier = docker('ps', '-aq', '--filter', `label=${LABEL}`);
   if (earlier) run('docker', ['rm', '-f', ...earlier.split('\n')], { allowFailure: true });
   docker('run', '-d', '--name', target, '--label', LABEL, 'remora-demo:0.1.0');

@@ -26,7 +26,8 @@ const FLAGS = [
   '--tlskey',
   join(CERTS, 'key.pem'),
 ];
-const LABEL = 'remora.bench=tls';
+const BENCH_ID = process.env.REMORA_BENCH_ID ?? '1';
+const LABEL = `remora.bench=tls-${BENCH_ID}`;
 
 const tlsDocker = (args, options) => run('docker', [...FLAGS, ...args], options);
 
@@ -38,7 +39,7 @@ export default async function benchTls() {
   const before = beforeBuild();
   const images = ['remora-demo:0.1.0', process.env.REMORA_TOOLKIT_IMAGE ?? 'remora-toolkit:0.1.0', before?.toolkit].filter(Boolean);
   const loaded = [];
-  const target = 'remora-bench-tls';
+  const target = BENCH_ID === '1' ? 'remora-bench-tls' : `${BENCH_ID}-remora-bench-tls`;
   const work = mkdtempSync(join(tmpdir(), 'remora-bench-tls-'));
   const load = { start: loadAverage() };
   try {
