@@ -1,6 +1,9 @@
 // Shared bench helpers: time whole commands (wall clock, as a user waits), take medians,
 // print side-by-side tables. Benches compare with the docker CLI in the same run.
 import { spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export const REMORA = fileURLToPath(new URL('../bin/remora', import.meta.url));
@@ -105,4 +108,43 @@ export async function runAlone(moduleUrl, bench) {
   } finally {
     removeBenchContainers();
   }
+}
+
+/**
+ * Another build of remora to time beside this one (`BENCH_REMORA_BEFORE=/path/to/bin/remora`,
+ * e.g. main's code, built in its own checkout), with its own toolkit image
+ * (`BENCH_BEFORE_TOOLKIT_IMAGE`): before and after in the same run. Undefined when not asked.
+ */
+export function beforeBuild() {
+  const bin = process.env.BENCH_REMORA_BEFORE;
+  if (!bin) return undefined;
+  const toolkit = process.env.BENCH_BEFORE_TOOLKIT_IMAGE;
+  const env = { ...process.env, ...(toolkit ? { REMORA_TOOLKIT_IMAGE: toolkit } : {}) };
+  return { bin, env, toolkit };
+}
+
+/** Wall time and peak RSS (KiB) of one run of a remora build, measured by /usr/bin/time. */
+export function timedWithRss(bin, args, options = {}) {
+  if (!existsSync('/usr/bin/time')) return { ms: run(bin, args, options).ms, rssKiB: NaN };
+  const result = run('/usr/bin/time', ['-f', 'RSS %M', bin, ...args], options);
+  const rss = /RSS (\d+)\s*$/.exec(result.stderr);
+  return { ms: result.ms, rssKiB: rss ? Number(rss[1]) : NaN };
+}
+
+/** Random data (incompressible), written in 4 MiB blocks. */
+export function makeBigFile(path, bytes) {
+  const fd = openSync(path, 'w');
+  const block = Buffer.alloc(4 * 1024 * 1024);
+  for (let left = bytes; left > 0; left -= block.length) {
+    randomFillSync(block);
+    writeSync(fd, block, 0, Math.min(block.length, left));
+  }
+  closeSync(fd);
+}
+
+/** The load average, as uptime shows it: the figures mean little without it. */
+export function loadAverage() {
+  return loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
 }

@@ -33,13 +33,19 @@ try {
     const c = await (await import('./cp.mjs')).default();
     rows.push([`cp in, ${c.bigLabel} | docker cp`, ms(c.inR), ms(c.inD), ratio(c.inR, c.inD), '<= 1.0']);
     rows.push([`cp out, ${c.bigLabel} | docker cp`, ms(c.outR), ms(c.outD), ratio(c.outR, c.outD), '<= 1.0']);
+    if (c.inB !== undefined) {
+      rows.push([`  before: cp in, ${c.bigLabel} | docker cp`, ms(c.inB), ms(c.inD), ratio(c.inB, c.inD), '']);
+      rows.push([`  before: cp out, ${c.bigLabel} | docker cp`, ms(c.outB), ms(c.outD), ratio(c.outB, c.outD), '']);
+    }
     rows.push([`cp in, ${c.files} small files | docker cp`, ms(c.treeInR), ms(c.treeInD), ratio(c.treeInR, c.treeInD), '<= 1.0']);
     rows.push([`cp out, ${c.files} small files | docker cp`, ms(c.treeOutR), ms(c.treeOutD), ratio(c.treeOutR, c.treeOutD), '<= 1.0']);
     rows.push([`cp peak RSS, ${c.bigLabel} (MiB)`, (c.bigRss / 1024).toFixed(0), '', '', '< 150 MB']);
+    if (Number.isFinite(c.rssIn)) rows.push([`cp in peak RSS, ${c.rssLabel} (MiB)`, (c.rssIn / 1024).toFixed(0), '', '', '< 150 MB']);
+    if (Number.isFinite(c.rssOut)) rows.push([`cp out peak RSS, ${c.rssLabel} (MiB)`, (c.rssOut / 1024).toFixed(0), '', '', '< 150 MB']);
   }
-  if (only.includes('cp-routes')) {
-    // Only when named: candidate copy routes for issue 14, timed before one is built.
-    await (await import('./cp-routes.mjs')).default();
+  if (wanted('tls')) {
+    // Prints its own table; skipped with a line where there is no TLS engine.
+    await (await import('./tls.mjs')).default();
   }
   if (wanted('port-forward')) {
     // Prints its own table: throughput and first byte against a published port.

@@ -1,14 +1,18 @@
 // Copy-in: local files (or a tar stream on stdin) go to `remora-fs unpack` in the toolkit,
 // which writes them inside the target's root, each file by rename from a temporary, owned
 // by the target's main process user unless told otherwise.
+import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EntryGuard } from '../core/archive-safety.js';
 import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type SourceKind } from '../core/cp-paths.js';
+import { routeOfItem, type CopyRoute } from '../core/copy-route.js';
 import { RemoraError } from '../core/errors.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { encodeRecords, observeEntries, type CopyEntry, type EntryHooks, type EntrySource } from './copy-entries.js';
 import { compareHashes, type CopyResult } from './copy-out.js';
+import { copyFileInByArchive } from './archive-copy-in.js';
+import { locateInTarget, routeAt } from './archive-route.js';
 import { hashTargetItem } from './pack-stream.js';
 import { startHelper, statTargetPath } from './fs-helper.js';
 import { BufferPool } from './buffer-pool.js';
@@ -33,6 +37,8 @@ export interface CopyInRequest {
   owner: Ownership;
   verify: boolean;
   hooks: EntryHooks;
+  /** Told which route the copy takes, and why (`--debug`). */
+  onRoute?: (route: CopyRoute) => void;
   signal?: AbortSignal;
 }
 
@@ -47,10 +53,12 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   let kind: SourceKind;
   let sourcePath: string;
   let sourceDisplay: string;
+  let localInfo: Stats | undefined;
   if (source.kind === 'local') {
     const shape = shapeOf(source.path);
     const follow = request.followLink || shape.assertsDirectory;
     const info = await statLocalSource(shape.clean, follow, source.display);
+    localInfo = info;
     kind = info.isDirectory() ? 'directory' : info.isFile() ? 'file' : info.isSymbolicLink() ? 'symlink' : 'other';
     if (kind === 'other') throw new RemoraError('OPERATION_FAILED', `${source.display} is not a file, directory or symbolic link`);
     sourcePath = source.path;
@@ -66,13 +74,25 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
   }
 
   const destShape = shapeOf(request.destPath);
-  const found = await statTargetPath(session, destShape.clean, context);
+  const parentPath = posix.dirname(destShape.clean);
+  // A large regular file may go by the engine's archive API (core/copy-route.ts): then one
+  // `remora-fs where`, beside the engine's inspect, tells the destination, its parent and
+  // the target's mounts, in place of the two stats.
+  const item = { kind, size: localInfo?.size ?? 0 };
+  const early = source.kind === 'stream' ? { kind: 'exec' as const, reason: 'a tar stream' } : routeOfItem(item);
+  const located = early ? undefined : await locateInTarget(session, [destShape.clean, parentPath], true, context);
   let state: DestinationState;
-  if (found) {
-    state = { exists: true, isDirectory: found.type === 'dir' };
+  if (located) {
+    const [dest, parent] = located.spots;
+    state = dest ? { exists: true, isDirectory: dest.type === 'dir' } : { exists: false, parentIsDirectory: parent?.type === 'dir' };
   } else {
-    const parent = await statTargetPath(session, posix.dirname(destShape.clean), context);
-    state = { exists: false, parentIsDirectory: parent?.type === 'dir' };
+    const found = await statTargetPath(session, destShape.clean, context);
+    if (found) {
+      state = { exists: true, isDirectory: found.type === 'dir' };
+    } else {
+      const parent = await statTargetPath(session, parentPath, context);
+      state = { exists: false, parentIsDirectory: parent?.type === 'dir' };
+    }
   }
   if (request.requireDirectory) requireDirectoryForMany({ display: destDisplay, state });
   if (source.kind === 'stream' && !(state.exists && state.isDirectory)) {
@@ -89,6 +109,46 @@ export async function copyIn(request: CopyInRequest): Promise<CopyResult> {
         ? ['-o', `${request.owner.uid}:${request.owner.gid}`]
         : ['-p', String(session.target.rootPid)];
   const landed = plan.name === null ? plan.dir : posix.join(plan.dir, plan.name);
+
+  if (located && localInfo && source.kind === 'local' && plan.name !== null) {
+    const dirSpot = plan.dir === destShape.clean ? located.spots[0] : plan.dir === parentPath ? located.spots[1] : null;
+    const route: CopyRoute =
+      dirSpot?.type === 'dir' ? routeAt(session, item, dirSpot.path, located) : { kind: 'exec', reason: 'no destination directory' };
+    request.onRoute?.(route);
+    if (route.kind === 'archive' && dirSpot) {
+      const owner =
+        request.owner.kind === 'archive'
+          ? { uid: localInfo.uid, gid: localInfo.gid }
+          : request.owner.kind === 'fixed'
+            ? { uid: request.owner.uid, gid: request.owner.gid }
+            : { uid: located.uid, gid: located.gid };
+      const sent = await copyFileInByArchive({
+        session,
+        targetName: request.targetName,
+        localPath: shapeOf(source.path).clean,
+        display: sourceDisplay,
+        info: localInfo,
+        dir: dirSpot.path,
+        name: plan.name,
+        owner,
+        mountInfo: located.mountInfo,
+        verify: request.verify,
+        hooks: request.hooks,
+        signal: request.signal,
+      });
+      if (!request.verify || sent.sha256 === undefined) return { files: 1, bytes: sent.bytes };
+      const targetHashes = await hashTargetItem(session, {
+        targetName: request.targetName,
+        path: posix.join(dirSpot.path, plan.name),
+        follow: false,
+        signal: request.signal,
+      });
+      compareHashes(new Map([['.', sent.sha256]]), targetHashes, `${request.targetName}:${landed}`);
+      return { files: 1, bytes: sent.bytes, verified: 1 };
+    }
+  } else if (early) {
+    request.onRoute?.(early);
+  }
   const helper = await startHelper(
     session,
     { command: 'unpack', flags: ownerFlags, root: session.targetRoot, paths: [plan.dir, plan.name ?? '.'] },

@@ -4,12 +4,15 @@
 import { realpath, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Writable } from 'node:stream';
-import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type SourceKind } from '../core/cp-paths.js';
+import { kindOfEngineMode, routeOfItem, type CopyRoute } from '../core/copy-route.js';
+import { planCopy, requireDirectoryForMany, shapeOf, type DestinationState, type PathShape, type SourceKind } from '../core/cp-paths.js';
 import { RemoraError } from '../core/errors.js';
 import { decodeTargetBytes, fsPath } from '../core/target-text.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { observeEntries, type CopyEntry, type EntryHooks } from './copy-entries.js';
-import { hashTargetItem, openPack } from './pack-stream.js';
+import { hashTargetItem, openPack, type PackStream } from './pack-stream.js';
+import { openArchiveFile } from './archive-copy-out.js';
+import { itemAt, locateInTarget, routeAt } from './archive-route.js';
 import { writeLocalTree } from './local-writer.js';
 import { writeTarEntries } from './tar-entries.js';
 import { hashEntries, hashLocalFiles, type FileHashes } from './verify.js';
@@ -30,6 +33,8 @@ export interface CopyOutRequest {
   keepOwners: boolean;
   verify: boolean;
   hooks: EntryHooks;
+  /** Told which route the copy takes, and why (`--debug`). */
+  onRoute?: (route: CopyRoute) => void;
   signal?: AbortSignal;
 }
 
@@ -46,13 +51,15 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
   const display = `${request.targetName}:${request.sourcePath}`;
   // "link/" and "link/." name the directory behind the link, as a shell would.
   const follow = request.followLink || shape.assertsDirectory;
-  const source = await openPack(session, {
-    targetName: request.targetName,
-    path: shape.clean,
-    follow,
-    wantTotal: request.hooks.onTotal !== undefined,
-    signal: request.signal,
-  });
+  const source =
+    (await openArchiveRoute(request, shape, follow)) ??
+    (await openPack(session, {
+      targetName: request.targetName,
+      path: shape.clean,
+      follow,
+      wantTotal: request.hooks.onTotal !== undefined,
+      signal: request.signal,
+    }));
 
   let bytes = 0;
   let files = 0;
@@ -119,6 +126,40 @@ export async function copyOut(request: CopyOutRequest): Promise<CopyResult> {
   const targetHashes = await hashTargetItem(session, { targetName: request.targetName, path: shape.clean, follow, signal: request.signal });
   compareHashes(localHashes, targetHashes, display);
   return { files, bytes, verified: targetHashes.size };
+}
+
+/**
+ * The archive route's source for a large regular file (core/copy-route.ts), or undefined for
+ * the exec stream. The engine's own stat (one HTTP request, no exec) sorts out everything
+ * else first; only a large file is then located and checked inside the target's root.
+ */
+async function openArchiveRoute(request: CopyOutRequest, shape: PathShape, follow: boolean): Promise<PackStream | undefined> {
+  const { session, onRoute } = request;
+  if (shape.assertsDirectory || shape.contentsOnly) {
+    onRoute?.({ kind: 'exec', reason: 'a directory' });
+    return undefined;
+  }
+  const seen = await session.statInTarget(shape.clean).catch(() => null);
+  // The engine's stat does not follow a final link: with -L, remora-fs where tells what it leads to.
+  const seenKind = seen ? kindOfEngineMode(seen.mode) : undefined;
+  const early = !seen
+    ? { kind: 'exec' as const, reason: 'the engine sees nothing there (a tmpfs, or no such file)' }
+    : follow && seenKind === 'symlink'
+      ? undefined
+      : routeOfItem({ kind: seenKind ?? 'other', size: seen.size });
+  if (early) {
+    onRoute?.(early);
+    return undefined;
+  }
+  const context = { targetName: request.targetName, direction: 'read' as const };
+  const located = await locateInTarget(session, [shape.clean], follow, context);
+  const spot = located.spots[0];
+  // Gone since the engine's stat: the exec stream says so in its own words.
+  const route: CopyRoute = spot ? routeAt(session, itemAt(spot), spot.path, located) : { kind: 'exec', reason: 'not there any more' };
+  onRoute?.(route);
+  if (!spot || route.kind !== 'archive') return undefined;
+  request.hooks.onTotal?.(spot.size);
+  return openArchiveFile(session, { targetName: request.targetName, path: spot.path, signal: request.signal });
 }
 
 /** `cp app:/dev/zero .`: said, and a failure, rather than exit 0 with nothing written (and never read forever). */

@@ -50,11 +50,12 @@ const OPS = [
   'getrandom',
   'sigprocmask',
   'sigaction',
+  'where',
 ];
 
 /** One run of remora-fs: COMMAND [FLAGS] ROOT PATHS... (see its usage text). */
 export interface HelperCall {
-  command: 'stat' | 'read' | 'realpath' | 'pack' | 'unpack';
+  command: 'stat' | 'read' | 'realpath' | 'pack' | 'unpack' | 'where' | 'land';
   flags?: string[];
   root: string;
   /** Paths of the target, as text that may hold bytes that are not UTF-8 (core/target-text.ts). */

@@ -2,6 +2,7 @@
 // sweep the stale ones, end them on request. One container listing serves target
 // resolution, session lookup and the sweep, so a warm command costs few round trips.
 import { hostname, userInfo } from 'node:os';
+import type { Readable } from 'node:stream';
 import { RemoraError } from '../core/errors.js';
 import { LABEL, ROLE_TOOLKIT } from '../core/labels.js';
 import { randomSuffix } from '../core/fingerprint.js';
@@ -21,6 +22,7 @@ import type {
   Engine,
   ExecHandle,
   ExecOptions,
+  PathStat,
   ProgressHandler,
   StdinHold,
 } from '../engine/types.js';
@@ -134,6 +136,26 @@ export class ToolkitSession implements AsyncDisposable {
     } finally {
       signal?.removeEventListener('abort', abort);
     }
+  }
+
+  /** The target as the engine sees it (its mounts, --read-only): what the archive route asks (core/copy-route.ts). */
+  inspectTarget(): Promise<ContainerDetails> {
+    return this.engine.inspectContainer(this.target.id);
+  }
+
+  /** What the engine's archive API sees at a path of the target (no exec; null when it sees nothing). */
+  statInTarget(path: string): Promise<PathStat | null> {
+    return this.engine.statPath(this.target.id, path);
+  }
+
+  /** A tar stream written into the target's own files by the engine (docker cp's way in), at an existing directory. */
+  putIntoTarget(dir: string, tar: Readable): Promise<void> {
+    return this.engine.putArchive(this.target.id, dir, tar);
+  }
+
+  /** A path of the target as a tar stream read by the engine (docker cp's way out). */
+  getFromTarget(path: string): Promise<Readable> {
+    return this.engine.getArchive(this.target.id, path);
   }
 
   /** The same session, its target's main process known (see findRootPid). */

@@ -3,7 +3,7 @@
 // 127.0.0.1:2222, whose `docker system dial-stdio` reaches this machine's engine).
 import { execa } from 'execa';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -66,6 +66,31 @@ describe.skipIf(!available)('remora over ssh://', () => {
       const copyOut = await remora(['cp', '-H', HOST, `${target.name}:/data/blob.bin`, join(local, 'back.bin')]);
       expect(copyOut.exitCode, copyOut.stderr).toBe(0);
       expect(readFileSync(join(local, 'back.bin')).equals(content)).toBe(true);
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+    }
+  });
+
+  it("cp moves a large file both ways by the engine's archive route, verified", async () => {
+    const local = mkdtempSync(join(tmpdir(), 'remora-ssh-big-'));
+    try {
+      // 130 MiB (the archive route starts at 128): random at both ends, sparse between.
+      const big = join(local, 'big.bin');
+      const fd = openSync(big, 'w');
+      ftruncateSync(fd, 130 * 1024 * 1024);
+      writeSync(fd, randomBytes(65536), 0, 65536, 0);
+      writeSync(fd, randomBytes(65536), 0, 65536, 130 * 1024 * 1024 - 65536);
+      closeSync(fd);
+      const copyIn = await remora(['cp', '-H', HOST, '--debug', '--verify', big, `${target.name}:/data/big.bin`]);
+      expect(copyIn).toMatchObject({
+        exitCode: 0,
+        stderr:
+          "remora: cp: archive route (a 130 MiB file on the target's writable overlay root)\nremora: verified: SHA-256 of 1 file identical on both sides\n",
+      });
+      const copyOut = await remora(['cp', '-H', HOST, '--debug', '--verify', `${target.name}:/data/big.bin`, join(local, 'back.bin')]);
+      expect(copyOut).toMatchObject({ exitCode: 0, stderr: expect.stringMatching(/^remora: cp: archive route /) });
+      const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+      expect(sha(join(local, 'back.bin'))).toBe(sha(big));
     } finally {
       rmSync(local, { recursive: true, force: true });
     }

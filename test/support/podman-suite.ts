@@ -3,7 +3,8 @@
 // build through Remora's code path, targets, exec, ps, cp to and from a tmpfs, strace,
 // shell, attach, sessions, and what is Podman's own: `podman rm -f` of a target with a
 // session, and a --rm toolkit of a killed remora removed by the engine.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -153,6 +154,42 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
         const readOnly = await remora(['cp', join(local, 'pushed.txt'), `${target.name}:/etc/`], { env });
         expect(readOnly.exitCode).toBe(1);
         expect(readOnly.stderr).toMatch(/read-only/);
+      } finally {
+        rmSync(local, { recursive: true, force: true });
+      }
+    });
+
+    it("copies a large file both ways by the engine's archive route, and through the toolkit on a tmpfs", async () => {
+      await using target = await startTarget(engine, 'scratch', { tmpfs: { '/scratch': 'rw,size=200m' } });
+      const local = mkdtempSync(join(tmpdir(), 'remora-podman-big-'));
+      try {
+        // 130 MiB (the archive route starts at 128): random at both ends, sparse between.
+        const big = join(local, 'big.bin');
+        const fd = openSync(big, 'w');
+        ftruncateSync(fd, 130 * 1024 * 1024);
+        writeSync(fd, randomBytes(65536), 0, 65536, 0);
+        writeSync(fd, randomBytes(65536), 0, 65536, 130 * 1024 * 1024 - 65536);
+        closeSync(fd);
+        const sha = createHash('sha256').update(readFileSync(big)).digest('hex');
+        const pushed = await remora(['cp', '--debug', '--verify', '--owner', '1234:5678', big, `${target.name}:/tmp/`], { env });
+        expect(pushed).toMatchObject({
+          exitCode: 0,
+          stderr: expect.stringMatching(/^remora: cp: archive route \(a 130 MiB file on the target's writable overlay root\)\n/),
+        });
+        const there = await remora(
+          ['exec', target.name, '--', 'sh', '-c', 'stat -c %u:%g /target/tmp/big.bin; ls -a /target/tmp | grep -c remora-tmp'],
+          { env },
+        );
+        expect(there.stdout).toBe('1234:5678\n0\n');
+        const back = await remora(['cp', '--debug', '--verify', `${target.name}:/tmp/big.bin`, join(local, 'back.bin')], { env });
+        expect(back).toMatchObject({ exitCode: 0, stderr: expect.stringMatching(/^remora: cp: archive route /) });
+        expect(
+          createHash('sha256')
+            .update(readFileSync(join(local, 'back.bin')))
+            .digest('hex'),
+        ).toBe(sha);
+        const tmpfs = await remora(['cp', '--debug', big, `${target.name}:/scratch/`], { env });
+        expect(tmpfs).toMatchObject({ exitCode: 0, stderr: expect.stringMatching(/^remora: cp: exec route \(on the tmpfs at \/scratch/) });
       } finally {
         rmSync(local, { recursive: true, force: true });
       }

@@ -53,6 +53,16 @@ static const char usage_text[] =
     "                            copied item named NAME there (. = merge into DIR); every\n"
     "                            file lands by rename from a temporary. Owner: -a the\n"
     "                            stream's, -o given, -p that of process PID; else root\n"
+    "  where [-L] -p PID ROOT PATH...\n"
+    "                            one JSON line for the archive route (remora-fs-archive.inc):\n"
+    "                            {\"uid\":N,\"gid\":N (PID's effective ids),\"paths\":[one per\n"
+    "                             PATH: {\"type\":\"file|dir|symlink|other\",\"size\":N,\"path\":\n"
+    "                             PATH resolved inside ROOT}, or {\"type\":\"none\"} if missing],\n"
+    "                             \"mountinfo\":PID's /proc/PID/mountinfo}\n"
+    "  land ROOT DIR TEMP NAME   waits for stdin to end: if it said \"land\\n\", renames the\n"
+    "                            temporary TEMP (.remora-tmp-XXXXXX, a regular file) in DIR\n"
+    "                            onto NAME; otherwise (or on a signal, or a failure) removes\n"
+    "                            TEMP. Then sweeps stale temporaries in DIR\n"
     "\n"
     "Errors are one line on stderr, \"remora-fs: <op> <path>: <reason>\", and the exit\n"
     "code says which kind:\n"
@@ -475,6 +485,11 @@ static int cmd_realpath(int argc, char **argv) {
 #include "remora-fs-tree.inc"
 
 // ---------------------------------------------------------------------------
+// where, land: around the engine's archive API, kept in their own file.
+
+#include "remora-fs-archive.inc"
+
+// ---------------------------------------------------------------------------
 
 int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "-x") == 0) {
@@ -494,6 +509,8 @@ int main(int argc, char **argv) {
   if (strcmp(command, "realpath") == 0) return cmd_realpath(argc, argv);
   if (strcmp(command, "pack") == 0) return cmd_pack(argc, argv);
   if (strcmp(command, "unpack") == 0) return cmd_unpack(argc, argv);
+  if (strcmp(command, "where") == 0) return cmd_where(argc, argv);
+  if (strcmp(command, "land") == 0) return cmd_land(argc, argv);
   char message[128];
   snprintf(message, sizeof message, "unknown command: %.64s", command);
   usage_error(message);

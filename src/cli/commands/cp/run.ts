@@ -2,6 +2,7 @@
 // progress line, warnings, and SIGINT/SIGTERM turned into a clean stop (temporaries
 // removed on both sides, the old file left as it was). The copying is in ops/.
 import { describeLocation, parseCpLocation, resolveLocalPath, type CpLocation } from '../../../core/cp-paths.js';
+import type { CopyRoute } from '../../../core/copy-route.js';
 import { RemoraError } from '../../../core/errors.js';
 import { exitStatusOfSignal } from '../../../core/exit-status.js';
 import { terminalSafe } from '../../../core/target-text.js';
@@ -73,6 +74,10 @@ export async function cpCommand(args: string[], options: CpOptions): Promise<num
   // Without a progress line nothing needs the total, which costs a second walk of a local tree.
   const hooks = showProgress ? { onTotal: progress.onTotal, onBytes: progress.onBytes } : {};
   const say = sayOnStderr(options);
+  // --debug names the route each copy takes (core/copy-route.ts); its reason may quote the target's mount points.
+  const onRoute = options.debug
+    ? (route: CopyRoute) => process.stderr.write(`remora: cp: ${route.kind} route (${terminalSafe(route.reason)})\n`)
+    : undefined;
   const results: CopyResult[] = [];
 
   try {
@@ -98,6 +103,7 @@ export async function cpCommand(args: string[], options: CpOptions): Promise<num
               ...hooks,
               onWarning: (name, reason) => warn(local ? joinDisplay(describeLocation(source), name) : `stdin: ${name}`, reason),
             },
+            onRoute,
             signal: controller.signal,
           }),
         );
@@ -122,6 +128,7 @@ export async function cpCommand(args: string[], options: CpOptions): Promise<num
             keepOwners: (options.archive ?? false) && process.getuid?.() === 0,
             verify: options.verify ?? false,
             hooks: { ...hooks, onWarning: (name, reason) => warn(joinDisplay(describeLocation(source), name), reason) },
+            onRoute,
             signal: controller.signal,
           }),
         );
