@@ -11,7 +11,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, remoraProcess, runLabel, testEngine } from '../support/fixtures.js';
+import { remora, remoraProcess, runLabel, TEST_LABEL, testEngine } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { inToolkit } from '../support/trees.js';
 import { waitFor } from '../support/wait-for.js';
@@ -47,13 +47,13 @@ const temporariesIn = (dir: string): Promise<string> => inToolkit(target, `ls -a
 beforeAll(async () => {
   engine = testEngine();
   volume = `remora-cp-route-${randomBytes(3).toString('hex')}`;
-  await execa('docker', ['volume', 'create', '--label', `${LABEL.test}=${runLabel()}`, volume]);
+  await execa('docker', ['volume', 'create', '--label', `${TEST_LABEL}=${runLabel()}`, volume]);
   target = `remora-t-cp-route-${randomBytes(3).toString('hex')}`;
   // Distroless: runs as 65532, whom a copy-in's file belongs to unless told otherwise.
   targetId = await engine.createContainer({
     name: target,
     image: TEST_IMAGES.distroless,
-    labels: { [LABEL.test]: runLabel() },
+    labels: { [TEST_LABEL]: runLabel() },
     hostConfig: { tmpfs: { '/scratch': '' }, mounts: [{ type: 'volume', source: volume, target: '/vol', readOnly: false }] },
   });
   await engine.startContainer(targetId);
