@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
+import { engineMadeReason } from '../core/engine-made-paths.js';
 import { RemoraError } from '../core/errors.js';
 import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN } from '../core/labels.js';
@@ -60,6 +61,15 @@ export async function fileDiff(
   extraLabels?: Record<string, string>,
 ): Promise<string> {
   const absolute = posix.resolve('/', path);
+  const engineMade = engineMadeReason(absolute);
+  if (engineMade) {
+    // A stand-in has its own, so only a running container's can be read as it is.
+    throw new RemoraError(
+      'OPERATION_FAILED',
+      `${engineMade}: there is no image version to compare`,
+      details.state.running ? { hint: `read it with remora exec ${details.name} -- cat /target${absolute}` } : {},
+    );
+  }
   const mount = mountsOf(details).find((m) => absolute === m.destination || absolute.startsWith(`${m.destination}/`));
   if (mount) {
     throw new RemoraError(

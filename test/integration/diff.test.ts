@@ -72,6 +72,29 @@ describe('remora diff', () => {
     });
   });
 
+  it('says in one line that what the kernel or the engine puts there has no image version', async () => {
+    const results = await Promise.all(
+      ['/etc/hosts', '/etc/resolv.conf', '/proc/1/status', '/dev/null'].map((p) => remora(['diff', target.name, p])),
+    );
+    expect(results.map((r) => [r.exitCode, r.stdout, r.stderr.split('\n')[0]])).toEqual([
+      [1, '', 'remora: /etc/hosts is written by the engine at each start (a bind mount of its own): there is no image version to compare'],
+      [
+        1,
+        '',
+        'remora: /etc/resolv.conf is written by the engine at each start (a bind mount of its own): there is no image version to compare',
+      ],
+      [
+        1,
+        '',
+        "remora: /proc/1/status is under /proc, the kernel's view of the processes, mounted at each start: there is no image version to compare",
+      ],
+      [1, '', 'remora: /dev/null is under /dev, device nodes the engine makes at each start: there is no image version to compare'],
+    ]);
+    expect(results[0]!.stderr).toBe(
+      `remora: /etc/hosts is written by the engine at each start (a bind mount of its own): there is no image version to compare\nhint: read it with remora exec ${target.name} -- cat /target/etc/hosts\n`,
+    );
+  });
+
   it('gives the changes as JSON', async () => {
     const result = await remora(['diff', target.name, '--json']);
     const parsed = JSON.parse(result.stdout) as { changes: Array<{ path: string; kind: string }>; mounts: unknown[] };
