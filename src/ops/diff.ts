@@ -31,6 +31,9 @@ export interface ContainerDiff {
   mounts: MountEntry[];
 }
 
+/** How a file compares with the image's version. */
+export type FileComparison = { kind: 'same' } | { kind: 'text' | 'added' | 'deleted' | 'binary'; diff: string };
+
 /** Files bigger than this are compared by size only (the diff keeps both in memory). */
 const TEXT_LIMIT = 4 * 1024 * 1024;
 
@@ -53,13 +56,18 @@ export async function containerDiff(engine: Engine, details: ContainerDetails): 
   return { changes: changes.filter((c) => !onMount(c.path)).sort((a, b) => a.path.localeCompare(b.path)), mounts };
 }
 
-/** A unified diff of one file against the image's version ('' when they are the same). */
-export async function fileDiff(
+/**
+ * One file against the image's version: the same, or how it differs (a unified diff, with
+ * /dev/null for the side that lacks it; one line for binary or huge files). A path with no
+ * image version (a mount, what the engine makes, an image that is gone) is an error that
+ * says why.
+ */
+export async function compareFile(
   engine: Engine,
   details: ContainerDetails,
   path: string,
   extraLabels?: Record<string, string>,
-): Promise<string> {
+): Promise<FileComparison> {
   const absolute = posix.resolve('/', path);
   const engineMade = engineMadeReason(absolute);
   if (engineMade) {
@@ -117,9 +125,26 @@ export async function fileDiff(
     (before?.length ?? 0) > TEXT_LIMIT ||
     (after?.length ?? 0) > TEXT_LIMIT
   ) {
-    return before && after && before.equals(after) ? '' : `Binary files ${labels.old} and ${labels.new} differ\n`;
+    if (before && after && before.equals(after)) return { kind: 'same' };
+    return {
+      kind: before === null ? 'added' : after === null ? 'deleted' : 'binary',
+      diff: `Binary files ${labels.old} and ${labels.new} differ\n`,
+    };
   }
-  return unifiedDiff(before?.toString('utf8') ?? '', after?.toString('utf8') ?? '', labels);
+  const diff = unifiedDiff(before?.toString('utf8') ?? '', after?.toString('utf8') ?? '', labels);
+  if (diff === '') return { kind: 'same' };
+  return { kind: before === null ? 'added' : after === null ? 'deleted' : 'text', diff };
+}
+
+/** A unified diff of one file against the image's version ('' when they are the same). */
+export async function fileDiff(
+  engine: Engine,
+  details: ContainerDetails,
+  path: string,
+  extraLabels?: Record<string, string>,
+): Promise<string> {
+  const comparison = await compareFile(engine, details, path, extraLabels);
+  return comparison.kind === 'same' ? '' : comparison.diff;
 }
 
 /** A regular file's bytes through the archive API; null when absent or not a file. */

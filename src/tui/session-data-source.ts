@@ -12,6 +12,7 @@ import type { SyscallEvent } from '../core/strace-parser.js';
 import type { Engine } from '../engine/types.js';
 import { followContainerLogs } from '../ops/container-logs.js';
 import { copyIn } from '../ops/copy-in.js';
+import { compareFile } from '../ops/diff.js';
 import { copyOut, type CopyResult } from '../ops/copy-out.js';
 import { listDirectory } from '../ops/list-directory.js';
 import { listSockets } from '../ops/net.js';
@@ -40,6 +41,8 @@ export interface SessionDataSourceOptions {
   logTail?: number;
   /** The target's session of the capture profile (opened on first use), for `c`. */
   openCaptureSession(): Promise<ToolkitSession>;
+  /** Labels for what the data source makes (the never-started reader of a diff), as the session's. */
+  extraLabels?: Record<string, string>;
   /**
    * On a target with no process (a stand-in): run its program afresh, traced from its
    * execve (`remora strace --from-start`); Trace's `s` starts it.
@@ -221,6 +224,20 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       const changes = await engine.containerChanges(logsOf);
       const marks = { added: 'A', changed: 'C', deleted: 'D' } as const;
       return new Map(changes.map((c) => [c.path, marks[c.kind]]));
+    },
+
+    async diffFile(path, signal) {
+      if (postMortem?.source.kind === 'image')
+        return { kind: 'no-image-version', reason: `${target.name} is an image: its files are the image's, with no changes of their own` };
+      const details = await engine.inspectContainer(logsOf);
+      signal.throwIfAborted();
+      try {
+        return await compareFile(engine, details, path, options.extraLabels);
+      } catch (error) {
+        // A mount, what the engine makes, an image that is gone: the reason is the answer.
+        if (error instanceof RemoraError && error.code === 'OPERATION_FAILED') return { kind: 'no-image-version', reason: error.message };
+        throw error;
+      }
     },
 
     async download(targetPath, localPath, onProgress, signal) {
