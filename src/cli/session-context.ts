@@ -11,13 +11,14 @@ import type { ContainerDetails, ContainerSummary, ExecHandle } from '../engine/t
 import { describePostMortem, noProcessMessage, postMortemState } from '../core/post-mortem.js';
 import { RemoraError } from '../core/errors.js';
 import { startOneShot } from '../session/one-shot.js';
-import { reusableStandIn, staleStandIns, startStandIn, type PostMortemTarget } from '../session/stand-in.js';
+import { reusableStandIn, staleStandIns, startStandIn, type PostMortemTarget, type StandInOptions } from '../session/stand-in.js';
 import { lookUpProgramSource, lookUpTarget } from '../session/target-lookup.js';
 import { defaultToolkitImage, ensureToolkitImage, isRemoraToolkitImage, toolkitImageIsReady } from '../session/toolkit-image.js';
 import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { sharesContainerPidNamespace } from '../session/toolkit-spec.js';
 import { parseDuration } from '../core/duration.js';
 import type { EngineOptions, ImageOptions, SessionOptions } from './option-groups.js';
+import { commitProgressOnStderr } from './progress.js';
 
 export interface EngineContext extends AsyncDisposable {
   engine: DockerEngine;
@@ -146,7 +147,9 @@ export async function openSessionIn(
     target = found.target;
   } else {
     refusePostMortem(found.postMortem, options);
-    ({ target, made: madeStandIn } = await standInTarget(context, globals, found.postMortem, say));
+    // The TUI (its own say) shows the commit as one line; stderr as a line redrawn each second.
+    const onCommit = options.say ? undefined : commitProgressOnStderr(globals);
+    ({ target, made: madeStandIn } = await standInTarget(context, globals, found.postMortem, say, onCommit));
     say(`${target.name}: ${target.postMortem?.description ?? ''}`);
   }
   try {
@@ -194,6 +197,7 @@ async function standInTarget(
   globals: SessionOptions,
   postMortem: PostMortemTarget,
   say: (line: string) => void,
+  onCommit: StandInOptions['onCommit'],
 ): Promise<{ target: Target; made: boolean }> {
   const existing = reusableStandIn(context.listing, postMortem);
   let id = existing?.id;
@@ -206,6 +210,7 @@ async function standInTarget(
         toolkitImage: image,
         rwVolumes: globals.rwVolumes ?? false,
         say,
+        onCommit,
         extraLabels: testLabels(),
       })
     ).id;
@@ -317,6 +322,7 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
       toolkitImage: image,
       rwVolumes: globals.rwVolumes ?? false,
       say,
+      onCommit: commitProgressOnStderr(globals),
       extraLabels: testLabels(),
       runWhenTraced: program,
       ...(network ? { networkMode: network } : {}),

@@ -452,6 +452,14 @@ export class DockerEngine implements Engine {
     return this.guard(() => this.http.stream('GET', `/containers/${id}/export`), id);
   }
 
+  async writableLayerSize(id: string): Promise<number | undefined> {
+    const raw = await this.guard(
+      () => this.http.json<{ SizeRw?: number }>('GET', `/containers/${encodeURIComponent(id)}/json`, { query: { size: 1 } }),
+      id,
+    );
+    return typeof raw.SizeRw === 'number' ? raw.SizeRw : undefined;
+  }
+
   async commitContainer(id: string, labels: Record<string, string>): Promise<string> {
     const changes = Object.entries(labels).map(([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`);
     const url = `/commit?container=${encodeURIComponent(id)}&pause=false${changes.map((c) => `&changes=${encodeURIComponent(c)}`).join('')}`;

@@ -193,6 +193,8 @@ export interface Engine {
   putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void>;
   /** A tar of a container's whole filesystem (its image's layers and its own; no volumes). */
   exportContainer(id: string): Promise<Readable>;
+  /** The size of a container's writable layer (SizeRw; the engine walks the layer, so it can take a while). */
+  writableLayerSize(id: string): Promise<number | undefined>;
   /** Commits a container's filesystem to a new untagged image; resolves with its ID. */
   commitContainer(id: string, labels: Record<string, string>): Promise<string>;
   /** Removes an image; `force` removes it even while a stopped container uses it. Absent: not an error. */

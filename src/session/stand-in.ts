@@ -9,6 +9,7 @@
 // removes the stand-in (auto-remove). The original is never started or changed.
 import type { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
+import { formatCommitProgress, type CommitProgress } from '../core/commit-progress.js';
 import { RemoraError } from '../core/errors.js';
 import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN, ROLE_STAND_IN_IMAGE } from '../core/labels.js';
@@ -94,6 +95,11 @@ export interface StandInOptions {
   runWhenTraced?: string[];
   /** Network of the stand-in: none unless it runs the program. */
   networkMode?: string;
+  /**
+   * Follows the commit of a container's writable layer: called at its start, every second
+   * while it runs, and once done. Without it, one `say` line names the layer and its size.
+   */
+  onCommit?: (progress: CommitProgress) => void;
 }
 
 export interface StandIn {
@@ -138,9 +144,9 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
   let temporaryImage: string | undefined;
   let containerId: string | undefined;
   try {
-    if (target.source.kind === 'container') {
-      options.say(`making a stand-in of ${target.source.name} from its files (a commit of its writable layer: a large one takes a while)…`);
-      temporaryImage = await commitOrCopy(engine, target.source, options);
+    const source = target.source;
+    if (source.kind === 'container') {
+      temporaryImage = await withCommitProgress(engine, source, options, () => commitOrCopy(engine, source, options));
       imageId = temporaryImage;
     }
     containerId = await engine.createContainer(standInSpec(target, imageId, mounts, options));
@@ -156,6 +162,49 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
     if (temporaryImage) await engine.removeImage(temporaryImage, { force: true }).catch(() => undefined);
     throw explainStandInFailure(error, target);
   }
+}
+
+/** How often a commit's progress is reported. */
+const COMMIT_TICK_MS = 1000;
+
+/**
+ * Runs the commit while reporting it every second, with the layer's size once the engine has
+ * measured it (beside the commit: measuring a huge layer takes as long as reading it).
+ */
+async function withCommitProgress<T>(
+  engine: Engine,
+  source: Extract<PostMortemSource, { kind: 'container' }>,
+  options: StandInOptions,
+  commit: () => Promise<T>,
+): Promise<T> {
+  const started = Date.now();
+  let sizeRw: number | undefined;
+  const report = options.onCommit ?? sayOnce(options.say);
+  const tell = (done: boolean): void => report({ name: source.name, sizeRw, elapsedMs: Date.now() - started, done });
+  void engine
+    .writableLayerSize(source.id)
+    .then((size) => {
+      sizeRw = size;
+    })
+    .catch(() => undefined);
+  tell(false);
+  const ticker = setInterval(() => tell(false), COMMIT_TICK_MS);
+  try {
+    return await commit();
+  } finally {
+    clearInterval(ticker);
+    tell(true);
+  }
+}
+
+/** One line for the whole commit: once its size is known, or a second has passed, or it is done. */
+export function sayOnce(say: ProgressHandler): (progress: CommitProgress) => void {
+  let said = false;
+  return (progress) => {
+    if (said || (progress.sizeRw === undefined && progress.elapsedMs < COMMIT_TICK_MS && !progress.done)) return;
+    said = true;
+    say(formatCommitProgress(progress, false));
+  };
 }
 
 /**
