@@ -11,7 +11,15 @@ import type { ContainerDetails, ContainerSummary, ExecHandle } from '../engine/t
 import { describePostMortem, noProcessMessage, postMortemState } from '../core/post-mortem.js';
 import { RemoraError } from '../core/errors.js';
 import { startOneShot } from '../session/one-shot.js';
-import { reusableStandIn, staleStandIns, startStandIn, type PostMortemTarget, type StandInOptions } from '../session/stand-in.js';
+import {
+  removeOrphanedStandInImages,
+  removeOwnTemporaryImages,
+  reusableStandIn,
+  staleStandIns,
+  startStandIn,
+  type PostMortemTarget,
+  type StandInOptions,
+} from '../session/stand-in.js';
 import { lookUpProgramSource, lookUpTarget } from '../session/target-lookup.js';
 import { defaultToolkitImage, ensureToolkitImage, isRemoraToolkitImage, toolkitImageIsReady } from '../session/toolkit-image.js';
 import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
@@ -41,7 +49,8 @@ export async function openEngineContext(globals: EngineOptions, options: { inspe
   const inspected = options.inspect === undefined ? undefined : engine.inspectContainer(options.inspect).catch(() => undefined);
   const listing = await engine.listContainers({ all: true });
   const now = Date.now() / 1000;
-  const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(sweepScope());
+  const inScope = sweepScope();
+  const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter((c) => inScope(c.labels));
   let sweep: Promise<void> | undefined;
   return {
     engine,
@@ -49,7 +58,11 @@ export async function openEngineContext(globals: EngineOptions, options: { inspe
     stale: new Set(stale.map((c) => c.id)),
     inspected,
     sweepStale() {
-      sweep ??= removeToolkits(engine, stale);
+      // Beside the toolkits, the temporary images of stand-ins that a killed remora left.
+      sweep ??= Promise.all([
+        removeToolkits(engine, stale),
+        removeOrphanedStandInImages(engine, (labels) => inScope(labels)).catch(() => undefined),
+      ]).then(() => undefined);
     },
     async [Symbol.asyncDispose]() {
       await sweep;
@@ -121,7 +134,10 @@ export function standInOf(
 ): AsyncDisposable {
   return {
     async [Symbol.asyncDispose]() {
-      if (opened.session.ephemeral && opened.madeStandIn) await context.engine.removeContainer(opened.target.id).catch(() => undefined);
+      if (!opened.session.ephemeral || !opened.madeStandIn) return;
+      await context.engine.removeContainer(opened.target.id).catch(() => undefined);
+      const source = opened.target.postMortem?.source;
+      if (source?.kind === 'container') await removeOwnTemporaryImages(context.engine, source.id, opened.target.id);
     },
   };
 }
@@ -283,9 +299,9 @@ export function testLabels(): Record<string, string> | undefined {
  * Which stale toolkits this command may sweep: all of them for a user; under a test run,
  * only that run's, so tests never remove what they did not make.
  */
-function sweepScope(): (toolkit: ContainerSummary) => boolean {
+function sweepScope(): (labels: Record<string, string>) => boolean {
   const run = process.env.REMORA_TEST_LABEL;
-  return run ? (toolkit) => toolkit.labels[LABEL.test] === run : () => true;
+  return run ? (labels) => labels[LABEL.test] === run : () => true;
 }
 
 export interface FromStartContext extends TargetSessionContext {
@@ -351,6 +367,7 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
       async [Symbol.asyncDispose]() {
         await session[Symbol.asyncDispose]();
         await context.engine.removeContainer(id).catch(() => undefined);
+        if (postMortem.source.kind === 'container') await removeOwnTemporaryImages(context.engine, postMortem.source.id, id);
         await context[Symbol.asyncDispose]();
       },
     };

@@ -15,7 +15,7 @@ export interface DockerodeCalls {
     options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string },
   ): Promise<Readable>;
   pull(ref: string): Promise<Readable>;
-  import(rootfsTar: Readable, ref: string): Promise<Readable>;
+  import(rootfsTar: Readable, ref: string, changes?: string[]): Promise<Readable>;
 }
 
 export async function dockerodeOver(client: EngineHttpClient): Promise<DockerodeCalls> {
@@ -59,7 +59,8 @@ export async function dockerodeOver(client: EngineHttpClient): Promise<Dockerode
       ),
     pull: (ref) => call('/images/create', () => docker.pull(ref)),
     // The whole reference in `repo`: Docker reads its tag, and Podman ignores a separate `tag`.
-    import: (rootfsTar, ref) => call('/images/create', () => docker.importImage(rootfsTar, { repo: ref })),
+    import: (rootfsTar, ref, changes) =>
+      call('/images/create', () => docker.importImage(rootfsTar, { repo: ref, ...(changes?.length ? { changes } : {}) })),
   };
 }
 

@@ -1,7 +1,7 @@
 // Stand-ins: a labelled container Remora runs in place of a target that has no process (an
 // exited or never-started container, or an image), so the toolkit can join it like any
 // target. It has the original's files (a commit of the container to a temporary image,
-// removed as soon as the stand-in exists; or the image itself), volumes (read-only unless
+// released as soon as the stand-in exists; or the image itself), volumes (read-only unless
 // asked), env, user and working directory. Its PID 1 is remora-hold, copied in from the
 // toolkit image before the start (no shell needed in the target): it exits by itself once
 // no other process has been in the stand-in for HOLD_GRACE_SECONDS, i.e. once the toolkit
@@ -26,6 +26,7 @@ import type {
   MountSpec,
   ProgressHandler,
 } from '../engine/types.js';
+import { ownerLabel, ownerState } from './process-owner.js';
 import { createdBy } from './toolkit-session.js';
 
 /** Where the holder lives in the toolkit image, and where it goes in a stand-in. */
@@ -152,7 +153,7 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
     containerId = await engine.createContainer(standInSpec(target, imageId, mounts, options));
     // The stand-in keeps the layers alive: the image is not needed any longer, and
     // removing it now means nothing is left behind it, however remora ends.
-    if (temporaryImage) await engine.removeImage(temporaryImage, { force: true });
+    if (temporaryImage) await engine.releaseImage(temporaryImage);
     temporaryImage = undefined;
     await engine.putArchive(containerId, '/', holder);
     await engine.startContainer(containerId);
@@ -216,21 +217,32 @@ async function commitOrCopy(
   source: Extract<PostMortemSource, { kind: 'container' }>,
   options: StandInOptions,
 ): Promise<string> {
+  let why: string;
   try {
-    return await engine.commitContainer(source.id, {
-      ...options.extraLabels,
-      [LABEL.role]: ROLE_STAND_IN_IMAGE,
-      [LABEL.standInFor]: source.id,
-    });
+    return await engine.commitContainer(source.id, temporaryImageLabels(source, options));
   } catch (error) {
-    if (!/failed to get digest|no such image/i.test((error as Error).message)) throw error;
+    const message = (error as Error).message;
+    if (/failed to get digest|no such image/i.test(message)) why = `the image of ${source.name} is gone`;
+    // Rootless Podman's compatible API cannot commit ("CommitFailure: runroot must be set").
+    else if (/CommitFailure|runroot must be set/i.test(message)) why = 'the engine cannot commit it';
+    else throw error;
   }
-  options.say(`the image of ${source.name} is gone: copying its whole filesystem instead (slower)…`);
+  options.say(`${why}: copying its whole filesystem instead (slower)…`);
   const ref = `remora-standin-copy:${randomSuffix(8)}`;
-  await engine.importImage(await engine.exportContainer(source.id), ref);
+  await engine.importImage(await engine.exportContainer(source.id), ref, temporaryImageLabels(source, options));
   const copied = await engine.inspectImage(ref);
   if (!copied) throw new RemoraError('OPERATION_FAILED', `the copy of ${source.name}'s files did not become an image`);
   return copied.id;
+}
+
+/** On the temporary image: what it is for, and who makes it (a later sweep removes it once its maker is gone). */
+function temporaryImageLabels(source: Extract<PostMortemSource, { kind: 'container' }>, options: StandInOptions): Record<string, string> {
+  return { ...options.extraLabels, [LABEL.role]: ROLE_STAND_IN_IMAGE, [LABEL.standInFor]: source.id, ...ownerLabels() };
+}
+
+function ownerLabels(): Record<string, string> {
+  const owner = ownerLabel();
+  return owner ? { [LABEL.owner]: owner } : {};
 }
 
 function standInSpec(target: PostMortemTarget, imageId: string, mounts: MountSpec[], options: StandInOptions): ContainerSpec {
@@ -252,6 +264,7 @@ function standInSpec(target: PostMortemTarget, imageId: string, mounts: MountSpe
       [LABEL.standInOf]: target.source.kind === 'container' ? target.source.finishedAt : target.source.id,
       [LABEL.createdBy]: createdBy(),
       [LABEL.version]: REMORA_VERSION,
+      ...ownerLabels(),
       ...(program ? { [LABEL.ephemeral]: 'true' } : {}),
     },
     hostConfig: {
@@ -272,7 +285,13 @@ async function holderArchive(engine: Engine, options: StandInOptions): Promise<B
     image: options.toolkitImage,
     entrypoint: [],
     cmd: ['true'],
-    labels: { ...options.extraLabels, [LABEL.role]: ROLE_STAND_IN, [LABEL.createdBy]: createdBy(), [LABEL.version]: REMORA_VERSION },
+    labels: {
+      ...options.extraLabels,
+      [LABEL.role]: ROLE_STAND_IN,
+      [LABEL.createdBy]: createdBy(),
+      [LABEL.version]: REMORA_VERSION,
+      ...ownerLabels(),
+    },
     hostConfig: { networkMode: 'none', autoRemove: false },
   });
   try {
@@ -345,15 +364,71 @@ function explainStandInFailure(error: unknown, target: PostMortemTarget): Error 
 }
 
 /**
- * Stand-in leftovers no holder will end: never-started stand-ins and holder sources older
- * than a minute (remora killed between create and start). Running ones end by themselves.
+ * Stand-in leftovers no holder will end: never-started stand-ins and holder sources whose
+ * maker is gone (remora killed between create and start), or, when that cannot be told
+ * (made elsewhere, by an older remora), older than a minute. Running ones end by themselves.
  */
-export function staleStandIns(listing: ContainerSummary[], nowSeconds: number): ContainerSummary[] {
-  return listing.filter(
-    (c) =>
-      c.labels[LABEL.role] === ROLE_STAND_IN &&
-      c.state !== 'running' &&
-      c.state !== 'paused' &&
-      nowSeconds - c.created > ORPHAN_GRACE_SECONDS,
+export function staleStandIns(
+  listing: ContainerSummary[],
+  nowSeconds: number,
+  ownerOf: (label: string | undefined) => 'alive' | 'gone' | 'unknown' = ownerState,
+): ContainerSummary[] {
+  return listing.filter((c) => {
+    if (c.labels[LABEL.role] !== ROLE_STAND_IN || c.state === 'running' || c.state === 'paused') return false;
+    const owner = ownerOf(c.labels[LABEL.owner]);
+    return owner === 'gone' || (owner === 'unknown' && nowSeconds - c.created > ORPHAN_GRACE_SECONDS);
+  });
+}
+
+/** How old a temporary image must be, when its maker cannot be checked, before a sweep takes it for an orphan. */
+const ORPHAN_IMAGE_SECONDS = 10 * 60;
+
+/**
+ * Temporary images a killed remora left (its commit ends in the engine after remora is
+ * gone): those whose maker is gone, or, when that cannot be told, older than ten minutes
+ * (a stand-in is made from one within seconds of its commit).
+ */
+export function orphanedStandInImages<T extends { labels: Record<string, string>; created: number }>(
+  images: readonly T[],
+  nowSeconds: number,
+  ownerOf: (label: string | undefined) => 'alive' | 'gone' | 'unknown' = ownerState,
+): T[] {
+  return images.filter((image) => {
+    if (image.labels[LABEL.role] !== ROLE_STAND_IN_IMAGE) return false;
+    const owner = ownerOf(image.labels[LABEL.owner]);
+    return owner === 'gone' || (owner === 'unknown' && nowSeconds - image.created > ORPHAN_IMAGE_SECONDS);
+  });
+}
+
+/**
+ * After its stand-in was removed: the temporary image this process made for `originalId`,
+ * if the engine kept it (Podman does while the stand-in exists; on Docker there is none).
+ * A removal still under way holds the image: then it waits for the stand-in to be gone.
+ */
+export async function removeOwnTemporaryImages(engine: Engine, originalId: string, standInId: string): Promise<void> {
+  const owner = ownerLabel();
+  if (!owner) return;
+  // One label in the filter: Podman 4.3 answers none for two.
+  const images = (await engine.listImages([`${LABEL.standInFor}=${originalId}`]).catch(() => [])).filter(
+    (image) => image.labels[LABEL.owner] === owner,
   );
+  if (images.length === 0) return;
+  const removeAll = () => Promise.all(images.map((image) => engine.removeImage(image.id)));
+  await removeAll()
+    .catch(async () => {
+      await (await engine.waitContainer(standInId, 'removed')).exitCode.catch(() => undefined);
+      await removeAll();
+    })
+    .catch(() => undefined);
+}
+
+/** Removes the orphaned temporary images among those `scope` keeps (a test run's own, under tests). */
+export async function removeOrphanedStandInImages(engine: Engine, scope: (labels: Record<string, string>) => boolean): Promise<void> {
+  const images = await engine.listImages([`${LABEL.role}=${ROLE_STAND_IN_IMAGE}`]);
+  const orphans = orphanedStandInImages(
+    images.filter((image) => scope(image.labels)),
+    Date.now() / 1000,
+  );
+  // Not forced: one that a stand-in still uses (Podman keeps them) stays until it has ended.
+  await Promise.allSettled(orphans.map((image) => engine.removeImage(image.id)));
 }

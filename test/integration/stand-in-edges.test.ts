@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABEL, ROLE_STAND_IN_IMAGE } from '../../src/core/labels.js';
+import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, runLabel, testEngine } from '../support/fixtures.js';
+import { remora, remoraProcess, runLabel, testEngine } from '../support/fixtures.js';
+import { waitFor } from '../support/wait-for.js';
 import { crasherImage } from '../support/post-mortem-images.js';
 import { spawnRemora } from '../support/pty.js';
 
@@ -73,6 +74,26 @@ describe('a large writable layer', () => {
       expect.stringMatching(new RegExp(`^remora: committing the writable layer of ${big.name}( \\(19\\d MiB\\))?…$`)),
     ]);
     expect(result.exitCode).toBe(0);
+  });
+
+  it('leaves no temporary image once the next command has run, when remora is killed during the commit', async () => {
+    const child = remoraProcess(['exec', '--rm', big.name, '--', 'true'], { reject: false, stdin: 'ignore', buffer: false });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => stderr.includes('committing the writable layer'), { what: 'the commit to start', timeoutMs: 60_000 });
+    child.kill('SIGKILL');
+    await child;
+    // The engine finishes the commit without remora: the image its owner will never remove.
+    await waitFor(async () => (await standInImagesOf(big.id)).length === 1, { what: 'the orphaned image', timeoutMs: 60_000 });
+    const owner = (
+      await execa('docker', ['inspect', '-f', `{{index .Config.Labels "${LABEL.owner}"}}`, (await standInImagesOf(big.id))[0]!])
+    ).stdout;
+    expect(owner).toMatch(new RegExp(`^${child.pid}:\\d+@[-0-9a-f]+/pid:\\[\\d+\\]$`));
+    // Any command that sweeps (here one on another target) removes it.
+    const other = await exitedCrasher('other');
+    expect((await remora(['exec', '--rm', other.name, '--', 'true'])).exitCode).toBe(0);
+    expect(await standInImagesOf(big.id)).toEqual([]);
+    expect(await standInsOf(big.id)).toEqual([]);
   });
 
   it('shows the commit on a terminal as a line with its size and time, left in place at the end', async () => {
