@@ -13,7 +13,7 @@ import { formatCommitProgress, type CommitProgress } from '../core/commit-progre
 import { RemoraError } from '../core/errors.js';
 import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN, ROLE_STAND_IN_IMAGE } from '../core/labels.js';
-import { describePostMortem, standInMounts, type PostMortemSource } from '../core/post-mortem.js';
+import { describePostMortem, missingBindSource, standInMounts, type PostMortemSource } from '../core/post-mortem.js';
 import { REMORA_VERSION } from '../core/version.js';
 import { readAllBytes } from '../engine/http-client.js';
 import type {
@@ -150,7 +150,7 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
       temporaryImage = await withCommitProgress(engine, source, options, () => commitOrCopy(engine, source, options));
       imageId = temporaryImage;
     }
-    containerId = await engine.createContainer(standInSpec(target, imageId, mounts, options));
+    containerId = await createWithoutMissingBinds(engine, (kept) => standInSpec(target, imageId, kept, options), mounts, options.say);
     // The stand-in keeps the layers alive: the image is not needed any longer, and
     // removing it now means nothing is left behind it, however remora ends.
     if (temporaryImage) await engine.releaseImage(temporaryImage);
@@ -162,6 +162,30 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
     if (containerId) await engine.removeContainer(containerId).catch(() => undefined);
     if (temporaryImage) await engine.removeImage(temporaryImage, { force: true }).catch(() => undefined);
     throw explainStandInFailure(error, target);
+  }
+}
+
+/**
+ * Creates the stand-in; a bind mount whose host path no longer exists (which the engine
+ * refuses) is left out, and said in one line, as a volume that no longer exists is.
+ */
+async function createWithoutMissingBinds(
+  engine: Engine,
+  spec: (mounts: MountSpec[]) => ContainerSpec,
+  mounts: MountSpec[],
+  say: ProgressHandler,
+): Promise<string> {
+  let kept = mounts;
+  for (;;) {
+    try {
+      return await engine.createContainer(spec(kept));
+    } catch (error) {
+      const source = missingBindSource((error as Error).message);
+      const missing = kept.find((m) => m.type === 'bind' && m.source === source);
+      if (!missing) throw error;
+      say(`bind mount ${source} (at ${missing.target}) no longer exists on the host: ${missing.target} shows the image's files there`);
+      kept = kept.filter((m) => m !== missing);
+    }
   }
 }
 
