@@ -286,7 +286,19 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
 
     watchTarget: (onEvent) => {
       const watch = watchTarget(engine, target.id, onEvent);
-      return { stop: async () => watch.stop() };
+      // In a stand-in, the original too: its removal is said in the banner.
+      const original =
+        postMortem?.source.kind === 'container'
+          ? watchTarget(engine, postMortem.source.id, (event) => {
+              if (event.kind === 'state' && event.removed) onEvent({ kind: 'original-removed' });
+            })
+          : undefined;
+      return {
+        stop: async () => {
+          watch.stop();
+          original?.stop();
+        },
+      };
     },
   };
 }
