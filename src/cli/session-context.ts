@@ -10,6 +10,7 @@ import type { DockerEngine } from '../engine/docker-engine.js';
 import type { ContainerDetails, ContainerSummary, ExecHandle } from '../engine/types.js';
 import { describePostMortem, noProcessMessage, postMortemState } from '../core/post-mortem.js';
 import { RemoraError } from '../core/errors.js';
+import { explainNotUsable } from '../core/target-resolution.js';
 import { startOneShot } from '../session/one-shot.js';
 import {
   removeOrphanedStandInImages,
@@ -20,7 +21,7 @@ import {
   type PostMortemTarget,
   type StandInOptions,
 } from '../session/stand-in.js';
-import { lookUpProgramSource, lookUpTarget } from '../session/target-lookup.js';
+import { foreignArchitecture, lookUpProgramSource, lookUpTarget } from '../session/target-lookup.js';
 import { defaultToolkitImage, ensureToolkitImage, isRemoraToolkitImage, toolkitImageIsReady } from '../session/toolkit-image.js';
 import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { sharesContainerPidNamespace } from '../session/toolkit-spec.js';
@@ -163,6 +164,12 @@ export async function openSessionIn(
     target = found.target;
   } else {
     refusePostMortem(found.postMortem, options);
+    const foreign = await foreignArchitecture(context.engine, found.postMortem);
+    // Its files can still be read: the stand-in's PID 1 and the tools are the toolkit's.
+    if (foreign)
+      say(
+        `${found.postMortem.source.name} is built for ${foreign.image} and the engine runs ${foreign.engine}: its files are shown, its programs cannot run here`,
+      );
     // The TUI (its own say) shows the commit as one line; stderr as a line redrawn each second.
     const onCommit = options.say ? undefined : commitProgressOnStderr(globals);
     ({ target, made: madeStandIn } = await standInTarget(context, globals, found.postMortem, say, onCommit));
@@ -182,7 +189,7 @@ export async function openSessionIn(
     return { target, session, madeStandIn };
   } catch (error) {
     if (madeStandIn) await context.engine.removeContainer(target.id).catch(() => undefined);
-    throw error;
+    throw await explainRestarting(context.engine, error, target);
   }
 }
 
@@ -283,7 +290,21 @@ export async function startOneShotIn(
     say: sayOnStderr(globals),
     extraLabels: testLabels(),
     ...command,
+  }).catch(async (error: unknown) => {
+    throw await explainRestarting(context.engine, error, target);
   });
+}
+
+/**
+ * A crash-looping target listed as running, then restarting when the toolkit joins it: the
+ * engine's "Container <id> is restarting, wait until the container is running" said as for
+ * one listed restarting (what it is, and `strace --from-start`).
+ */
+async function explainRestarting(engine: DockerEngine, error: unknown, target: Target): Promise<unknown> {
+  if (!(error instanceof RemoraError) || error.code !== 'TARGET_NOT_RUNNING' || !/is restarting/i.test(error.message)) return error;
+  const details = await engine.inspectContainer(target.id).catch(() => undefined);
+  const status = details ? `Restarting (${details.state.exitCode}), ${details.restartCount} restarts` : 'Restarting';
+  return explainNotUsable({ ...target, state: 'restarting', status });
 }
 
 /**
@@ -323,6 +344,16 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
   let standInId: string | undefined;
   try {
     const postMortem = await lookUpProgramSource(context.engine, query, context.listing);
+    const foreign = await foreignArchitecture(context.engine, postMortem);
+    if (foreign) {
+      throw new RemoraError(
+        'OPERATION_FAILED',
+        `${postMortem.source.name} is built for ${foreign.image} and the engine runs ${foreign.engine}: its program cannot run here (exec format error)`,
+        {
+          hint: `remora entrypoint ${query} checks it; rebuild it for linux/${foreign.engine} (docker build --platform linux/${foreign.engine})`,
+        },
+      );
+    }
     const program = command.length ? command : [...postMortem.config.entrypoint, ...postMortem.config.cmd];
     if (program.length === 0) {
       throw new RemoraError('USAGE', `${postMortem.source.name} has no entrypoint or command to run`, {
