@@ -84,8 +84,10 @@ export function toolkitImageFrom(globals: Pick<ImageOptions, 'toolkitImage'>): s
 
 /** Progress for long first-use steps goes to stderr, unless --quiet. */
 export function sayOnStderr(globals: Pick<ImageOptions, 'quiet'>): (line: string) => void {
+  // On a terminal, over a progress line being redrawn (a commit's), if one is shown.
+  const clear = process.stderr.isTTY ? '\r\x1b[K' : '';
   return (line: string) => {
-    if (!globals.quiet) process.stderr.write(`remora: ${terminalSafe(line)}\n`);
+    if (!globals.quiet) process.stderr.write(`${clear}remora: ${terminalSafe(line)}\n`);
   };
 }
 
