@@ -8,12 +8,18 @@ export interface CommitProgress {
   name: string;
   /** Its writable layer's size (SizeRw), once known. */
   sizeRw?: number;
+  /** Its whole filesystem is copied (exported and imported) instead of committed. */
+  copy?: boolean;
   elapsedMs: number;
   done: boolean;
 }
 
-/** `committing the writable layer of app (1.5 GiB)… 12s`; without the time when `elapsed` is false. */
+/**
+ * `committing the writable layer of app (1.5 GiB)… 12s`, or `copying the files of app… 12s`;
+ * without the time when `elapsed` is false.
+ */
 export function formatCommitProgress(progress: CommitProgress, elapsed = true): string {
   const size = progress.sizeRw === undefined ? '' : ` (${formatBytes(progress.sizeRw)})`;
-  return `committing the writable layer of ${progress.name}${size}…${elapsed ? ` ${formatDuration(progress.elapsedMs / 1000)}` : ''}`;
+  const what = progress.copy ? `copying the files of ${progress.name}` : `committing the writable layer of ${progress.name}${size}`;
+  return `${what}…${elapsed ? ` ${formatDuration(progress.elapsedMs / 1000)}` : ''}`;
 }

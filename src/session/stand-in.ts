@@ -147,7 +147,7 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
   try {
     const source = target.source;
     if (source.kind === 'container') {
-      temporaryImage = await withCommitProgress(engine, source, options, () => commitOrCopy(engine, source, options));
+      temporaryImage = await withCommitProgress(engine, source, options, (copying) => commitOrCopy(engine, source, options, copying));
       imageId = temporaryImage;
     }
     containerId = await createWithoutMissingBinds(engine, (kept) => standInSpec(target, imageId, kept, options), mounts, options.say);
@@ -200,12 +200,14 @@ async function withCommitProgress<T>(
   engine: Engine,
   source: Extract<PostMortemSource, { kind: 'container' }>,
   options: StandInOptions,
-  commit: () => Promise<T>,
+  commit: (copying: () => void) => Promise<T>,
 ): Promise<T> {
   const started = Date.now();
   let sizeRw: number | undefined;
+  let copy = false;
   const report = options.onCommit ?? sayOnce(options.say);
-  const tell = (done: boolean): void => report({ name: source.name, sizeRw, elapsedMs: Date.now() - started, done });
+  const tell = (done: boolean): void =>
+    report({ name: source.name, ...(copy ? { copy } : { sizeRw }), elapsedMs: Date.now() - started, done });
   void engine
     .writableLayerSize(source.id)
     .then((size) => {
@@ -215,7 +217,11 @@ async function withCommitProgress<T>(
   tell(false);
   const ticker = setInterval(() => tell(false), COMMIT_TICK_MS);
   try {
-    return await commit();
+    // A copy of the whole filesystem instead: said as such, without the layer's size.
+    return await commit(() => {
+      copy = true;
+      tell(false);
+    });
   } finally {
     clearInterval(ticker);
     tell(true);
@@ -226,7 +232,8 @@ async function withCommitProgress<T>(
 export function sayOnce(say: ProgressHandler): (progress: CommitProgress) => void {
   let said = false;
   return (progress) => {
-    if (said || (progress.sizeRw === undefined && progress.elapsedMs < COMMIT_TICK_MS && !progress.done)) return;
+    // A copy instead of the commit has had its own line (why, and that it is slower).
+    if (said || progress.copy || (progress.sizeRw === undefined && progress.elapsedMs < COMMIT_TICK_MS && !progress.done)) return;
     said = true;
     say(formatCommitProgress(progress, false));
   };
@@ -240,6 +247,7 @@ async function commitOrCopy(
   engine: Engine,
   source: Extract<PostMortemSource, { kind: 'container' }>,
   options: StandInOptions,
+  copying: () => void,
 ): Promise<string> {
   let why: string;
   try {
@@ -251,7 +259,8 @@ async function commitOrCopy(
     else if (/CommitFailure|runroot must be set/i.test(message)) why = 'the engine cannot commit it';
     else throw error;
   }
-  options.say(`${why}: copying its whole filesystem instead (slower)…`);
+  options.say(`${why}: copying its whole filesystem instead (slower)`);
+  copying();
   const ref = `remora-standin-copy:${randomSuffix(8)}`;
   await engine.importImage(await engine.exportContainer(source.id), ref, temporaryImageLabels(source, options));
   const copied = await engine.inspectImage(ref);

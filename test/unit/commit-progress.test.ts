@@ -9,6 +9,7 @@ describe('commit progress', () => {
       'committing the writable layer of app (1.5 GiB)… 12s',
     );
     expect(formatCommitProgress({ name: 'app', elapsedMs: 61_000, done: false })).toBe('committing the writable layer of app… 1m 1s');
+    expect(formatCommitProgress({ name: 'app', copy: true, elapsedMs: 3_000, done: false })).toBe('copying the files of app… 3s');
     expect(formatCommitProgress({ name: 'app', sizeRw: 512 * 1024 ** 2, elapsedMs: 0, done: false }, false)).toBe(
       'committing the writable layer of app (512 MiB)…',
     );
