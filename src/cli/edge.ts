@@ -1,6 +1,6 @@
 // The CLI's outer edge: runs a command, turns any failure into one line (plus a hint and
 // candidate lines) on stderr and the documented exit code. Stacks only with --debug.
-import { exitCodeFor, isRemoraError } from '../core/errors.js';
+import { EXIT, exitCodeFor, isRemoraError } from '../core/errors.js';
 import { terminalSafe } from '../core/target-text.js';
 import { STDOUT_CLOSED_EXIT, isClosedOutput, stdoutClosed, watchOutputClosed } from './stdout-closed.js';
 
@@ -16,12 +16,12 @@ export function describeFailure(error: unknown, debug: boolean): { lines: string
   const commanderCode = (error as { code?: string }).code;
   if (typeof commanderCode === 'string' && commanderCode.startsWith('commander.')) {
     // commander already printed its own message.
-    return { lines: [], exitCode: (error as { exitCode?: number }).exitCode ?? 2 };
+    return { lines: [], exitCode: (error as { exitCode?: number }).exitCode ?? EXIT.USAGE };
   }
   const message = error instanceof Error ? error.message : String(error);
   const lines = [`remora: unexpected failure: ${terminalSafe(message.split('\n')[0] ?? '')}`];
   lines.push(debug ? stackOf(error) : 'hint: run again with --debug for details, and report it if it persists');
-  return { lines, exitCode: 1 };
+  return { lines, exitCode: EXIT.FAILED };
 }
 
 function stackOf(error: unknown): string {

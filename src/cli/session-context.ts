@@ -2,10 +2,10 @@
 // and open (or reuse) the toolkit session. Only the commands that start toolkits also sweep
 // the stale ones (openSessionIn, startOneShotIn); listing commands never remove anything.
 import { terminalSafe } from '../core/target-text.js';
-import { LABEL } from '../core/labels.js';
 import { profileByName } from '../core/profiles.js';
 import { parseToolkitLimits } from '../core/toolkit-limits.js';
 import { createEngine } from '../engine/create-engine.js';
+import { engineFailureOf } from '../engine/engine-errors.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import type { ContainerDetails, ContainerSummary, ExecHandle } from '../engine/types.js';
 import { describePostMortem, noProcessMessage, postMortemState } from '../core/post-mortem.js';
@@ -50,8 +50,8 @@ export async function openEngineContext(globals: EngineOptions, options: { inspe
   const inspected = options.inspect === undefined ? undefined : engine.inspectContainer(options.inspect).catch(() => undefined);
   const listing = await engine.listContainers({ all: true });
   const now = Date.now() / 1000;
-  const inScope = sweepScope();
-  const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter((c) => inScope(c.labels));
+  const inScope = sweepScope(engine.labels);
+  const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(inScope);
   let sweep: Promise<void> | undefined;
   return {
     engine,
@@ -62,7 +62,7 @@ export async function openEngineContext(globals: EngineOptions, options: { inspe
       // Beside the toolkits, the temporary images of stand-ins that a killed remora left.
       sweep ??= Promise.all([
         removeToolkits(engine, stale),
-        removeOrphanedStandInImages(engine, (labels) => inScope(labels)).catch(() => undefined),
+        removeOrphanedStandInImages(engine, (labels) => inScope({ labels })).catch(() => undefined),
       ]).then(() => undefined);
     },
     async [Symbol.asyncDispose]() {
@@ -186,7 +186,6 @@ export async function openSessionIn(
       ephemeral: globals.rm ?? false,
       shareIpc: globals.ipc ?? false,
       say,
-      extraLabels: testLabels(),
     });
     return { target, session, madeStandIn };
   } catch (error) {
@@ -236,7 +235,6 @@ async function standInTarget(
         rwVolumes: globals.rwVolumes ?? false,
         say,
         onCommit,
-        extraLabels: testLabels(),
       })
     ).id;
   }
@@ -290,7 +288,6 @@ export async function startOneShotIn(
     limits: parseToolkitLimits(globals.toolkitMemory, globals.toolkitPids),
     shareIpc: globals.ipc ?? false,
     say: sayOnStderr(globals),
-    extraLabels: testLabels(),
     ...command,
   }).catch(async (error: unknown) => {
     throw await explainRestarting(context.engine, error, target);
@@ -299,32 +296,23 @@ export async function startOneShotIn(
 
 /**
  * A crash-looping target listed as running, then restarting when the toolkit joins it: the
- * engine's "Container <id> is restarting, wait until the container is running" said as for
- * one listed restarting (what it is, and `strace --from-start`).
+ * engine refusing it as restarting (CONTAINER_RESTARTING) said as for one listed
+ * restarting (what it is, and `strace --from-start`).
  */
 async function explainRestarting(engine: DockerEngine, error: unknown, target: Target): Promise<unknown> {
-  if (!(error instanceof RemoraError) || error.code !== 'TARGET_NOT_RUNNING' || !/is restarting/i.test(error.message)) return error;
+  if (engineFailureOf(error) !== 'CONTAINER_RESTARTING') return error;
   const details = await engine.inspectContainer(target.id).catch(() => undefined);
   const status = details ? `Restarting (${details.state.exitCode}), ${details.restartCount} restarts` : 'Restarting';
   return explainNotUsable({ ...target, state: 'restarting', status });
 }
 
 /**
- * Tests mark everything they make through REMORA_TEST_LABEL=<run id>, so they can remove
- * exactly their own toolkits afterwards and nothing else.
+ * Which stale toolkits this command may sweep: all of them, or with REMORA_LABELS only
+ * those that carry these labels (a CI run never sweeps another run's sessions).
  */
-export function testLabels(): Record<string, string> | undefined {
-  const run = process.env.REMORA_TEST_LABEL;
-  return run ? { [LABEL.test]: run } : undefined;
-}
-
-/**
- * Which stale toolkits this command may sweep: all of them for a user; under a test run,
- * only that run's, so tests never remove what they did not make.
- */
-function sweepScope(): (labels: Record<string, string>) => boolean {
-  const run = process.env.REMORA_TEST_LABEL;
-  return run ? (labels) => labels[LABEL.test] === run : () => true;
+function sweepScope(labels: Readonly<Record<string, string>>): (labelled: Pick<ContainerSummary, 'labels'>) => boolean {
+  const wanted = Object.entries(labels);
+  return (labelled) => wanted.every(([key, value]) => labelled.labels[key] === value);
 }
 
 export interface FromStartContext extends TargetSessionContext {
@@ -372,7 +360,6 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
       rwVolumes: globals.rwVolumes ?? false,
       say,
       onCommit: commitProgressOnStderr(globals),
-      extraLabels: testLabels(),
       runWhenTraced: program,
       ...(network ? { networkMode: network } : {}),
     });
@@ -388,7 +375,6 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
       ephemeral: true,
       shareIpc: false,
       say,
-      extraLabels: testLabels(),
     });
     const id = standIn.id;
     return {

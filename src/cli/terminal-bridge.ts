@@ -1,6 +1,7 @@
 // Connects the local terminal to a remote TTY: raw mode, resizes followed, every key
 // (Ctrl-C, Ctrl-Z included) sent to the remote side, and the terminal restored on every
 // way out (normal end, SIGTERM, SIGHUP, a crash).
+import { exitStatusOfSignal } from '../core/exit-status.js';
 import type { ExecHandle } from '../engine/types.js';
 
 export interface TerminalSize {
@@ -31,7 +32,7 @@ export async function bridgeTerminal(
   const onSignal = (signal: NodeJS.Signals): void => {
     restore();
     handle.close();
-    process.exit(signal === 'SIGHUP' ? 129 : 143);
+    process.exit(exitStatusOfSignal(signal));
   };
   const onResize = (): void => {
     const { cols, rows } = currentSize();

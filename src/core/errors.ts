@@ -23,7 +23,10 @@ export type ErrorCode =
   | 'READ_ONLY'
   | 'NO_SPACE'
   | 'PROCESS_NOT_FOUND'
+  /** An exec could not start (the command `exec` asked for, strace): exit 125, as docker exec. */
   | 'EXEC_FAILED'
+  /** A toolkit-side program remora runs (a listing: ps, proc, net) started and failed. */
+  | 'TOOLKIT_COMMAND_FAILED'
   | 'NOT_A_TERMINAL'
   | 'OPERATION_FAILED';
 

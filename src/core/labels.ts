@@ -1,5 +1,6 @@
 // Label names Remora puts on everything it creates: how sessions are found, swept and
-// cleaned up, by Remora and by its tests, without touching anything else.
+// cleaned up without touching anything else; and the user's own (REMORA_LABELS).
+import { RemoraError } from './errors.js';
 
 export const LABEL = {
   role: 'remora.role',
@@ -35,8 +36,6 @@ export const LABEL = {
    * making them (core/process-owner.ts), so a later sweep can tell an orphan from work under way.
    */
   owner: 'remora.owner',
-  /** Set by tests on what they create, so they remove exactly that. */
-  test: 'remora.test',
 } as const;
 
 export const ROLE_TOOLKIT = 'toolkit';
@@ -44,3 +43,26 @@ export const ROLE_TOOLKIT = 'toolkit';
 export const ROLE_STAND_IN = 'stand-in';
 /** The temporary image a stand-in of a container is made from (removed as soon as the stand-in exists). */
 export const ROLE_STAND_IN_IMAGE = 'stand-in-image';
+
+/**
+ * REMORA_LABELS: `KEY=VALUE[,KEY=VALUE...]`, labels put on every container and image
+ * remora creates (as docker's --label). Empty or unset: none. Remora's own keys are
+ * refused: they say what a container is, and the sweep trusts them.
+ */
+export function parseLabelList(text: string | undefined, source = 'REMORA_LABELS'): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (text === undefined || text.trim() === '') return labels;
+  const own = new Set<string>(Object.values(LABEL));
+  for (const item of text.split(',')) {
+    const equals = item.indexOf('=');
+    const key = equals < 0 ? '' : item.slice(0, equals).trim();
+    if (key === '' || /\s/.test(key)) {
+      throw new RemoraError('USAGE', `${source}: "${item.trim()}" is not KEY=VALUE`, {
+        hint: `write it like ${source}=ci.run=1234,team=payments`,
+      });
+    }
+    if (own.has(key)) throw new RemoraError('USAGE', `${source}: ${key} is one of remora's own labels`, { hint: 'pick another key' });
+    labels[key] = item.slice(equals + 1);
+  }
+  return labels;
+}

@@ -77,16 +77,6 @@ export function standInMounts(
   return { mounts: out, missingVolumes };
 }
 
-/**
- * The host path of a bind mount whose source is gone, from the engine's refusal to create a
- * container with it (Docker: "bind source path does not exist: /srv/app"; Podman: "statfs
- * /srv/app: no such file or directory"), or undefined for any other failure.
- */
-export function missingBindSource(message: string): string | undefined {
-  const match = /bind source path does not exist: (.+?)\s*$/m.exec(message) ?? /statfs (\S+): no such file or directory/i.exec(message);
-  return match?.[1];
-}
-
 /** The message for commands that need a running process (ps, proc, net, strace). */
 export function noProcessMessage(source: PostMortemSource, nowMs: number): { message: string; hint: string } {
   const state = postMortemState(source, nowMs);

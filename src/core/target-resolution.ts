@@ -4,6 +4,10 @@
 import { RemoraError } from './errors.js';
 import { LABEL } from './labels.js';
 
+/**
+ * The fields of a listing row that resolution reads: the engine's ContainerSummary is
+ * passed (and returned) as it is; core names only what it needs of it.
+ */
 export interface TargetCandidate {
   id: string;
   name: string;

@@ -1,11 +1,15 @@
 // Builds the Engine for the endpoint the user means (flags, env, docker contexts).
 import { parseDuration } from '../core/duration.js';
 import { RemoraError } from '../core/errors.js';
+import { parseLabelList } from '../core/labels.js';
 import { DockerEngine } from './docker-engine.js';
 import { defaultEndpointInputs, resolveEndpoint, type EndpointFlags } from './endpoint.js';
 
 export function createEngine(flags: EndpointFlags, env: NodeJS.ProcessEnv = process.env): DockerEngine {
-  return new DockerEngine(resolveEndpoint(defaultEndpointInputs(flags)), { firstAnswerTimeoutMs: firstAnswerTimeout(env) });
+  return new DockerEngine(resolveEndpoint(defaultEndpointInputs(flags)), {
+    firstAnswerTimeoutMs: firstAnswerTimeout(env),
+    labels: parseLabelList(env.REMORA_LABELS),
+  });
 }
 
 /** REMORA_ENGINE_TIMEOUT: how long the engine may take to give its first answer. */

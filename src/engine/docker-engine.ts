@@ -7,7 +7,8 @@ import { RemoraError } from '../core/errors.js';
 import { demultiplex } from './demux.js';
 import type { DockerodeCalls } from './dockerode-client.js';
 import type { Endpoint } from './endpoint.js';
-import { EngineHttpClient, EngineHttpError, readAll, type ClientOptions } from './http-client.js';
+import { EngineError, isNotFound, translateEngineError } from './engine-errors.js';
+import { EngineHttpClient, readAll, type ClientOptions } from './http-client.js';
 import { joinedContainers, namespacePathModes } from './namespace-paths.js';
 import type {
   ContainerAttach,
@@ -85,7 +86,13 @@ function toImageConfig(raw: RawConfig | undefined): ImageConfig {
   };
 }
 
+export interface DockerEngineOptions extends ClientOptions {
+  /** Put on every container and image this engine creates (REMORA_LABELS); a spec's own labels win. */
+  labels?: Record<string, string>;
+}
+
 export class DockerEngine implements Engine {
+  readonly labels: Readonly<Record<string, string>>;
   private readonly http: EngineHttpClient;
   private dockerode: Promise<DockerodeCalls> | undefined;
   private product: Promise<EngineProduct> | undefined;
@@ -94,9 +101,10 @@ export class DockerEngine implements Engine {
 
   constructor(
     readonly endpoint: Endpoint,
-    options: ClientOptions = {},
+    options: DockerEngineOptions = {},
   ) {
     this.http = new EngineHttpClient(endpoint, options);
+    this.labels = { ...options.labels };
   }
 
   get address(): string {
@@ -176,7 +184,7 @@ export class DockerEngine implements Engine {
       Cmd: spec.cmd,
       Entrypoint: spec.entrypoint,
       Env: spec.env,
-      Labels: spec.labels,
+      Labels: { ...this.labels, ...spec.labels },
       User: spec.user,
       WorkingDir: spec.workingDir,
       OpenStdin: spec.openStdin ?? false,
@@ -252,17 +260,18 @@ export class DockerEngine implements Engine {
       try {
         await this.http.call('DELETE', `/containers/${id}`, { query: { force: 1, v: 1 } });
         return;
-      } catch (error) {
+      } catch (raw) {
+        const error = translateEngineError(raw, id);
         // Gone already, or auto-remove already under way: either way it will not remain.
-        if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 409)) return;
+        if (error instanceof EngineError && (error.failure === 'CONTAINER_NOT_FOUND' || error.status === 409)) return;
         // Podman answers 500 "container state improper" for a container between states
         // (exiting, being auto-removed) where dockerd answers 409: a moment later the
         // removal goes through, or the container is gone.
-        if (attempt < 6 && error instanceof EngineHttpError && /state improper/i.test(error.message)) {
+        if (attempt < 6 && error instanceof EngineError && error.failure === 'CONTAINER_BUSY') {
           await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
           continue;
         }
-        throw translateEngineError(error);
+        throw error;
       }
     }
   }
@@ -416,9 +425,11 @@ export class DockerEngine implements Engine {
         linkTarget: string;
       };
       return { name: stat.name, size: stat.size, mode: stat.mode, mtime: stat.mtime, linkTarget: stat.linkTarget };
-    } catch (error) {
-      if (error instanceof EngineHttpError && error.statusCode === 404) return null;
-      throw translateEngineError(error);
+    } catch (raw) {
+      // A HEAD answer has no body: a 404 is the path, or the container, not being there.
+      const error = translateEngineError(raw, containerId);
+      if (isNotFound(error)) return null;
+      throw error;
     }
   }
 
@@ -453,7 +464,9 @@ export class DockerEngine implements Engine {
   }
 
   async commitContainer(id: string, labels: Record<string, string>): Promise<string> {
-    const changes = Object.entries(labels).map(([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`);
+    const changes = Object.entries({ ...this.labels, ...labels }).map(
+      ([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`,
+    );
     const url = `/commit?container=${encodeURIComponent(id)}&pause=false${changes.map((c) => `&changes=${encodeURIComponent(c)}`).join('')}`;
     // An empty config as the body: Podman fails to decode a commit without one (Docker reads it as no change).
     const answer = await this.guard(() => this.http.json<{ Id: string }>('POST', url, { body: {} }), id);
@@ -480,9 +493,10 @@ export class DockerEngine implements Engine {
   async removeImage(id: string, options: { force?: boolean } = {}): Promise<void> {
     try {
       await this.http.call('DELETE', `/images/${encodeURIComponent(id)}`, { query: { force: options.force ? 1 : 0 } });
-    } catch (error) {
-      if (error instanceof EngineHttpError && error.statusCode === 404) return;
-      throw translateEngineError(error);
+    } catch (raw) {
+      const error = translateEngineError(raw, id);
+      if (isNotFound(error)) return;
+      throw error;
     }
   }
 
@@ -505,9 +519,11 @@ export class DockerEngine implements Engine {
         os: raw.Os ?? '',
         labels: raw.Config?.Labels ?? {},
       };
-    } catch (error) {
-      if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 400)) return null;
-      throw translateEngineError(error);
+    } catch (raw) {
+      const error = translateEngineError(raw, ref);
+      // 400: a reference the engine cannot parse names no image either.
+      if (isNotFound(error) || (error instanceof EngineError && error.status === 400)) return null;
+      throw error;
     }
   }
 
@@ -524,9 +540,10 @@ export class DockerEngine implements Engine {
     try {
       await this.http.call('GET', `/volumes/${encodeURIComponent(name)}`);
       return true;
-    } catch (error) {
-      if (error instanceof EngineHttpError && error.statusCode === 404) return false;
-      throw translateEngineError(error);
+    } catch (raw) {
+      const error = translateEngineError(raw, name);
+      if (isNotFound(error)) return false;
+      throw error;
     }
   }
 
@@ -541,9 +558,10 @@ export class DockerEngine implements Engine {
         `/images/${encodeURIComponent(ref)}/json`,
       );
       return image.Config?.Labels ?? {};
-    } catch (error) {
-      if (error instanceof EngineHttpError && error.statusCode === 404) return null;
-      throw translateEngineError(error);
+    } catch (raw) {
+      const error = translateEngineError(raw, ref);
+      if (isNotFound(error)) return null;
+      throw error;
     }
   }
 
@@ -572,7 +590,8 @@ export class DockerEngine implements Engine {
     onProgress?: ProgressHandler,
   ): Promise<void> {
     const docker = await this.docker();
-    const stream = await this.guard(() => docker.build(context, options));
+    const labels = { ...this.labels, ...options.labels };
+    const stream = await this.guard(() => docker.build(context, Object.keys(labels).length ? { ...options, labels } : options));
     await followProgress(stream, onProgress);
   }
 
@@ -584,8 +603,7 @@ export class DockerEngine implements Engine {
 
   async importImage(rootfsTar: Readable, ref: string, labels: Record<string, string> = {}): Promise<void> {
     const docker = await this.docker();
-    const changes = Object.entries(labels).map(([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`);
-    const stream = await this.guard(() => docker.import(rootfsTar, ref, changes), ref);
+    const stream = await this.guard(() => docker.import(rootfsTar, ref, { ...this.labels, ...labels }), ref);
     await followProgress(stream);
   }
 
@@ -691,25 +709,4 @@ function followProgress(stream: Readable, onProgress?: ProgressHandler): Promise
       if (!stream.readableEnded) reject(cutShort());
     });
   });
-}
-
-/** The one place engine failures become Remora errors. */
-export function translateEngineError(error: unknown, subject?: string): Error {
-  if (error instanceof RemoraError) return error;
-  const status = error instanceof EngineHttpError ? error.statusCode : (error as { statusCode?: number }).statusCode;
-  const message = error instanceof Error ? error.message : String(error);
-  const engineText = (error as { json?: { message?: string } }).json?.message ?? message;
-  if (status === 404 && /no such container/i.test(engineText)) {
-    return new RemoraError('TARGET_NOT_FOUND', `no container named ${subject ?? ''}`.trim(), { cause: error });
-  }
-  if (status === 404 && /no such image|not found/i.test(engineText)) {
-    return new RemoraError('TOOLKIT_IMAGE_UNAVAILABLE', `image not found: ${subject ?? engineText}`, { cause: error });
-  }
-  if (status === 409 && /is paused/i.test(engineText)) {
-    return new RemoraError('TARGET_PAUSED', engineText, { cause: error, hint: 'unpause it with `docker unpause`' });
-  }
-  if (status === 409 && /is not running|restarting/i.test(engineText)) {
-    return new RemoraError('TARGET_NOT_RUNNING', engineText, { cause: error });
-  }
-  return new RemoraError('ENGINE_ERROR', `the engine refused: ${engineText}`, { cause: error });
 }

@@ -15,7 +15,8 @@ export interface DockerodeCalls {
     options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string },
   ): Promise<Readable>;
   pull(ref: string): Promise<Readable>;
-  import(rootfsTar: Readable, ref: string, changes?: string[]): Promise<Readable>;
+  /** `labels` go on the image as LABEL changes (docker import --change). */
+  import(rootfsTar: Readable, ref: string, labels?: Record<string, string>): Promise<Readable>;
 }
 
 export async function dockerodeOver(client: EngineHttpClient): Promise<DockerodeCalls> {
@@ -59,8 +60,10 @@ export async function dockerodeOver(client: EngineHttpClient): Promise<Dockerode
       ),
     pull: (ref) => call('/images/create', () => docker.pull(ref)),
     // The whole reference in `repo`: Docker reads its tag, and Podman ignores a separate `tag`.
-    import: (rootfsTar, ref, changes) =>
-      call('/images/create', () => docker.importImage(rootfsTar, { repo: ref, ...(changes?.length ? { changes } : {}) })),
+    import: (rootfsTar, ref, labels = {}) => {
+      const changes = Object.entries(labels).map(([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`);
+      return call('/images/create', () => docker.importImage(rootfsTar, changes.length ? { repo: ref, changes } : { repo: ref }));
+    },
   };
 }
 

@@ -166,6 +166,8 @@ export interface ContainerAttach {
 
 export interface Engine {
   readonly address: string;
+  /** The user's labels (REMORA_LABELS), put on every container and image this engine creates. */
+  readonly labels: Readonly<Record<string, string>>;
   version(signal?: AbortSignal): Promise<EngineVersion>;
   /** Whether the engine runs without root (rootless Docker or Podman). */
   rootless(signal?: AbortSignal): Promise<boolean>;

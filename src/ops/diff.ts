@@ -11,6 +11,7 @@ import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN } from '../core/labels.js';
 import { hasEscapedBytes, terminalSafe } from '../core/target-text.js';
 import { looksBinary, unifiedDiff } from '../core/unified-diff.js';
+import { engineFailureOf } from '../engine/engine-errors.js';
 import type { ContainerDetails, Engine } from '../engine/types.js';
 import { readRawNames } from './tar-raw-names.js';
 
@@ -62,12 +63,7 @@ export async function containerDiff(engine: Engine, details: ContainerDetails): 
  * image version (a mount, what the engine makes, an image that is gone) is an error that
  * says why.
  */
-export async function compareFile(
-  engine: Engine,
-  details: ContainerDetails,
-  path: string,
-  extraLabels?: Record<string, string>,
-): Promise<FileComparison> {
+export async function compareFile(engine: Engine, details: ContainerDetails, path: string): Promise<FileComparison> {
   const absolute = posix.resolve('/', path);
   const engineMade = engineMadeReason(absolute);
   if (engineMade) {
@@ -101,7 +97,7 @@ export async function compareFile(
     name: `remora-diff-${randomSuffix(8)}`,
     image: image.id,
     entrypoint: ['/nonexistent'],
-    labels: { ...extraLabels, [LABEL.role]: ROLE_STAND_IN },
+    labels: { [LABEL.role]: ROLE_STAND_IN },
     hostConfig: { networkMode: 'none' },
   });
   let before: Buffer | null;
@@ -137,13 +133,8 @@ export async function compareFile(
 }
 
 /** A unified diff of one file against the image's version ('' when they are the same). */
-export async function fileDiff(
-  engine: Engine,
-  details: ContainerDetails,
-  path: string,
-  extraLabels?: Record<string, string>,
-): Promise<string> {
-  const comparison = await compareFile(engine, details, path, extraLabels);
+export async function fileDiff(engine: Engine, details: ContainerDetails, path: string): Promise<string> {
+  const comparison = await compareFile(engine, details, path);
   return comparison.kind === 'same' ? '' : comparison.diff;
 }
 
@@ -168,7 +159,7 @@ async function readFile(engine: Engine, containerId: string, path: string): Prom
   try {
     archive = await engine.getArchive(containerId, viaParent ? parent : path);
   } catch (error) {
-    if (error instanceof RemoraError && /could not find|not found|no such/i.test(error.message)) return null;
+    if (engineFailureOf(error) === 'PATH_NOT_FOUND') return null;
     throw error;
   }
   const extract = tarStream.extract();

@@ -148,7 +148,6 @@ export interface EntrypointInput {
   config: ImageConfig;
   /** The image's architecture, when known. */
   imageArch?: string;
-  extraLabels?: Record<string, string>;
 }
 
 export async function checkEntrypoint(input: EntrypointInput): Promise<EntrypointReport> {
@@ -164,7 +163,7 @@ export async function checkEntrypoint(input: EntrypointInput): Promise<Entrypoin
       image: input.source.ref,
       // Never started; an entrypoint of its own in case an image has none (create needs one).
       entrypoint: ['/nonexistent'],
-      labels: { ...input.extraLabels, [LABEL.role]: ROLE_STAND_IN },
+      labels: { [LABEL.role]: ROLE_STAND_IN },
       hostConfig: { networkMode: 'none' },
     });
     containerId = temporary;

@@ -13,7 +13,7 @@ export async function listSockets(session: ToolkitSession, signal?: AbortSignal)
   const result = await session.run(cmd, { env, signal });
   if (result.exitCode !== 0) {
     throw new RemoraError(
-      'EXEC_FAILED',
+      'TOOLKIT_COMMAND_FAILED',
       `listing sockets failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`,
     );
   }

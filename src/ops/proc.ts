@@ -17,7 +17,7 @@ export async function inspectProcess(
   if (result.exitCode === PROCESS_GONE_STATUS) throw processGone(pid, session.target.name);
   if (result.exitCode !== 0) {
     throw new RemoraError(
-      'EXEC_FAILED',
+      'TOOLKIT_COMMAND_FAILED',
       `reading process ${pid} failed in the toolkit (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`,
     );
   }

@@ -30,7 +30,10 @@ export async function listProcesses(session: ToolkitSession, options: ListProces
   const result = await session.run(cmd, { env, signal: options.signal });
   if (result.exitCode !== 0) {
     const said = result.stderr.trim().split('\n')[0];
-    throw new RemoraError('EXEC_FAILED', `listing processes failed in the toolkit (exit ${result.exitCode})${said ? `: ${said}` : ''}`);
+    throw new RemoraError(
+      'TOOLKIT_COMMAND_FAILED',
+      `listing processes failed in the toolkit (exit ${result.exitCode})${said ? `: ${said}` : ''}`,
+    );
   }
   const parseOptions = {
     targetRoot: session.targetRoot,

@@ -19,7 +19,7 @@ import {
 } from '../core/trace-checks.js';
 import { SplicedLineRepair, StraceJoiner, type StracePiece, type SyscallEvent } from '../core/strace-parser.js';
 import type { ExecHandle } from '../engine/types.js';
-import type { ToolkitSession } from '../session/toolkit-session.js';
+import { execStartFailure, type ToolkitSession } from '../session/toolkit-session.js';
 import { LineSplitter } from './line-splitter.js';
 import { findOutsideTracer, findOutsideTracers } from './outside-tracer.js';
 import { scriptExec } from '../toolkit-scripts/scripts.js';
@@ -107,7 +107,7 @@ export async function probeTrace(session: ToolkitSession): Promise<TraceProbe> {
   const result = await session.run(cmd, { env });
   if (result.exitCode !== 0) {
     throw new RemoraError(
-      'EXEC_FAILED',
+      'TOOLKIT_COMMAND_FAILED',
       `could not inspect the processes to trace (exit ${result.exitCode}): ${result.stderr.trim().split('\n')[0] ?? ''}`,
     );
   }
@@ -148,7 +148,7 @@ export async function startTrace(
   try {
     handle = await session.exec({ ...scriptExec('strace', buildStraceArgs(pids, options)), stdin: true });
   } catch (error) {
-    throw new RemoraError('EXEC_FAILED', `could not start strace in the toolkit: ${(error as Error).message}`, { cause: error });
+    throw execStartFailure(error, 'strace');
   }
   const untraced = new UntracedReports(session, pids, probe, options.follow ?? true, onUntraced);
   return new StraceRun(session, handle, pids, probe, ctx, onPiece, untraced);

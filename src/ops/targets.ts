@@ -5,6 +5,7 @@ import type { ContainerSummary, Engine } from '../engine/types.js';
 import { LABEL, ROLE_STAND_IN } from '../core/labels.js';
 import { sessionsOf } from '../session/toolkit-session.js';
 
+/** A container a user can pick as a target: a row of `remora targets` and of the TUI's picker. */
 export interface TargetRow {
   id: string;
   name: string;

@@ -17,7 +17,6 @@ export async function ensureDemoTarget(
   engine: Engine,
   listing: ContainerSummary[],
   say: ProgressHandler,
-  extraLabels: Record<string, string> = {},
 ): Promise<{ id: string; created: boolean }> {
   const existing = listing.find((c) => c.name === DEMO_NAME);
   if (existing?.state === 'running') return { id: existing.id, created: false };
@@ -29,7 +28,7 @@ export async function ensureDemoTarget(
   const id = await engine.createContainer({
     name: DEMO_NAME,
     image,
-    labels: { ...extraLabels, [LABEL.demo]: 'true' },
+    labels: { [LABEL.demo]: 'true' },
     hostConfig: { readonlyRootfs: true, tmpfs: { '/data': 'rw,size=16m', '/tmp': 'rw,size=16m' }, autoRemove: true },
   });
   await engine.startContainer(id);

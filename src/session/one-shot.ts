@@ -30,7 +30,6 @@ export async function startOneShot(engine: Engine, target: Target, options: OneS
     createdBy: createdBy(),
     version: REMORA_VERSION,
     nonce: randomSuffix(8),
-    extraLabels: options.extraLabels,
     oneShot: { cmd: options.cmd, env: options.env },
   });
 

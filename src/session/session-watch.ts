@@ -200,7 +200,12 @@ function looksKilled(error: unknown): boolean {
   const exitCode = (error as { exitCode?: unknown }).exitCode;
   if (typeof exitCode === 'number') return signalOfExitStatus(exitCode) !== undefined || exitCode < 0;
   // A connection cut under the command is not a RemoraError.
-  return !(error instanceof RemoraError) || error.code === 'EXEC_FAILED' || error.code === 'OPERATION_FAILED';
+  return (
+    !(error instanceof RemoraError) ||
+    error.code === 'EXEC_FAILED' ||
+    error.code === 'TOOLKIT_COMMAND_FAILED' ||
+    error.code === 'OPERATION_FAILED'
+  );
 }
 
 export function targetExited(name: string, code: number | undefined): RemoraError {
@@ -216,8 +221,10 @@ export function originalRemoved(name: string): RemoraError {
   });
 }
 
-function sessionEnded(name: string): RemoraError {
-  return new RemoraError('SESSION_ENDED', `the toolkit session of ${name} ended (detached or stopped) while the command ran`, {
+/** The toolkit is gone: ended while the command ran, or before it could start. */
+export function sessionEnded(name: string, when: 'while' | 'before' = 'while'): RemoraError {
+  const moment = when === 'while' ? 'while the command ran' : 'before the command started';
+  return new RemoraError('SESSION_ENDED', `the toolkit session of ${name} ended (detached or stopped) ${moment}`, {
     hint: 'run the command again: it starts a new session',
   });
 }

@@ -13,8 +13,9 @@ import { formatCommitProgress, type CommitProgress } from '../core/commit-progre
 import { RemoraError } from '../core/errors.js';
 import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN, ROLE_STAND_IN_IMAGE } from '../core/labels.js';
-import { describePostMortem, missingBindSource, standInMounts, type PostMortemSource } from '../core/post-mortem.js';
+import { describePostMortem, standInMounts, type PostMortemSource } from '../core/post-mortem.js';
 import { REMORA_VERSION } from '../core/version.js';
+import { EngineError, engineFailureOf, missingBindSourceOf } from '../engine/engine-errors.js';
 import { readAllBytes } from '../engine/http-client.js';
 import type {
   ContainerDetails,
@@ -37,7 +38,7 @@ export const HOLD_GRACE_SECONDS = 10;
 /** How old a stand-in that never ran must be before a sweep takes it for an orphan. */
 const ORPHAN_GRACE_SECONDS = 60;
 
-/** A target with no process: what a stand-in is made from. */
+/** A target with no process (an exited container, an image): what a stand-in is made from. */
 export interface PostMortemTarget {
   source: PostMortemSource;
   /** The original image (name as the user knows it), for headers. */
@@ -88,7 +89,6 @@ export interface StandInOptions {
   toolkitImage: string;
   rwVolumes: boolean;
   say: ProgressHandler;
-  extraLabels?: Record<string, string>;
   /**
    * Run this program (the target's entrypoint + cmd, or the user's) as soon as a tracer is
    * attached to PID 2, instead of only holding. Such a stand-in is never shared.
@@ -180,7 +180,7 @@ async function createWithoutMissingBinds(
     try {
       return await engine.createContainer(spec(kept));
     } catch (error) {
-      const source = missingBindSource((error as Error).message);
+      const source = missingBindSourceOf(error);
       const missing = kept.find((m) => m.type === 'bind' && m.source === source);
       if (!missing) throw error;
       say(`bind mount ${source} (at ${missing.target}) no longer exists on the host: ${missing.target} shows the image's files there`);
@@ -251,26 +251,26 @@ async function commitOrCopy(
 ): Promise<string> {
   let why: string;
   try {
-    return await engine.commitContainer(source.id, temporaryImageLabels(source, options));
+    return await engine.commitContainer(source.id, temporaryImageLabels(source));
   } catch (error) {
-    const message = (error as Error).message;
-    if (/failed to get digest|no such image/i.test(message)) why = `the image of ${source.name} is gone`;
-    // Rootless Podman's compatible API cannot commit ("CommitFailure: runroot must be set").
-    else if (/CommitFailure|runroot must be set/i.test(message)) why = 'the engine cannot commit it';
+    const failure = engineFailureOf(error);
+    if (failure === 'IMAGE_NOT_FOUND') why = `the image of ${source.name} is gone`;
+    // Rootless Podman's compatible API cannot commit.
+    else if (failure === 'COMMIT_UNSUPPORTED') why = 'the engine cannot commit it';
     else throw error;
   }
   options.say(`${why}: copying its whole filesystem instead (slower)`);
   copying();
   const ref = `remora-standin-copy:${randomSuffix(8)}`;
-  await engine.importImage(await engine.exportContainer(source.id), ref, temporaryImageLabels(source, options));
+  await engine.importImage(await engine.exportContainer(source.id), ref, temporaryImageLabels(source));
   const copied = await engine.inspectImage(ref);
   if (!copied) throw new RemoraError('OPERATION_FAILED', `the copy of ${source.name}'s files did not become an image`);
   return copied.id;
 }
 
 /** On the temporary image: what it is for, and who makes it (a later sweep removes it once its maker is gone). */
-function temporaryImageLabels(source: Extract<PostMortemSource, { kind: 'container' }>, options: StandInOptions): Record<string, string> {
-  return { ...options.extraLabels, [LABEL.role]: ROLE_STAND_IN_IMAGE, [LABEL.standInFor]: source.id, ...ownerLabels() };
+function temporaryImageLabels(source: Extract<PostMortemSource, { kind: 'container' }>): Record<string, string> {
+  return { [LABEL.role]: ROLE_STAND_IN_IMAGE, [LABEL.standInFor]: source.id, ...ownerLabels() };
 }
 
 function ownerLabels(): Record<string, string> {
@@ -290,7 +290,6 @@ function standInSpec(target: PostMortemTarget, imageId: string, mounts: MountSpe
     user: target.config.user || undefined,
     workingDir: target.config.workingDir || undefined,
     labels: {
-      ...options.extraLabels,
       [LABEL.role]: ROLE_STAND_IN,
       [LABEL.standInFor]: target.source.id,
       [LABEL.standInName]: target.source.name,
@@ -318,13 +317,7 @@ async function holderArchive(engine: Engine, options: StandInOptions): Promise<B
     image: options.toolkitImage,
     entrypoint: [],
     cmd: ['true'],
-    labels: {
-      ...options.extraLabels,
-      [LABEL.role]: ROLE_STAND_IN,
-      [LABEL.createdBy]: createdBy(),
-      [LABEL.version]: REMORA_VERSION,
-      ...ownerLabels(),
-    },
+    labels: { [LABEL.role]: ROLE_STAND_IN, [LABEL.createdBy]: createdBy(), [LABEL.version]: REMORA_VERSION, ...ownerLabels() },
     hostConfig: { networkMode: 'none', autoRemove: false },
   });
   try {
@@ -376,22 +369,23 @@ async function existingVolumes(engine: Engine, mounts: ContainerDetails['mounts'
 
 function explainStandInFailure(error: unknown, target: PostMortemTarget): Error {
   if (error instanceof RemoraError && error.code !== 'ENGINE_ERROR') return error;
-  const message = (error as Error).message ?? String(error);
+  const message = error instanceof EngineError ? error.engineMessage : ((error as Error).message ?? String(error));
+  const failure = engineFailureOf(error);
   const what = target.source.kind === 'container' ? `${target.source.name} (${target.source.status})` : `image ${target.source.name}`;
-  if (/exec format error/i.test(message)) {
+  if (failure === 'WRONG_ARCHITECTURE') {
     return new RemoraError(
       'OPERATION_FAILED',
       `cannot run a stand-in of ${what}: it is built for another architecture (${target.architecture ?? 'unknown'})`,
       { cause: error },
     );
   }
-  if (/bind source path does not exist/i.test(message)) {
+  if (failure === 'BIND_SOURCE_MISSING') {
     return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: a bind mount's source no longer exists on the host`, {
       hint: message,
       cause: error,
     });
   }
-  return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: ${message.replace(/^the engine refused: /, '')}`, {
+  return new RemoraError('OPERATION_FAILED', `cannot make a stand-in of ${what}: ${message}`, {
     cause: error,
   });
 }
@@ -455,7 +449,7 @@ export async function removeOwnTemporaryImages(engine: Engine, originalId: strin
     .catch(() => undefined);
 }
 
-/** Removes the orphaned temporary images among those `scope` keeps (a test run's own, under tests). */
+/** Removes the orphaned temporary images among those `scope` keeps (with REMORA_LABELS, only those carrying them). */
 export async function removeOrphanedStandInImages(engine: Engine, scope: (labels: Record<string, string>) => boolean): Promise<void> {
   const images = await engine.listImages([`${LABEL.role}=${ROLE_STAND_IN_IMAGE}`]);
   const orphans = orphanedStandInImages(

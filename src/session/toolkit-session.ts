@@ -11,6 +11,7 @@ import { resolveTarget } from '../core/target-resolution.js';
 import { decodeTargetBytes } from '../core/target-text.js';
 import type { ToolkitLimits } from '../core/toolkit-limits.js';
 import { REMORA_VERSION } from '../core/version.js';
+import { engineFailureOf } from '../engine/engine-errors.js';
 import { readAllBytes } from '../engine/http-client.js';
 import type {
   ContainerDetails,
@@ -23,12 +24,15 @@ import type {
   ProgressHandler,
   StdinHold,
 } from '../engine/types.js';
-import { watchSession, type SessionWatch } from './session-watch.js';
+import { sessionEnded, targetExited, watchSession, type SessionWatch } from './session-watch.js';
 import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
 import { ensureToolkitImage, toolkitImageIsReady } from './toolkit-image.js';
 import { scriptCommand, scriptExec } from '../toolkit-scripts/scripts.js';
 
-/** What a session needs to know of its target (the TUI inspects it for the rest). */
+/**
+ * The resolved target a toolkit session joins: a running container, or the stand-in of one
+ * with no process (then `postMortem` says what it stands in for). The TUI inspects it for the rest.
+ */
 export interface Target {
   id: string;
   name: string;
@@ -51,7 +55,6 @@ export interface SessionOptions {
   ephemeral: boolean;
   shareIpc: boolean;
   say: ProgressHandler;
-  extraLabels?: Record<string, string>;
 }
 
 export interface SessionExecOptions extends ExecOptions {
@@ -79,11 +82,31 @@ export class ToolkitSession implements AsyncDisposable {
     return this.hold !== undefined;
   }
 
-  exec(options: SessionExecOptions): Promise<ExecHandle> {
+  async exec(options: SessionExecOptions): Promise<ExecHandle> {
     const { targetDir, ...execOptions } = options;
-    // Every command starts in exec-wrapper.sh, which marks the session as used, enters
-    // targetDir (none: '') and becomes the command.
-    return this.engine.exec(this.containerId, { ...execOptions, cmd: scriptCommand('exec-wrapper', [targetDir ?? '', ...options.cmd]) });
+    try {
+      // Every command starts in exec-wrapper.sh, which marks the session as used, enters
+      // targetDir (none: '') and becomes the command.
+      return await this.engine.exec(this.containerId, {
+        ...execOptions,
+        cmd: scriptCommand('exec-wrapper', [targetDir ?? '', ...options.cmd]),
+      });
+    } catch (error) {
+      throw await this.explainExecRefusal(error);
+    }
+  }
+
+  /**
+   * An exec refused because the toolkit is gone or stopped (detached, idled out, or dead
+   * with its target since the listing): the session or the target ended, which is what the
+   * user is told; "no container named <toolkit ID>" would name nothing they asked for.
+   */
+  private async explainExecRefusal(error: unknown): Promise<unknown> {
+    const failure = engineFailureOf(error);
+    if (failure !== 'CONTAINER_NOT_FOUND' && failure !== 'CONTAINER_NOT_RUNNING') return error;
+    const target = await this.engine.inspectContainer(this.target.id).catch(() => undefined);
+    if (!target?.state.running) return targetExited(this.target.name, target?.state.exitCode);
+    return sessionEnded(this.target.name, 'before');
   }
 
   /**
@@ -263,7 +286,6 @@ async function startOrReuseSession(
     createdBy: createdBy(),
     version: REMORA_VERSION,
     nonce: randomSuffix(8),
-    extraLabels: options.extraLabels,
   });
 
   const creation = await createWithImage(engine, options, () => createOrJoin(engine, spec, options.ephemeral));
@@ -331,7 +353,7 @@ const JOIN_DEADLINE_MS = 15_000;
 const JOIN_POLL_MS = 50;
 
 function isNameConflict(error: unknown): boolean {
-  return /already in use|Conflict/i.test((error as Error).message);
+  return engineFailureOf(error) === 'NAME_IN_USE';
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -391,6 +413,15 @@ function findSharedSession(listing: ContainerSummary[], targetId: string, profil
   );
 }
 
+/**
+ * An exec that could not start, as EXEC_FAILED ("could not start <what> in the toolkit",
+ * exit 125); a session or target that ended first is reported as that.
+ */
+export function execStartFailure(error: unknown, what: string): RemoraError {
+  if (error instanceof RemoraError && (error.code === 'SESSION_ENDED' || error.code === 'TARGET_EXITED')) return error;
+  return new RemoraError('EXEC_FAILED', `could not start ${what} in the toolkit: ${(error as Error).message}`, { cause: error });
+}
+
 /** A toolkit joins a running target only. */
 export function requireRunning(target: Target): void {
   if (!target.state.running) {
@@ -400,18 +431,21 @@ export function requireRunning(target: Target): void {
 
 /** Why a toolkit did not start, as the user can act on it. */
 export function explainStartFailure(error: unknown, target: Target): Error {
-  const message = (error as Error).message ?? String(error);
-  if (/is paused/i.test(message))
+  const failure = engineFailureOf(error);
+  if (failure === 'CONTAINER_PAUSED')
     return new RemoraError('TARGET_PAUSED', `${target.name} is paused: a new toolkit cannot join it now`, {
       hint: `unpause it (docker unpause ${target.name}), or reuse a session started before the pause`,
     });
-  if (/not running|cannot join|no such process/i.test(message)) {
+  // A crash loop between two runs: the caller says so, with what it knows of the loop.
+  if (failure === 'CONTAINER_RESTARTING') return error as Error;
+  // (The engine's refusal, or Podman's check that the target's process outlived the join.)
+  if (failure === 'CONTAINER_NOT_RUNNING' || (error instanceof RemoraError && error.code === 'TARGET_NOT_RUNNING')) {
     return new RemoraError('TARGET_NOT_RUNNING', `${target.name} stopped before the toolkit could join it`, {
       hint: `check it with \`docker ps -a --filter id=${target.id.slice(0, 12)}\``,
       cause: error,
     });
   }
-  if (/unable to apply caps/i.test(message)) {
+  if (failure === 'CAPS_REFUSED') {
     return new RemoraError(
       'PERMISSION_DENIED',
       'the engine cannot grant the capabilities this profile asks for (it runs without some of them itself: a VM sandbox, rootless, or a restricted host)',

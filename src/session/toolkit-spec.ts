@@ -20,8 +20,6 @@ export interface ToolkitSpecInput {
   version: string;
   /** Random for ephemeral sessions; ignored otherwise. */
   nonce: string;
-  /** Extra labels (tests mark what they create). */
-  extraLabels?: Record<string, string>;
   /**
    * A one-shot toolkit: this command is its main process (no keeper), held by remora's
    * attach to its stdin. Implies ephemeral.
@@ -95,7 +93,6 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
           ...(ephemeral ? ['REMORA_HOLD=stdin'] : []),
         ],
     labels: {
-      ...input.extraLabels,
       [LABEL.role]: ROLE_TOOLKIT,
       [LABEL.target]: target.id,
       [LABEL.session]: id,

@@ -1,7 +1,7 @@
 // The attach TUI without a terminal: keys in, screen lines out. It owns the views, the
 // modal layers (pager, menu, footer prompt, help), the status line and the banner for a
 // stopped target or a lost engine. The blessed layer only feeds it keys and draws its lines.
-import type { TargetEvent, TargetSummary, TuiDataSource } from './data-source.js';
+import type { TargetEvent, TargetHeader, TuiDataSource } from './data-source.js';
 import { bannerLine, headerLines, tabBar } from './header.js';
 import { actionFor, footerEntries, helpRows, VIEWS, viewForKey, type Action, type Scope, type ViewId } from './keymap.js';
 import { LineEditor } from './line-editor.js';
@@ -19,7 +19,7 @@ import { TraceView } from './views/trace-view.js';
 
 export interface AttachControllerOptions {
   data: TuiDataSource;
-  summary: TargetSummary;
+  summary: TargetHeader;
   theme: Theme;
   /** Local directory for downloads and saved traces. */
   cwd: string;
@@ -60,7 +60,7 @@ export class AttachController implements Screenful {
   private banner: string | undefined;
   private targetStopped = false;
   private engineDown = false;
-  private summary: TargetSummary;
+  private summary: TargetHeader;
   private readonly now: () => number;
   private readonly tick: NodeJS.Timeout | undefined;
   private started = false;

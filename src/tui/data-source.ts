@@ -50,7 +50,8 @@ export type ChangeMark = 'A' | 'C' | 'D';
 /** A file against the image's version (`remora diff TARGET PATH`), or why there is none to compare. */
 export type FileDiff = FileComparison | { kind: 'no-image-version'; reason: string };
 
-export interface TargetSummary {
+/** What the TUI's header says about the attached target (its summary, not the session's Target). */
+export interface TargetHeader {
   name: string;
   image: string;
   state: string;
@@ -70,7 +71,7 @@ export interface TargetSummary {
 }
 
 export interface TuiDataSource {
-  summary(): Promise<TargetSummary>;
+  summary(): Promise<TargetHeader>;
   listProcesses(signal: AbortSignal): Promise<ListedProcess[]>;
   /** `remora proc` as lines of text, secrets masked. */
   processDetails(pid: number, signal: AbortSignal): Promise<{ title: string; lines: string[] }>;

@@ -1,7 +1,7 @@
 // The top of the screen: the target and where it runs (name, image, state, uptime, main
 // process user, profile, engine address), the tab bar, and the banner shown when the target
 // stops or the engine goes away. Pure.
-import type { TargetSummary } from './data-source.js';
+import type { TargetHeader } from './data-source.js';
 import { VIEW_TITLES, VIEWS, type ViewId } from './keymap.js';
 import { formatDuration } from '../core/duration.js';
 import { cleanText, displayWidth, escapeTags, fit } from './text.js';
@@ -34,7 +34,7 @@ function pairs(items: Array<[string, string]>, width: number, theme: Theme): str
   return out.join('  ');
 }
 
-export function headerLines(summary: TargetSummary, nowMs: number, width: number, theme: Theme): string[] {
+export function headerLines(summary: TargetHeader, nowMs: number, width: number, theme: Theme): string[] {
   // A stand-in runs while the target does not: the header says what the user looks at.
   const postMortem = summary.postMortem !== undefined && summary.state === 'running';
   const uptime = summary.state === 'running' && !postMortem ? formatUptime(summary.startedAt, nowMs) : '';

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { exitStatusOfSignal } from '../core/exit-status.js';
 import { AttachController } from './attach-controller.js';
 import type { TuiDataSource } from './data-source.js';
-import { ProgressPage, TargetPicker, type PickableTarget } from './target-picker.js';
+import type { TargetRow } from '../ops/targets.js';
+import { ProgressPage, TargetPicker } from './target-picker.js';
 import { Terminal, type QuitReason } from './terminal.js';
 import { createTheme } from './theme.js';
 
@@ -22,7 +23,7 @@ export interface Connection {
 export interface AttachOptions {
   /** The target as typed; absent: pick one. */
   query: string | undefined;
-  listTargets(): Promise<PickableTarget[]>;
+  listTargets(): Promise<TargetRow[]>;
   /** Resolves the target and opens its session, reporting progress lines. */
   connect(query: string, say: (line: string) => void): Promise<Connection>;
   input?: NodeJS.ReadableStream;
@@ -60,7 +61,7 @@ export async function runAttach(options: AttachOptions): Promise<number> {
       terminal.show(listing);
       const targets = await Promise.race([options.listTargets(), quitting.then(() => undefined)]);
       if (!targets) return EXIT_BY_REASON.user;
-      const picked = await new Promise<PickableTarget | undefined>((resolvePick) => {
+      const picked = await new Promise<TargetRow | undefined>((resolvePick) => {
         terminal.show(new TargetPicker(targets, theme, resolvePick, requestRender));
         void quitting.then(() => resolvePick(undefined));
       });

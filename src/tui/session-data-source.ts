@@ -41,8 +41,6 @@ export interface SessionDataSourceOptions {
   logTail?: number;
   /** The target's session of the capture profile (opened on first use), for `c`. */
   openCaptureSession(): Promise<ToolkitSession>;
-  /** Labels for what the data source makes (the never-started reader of a diff), as the session's. */
-  extraLabels?: Record<string, string>;
   /**
    * On a target with no process (a stand-in): run its program afresh, traced from its
    * execve (`remora strace --from-start`); Trace's `s` starts it.
@@ -232,7 +230,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       const details = await engine.inspectContainer(logsOf);
       signal.throwIfAborted();
       try {
-        return await compareFile(engine, details, path, options.extraLabels);
+        return await compareFile(engine, details, path);
       } catch (error) {
         // A mount, what the engine makes, an image that is gone: the reason is the answer.
         if (error instanceof RemoraError && error.code === 'OPERATION_FAILED') return { kind: 'no-image-version', reason: error.message };

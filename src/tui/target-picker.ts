@@ -1,5 +1,6 @@
 // `remora attach` with no target: a list of running containers to pick from, shell-less
 // ones marked, filtered as you type (fuzzy). Pure: keys in, lines out, a choice reported.
+import type { TargetRow } from '../ops/targets.js';
 import { fuzzyFilter } from './fuzzy.js';
 import { LineEditor } from './line-editor.js';
 import { ListCursor, navigate, renderTable, type Column, type Row } from './table.js';
@@ -7,15 +8,6 @@ import { cleanText, escapeTags, fit } from './text.js';
 import type { Theme } from './theme.js';
 import type { Screenful } from './view.js';
 import { actionFor } from './keymap.js';
-
-export interface PickableTarget {
-  id: string;
-  name: string;
-  image: string;
-  state: string;
-  hasShell: boolean;
-  sessions: number;
-}
 
 const COLUMNS: Column[] = [
   { header: 'NAME', minWidth: 16 },
@@ -28,13 +20,13 @@ const COLUMNS: Column[] = [
 export class TargetPicker implements Screenful {
   private readonly editor = new LineEditor();
   private readonly cursor = new ListCursor();
-  private shown: PickableTarget[];
+  private shown: TargetRow[];
   private height = 10;
 
   constructor(
-    private readonly targets: PickableTarget[],
+    private readonly targets: TargetRow[],
     private readonly theme: Theme,
-    private readonly onPick: (target: PickableTarget | undefined) => void,
+    private readonly onPick: (target: TargetRow | undefined) => void,
     private readonly requestRender: () => void,
   ) {
     this.shown = [...targets];

@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, remora, runLabel, startTarget, testEngine, toolkitsOf, type RunningTarget } from '../support/fixtures.js';
+import { REMORA_BIN, remora, startTarget, testEngine, toolkitsOf, type RunningTarget, runLabels } from '../support/fixtures.js';
 
 let engine: DockerEngine;
 let target: RunningTarget;
@@ -31,7 +31,7 @@ async function tab(words: string[], env: Record<string, string> = {}): Promise<{
     'printf "reply:%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
   const result = await execa('bash', ['-c', script, 'bash', ...words], {
-    env: { REMORA: REMORA_BIN, REMORA_TEST_LABEL: runLabel(), ...env },
+    env: { REMORA: REMORA_BIN, REMORA_LABELS: runLabels(), ...env },
     reject: false,
   });
   const lines = result.stdout.split('\n');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remora, startTarget, testEngine, type RunningTarget, runLabels } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { inToolkit } from '../support/trees.js';
 
@@ -98,19 +98,9 @@ describe('errors: one line, a hint, a non-zero exit, nothing left behind', () =>
     });
     const volume = `remora-t-rovol-${randomBytes(3).toString('hex')}`;
     const name = `remora-t-romount-${randomBytes(3).toString('hex')}`;
-    await execa('docker', ['volume', 'create', '--label', `remora.test=${runLabel()}`, volume]);
+    await execa('docker', ['volume', 'create', '--label', runLabels(), volume]);
     try {
-      await execa('docker', [
-        'run',
-        '-d',
-        '--name',
-        name,
-        '--label',
-        `remora.test=${runLabel()}`,
-        '-v',
-        `${volume}:/data/ro:ro`,
-        TEST_IMAGES.scratch,
-      ]);
+      await execa('docker', ['run', '-d', '--name', name, '--label', runLabels(), '-v', `${volume}:/data/ro:ro`, TEST_IMAGES.scratch]);
       expect(await remora(['cp', small, `${name}:/data/ro/x`])).toEqual({
         exitCode: 1,
         stdout: '',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remoraProcess, remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remoraProcess, remora, startTarget, testEngine, type RunningTarget, runLabels } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { inToolkit, localTree, makeTree, targetTree, without } from '../support/trees.js';
 
@@ -178,19 +178,9 @@ describe('mounts docker cp does not serve as the process sees them', () => {
   it('round-trips a tree through a named volume', async () => {
     const volume = `remora-t-vol-${randomBytes(3).toString('hex')}`;
     const name = `remora-t-vol-target-${randomBytes(3).toString('hex')}`;
-    await execa('docker', ['volume', 'create', '--label', `remora.test=${runLabel()}`, volume]);
+    await execa('docker', ['volume', 'create', '--label', runLabels(), volume]);
     try {
-      await execa('docker', [
-        'run',
-        '-d',
-        '--name',
-        name,
-        '--label',
-        `remora.test=${runLabel()}`,
-        '-v',
-        `${volume}:/data/vol`,
-        TEST_IMAGES.scratch,
-      ]);
+      await execa('docker', ['run', '-d', '--name', name, '--label', runLabels(), '-v', `${volume}:/data/vol`, TEST_IMAGES.scratch]);
       const source = join(fresh('volume'), 'onvolume');
       makeTree(source);
       expect((await remora(['cp', source, `${name}:/data/vol/`])).exitCode).toBe(0);

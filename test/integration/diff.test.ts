@@ -2,7 +2,7 @@
 // the unified diff of one file against the image's version.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remora, runLabels, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 
 let engine: DockerEngine;
@@ -96,7 +96,7 @@ describe('remora diff', () => {
   });
 
   it("gives the TUI's Files view the marks and each file's diff, or why there is none", async () => {
-    process.env.REMORA_TEST_LABEL = runLabel();
+    process.env.REMORA_LABELS = runLabels();
     const { openTargetSession } = await import('../../src/cli/session-context.js');
     const { createSessionDataSource } = await import('../../src/tui/session-data-source.js');
     await using context = await openTargetSession(
@@ -107,7 +107,6 @@ describe('remora diff', () => {
       session: context.session,
       engine: context.engine,
       cwd: '/',
-      extraLabels: { 'remora.test': runLabel() },
       openCaptureSession: async () => context.session,
     });
     const signal = AbortSignal.timeout(30_000);

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMORA_VERSION } from '../../src/core/version.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { REMORA_BIN, startTarget, testEngine, type RunningTarget, runLabels } from '../support/fixtures.js';
 
 let engine: DockerEngine;
 let target: RunningTarget;
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** The docker CLI, with the plugin installed in its config and no engine chosen in the environment. */
 async function docker(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: config, REMORA_TEST_LABEL: runLabel() };
+  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: config, REMORA_LABELS: runLabels() };
   delete env.DOCKER_HOST;
   delete env.DOCKER_CONTEXT;
   const result = await execa('docker', args, { reject: false, stdin: 'ignore', env, extendEnv: false });

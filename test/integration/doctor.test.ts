@@ -1,6 +1,6 @@
 // `remora doctor` on a healthy engine: every check passes, and it cleans up after itself.
 import { describe, expect, it } from 'vitest';
-import { remora, runLabel, testEngine } from '../support/fixtures.js';
+import { remora, testEngine, runLabels } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 
 describe('remora doctor', () => {
@@ -32,7 +32,7 @@ describe('remora doctor', () => {
           '      fix: use a smaller profile (--profile general or netadmin); remora doctor shows which profiles work here',
         );
       }
-      const leftovers = await engine.listContainers({ all: true, labels: ['remora.demo=doctor', `remora.test=${runLabel()}`] });
+      const leftovers = await engine.listContainers({ all: true, labels: ['remora.demo=doctor', runLabels()] });
       expect(leftovers).toEqual([]);
     } finally {
       engine.dispose();

@@ -11,11 +11,11 @@ import {
   REMORA_BIN,
   remora,
   remoraProcess,
-  runLabel,
   startTarget,
   testEngine,
   toolkitsOf,
   type RunningTarget,
+  runLabels,
 } from '../support/fixtures.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -138,7 +138,7 @@ describe('a command whose namespace dies', () => {
         name: 'xterm-256color',
         cols: 100,
         rows: 30,
-        env: { ...process.env, TERM: 'xterm-256color', REMORA_TEST_LABEL: runLabel() } as Record<string, string>,
+        env: { ...process.env, TERM: 'xterm-256color', REMORA_LABELS: runLabels() } as Record<string, string>,
       });
       let output = '';
       term.onData((data) => (output += data));

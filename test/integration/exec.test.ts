@@ -4,7 +4,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { execa } from 'execa';
-import { REMORA_BIN, remora, runLabel, startTarget, testEngine, toolkitsOf, type RunningTarget } from '../support/fixtures.js';
+import {
+  REMORA_BIN,
+  remora,
+  runLabel,
+  startTarget,
+  testEngine,
+  toolkitsOf,
+  type RunningTarget,
+  runLabels,
+  TEST_LABEL,
+} from '../support/fixtures.js';
 
 let engine: DockerEngine;
 let scratch: RunningTarget;
@@ -48,7 +58,7 @@ describe('remora exec', () => {
     const loop = 'while read -r line; do "$REMORA" exec "$TARGET" -- true && echo "ran $line"; done';
     const result = await execa('bash', ['-c', loop], {
       input: 'one\ntwo\nthree\n',
-      env: { REMORA: REMORA_BIN, TARGET: scratch.name, REMORA_TEST_LABEL: runLabel() },
+      env: { REMORA: REMORA_BIN, TARGET: scratch.name, REMORA_LABELS: runLabels() },
       reject: false,
     });
     expect(result.stdout).toBe('ran one\nran two\nran three');
@@ -126,7 +136,7 @@ describe('target errors', () => {
         const id = await engine.createContainer({
           name: `${service}-${n}`,
           image: 'remora-test/scratch:latest',
-          labels: { 'remora.test': runLabel(), 'com.docker.compose.service': service, 'com.docker.compose.project': 'p' },
+          labels: { [TEST_LABEL]: runLabel(), 'com.docker.compose.service': service, 'com.docker.compose.project': 'p' },
           hostConfig: {},
         });
         await engine.startContainer(id);

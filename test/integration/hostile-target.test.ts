@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, remora, runLabel, testEngine } from '../support/fixtures.js';
+import { REMORA_BIN, remora, testEngine, runLabels } from '../support/fixtures.js';
 import { waitFor } from '../support/wait-for.js';
 
 const IMAGE = 'remora-test/hostile:latest';
@@ -55,7 +55,7 @@ beforeAll(async () => {
     '--name',
     name,
     '--label',
-    `remora.test=${runLabel()}`,
+    runLabels(),
     '--user',
     RETITLE,
     IMAGE,
@@ -202,7 +202,7 @@ describe('a hostile target', () => {
   it('cp to a tar stream keeps names that are not UTF-8 (read back by GNU tar, and by cp -)', async () => {
     const tar = await execa(REMORA_BIN, ['cp', `${name}:/data`, '-'], {
       encoding: 'buffer',
-      env: { REMORA_TEST_LABEL: runLabel() },
+      env: { REMORA_LABELS: runLabels() },
       reject: false,
     });
     expect(tar.exitCode).toBe(0);
@@ -224,7 +224,7 @@ describe('a hostile target', () => {
     const socket = `remora-test-${randomBytes(3).toString('hex')}`;
     const tmux = (...args: string[]) => execa('tmux', ['-L', socket, '-f', '/dev/null', ...args]);
     const privateToolkit = process.env.REMORA_TOOLKIT_IMAGE ? `REMORA_TOOLKIT_IMAGE=${process.env.REMORA_TOOLKIT_IMAGE} ` : '';
-    const command = `env REMORA_TEST_LABEL=${runLabel()} ${privateToolkit}${REMORA_BIN} ps ${name}`;
+    const command = `env REMORA_LABELS=${runLabels()} ${privateToolkit}${REMORA_BIN} ps ${name}`;
     try {
       await tmux('new-session', '-d', '-x', '200', '-y', '40', 'cat');
       await tmux('set-option', '-g', 'remain-on-exit', 'on');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureBuiltImage } from '../../src/session/toolkit-image.js';
-import { runLabel, testEngine } from '../support/fixtures.js';
+import { runLabel, testEngine, runLabels } from '../support/fixtures.js';
 
 const engine = testEngine();
 const sources = mkdtempSync(join(tmpdir(), 'remora-rebuild-'));
@@ -46,7 +46,7 @@ describe("rebuilding one of Remora's images", () => {
   it('leaves the replaced image while a container uses it', async () => {
     const inUse = await build('three');
     const container = `remora-rebuild-${runLabel()}`;
-    await execa('docker', ['create', '--name', container, '--label', `remora.test=${runLabel()}`, inUse, 'true']);
+    await execa('docker', ['create', '--name', container, '--label', runLabels(), inUse, 'true']);
     try {
       await build('four');
       expect(await imageId(inUse)).toBe(inUse);

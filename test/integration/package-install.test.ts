@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMORA_VERSION } from '../../src/core/version.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { contextHash, packageDir } from '../../src/session/toolkit-image.js';
-import { runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { startTarget, testEngine, type RunningTarget, runLabels } from '../support/fixtures.js';
 import { TEST_IMAGES, TOOLKIT_IS_PRIVATE } from '../support/images.js';
 
 const checkout = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,7 +41,7 @@ function installed(args: string[], env: Record<string, string> = {}) {
     cwd: work,
     reject: false,
     stdin: 'ignore',
-    env: { REMORA_TEST_LABEL: runLabel(), ...env },
+    env: { REMORA_LABELS: runLabels(), ...env },
   });
 }
 

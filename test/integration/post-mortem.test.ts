@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, remoraProcess, runLabel, testEngine } from '../support/fixtures.js';
+import { remora, remoraProcess, runLabel, testEngine, runLabels, TEST_LABEL } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { spawnRemora } from '../support/pty.js';
 import { crasherImage } from '../support/post-mortem-images.js';
@@ -46,12 +46,12 @@ async function fromStartStandInsGone(id: string): Promise<void> {
 beforeAll(async () => {
   engine = testEngine();
   image = await crasherImage();
-  await execa('docker', ['volume', 'create', '--label', `${LABEL.test}=${runLabel()}`, volume]);
+  await execa('docker', ['volume', 'create', '--label', runLabels(), volume]);
   const name = `remora-t-crashed-${randomBytes(3).toString('hex')}`;
   const id = await engine.createContainer({
     name,
     image,
-    labels: { [LABEL.test]: runLabel() },
+    labels: { [TEST_LABEL]: runLabel() },
     hostConfig: { tmpfs: { '/run/scratch': 'size=1m' }, mounts: [{ type: 'volume', source: volume, target: '/data', readOnly: false }] },
   });
   await engine.startContainer(id);
@@ -214,7 +214,7 @@ describe('an exited container as a target', () => {
     const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '600'], { reject: false, stdin: 'ignore' });
     await waitFor(
       async () =>
-        (await engine.listContainers({ labels: [`${LABEL.ephemeral}=true`, `${LABEL.test}=${runLabel()}`] })).some((c) =>
+        (await engine.listContainers({ labels: [`${LABEL.ephemeral}=true`, runLabels()] })).some((c) =>
           c.name.startsWith(`remora-${target.name}-`),
         ),
       {
@@ -238,17 +238,17 @@ describe('an exited container whose image was removed', () => {
     const copy = await execa('docker', [
       'commit',
       '--change',
-      `LABEL ${LABEL.test}=${runLabel()}`,
+      `LABEL ${TEST_LABEL}=${runLabel()}`,
       await engine.createContainer({
         name: `remora-t-src-${randomBytes(3).toString('hex')}`,
         image: tag,
-        labels: { [LABEL.test]: runLabel() },
+        labels: { [TEST_LABEL]: runLabel() },
         hostConfig: {},
       }),
       tag,
     ]);
     const name = `remora-t-orphan-${randomBytes(3).toString('hex')}`;
-    const id = await engine.createContainer({ name, image: tag, labels: { [LABEL.test]: runLabel() }, hostConfig: {} });
+    const id = await engine.createContainer({ name, image: tag, labels: { [TEST_LABEL]: runLabel() }, hostConfig: {} });
     try {
       await engine.startContainer(id);
       expect(await (await engine.waitContainer(id, 'not-running')).exitCode).toBe(3);

@@ -93,6 +93,7 @@ describe('remora ps', () => {
 
   it("keeps the toolkit's processes out unless --all, and marks them then", async () => {
     const plain = await psJson([distroless.name]);
+    expect(plain.length).toBeGreaterThan(0);
     expect(plain.every((r) => r.user === 'nonroot')).toBe(true);
     const all = await psJson([distroless.name, '--all']);
     const toolkit = all.filter((r) => r.toolkit);

@@ -4,9 +4,10 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remoraProcess, remora, runLabel, startTarget, testEngine, toolkitsOf } from '../support/fixtures.js';
+import { remoraProcess, remora, runLabel, runLabels, startTarget, testEngine, toolkitsOf, TEST_LABEL } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { ensureBusyboxToolkit } from '../support/toolkit-probes.js';
+import { runLabelsFor } from '../support/run-labels.js';
 import { waitFor } from '../support/wait-for.js';
 
 let engine: DockerEngine;
@@ -168,13 +169,13 @@ describe('toolkit session lifetime', () => {
     // What a toolkit left by a crashed engine looks like: labelled, its target long gone.
     // Under a test label of its own, which the sweeps of other test files' commands leave alone.
     const own = `${runLabel()}-stale`;
-    const env = { REMORA_TEST_LABEL: own };
+    const env = { REMORA_LABELS: runLabelsFor(own) };
     const staleId = await engine.createContainer({
       name: `remora-gone-${runLabel()}`,
       image: TEST_IMAGES.toolkit,
       entrypoint: [],
       cmd: ['sleep', '600'],
-      labels: { [LABEL.role]: 'toolkit', [LABEL.target]: 'f'.repeat(64), [LABEL.test]: own },
+      labels: { [LABEL.role]: 'toolkit', [LABEL.target]: 'f'.repeat(64), [TEST_LABEL]: own },
       hostConfig: {},
     });
     await engine.startContainer(staleId);
@@ -186,6 +187,38 @@ describe('toolkit session lifetime', () => {
     expect((await remora(['exec', '--rm', target.name, '--', 'true'], { env })).exitCode).toBe(0);
     // Removed by the sweep: the engine no longer knows it (not any other failure).
     await expect(engine.inspectContainer(staleId)).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
+  });
+
+  it('with REMORA_LABELS, labels what it creates and sweeps only stale toolkits that carry them', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    const staleId = await engine.createContainer({
+      name: `remora-gone-other-${runLabel()}`,
+      image: TEST_IMAGES.toolkit,
+      entrypoint: [],
+      cmd: ['sleep', '600'],
+      labels: { [LABEL.role]: 'toolkit', [LABEL.target]: 'f'.repeat(64), [TEST_LABEL]: runLabel() },
+      hostConfig: {},
+    });
+    await engine.startContainer(staleId);
+    // Another job's labels: its own toolkit carries them, and this stale one (without them) stays.
+    const scope = `job-${runLabel()}`;
+    const scoped = await remora(['exec', target.name, '--', 'true'], { env: { REMORA_LABELS: `${runLabels()},remora-it.job=${scope}` } });
+    expect(scoped.exitCode).toBe(0);
+    const toolkits = await toolkitsOf(engine, target.id);
+    expect(toolkits.length).toBeGreaterThan(0);
+    expect(toolkits.every((t) => t.labels['remora-it.job'] === scope && t.labels[TEST_LABEL] === runLabel())).toBe(true);
+    expect((await engine.inspectContainer(staleId)).id).toBe(staleId);
+    // This run's scope alone covers it: swept.
+    expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
+    await expect(engine.inspectContainer(staleId)).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
+  });
+
+  it('refuses a REMORA_LABELS that is not KEY=VALUE, exit 2', async () => {
+    expect(await remora(['targets'], { env: { REMORA_LABELS: 'oops' } })).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'remora: REMORA_LABELS: "oops" is not KEY=VALUE\nhint: write it like REMORA_LABELS=ci.run=1234,team=payments\n',
+    });
   });
 
   it('lists sessions with target, profile and who made them', async () => {

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remora, runLabel, startTarget, testEngine, type RunningTarget, TEST_LABEL } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -26,7 +26,7 @@ async function startIn(pidMode: string): Promise<RunningTarget> {
     name,
     image: TEST_IMAGES.distroless,
     env: ['CHILDREN=2'],
-    labels: { [LABEL.test]: runLabel() },
+    labels: { [TEST_LABEL]: runLabel() },
     hostConfig: { pidMode },
   });
   await engine.startContainer(id);
@@ -135,6 +135,7 @@ describe("a target in the host's PID namespace (--pid=host)", () => {
     const state = await engine.inspectContainer(hostPid.id);
     expect(main).toBe(state.state.pid);
     const { rows, stderr } = await psRows(hostPid);
+    expect(rows.some((r) => r.pid === main)).toBe(true);
     expect(rows.every((r) => r.uid === 65532 && (r.pid === main || r.ppid === main))).toBe(true);
     expect(stderr).toBe(
       `remora: ${hostPid.name} shares the host's PID namespace: showing its own process tree (--all shows every process)\n`,

@@ -12,7 +12,8 @@ import tarStream from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remora, remoraProcess, runLabel, testEngine } from '../support/fixtures.js';
+import { remora, remoraProcess, runLabel, testEngine, TEST_LABEL } from '../support/fixtures.js';
+import { runLabelsFor } from '../support/run-labels.js';
 import { waitFor } from '../support/wait-for.js';
 import { crasherImage } from '../support/post-mortem-images.js';
 import { spawnRemora } from '../support/pty.js';
@@ -28,7 +29,7 @@ async function exitedCrasher(
   hostConfig: Parameters<DockerEngine['createContainer']>[0]['hostConfig'] = {},
 ): Promise<{ id: string; name: string }> {
   const name = `remora-t-${prefix}-${randomBytes(3).toString('hex')}`;
-  const id = await engine.createContainer({ name, image, labels: { [LABEL.test]: runLabel() }, hostConfig });
+  const id = await engine.createContainer({ name, image, labels: { [TEST_LABEL]: runLabel() }, hostConfig });
   made.push(id);
   await engine.startContainer(id);
   expect(await (await engine.waitContainer(id, 'not-running')).exitCode).toBe(3);
@@ -85,7 +86,7 @@ describe('a large writable layer', () => {
 
   it('leaves no temporary image once the next command has run, when remora is killed during the commit', async () => {
     // A test label of its own: other test files' commands, which sweep their run's leftovers, leave this one alone.
-    const env = { REMORA_TEST_LABEL: `${runLabel()}-killed` };
+    const env = { REMORA_LABELS: runLabelsFor(`${runLabel()}-killed`) };
     const child = remoraProcess(['exec', '--rm', big.name, '--', 'true'], { reject: false, stdin: 'ignore', buffer: false, env });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -159,7 +160,7 @@ async function foreignImage(): Promise<string> {
   const config = JSON.stringify({
     architecture: 'arm64',
     os: 'linux',
-    config: { Entrypoint: ['/app'], Labels: { [LABEL.test]: runLabel() } },
+    config: { Entrypoint: ['/app'], Labels: { [TEST_LABEL]: runLabel() } },
     rootfs: { type: 'layers', diff_ids: [`sha256:${createHash('sha256').update(layer).digest('hex')}`] },
   });
   const manifest = JSON.stringify([{ Config: 'config.json', RepoTags: [tag], Layers: ['layer/layer.tar'] }]);
@@ -213,7 +214,7 @@ describe('a crash-looping container', () => {
       '--name',
       name,
       '--label',
-      `${LABEL.test}=${runLabel()}`,
+      `${TEST_LABEL}=${runLabel()}`,
       '--restart',
       'always',
       image,
@@ -246,7 +247,7 @@ describe('the original removed while its stand-in is in use', () => {
     const child = remoraProcess(['exec', '--rm', target.name, '--', 'sleep', '300'], { reject: false, stdin: 'ignore', timeout: 120_000 });
     await waitFor(
       async () =>
-        (await engine.listContainers({ labels: [`${LABEL.target}`, `${LABEL.test}=${runLabel()}`] })).some((c) =>
+        (await engine.listContainers({ labels: [`${LABEL.target}`, `${TEST_LABEL}=${runLabel()}`] })).some((c) =>
           c.name.startsWith(`remora-${target.name}-`),
         ),
       {

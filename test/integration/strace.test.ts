@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyscallEvent } from '../../src/core/strace-parser.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { remoraProcess, remora, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { remoraProcess, remora, startTarget, testEngine, type RunningTarget, runLabels } from '../support/fixtures.js';
 import { ensureBusyboxToolkit, lookFromToolkit } from '../support/toolkit-probes.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -40,7 +40,11 @@ async function expectUntouched(target: RunningTarget, children: number): Promise
   const view = await waitFor(
     async () => {
       const look = await lookFromToolkit(target.name);
-      const detached = [...look.tracers.values()].every((t) => t === 0) && ![...look.processes.values()].some((p) => p.comm === 'strace');
+      // Some threads seen, or "every tracer is 0" would hold of none.
+      const detached =
+        look.tracers.size > 0 &&
+        [...look.tracers.values()].every((t) => t === 0) &&
+        ![...look.processes.values()].some((p) => p.comm === 'strace');
       return detached ? look : undefined;
     },
     { timeoutMs: 20_000, what: 'every TracerPid to be 0 and strace gone' },
@@ -149,7 +153,7 @@ describe('remora strace', () => {
   });
 
   it('streams SyscallEvents for the TUI, joined and timed, and stops on request', async () => {
-    process.env.REMORA_TEST_LABEL = runLabel();
+    process.env.REMORA_LABELS = runLabels();
     const { openTargetSession } = await import('../../src/cli/session-context.js');
     const { startTraceEvents } = await import('../../src/ops/strace.js');
     await using context = await openTargetSession(

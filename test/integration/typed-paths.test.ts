@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { REMORA_BIN, remora, runLabel, startTarget, testEngine, type CliResult, type RunningTarget } from '../support/fixtures.js';
+import { REMORA_BIN, remora, startTarget, testEngine, type CliResult, type RunningTarget, runLabels } from '../support/fixtures.js';
 
 let engine: DockerEngine;
 let target: RunningTarget;
@@ -42,7 +42,7 @@ async function runBytes(program: string, args: Array<string | Buffer>, env: Node
     reject: false,
     stdin: 'ignore',
     stripFinalNewline: false,
-    env: { REMORA_TEST_LABEL: runLabel(), ...env },
+    env: { REMORA_LABELS: runLabels(), ...env },
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

@@ -2,7 +2,7 @@
 // files and sockets, a trace that emits on demand, and a record of what was asked.
 import type { ListedProcess } from '../../src/core/process-table.js';
 import type { SyscallEvent } from '../../src/core/strace-parser.js';
-import type { ChangeMark, FileDiff, FileEntry, TargetEvent, TargetSummary, TuiDataSource } from '../../src/tui/data-source.js';
+import type { ChangeMark, FileDiff, FileEntry, TargetEvent, TargetHeader, TuiDataSource } from '../../src/tui/data-source.js';
 
 export function fakeProcess(pid: number, ppid: number, command: string, extra: Partial<ListedProcess> = {}): ListedProcess {
   return {
@@ -40,7 +40,7 @@ function entry(name: string, type: FileEntry['type'], extra: Partial<FileEntry> 
   };
 }
 
-export const FAKE_SUMMARY: TargetSummary = {
+export const FAKE_SUMMARY: TargetHeader = {
   name: 'shop-api',
   image: 'registry.example/shop-api:1.4.2',
   state: 'running',
@@ -78,7 +78,7 @@ export class FakeDataSource implements TuiDataSource {
   watcher: ((event: TargetEvent) => void) | undefined;
   logLines: ((lines: Array<{ stream: 'stdout' | 'stderr'; text: string }>) => void) | undefined;
 
-  async summary(): Promise<TargetSummary> {
+  async summary(): Promise<TargetHeader> {
     return FAKE_SUMMARY;
   }
   async listProcesses(): Promise<ListedProcess[]> {

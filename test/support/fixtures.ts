@@ -9,11 +9,19 @@ import { createEngine } from '../../src/engine/create-engine.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import type { ContainerSpec } from '../../src/engine/types.js';
 import { TEST_IMAGES } from './images.js';
+import { runLabelsFor, TEST_LABEL } from './run-labels.js';
+
+export { TEST_LABEL } from './run-labels.js';
 
 export const REMORA_BIN = fileURLToPath(new URL('../../bin/remora', import.meta.url));
 
 export function runLabel(): string {
   return inject('runLabel');
+}
+
+/** REMORA_LABELS for the CLI under test: this run's label on all it creates (see run-labels.ts). */
+export function runLabels(): string {
+  return runLabelsFor(runLabel());
 }
 
 export function testEngine(): DockerEngine {
@@ -48,7 +56,7 @@ export async function startTarget(
     image: TEST_IMAGES[kind],
     cmd: options.cmd,
     env: options.env,
-    labels: { ...options.labels, [LABEL.test]: runLabel() },
+    labels: { ...options.labels, [TEST_LABEL]: runLabel() },
     hostConfig: { readonlyRootfs: options.readOnly ?? false, tmpfs: options.tmpfs, autoRemove: options.autoRemove ?? false },
   };
   const id = await engine.createContainer(spec);
@@ -74,7 +82,7 @@ export interface CliResult {
  * with this run's test label on what it creates.
  */
 export function remoraProcess<O extends ExecaOptions>(args: string[], options: O): ResultPromise<O> {
-  const labelled = { ...options, env: { REMORA_TEST_LABEL: runLabel(), ...options.env } } as O;
+  const labelled = { ...options, env: { REMORA_LABELS: runLabels(), ...options.env } } as O;
   return execa(REMORA_BIN, args, labelled) as unknown as ResultPromise<O>;
 }
 

@@ -6,7 +6,7 @@ import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { fileURLToPath } from 'node:url';
 import { ensureBuiltImage } from '../../src/session/toolkit-image.js';
-import { runLabel, type RunningTarget } from './fixtures.js';
+import { runLabel, type RunningTarget, TEST_LABEL } from './fixtures.js';
 
 export const FORWARD_SERVER_IMAGE = 'remora-test/forward-server:latest';
 export const SERVER_PORT = 7000;
@@ -23,7 +23,7 @@ export async function startForwardServer(engine: DockerEngine, options: { networ
   const id = await engine.createContainer({
     name,
     image: FORWARD_SERVER_IMAGE,
-    labels: { [LABEL.test]: runLabel() },
+    labels: { [TEST_LABEL]: runLabel() },
     hostConfig: options.networkNone ? { networkMode: 'none' } : {},
   });
   await engine.startContainer(id);

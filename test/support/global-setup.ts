@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import type { TestProject } from 'vitest/node';
 import { createEngine } from '../../src/engine/create-engine.js';
 import { prepareTestImages } from './images.js';
+import { runLabelsFor } from './run-labels.js';
 import { preparePodmanImages } from './podman.js';
 
 declare module 'vitest' {
@@ -39,10 +40,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   ]);
   return async () => {
     if (!engineAvailable) return;
-    const leftovers = await engine.listContainers({ all: true, labels: [`remora.test=${runLabel}`] });
+    const leftovers = await engine.listContainers({ all: true, labels: [runLabelsFor(runLabel)] });
     await Promise.all(leftovers.map((c) => engine.removeContainer(c.id)));
     // Volumes too: a run cut short leaves those its tests would have removed.
-    await execa('docker', ['volume', 'prune', '-f', '--filter', `label=remora.test=${runLabel}`], { reject: false });
+    await execa('docker', ['volume', 'prune', '-f', '--filter', `label=${runLabelsFor(runLabel)}`], { reject: false });
     engine.dispose();
   };
 }

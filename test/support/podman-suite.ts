@@ -12,7 +12,7 @@ import { LABEL } from '../../src/core/labels.js';
 import { createEngine } from '../../src/engine/create-engine.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { buildFromDirectory, DEFAULT_BASE, FALLBACK_BASE } from '../../src/session/toolkit-image.js';
-import { remora, remoraProcess, runLabel, startTarget, toolkitsOf } from './fixtures.js';
+import { remora, remoraProcess, runLabel, startTarget, toolkitsOf, runLabels, TEST_LABEL } from './fixtures.js';
 import { prepareTestImages } from './images.js';
 import { PODMAN_TARGETS, type PodmanService, podmanAvailable } from './podman.js';
 import { spawnRemora } from './pty.js';
@@ -39,7 +39,7 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
 
   afterAll(async () => {
     if (!engine) return;
-    const leftovers = await engine.listContainers({ all: true, labels: [`${LABEL.test}=${runLabel()}`] });
+    const leftovers = await engine.listContainers({ all: true, labels: [runLabels()] });
     await Promise.all(leftovers.map((c) => engine.removeContainer(c.id)));
     engine.dispose();
   });
@@ -74,17 +74,17 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
           say: (line) => said.push(line),
           what: 'test image',
           buildTarget: 'first',
-          labels: { 'remora.test': runLabel() },
+          labels: { [TEST_LABEL]: runLabel() },
         });
         expect(said.join('\n')).not.toMatch(/debootstrap/);
         expect(said[0]).toBe(`building test image ${tag} from ${base} (first use only; takes a minute or two)`);
         // Build arguments, labels and the target stage all reached Podman's builder.
-        expect(await engine.imageLabels(tag)).toMatchObject({ 'remora.test': runLabel() });
+        expect(await engine.imageLabels(tag)).toMatchObject({ [TEST_LABEL]: runLabel() });
         const id = await engine.createContainer({
           name: `remora-t-build-${runLabel()}`,
           image: tag,
           cmd: ['cat', '/stage'],
-          labels: { [LABEL.test]: runLabel() },
+          labels: { [TEST_LABEL]: runLabel() },
           hostConfig: {},
         });
         await engine.startContainer(id);

@@ -2,7 +2,7 @@
 // so tests assert on what a user would see, and can type and resize like a user.
 import pty from '@lydell/node-pty';
 import xtermHeadless from '@xterm/headless';
-import { REMORA_BIN, runLabel } from './fixtures.js';
+import { REMORA_BIN, runLabels } from './fixtures.js';
 import { waitFor } from './wait-for.js';
 
 const { Terminal } = xtermHeadless;
@@ -31,7 +31,7 @@ export function spawnRemora(args: string[], options: { cols?: number; rows?: num
     cols,
     rows,
     cwd: process.cwd(),
-    env: { ...process.env, TERM: 'xterm-256color', REMORA_TEST_LABEL: runLabel(), ...options.env } as Record<string, string>,
+    env: { ...process.env, TERM: 'xterm-256color', REMORA_LABELS: runLabels(), ...options.env } as Record<string, string>,
   });
   child.onData((data) => {
     raw += data;

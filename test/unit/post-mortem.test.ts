@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  describePostMortem,
-  formatAgo,
-  missingBindSource,
-  noProcessMessage,
-  standInMounts,
-  type PostMortemSource,
-} from '../../src/core/post-mortem.js';
+import { describePostMortem, formatAgo, noProcessMessage, standInMounts, type PostMortemSource } from '../../src/core/post-mortem.js';
 
 const now = Date.parse('2026-12-06T01:00:00Z');
 const exited: PostMortemSource = {
@@ -80,15 +73,5 @@ describe('standInMounts', () => {
       ['/cache', false],
       ['/etc/app', true],
     ]);
-  });
-});
-
-describe('missingBindSource', () => {
-  it("reads the host path from Docker's and Podman's refusals, spaces included", () => {
-    expect(
-      missingBindSource('the engine refused: invalid mount config for type "bind": bind source path does not exist: /srv/my app'),
-    ).toBe('/srv/my app');
-    expect(missingBindSource('statfs /srv/app: no such file or directory')).toBe('/srv/app');
-    expect(missingBindSource('no such image')).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemoraError } from '../../src/core/errors.js';
 import { AttachController } from '../../src/tui/attach-controller.js';
-import type { TargetSummary } from '../../src/tui/data-source.js';
+import type { TargetHeader } from '../../src/tui/data-source.js';
 import { displayWidth, stripTags } from '../../src/tui/text.js';
 import { createTheme } from '../../src/tui/theme.js';
 import { FAKE_SUMMARY, FakeDataSource } from '../support/fake-data-source.js';
@@ -14,7 +14,7 @@ afterEach(async () => {
   controller = undefined;
 });
 
-function setUp(options: { env?: NodeJS.ProcessEnv; data?: FakeDataSource; summary?: TargetSummary } = {}) {
+function setUp(options: { env?: NodeJS.ProcessEnv; data?: FakeDataSource; summary?: TargetHeader } = {}) {
   const data = options.data ?? new FakeDataSource();
   const state = { quits: 0, shells: 0, saved: [] as Array<[string, string]> };
   controller = new AttachController({

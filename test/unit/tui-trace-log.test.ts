@@ -39,6 +39,7 @@ describe('trace log', () => {
     expect(opens.length).toBeGreaterThan(0);
     expect(opens.every((l) => l.event.syscall?.includes('open'))).toBe(true);
     const memory = log.lines(parseTraceFilter(''), 'memory');
+    expect(memory.length).toBeGreaterThan(0);
     expect(memory.every((l) => l.cls === 'memory')).toBe(true);
     expect(log.lines(parseTraceFilter('')).length).toBe(events.length);
   });

@@ -20,7 +20,8 @@ import {
 } from '../trace-log.js';
 import { count, type View, type ViewContext } from '../view.js';
 
-export interface TraceTarget {
+/** What the Trace view traces (not a target: processes of the attached one), and how it is titled. */
+export interface TraceSelection {
   /** Empty: the target's main process with its threads and children. */
   pids: number[];
   label: string;
@@ -66,14 +67,14 @@ function eventPager(line: TraceLine): PagerContent {
   };
 }
 
-function isTraceTarget(value: unknown): value is TraceTarget {
-  return typeof value === 'object' && value !== null && Array.isArray((value as TraceTarget).pids);
+function isTraceSelection(value: unknown): value is TraceSelection {
+  return typeof value === 'object' && value !== null && Array.isArray((value as TraceSelection).pids);
 }
 
 export class TraceView implements View {
   readonly id = 'trace' as const;
   private readonly log: TraceLog;
-  private target: TraceTarget | undefined;
+  private target: TraceSelection | undefined;
   private handle: Stoppable | undefined;
   private readonly task = new LatestTask({ serial: true });
   private state: 'idle' | 'starting' | 'running' | 'stopped' = 'idle';
@@ -95,12 +96,12 @@ export class TraceView implements View {
     this.log = new TraceLog(capacity);
   }
 
-  get tracing(): TraceTarget | undefined {
+  get tracing(): TraceSelection | undefined {
     return this.state === 'running' || this.state === 'starting' ? this.target : undefined;
   }
 
   activate(argument?: unknown): void {
-    if (isTraceTarget(argument) && !this.ctx.frozen) this.start(argument);
+    if (isTraceSelection(argument) && !this.ctx.frozen) this.start(argument);
   }
 
   deactivate(): void {
@@ -284,7 +285,7 @@ export class TraceView implements View {
       .join('');
   }
 
-  private start(target: TraceTarget): void {
+  private start(target: TraceSelection): void {
     this.target = target;
     this.log.clear();
     this.scroll.follow();

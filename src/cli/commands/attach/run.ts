@@ -8,7 +8,7 @@ import { createSessionDataSource } from '../../../tui/session-data-source.js';
 import type { SyscallEvent } from '../../../core/strace-parser.js';
 import { settleFromStart, startTraceEvents, waitingProgramPid } from '../../../ops/strace.js';
 import type { Stoppable } from '../../../tui/data-source.js';
-import { openEngineContext, openFromStartSession, openSessionIn, openTargetSession, testLabels } from '../../session-context.js';
+import { openEngineContext, openFromStartSession, openSessionIn, openTargetSession } from '../../session-context.js';
 import { runShell } from '../shell/run.js';
 import type { AttachOptions } from './command.js';
 
@@ -37,7 +37,6 @@ export async function attachCommand(query: string | undefined, options: AttachOp
           engine: context.engine,
           cwd: process.cwd(),
           traceFromStart,
-          extraLabels: testLabels(),
           // Capture gets its own profile's session, as `remora capture` does; never general widened.
           openCaptureSession: async () =>
             (await openSessionIn(context, { ...options, profile: 'capture' }, context.target.id, { say })).session,

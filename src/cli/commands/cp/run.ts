@@ -3,6 +3,7 @@
 // removed on both sides, the old file left as it was). The copying is in ops/.
 import { describeLocation, parseCpLocation, resolveLocalPath, type CpLocation } from '../../../core/cp-paths.js';
 import { RemoraError } from '../../../core/errors.js';
+import { exitStatusOfSignal } from '../../../core/exit-status.js';
 import { terminalSafe } from '../../../core/target-text.js';
 import { copyIn, type Ownership } from '../../../ops/copy-in.js';
 import { copyOut, type CopyResult } from '../../../ops/copy-out.js';
@@ -61,7 +62,7 @@ export async function cpCommand(args: string[], options: CpOptions): Promise<num
   let stoppedBy: NodeJS.Signals | undefined;
   const stop = (signal: NodeJS.Signals): void => {
     // A second Ctrl-C means "now": the cleanup of the first is cut short, as in any tool.
-    if (stoppedBy) process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (stoppedBy) process.exit(exitStatusOfSignal(signal));
     stoppedBy = signal;
     controller.abort(new RemoraError('OPERATION_FAILED', `interrupted by ${signal}`));
   };
@@ -130,7 +131,7 @@ export async function cpCommand(args: string[], options: CpOptions): Promise<num
     progress.stop();
     if (stoppedBy) {
       process.stderr.write(`remora: cp interrupted by ${stoppedBy}; no partial file was left behind\n`);
-      return stoppedBy === 'SIGINT' ? 130 : 143;
+      return exitStatusOfSignal(stoppedBy);
     }
     throw error;
   } finally {

@@ -2,14 +2,14 @@
 // removes it (with its toolkits) when you leave, unless --keep.
 import { createEngine } from '../../../engine/create-engine.js';
 import { DEMO_NAME, ensureDemoTarget } from '../../../session/demo-target.js';
-import { sayOnStderr, testLabels } from '../../session-context.js';
+import { sayOnStderr } from '../../session-context.js';
 import type { DemoOptions } from './command.js';
 
 export async function demoCommand(options: DemoOptions): Promise<number> {
   const say = sayOnStderr(options);
   const engine = createEngine(options);
   const listing = await engine.listContainers({ all: true });
-  const demo = await ensureDemoTarget(engine, listing, say, testLabels() ?? {});
+  const demo = await ensureDemoTarget(engine, listing, say);
   try {
     say(`${DEMO_NAME} is running; \`docker exec ${DEMO_NAME} sh\` fails there: it has no shell`);
     if (!process.stdin.isTTY || !process.stdout.isTTY) {

@@ -4,7 +4,7 @@ import { RemoraError } from '../../../core/errors.js';
 import { resolveTarget } from '../../../core/target-resolution.js';
 import { containerDiff, fileDiff, type ContainerDiff } from '../../../ops/diff.js';
 import { printJson } from '../../printers.js';
-import { openEngineContext, testLabels } from '../../session-context.js';
+import { openEngineContext } from '../../session-context.js';
 import { typedArguments } from '../../typed-arguments.js';
 import type { DiffOptions } from './command.js';
 
@@ -21,7 +21,7 @@ export async function diffCommand(query: string, path: string | undefined, optio
   if (path !== undefined) {
     // The path as typed, bytes that are not UTF-8 included (`caf\xe9.txt` is not `caf\xe8.txt`).
     const [, typed = path] = typedArguments([query, path]);
-    const text = await fileDiff(context.engine, details, typed, testLabels());
+    const text = await fileDiff(context.engine, details, typed);
     if (options.json) printJson({ path: typed, same: text === '', diff: text });
     else process.stdout.write(text);
     return 0;

@@ -2,7 +2,7 @@
 // failure: the engine, the toolkit image, and a session per profile against a throwaway
 // target of its own (so it never touches a real workload), tracing included.
 import { randomBytes } from 'node:crypto';
-import { RemoraError } from '../../../core/errors.js';
+import { EXIT, RemoraError } from '../../../core/errors.js';
 import { LABEL } from '../../../core/labels.js';
 import { splitDump } from '../../../core/proc-dump.js';
 import { PROFILES, type Profile } from '../../../core/profiles.js';
@@ -15,7 +15,7 @@ import { ensureToolkitImage } from '../../../session/toolkit-image.js';
 import { scriptExec } from '../../../toolkit-scripts/scripts.js';
 import { openSession, toTarget, type Target } from '../../../session/toolkit-session.js';
 import { printJson } from '../../printers.js';
-import { sayOnStderr, testLabels, toolkitImageFrom } from '../../session-context.js';
+import { sayOnStderr, toolkitImageFrom } from '../../session-context.js';
 import type { DoctorOptions } from './command.js';
 
 interface Check {
@@ -67,7 +67,7 @@ async function runChecks(options: DoctorOptions, report: (check: Check) => void)
         detail: (error as Error).message,
         remedy: 'start the engine or point --host/DOCKER_HOST/--context at it',
       });
-      return 4;
+      return EXIT.ENGINE;
     }
     let image: string;
     try {
@@ -80,7 +80,7 @@ async function runChecks(options: DoctorOptions, report: (check: Check) => void)
         detail: (error as Error).message,
         remedy: 'run `remora toolkit build`, or pass --toolkit-image',
       });
-      return 4;
+      return EXIT.ENGINE;
     }
     let failures = 0;
     const throwaway = await startThrowawayTarget(engine, image);
@@ -95,7 +95,7 @@ async function runChecks(options: DoctorOptions, report: (check: Check) => void)
     } finally {
       await engine.removeContainer(throwaway);
     }
-    return failures === 0 ? 0 : 1;
+    return failures === 0 ? EXIT.OK : EXIT.FAILED;
   } finally {
     engine.dispose();
   }
@@ -107,7 +107,7 @@ async function startThrowawayTarget(engine: Engine, image: string): Promise<stri
     image,
     entrypoint: [],
     cmd: ['sleep', '300'],
-    labels: { ...testLabels(), [LABEL.demo]: 'doctor' },
+    labels: { [LABEL.demo]: 'doctor' },
     // Default capabilities, like the workloads people debug: a toolkit with fewer cannot
     // trace it, which is what the restricted profile's line should show.
     hostConfig: { autoRemove: true },
@@ -127,7 +127,6 @@ async function checkProfile(engine: Engine, target: Target, profile: Profile, im
       ephemeral: true,
       shareIpc: false,
       say: sayOnStderr({ ...options, quiet: true }),
-      extraLabels: testLabels(),
     });
     const probe = scriptExec('doctor-probe', []);
     const [{ stdout }, trace] = await Promise.all([session.run(probe.cmd, { env: probe.env }), probeTrace(session)]);

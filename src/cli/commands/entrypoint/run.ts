@@ -1,9 +1,10 @@
 // `remora entrypoint <target|image>`: what it runs at start and what would stop it from
 // starting, one line per problem with its likely fix; exit 1 when there is one.
+import { EXIT } from '../../../core/errors.js';
 import { checkEntrypoint, type EntrypointReport } from '../../../ops/entrypoint.js';
 import { lookUpProgramSource } from '../../../session/target-lookup.js';
 import { printJson } from '../../printers.js';
-import { openEngineContext, testLabels } from '../../session-context.js';
+import { openEngineContext } from '../../session-context.js';
 import type { EntrypointOptions } from './command.js';
 
 export async function entrypointCommand(query: string, options: EntrypointOptions): Promise<number> {
@@ -17,11 +18,10 @@ export async function entrypointCommand(query: string, options: EntrypointOption
     source: target.source.kind === 'container' ? { kind: 'container', id: target.source.id } : { kind: 'image', ref: target.source.id },
     config: target.config,
     imageArch,
-    extraLabels: testLabels(),
   });
   if (options.json) printJson({ target: target.source.name, ...report });
   else process.stdout.write(formatEntrypointReport(report));
-  return report.problems.length ? 1 : 0;
+  return report.problems.length ? EXIT.FAILED : EXIT.OK;
 }
 
 export function formatEntrypointReport(report: EntrypointReport): string {

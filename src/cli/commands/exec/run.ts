@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../../core/errors.js';
 import type { ExecHandle } from '../../../engine/types.js';
 import { execTag, signalTagged } from '../../../ops/signal-process.js';
+import { execStartFailure } from '../../../session/toolkit-session.js';
 import type { SessionOptions } from '../../option-groups.js';
 import { openEngineContext, openSessionIn, standInOf, startOneShotIn } from '../../session-context.js';
 import { stdinSource } from '../../stdin-source.js';
@@ -57,7 +58,7 @@ export async function execCommand(globals: SessionOptions, query: string, cmd: s
       size: flags.tty ? currentSize() : undefined,
     });
   } catch (error) {
-    throw new RemoraError('EXEC_FAILED', `could not start the command in the toolkit: ${(error as Error).message}`, { cause: error });
+    throw execStartFailure(error, 'the command');
   }
   if (flags.tty) return await watch.statusOf(await bridgeTerminal(handle, { input: interactive, until: watch.ended }));
 

@@ -2,7 +2,8 @@
 // on stderr. Ctrl-C, SIGTERM, SIGHUP, --duration and a closed stdout all stop the trace
 // the same way: strace detaches and the target runs on.
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { RemoraError } from '../../../core/errors.js';
+import { EXIT, RemoraError } from '../../../core/errors.js';
+import { exitStatusOfSignal } from '../../../core/exit-status.js';
 import { parsePidList } from '../../../core/pid.js';
 import { describeLeftOut, describeUntraced, refusedAttach } from '../../../core/trace-checks.js';
 import { encodeTargetText, terminalSafe } from '../../../core/target-text.js';
@@ -60,7 +61,7 @@ export async function straceCommand(query: string, rest: string[], options: Stra
     if (signalled) {
       // A second Ctrl-C: leave now. Our connection closes, and the toolkit side still
       // detaches strace (it watches for exactly that).
-      process.exit(130);
+      process.exit(exitStatusOfSignal('SIGINT'));
     }
     signalled = true;
     stop();
@@ -121,9 +122,9 @@ export async function straceCommand(query: string, rest: string[], options: Stra
       // A trace that left some out (each said as found) is not the whole trace asked for.
       if (run.untraced.length > 0) {
         process.stderr.write(`remora: ${describeLeftOut(run.untraced)}\n`);
-        return 1;
+        return EXIT.FAILED;
       }
-      return 0;
+      return EXIT.OK;
     }
     // The program's end ends the stand-in and, with its PID namespace, strace: that is no failure.
     const stopped = run.done.then(
@@ -134,7 +135,7 @@ export async function straceCommand(query: string, rest: string[], options: Stra
       settleFromStart(run, fromStart.exited),
       stopped.then((byUser) => (byUser ? undefined : new Promise<number>(() => undefined))),
     ]);
-    if (status === undefined) return signalled ? 130 : 0;
+    if (status === undefined) return signalled ? exitStatusOfSignal('SIGINT') : EXIT.OK;
     return status;
   } catch (error) {
     run?.abandon();
