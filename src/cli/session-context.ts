@@ -5,18 +5,29 @@ import { terminalSafe } from '../core/target-text.js';
 import { profileByName } from '../core/profiles.js';
 import { parseToolkitLimits } from '../core/toolkit-limits.js';
 import { createEngine } from '../engine/create-engine.js';
+import { engineFailureOf } from '../engine/engine-errors.js';
 import type { DockerEngine } from '../engine/docker-engine.js';
 import type { ContainerDetails, ContainerSummary, ExecHandle } from '../engine/types.js';
 import { describePostMortem, noProcessMessage, postMortemState } from '../core/post-mortem.js';
 import { RemoraError } from '../core/errors.js';
+import { explainNotUsable } from '../core/target-resolution.js';
 import { startOneShot } from '../session/one-shot.js';
-import { reusableStandIn, staleStandIns, startStandIn, type PostMortemTarget } from '../session/stand-in.js';
-import { lookUpProgramSource, lookUpTarget } from '../session/target-lookup.js';
+import {
+  removeOrphanedStandInImages,
+  removeOwnTemporaryImages,
+  reusableStandIn,
+  staleStandIns,
+  startStandIn,
+  type PostMortemTarget,
+  type StandInOptions,
+} from '../session/stand-in.js';
+import { foreignArchitecture, lookUpProgramSource, lookUpTarget } from '../session/target-lookup.js';
 import { defaultToolkitImage, ensureToolkitImage, isRemoraToolkitImage, toolkitImageIsReady } from '../session/toolkit-image.js';
 import { findTarget, openSession, removeToolkits, staleToolkits, type Target, type ToolkitSession } from '../session/toolkit-session.js';
 import { sharesContainerPidNamespace } from '../session/toolkit-spec.js';
 import { parseDuration } from '../core/duration.js';
 import type { EngineOptions, ImageOptions, SessionOptions } from './option-groups.js';
+import { commitProgressOnStderr } from './progress.js';
 
 export interface EngineContext extends AsyncDisposable {
   engine: DockerEngine;
@@ -39,7 +50,8 @@ export async function openEngineContext(globals: EngineOptions, options: { inspe
   const inspected = options.inspect === undefined ? undefined : engine.inspectContainer(options.inspect).catch(() => undefined);
   const listing = await engine.listContainers({ all: true });
   const now = Date.now() / 1000;
-  const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(sweepScope(engine.labels));
+  const inScope = sweepScope(engine.labels);
+  const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(inScope);
   let sweep: Promise<void> | undefined;
   return {
     engine,
@@ -47,7 +59,11 @@ export async function openEngineContext(globals: EngineOptions, options: { inspe
     stale: new Set(stale.map((c) => c.id)),
     inspected,
     sweepStale() {
-      sweep ??= removeToolkits(engine, stale);
+      // Beside the toolkits, the temporary images of stand-ins that a killed remora left.
+      sweep ??= Promise.all([
+        removeToolkits(engine, stale),
+        removeOrphanedStandInImages(engine, (labels) => inScope({ labels })).catch(() => undefined),
+      ]).then(() => undefined);
     },
     async [Symbol.asyncDispose]() {
       await sweep;
@@ -68,8 +84,10 @@ export function toolkitImageFrom(globals: Pick<ImageOptions, 'toolkitImage'>): s
 
 /** Progress for long first-use steps goes to stderr, unless --quiet. */
 export function sayOnStderr(globals: Pick<ImageOptions, 'quiet'>): (line: string) => void {
+  // On a terminal, over a progress line being redrawn (a commit's), if one is shown.
+  const clear = process.stderr.isTTY ? '\r\x1b[K' : '';
   return (line: string) => {
-    if (!globals.quiet) process.stderr.write(`remora: ${terminalSafe(line)}\n`);
+    if (!globals.quiet) process.stderr.write(`${clear}remora: ${terminalSafe(line)}\n`);
   };
 }
 
@@ -119,7 +137,10 @@ export function standInOf(
 ): AsyncDisposable {
   return {
     async [Symbol.asyncDispose]() {
-      if (opened.session.ephemeral && opened.madeStandIn) await context.engine.removeContainer(opened.target.id).catch(() => undefined);
+      if (!opened.session.ephemeral || !opened.madeStandIn) return;
+      await context.engine.removeContainer(opened.target.id).catch(() => undefined);
+      const source = opened.target.postMortem?.source;
+      if (source?.kind === 'container') await removeOwnTemporaryImages(context.engine, source.id, opened.target.id);
     },
   };
 }
@@ -145,7 +166,15 @@ export async function openSessionIn(
     target = found.target;
   } else {
     refusePostMortem(found.postMortem, options);
-    ({ target, made: madeStandIn } = await standInTarget(context, globals, found.postMortem, say));
+    const foreign = await foreignArchitecture(context.engine, found.postMortem);
+    // Its files can still be read: the stand-in's PID 1 and the tools are the toolkit's.
+    if (foreign)
+      say(
+        `${found.postMortem.source.name} is built for ${foreign.image} and the engine runs ${foreign.engine}: its files are shown, its programs cannot run here`,
+      );
+    // The TUI (its own say) shows the commit as one line; stderr as a line redrawn each second.
+    const onCommit = options.say ? undefined : commitProgressOnStderr(globals);
+    ({ target, made: madeStandIn } = await standInTarget(context, globals, found.postMortem, say, onCommit));
     say(`${target.name}: ${target.postMortem?.description ?? ''}`);
   }
   try {
@@ -161,7 +190,7 @@ export async function openSessionIn(
     return { target, session, madeStandIn };
   } catch (error) {
     if (madeStandIn) await context.engine.removeContainer(target.id).catch(() => undefined);
-    throw error;
+    throw await explainRestarting(context.engine, error, target);
   }
 }
 
@@ -192,6 +221,7 @@ async function standInTarget(
   globals: SessionOptions,
   postMortem: PostMortemTarget,
   say: (line: string) => void,
+  onCommit: StandInOptions['onCommit'],
 ): Promise<{ target: Target; made: boolean }> {
   const existing = reusableStandIn(context.listing, postMortem);
   let id = existing?.id;
@@ -204,6 +234,7 @@ async function standInTarget(
         toolkitImage: image,
         rwVolumes: globals.rwVolumes ?? false,
         say,
+        onCommit,
       })
     ).id;
   }
@@ -258,16 +289,30 @@ export async function startOneShotIn(
     shareIpc: globals.ipc ?? false,
     say: sayOnStderr(globals),
     ...command,
+  }).catch(async (error: unknown) => {
+    throw await explainRestarting(context.engine, error, target);
   });
+}
+
+/**
+ * A crash-looping target listed as running, then restarting when the toolkit joins it: the
+ * engine refusing it as restarting (CONTAINER_RESTARTING) said as for one listed
+ * restarting (what it is, and `strace --from-start`).
+ */
+async function explainRestarting(engine: DockerEngine, error: unknown, target: Target): Promise<unknown> {
+  if (engineFailureOf(error) !== 'CONTAINER_RESTARTING') return error;
+  const details = await engine.inspectContainer(target.id).catch(() => undefined);
+  const status = details ? `Restarting (${details.state.exitCode}), ${details.restartCount} restarts` : 'Restarting';
+  return explainNotUsable({ ...target, state: 'restarting', status });
 }
 
 /**
  * Which stale toolkits this command may sweep: all of them, or with REMORA_LABELS only
  * those that carry these labels (a CI run never sweeps another run's sessions).
  */
-function sweepScope(labels: Readonly<Record<string, string>>): (container: ContainerSummary) => boolean {
+function sweepScope(labels: Readonly<Record<string, string>>): (labelled: Pick<ContainerSummary, 'labels'>) => boolean {
   const wanted = Object.entries(labels);
-  return (container) => wanted.every(([key, value]) => container.labels[key] === value);
+  return (labelled) => wanted.every(([key, value]) => labelled.labels[key] === value);
 }
 
 export interface FromStartContext extends TargetSessionContext {
@@ -289,6 +334,16 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
   let standInId: string | undefined;
   try {
     const postMortem = await lookUpProgramSource(context.engine, query, context.listing);
+    const foreign = await foreignArchitecture(context.engine, postMortem);
+    if (foreign) {
+      throw new RemoraError(
+        'OPERATION_FAILED',
+        `${postMortem.source.name} is built for ${foreign.image} and the engine runs ${foreign.engine}: its program cannot run here (exec format error)`,
+        {
+          hint: `remora entrypoint ${query} checks it; rebuild it for linux/${foreign.engine} (docker build --platform linux/${foreign.engine})`,
+        },
+      );
+    }
     const program = command.length ? command : [...postMortem.config.entrypoint, ...postMortem.config.cmd];
     if (program.length === 0) {
       throw new RemoraError('USAGE', `${postMortem.source.name} has no entrypoint or command to run`, {
@@ -304,6 +359,7 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
       toolkitImage: image,
       rwVolumes: globals.rwVolumes ?? false,
       say,
+      onCommit: commitProgressOnStderr(globals),
       runWhenTraced: program,
       ...(network ? { networkMode: network } : {}),
     });
@@ -330,6 +386,7 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
       async [Symbol.asyncDispose]() {
         await session[Symbol.asyncDispose]();
         await context.engine.removeContainer(id).catch(() => undefined);
+        if (postMortem.source.kind === 'container') await removeOwnTemporaryImages(context.engine, postMortem.source.id, id);
         await context[Symbol.asyncDispose]();
       },
     };

@@ -31,6 +31,11 @@ export const LABEL = {
   standInName: 'remora.stand-in-name',
   /** On a stand-in of a container: the original's FinishedAt, so a later run can tell it is still current. */
   standInOf: 'remora.stand-in-of',
+  /**
+   * On a stand-in's temporary image and on stand-ins not yet started: the remora process
+   * making them (core/process-owner.ts), so a later sweep can tell an orphan from work under way.
+   */
+  owner: 'remora.owner',
 } as const;
 
 export const ROLE_TOOLKIT = 'toolkit';

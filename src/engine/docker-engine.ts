@@ -244,15 +244,7 @@ export class DockerEngine implements Engine {
   ): Promise<{ host: ContainerSpec['hostConfig']; joins?: Map<string, number> }> {
     const joined = joinedContainers(host);
     if (joined.length === 0) return { host };
-    // Asked once per engine; a failed answer is not kept, so the next create asks again.
-    this.product ??= this.version().then(
-      (v) => v.product,
-      (error: unknown) => {
-        this.product = undefined;
-        throw error;
-      },
-    );
-    if ((await this.product) !== 'Podman') return { host };
+    if ((await this.engineProduct()) !== 'Podman') return { host };
     const pids = new Map<string, number>();
     for (const id of joined) {
       const details = await this.inspectContainer(id);
@@ -463,13 +455,39 @@ export class DockerEngine implements Engine {
     return this.guard(() => this.http.stream('GET', `/containers/${id}/export`), id);
   }
 
+  async writableLayerSize(id: string): Promise<number | undefined> {
+    const raw = await this.guard(
+      () => this.http.json<{ SizeRw?: number }>('GET', `/containers/${encodeURIComponent(id)}/json`, { query: { size: 1 } }),
+      id,
+    );
+    return typeof raw.SizeRw === 'number' ? raw.SizeRw : undefined;
+  }
+
   async commitContainer(id: string, labels: Record<string, string>): Promise<string> {
     const changes = Object.entries({ ...this.labels, ...labels }).map(
       ([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`,
     );
     const url = `/commit?container=${encodeURIComponent(id)}&pause=false${changes.map((c) => `&changes=${encodeURIComponent(c)}`).join('')}`;
-    const answer = await this.guard(() => this.http.json<{ Id: string }>('POST', url), id);
+    // An empty config as the body: Podman fails to decode a commit without one (Docker reads it as no change).
+    const answer = await this.guard(() => this.http.json<{ Id: string }>('POST', url, { body: {} }), id);
     return answer.Id;
+  }
+
+  /** Docker or Podman: asked once per engine; a failed answer is not kept, so the next call asks again. */
+  private engineProduct(): Promise<EngineProduct> {
+    this.product ??= this.version().then(
+      (v) => v.product,
+      (error: unknown) => {
+        this.product = undefined;
+        throw error;
+      },
+    );
+    return this.product;
+  }
+
+  async releaseImage(id: string): Promise<void> {
+    if ((await this.engineProduct()) !== 'Podman') return this.removeImage(id, { force: true });
+    await this.removeImage(id).catch(() => undefined);
   }
 
   async removeImage(id: string, options: { force?: boolean } = {}): Promise<void> {
@@ -547,6 +565,16 @@ export class DockerEngine implements Engine {
     }
   }
 
+  async listImages(labels: string[]): Promise<Array<{ id: string; labels: Record<string, string>; created: number }>> {
+    const filters = JSON.stringify({ label: labels });
+    const images = await this.guard(() =>
+      this.http.json<Array<{ Id: string; Labels?: Record<string, string> | null; Created: number }>>('GET', '/images/json', {
+        query: { filters },
+      }),
+    );
+    return images.map((image) => ({ id: image.Id, labels: image.Labels ?? {}, created: image.Created }));
+  }
+
   async removeUntaggedImages(label: string): Promise<void> {
     const filters = JSON.stringify({ dangling: ['true'], label: [label] });
     const images = await this.guard(() => this.http.json<Array<{ Id: string }>>('GET', '/images/json', { query: { filters } }));
@@ -573,9 +601,9 @@ export class DockerEngine implements Engine {
     await followProgress(stream, onProgress);
   }
 
-  async importImage(rootfsTar: Readable, ref: string): Promise<void> {
+  async importImage(rootfsTar: Readable, ref: string, labels: Record<string, string> = {}): Promise<void> {
     const docker = await this.docker();
-    const stream = await this.guard(() => docker.import(rootfsTar, ref, this.labels), ref);
+    const stream = await this.guard(() => docker.import(rootfsTar, ref, { ...this.labels, ...labels }), ref);
     await followProgress(stream);
   }
 

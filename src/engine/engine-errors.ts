@@ -10,6 +10,8 @@ export type EngineFailure =
   | 'CONTAINER_NOT_FOUND'
   /** The container, or one it would join (its PID or network namespace), is not running. */
   | 'CONTAINER_NOT_RUNNING'
+  /** The container is restarting (a crash loop between two runs): nothing can join it now. */
+  | 'CONTAINER_RESTARTING'
   /** The container is paused: no exec, no new toolkit joining it. */
   | 'CONTAINER_PAUSED'
   /** The container is between states (being removed, or Podman's "state improper"): try again or let it go. */
@@ -26,6 +28,8 @@ export type EngineFailure =
   | 'WRONG_ARCHITECTURE'
   /** A bind mount's source is not on the host. */
   | 'BIND_SOURCE_MISSING'
+  /** The engine cannot commit a container (rootless Podman's compatible API: "runroot must be set"). */
+  | 'COMMIT_UNSUPPORTED'
   /** The engine cannot grant the capabilities asked for ("unable to apply caps"). */
   | 'CAPS_REFUSED'
   /** Any other refusal. */
@@ -64,11 +68,22 @@ export function isNotFound(error: unknown): boolean {
   return failure === 'CONTAINER_NOT_FOUND' || failure === 'IMAGE_NOT_FOUND' || failure === 'PATH_NOT_FOUND' || failure === 'NOT_FOUND';
 }
 
+/** The host path of the bind mount whose source is missing, as the engine named it (BIND_SOURCE_MISSING). */
+export function missingBindSourceOf(error: unknown): string | undefined {
+  if (!(error instanceof EngineError) || error.failure !== 'BIND_SOURCE_MISSING') return undefined;
+  const text = error.engineMessage;
+  const match = /bind source path does not exist: (.+?)\s*$/m.exec(text) ?? /statfs (\S+): no such file or directory/i.exec(text);
+  return match?.[1];
+}
+
 /**
  * Reads a refusal: the status first, the engine's wording only where the status is shared
  * by several causes (a 500 from the runtime, a 409). `path` is the API route asked.
  */
 export function classifyEngineFailure(status: number | undefined, text: string, path = ''): EngineFailure {
+  // dockerd: "bind source path does not exist: /x"; Podman: "statfs /x: no such file or directory"
+  // (first: Podman may answer it with a 404).
+  if (/bind source path does not exist|statfs \S+: no such file or directory/i.test(text)) return 'BIND_SOURCE_MISSING';
   if (status === 404) {
     if (/no such container/i.test(text)) return 'CONTAINER_NOT_FOUND';
     if (/\/archive(\?|$)/.test(path)) return 'PATH_NOT_FOUND';
@@ -78,13 +93,15 @@ export function classifyEngineFailure(status: number | undefined, text: string, 
   if (/is paused/i.test(text)) return 'CONTAINER_PAUSED';
   // dockerd: 'Conflict. The container name "/x" is already in use'; Podman: 'the container name "x" is already in use'.
   if (/name .* is already in use/i.test(text) || (status === 409 && /^conflict\./i.test(text))) return 'NAME_IN_USE';
+  // dockerd: "Container <id> is restarting, wait until the container is running".
+  if (/is restarting/i.test(text)) return 'CONTAINER_RESTARTING';
   // Joining a namespace whose process is gone: "cannot join network of a non running
   // container", "joining PID namespace ...: no such process".
   if (/not running|restarting|cannot join|no such process/i.test(text)) return 'CONTAINER_NOT_RUNNING';
   if (/state improper|already in progress/i.test(text)) return 'CONTAINER_BUSY';
   if (/failed to get digest|no such image/i.test(text)) return 'IMAGE_NOT_FOUND';
   if (/exec format error/i.test(text)) return 'WRONG_ARCHITECTURE';
-  if (/bind source path does not exist/i.test(text)) return 'BIND_SOURCE_MISSING';
+  if (/CommitFailure|runroot must be set/i.test(text)) return 'COMMIT_UNSUPPORTED';
   if (/unable to apply caps/i.test(text)) return 'CAPS_REFUSED';
   return 'REFUSED';
 }
@@ -110,6 +127,7 @@ export function translateEngineError(error: unknown, subject?: string): Error {
     return new EngineError(failure, 'TOOLKIT_IMAGE_UNAVAILABLE', `image not found: ${subject ?? engineMessage}`, details);
   if (failure === 'CONTAINER_PAUSED' && status === 409)
     return new EngineError(failure, 'TARGET_PAUSED', engineMessage, { ...details, hint: 'unpause it with `docker unpause`' });
-  if (failure === 'CONTAINER_NOT_RUNNING' && status === 409) return new EngineError(failure, 'TARGET_NOT_RUNNING', engineMessage, details);
+  if ((failure === 'CONTAINER_NOT_RUNNING' || failure === 'CONTAINER_RESTARTING') && status === 409)
+    return new EngineError(failure, 'TARGET_NOT_RUNNING', engineMessage, details);
   return new EngineError(failure, 'ENGINE_ERROR', `the engine refused: ${engineMessage}`, details);
 }

@@ -195,8 +195,16 @@ export interface Engine {
   putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void>;
   /** A tar of a container's whole filesystem (its image's layers and its own; no volumes). */
   exportContainer(id: string): Promise<Readable>;
+  /** The size of a container's writable layer (SizeRw; the engine walks the layer, so it can take a while). */
+  writableLayerSize(id: string): Promise<number | undefined>;
   /** Commits a container's filesystem to a new untagged image; resolves with its ID. */
   commitContainer(id: string, labels: Record<string, string>): Promise<string>;
+  /**
+   * Drops an image that a container was just made from, never the container: Docker removes
+   * it at once (the container keeps its layers); Podman, whose forced removal takes the
+   * containers with it, keeps it while one uses it (a later sweep removes it then).
+   */
+  releaseImage(id: string): Promise<void>;
   /** Removes an image; `force` removes it even while a stopped container uses it. Absent: not an error. */
   removeImage(id: string, options?: { force?: boolean }): Promise<void>;
   /** Null when there is no such image. */
@@ -215,7 +223,10 @@ export interface Engine {
   ): Promise<void>;
   /** Rejects on in-band errors (docker.pull reports them inside the stream). */
   pullImage(ref: string, onProgress?: ProgressHandler): Promise<void>;
-  importImage(rootfsTar: Readable, ref: string): Promise<void>;
+  /** A rootfs tar as an image tagged `ref`, with `labels` on it. */
+  importImage(rootfsTar: Readable, ref: string, labels?: Record<string, string>): Promise<void>;
+  /** Images carrying every label given (KEY or KEY=VALUE), with their labels and creation time (seconds). */
+  listImages(labels: string[]): Promise<Array<{ id: string; labels: Record<string, string>; created: number }>>;
   /**
    * Removes untagged images carrying the label (KEY or KEY=VALUE: the images a rebuild replaced), except those a
    * container still uses.

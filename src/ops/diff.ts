@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
+import { engineMadeReason } from '../core/engine-made-paths.js';
 import { RemoraError } from '../core/errors.js';
 import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN } from '../core/labels.js';
@@ -31,6 +32,9 @@ export interface ContainerDiff {
   mounts: MountEntry[];
 }
 
+/** How a file compares with the image's version. */
+export type FileComparison = { kind: 'same' } | { kind: 'text' | 'added' | 'deleted' | 'binary'; diff: string };
+
 /** Files bigger than this are compared by size only (the diff keeps both in memory). */
 const TEXT_LIMIT = 4 * 1024 * 1024;
 
@@ -53,9 +57,23 @@ export async function containerDiff(engine: Engine, details: ContainerDetails): 
   return { changes: changes.filter((c) => !onMount(c.path)).sort((a, b) => a.path.localeCompare(b.path)), mounts };
 }
 
-/** A unified diff of one file against the image's version ('' when they are the same). */
-export async function fileDiff(engine: Engine, details: ContainerDetails, path: string): Promise<string> {
+/**
+ * One file against the image's version: the same, or how it differs (a unified diff, with
+ * /dev/null for the side that lacks it; one line for binary or huge files). A path with no
+ * image version (a mount, what the engine makes, an image that is gone) is an error that
+ * says why.
+ */
+export async function compareFile(engine: Engine, details: ContainerDetails, path: string): Promise<FileComparison> {
   const absolute = posix.resolve('/', path);
+  const engineMade = engineMadeReason(absolute);
+  if (engineMade) {
+    // A stand-in has its own, so only a running container's can be read as it is.
+    throw new RemoraError(
+      'OPERATION_FAILED',
+      `${engineMade}: there is no image version to compare`,
+      details.state.running ? { hint: `read it with remora exec ${details.name} -- cat /target${absolute}` } : {},
+    );
+  }
   const mount = mountsOf(details).find((m) => absolute === m.destination || absolute.startsWith(`${m.destination}/`));
   if (mount) {
     throw new RemoraError(
@@ -103,9 +121,21 @@ export async function fileDiff(engine: Engine, details: ContainerDetails, path: 
     (before?.length ?? 0) > TEXT_LIMIT ||
     (after?.length ?? 0) > TEXT_LIMIT
   ) {
-    return before && after && before.equals(after) ? '' : `Binary files ${labels.old} and ${labels.new} differ\n`;
+    if (before && after && before.equals(after)) return { kind: 'same' };
+    return {
+      kind: before === null ? 'added' : after === null ? 'deleted' : 'binary',
+      diff: `Binary files ${labels.old} and ${labels.new} differ\n`,
+    };
   }
-  return unifiedDiff(before?.toString('utf8') ?? '', after?.toString('utf8') ?? '', labels);
+  const diff = unifiedDiff(before?.toString('utf8') ?? '', after?.toString('utf8') ?? '', labels);
+  if (diff === '') return { kind: 'same' };
+  return { kind: before === null ? 'added' : after === null ? 'deleted' : 'text', diff };
+}
+
+/** A unified diff of one file against the image's version ('' when they are the same). */
+export async function fileDiff(engine: Engine, details: ContainerDetails, path: string): Promise<string> {
+  const comparison = await compareFile(engine, details, path);
+  return comparison.kind === 'same' ? '' : comparison.diff;
 }
 
 /** A regular file's bytes through the archive API; null when absent or not a file. */

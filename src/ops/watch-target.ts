@@ -5,7 +5,10 @@ import type { ContainerDetails, Engine } from '../engine/types.js';
 import { LineSplitter } from './line-splitter.js';
 
 export type TargetStateEvent =
-  { kind: 'state'; state: 'running' | 'paused' | 'stopped'; exitCode?: number } | { kind: 'engine'; reachable: boolean; message?: string };
+  | { kind: 'state'; state: 'running' | 'paused' | 'stopped'; exitCode?: number; removed?: boolean }
+  | { kind: 'engine'; reachable: boolean; message?: string }
+  /** The container a stand-in stands in for was removed (the stand-in and its session live on). */
+  | { kind: 'original-removed' };
 
 export interface TargetWatch {
   stop(): void;
@@ -25,7 +28,10 @@ export function stateOfEvent(raw: {
     case 'die':
     case 'destroy': {
       const code = Number(raw.Actor?.Attributes?.exitCode);
-      return Number.isInteger(code) ? { kind: 'state', state: 'stopped', exitCode: code } : { kind: 'state', state: 'stopped' };
+      const removed = action === 'destroy' ? { removed: true } : {};
+      return Number.isInteger(code)
+        ? { kind: 'state', state: 'stopped', exitCode: code, ...removed }
+        : { kind: 'state', state: 'stopped', ...removed };
     }
     case 'pause':
       return { kind: 'state', state: 'paused' };

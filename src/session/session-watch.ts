@@ -57,6 +57,9 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
   ended.catch(() => undefined);
   const targetId = session.target.id;
   const toolkitId = session.containerId;
+  // In a stand-in: the original it stands in for, whose removal ends the command too.
+  const source = session.target.postMortem?.source;
+  const originalId = source?.kind === 'container' ? source.id : undefined;
 
   const finish = (error: RemoraError): void => {
     if (stopped || controller.signal.aborted) return;
@@ -92,6 +95,10 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
     const action = (raw.Action ?? raw.status ?? '').split(':')[0] ?? '';
     if (!FATAL_ACTIONS.has(action)) return;
     const id = raw.Actor?.ID ?? raw.id;
+    if (id === originalId) {
+      if (action === 'destroy') finish(originalRemoved(session.target.name));
+      return;
+    }
     const code = Number(raw.Actor?.Attributes?.exitCode);
     if (id === targetId) void decide(false, Number.isInteger(code) ? code : undefined);
     else if (id === toolkitId) void decide(true);
@@ -99,7 +106,8 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
 
   void (async () => {
     try {
-      const events = await engine.events({ container: [targetId, toolkitId], type: ['container'] });
+      const watched = originalId ? [targetId, toolkitId, originalId] : [targetId, toolkitId];
+      const events = await engine.events({ container: watched, type: ['container'] });
       if (stopped) return events.close();
       close = events.close;
       // One JSON object per line (labels in them may be any UTF-8).
@@ -124,9 +132,16 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
         void Promise.all([
           engine.inspectContainer(targetId).catch(() => undefined),
           engine.inspectContainer(toolkitId).catch(() => undefined),
-        ]).then(([target, toolkit]) => {
+          originalId
+            ? engine.inspectContainer(originalId).then(
+                () => true,
+                (error: unknown) => !(error instanceof RemoraError && error.code === 'TARGET_NOT_FOUND'),
+              )
+            : true,
+        ]).then(([target, toolkit, originalThere]) => {
           if (stopped) return;
-          if (!target?.state.running) void decide(false, target?.state.exitCode);
+          if (!originalThere) finish(originalRemoved(session.target.name));
+          else if (!target?.state.running) void decide(false, target?.state.exitCode);
           else if (!toolkit?.state.running) void decide(true);
         });
       }, CATCH_UP_DELAY_MS).unref();
@@ -196,6 +211,13 @@ function looksKilled(error: unknown): boolean {
 export function targetExited(name: string, code: number | undefined): RemoraError {
   return new RemoraError('TARGET_EXITED', `target ${name} exited${code === undefined ? '' : ` (code ${code})`}`, {
     hint: `docker logs ${name} may say why`,
+  });
+}
+
+/** The original of a stand-in was removed (docker rm) while a command ran in its stand-in. */
+export function originalRemoved(name: string): RemoraError {
+  return new RemoraError('TARGET_EXITED', `${name} was removed while remora was looking at its files: the command was ended`, {
+    hint: 'its files went with it; what was copied out is all that is left',
   });
 }
 

@@ -1,7 +1,7 @@
 // Stand-ins: a labelled container Remora runs in place of a target that has no process (an
 // exited or never-started container, or an image), so the toolkit can join it like any
 // target. It has the original's files (a commit of the container to a temporary image,
-// removed as soon as the stand-in exists; or the image itself), volumes (read-only unless
+// released as soon as the stand-in exists; or the image itself), volumes (read-only unless
 // asked), env, user and working directory. Its PID 1 is remora-hold, copied in from the
 // toolkit image before the start (no shell needed in the target): it exits by itself once
 // no other process has been in the stand-in for HOLD_GRACE_SECONDS, i.e. once the toolkit
@@ -9,12 +9,13 @@
 // removes the stand-in (auto-remove). The original is never started or changed.
 import type { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
+import { formatCommitProgress, type CommitProgress } from '../core/commit-progress.js';
 import { RemoraError } from '../core/errors.js';
 import { randomSuffix } from '../core/fingerprint.js';
 import { LABEL, ROLE_STAND_IN, ROLE_STAND_IN_IMAGE } from '../core/labels.js';
 import { describePostMortem, standInMounts, type PostMortemSource } from '../core/post-mortem.js';
 import { REMORA_VERSION } from '../core/version.js';
-import { EngineError, engineFailureOf } from '../engine/engine-errors.js';
+import { EngineError, engineFailureOf, missingBindSourceOf } from '../engine/engine-errors.js';
 import { readAllBytes } from '../engine/http-client.js';
 import type {
   ContainerDetails,
@@ -26,6 +27,7 @@ import type {
   MountSpec,
   ProgressHandler,
 } from '../engine/types.js';
+import { ownerLabel, ownerState } from './process-owner.js';
 import { createdBy } from './toolkit-session.js';
 
 /** Where the holder lives in the toolkit image, and where it goes in a stand-in. */
@@ -94,6 +96,11 @@ export interface StandInOptions {
   runWhenTraced?: string[];
   /** Network of the stand-in: none unless it runs the program. */
   networkMode?: string;
+  /**
+   * Follows the commit of a container's writable layer: called at its start, every second
+   * while it runs, and once done. Without it, one `say` line names the layer and its size.
+   */
+  onCommit?: (progress: CommitProgress) => void;
 }
 
 export interface StandIn {
@@ -138,15 +145,15 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
   let temporaryImage: string | undefined;
   let containerId: string | undefined;
   try {
-    if (target.source.kind === 'container') {
-      options.say(`making a stand-in of ${target.source.name} from its files (a commit of its writable layer: a large one takes a while)…`);
-      temporaryImage = await commitOrCopy(engine, target.source, options);
+    const source = target.source;
+    if (source.kind === 'container') {
+      temporaryImage = await withCommitProgress(engine, source, options, (copying) => commitOrCopy(engine, source, options, copying));
       imageId = temporaryImage;
     }
-    containerId = await engine.createContainer(standInSpec(target, imageId, mounts, options));
+    containerId = await createWithoutMissingBinds(engine, (kept) => standInSpec(target, imageId, kept, options), mounts, options.say);
     // The stand-in keeps the layers alive: the image is not needed any longer, and
     // removing it now means nothing is left behind it, however remora ends.
-    if (temporaryImage) await engine.removeImage(temporaryImage, { force: true });
+    if (temporaryImage) await engine.releaseImage(temporaryImage);
     temporaryImage = undefined;
     await engine.putArchive(containerId, '/', holder);
     await engine.startContainer(containerId);
@@ -159,6 +166,80 @@ export async function startStandIn(engine: Engine, target: PostMortemTarget, opt
 }
 
 /**
+ * Creates the stand-in; a bind mount whose host path no longer exists (which the engine
+ * refuses) is left out, and said in one line, as a volume that no longer exists is.
+ */
+async function createWithoutMissingBinds(
+  engine: Engine,
+  spec: (mounts: MountSpec[]) => ContainerSpec,
+  mounts: MountSpec[],
+  say: ProgressHandler,
+): Promise<string> {
+  let kept = mounts;
+  for (;;) {
+    try {
+      return await engine.createContainer(spec(kept));
+    } catch (error) {
+      const source = missingBindSourceOf(error);
+      const missing = kept.find((m) => m.type === 'bind' && m.source === source);
+      if (!missing) throw error;
+      say(`bind mount ${source} (at ${missing.target}) no longer exists on the host: ${missing.target} shows the image's files there`);
+      kept = kept.filter((m) => m !== missing);
+    }
+  }
+}
+
+/** How often a commit's progress is reported. */
+const COMMIT_TICK_MS = 1000;
+
+/**
+ * Runs the commit while reporting it every second, with the layer's size once the engine has
+ * measured it (beside the commit: measuring a huge layer takes as long as reading it).
+ */
+async function withCommitProgress<T>(
+  engine: Engine,
+  source: Extract<PostMortemSource, { kind: 'container' }>,
+  options: StandInOptions,
+  commit: (copying: () => void) => Promise<T>,
+): Promise<T> {
+  const started = Date.now();
+  let sizeRw: number | undefined;
+  let copy = false;
+  const report = options.onCommit ?? sayOnce(options.say);
+  const tell = (done: boolean): void =>
+    report({ name: source.name, ...(copy ? { copy } : { sizeRw }), elapsedMs: Date.now() - started, done });
+  void engine
+    .writableLayerSize(source.id)
+    .then((size) => {
+      sizeRw = size;
+    })
+    .catch(() => undefined);
+  tell(false);
+  const ticker = setInterval(() => tell(false), COMMIT_TICK_MS);
+  try {
+    // A copy of the whole filesystem instead: said as such, without the layer's size.
+    return await commit(() => {
+      copy = true;
+      tell(false);
+    });
+  } finally {
+    clearInterval(ticker);
+    tell(true);
+  }
+}
+
+/** One line for the whole commit: once its size is known, or a second has passed, or it is done. */
+export function sayOnce(say: ProgressHandler): (progress: CommitProgress) => void {
+  let said = false;
+  return (progress) => {
+    // A copy instead of the commit has had its own line (why, and that it is slower).
+    if (said || progress.copy || (progress.sizeRw === undefined && progress.elapsedMs < COMMIT_TICK_MS && !progress.done)) return;
+    said = true;
+    say(formatCommitProgress(progress, false));
+  };
+}
+
+/**
  * The container's files as an image: a commit (its own layer on its image's), or, when its
  * image was removed (a commit needs it), an export of its whole filesystem imported anew.
  */
@@ -166,21 +247,35 @@ async function commitOrCopy(
   engine: Engine,
   source: Extract<PostMortemSource, { kind: 'container' }>,
   options: StandInOptions,
+  copying: () => void,
 ): Promise<string> {
+  let why: string;
   try {
-    return await engine.commitContainer(source.id, {
-      [LABEL.role]: ROLE_STAND_IN_IMAGE,
-      [LABEL.standInFor]: source.id,
-    });
+    return await engine.commitContainer(source.id, temporaryImageLabels(source));
   } catch (error) {
-    if (engineFailureOf(error) !== 'IMAGE_NOT_FOUND') throw error;
+    const failure = engineFailureOf(error);
+    if (failure === 'IMAGE_NOT_FOUND') why = `the image of ${source.name} is gone`;
+    // Rootless Podman's compatible API cannot commit.
+    else if (failure === 'COMMIT_UNSUPPORTED') why = 'the engine cannot commit it';
+    else throw error;
   }
-  options.say(`the image of ${source.name} is gone: copying its whole filesystem instead (slower)…`);
+  options.say(`${why}: copying its whole filesystem instead (slower)`);
+  copying();
   const ref = `remora-standin-copy:${randomSuffix(8)}`;
-  await engine.importImage(await engine.exportContainer(source.id), ref);
+  await engine.importImage(await engine.exportContainer(source.id), ref, temporaryImageLabels(source));
   const copied = await engine.inspectImage(ref);
   if (!copied) throw new RemoraError('OPERATION_FAILED', `the copy of ${source.name}'s files did not become an image`);
   return copied.id;
+}
+
+/** On the temporary image: what it is for, and who makes it (a later sweep removes it once its maker is gone). */
+function temporaryImageLabels(source: Extract<PostMortemSource, { kind: 'container' }>): Record<string, string> {
+  return { [LABEL.role]: ROLE_STAND_IN_IMAGE, [LABEL.standInFor]: source.id, ...ownerLabels() };
+}
+
+function ownerLabels(): Record<string, string> {
+  const owner = ownerLabel();
+  return owner ? { [LABEL.owner]: owner } : {};
 }
 
 function standInSpec(target: PostMortemTarget, imageId: string, mounts: MountSpec[], options: StandInOptions): ContainerSpec {
@@ -201,6 +296,7 @@ function standInSpec(target: PostMortemTarget, imageId: string, mounts: MountSpe
       [LABEL.standInOf]: target.source.kind === 'container' ? target.source.finishedAt : target.source.id,
       [LABEL.createdBy]: createdBy(),
       [LABEL.version]: REMORA_VERSION,
+      ...ownerLabels(),
       ...(program ? { [LABEL.ephemeral]: 'true' } : {}),
     },
     hostConfig: {
@@ -221,7 +317,7 @@ async function holderArchive(engine: Engine, options: StandInOptions): Promise<B
     image: options.toolkitImage,
     entrypoint: [],
     cmd: ['true'],
-    labels: { [LABEL.role]: ROLE_STAND_IN, [LABEL.createdBy]: createdBy(), [LABEL.version]: REMORA_VERSION },
+    labels: { [LABEL.role]: ROLE_STAND_IN, [LABEL.createdBy]: createdBy(), [LABEL.version]: REMORA_VERSION, ...ownerLabels() },
     hostConfig: { networkMode: 'none', autoRemove: false },
   });
   try {
@@ -295,15 +391,71 @@ function explainStandInFailure(error: unknown, target: PostMortemTarget): Error 
 }
 
 /**
- * Stand-in leftovers no holder will end: never-started stand-ins and holder sources older
- * than a minute (remora killed between create and start). Running ones end by themselves.
+ * Stand-in leftovers no holder will end: never-started stand-ins and holder sources whose
+ * maker is gone (remora killed between create and start), or, when that cannot be told
+ * (made elsewhere, by an older remora), older than a minute. Running ones end by themselves.
  */
-export function staleStandIns(listing: ContainerSummary[], nowSeconds: number): ContainerSummary[] {
-  return listing.filter(
-    (c) =>
-      c.labels[LABEL.role] === ROLE_STAND_IN &&
-      c.state !== 'running' &&
-      c.state !== 'paused' &&
-      nowSeconds - c.created > ORPHAN_GRACE_SECONDS,
+export function staleStandIns(
+  listing: ContainerSummary[],
+  nowSeconds: number,
+  ownerOf: (label: string | undefined) => 'alive' | 'gone' | 'unknown' = ownerState,
+): ContainerSummary[] {
+  return listing.filter((c) => {
+    if (c.labels[LABEL.role] !== ROLE_STAND_IN || c.state === 'running' || c.state === 'paused') return false;
+    const owner = ownerOf(c.labels[LABEL.owner]);
+    return owner === 'gone' || (owner === 'unknown' && nowSeconds - c.created > ORPHAN_GRACE_SECONDS);
+  });
+}
+
+/** How old a temporary image must be, when its maker cannot be checked, before a sweep takes it for an orphan. */
+const ORPHAN_IMAGE_SECONDS = 10 * 60;
+
+/**
+ * Temporary images a killed remora left (its commit ends in the engine after remora is
+ * gone): those whose maker is gone, or, when that cannot be told, older than ten minutes
+ * (a stand-in is made from one within seconds of its commit).
+ */
+export function orphanedStandInImages<T extends { labels: Record<string, string>; created: number }>(
+  images: readonly T[],
+  nowSeconds: number,
+  ownerOf: (label: string | undefined) => 'alive' | 'gone' | 'unknown' = ownerState,
+): T[] {
+  return images.filter((image) => {
+    if (image.labels[LABEL.role] !== ROLE_STAND_IN_IMAGE) return false;
+    const owner = ownerOf(image.labels[LABEL.owner]);
+    return owner === 'gone' || (owner === 'unknown' && nowSeconds - image.created > ORPHAN_IMAGE_SECONDS);
+  });
+}
+
+/**
+ * After its stand-in was removed: the temporary image this process made for `originalId`,
+ * if the engine kept it (Podman does while the stand-in exists; on Docker there is none).
+ * A removal still under way holds the image: then it waits for the stand-in to be gone.
+ */
+export async function removeOwnTemporaryImages(engine: Engine, originalId: string, standInId: string): Promise<void> {
+  const owner = ownerLabel();
+  if (!owner) return;
+  // One label in the filter: Podman 4.3 answers none for two.
+  const images = (await engine.listImages([`${LABEL.standInFor}=${originalId}`]).catch(() => [])).filter(
+    (image) => image.labels[LABEL.owner] === owner,
   );
+  if (images.length === 0) return;
+  const removeAll = () => Promise.all(images.map((image) => engine.removeImage(image.id)));
+  await removeAll()
+    .catch(async () => {
+      await (await engine.waitContainer(standInId, 'removed')).exitCode.catch(() => undefined);
+      await removeAll();
+    })
+    .catch(() => undefined);
+}
+
+/** Removes the orphaned temporary images among those `scope` keeps (with REMORA_LABELS, only those carrying them). */
+export async function removeOrphanedStandInImages(engine: Engine, scope: (labels: Record<string, string>) => boolean): Promise<void> {
+  const images = await engine.listImages([`${LABEL.role}=${ROLE_STAND_IN_IMAGE}`]);
+  const orphans = orphanedStandInImages(
+    images.filter((image) => scope(image.labels)),
+    Date.now() / 1000,
+  );
+  // Not forced: one that a stand-in still uses (Podman keeps them) stays until it has ended.
+  await Promise.allSettled(orphans.map((image) => engine.removeImage(image.id)));
 }

@@ -4,7 +4,8 @@
 // same name; `image:` forces an image.
 import { RemoraError } from '../core/errors.js';
 import { explainNotUsable, resolveTarget } from '../core/target-resolution.js';
-import type { ContainerSummary, Engine } from '../engine/types.js';
+import { archRuns } from '../core/elf.js';
+import type { ContainerDetails, ContainerSummary, Engine } from '../engine/types.js';
 import { postMortemFromContainer, postMortemFromImage, type PostMortemTarget } from './stand-in.js';
 import { targetFromListing, toTarget, type Target } from './toolkit-session.js';
 
@@ -43,7 +44,7 @@ export async function lookUpTarget(engine: Engine, query: string, listing: Conta
     case 'created':
     case 'exited':
     case 'dead':
-      return { kind: 'post-mortem', postMortem: postMortemFromContainer(details) };
+      return { kind: 'post-mortem', postMortem: await containerPostMortem(engine, details) };
     default:
       throw explainNotUsable({ ...match, state: details.state.status });
   }
@@ -67,5 +68,25 @@ export async function lookUpProgramSource(engine: Engine, query: string, listing
     if (found.kind === 'post-mortem') return found.postMortem;
     throw error;
   }
-  return postMortemFromContainer(await engine.inspectContainer(match.id));
+  return containerPostMortem(engine, await engine.inspectContainer(match.id));
+}
+
+/** A container as a stand-in's source, with its image's architecture (unknown once the image is gone). */
+async function containerPostMortem(engine: Engine, details: ContainerDetails): Promise<PostMortemTarget> {
+  const image = await engine.inspectImage(details.imageId).catch(() => null);
+  const postMortem = postMortemFromContainer(details);
+  return image?.architecture ? { ...postMortem, architecture: image.architecture } : postMortem;
+}
+
+/**
+ * The image's architecture and the engine's when they differ (its programs cannot run
+ * here: exec format error), else undefined.
+ */
+export async function foreignArchitecture(
+  engine: Engine,
+  postMortem: PostMortemTarget,
+): Promise<{ image: string; engine: string } | undefined> {
+  if (!postMortem.architecture) return undefined;
+  const engineArch = (await engine.version()).arch;
+  return archRuns(engineArch, postMortem.architecture) ? undefined : { image: postMortem.architecture, engine: engineArch };
 }

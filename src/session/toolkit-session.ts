@@ -458,6 +458,8 @@ export function explainStartFailure(error: unknown, target: Target): Error {
     return new RemoraError('TARGET_PAUSED', `${target.name} is paused: a new toolkit cannot join it now`, {
       hint: `unpause it (docker unpause ${target.name}), or reuse a session started before the pause`,
     });
+  // A crash loop between two runs: the caller says so, with what it knows of the loop.
+  if (failure === 'CONTAINER_RESTARTING') return error as Error;
   // (The engine's refusal, or Podman's check that the target's process outlived the join.)
   if (failure === 'CONTAINER_NOT_RUNNING' || (error instanceof RemoraError && error.code === 'TARGET_NOT_RUNNING')) {
     return new RemoraError('TARGET_NOT_RUNNING', `${target.name} stopped before the toolkit could join it`, {

@@ -130,7 +130,9 @@ export class AttachController implements Screenful {
 
   onTargetEvent(event: TargetEvent): void {
     const name = this.summary.name;
-    if (event.kind === 'engine') {
+    if (event.kind === 'original-removed') {
+      this.banner = `${name} was removed: these are the files it had, gone once you quit`;
+    } else if (event.kind === 'engine') {
       const wasFrozen = this.frozen;
       this.engineDown = !event.reachable;
       this.banner = event.reachable

@@ -6,6 +6,7 @@ import type { ListedProcess } from '../core/process-table.js';
 import type { SocketInfo } from '../core/socket-types.js';
 import type { SyscallEvent } from '../core/strace-parser.js';
 import type { ContainerLogLine } from '../ops/container-logs.js';
+import type { FileComparison } from '../ops/diff.js';
 import type { FilePreview } from '../ops/preview-file.js';
 import type { TargetStateEvent } from '../ops/watch-target.js';
 
@@ -46,6 +47,9 @@ export type CaptureEnd = { packets: number; path: string } | Error;
 
 export type ChangeMark = 'A' | 'C' | 'D';
 
+/** A file against the image's version (`remora diff TARGET PATH`), or why there is none to compare. */
+export type FileDiff = FileComparison | { kind: 'no-image-version'; reason: string };
+
 /** What the TUI's header says about the attached target (its summary, not the session's Target). */
 export interface TargetHeader {
   name: string;
@@ -84,6 +88,8 @@ export interface TuiDataSource {
   previewFile(path: string, signal: AbortSignal): Promise<FilePreview>;
   /** What the container changed against its image, by path: A added, C changed, D deleted (`remora diff`). */
   listChanges?(signal: AbortSignal): Promise<Map<string, ChangeMark>>;
+  /** `remora diff TARGET PATH`: the file against the image's version. */
+  diffFile?(path: string, signal: AbortSignal): Promise<FileDiff>;
   /** `remora cp TARGET:path local`; resolves with a line saying what was written. */
   download(targetPath: string, localPath: string, onProgress: (line: ProgressLine) => void, signal: AbortSignal): Promise<string>;
   /** `remora cp local TARGET:directory/`; resolves with a line saying what was written. */

@@ -2,7 +2,7 @@
 // its symlink destination), and how the pager shows a file preview.
 import { formatBytes } from '../core/bytes.js';
 import { formatMode, type FileEntry } from '../core/directory-listing.js';
-import type { FilePreview } from './data-source.js';
+import type { FileDiff, FilePreview } from './data-source.js';
 import { fuzzyKeep } from './fuzzy.js';
 import type { PagerContent } from './pager.js';
 import type { Column, Row } from './table.js';
@@ -35,16 +35,24 @@ export function displayName(entry: FileEntry): string {
 
 /**
  * The rows; `mark` gives an entry's change against the image (A/C, as `remora diff`), shown
- * before its name when any entry of the directory has one.
+ * before its name when any entry of the directory has one. `deleted` names what the
+ * container deleted here (only the image has it): dimmed rows after the others, so D can
+ * show what was there.
  */
 export function fileTableRows(
   entries: readonly FileEntry[],
   filter: string,
   nowMs: number,
   mark: (name: string) => string | undefined = () => undefined,
+  deleted: readonly string[] = [],
 ): Row[] {
-  const marked = entries.some((e) => mark(e.name) !== undefined);
-  return fuzzyKeep(entries, filter, (e) => e.name).map((e) => ({
+  const marked = deleted.length > 0 || entries.some((e) => mark(e.name) !== undefined);
+  const gone: Row[] = fuzzyKeep(deleted, filter, (name) => name).map((name) => ({
+    key: name,
+    style: 'dim',
+    cells: ['-', '', '', '', { text: `D ${name}`, style: 'dim' }],
+  }));
+  const present: Row[] = fuzzyKeep(entries, filter, (e) => e.name).map((e) => ({
     key: e.name,
     cells: [
       formatMode(e.type, e.mode),
@@ -58,6 +66,26 @@ export function fileTableRows(
       },
     ],
   }));
+  return [...present, ...gone];
+}
+
+/** The pager of the Files view's D: the unified diff, or one line on why there is none to show. */
+export function diffPager(path: string, diff: FileDiff): PagerContent {
+  const title = `${path} against the image`;
+  switch (diff.kind) {
+    case 'text':
+      return { title, subtitle: 'changed · unified diff', lines: diff.diff.replace(/\n$/, '').split('\n') };
+    case 'same':
+      return { title, lines: ['', "  the same as the image's version"] };
+    case 'added':
+      return { title, subtitle: 'added', lines: ['', '  added by the container: the image has no such file (Enter views it)'] };
+    case 'deleted':
+      return { title, subtitle: 'deleted', lines: ['', '  deleted by the container: only the image has it'] };
+    case 'binary':
+      return { title, subtitle: 'changed', lines: ['', "  a binary file that differs from the image's version (d downloads it)"] };
+    case 'no-image-version':
+      return { title, lines: ['', `  ${diff.reason}`] };
+  }
 }
 
 export function previewPager(preview: FilePreview): PagerContent {

@@ -46,6 +46,7 @@ export type Action =
   | 'parent'
   | 'download'
   | 'upload'
+  | 'diff'
   // network
   | 'forward'
   | 'capture'
@@ -121,6 +122,13 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: ['backspace', 'left', 'h', 'escape'], action: 'parent', scope: 'files', help: 'parent directory', footer: 'up' },
   { keys: ['d'], action: 'download', scope: 'files', help: 'download the selection to a local path', footer: 'download' },
   { keys: ['u'], action: 'upload', scope: 'files', help: 'upload a local file or directory here', footer: 'upload' },
+  {
+    keys: ['D'],
+    action: 'diff',
+    scope: 'files',
+    help: "the selected file against the image's version (marks: A added, C changed, D deleted, dimmed)",
+    footer: 'diff',
+  },
   { keys: ['/'], action: 'filter', scope: 'files', help: 'filter names (fuzzy)', footer: 'filter' },
   { keys: ['r'], action: 'refresh', scope: 'files', help: 'list the directory again' },
 

@@ -12,6 +12,7 @@ import type { SyscallEvent } from '../core/strace-parser.js';
 import type { Engine } from '../engine/types.js';
 import { followContainerLogs } from '../ops/container-logs.js';
 import { copyIn } from '../ops/copy-in.js';
+import { compareFile } from '../ops/diff.js';
 import { copyOut, type CopyResult } from '../ops/copy-out.js';
 import { listDirectory } from '../ops/list-directory.js';
 import { listSockets } from '../ops/net.js';
@@ -223,6 +224,20 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       return new Map(changes.map((c) => [c.path, marks[c.kind]]));
     },
 
+    async diffFile(path, signal) {
+      if (postMortem?.source.kind === 'image')
+        return { kind: 'no-image-version', reason: `${target.name} is an image: its files are the image's, with no changes of their own` };
+      const details = await engine.inspectContainer(logsOf);
+      signal.throwIfAborted();
+      try {
+        return await compareFile(engine, details, path);
+      } catch (error) {
+        // A mount, what the engine makes, an image that is gone: the reason is the answer.
+        if (error instanceof RemoraError && error.code === 'OPERATION_FAILED') return { kind: 'no-image-version', reason: error.message };
+        throw error;
+      }
+    },
+
     async download(targetPath, localPath, onProgress, signal) {
       const warnings: string[] = [];
       const result = await copyOut({
@@ -269,7 +284,19 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
 
     watchTarget: (onEvent) => {
       const watch = watchTarget(engine, target.id, onEvent);
-      return { stop: async () => watch.stop() };
+      // In a stand-in, the original too: its removal is said in the banner.
+      const original =
+        postMortem?.source.kind === 'container'
+          ? watchTarget(engine, postMortem.source.id, (event) => {
+              if (event.kind === 'state' && event.removed) onEvent({ kind: 'original-removed' });
+            })
+          : undefined;
+      return {
+        stop: async () => {
+          watch.stop();
+          original?.stop();
+        },
+      };
     },
   };
 }

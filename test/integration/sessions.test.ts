@@ -7,6 +7,7 @@ import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { remoraProcess, remora, runLabel, runLabels, startTarget, testEngine, toolkitsOf, TEST_LABEL } from '../support/fixtures.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { ensureBusyboxToolkit } from '../support/toolkit-probes.js';
+import { runLabelsFor } from '../support/run-labels.js';
 import { waitFor } from '../support/wait-for.js';
 
 let engine: DockerEngine;
@@ -166,21 +167,24 @@ describe('toolkit session lifetime', () => {
   it('sweeps a stale toolkit whose target is gone, on the next command that starts one', async () => {
     await using target = await startTarget(engine, 'scratch');
     // What a toolkit left by a crashed engine looks like: labelled, its target long gone.
+    // Under a test label of its own, which the sweeps of other test files' commands leave alone.
+    const own = `${runLabel()}-stale`;
+    const env = { REMORA_LABELS: runLabelsFor(own) };
     const staleId = await engine.createContainer({
       name: `remora-gone-${runLabel()}`,
       image: TEST_IMAGES.toolkit,
       entrypoint: [],
       cmd: ['sleep', '600'],
-      labels: { [LABEL.role]: 'toolkit', [LABEL.target]: 'f'.repeat(64), [TEST_LABEL]: runLabel() },
+      labels: { [LABEL.role]: 'toolkit', [LABEL.target]: 'f'.repeat(64), [TEST_LABEL]: own },
       hostConfig: {},
     });
     await engine.startContainer(staleId);
     // Listing is only listing: sessions leaves it out, and it is still there after.
-    const listed = await remora(['sessions']);
+    const listed = await remora(['sessions'], { env });
     expect(listed.exitCode).toBe(0);
     expect(listed.stdout).not.toContain(`remora-gone-${runLabel()}`);
     expect((await engine.inspectContainer(staleId)).id).toBe(staleId);
-    expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
+    expect((await remora(['exec', '--rm', target.name, '--', 'true'], { env })).exitCode).toBe(0);
     // Removed by the sweep: the engine no longer knows it (not any other failure).
     await expect(engine.inspectContainer(staleId)).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
   });

@@ -2,7 +2,7 @@
 // files and sockets, a trace that emits on demand, and a record of what was asked.
 import type { ListedProcess } from '../../src/core/process-table.js';
 import type { SyscallEvent } from '../../src/core/strace-parser.js';
-import type { FileEntry, TargetEvent, TargetHeader, TuiDataSource } from '../../src/tui/data-source.js';
+import type { ChangeMark, FileDiff, FileEntry, TargetEvent, TargetHeader, TuiDataSource } from '../../src/tui/data-source.js';
 
 export function fakeProcess(pid: number, ppid: number, command: string, extra: Partial<ListedProcess> = {}): ListedProcess {
   return {
@@ -66,6 +66,10 @@ export class FakeDataSource implements TuiDataSource {
     '/data': [entry('app.log', 'file'), entry('rapport-été.csv', 'file'), entry('日本語.txt', 'file')],
     '/etc': [entry('passwd', 'file')],
   };
+  /** Changes against the image by path (none unless a test sets some). */
+  changes = new Map<string, ChangeMark>();
+  /** What D shows for a path (the same as the image's unless a test says otherwise). */
+  diffs: Record<string, FileDiff> = {};
   calls: string[] = [];
   signals: Array<[number, string]> = [];
   activeTraces = 0;
@@ -173,6 +177,13 @@ export class FakeDataSource implements TuiDataSource {
       text: '2026-11-23T09:00:01Z tick 1\n2026-11-23T09:00:02Z tick 2\n',
       truncated: false,
     };
+  }
+  async listChanges() {
+    return this.changes;
+  }
+  async diffFile(path: string) {
+    this.calls.push(`diffFile ${path}`);
+    return this.diffs[path] ?? { kind: 'same' as const };
   }
   async download(targetPath: string, localPath: string, onProgress: (line: string) => void) {
     this.calls.push(`download ${targetPath} ${localPath}`);

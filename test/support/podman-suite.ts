@@ -1,7 +1,7 @@
 // The integration suite's core against Podman's Docker-compatible service, as a second
 // engine (rootful and rootless, one test file each so they run side by side): the offline
 // build through Remora's code path, targets, exec, ps, cp to and from a tmpfs, strace,
-// shell, attach, sessions, and what is Podman's own: `podman rm -f` of a target with a
+// shell, attach, sessions, stand-ins of stopped containers, and what is Podman's own: `podman rm -f` of a target with a
 // session, and a --rm toolkit of a killed remora removed by the engine.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL } from '../../src/core/labels.js';
 import { createEngine } from '../../src/engine/create-engine.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { buildFromDirectory, DEFAULT_BASE, FALLBACK_BASE } from '../../src/session/toolkit-image.js';
@@ -282,6 +283,18 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
         stderr: expect.stringMatching(/^remora: target \S+ exited/),
       });
       await waitFor(async () => (await toolkitsOf(engine, target.id)).length === 0, { what: 'the one-shot toolkit to be removed' });
+    });
+
+    it('debugs a stopped container from a stand-in (a commit, or export and import where Podman cannot commit), leaving nothing after --rm', async () => {
+      await using target = await startTarget(engine, 'scratch');
+      expect((await remora(['exec', '--rm', target.name, '--', 'sh', '-c', 'echo left > /target/left.txt'], { env })).exitCode).toBe(0);
+      await execa('podman', ['--url', PODMAN_HOST, 'stop', '-t', '1', target.id]);
+      const result = await remora(['exec', '--rm', target.name, '--', 'cat', '/target/left.txt'], { env });
+      expect(result).toMatchObject({ exitCode: 0, stdout: 'left\n' });
+      expect(result.stderr).toMatch(new RegExp(`^remora: ${target.name}: exited \\d+s ago \\(code \\d+\\) — files as it left them`, 'm'));
+      const standIns = await engine.listContainers({ all: true, labels: [`${LABEL.standInFor}=${target.id}`] });
+      expect(standIns).toEqual([]);
+      expect(await engine.listImages([`${LABEL.standInFor}=${target.id}`])).toEqual([]);
     });
 
     it('a session reused after its target restarted is a new one, joined to the new namespaces', async () => {

@@ -13,7 +13,7 @@ import { parseLabelList } from '../../src/core/labels.js';
 import { profileByName } from '../../src/core/profiles.js';
 import { createEngine } from '../../src/engine/create-engine.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
-import { classifyEngineFailure, EngineError } from '../../src/engine/engine-errors.js';
+import { classifyEngineFailure, EngineError, missingBindSourceOf, translateEngineError } from '../../src/engine/engine-errors.js';
 import { readAll } from '../../src/engine/http-client.js';
 import { ToolkitSession, type Target } from '../../src/session/toolkit-session.js';
 
@@ -182,6 +182,18 @@ describe('refusals as typed failures', () => {
     expect(classifyEngineFailure(500, 'container state improper')).toBe('CONTAINER_BUSY');
     expect(classifyEngineFailure(404, 'Could not find the file /x in container 0123', '/containers/0123/archive')).toBe('PATH_NOT_FOUND');
     expect(classifyEngineFailure(404, 'No such image: app:2')).toBe('IMAGE_NOT_FOUND');
+    expect(classifyEngineFailure(409, 'Container 0123 is restarting, wait until the container is running')).toBe('CONTAINER_RESTARTING');
+    expect(classifyEngineFailure(500, 'statfs /srv/app: no such file or directory')).toBe('BIND_SOURCE_MISSING');
+    expect(classifyEngineFailure(500, 'CommitFailure: runroot must be set')).toBe('COMMIT_UNSUPPORTED');
+  });
+
+  it("reads a missing bind mount's host path from Docker's and Podman's refusals, spaces included", () => {
+    const refusal = (message: string) => translateEngineError(Object.assign(new Error(message), { statusCode: 400 }));
+    expect(missingBindSourceOf(refusal('invalid mount config for type "bind": bind source path does not exist: /srv/my app'))).toBe(
+      '/srv/my app',
+    );
+    expect(missingBindSourceOf(refusal('statfs /srv/app: no such file or directory'))).toBe('/srv/app');
+    expect(missingBindSourceOf(refusal('no such image'))).toBeUndefined();
   });
 });
 

@@ -72,6 +72,11 @@ describe('attach controller', () => {
     expect(screen()).not.toMatch(/sockets: /);
     type('2');
     await waitScreen(/data\/\s*$/m);
+    // The original removed meanwhile: a banner says so; the stand-in's files stay browsable.
+    controller!.onTargetEvent({ kind: 'original-removed' });
+    await waitScreen(/^ shop-api was removed: these are the files it had, gone once you quit/m);
+    type('enter');
+    await waitScreen(/^\/data\s*$/m);
   });
 
   it('shows the header, the tabs and the target processes; switches views by number and Tab', async () => {

@@ -14,6 +14,8 @@ const { Terminal: XTerm } = xtermHeadless;
 
 interface Rig {
   terminal: Terminal;
+  /** The headless screen, for the attributes of what it shows. */
+  xterm: InstanceType<typeof XTerm>;
   controller: AttachController;
   data: FakeDataSource;
   input: PassThrough;
@@ -34,7 +36,7 @@ afterEach(async () => {
   rig = undefined;
 });
 
-function setUp(options: { cols?: number; rows?: number; terminal?: string; env?: NodeJS.ProcessEnv } = {}): Rig {
+function setUp(options: { cols?: number; rows?: number; terminal?: string; env?: NodeJS.ProcessEnv; data?: FakeDataSource } = {}): Rig {
   const cols = options.cols ?? 100;
   const rows = options.rows ?? 30;
   const xterm = new XTerm({ cols, rows, allowProposedApi: true });
@@ -55,7 +57,7 @@ function setUp(options: { cols?: number; rows?: number; terminal?: string; env?:
     stderr: sink,
     onQuitSignal: (reason) => quits.push(reason),
   });
-  const data = new FakeDataSource();
+  const data = options.data ?? new FakeDataSource();
   const controller = new AttachController({
     data,
     summary: FAKE_SUMMARY,
@@ -81,6 +83,7 @@ function setUp(options: { cols?: number; rows?: number; terminal?: string; env?:
   const flushed = (): Promise<void> => new Promise((resolve) => xterm.write('', resolve));
   rig = {
     terminal,
+    xterm,
     controller,
     data,
     input,
@@ -135,6 +138,62 @@ describe('blessed terminal', () => {
     expect(rows).toHaveLength(3);
     expect(new Set(rows.map((r) => r.indexOf('Nov 23')))).toEqual(new Set([rows[0]!.indexOf('Nov 23')]));
     expect(screen()).toMatch(/Nov 23 09:00 日本語\.txt\s*$/m);
+  });
+
+  it("Files: marks changes, lists deleted entries dimmed, and D shows a file's diff against the image", async () => {
+    const data = new FakeDataSource();
+    data.changes = new Map([
+      ['/etc', 'C'],
+      ['/etc/passwd', 'C'],
+      ['/etc/group', 'D'],
+      ['/etc/ssl', 'D'],
+      ['/etc/ssl/cert.pem', 'D'],
+    ]);
+    data.diffs = {
+      '/etc/passwd': {
+        kind: 'text',
+        diff: '--- shop-api:1.4.2:/etc/passwd\n+++ shop-api:/etc/passwd\n@@ -1 +1,2 @@\n root:x:0:0::/:/sbin/nologin\n+intruder:x:1000:1000::/:/bin/false\n',
+      },
+      '/etc/group': { kind: 'deleted', diff: '--- a\n+++ /dev/null\n' },
+    };
+    const { input, screen, waitScreen, xterm } = setUp({ data });
+    input.write('2');
+    await waitScreen(/^d\S+ +root +- +Nov 23 09:00 C etc\/\s*$/m);
+    input.write('\x1b[B\r'); // down to etc/, Enter
+    await waitScreen(/^\/etc\s*$/m);
+    // What the container deleted is listed after what it has, dimmed, with its mark; a child of a deleted directory is not.
+    const rows = screen().split('\n');
+    const passwd = rows.findIndex((l) => /C passwd\s*$/.test(l));
+    const group = rows.findIndex((l) => /D group\s*$/.test(l));
+    expect(rows[passwd]).toMatch(/^-rw-r--r-- root +1\.2K Nov 23 09:00 C passwd\s*$/);
+    expect(rows.slice(passwd + 1, passwd + 3).map((l) => l.trimEnd())).toEqual([
+      expect.stringMatching(/^- +D group$/),
+      expect.stringMatching(/^- +D ssl$/),
+    ]);
+    expect(screen()).not.toContain('cert.pem');
+    const cellOf = (row: number, text: string) => xterm.buffer.active.getLine(row)!.getCell(rows[row]!.indexOf(text))!;
+    expect(cellOf(group, 'group').getFgColor()).not.toBe(cellOf(passwd, 'passwd').getFgColor());
+    expect(cellOf(group, 'group').getFgColor()).toBe(cellOf(group + 1, 'ssl').getFgColor());
+    // D on a changed file: the unified diff in the pager.
+    input.write('D');
+    await waitScreen('+intruder:x:1000:1000::/:/bin/false');
+    expect(screen()).toMatch(/^\/etc\/passwd against the image\s*$/m);
+    expect(screen()).toMatch(/^changed · unified diff\s*$/m);
+    expect(screen()).toMatch(/^ root:x:0:0::\/:\/sbin\/nologin\s*$/m);
+    input.write('\x1b');
+    await waitScreen(/C passwd\s*$/m);
+    // D on a deleted entry: one line, no diff.
+    input.write('\x1b[B');
+    input.write('D');
+    await waitScreen('deleted by the container: only the image has it');
+    expect(screen()).not.toContain('+++ /dev/null');
+    expect(data.calls.filter((c) => c.startsWith('diffFile'))).toEqual(['diffFile /etc/passwd', 'diffFile /etc/group']);
+    input.write('\x1b');
+    // The help view lists the key.
+    input.write('?');
+    await waitScreen('Keys (Esc closes)');
+    input.write("/image's version\r");
+    await waitScreen(/^\s*D\s+the selected file against the image's version/m);
   });
 
   it('writes nothing to stderr, and keeps blessed terminfo dumps off the screen', async () => {

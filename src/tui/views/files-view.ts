@@ -3,7 +3,7 @@
 // copy with `remora cp`'s code, with progress in the status line.
 import { posix } from 'node:path';
 import type { FileEntry } from '../../core/directory-listing.js';
-import { FILE_COLUMNS, fileTableRows, previewPager } from '../file-rows.js';
+import { diffPager, FILE_COLUMNS, fileTableRows, previewPager } from '../file-rows.js';
 import { FilteredTable } from '../filtered-table.js';
 import type { Action } from '../keymap.js';
 import { LatestTask } from '../latest-task.js';
@@ -26,7 +26,8 @@ export class FilesView implements View {
   constructor(private readonly ctx: ViewContext) {
     this.table = new FilteredTable(
       FILE_COLUMNS,
-      (filter) => fileTableRows(this.entries, filter, Date.now(), (name) => this.marks.get(posix.join(this.path, name))),
+      (filter) =>
+        fileTableRows(this.entries, filter, Date.now(), (name) => this.marks.get(posix.join(this.path, name)), this.deletedHere()),
       () => ctx.requestRender(),
     );
   }
@@ -54,6 +55,11 @@ export class FilesView implements View {
     switch (action) {
       case 'open':
         if (entry) this.open(entry);
+        else if (this.table.selectedKey !== undefined)
+          this.ctx.notify(`${this.selectedPath()} was deleted by the container: only its image has it (D compares)`, 'info');
+        return true;
+      case 'diff':
+        if (this.table.selectedKey !== undefined) this.showDiff(this.selectedPath());
         return true;
       case 'parent':
         if (this.table.filter) {
@@ -100,6 +106,29 @@ export class FilesView implements View {
   private selected(): FileEntry | undefined {
     const key = this.table.selectedKey;
     return key === undefined ? undefined : this.entries.find((e) => e.name === key);
+  }
+
+  /** The selected row's path, a deleted entry's included. */
+  private selectedPath(): string {
+    return posix.join(this.path, this.table.selectedKey ?? '');
+  }
+
+  /** Names the container deleted in this directory (D marks of its direct children that it no longer lists). */
+  private deletedHere(): string[] {
+    const listed = new Set(this.entries.map((e) => e.name));
+    const names: string[] = [];
+    for (const [path, mark] of this.marks) {
+      if (mark !== 'D' || posix.dirname(path) !== this.path || path === '/') continue;
+      const name = posix.basename(path);
+      if (!listed.has(name)) names.push(name);
+    }
+    return names.sort();
+  }
+
+  private showDiff(path: string): void {
+    const diffFile = this.ctx.data.diffFile?.bind(this.ctx.data);
+    if (!diffFile) return this.ctx.notify('no image to compare with here', 'info');
+    this.ctx.openPager(diffFile(path, AbortSignal.timeout(60_000)).then((diff) => diffPager(path, diff)));
   }
 
   private childPath(entry: FileEntry): string {
