@@ -236,7 +236,10 @@ export class DockerEngine implements Engine {
   ): Promise<{ host: ContainerSpec['hostConfig']; joins?: Map<string, number> }> {
     const joined = joinedContainers(host);
     if (joined.length === 0) return { host };
-    // Asked once per engine; a failed answer is not kept, so the next create asks again.
+    // Named by the headers of the answers so far (a listing or an inspect always comes
+    // first), or asked once per engine; a failed answer is not kept, so the next create asks again.
+    const seen = this.http.productSeen;
+    if (seen !== undefined) this.product ??= Promise.resolve(seen);
     this.product ??= this.version().then(
       (v) => v.product,
       (error: unknown) => {
