@@ -1,6 +1,7 @@
 // Shared bench helpers: time whole commands (wall clock, as a user waits), take medians,
 // print side-by-side tables. Benches compare with the docker CLI in the same run.
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export const REMORA = fileURLToPath(new URL('../bin/remora', import.meta.url));
@@ -42,6 +43,11 @@ export function compare(rounds, contenders) {
   return times.map(median);
 }
 
+/** The 1-minute load average, for a table's title: figures on a busy machine read differently. */
+export function loadAverage() {
+  return `load average ${os.loadavg()[0].toFixed(2)}`;
+}
+
 export function printTable(title, headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) =>
@@ -58,13 +64,16 @@ export function ratio(a, b) {
   return (a / b).toFixed(2);
 }
 
-/** Starts a labelled demo target for a bench; returns its name. */
-export function startBenchTarget(baseName, extra = []) {
+/**
+ * Starts a labelled target for a bench (the demo app, or `image` running `command`);
+ * returns its name.
+ */
+export function startBenchTarget(baseName, extra = [], { image = 'remora-demo:0.1.0', command = [] } = {}) {
   const name = BENCH_ID === '1' ? baseName : `${BENCH_ID}-${baseName}`;
   // Only a bench container of an earlier run is in the way; anyone else's name is not ours.
   const earlier = docker('ps', '-aq', '--filter', `name=^${name}$`, '--filter', `label=${BENCH_LABEL}`);
   if (earlier) run('docker', ['rm', '-f', earlier], { allowFailure: true });
-  docker('run', '-d', '--name', name, '--label', BENCH_LABEL, ...extra, 'remora-demo:0.1.0');
+  docker('run', '-d', '--name', name, '--label', BENCH_LABEL, ...extra, image, ...command);
   return name;
 }
 

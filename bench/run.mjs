@@ -2,12 +2,13 @@
 // prints its own table; one summary table of all rows (time ratios, remora / docker) ends
 // the run. Never fails on a number (figures are reported, not asserted).
 import { benchExec } from './exec.mjs';
-import { ensureImages, printTable, ratio, removeBenchContainers, startBenchTarget } from './lib.mjs';
+import { ensureImages, loadAverage, printTable, ratio, removeBenchContainers, startBenchTarget } from './lib.mjs';
 
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
 
 ensureImages();
+const startLoad = loadAverage();
 const rows = [];
 const ms = (value) => value.toFixed(0);
 try {
@@ -37,6 +38,24 @@ try {
     rows.push([`cp out, ${c.files} small files | docker cp`, ms(c.treeOutR), ms(c.treeOutD), ratio(c.treeOutR, c.treeOutD), '<= 1.0']);
     rows.push([`cp peak RSS, ${c.bigLabel} (MiB)`, (c.bigRss / 1024).toFixed(0), '', '', '< 150 MB']);
   }
+  if (wanted('strace')) {
+    const t = await (await import('./strace.mjs')).default();
+    const k = (v) => (v === undefined ? 'n/a' : `${(v / 1000).toFixed(1)}k`);
+    // Rates, not times: ratio = docker's events/s / remora's, so above 1 is slower here too.
+    rows.push(['strace T: events/s | docker exec strace', k(t.cli), k(t.docker), ratio(t.docker, t.cli), '<= 1.0']);
+    rows.push(['Trace view: events/s | strace -tt -T -yy', k(t.tui), k(t.dockerDetailed), ratio(t.dockerDetailed, t.tui), '']);
+  }
+  if (wanted('tui')) {
+    const u = await (await import('./tui.mjs')).default();
+    rows.push([
+      'attach, first table (1,000) | docker exec ps',
+      ms(u.startup.tui),
+      ms(u.startup.docker),
+      ratio(u.startup.tui, u.startup.docker),
+      '',
+    ]);
+    rows.push([`attach idle on 1,000: CPU % / RSS MiB`, `${u.idle.cpuPercent.toFixed(2)}% / ${u.idle.rssMiB.toFixed(0)}`, '', '', '']);
+  }
   if (only.includes('cp-routes')) {
     // Only when named: candidate copy routes for issue 14, timed before one is built.
     await (await import('./cp-routes.mjs')).default();
@@ -53,4 +72,8 @@ try {
   removeBenchContainers();
 }
 if (rows.length)
-  printTable('Summary (medians; ratio = remora time / docker time)', ['remora | docker', 'remora ms', 'docker ms', 'ratio', 'goal'], rows);
+  printTable(
+    `Summary (medians; ratio = remora time / docker time; ${startLoad} at the start, ${loadAverage()} now)`,
+    ['remora | docker', 'remora ms', 'docker ms', 'ratio', 'goal'],
+    rows,
+  );
