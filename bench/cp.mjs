@@ -157,7 +157,7 @@ export default async function benchCp() {
       rows.push(row(`  before: copy-in, ${FILES} small files`, treeInB, treeInD, false));
     }
     printTable(
-      `remora cp vs docker cp (medians of ${ROUNDS}, interleaved; ratio = remora time / docker time${before ? `; before = ${before.bin}` : ''}; load ${load.start} -> ${load.end})`,
+      `remora cp vs docker cp (medians of ${ROUNDS}, interleaved; ratio = remora time / docker time${before ? `; before = ${before.bin}` : ''}; ${load.start} -> ${load.end.replace('load average ', '')})`,
       ['case', 'remora s', 'docker s', 'rate', 'ratio', 'goal'],
       rows,
     );

@@ -1,7 +1,7 @@
 // `remora exec T -- true` against the docker CLI doing the same by hand: warm (a session
 // runs) vs `docker exec`, one-shot (`exec --rm`) and cold (a new session) vs `docker run --rm`.
 // Goals (issue 14): warm <= 1.3, one-shot <= 1.2; cold (issue 2) <= 1.5.
-import { BENCH_LABEL, REMORA, compare, docker, printTable, ratio, run } from './lib.mjs';
+import { BENCH_LABEL, REMORA, compare, docker, loadAverage, printTable, ratio, run } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
@@ -56,7 +56,7 @@ export function benchExec(target) {
   ]);
 
   printTable(
-    `remora exec vs docker (medians of ${ROUNDS} warm and one-shot runs, ${Math.max(5, Math.floor(ROUNDS / 2))} cold)`,
+    `remora exec vs docker (medians of ${ROUNDS} warm and one-shot runs, ${Math.max(5, Math.floor(ROUNDS / 2))} cold; ${loadAverage()})`,
     ['case', 'remora ms', 'docker ms', 'ratio', 'goal'],
     [
       ['warm: exec T -- true vs docker exec', warmRemora.toFixed(0), warmDocker.toFixed(0), ratio(warmRemora, warmDocker), '<= 1.3'],

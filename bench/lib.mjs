@@ -61,13 +61,16 @@ export function ratio(a, b) {
   return (a / b).toFixed(2);
 }
 
-/** Starts a labelled demo target for a bench; returns its name. */
-export function startBenchTarget(baseName, extra = []) {
+/**
+ * Starts a labelled target for a bench (the demo app, or `image` running `command`);
+ * returns its name.
+ */
+export function startBenchTarget(baseName, extra = [], { image = 'remora-demo:0.1.0', command = [] } = {}) {
   const name = BENCH_ID === '1' ? baseName : `${BENCH_ID}-${baseName}`;
   // Only a bench container of an earlier run is in the way; anyone else's name is not ours.
   const earlier = docker('ps', '-aq', '--filter', `name=^${name}$`, '--filter', `label=${BENCH_LABEL}`);
   if (earlier) run('docker', ['rm', '-f', earlier], { allowFailure: true });
-  docker('run', '-d', '--name', name, '--label', BENCH_LABEL, ...extra, 'remora-demo:0.1.0');
+  docker('run', '-d', '--name', name, '--label', BENCH_LABEL, ...extra, image, ...command);
   return name;
 }
 
@@ -142,9 +145,9 @@ export function makeBigFile(path, bytes) {
   closeSync(fd);
 }
 
-/** The load average, as uptime shows it: the figures mean little without it. */
+/** The load average, as uptime shows it, for a table's title: figures on a busy machine read differently. */
 export function loadAverage() {
-  return loadavg()
+  return `load average ${loadavg()
     .map((n) => n.toFixed(2))
-    .join(', ');
+    .join(', ')}`;
 }

@@ -2,12 +2,13 @@
 // prints its own table; one summary table of all rows (time ratios, remora / docker) ends
 // the run. Never fails on a number (figures are reported, not asserted).
 import { benchExec } from './exec.mjs';
-import { ensureImages, printTable, ratio, removeBenchContainers, startBenchTarget } from './lib.mjs';
+import { ensureImages, loadAverage, printTable, ratio, removeBenchContainers, startBenchTarget } from './lib.mjs';
 
 const only = process.argv.slice(2);
 const wanted = (name) => only.length === 0 || only.includes(name);
 
 ensureImages();
+const startLoad = loadAverage();
 const rows = [];
 const ms = (value) => value.toFixed(0);
 try {
@@ -47,6 +48,24 @@ try {
     // Prints its own table; skipped with a line where there is no TLS engine.
     await (await import('./tls.mjs')).default();
   }
+  if (wanted('strace')) {
+    const t = await (await import('./strace.mjs')).default();
+    const k = (v) => (v === undefined ? 'n/a' : `${(v / 1000).toFixed(1)}k`);
+    // Rates, not times: ratio = docker's events/s / remora's, so above 1 is slower here too.
+    rows.push(['strace T: events/s | docker exec strace', k(t.cli), k(t.docker), ratio(t.docker, t.cli), '<= 1.0']);
+    rows.push(['Trace view: events/s | strace -tt -T -yy', k(t.tui), k(t.dockerDetailed), ratio(t.dockerDetailed, t.tui), '']);
+  }
+  if (wanted('tui')) {
+    const u = await (await import('./tui.mjs')).default();
+    rows.push([
+      'attach, first table (1,000) | docker exec ps',
+      ms(u.startup.tui),
+      ms(u.startup.docker),
+      ratio(u.startup.tui, u.startup.docker),
+      '',
+    ]);
+    rows.push([`attach idle on 1,000: CPU % / RSS MiB`, `${u.idle.cpuPercent.toFixed(2)}% / ${u.idle.rssMiB.toFixed(0)}`, '', '', '']);
+  }
   if (wanted('port-forward')) {
     // Prints its own table: throughput and first byte against a published port.
     await (await import('./port-forward.mjs')).default();
@@ -59,4 +78,8 @@ try {
   removeBenchContainers();
 }
 if (rows.length)
-  printTable('Summary (medians; ratio = remora time / docker time)', ['remora | docker', 'remora ms', 'docker ms', 'ratio', 'goal'], rows);
+  printTable(
+    `Summary (medians; ratio = remora time / docker time; ${startLoad} at the start, ${loadAverage()} now)`,
+    ['remora | docker', 'remora ms', 'docker ms', 'ratio', 'goal'],
+    rows,
+  );

@@ -71,7 +71,7 @@ export default async function benchSsh() {
     );
     const mibps = (ms) => (BYTES / 1024 ** 2 / (ms / 1000)).toFixed(0);
     printTable(
-      `remora vs docker over ${HOST} (medians of ${ROUNDS} exec runs, ${COPY_ROUNDS} copies of ${Math.round(BYTES / 1024 ** 2)} MiB; load ${loadAverage()})`,
+      `remora vs docker over ${HOST} (medians of ${ROUNDS} exec runs, ${COPY_ROUNDS} copies of ${Math.round(BYTES / 1024 ** 2)} MiB; ${loadAverage()})`,
       ['case', 'remora', 'docker', 'ratio', 'goal'],
       [
         ['warm: exec true (ms)', warmRemora.toFixed(0), warmDocker.toFixed(0), ratio(warmRemora, warmDocker), 'time <= 1.3x'],

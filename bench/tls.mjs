@@ -87,7 +87,7 @@ export default async function benchTls() {
     const rate = (ms) => (BYTES / 1024 ** 2 / (ms / 1000)).toFixed(0);
     const row = (name, r, d) => [name, rate(r), rate(d), (d / r).toFixed(2), 'throughput >= 1.0x'];
     printTable(
-      `remora cp vs docker cp over TLS (${HOST}; medians of ${ROUNDS} copies of ${Math.round(BYTES / 1024 ** 2)} MiB; load ${load.start} -> ${load.end})`,
+      `remora cp vs docker cp over TLS (${HOST}; medians of ${ROUNDS} copies of ${Math.round(BYTES / 1024 ** 2)} MiB; ${load.start} -> ${load.end.replace('load average ', '')})`,
       ['case', 'remora MiB/s', 'docker MiB/s', 'throughput ratio', 'goal'],
       [
         row('copy in', inR, inD),

@@ -66,6 +66,14 @@ interface RawDetails {
   Mounts?: Array<{ Type: string; Name?: string; Source: string; Destination: string; RW: boolean }>;
 }
 
+interface RawImage {
+  Id: string;
+  RepoTags?: string[] | null;
+  Architecture?: string;
+  Os?: string;
+  Config?: RawConfig & { Labels?: Record<string, string> | null };
+}
+
 interface RawConfig {
   User?: string;
   Env?: string[] | null;
@@ -98,6 +106,12 @@ export class DockerEngine implements Engine {
   private product: Promise<EngineProduct> | undefined;
   /** Containers created joining others by namespace path: checked once started (see startContainer). */
   private readonly pathJoins = new Map<string, Map<string, number>>();
+  /**
+   * Image inspections of this engine's life (one command): a command asks about its toolkit
+   * image from several places (is it there, is it Remora's), and the answer is the same
+   * until the command itself builds, pulls, imports, commits or removes an image.
+   */
+  private readonly images = new Map<string, Promise<{ raw: RawImage } | { status: number; error: EngineHttpError }>>();
 
   constructor(
     readonly endpoint: Endpoint,
@@ -244,6 +258,7 @@ export class DockerEngine implements Engine {
   ): Promise<{ host: ContainerSpec['hostConfig']; joins?: Map<string, number> }> {
     const joined = joinedContainers(host);
     if (joined.length === 0) return { host };
+    // Named by the headers of the answers so far (a listing or an inspect always comes first).
     if ((await this.engineProduct()) !== 'Podman') return { host };
     const pids = new Map<string, number>();
     for (const id of joined) {
@@ -468,13 +483,19 @@ export class DockerEngine implements Engine {
       ([key, value]) => `LABEL ${JSON.stringify(key)}=${JSON.stringify(value)}`,
     );
     const url = `/commit?container=${encodeURIComponent(id)}&pause=false${changes.map((c) => `&changes=${encodeURIComponent(c)}`).join('')}`;
+    this.images.clear();
     // An empty config as the body: Podman fails to decode a commit without one (Docker reads it as no change).
     const answer = await this.guard(() => this.http.json<{ Id: string }>('POST', url, { body: {} }), id);
     return answer.Id;
   }
 
-  /** Docker or Podman: asked once per engine; a failed answer is not kept, so the next call asks again. */
+  /**
+   * Docker or Podman: named by the headers of the answers so far, or asked once per engine;
+   * a failed answer is not kept, so the next call asks again.
+   */
   private engineProduct(): Promise<EngineProduct> {
+    const seen = this.http.productSeen;
+    if (seen !== undefined) this.product ??= Promise.resolve(seen);
     this.product ??= this.version().then(
       (v) => v.product,
       (error: unknown) => {
@@ -491,6 +512,7 @@ export class DockerEngine implements Engine {
   }
 
   async removeImage(id: string, options: { force?: boolean } = {}): Promise<void> {
+    this.images.clear();
     try {
       await this.http.call('DELETE', `/images/${encodeURIComponent(id)}`, { query: { force: options.force ? 1 : 0 } });
     } catch (raw) {
@@ -501,30 +523,38 @@ export class DockerEngine implements Engine {
   }
 
   async inspectImage(ref: string): Promise<ImageDetails | null> {
-    try {
-      const raw = await this.http.json<{
-        Id: string;
-        RepoTags?: string[] | null;
-        Architecture?: string;
-        Os?: string;
-        Config?: RawConfig & { Labels?: Record<string, string> | null };
-      }>('GET', `/images/${encodeURIComponent(ref)}/json`);
-      // A reference the engine cannot parse as an image can answer without a body.
-      if (!raw?.Id) return null;
-      return {
-        id: raw.Id,
-        repoTags: raw.RepoTags ?? [],
-        config: toImageConfig(raw.Config),
-        architecture: raw.Architecture ?? '',
-        os: raw.Os ?? '',
-        labels: raw.Config?.Labels ?? {},
-      };
-    } catch (raw) {
-      const error = translateEngineError(raw, ref);
-      // 400: a reference the engine cannot parse names no image either.
-      if (isNotFound(error) || (error instanceof EngineError && error.status === 400)) return null;
-      throw error;
+    const answer = await this.rawImage(ref);
+    if (!('raw' in answer)) return null;
+    const raw = answer.raw;
+    // A reference the engine cannot parse as an image can answer without a body.
+    if (!raw?.Id) return null;
+    return {
+      id: raw.Id,
+      repoTags: raw.RepoTags ?? [],
+      config: toImageConfig(raw.Config),
+      architecture: raw.Architecture ?? '',
+      os: raw.Os ?? '',
+      labels: raw.Config?.Labels ?? {},
+    };
+  }
+
+  /** GET /images/REF/json, once per command (see `images`); 400 and 404 are answers, other failures throw. */
+  private rawImage(ref: string): Promise<{ raw: RawImage } | { status: number; error: EngineHttpError }> {
+    let answer = this.images.get(ref);
+    if (answer === undefined) {
+      answer = this.http.json<RawImage>('GET', `/images/${encodeURIComponent(ref)}/json`).then(
+        (raw) => ({ raw }),
+        (error: unknown) => {
+          if (error instanceof EngineHttpError && (error.statusCode === 404 || error.statusCode === 400))
+            return { status: error.statusCode, error };
+          // A failure is not kept: the next question asks again.
+          this.images.delete(ref);
+          throw translateEngineError(error);
+        },
+      );
+      this.images.set(ref, answer);
     }
+    return answer;
   }
 
   async containerChanges(id: string): Promise<Array<{ path: string; kind: 'changed' | 'added' | 'deleted' }>> {
@@ -552,17 +582,10 @@ export class DockerEngine implements Engine {
   }
 
   async imageLabels(ref: string): Promise<Record<string, string> | null> {
-    try {
-      const image = await this.http.json<{ Config?: { Labels?: Record<string, string> | null } }>(
-        'GET',
-        `/images/${encodeURIComponent(ref)}/json`,
-      );
-      return image.Config?.Labels ?? {};
-    } catch (raw) {
-      const error = translateEngineError(raw, ref);
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+    const answer = await this.rawImage(ref);
+    if ('raw' in answer) return answer.raw?.Config?.Labels ?? {};
+    if (answer.status === 404) return null;
+    throw translateEngineError(answer.error);
   }
 
   async listImages(labels: string[]): Promise<Array<{ id: string; labels: Record<string, string>; created: number }>> {
@@ -576,6 +599,7 @@ export class DockerEngine implements Engine {
   }
 
   async removeUntaggedImages(label: string): Promise<void> {
+    this.images.clear();
     const filters = JSON.stringify({ dangling: ['true'], label: [label] });
     const images = await this.guard(() => this.http.json<Array<{ Id: string }>>('GET', '/images/json', { query: { filters } }));
     for (const image of images) {
@@ -589,6 +613,7 @@ export class DockerEngine implements Engine {
     options: { tag: string; buildArgs?: Record<string, string>; labels?: Record<string, string>; target?: string },
     onProgress?: ProgressHandler,
   ): Promise<void> {
+    this.images.clear();
     const docker = await this.docker();
     const labels = { ...this.labels, ...options.labels };
     const stream = await this.guard(() => docker.build(context, Object.keys(labels).length ? { ...options, labels } : options));
@@ -596,12 +621,14 @@ export class DockerEngine implements Engine {
   }
 
   async pullImage(ref: string, onProgress?: ProgressHandler): Promise<void> {
+    this.images.clear();
     const docker = await this.docker();
     const stream = await this.guard(() => docker.pull(ref), ref);
     await followProgress(stream, onProgress);
   }
 
   async importImage(rootfsTar: Readable, ref: string, labels: Record<string, string> = {}): Promise<void> {
+    this.images.clear();
     const docker = await this.docker();
     const stream = await this.guard(() => docker.import(rootfsTar, ref, { ...this.labels, ...labels }), ref);
     await followProgress(stream);

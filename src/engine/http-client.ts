@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './endpoint.js';
+import type { EngineProduct } from './types.js';
 import { endpointAgent, requestAddress } from './endpoint-agent.js';
 import { tlsFailure } from './tls-errors.js';
 import { RemoraError } from '../core/errors.js';
@@ -61,6 +62,8 @@ export class EngineHttpClient {
   private answered = false;
   /** Set once an answer carried the engine API's header: from then on errors are the engine's. */
   private engineSeen = false;
+  /** The product an answer's headers named (Podman's Libpod headers, dockerd's Server), if any. */
+  productSeen: EngineProduct | undefined;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -174,6 +177,7 @@ export class EngineHttpClient {
       this.awaitFirstAnswer(request);
       request.on('response', (response) => {
         if (response.headers['api-version'] !== undefined) this.engineSeen = true;
+        this.productSeen ??= productNamedBy(response.headers);
         resolve(response);
       });
       if (options.onSent) request.once('finish', options.onSent);
@@ -353,6 +357,18 @@ function fromAnEngine(response: http.IncomingMessage, text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Which engine answered, from headers every answer carries: Podman's compatible API adds
+ * `Libpod-Api-Version` and says `Server: Libpod/4.3.1 (linux)`; dockerd says
+ * `Server: Docker/20.10.24 (linux)`. Undefined when neither (a proxy that rewrites them).
+ */
+export function productNamedBy(headers: http.IncomingHttpHeaders): EngineProduct | undefined {
+  const server = String(headers.server ?? '');
+  if (headers['libpod-api-version'] !== undefined || /^libpod\//i.test(server)) return 'Podman';
+  if (/^docker\//i.test(server)) return 'Docker';
+  return undefined;
 }
 
 function engineMessage(text: string): string {

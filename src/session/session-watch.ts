@@ -41,6 +41,12 @@ const CATCH_UP_DELAY_MS = 1000;
  */
 const TARGET_EVENT_GRACE_MS = 2000;
 const TARGET_RECHECK_MS = 250;
+/**
+ * How long a command runs before its event stream is opened: most commands (a warm
+ * `exec -- true`, `ps`) are over by then and never pay the request. A death before the
+ * stream opens is caught as any other that comes before it (the catch-up look, statusOf).
+ */
+const OPEN_DELAY_MS = 500;
 
 /** Container events that mean the container's processes are gone. */
 const FATAL_ACTIONS = new Set(['die', 'destroy', 'oom']);
@@ -104,7 +110,7 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
     else if (id === toolkitId) void decide(true);
   };
 
-  void (async () => {
+  const openStream = async (): Promise<void> => {
     try {
       const watched = originalId ? [targetId, toolkitId, originalId] : [targetId, toolkitId];
       const events = await engine.events({ container: watched, type: ['container'] });
@@ -148,10 +154,12 @@ export function watchSession(engine: Engine, session: ToolkitSession): SessionWa
     } catch {
       // No event stream (an engine without one): the command runs unwatched, as before.
     }
-  })();
+  };
+  const opening = setTimeout(() => void openStream(), OPEN_DELAY_MS).unref();
 
   const stop = (): void => {
     stopped = true;
+    clearTimeout(opening);
     clearTimeout(lookLater);
     close?.();
   };

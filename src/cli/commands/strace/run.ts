@@ -68,6 +68,24 @@ export async function straceCommand(query: string, rest: string[], options: Stra
   };
   let outputClosed = false;
   let awaitingDrain = false;
+  // The lines of one read of strace's stream go out in one write: a write per line (a
+  // syscall each, stdout being a pipe or a terminal) took most of the CPU at 20,000+ lines/s.
+  let batch: Array<string | Buffer> = [];
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    const text = out === process.stdout ? batch.join('') : Buffer.concat(batch as Buffer[]);
+    batch = [];
+    if (out === process.stdout && outputClosed) return;
+    // Lines already on their way after a pause must not add a listener each.
+    if (!out.write(text) && !awaitingDrain) {
+      awaitingDrain = true;
+      run?.pause();
+      out.once('drain', () => {
+        awaitingDrain = false;
+        run?.resume();
+      });
+    }
+  };
   // `remora strace app | head`: the reader is gone, which is a stop, not a failure.
   const unwatchOutput = onStdoutClosed(() => {
     outputClosed = true;
@@ -99,17 +117,10 @@ export async function straceCommand(query: string, rest: string[], options: Stra
           // Unlike exec's output, these lines are a report on the target (as ps is), so what
           // the target controls in them (names, paths strace did not escape) is escaped on
           // stdout, in strace's own escape language; -o FILE gets strace's text as it is.
-          const line =
-            out === process.stdout ? `${terminalSafe(piece.text, { alreadyEscaped: true })}\n` : encodeTargetText(`${piece.text}\n`);
-          // Lines already on their way after a pause must not add a listener each.
-          if (!out.write(line) && !awaitingDrain) {
-            awaitingDrain = true;
-            run?.pause();
-            out.once('drain', () => {
-              awaitingDrain = false;
-              run?.resume();
-            });
-          }
+          batch.push(
+            out === process.stdout ? `${terminalSafe(piece.text, { alreadyEscaped: true })}\n` : encodeTargetText(`${piece.text}\n`),
+          );
+          if (batch.length === 1) setImmediate(flush);
         },
         (task) => process.stderr.write(`remora: ${terminalSafe(describeUntraced(task))}\n`),
       ),
@@ -141,6 +152,7 @@ export async function straceCommand(query: string, rest: string[], options: Stra
     run?.abandon();
     throw watch ? await watch.explain(error) : error;
   } finally {
+    flush();
     if (timer) clearTimeout(timer);
     for (const signal of signals) process.off(signal, onSignal);
     unwatchOutput();
