@@ -8,7 +8,7 @@ import { demultiplex } from './demux.js';
 import type { DockerodeCalls } from './dockerode-client.js';
 import type { Endpoint } from './endpoint.js';
 import { EngineError, isNotFound, translateEngineError } from './engine-errors.js';
-import { EngineHttpClient, readAll, type ClientOptions } from './http-client.js';
+import { EngineHttpClient, EngineHttpError, readAll, type ClientOptions } from './http-client.js';
 import { joinedContainers, namespacePathModes } from './namespace-paths.js';
 import type {
   ContainerAttach,

@@ -191,26 +191,36 @@ describe('toolkit session lifetime', () => {
 
   it('with REMORA_LABELS, labels what it creates and sweeps only stale toolkits that carry them', async () => {
     await using target = await startTarget(engine, 'scratch');
+    // Under a test label of its own, which the sweeps of other test files' commands leave alone.
+    const own = `${runLabel()}-scoped`;
     const staleId = await engine.createContainer({
       name: `remora-gone-other-${runLabel()}`,
       image: TEST_IMAGES.toolkit,
       entrypoint: [],
       cmd: ['sleep', '600'],
-      labels: { [LABEL.role]: 'toolkit', [LABEL.target]: 'f'.repeat(64), [TEST_LABEL]: runLabel() },
+      labels: { [LABEL.role]: 'toolkit', [LABEL.target]: 'f'.repeat(64), [TEST_LABEL]: own },
       hostConfig: {},
     });
-    await engine.startContainer(staleId);
-    // Another job's labels: its own toolkit carries them, and this stale one (without them) stays.
-    const scope = `job-${runLabel()}`;
-    const scoped = await remora(['exec', target.name, '--', 'true'], { env: { REMORA_LABELS: `${runLabels()},remora-it.job=${scope}` } });
-    expect(scoped.exitCode).toBe(0);
-    const toolkits = await toolkitsOf(engine, target.id);
-    expect(toolkits.length).toBeGreaterThan(0);
-    expect(toolkits.every((t) => t.labels['remora-it.job'] === scope && t.labels[TEST_LABEL] === runLabel())).toBe(true);
-    expect((await engine.inspectContainer(staleId)).id).toBe(staleId);
-    // This run's scope alone covers it: swept.
-    expect((await remora(['exec', target.name, '--', 'true'])).exitCode).toBe(0);
-    await expect(engine.inspectContainer(staleId)).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
+    try {
+      await engine.startContainer(staleId);
+      // Another job's labels: its own toolkit carries them, and this stale one (without them) stays.
+      const scope = `job-${runLabel()}`;
+      const scoped = await remora(['exec', '--rm', target.name, '--', 'true'], {
+        env: { REMORA_LABELS: `${runLabelsFor(own)},remora-it.job=${scope}` },
+      });
+      expect(scoped.exitCode).toBe(0);
+      expect((await engine.inspectContainer(staleId)).id).toBe(staleId);
+      const kept = await remora(['exec', target.name, '--', 'true'], { env: { REMORA_LABELS: `${runLabels()},remora-it.job=${scope}` } });
+      expect(kept.exitCode).toBe(0);
+      const toolkits = await toolkitsOf(engine, target.id);
+      expect(toolkits.length).toBeGreaterThan(0);
+      expect(toolkits.every((t) => t.labels['remora-it.job'] === scope && t.labels[TEST_LABEL] === runLabel())).toBe(true);
+      // Its own scope alone covers it: swept.
+      expect((await remora(['exec', '--rm', target.name, '--', 'true'], { env: { REMORA_LABELS: runLabelsFor(own) } })).exitCode).toBe(0);
+      await expect(engine.inspectContainer(staleId)).rejects.toMatchObject({ code: 'TARGET_NOT_FOUND' });
+    } finally {
+      await engine.removeContainer(staleId).catch(() => undefined);
+    }
   });
 
   it('refuses a REMORA_LABELS that is not KEY=VALUE, exit 2', async () => {
