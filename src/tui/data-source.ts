@@ -4,6 +4,7 @@
 import type { FileEntry } from '../core/directory-listing.js';
 import type { ListedProcess } from '../core/process-table.js';
 import type { SocketInfo } from '../core/socket-types.js';
+import type { PostMortemSource } from '../core/post-mortem.js';
 import type { SyscallEvent } from '../core/strace-parser.js';
 import type { ContainerLogLine } from '../ops/container-logs.js';
 import type { FileComparison } from '../ops/diff.js';
@@ -64,10 +65,11 @@ export interface TargetHeader {
   /** The target's main process as the toolkit sees it (not 1 in a shared PID namespace). */
   mainPid?: number;
   /**
-   * Set when the target has no process and the session runs in a stand-in: what the files
-   * are (`exited 2m ago (code 3) — files as it left them; tmpfs contents are gone`).
+   * Set when the target has no process and the session runs in a stand-in: what it stands
+   * in for, which the header words as `exited 2m ago (code 3) — files as it left them; …`
+   * at each draw, so the "ago" keeps counting.
    */
-  postMortem?: string;
+  postMortem?: PostMortemSource;
 }
 
 export interface TuiDataSource {

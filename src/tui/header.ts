@@ -4,6 +4,7 @@
 import type { TargetHeader } from './data-source.js';
 import { VIEW_TITLES, VIEWS, type ViewId } from './keymap.js';
 import { formatDuration } from '../core/duration.js';
+import { describePostMortem } from '../core/post-mortem.js';
 import { cleanText, displayWidth, escapeTags, fit } from './text.js';
 import type { Theme } from './theme.js';
 
@@ -41,7 +42,7 @@ export function headerLines(summary: TargetHeader, nowMs: number, width: number,
   const stateStyle = postMortem ? 'warning' : summary.state === 'running' ? 'good' : summary.state === 'paused' ? 'warning' : 'error';
   const name = fit(cleanText(summary.name), Math.min(displayWidth(cleanText(summary.name)), Math.max(8, width - 30)));
   const nameWidth = displayWidth(`remora ▸ ${name}  `);
-  const described = cleanText(summary.postMortem ?? '');
+  const described = summary.postMortem ? cleanText(describePostMortem(summary.postMortem, nowMs)) : '';
   const room = Math.max(8, width - nameWidth);
   const stateText = postMortem ? (displayWidth(described) > room ? fit(described, room) : described) : summary.state;
   const first = `${theme.paint('title', `remora ▸ ${name}`)}  ${theme.paint(stateStyle, escapeTags(stateText))}${uptime ? ` ${theme.paint('dim', 'up')} ${uptime}` : ''}`;

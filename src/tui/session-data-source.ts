@@ -7,7 +7,7 @@ import { formatProcessDetails } from '../core/process-details-text.js';
 import { formatProgress } from '../core/transfer-progress.js';
 import { resolveLocalPath } from '../core/cp-paths.js';
 import { RemoraError } from '../core/errors.js';
-import { describePostMortem, noProcessMessage } from '../core/post-mortem.js';
+import { noProcessMessage } from '../core/post-mortem.js';
 import type { SyscallEvent } from '../core/strace-parser.js';
 import type { Engine } from '../engine/types.js';
 import { followContainerLogs } from '../ops/container-logs.js';
@@ -96,7 +96,7 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
       return {
         name: target.name,
         image: postMortem ? target.image : details.image,
-        ...(postMortem ? { postMortem: describePostMortem(postMortem.source, Date.now()) } : {}),
+        ...(postMortem ? { postMortem: postMortem.source } : {}),
         state: details.state.status,
         startedAt: details.state.startedAt,
         user: details.user || 'root',

@@ -58,7 +58,17 @@ describe('attach controller', () => {
     data.listSockets = noProcess;
     const { screen, type, waitScreen } = setUp({
       data,
-      summary: { ...FAKE_SUMMARY, postMortem: 'exited 2m ago (code 3) — files as it left them; tmpfs contents are gone' },
+      summary: {
+        ...FAKE_SUMMARY,
+        postMortem: {
+          kind: 'container',
+          id: 'f'.repeat(64),
+          name: 'shop-api',
+          status: 'exited',
+          exitCode: 3,
+          finishedAt: new Date(Date.now() - 150_000).toISOString(),
+        },
+      },
     });
     await waitScreen('no process is running');
     expect(screen(160)).toMatch(
