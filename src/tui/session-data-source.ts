@@ -23,6 +23,7 @@ import { formatHostPort } from '../core/port-forward-spec.js';
 import { previewFile } from '../ops/preview-file.js';
 import { inspectProcess } from '../ops/proc.js';
 import { processSubtree } from '../core/process-table.js';
+import { HOLDER_IN_STAND_IN } from '../session/stand-in.js';
 import { sharedPidNamespace } from '../session/toolkit-spec.js';
 import { listProcesses } from '../ops/ps.js';
 import type { ProcessListing } from '../core/ps-dump.js';
@@ -208,9 +209,11 @@ export function createSessionDataSource(options: SessionDataSourceOptions): TuiD
 
     async openPath(path, signal) {
       const listing = await listDirectory(session, path, signal);
-      return listing.notDirectory
-        ? { kind: 'file', path: listing.path }
-        : { kind: 'directory', listing: { path: listing.path, entries: listing.entries } };
+      if (listing.notDirectory) return { kind: 'file', path: listing.path };
+      // A stand-in's holder is Remora's, not one of the target's files.
+      const entries =
+        postMortem && listing.path === '/' ? listing.entries.filter((e) => `/${e.name}` !== HOLDER_IN_STAND_IN) : listing.entries;
+      return { kind: 'directory', listing: { path: listing.path, entries } };
     },
 
     previewFile: (path, signal) => previewFile(session, path, signal),

@@ -154,6 +154,9 @@ describe('an exited container as a target', () => {
     tui.type('2');
     // Marked as remora diff marks it: added since the image.
     await tui.waitForScreen(/ A crash\.log/);
+    // The stand-in's holder is Remora's, not listed among the target's files.
+    expect(tui.screen()).toContain('crasher');
+    expect(tui.screen()).not.toContain('.remora-hold');
     // Trace's s runs the program afresh, traced from its start, as strace --from-start does.
     tui.type('3');
     tui.type('s');
