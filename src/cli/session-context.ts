@@ -50,7 +50,7 @@ export async function openEngineContext(globals: EngineOptions, options: { inspe
   const inspected = options.inspect === undefined ? undefined : engine.inspectContainer(options.inspect).catch(() => undefined);
   const listing = await engine.listContainers({ all: true });
   const now = Date.now() / 1000;
-  const inScope = sweepScope(engine.labels);
+  const inScope = labelScope(engine.labels);
   const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(inScope);
   let sweep: Promise<void> | undefined;
   return {
@@ -310,7 +310,8 @@ async function explainRestarting(engine: DockerEngine, error: unknown, target: T
  * Which stale toolkits this command may sweep: all of them, or with REMORA_LABELS only
  * those that carry these labels (a CI run never sweeps another run's sessions).
  */
-function sweepScope(labels: Readonly<Record<string, string>>): (labelled: Pick<ContainerSummary, 'labels'>) => boolean {
+/** Whether a container carries all of the user's REMORA_LABELS (all do when none are set). */
+export function labelScope(labels: Readonly<Record<string, string>>): (labelled: Pick<ContainerSummary, 'labels'>) => boolean {
   const wanted = Object.entries(labels);
   return (labelled) => wanted.every(([key, value]) => labelled.labels[key] === value);
 }

@@ -146,6 +146,18 @@ describe('toolkit session lifetime', () => {
     expect(await running(target.id)).toBe(true);
   });
 
+  it('detach --all under REMORA_LABELS ends only the sessions that carry them', async () => {
+    await using mine = await startTarget(engine, 'scratch');
+    await using theirs = await startTarget(engine, 'scratch');
+    const job = (name: string) => ({ env: { REMORA_LABELS: `${runLabels()},remora-it.job=${name}-${runLabel()}` } });
+    expect((await remora(['exec', mine.name, '--', 'true'], job('mine'))).exitCode).toBe(0);
+    expect((await remora(['exec', theirs.name, '--', 'true'], job('theirs'))).exitCode).toBe(0);
+    const result = await remora(['detach', '--all'], job('mine'));
+    expect(result).toMatchObject({ exitCode: 0, stderr: 'remora: ended 1 session\n' });
+    expect(await toolkitsOf(engine, mine.id)).toHaveLength(0);
+    expect(await toolkitsOf(engine, theirs.id)).toHaveLength(1);
+  });
+
   it('serves concurrent first commands from one new session, each seeing /target', async () => {
     await using target = await startTarget(engine, 'scratch');
     const results = await Promise.all([1, 2, 3, 4, 5, 6].map(() => remora(['exec', target.name, '--', 'ls', '/target/app'])));
