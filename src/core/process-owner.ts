@@ -2,6 +2,7 @@
 // named so that a later remora can tell whether it still runs. A pid alone is not enough
 // (pids are reused, and each PID namespace and each boot has its own), so the label holds
 // the pid, its start time in clock ticks, the boot id and the PID namespace. Pure.
+import { parseProcStat } from './proc-parsers.js';
 
 export interface ProcessOwner {
   pid: number;
@@ -38,10 +39,8 @@ export function ownerLiveness(
   return startTicksOf(owner.pid) === owner.startTicks ? 'alive' : 'gone';
 }
 
-/** The start time (field 22) in the text of /proc/PID/stat; the command name may hold spaces and parentheses. */
+/** The start time (field 22) in the text of /proc/PID/stat, as the owner label writes it. */
 export function startTicksFromStat(stat: string): string | undefined {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields from the state (3) on: the start time is field 22.
-  const ticks = fields[22 - 3];
-  return ticks && /^\d+$/.test(ticks) ? ticks : undefined;
+  const ticks = parseProcStat(stat)?.starttime;
+  return ticks !== undefined && Number.isInteger(ticks) ? String(ticks) : undefined;
 }
