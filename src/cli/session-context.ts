@@ -307,10 +307,9 @@ async function explainRestarting(engine: DockerEngine, error: unknown, target: T
 }
 
 /**
- * Which stale toolkits this command may sweep: all of them, or with REMORA_LABELS only
- * those that carry these labels (a CI run never sweeps another run's sessions).
+ * Whether a container carries all of the user's REMORA_LABELS (all do when none are set):
+ * what a sweep or `detach --all` may remove, so a CI run never ends another run's sessions.
  */
-/** Whether a container carries all of the user's REMORA_LABELS (all do when none are set). */
 export function labelScope(labels: Readonly<Record<string, string>>): (labelled: Pick<ContainerSummary, 'labels'>) => boolean {
   const wanted = Object.entries(labels);
   return (labelled) => wanted.every(([key, value]) => labelled.labels[key] === value);
