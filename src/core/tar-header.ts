@@ -1,6 +1,6 @@
-// The one tar entry the archive route sends for a copy-in: a ustar header for a regular
-// file, its padding and the end of the archive, written here so the file's bytes can follow
-// straight from disk (no tar library buffering them). Numbers too large for their octal
+// Tar headers written and read by hand: the one entry the archive route sends for a copy-in
+// (a ustar header for a regular file, its padding and the end of the archive, so the file's
+// bytes can follow straight from disk), and the pax headers that carry names as bytes. Numbers too large for their octal
 // field (a file of 8 GiB or more, a uid above 2097151) take the base-256 form GNU tar and
 // Go's archive/tar read.
 
@@ -14,6 +14,8 @@ export interface TarFileHeader {
   uid: number;
   gid: number;
   mtimeMs: number;
+  /** The entry's type flag: '0' a regular file (the default), 'x' a pax extended header for the next entry. */
+  type?: '0' | 'x';
 }
 
 /** Writes value in an octal field of `length` bytes (NUL-terminated), or base-256 when it does not fit. */
@@ -44,7 +46,7 @@ export function encodeFileHeader(header: TarFileHeader): Buffer {
   writeNumber(block, 124, 12, header.size);
   writeNumber(block, 136, 12, Math.floor(header.mtimeMs / 1000));
   block.fill(0x20, 148, 156); // the checksum counts its own field as spaces
-  block.write('0', 156, 'ascii'); // a regular file
+  block.write(header.type ?? '0', 156, 'ascii');
   block.write('ustar\x0000', 257, 'binary');
   let sum = 0;
   for (const byte of block) sum += byte;

@@ -5,6 +5,7 @@
 // the pax record overrides for every reader. Reading, pax names are taken as bytes too.
 // Both hook one internal method of tar-stream 3 each (covered by the cp tests).
 import type tarStream from 'tar-stream';
+import { encodeFileHeader, parsePaxRecords, tarPadding } from '../core/tar-header.js';
 import { decodeTargetBytes, encodeTargetText, hasEscapedBytes } from '../core/target-text.js';
 
 const RAW = Symbol('remora raw tar names');
@@ -36,9 +37,19 @@ export function writeRawNames(pack: tarStream.Pack): void {
     const raw = header[RAW];
     if (raw) {
       const body = Buffer.concat([paxRecord('path', raw.path), ...(raw.linkpath ? [paxRecord('linkpath', raw.linkpath)] : [])]);
-      internals.push(ustarHeader('PaxHeader', body.length, header));
+      internals.push(
+        encodeFileHeader({
+          name: 'PaxHeader',
+          type: 'x',
+          size: body.length,
+          mode: header.mode ?? 0o644,
+          uid: header.uid ?? 0,
+          gid: header.gid ?? 0,
+          mtimeMs: (header.mtime ?? new Date()).getTime(),
+        }),
+      );
       internals.push(body);
-      if (body.length % 512) internals.push(Buffer.alloc(512 - (body.length % 512)));
+      if (tarPadding(body.length)) internals.push(Buffer.alloc(tarPadding(body.length)));
     }
     encode(header);
   };
@@ -50,32 +61,6 @@ function paxRecord(key: string, value: Buffer): Buffer {
   let length = rest + String(rest).length;
   if (String(length).length !== String(rest).length) length = rest + String(length).length;
   return Buffer.concat([Buffer.from(`${length} ${key}=`), value, Buffer.from('\n')]);
-}
-
-/** A ustar header of type 'x' (a pax extended header for the next entry). */
-function ustarHeader(name: string, size: number, of: Header): Buffer {
-  const block = Buffer.alloc(512);
-  const octal = (value: number, offset: number, width: number) =>
-    block.write(
-      `${Math.max(0, Math.floor(value))
-        .toString(8)
-        .padStart(width - 1, '0')}\0`,
-      offset,
-      'ascii',
-    );
-  block.write(name, 0, 100, 'ascii');
-  octal((of.mode ?? 0o644) & 0o7777, 100, 8);
-  octal(of.uid ?? 0, 108, 8);
-  octal(of.gid ?? 0, 116, 8);
-  octal(size, 124, 12);
-  octal((of.mtime ?? new Date()).getTime() / 1000, 136, 12);
-  block.write('x', 156, 'ascii');
-  block.write('ustar\x0000', 257, 'ascii');
-  block.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-  return block;
 }
 
 /**
@@ -92,22 +77,12 @@ export function readRawNames(extract: tarStream.Extract): void {
   internals._decodeLongHeader = (buf: Buffer) => {
     decode(buf);
     if (internals._header?.type !== 'pax-header' || !internals._pax) return;
-    for (const [key, value] of paxRecords(buf)) if (key === 'path' || key === 'linkpath') internals._pax[key] = decodeTargetBytes(value);
+    let records: Map<string, Buffer>;
+    try {
+      records = parsePaxRecords(buf);
+    } catch {
+      return; // tar-stream's own reading of a header it accepted stands
+    }
+    for (const [key, value] of records) if (key === 'path' || key === 'linkpath') internals._pax[key] = decodeTargetBytes(value);
   };
-}
-
-/** The records of a pax header, values as bytes. */
-function paxRecords(buf: Buffer): Array<[string, Buffer]> {
-  const records: Array<[string, Buffer]> = [];
-  let at = 0;
-  while (at < buf.length) {
-    const space = buf.indexOf(0x20, at);
-    const length = space < 0 ? 0 : Number(buf.toString('ascii', at, space));
-    if (!Number.isSafeInteger(length) || length <= 0 || at + length > buf.length) break;
-    const record = buf.subarray(space + 1, at + length - 1); // without the newline
-    const equals = record.indexOf(0x3d);
-    if (equals > 0) records.push([record.toString('utf8', 0, equals), record.subarray(equals + 1)]);
-    at += length;
-  }
-  return records;
 }
