@@ -3,8 +3,8 @@
 // with the guarantees of the exec stream: confinement inside the target's root, owner and
 // mode, --verify, nothing half-written under the final name (SIGKILL included), and the
 // exec stream kept where the engine cannot see (a tmpfs).
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL } from '../../src/core/labels.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { remora, remoraProcess, runLabel, TEST_LABEL, testEngine } from '../support/fixtures.js';
+import { makeLargeFile, sha256File } from '../support/large-file.js';
 import { TEST_IMAGES } from '../support/images.js';
 import { inToolkit } from '../support/trees.js';
 import { waitFor } from '../support/wait-for.js';
@@ -26,21 +27,6 @@ let big: string;
 let bigSha: string;
 
 /** A file of `bytes` with random data at both ends (sparse between): large, cheap, not all zeros. */
-function makeLargeFile(path: string, bytes: number): string {
-  const fd = openSync(path, 'w');
-  ftruncateSync(fd, bytes);
-  const head = randomBytes(MIB);
-  const tail = randomBytes(MIB);
-  writeSync(fd, head, 0, head.length, 0);
-  writeSync(fd, tail, 0, tail.length, bytes - tail.length);
-  closeSync(fd);
-  return sha256(path);
-}
-
-function sha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
 const routeLine = (stderr: string): string | undefined => /^remora: cp: (\w+) route/m.exec(stderr)?.[1];
 const temporariesIn = (dir: string): Promise<string> => inToolkit(target, `ls -a /target${dir} | grep remora-tmp || true`);
 
@@ -149,7 +135,7 @@ describe('copy-out by the archive route', () => {
       const result = await remora(['cp', '--debug', '--verify', `${target}:${path}`, dest]);
       expect(result.stderr).toBe(`remora: cp: archive route (${reason})\nremora: verified: SHA-256 of 1 file identical on both sides\n`);
       expect(result.exitCode).toBe(0);
-      expect(sha256(dest)).toBe(bigSha);
+      expect(sha256File(dest)).toBe(bigSha);
       expect(statSync(dest).mode & 0o777).toBe(0o640);
       expect(readdirSync(work).filter((name) => name.startsWith('.remora-'))).toEqual([]);
     }
@@ -164,7 +150,7 @@ describe('copy-out by the archive route', () => {
       exitCode: 0,
       stderr: "remora: cp: archive route (a 130 MiB file on the target's writable overlay root)\n",
     });
-    expect(sha256(dest)).toBe(bigSha);
+    expect(sha256File(dest)).toBe(bigSha);
     // Without -L the link itself is copied, by the exec stream.
     const link = await remora(['cp', '--debug', `${target}:/vol/up`, join(work, 'up.link')]);
     expect(link).toMatchObject({ exitCode: 0, stderr: 'remora: cp: exec route (not a regular file)\n' });

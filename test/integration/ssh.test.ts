@@ -3,7 +3,7 @@
 // 127.0.0.1:2222, whose `docker system dial-stdio` reaches this machine's engine).
 import { execa } from 'execa';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,6 +12,7 @@ import { createEngine } from '../../src/engine/create-engine.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { ensureBuiltImage, packageDir } from '../../src/session/toolkit-image.js';
 import { remora, remoraProcess, runLabel, startTarget, testEngine, type RunningTarget } from '../support/fixtures.js';
+import { makeLargeFile, sha256File } from '../support/large-file.js';
 import { waitFor } from '../support/wait-for.js';
 import { spawnRemora } from '../support/pty.js';
 
@@ -76,11 +77,7 @@ describe.skipIf(!available)('remora over ssh://', () => {
     try {
       // 130 MiB (the archive route starts at 128): random at both ends, sparse between.
       const big = join(local, 'big.bin');
-      const fd = openSync(big, 'w');
-      ftruncateSync(fd, 130 * 1024 * 1024);
-      writeSync(fd, randomBytes(65536), 0, 65536, 0);
-      writeSync(fd, randomBytes(65536), 0, 65536, 130 * 1024 * 1024 - 65536);
-      closeSync(fd);
+      makeLargeFile(big, 130 * 1024 * 1024);
       const copyIn = await remora(['cp', '-H', HOST, '--debug', '--verify', big, `${target.name}:/data/big.bin`]);
       expect(copyIn).toMatchObject({
         exitCode: 0,
@@ -89,8 +86,7 @@ describe.skipIf(!available)('remora over ssh://', () => {
       });
       const copyOut = await remora(['cp', '-H', HOST, '--debug', '--verify', `${target.name}:/data/big.bin`, join(local, 'back.bin')]);
       expect(copyOut).toMatchObject({ exitCode: 0, stderr: expect.stringMatching(/^remora: cp: archive route /) });
-      const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-      expect(sha(join(local, 'back.bin'))).toBe(sha(big));
+      expect(sha256File(join(local, 'back.bin'))).toBe(sha256File(big));
     } finally {
       rmSync(local, { recursive: true, force: true });
     }

@@ -3,8 +3,7 @@
 // build through Remora's code path, targets, exec, ps, cp to and from a tmpfs, strace,
 // shell, attach, sessions, stand-ins of stopped containers, and what is Podman's own: `podman rm -f` of a target with a
 // session, and a --rm toolkit of a killed remora removed by the engine.
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -14,6 +13,7 @@ import { createEngine } from '../../src/engine/create-engine.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { buildFromDirectory, DEFAULT_BASE, FALLBACK_BASE } from '../../src/session/toolkit-image.js';
 import { remora, remoraProcess, runLabel, startTarget, toolkitsOf, runLabels, TEST_LABEL } from './fixtures.js';
+import { makeLargeFile, sha256File } from './large-file.js';
 import { prepareTestImages } from './images.js';
 import { PODMAN_TARGETS, type PodmanService, podmanAvailable } from './podman.js';
 import { spawnRemora } from './pty.js';
@@ -166,12 +166,7 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       try {
         // 130 MiB (the archive route starts at 128): random at both ends, sparse between.
         const big = join(local, 'big.bin');
-        const fd = openSync(big, 'w');
-        ftruncateSync(fd, 130 * 1024 * 1024);
-        writeSync(fd, randomBytes(65536), 0, 65536, 0);
-        writeSync(fd, randomBytes(65536), 0, 65536, 130 * 1024 * 1024 - 65536);
-        closeSync(fd);
-        const sha = createHash('sha256').update(readFileSync(big)).digest('hex');
+        const sha = makeLargeFile(big, 130 * 1024 * 1024);
         const pushed = await remora(['cp', '--debug', '--verify', '--owner', '1234:5678', big, `${target.name}:/tmp/`], { env });
         expect(pushed).toMatchObject({
           exitCode: 0,
@@ -184,11 +179,7 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
         expect(there.stdout).toBe('1234:5678\n0\n');
         const back = await remora(['cp', '--debug', '--verify', `${target.name}:/tmp/big.bin`, join(local, 'back.bin')], { env });
         expect(back).toMatchObject({ exitCode: 0, stderr: expect.stringMatching(/^remora: cp: archive route /) });
-        expect(
-          createHash('sha256')
-            .update(readFileSync(join(local, 'back.bin')))
-            .digest('hex'),
-        ).toBe(sha);
+        expect(sha256File(join(local, 'back.bin'))).toBe(sha);
         const tmpfs = await remora(['cp', '--debug', big, `${target.name}:/scratch/`], { env });
         expect(tmpfs).toMatchObject({ exitCode: 0, stderr: expect.stringMatching(/^remora: cp: exec route \(on the tmpfs at \/scratch/) });
       } finally {
