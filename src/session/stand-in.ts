@@ -409,9 +409,18 @@ export function staleStandIns(
 ): ContainerSummary[] {
   return listing.filter((c) => {
     if (c.labels[LABEL.role] !== ROLE_STAND_IN || c.state === 'running' || c.state === 'paused') return false;
-    const owner = ownerOf(c.labels[LABEL.owner]);
-    return owner === 'gone' || (owner === 'unknown' && nowSeconds - c.created > ORPHAN_GRACE_SECONDS);
+    return orphaned(c, nowSeconds - ORPHAN_GRACE_SECONDS, ownerOf);
   });
+}
+
+/** Whether what a remora made is left over: its maker is gone, or, when that cannot be told, it was made before `madeBefore`. */
+function orphaned(
+  made: { labels: Record<string, string>; created: number },
+  madeBefore: number,
+  ownerOf: (label: string | undefined) => 'alive' | 'gone' | 'unknown',
+): boolean {
+  const owner = ownerOf(made.labels[LABEL.owner]);
+  return owner === 'gone' || (owner === 'unknown' && made.created < madeBefore);
 }
 
 /** How old a temporary image must be, when its maker cannot be checked, before a sweep takes it for an orphan. */
@@ -429,8 +438,7 @@ export function orphanedStandInImages<T extends { labels: Record<string, string>
 ): T[] {
   return images.filter((image) => {
     if (image.labels[LABEL.role] !== ROLE_STAND_IN_IMAGE) return false;
-    const owner = ownerOf(image.labels[LABEL.owner]);
-    return owner === 'gone' || (owner === 'unknown' && nowSeconds - image.created > ORPHAN_IMAGE_SECONDS);
+    return orphaned(image, nowSeconds - ORPHAN_IMAGE_SECONDS, ownerOf);
   });
 }
 
