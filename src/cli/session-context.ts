@@ -36,12 +36,17 @@ export interface EngineContext extends AsyncDisposable {
   stale: ReadonlySet<string>;
   /** Starts removing the stale toolkits beside the command; disposing waits for it. Idempotent. */
   sweepStale(): void;
+  /**
+   * Starts removing the temporary images of stand-ins that a killed remora left; disposing
+   * waits for it. Idempotent. Only commands that make a stand-in ask: it costs a request.
+   */
+  sweepOrphanedImages(): void;
   /** The container named by `inspect`, inspected beside the listing (undefined if none). */
   inspected?: Promise<ContainerDetails | undefined>;
 }
 
 /**
- * Disposing waits for a sweep started by sweepStale(), then closes the engine's connections.
+ * Disposing waits for the sweeps started, then closes the engine's connections.
  * `inspect` names a target whose details the command will need whatever the listing says
  * (a new toolkit's spec): asked at the same time as the listing, not after it.
  */
@@ -53,20 +58,20 @@ export async function openEngineContext(globals: EngineOptions, options: { inspe
   const inScope = labelScope(engine.labels);
   const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(inScope);
   let sweep: Promise<void> | undefined;
+  let imageSweep: Promise<void> | undefined;
   return {
     engine,
     listing,
     stale: new Set(stale.map((c) => c.id)),
     inspected,
     sweepStale() {
-      // Beside the toolkits, the temporary images of stand-ins that a killed remora left.
-      sweep ??= Promise.all([
-        removeToolkits(engine, stale),
-        removeOrphanedStandInImages(engine, (labels) => inScope({ labels })).catch(() => undefined),
-      ]).then(() => undefined);
+      sweep ??= removeToolkits(engine, stale);
+    },
+    sweepOrphanedImages() {
+      imageSweep ??= removeOrphanedStandInImages(engine, (labels) => inScope({ labels })).catch(() => undefined);
     },
     async [Symbol.asyncDispose]() {
-      await sweep;
+      await Promise.all([sweep, imageSweep]);
       engine.dispose();
     },
   };
@@ -227,6 +232,7 @@ async function standInTarget(
   let id = existing?.id;
   const description = describePostMortem(postMortem.source, Date.now());
   if (!id) {
+    context.sweepOrphanedImages();
     const image = toolkitImageFrom(globals);
     if (!(await toolkitImageIsReady(context.engine, image))) await ensureToolkitImage({ engine: context.engine, image, say });
     id = (
@@ -355,6 +361,7 @@ export async function openFromStartSession(globals: SessionOptions, query: strin
     // The program runs with the original's network (a run without it would fail differently);
     // a network namespace borrowed from another container may be gone, so none then.
     const network = postMortem.networkMode.startsWith('container:') ? 'none' : postMortem.networkMode || undefined;
+    context.sweepOrphanedImages();
     const standIn = await startStandIn(context.engine, postMortem, {
       toolkitImage: image,
       rwVolumes: globals.rwVolumes ?? false,

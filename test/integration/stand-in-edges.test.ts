@@ -99,7 +99,7 @@ describe('a large writable layer', () => {
       await execa('docker', ['inspect', '-f', `{{index .Config.Labels "${LABEL.owner}"}}`, (await standInImagesOf(big.id))[0]!])
     ).stdout;
     expect(owner).toMatch(new RegExp(`^${child.pid}:\\d+@[-0-9a-f]+/pid:\\[\\d+\\]$`));
-    // Any command that sweeps (here one on another target) removes it.
+    // The next command that makes a stand-in (here of another target) removes it.
     const other = await exitedCrasher('other');
     expect((await remora(['exec', '--rm', other.name, '--', 'true'], { env })).exitCode).toBe(0);
     expect(await standInImagesOf(big.id)).toEqual([]);
