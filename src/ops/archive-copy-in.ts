@@ -96,6 +96,7 @@ export async function copyFileInByArchive(request: ArchiveCopyInRequest): Promis
   // Ctrl-C, remora SIGKILLed: the engine closes it) makes it remove the temporary instead.
   const context = { session, targetName: request.targetName, direction: 'write' as const, path: landed };
   let landing = false;
+  let saidLanded: Promise<boolean> | undefined;
   const starting = startHelper(
     session,
     { command: 'land', root: session.targetRoot, paths: [request.dir, temporary, request.name] },
@@ -105,7 +106,7 @@ export async function copyFileInByArchive(request: ArchiveCopyInRequest): Promis
   // The guard stopping early (the directory cannot be written) stops the upload too.
   starting.then(
     (guard) => {
-      guard.handle.stdout.resume();
+      saidLanded = waitForLanded(guard.handle.stdout);
       const stopped = (): void => {
         if (!landing) stop(new RemoraError('OPERATION_FAILED', 'the toolkit stopped the copy'));
       };
@@ -127,6 +128,12 @@ export async function copyFileInByArchive(request: ArchiveCopyInRequest): Promis
     if (putFailure === undefined) {
       landing = true;
       guard.handle.stdin?.end('land\n');
+      // "landed" is said once the rename is done; the helper then frees the file it replaced,
+      // which no longer concerns the copy (remora-fs.c: land). An older helper only exits.
+      if (await saidLanded) {
+        guard.handle.close();
+        return { bytes, sha256: hash?.digest('hex') };
+      }
       const failed = await guard.failure();
       if (failed) throw failed;
       return { bytes, sha256: hash?.digest('hex') };
@@ -140,6 +147,21 @@ export async function copyFileInByArchive(request: ArchiveCopyInRequest): Promis
   } finally {
     guard.release();
   }
+}
+
+/** Whether remora-fs land printed "landed" before its stdout ended. */
+function waitForLanded(stdout: Readable): Promise<boolean> {
+  return new Promise((resolve) => {
+    let said = '';
+    stdout.setEncoding('utf8');
+    stdout.on('data', (text: string) => {
+      said = (said + text).slice(-64);
+      if (said.includes('landed\n')) resolve(true);
+    });
+    stdout.once('end', () => resolve(false));
+    stdout.once('error', () => resolve(false));
+    stdout.once('close', () => resolve(false));
+  });
 }
 
 function explainPutFailure(error: unknown, where: string, mount: MountInfo | undefined): unknown {

@@ -72,6 +72,19 @@ describe('copy-in by the archive route', () => {
     expect(await temporariesIn('/tmp')).toBe('');
   });
 
+  it('over an existing file: its new bytes under the name, no temporary left', async () => {
+    const second = join(work, 'second.bin');
+    const secondSha = makeLargeFile(second, 129 * MIB);
+    await remora(['cp', big, `${target}:/tmp/over.bin`]);
+    const result = await remora(['cp', '--verify', second, `${target}:/tmp/over.bin`]);
+    expect(result).toMatchObject({ exitCode: 0, stderr: 'remora: verified: SHA-256 of 1 file identical on both sides\n' });
+    expect(await inToolkit(target, 'stat -c %s /target/tmp/over.bin; sha256sum < /target/tmp/over.bin')).toBe(
+      `${129 * MIB}\n${secondSha}  -\n`,
+    );
+    expect(await temporariesIn('/tmp')).toBe('');
+    rmSync(second);
+  });
+
   it('into a volume, with --owner', async () => {
     const result = await remora(['cp', '--debug', '--owner', '1234:5678', big, `${target}:/vol/`]);
     expect(result).toMatchObject({ exitCode: 0, stderr: 'remora: cp: archive route (a 130 MiB file on the writable volume at /vol)\n' });
