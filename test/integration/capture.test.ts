@@ -112,7 +112,10 @@ describe('remora capture', () => {
     const file = join(dir, 'timed.pcap');
     const result = await remora(['capture', app.name, '--duration', '1s', '-w', file]);
     expect(result.exitCode).toBe(0);
-    expect(parsePcap(readFileSync(file)).packets.length).toBeGreaterThan(0);
+    // What it holds depends on the traffic of that second (none, on a loaded machine):
+    // the file is whole, and the count said is the count written.
+    const pcap = parsePcap(readFileSync(file));
+    expect(result.stderr).toBe(`remora: ${pcap.packets.length} packet${pcap.packets.length === 1 ? '' : 's'} captured to ${file}\n`);
   });
 
   it("gives tcpdump's refusal of a filter and exit 2, and leaves no file", async () => {
