@@ -396,7 +396,9 @@ export class DockerEngine implements Engine {
       socket.end();
     }
 
+    let detached = false;
     const exitCode = outputDone.then(async () => {
+      if (detached) return -1;
       if (lostConnection !== undefined) throw lostConnection;
       const inspected = await this.guard(() =>
         this.http.json<{ ExitCode: number | null; Running: boolean }>('GET', `/exec/${execId}/json`),
@@ -423,6 +425,10 @@ export class DockerEngine implements Engine {
       },
       exitCode,
       close: () => socket.destroy(),
+      detach: () => {
+        detached = true;
+        socket.destroy();
+      },
     };
   }
 

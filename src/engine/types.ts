@@ -123,6 +123,12 @@ export interface ExecHandle {
   exitCode: Promise<number>;
   /** Tear the connection down early (the process in the container may keep running). */
   close(): void;
+  /**
+   * The caller has what it needed and leaves the process to finish on its own: the
+   * connection goes, and its exit status is not asked for (exitCode resolves -1), so
+   * nothing keeps remora waiting for it.
+   */
+  detach(): void;
 }
 
 export interface PathStat {

@@ -131,7 +131,7 @@ export async function copyFileInByArchive(request: ArchiveCopyInRequest): Promis
       // "landed" is said once the rename is done; the helper then frees the file it replaced,
       // which no longer concerns the copy (remora-fs.c: land). An older helper only exits.
       if (await saidLanded) {
-        guard.handle.close();
+        guard.handle.detach();
         return { bytes, sha256: hash?.digest('hex') };
       }
       const failed = await guard.failure();

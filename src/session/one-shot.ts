@@ -76,7 +76,8 @@ export async function startOneShot(engine: Engine, target: Target, options: OneS
     released = true;
     release();
   };
-  return { stdout, stderr, stdin: null, resize: async () => undefined, exitCode, close };
+  // Its exit status comes with the container's end, which is waited for anyway.
+  return { stdout, stderr, stdin: null, resize: async () => undefined, exitCode, close, detach: close };
 }
 
 /** How long the engine may take to record the target's end after its namespace took CMD down. */
