@@ -85,6 +85,13 @@ class SshAgent extends http.Agent {
    * (and each asking for a password).
    */
   private firstConnection: Promise<void> | undefined;
+  /**
+   * A connection opened ahead of need. Opening one costs a remote `docker system
+   * dial-stdio` start (~130 ms here), and a command's requests overlap: an exec's stream
+   * holds its connection while the exec's inspect, or the upload beside it, needs another.
+   * Unused, it ends with remora (its stdin closes, so the remote end stops).
+   */
+  private spare: SshStdioSocket | undefined;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -100,10 +107,12 @@ class SshAgent extends http.Agent {
   ): Duplex | undefined {
     const open = (): void => {
       try {
-        ensurePrivateDir(this.settings.controlDir);
-        const socket = new SshStdioSocket(this.endpoint, spawnSsh(this.endpoint, this.settings), this.settings.batchMode);
-        this.firstConnection ??= socket.settled;
+        const socket = this.takeSpare() ?? this.connect();
+        this.firstConnection ??= socket.settled.then(() => {
+          this.masterUp = socket.carriedData;
+        });
         callback?.(null, socket);
+        void this.firstConnection.then(() => this.keepSpare());
       } catch (error) {
         // Node's agent reads only the error when there is one.
         callback?.(error as Error, undefined as unknown as Duplex);
@@ -112,6 +121,38 @@ class SshAgent extends http.Agent {
     if (this.firstConnection === undefined) open();
     else void this.firstConnection.then(open);
     return undefined;
+  }
+
+  /** Whether the first connection reached the engine: spares join its master, no login. */
+  private masterUp = false;
+
+  private connect(): SshStdioSocket {
+    ensurePrivateDir(this.settings.controlDir);
+    return new SshStdioSocket(this.endpoint, spawnSsh(this.endpoint, this.settings), this.settings.batchMode);
+  }
+
+  private takeSpare(): SshStdioSocket | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare === undefined || spare.destroyed || spare.readableEnded) return undefined;
+    spare.ref();
+    return spare;
+  }
+
+  private keepSpare(): void {
+    if (!this.masterUp || this.spare !== undefined) return;
+    try {
+      const spare = this.connect();
+      // An idle spare neither keeps remora running nor fails a command: it is dropped.
+      spare.unref();
+      const drop = (): void => {
+        if (this.spare === spare) this.spare = undefined;
+      };
+      spare.on('error', drop).on('close', drop);
+      this.spare = spare;
+    } catch {
+      // Only ever a head start: the next request opens its own connection.
+    }
   }
 }
 
@@ -148,6 +189,11 @@ class SshStdioSocket extends Duplex {
   readonly loginAllowanceMs: number | null;
   private stderrTail = '';
   private gotData = false;
+
+  /** Whether the engine has sent anything on it. */
+  get carriedData(): boolean {
+    return this.gotData;
+  }
 
   constructor(
     private readonly endpoint: Endpoint,
