@@ -8,7 +8,7 @@
 //   still runs only its own code;
 // - heavy or dynamic-require packages stay external and load only where used.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 await build({
@@ -32,3 +32,16 @@ await build({
   banner: { js: "const __remoraBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
+
+// esbuild escapes every non-ASCII character of the code, not of the comments it keeps
+// (JSDoc inside expressions): one arrow there made the whole bundle a two-byte string,
+// 1.5 MB, read and compiled 2-3 ms slower on every start. In a comment the escape is text.
+const outfile = new URL('../dist/cli/main.cjs', import.meta.url);
+const bundled = readFileSync(outfile, 'utf8');
+const nonAscii = /[^\u0000-\u007f]/g;
+if (nonAscii.test(bundled)) {
+  writeFileSync(
+    outfile,
+    bundled.replace(nonAscii, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
+}

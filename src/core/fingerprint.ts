@@ -1,8 +1,18 @@
 // Fingerprints for change detection and names: SHA-256 from node:crypto, cut to 16 hex
 // digits where a name or label carries it. It tells whether toolkit-image/ changed since the
 // image was built, gives a session container a stable name, and names ssh control sockets
-// and docker context directories.
-import { createHash, type Hash } from 'node:crypto';
+// and docker context directories. node:crypto is loaded on the first hash (~4 ms of CPU):
+// warm commands (exec, ps) reach this module but hash nothing.
+import type { Hash } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+let crypto: typeof import('node:crypto') | undefined;
+
+function createHash(algorithm: 'sha256'): Hash {
+  crypto ??= require('node:crypto') as typeof import('node:crypto');
+  return crypto.createHash(algorithm);
+}
 
 export class Fingerprint {
   private readonly hash: Hash = createHash('sha256');

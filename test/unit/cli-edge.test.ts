@@ -75,6 +75,13 @@ describe('buildProgram', () => {
         .sort(),
     ).toEqual([...COMMAND_NAMES].sort());
   });
+
+  it('registers only the command asked for (what main() builds when the first word names one)', () => {
+    const program = buildProgram('exec');
+    expect(program.commands.map((c) => c.name())).toEqual(['exec']);
+    // Its options are still all there, the engine's included.
+    expect(program.commands[0]?.options.map((o) => o.long)).toEqual(expect.arrayContaining(['--rm', '--host', '--context', '--debug']));
+  });
 });
 
 describe('main', () => {

@@ -1,6 +1,17 @@
 // bin/remora and the deferred NODE_EXTRA_CA_CERTS: the start-up path a user runs.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -51,6 +62,11 @@ describe('bin/remora', () => {
 });
 
 describe('starting the built CLI', () => {
+  it('reads a bundle of ASCII only (one non-ASCII character makes the whole source a two-byte string)', () => {
+    const bundle = readFileSync(fileURLToPath(new URL('../../dist/cli/main.cjs', import.meta.url)));
+    expect(bundle.findIndex((byte) => byte > 0x7f)).toBe(-1);
+  });
+
   /** A stand-in engine on a unix socket that only counts the connections made to it. */
   async function countingEngine(): Promise<{ host: string; connections: () => number; close: () => Promise<void> }> {
     const socket = join(scratch, `engine-${process.pid}-${Date.now()}.sock`);

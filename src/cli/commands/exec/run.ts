@@ -2,8 +2,8 @@
 // streams stay separate; stdin is forwarded only with -i (closed at EOF), as docker exec
 // and kubectl exec do, so a shell loop's input is never swallowed; the command's exit
 // status becomes remora's.
-import { randomBytes } from 'node:crypto';
 import { RemoraError } from '../../../core/errors.js';
+import { randomSuffix } from '../../../core/fingerprint.js';
 import type { ExecHandle } from '../../../engine/types.js';
 import { execTag, signalTagged } from '../../../ops/signal-process.js';
 import { execStartFailure } from '../../../session/toolkit-session.js';
@@ -44,8 +44,9 @@ export async function execCommand(globals: SessionOptions, query: string, cmd: s
   await using session = opened.session;
   // The engine does not end the exec's stream when the target or toolkit dies: watch them.
   using watch = session.watch();
-  // Tags the command, so it can be found and stopped if our stdout closes (see below).
-  const tag = randomBytes(8).toString('hex');
+  // Tags the command, so it can be found and stopped if our stdout closes (see below). Unique,
+  // not secret: Math.random's, as node:crypto costs ~4 ms to load.
+  const tag = randomSuffix(16);
   let handle: ExecHandle;
   try {
     handle = await session.exec({
