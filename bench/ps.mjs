@@ -3,7 +3,7 @@
 // ratio <= 1.0. Also shown, so the ratio can be read: `remora exec T -- true` (remora's
 // floor: node start, engine calls, one exec), and `ps --interval 1s` (a sample, as top).
 // Run alone: `node bench/ps.mjs` (after `npm run build`); BENCH_ROUNDS sets the rounds.
-import { REMORA, compare, printTable, ratio, run, runAlone, startBenchTarget } from './lib.mjs';
+import { REMORA, compare, loadAverage, printTable, ratio, run, runAlone, startBenchTarget } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const PROCESSES = 1000;
@@ -27,7 +27,7 @@ export default async function benchPs() {
   ]);
 
   printTable(
-    `remora ps vs docker top, ${PROCESSES} processes (docker top lists ${topRows}; medians of ${ROUNDS}, warm session)`,
+    `remora ps vs docker top, ${PROCESSES} processes (docker top lists ${topRows}; medians of ${ROUNDS}, warm session; ${loadAverage()})`,
     ['case', 'ms', 'vs docker top', 'goal'],
     [
       ['docker top T', top.toFixed(0), '1.00', ''],
