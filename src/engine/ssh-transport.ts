@@ -4,8 +4,9 @@
 // connection multiplexing (a control socket in a directory only this user can enter)
 // makes every further connection, of this process or the next, skip the login.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { lstatSync, mkdirSync, chmodSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ export function sshArguments(endpoint: Endpoint, settings: SshSettings): string[
   // %C alone names the resolved user@host:port: two aliases of one host (one of them with
   // another known_hosts) would share a master, and the second would skip its host key
   // check. The address as written keeps them apart; %C follows a changed HostName.
-  const controlPath = join(settings.controlDir, `${sha256Hex(endpoint.address).slice(0, 16)}-%C`);
+  const controlPath = join(settings.controlDir, `${controlPrefix(endpoint)}%C`);
   const args = [
     '-o',
     'ControlMaster=auto',
@@ -70,6 +71,35 @@ export function sshArguments(endpoint: Endpoint, settings: SshSettings): string[
   // `--` so that a host written like an option is never read as one.
   args.push('--', ssh.host, 'docker', 'system', 'dial-stdio');
   return args;
+}
+
+/** The start of the endpoint's control socket names; ssh's %C ends them. */
+function controlPrefix(endpoint: Endpoint): string {
+  return `${sha256Hex(endpoint.address).slice(0, 16)}-`;
+}
+
+/**
+ * Whether a master connection of this endpoint, left by an earlier command, answers on its
+ * control socket. Never throws; a directory with none, or several (the host reached under
+ * other resolved names), is a "no".
+ */
+function masterAnswers(endpoint: Endpoint, settings: SshSettings): Promise<boolean> {
+  let sockets: string[];
+  try {
+    sockets = readdirSync(settings.controlDir).filter((name) => name.startsWith(controlPrefix(endpoint)));
+  } catch {
+    return Promise.resolve(false);
+  }
+  const socket = sockets.length === 1 ? sockets[0] : undefined;
+  if (socket === undefined) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const probe = net.connect(join(settings.controlDir, socket));
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
 }
 
 /** An http.Agent whose connections are `ssh … docker system dial-stdio` processes. */
@@ -118,8 +148,16 @@ class SshAgent extends http.Agent {
         callback?.(error as Error, undefined as unknown as Duplex);
       }
     };
-    if (this.firstConnection === undefined) open();
-    else void this.firstConnection.then(open);
+    if (this.firstConnection === undefined) {
+      open();
+      // With a master already there, the spare starts now, beside the first connection:
+      // it joins that master too, with no login of its own.
+      void masterAnswers(this.endpoint, this.settings).then((up) => {
+        if (!up) return;
+        this.masterUp = true;
+        this.keepSpare();
+      });
+    } else void this.firstConnection.then(open);
     return undefined;
   }
 

@@ -2,12 +2,14 @@
 // connection is busy goes out on one that is already there, instead of waiting for a new
 // `ssh … docker system dial-stdio` to start. A fake `ssh` on PATH stands in for OpenSSH: it
 // connects its stdin and stdout to a local HTTP server, which numbers the connections.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../src/engine/endpoint.js';
+import { sha256Hex } from '../../src/core/fingerprint.js';
 import { sshAgent } from '../../src/engine/ssh-transport.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -27,6 +29,8 @@ let accepted = 0;
 /** Which connection (numbered as accepted) carried each request. */
 const carriedBy = new Map<string, number>();
 let releaseSlow: () => void = () => undefined;
+/** /after-two is answered once this many connections were accepted. */
+let answerAfter = 0;
 
 const endpoint: Endpoint = { kind: 'ssh', address: 'ssh://fake', source: '--host', host: 'fake', ssh: { host: 'fake' } };
 const spawned = (): number => readFileSync(join(dir, 'ssh.log'), 'utf8').split('\n').filter(Boolean).length;
@@ -52,6 +56,11 @@ beforeAll(async () => {
   server = http.createServer((request, response) => {
     carriedBy.set(request.url ?? '', (request.socket as unknown as { number: number }).number);
     if (request.url === '/slow') releaseSlow = () => response.end('slow');
+    else if (request.url === '/after-two')
+      void waitFor(() => accepted >= answerAfter, { timeoutMs: 4000 }).then(
+        () => response.end(String(accepted)),
+        () => response.end('0'),
+      );
     else response.end('fast');
   });
   server.on('connection', (socket) => Object.assign(socket, { number: ++accepted }));
@@ -90,6 +99,25 @@ describe('the ssh agent', () => {
       expect(await slow).toBe('slow');
     } finally {
       agent.destroy();
+    }
+  });
+
+  it("starts the spare beside the first connection when an earlier command's master answers", async () => {
+    const master = net.createServer((socket) => socket.destroy());
+    const address = 'ssh://fake-with-master';
+    const controlDir = join(dir, 'control-with-master');
+    mkdirSync(controlDir, { mode: 0o700 });
+    await new Promise<void>((resolve) => master.listen(join(controlDir, `${sha256Hex(address).slice(0, 16)}-0123abcd`), resolve));
+    const agent = sshAgent({ ...endpoint, address }, { batchMode: true, controlDir });
+    const before = accepted;
+    answerAfter = before + 2;
+    try {
+      // The server answers this only once a second connection is there: before the answer, no
+      // spare would be opened without a master to join.
+      expect(Number(await get(agent, '/after-two'))).toBeGreaterThanOrEqual(before + 2);
+    } finally {
+      agent.destroy();
+      await new Promise((resolve) => master.close(resolve));
     }
   });
 });
