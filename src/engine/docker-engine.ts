@@ -454,8 +454,12 @@ export class DockerEngine implements Engine {
     }
   }
 
-  async getArchive(containerId: string, path: string): Promise<Readable> {
-    return this.guard(() => this.http.stream('GET', `/containers/${containerId}/archive`, { query: { path } }), path);
+  async getArchive(containerId: string, path: string, options: { large?: boolean } = {}): Promise<Readable> {
+    const url = `/containers/${containerId}/archive`;
+    return this.guard(
+      () => (options.large ? this.http.largeStream(url, { query: { path } }) : this.http.stream('GET', url, { query: { path } })),
+      path,
+    );
   }
 
   async putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void> {

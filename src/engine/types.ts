@@ -196,7 +196,12 @@ export interface Engine {
   exec(containerId: string, options: ExecOptions): Promise<ExecHandle>;
   /** Stat a path in a container's filesystem through the archive API (no exec). Null when absent. */
   statPath(containerId: string, path: string): Promise<PathStat | null>;
-  getArchive(containerId: string, path: string): Promise<Readable>;
+  /**
+   * A path of a container as a tar stream. `large`: read on a connection of its own, in
+   * large buffers; the stream then ends where the connection does (its reader checks the
+   * tar's own end).
+   */
+  getArchive(containerId: string, path: string, options?: { large?: boolean }): Promise<Readable>;
   /** Copies a tar stream into a container's filesystem (a created one too) at an existing directory. */
   putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void>;
   /** A tar of a container's whole filesystem (its image's layers and its own; no volumes). */

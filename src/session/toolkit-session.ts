@@ -153,9 +153,9 @@ export class ToolkitSession implements AsyncDisposable {
     return this.engine.putArchive(this.target.id, dir, tar);
   }
 
-  /** A path of the target as a tar stream read by the engine (docker cp's way out). */
+  /** A large file of the target as a tar stream read by the engine (docker cp's way out). */
   getFromTarget(path: string): Promise<Readable> {
-    return this.engine.getArchive(this.target.id, path);
+    return this.engine.getArchive(this.target.id, path, { large: true });
   }
 
   /** The same session, its target's main process known (see findRootPid). */
