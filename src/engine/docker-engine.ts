@@ -454,12 +454,10 @@ export class DockerEngine implements Engine {
     }
   }
 
-  async getArchive(containerId: string, path: string, options: { large?: boolean } = {}): Promise<Readable> {
+  async getArchive(containerId: string, path: string, options: { large?: boolean; signal?: AbortSignal } = {}): Promise<Readable> {
     const url = `/containers/${containerId}/archive`;
-    return this.guard(
-      () => (options.large ? this.http.largeStream(url, { query: { path } }) : this.http.stream('GET', url, { query: { path } })),
-      path,
-    );
+    const request = { query: { path }, signal: options.signal };
+    return this.guard(() => (options.large ? this.http.largeStream(url, request) : this.http.stream('GET', url, request)), path);
   }
 
   async putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void> {

@@ -107,6 +107,7 @@ export class EngineHttpClient {
       answer = await requestLargeAnswer(this.dialLarge, { method: 'GET', target, host, signal: options.signal });
     } catch (error) {
       if (error instanceof ChunkedAnswer) return this.stream('GET', path, options);
+      if (options.signal?.aborted) throw options.signal.reason;
       throw this.explainConnectFailure(error as NodeJS.ErrnoException);
     }
     const { head, body } = answer;

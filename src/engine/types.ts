@@ -199,9 +199,9 @@ export interface Engine {
   /**
    * A path of a container as a tar stream. `large`: read on a connection of its own, in
    * large buffers; the stream then ends where the connection does (its reader checks the
-   * tar's own end).
+   * tar's own end). `signal` ends the request, also before the engine has answered.
    */
-  getArchive(containerId: string, path: string, options?: { large?: boolean }): Promise<Readable>;
+  getArchive(containerId: string, path: string, options?: { large?: boolean; signal?: AbortSignal }): Promise<Readable>;
   /** Copies a tar stream into a container's filesystem (a created one too) at an existing directory. */
   putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void>;
   /** A tar of a container's whole filesystem (its image's layers and its own; no volumes). */

@@ -24,14 +24,17 @@ export async function openArchiveFile(session: ToolkitSession, options: ArchiveF
   options.signal?.throwIfAborted();
   let response: Readable;
   try {
-    response = await session.getFromTarget(options.path);
+    response = await session.getFromTarget(options.path, options.signal);
   } catch (error) {
     throw engineFailure(error, display);
   }
-  const abort = (): void => {
-    const reason: unknown = options.signal?.reason;
-    response.destroy(reason instanceof Error ? reason : new RemoraError('OPERATION_FAILED', 'interrupted'));
-  };
+  // Closed without an error: the reader may not be reading yet (nothing would hear it). The
+  // reader then comes up short, and explain() gives the signal's reason.
+  const abort = (): void => void response.destroy();
+  if (options.signal?.aborted) {
+    abort();
+    throw options.signal.reason;
+  }
   options.signal?.addEventListener('abort', abort, { once: true });
   const state = { complete: false };
   const base = options.path.slice(options.path.lastIndexOf('/') + 1);

@@ -154,8 +154,8 @@ export class ToolkitSession implements AsyncDisposable {
   }
 
   /** A large file of the target as a tar stream read by the engine (docker cp's way out). */
-  getFromTarget(path: string): Promise<Readable> {
-    return this.engine.getArchive(this.target.id, path, { large: true });
+  getFromTarget(path: string, signal?: AbortSignal): Promise<Readable> {
+    return this.engine.getArchive(this.target.id, path, { large: true, signal });
   }
 
   /** The same session, its target's main process known (see findRootPid). */
