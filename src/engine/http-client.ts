@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './endpoint.js';
-import type { EngineProduct } from './types.js';
+import type { EngineProduct, ReusableChunks } from './types.js';
 import { dialInto, endpointAgent, requestAddress } from './endpoint-agent.js';
 import { ChunkedAnswer, requestLargeAnswer, type DialInto } from './large-answer.js';
 import { tlsFailure } from './tls-errors.js';
@@ -96,7 +96,7 @@ export class EngineHttpClient {
    * or where the answer comes in chunks all the same. The body ends where the engine closed
    * the connection: its reader must know where it ends by itself.
    */
-  async largeStream(path: string, options: Pick<RequestOptions, 'query' | 'signal'> = {}): Promise<Readable> {
+  async largeStream(path: string, options: Pick<RequestOptions, 'query' | 'signal'> = {}): Promise<Readable & Partial<ReusableChunks>> {
     this.dialLarge ??= dialInto(this.endpoint) ?? null;
     if (this.dialLarge === null) return this.stream('GET', path, options);
     const query = encodeQuery(options.query);

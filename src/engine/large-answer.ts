@@ -9,6 +9,7 @@
 import type net from 'node:net';
 import { Readable } from 'node:stream';
 import { endOfHead, parseHttpResponseHead, type HttpResponseHead } from '../core/http-response-head.js';
+import type { ReusableChunks } from './types.js';
 
 /** net's `onread` option: where the next read goes, and what came. */
 export interface ReadInto {
@@ -22,7 +23,7 @@ export type DialInto = (onread: ReadInto) => net.Socket;
 export interface LargeAnswer {
   head: HttpResponseHead;
   /** The body, in chunks of about 1 MiB; destroying it closes the connection. */
-  body: Readable;
+  body: Readable & ReusableChunks;
 }
 
 export interface LargeRequest {
@@ -38,26 +39,46 @@ const CHUNK_BYTES = 1024 * 1024;
 const MIN_READ_BYTES = 64 * 1024;
 /** An engine's head is a few hundred bytes; more than this is not one. */
 const MAX_HEAD_BYTES = 64 * 1024;
+/** Chunks kept for reuse: about what a reader holds ahead of its writes. */
+const MAX_FREE_CHUNKS = 16;
 
 export function requestLargeAnswer(dial: DialInto, request: LargeRequest): Promise<LargeAnswer> {
   return new Promise((resolve, reject) => {
-    let chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    // Reused chunks: a fresh 1 MiB per chunk cost page faults and collections, about a
+    // tenth of remora's CPU on a 512 MiB copy.
+    const free: Buffer[] = [];
+    /** Chunks handed on, by their memory, with the bytes not given back yet. */
+    const owed = new Map<ArrayBufferLike, { chunk: Buffer; bytes: number }>();
+    let chunk: Buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES);
     /** chunk[start, filled) is body not handed on yet. */
     let start = 0;
     let filled = 0;
     let head: HttpResponseHead | undefined;
     /** Body bytes still to come when the engine said how many (Content-Length). */
     let left = Infinity;
-    const body = new Readable({
+    const readable = new Readable({
       read: () => socket.resume(),
       destroy: (error, done) => {
         socket.destroy();
+        free.length = 0;
+        owed.clear();
         done(error);
+      },
+    });
+    const body = Object.assign(readable, {
+      release(bytes: Uint8Array): void {
+        const entry = owed.get(bytes.buffer);
+        if (!entry || bytes.length === 0) return;
+        entry.bytes -= bytes.length;
+        if (entry.bytes > 0) return;
+        owed.delete(bytes.buffer);
+        if (free.length < MAX_FREE_CHUNKS && !readable.destroyed) free.push(entry.chunk);
       },
     });
     const handOn = (): boolean => {
       const piece = chunk.subarray(start, filled);
-      chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      if (piece.length > 0) owed.set(chunk.buffer, { chunk, bytes: piece.length });
+      chunk = free.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
       start = 0;
       filled = 0;
       return piece.length === 0 || body.push(piece);

@@ -98,7 +98,12 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
     temporaries.delete(temporary);
   };
 
-  const writeFile = async (record: FsRecord, data: AsyncIterable<Buffer> | null, temporary: string): Promise<void> => {
+  const writeFile = async (
+    record: FsRecord,
+    data: AsyncIterable<Buffer> | null,
+    temporary: string,
+    release?: (chunk: Buffer) => void,
+  ): Promise<void> => {
     temporaries.add(temporary);
     const flags = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW;
     if (record.size <= SMALL_FILE_BYTES) {
@@ -129,12 +134,14 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
           pendingLength += chunk.length;
           if (pendingLength >= WRITE_BATCH_BYTES) {
             await writeAll(handle, pending);
+            if (release) pending.forEach(release);
             summary.bytes += pendingLength;
             pending = [];
             pendingLength = 0;
           }
         }
         await writeAll(handle, pending);
+        if (release) pending.forEach(release);
         summary.bytes += pendingLength;
       }
       if (options.keepOwners) await handle.chown(record.uid, record.gid);
@@ -146,7 +153,7 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
   };
 
   try {
-    for await (const { record, data } of entries) {
+    for await (const { record, data, release } of entries) {
       signal?.throwIfAborted();
       if (record.kind === 'warning' || record.kind === 'total' || record.kind === 'end') continue;
       guard.admit({ name: record.name, kind: record.kind, linkName: record.link });
@@ -172,7 +179,7 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
 
       const temporary = join(parent, temporaryName());
       if (record.kind === 'file') {
-        await writeFile(record, data, temporary);
+        await writeFile(record, data, temporary, release);
         landByRename(temporary, final);
         summary.files += 1;
         summary.written.set(record.name, final);

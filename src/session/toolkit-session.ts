@@ -24,6 +24,7 @@ import type {
   ExecOptions,
   PathStat,
   ProgressHandler,
+  ReusableChunks,
   StdinHold,
 } from '../engine/types.js';
 import { sessionEnded, targetExited, watchSession, type SessionWatch } from './session-watch.js';
@@ -154,7 +155,7 @@ export class ToolkitSession implements AsyncDisposable {
   }
 
   /** A large file of the target as a tar stream read by the engine (docker cp's way out). */
-  getFromTarget(path: string, signal?: AbortSignal): Promise<Readable> {
+  getFromTarget(path: string, signal?: AbortSignal): Promise<Readable & Partial<ReusableChunks>> {
     return this.engine.getArchive(this.target.id, path, { large: true, signal });
   }
 

@@ -281,6 +281,33 @@ describe("a large file's archive", () => {
     expect(bodies[0]).toMatchObject({ method: 'GET', url: '/containers/0123/archive?path=%2Fbig', httpVersion: '1.0' });
   });
 
+  it('reads into a chunk again once all its bytes are given back, and never before', async () => {
+    const bytes = randomBytes(12 * 1024 * 1024);
+    answer = (_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/x-tar' });
+      for (let at = 0; at < bytes.length; at += 32 * 1024) response.write(bytes.subarray(at, at + 32 * 1024));
+      response.end();
+    };
+    const body = await newEngine().getArchive('0123', '/big', { large: true });
+    const copies: Buffer[] = [];
+    const memories = new Set<ArrayBufferLike>();
+    const held: Array<{ bytes: Buffer; copy: Buffer }> = [];
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      copies.push(Buffer.from(chunk));
+      memories.add(chunk.buffer);
+      // Given back in two parts, the second three chunks later: until then it is not read into.
+      body.release?.(chunk.subarray(0, 100));
+      held.push({ bytes: chunk.subarray(100), copy: Buffer.from(chunk.subarray(100)) });
+      if (held.length > 3) {
+        const oldest = held.shift() as { bytes: Buffer; copy: Buffer };
+        expect(oldest.bytes.equals(oldest.copy)).toBe(true);
+        body.release?.(oldest.bytes);
+      }
+    }
+    expect(Buffer.concat(copies).equals(bytes)).toBe(true);
+    expect(memories.size).toBeLessThan(copies.length);
+  });
+
   it('stops at Content-Length when the engine gives one', async () => {
     answer = (_request, response) => {
       response.writeHead(200, { 'Content-Length': '5' });
