@@ -54,6 +54,8 @@ export function requestLargeAnswer(dial: DialInto, request: LargeRequest): Promi
     let start = 0;
     let filled = 0;
     let head: HttpResponseHead | undefined;
+    /** The body's end was pushed: what is left in it is the consumer's to read. */
+    let ended = false;
     /** Body bytes still to come when the engine said how many (Content-Length). */
     let left = Infinity;
     const readable = new Readable({
@@ -116,6 +118,7 @@ export function requestLargeAnswer(dial: DialInto, request: LargeRequest): Promi
           filled = start + left;
           left = 0;
           handOn();
+          ended = true;
           body.push(null);
           socket.destroy();
           return false;
@@ -129,6 +132,7 @@ export function requestLargeAnswer(dial: DialInto, request: LargeRequest): Promi
     socket.once('end', () => {
       if (!head) return fail(new Error('the engine closed the connection before it answered'));
       handOn();
+      ended = true;
       body.push(null);
     });
     socket.once('error', (error) => {
@@ -137,6 +141,8 @@ export function requestLargeAnswer(dial: DialInto, request: LargeRequest): Promi
     });
     socket.once('close', () => {
       if (!head) reject(new Error('the engine closed the connection before it answered'));
+      // Closed without an end (aborted, reset): the body closes too, and its reader comes up short.
+      else if (!ended) readable.destroy();
     });
     const signal = request.signal;
     if (signal) {

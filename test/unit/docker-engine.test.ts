@@ -308,6 +308,27 @@ describe("a large file's archive", () => {
     expect(memories.size).toBeLessThan(copies.length);
   });
 
+  it('aborted once the answer has begun: the body closes, it does not wait for more', async () => {
+    answer = (_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/x-tar' });
+      response.write(Buffer.alloc(2 * 1024 * 1024));
+      // ...and nothing more: the engine stalls.
+    };
+    const controller = new AbortController();
+    const body = await newEngine().getArchive('0123', '/big', { large: true, signal: controller.signal });
+    let read = 0;
+    const reading = (async () => {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        read += chunk.length;
+        controller.abort();
+      }
+    })();
+    await reading.catch(() => undefined);
+    expect(body.destroyed).toBe(true);
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(2 * 1024 * 1024);
+  });
+
   it('stops at Content-Length when the engine gives one', async () => {
     answer = (_request, response) => {
       response.writeHead(200, { 'Content-Length': '5' });
