@@ -25,6 +25,7 @@ import type {
   ImageDetails,
   PathStat,
   ProgressHandler,
+  ReusableChunks,
   StdinHold,
 } from './types.js';
 
@@ -454,8 +455,14 @@ export class DockerEngine implements Engine {
     }
   }
 
-  async getArchive(containerId: string, path: string): Promise<Readable> {
-    return this.guard(() => this.http.stream('GET', `/containers/${containerId}/archive`, { query: { path } }), path);
+  async getArchive(
+    containerId: string,
+    path: string,
+    options: { large?: boolean; signal?: AbortSignal } = {},
+  ): Promise<Readable & Partial<ReusableChunks>> {
+    const url = `/containers/${containerId}/archive`;
+    const request = { query: { path }, signal: options.signal };
+    return this.guard(() => (options.large ? this.http.largeStream(url, request) : this.http.stream('GET', url, request)), path);
   }
 
   async putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void> {

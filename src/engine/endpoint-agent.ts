@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 import { RemoraError } from '../core/errors.js';
 import type { Endpoint } from './endpoint.js';
+import type { DialInto } from './large-answer.js';
 import { sshAgent } from './ssh-transport.js';
 import { tlsOptions, type TlsOptions } from './tls-trust.js';
 
@@ -36,6 +37,24 @@ export function requestAddress(endpoint: Endpoint): RequestAddress {
 }
 
 type Dial = () => Duplex;
+
+/**
+ * A connection whose reads go into given buffers (engine/large-answer.ts), where the
+ * transport allows it: a unix socket or plain TCP. Undefined for TLS and ssh, whose bytes
+ * pass through a decoder first.
+ */
+export function dialInto(endpoint: Endpoint): DialInto | undefined {
+  if (endpoint.kind === 'unix') {
+    const path = endpoint.socketPath ?? '';
+    return (onread) => net.createConnection({ path, onread });
+  }
+  if (endpoint.kind === 'tcp' && endpoint.tls === undefined) {
+    const host = endpoint.host ?? '';
+    const port = endpoint.port ?? 0;
+    return (onread) => net.createConnection({ host, port, onread });
+  }
+  return undefined;
+}
 
 function dialer(endpoint: Endpoint): Dial {
   switch (endpoint.kind) {

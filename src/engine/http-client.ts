@@ -5,8 +5,9 @@
 import http from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type { Endpoint } from './endpoint.js';
-import type { EngineProduct } from './types.js';
-import { endpointAgent, requestAddress } from './endpoint-agent.js';
+import type { EngineProduct, ReusableChunks } from './types.js';
+import { dialInto, endpointAgent, requestAddress } from './endpoint-agent.js';
+import { ChunkedAnswer, requestLargeAnswer, type DialInto } from './large-answer.js';
 import { tlsFailure } from './tls-errors.js';
 import { RemoraError } from '../core/errors.js';
 import { encodeTargetText, hasEscapedBytes } from '../core/target-text.js';
@@ -22,6 +23,9 @@ export interface RequestOptions {
   /** Called once the request is written out (its answer may come much later: a wait). */
   onSent?: () => void;
 }
+
+/** What error handling reads of an answer: Node's IncomingMessage, or large-answer.ts's head. */
+type AnswerHead = Pick<http.IncomingMessage, 'statusCode' | 'statusMessage' | 'headers'>;
 
 export interface UpgradedConnection {
   socket: Duplex;
@@ -57,6 +61,8 @@ export class EngineHttpClient {
   readonly agent: http.Agent;
   /** One connection per hijacked request (exec, attach), made on first use. */
   private hijackAgent: http.Agent | undefined;
+  /** How largeStream connects; null where the transport cannot read into given buffers. */
+  private dialLarge: DialInto | null | undefined;
   private readonly baseOptions: http.RequestOptions;
   private readonly firstAnswerTimeoutMs: number;
   private answered = false;
@@ -82,6 +88,32 @@ export class EngineHttpClient {
       throw this.httpFailure(response, text, method, path);
     }
     return response;
+  }
+
+  /**
+   * A GET whose answer is large (a file's archive), on a connection of its own read into
+   * large buffers (large-answer.ts); the ordinary way where the transport cannot (TLS, ssh),
+   * or where the answer comes in chunks all the same. The body ends where the engine closed
+   * the connection: its reader must know where it ends by itself.
+   */
+  async largeStream(path: string, options: Pick<RequestOptions, 'query' | 'signal'> = {}): Promise<Readable & Partial<ReusableChunks>> {
+    this.dialLarge ??= dialInto(this.endpoint) ?? null;
+    if (this.dialLarge === null) return this.stream('GET', path, options);
+    const query = encodeQuery(options.query);
+    const target = query ? `${path}?${query}` : path;
+    const host = this.baseOptions.port === 80 ? String(this.baseOptions.host) : `${this.baseOptions.host}:${this.baseOptions.port}`;
+    let answer;
+    try {
+      answer = await requestLargeAnswer(this.dialLarge, { method: 'GET', target, host, signal: options.signal });
+    } catch (error) {
+      if (error instanceof ChunkedAnswer) return this.stream('GET', path, options);
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw this.explainConnectFailure(error as NodeJS.ErrnoException);
+    }
+    const { head, body } = answer;
+    if (head.headers['api-version'] !== undefined) this.engineSeen = true;
+    if (head.statusCode >= 400) throw this.httpFailure(head, await readAll(body), 'GET', path);
+    return body;
   }
 
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -235,7 +267,7 @@ export class EngineHttpClient {
   }
 
   /** An HTTP error status: the engine's own refusal, or something else answering at the address. */
-  private httpFailure(response: http.IncomingMessage, text: string, method: string, path: string): Error {
+  private httpFailure(response: AnswerHead, text: string, method: string, path: string): Error {
     const status = response.statusCode ?? 500;
     if (status === 400 && /client sent an HTTP request to an HTTPS server/i.test(text)) {
       return new RemoraError(
@@ -250,7 +282,7 @@ export class EngineHttpClient {
     return new EngineHttpError(status, engineMessage(text), path);
   }
 
-  private notAnEngine(response: http.IncomingMessage, method: string, path: string): RemoraError {
+  private notAnEngine(response: AnswerHead, method: string, path: string): RemoraError {
     const status = `HTTP ${response.statusCode ?? '?'}${response.statusMessage ? ` (${response.statusMessage})` : ''}`;
     return new RemoraError(
       'ENGINE_UNREACHABLE',
@@ -349,7 +381,7 @@ export function readAllBytes(stream: Readable): Promise<Buffer> {
  * Docker and Podman put Api-Version on every answer of their API, and answer errors as
  * JSON with a message; a web server or proxy at the address does neither.
  */
-function fromAnEngine(response: http.IncomingMessage, text: string): boolean {
+function fromAnEngine(response: AnswerHead, text: string): boolean {
   if (response.headers['api-version'] !== undefined) return true;
   try {
     const parsed = JSON.parse(text) as { message?: unknown } | null;

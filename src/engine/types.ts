@@ -170,6 +170,16 @@ export interface ContainerAttach {
   release(): void;
 }
 
+/** A large archive's body whose chunks can be read into again once every byte of them is used. */
+export interface ReusableChunks {
+  /**
+   * Gives back bytes of the body once nothing refers to them any more (written, or decoded
+   * and copied). A chunk whose bytes have all come back is read into again; bytes never
+   * given back leave their chunk to the garbage collector. Each byte at most once.
+   */
+  release(bytes: Uint8Array): void;
+}
+
 export interface Engine {
   readonly address: string;
   /** The user's labels (REMORA_LABELS), put on every container and image this engine creates. */
@@ -196,7 +206,16 @@ export interface Engine {
   exec(containerId: string, options: ExecOptions): Promise<ExecHandle>;
   /** Stat a path in a container's filesystem through the archive API (no exec). Null when absent. */
   statPath(containerId: string, path: string): Promise<PathStat | null>;
-  getArchive(containerId: string, path: string): Promise<Readable>;
+  /**
+   * A path of a container as a tar stream. `large`: read on a connection of its own, in
+   * large buffers; the stream then ends where the connection does (its reader checks the
+   * tar's own end). `signal` ends the request, also before the engine has answered.
+   */
+  getArchive(
+    containerId: string,
+    path: string,
+    options?: { large?: boolean; signal?: AbortSignal },
+  ): Promise<Readable & Partial<ReusableChunks>>;
   /** Copies a tar stream into a container's filesystem (a created one too) at an existing directory. */
   putArchive(containerId: string, path: string, tar: Readable | Buffer): Promise<void>;
   /** A tar of a container's whole filesystem (its image's layers and its own; no volumes). */

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { RemoraError } from '../core/errors.js';
 import { decodeTarHeader, parsePaxRecords, TAR_BLOCK, tarPadding, type DecodedTarHeader } from '../core/tar-header.js';
 import { decodeTargetBytes, terminalSafe } from '../core/target-text.js';
+import type { ReusableChunks } from '../engine/types.js';
 import type { ToolkitSession } from '../session/toolkit-session.js';
 import { ByteReader, type CopyEntry } from './copy-entries.js';
 import type { PackStream } from './pack-stream.js';
@@ -22,16 +23,19 @@ export interface ArchiveFileOptions {
 export async function openArchiveFile(session: ToolkitSession, options: ArchiveFileOptions): Promise<PackStream> {
   const display = `${options.targetName}:${options.path}`;
   options.signal?.throwIfAborted();
-  let response: Readable;
+  let response: Readable & Partial<ReusableChunks>;
   try {
-    response = await session.getFromTarget(options.path);
+    response = await session.getFromTarget(options.path, options.signal);
   } catch (error) {
     throw engineFailure(error, display);
   }
-  const abort = (): void => {
-    const reason: unknown = options.signal?.reason;
-    response.destroy(reason instanceof Error ? reason : new RemoraError('OPERATION_FAILED', 'interrupted'));
-  };
+  // Closed without an error: the reader may not be reading yet (nothing would hear it). The
+  // reader then comes up short, and explain() gives the signal's reason.
+  const abort = (): void => void response.destroy();
+  if (options.signal?.aborted) {
+    abort();
+    throw options.signal.reason;
+  }
   options.signal?.addEventListener('abort', abort, { once: true });
   const state = { complete: false };
   const base = options.path.slice(options.path.lastIndexOf('/') + 1);
@@ -61,13 +65,22 @@ const PIECE_BYTES = 1024 * 1024;
  * moved 512 MiB three times slower than the engine sent it. Headers are checked (checksum,
  * numbers, pax records), and anything but one regular file of the name asked for fails.
  */
-async function* fileEntries(response: Readable, base: string, display: string, state: { complete: boolean }): AsyncGenerator<CopyEntry> {
+async function* fileEntries(
+  response: Readable & Partial<ReusableChunks>,
+  base: string,
+  display: string,
+  state: { complete: boolean },
+): AsyncGenerator<CopyEntry> {
   const reader = new ByteReader(response);
+  const release = response.release?.bind(response);
   // A connection lost midway ends the response without an error: reads then come up short.
+  // Headers and padding are copied out, so their chunk can be read into again.
   const exact = async (n: number): Promise<Buffer> => {
     const bytes = await reader.read(n);
     if (bytes.length !== n) throw cutShort(display);
-    return bytes;
+    const copy = Buffer.from(bytes);
+    release?.(bytes);
+    return copy;
   };
   const skipPadding = (size: number): Promise<Buffer> => exact(tarPadding(size));
   let pax = new Map<string, Buffer>();
@@ -131,6 +144,7 @@ async function* fileEntries(response: Readable, base: string, display: string, s
         flags: 0,
       },
       data: bytes(),
+      release,
     };
     // What the consumer left unread is skipped, then the padding.
     for await (const _ of bytes()) void _;

@@ -27,12 +27,16 @@ export interface Located {
   details: ContainerDetails;
 }
 
-/** `remora-fs where` on the paths, beside the engine's inspect of the target. */
+/**
+ * `remora-fs where` on the paths, beside the engine's inspect of the target; `onInspected`
+ * runs once the inspect has its answer, while `where` may still run.
+ */
 export async function locateInTarget(
   session: ToolkitSession,
   paths: string[],
   follow: boolean,
   context: Omit<FailureContext, 'path' | 'session'>,
+  onInspected?: () => void,
 ): Promise<Located> {
   const [result, details] = await Promise.all([
     session.run(
@@ -43,7 +47,10 @@ export async function locateInTarget(
         paths,
       }),
     ),
-    session.inspectTarget(),
+    session.inspectTarget().then((details) => {
+      onInspected?.();
+      return details;
+    }),
   ]);
   if (result.exitCode !== 0) throw await helperFailure(result.exitCode, result.stderr, { ...context, session, path: paths[0] ?? '/' });
   // Paths are bytes: the JSON carries them raw, decoded as target text (core/target-text.ts).

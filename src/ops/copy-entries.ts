@@ -9,6 +9,12 @@ export interface CopyEntry {
   record: FsRecord;
   /** File bytes (exactly record.size of them); null for everything else. */
   data: AsyncIterable<Buffer> | null;
+  /**
+   * Where the source reads into memory it can reuse (the archive route): a chunk of `data`
+   * given back here, once written and no longer referred to, may be read into again.
+   * Chunks not given back are simply collected.
+   */
+  release?: (chunk: Buffer) => void;
 }
 
 export type EntrySource = AsyncIterable<CopyEntry>;
@@ -223,7 +229,7 @@ export async function* observeEntries(source: EntrySource, hooks: EntryHooks): A
       const inner = entry.data;
       const onBytes = hooks.onBytes;
       yield {
-        record,
+        ...entry,
         data: {
           async *[Symbol.asyncIterator]() {
             for await (const chunk of inner) {

@@ -12,7 +12,7 @@ import type { ToolkitSession } from '../session/toolkit-session.js';
 import { observeEntries, type CopyEntry, type EntryHooks } from './copy-entries.js';
 import { hashTargetItem, openPack, type PackStream } from './pack-stream.js';
 import { openArchiveFile } from './archive-copy-out.js';
-import { itemAt, locateInTarget, routeAt } from './archive-route.js';
+import { itemAt, locateInTarget, routeAt, type Located } from './archive-route.js';
 import { writeLocalTree } from './local-writer.js';
 import { writeTarEntries } from './tar-entries.js';
 import { hashEntries, hashLocalFiles, type FileHashes } from './verify.js';
@@ -152,14 +152,36 @@ async function openArchiveRoute(request: CopyOutRequest, shape: PathShape, follo
     return undefined;
   }
   const context = { targetName: request.targetName, direction: 'read' as const };
-  const located = await locateInTarget(session, [shape.clean], follow, context);
+  const open = (path: string, signal?: AbortSignal): Promise<PackStream> =>
+    openArchiveFile(session, { targetName: request.targetName, path, signal });
+  // A large file the engine sees: its archive is asked for at once, beside `remora-fs
+  // where` (the engine's answer takes as long to start as that exec takes to run), and
+  // kept only if where finds that same path on a mount the archive route may read. Not
+  // before the inspect of the target has its answer: dockerd holds the target's lock while
+  // it sends an archive, and the inspect would wait for the whole copy.
+  const unused = new AbortController();
+  let asked: Promise<PackStream> | undefined;
+  const ask = (): void => {
+    if (unused.signal.aborted) return;
+    asked = open(shape.clean, request.signal ? AbortSignal.any([request.signal, unused.signal]) : unused.signal);
+    asked.catch(() => undefined);
+  };
+  let located: Located;
+  try {
+    located = await locateInTarget(session, [shape.clean], follow, context, seenKind === 'file' ? ask : undefined);
+  } catch (error) {
+    unused.abort();
+    throw error;
+  }
   const spot = located.spots[0];
   // Gone since the engine's stat: the exec stream says so in its own words.
   const route: CopyRoute = spot ? routeAt(session, itemAt(spot), spot.path, located) : { kind: 'exec', reason: 'not there any more' };
   onRoute?.(route);
+  const keep = spot !== null && spot !== undefined && route.kind === 'archive' && spot.path === shape.clean;
+  if (!keep) unused.abort(new RemoraError('OPERATION_FAILED', 'not needed'));
   if (!spot || route.kind !== 'archive') return undefined;
   request.hooks.onTotal?.(spot.size);
-  return openArchiveFile(session, { targetName: request.targetName, path: spot.path, signal: request.signal });
+  return (keep && asked) || open(spot.path, request.signal);
 }
 
 /** `cp app:/dev/zero .`: said, and a failure, rather than exit 0 with nothing written (and never read forever). */

@@ -24,6 +24,7 @@ import type {
   ExecOptions,
   PathStat,
   ProgressHandler,
+  ReusableChunks,
   StdinHold,
 } from '../engine/types.js';
 import { sessionEnded, targetExited, watchSession, type SessionWatch } from './session-watch.js';
@@ -153,9 +154,9 @@ export class ToolkitSession implements AsyncDisposable {
     return this.engine.putArchive(this.target.id, dir, tar);
   }
 
-  /** A path of the target as a tar stream read by the engine (docker cp's way out). */
-  getFromTarget(path: string): Promise<Readable> {
-    return this.engine.getArchive(this.target.id, path);
+  /** A large file of the target as a tar stream read by the engine (docker cp's way out). */
+  getFromTarget(path: string, signal?: AbortSignal): Promise<Readable & Partial<ReusableChunks>> {
+    return this.engine.getArchive(this.target.id, path, { large: true, signal });
   }
 
   /** The same session, its target's main process known (see findRootPid). */

@@ -4,7 +4,7 @@
 // mode, --verify, nothing half-written under the final name (SIGKILL included), and the
 // exec stream kept where the engine cannot see (a tmpfs).
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, ftruncateSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -42,10 +42,15 @@ beforeAll(async () => {
     labels: { [TEST_LABEL]: runLabel() },
     hostConfig: { tmpfs: { '/scratch': '' }, mounts: [{ type: 'volume', source: volume, target: '/vol', readOnly: false }] },
   });
-  await engine.startContainer(targetId);
   work = mkdtempSync(join(tmpdir(), 'remora-cp-route-'));
   big = join(work, 'big.bin');
   bigSha = makeLargeFile(big, 130 * MIB);
+  // A large file in the target's layer at /scratch/hidden.bin, put there before the start:
+  // the tmpfs mounted at /scratch then hides it from the target, not from the engine.
+  mkdirSync(join(work, 'layer', 'scratch'), { recursive: true });
+  linkSync(big, join(work, 'layer', 'scratch', 'hidden.bin'));
+  await execa('docker', ['cp', join(work, 'layer', 'scratch'), `${targetId}:/scratch`]);
+  await engine.startContainer(targetId);
 });
 
 afterAll(async () => {
@@ -164,6 +169,14 @@ describe('copy-out by the archive route', () => {
       stderr: "remora: cp: archive route (a 130 MiB file on the target's writable overlay root)\n",
     });
     expect(sha256File(dest)).toBe(bigSha);
+    // A link on the way (/vol/tmp -> ../tmp): the engine and remora-fs both find /tmp/in.bin.
+    await inToolkit(target, 'ln -sfn ../tmp /target/vol/tmp');
+    const through = await remora(['cp', '--debug', `${target}:/vol/tmp/in.bin`, join(work, 'through.bin')]);
+    expect(through).toMatchObject({
+      exitCode: 0,
+      stderr: "remora: cp: archive route (a 130 MiB file on the target's writable overlay root)\n",
+    });
+    expect(sha256File(join(work, 'through.bin'))).toBe(bigSha);
     // Without -L the link itself is copied, by the exec stream.
     const link = await remora(['cp', '--debug', `${target}:/vol/up`, join(work, 'up.link')]);
     expect(link).toMatchObject({ exitCode: 0, stderr: 'remora: cp: exec route (not a regular file)\n' });
@@ -177,5 +190,18 @@ describe('copy-out by the archive route', () => {
     expect(routeLine(result.stderr)).toBe('exec');
     expect(statSync(dest).size).toBe(140_000_000);
     await inToolkit(target, 'rm /target/scratch/zero.bin');
+  });
+
+  it('copies the tmpfs file the target sees, not the file of the layer below that the engine sees', async () => {
+    await inToolkit(target, 'head -c 140000000 /dev/zero > /target/scratch/hidden.bin');
+    const dest = join(work, 'hidden.bin');
+    const result = await remora(['cp', '--debug', `${target}:/scratch/hidden.bin`, dest]);
+    expect(result).toMatchObject({
+      exitCode: 0,
+      stderr: 'remora: cp: exec route (on the tmpfs at /scratch, which only the toolkit sees)\n',
+    });
+    expect(statSync(dest).size).toBe(140_000_000);
+    expect(readFileSync(dest).every((byte) => byte === 0)).toBe(true);
+    await inToolkit(target, 'rm /target/scratch/hidden.bin');
   });
 });

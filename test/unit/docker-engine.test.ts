@@ -2,6 +2,7 @@
 // refusals become typed failures, the order of an exec's requests (create, start, then
 // inspect once the output has ended), and the labels REMORA_LABELS adds on create. What
 // the engine itself does is tested on the real engine (test/integration).
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,16 +12,19 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseLabelList } from '../../src/core/labels.js';
 import { profileByName } from '../../src/core/profiles.js';
+import { encodeFileHeader } from '../../src/core/tar-header.js';
 import { createEngine } from '../../src/engine/create-engine.js';
 import type { DockerEngine } from '../../src/engine/docker-engine.js';
 import { classifyEngineFailure, EngineError, missingBindSourceOf, translateEngineError } from '../../src/engine/engine-errors.js';
 import { readAll } from '../../src/engine/http-client.js';
+import { openArchiveFile } from '../../src/ops/archive-copy-out.js';
 import { ToolkitSession, type Target } from '../../src/session/toolkit-session.js';
 
 interface Seen {
   method: string;
   url: string;
   body: string;
+  httpVersion?: string;
 }
 type Answer = (request: Seen, response: http.ServerResponse) => void;
 type Upgrade = (request: Seen, socket: Duplex) => void;
@@ -38,7 +42,7 @@ const server = http.createServer((request, response) => {
   let body = '';
   request.on('data', (chunk: Buffer) => (body += chunk.toString()));
   request.on('end', () => {
-    const entry = { method: request.method ?? '', url: request.url ?? '', body };
+    const entry = { method: request.method ?? '', url: request.url ?? '', body, httpVersion: request.httpVersion };
     seen.push(`${entry.method} ${entry.url}`);
     bodies.push(entry);
     response.setHeader('Api-Version', '1.41');
@@ -252,6 +256,116 @@ describe('an exec', () => {
     // Gone with its target: the target's end is what the user hears.
     targetRunning = false;
     expect(await rejection(session.run(['true']))).toMatchObject({ code: 'TARGET_EXITED', message: 'target app exited' });
+  });
+});
+
+describe("a large file's archive", () => {
+  /** Reads a stream to its end, in the chunks it came in. */
+  async function chunksOf(stream: NodeJS.ReadableStream): Promise<Buffer[]> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return chunks;
+  }
+
+  it('is asked in HTTP/1.0 and read unchunked to where the engine closes, in chunks of about 1 MiB', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 777);
+    answer = (_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/x-tar' });
+      // Many small writes, as the engine sends: the reader gathers them.
+      for (let at = 0; at < bytes.length; at += 32 * 1024) response.write(bytes.subarray(at, at + 32 * 1024));
+      response.end();
+    };
+    const chunks = await chunksOf(await newEngine().getArchive('0123', '/big', { large: true }));
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+    expect(chunks.length).toBeLessThanOrEqual(5);
+    expect(bodies[0]).toMatchObject({ method: 'GET', url: '/containers/0123/archive?path=%2Fbig', httpVersion: '1.0' });
+  });
+
+  it('reads into a chunk again once all its bytes are given back, and never before', async () => {
+    const bytes = randomBytes(12 * 1024 * 1024);
+    answer = (_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/x-tar' });
+      for (let at = 0; at < bytes.length; at += 32 * 1024) response.write(bytes.subarray(at, at + 32 * 1024));
+      response.end();
+    };
+    const body = await newEngine().getArchive('0123', '/big', { large: true });
+    const copies: Buffer[] = [];
+    const memories = new Set<ArrayBufferLike>();
+    const held: Array<{ bytes: Buffer; copy: Buffer }> = [];
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      copies.push(Buffer.from(chunk));
+      memories.add(chunk.buffer);
+      // Given back in two parts, the second three chunks later: until then it is not read into.
+      body.release?.(chunk.subarray(0, 100));
+      held.push({ bytes: chunk.subarray(100), copy: Buffer.from(chunk.subarray(100)) });
+      if (held.length > 3) {
+        const oldest = held.shift() as { bytes: Buffer; copy: Buffer };
+        expect(oldest.bytes.equals(oldest.copy)).toBe(true);
+        body.release?.(oldest.bytes);
+      }
+    }
+    expect(Buffer.concat(copies).equals(bytes)).toBe(true);
+    expect(memories.size).toBeLessThan(copies.length);
+  });
+
+  it('aborted once the answer has begun: the body closes, it does not wait for more', async () => {
+    answer = (_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/x-tar' });
+      response.write(Buffer.alloc(2 * 1024 * 1024));
+      // ...and nothing more: the engine stalls.
+    };
+    const controller = new AbortController();
+    const body = await newEngine().getArchive('0123', '/big', { large: true, signal: controller.signal });
+    let read = 0;
+    const reading = (async () => {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        read += chunk.length;
+        controller.abort();
+      }
+    })();
+    await reading.catch(() => undefined);
+    expect(body.destroyed).toBe(true);
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('stops at Content-Length when the engine gives one', async () => {
+    answer = (_request, response) => {
+      response.writeHead(200, { 'Content-Length': '5' });
+      response.end('hello');
+    };
+    expect(Buffer.concat(await chunksOf(await newEngine().getArchive('0123', '/f', { large: true }))).toString()).toBe('hello');
+  });
+
+  it('cut short by the engine: the copy fails, nothing is taken for the whole file', async () => {
+    const size = 2 * 1024 * 1024;
+    answer = (_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/x-tar' });
+      response.write(encodeFileHeader({ name: 'big', size, mode: 0o644, uid: 0, gid: 0, mtimeMs: 0 }));
+      response.end(Buffer.alloc(size / 2));
+    };
+    const target: Target = {
+      id: 'target1',
+      name: 'app',
+      image: 'app:1',
+      state: { status: 'running', running: true, paused: false },
+      pidMode: '',
+      rootPid: 1,
+      labels: {},
+    };
+    const session = new ToolkitSession(newEngine(), 'tk', target, profileByName('general'), 'remora-toolkit:1', undefined);
+    const source = await openArchiveFile(session, { targetName: 'app', path: '/big' });
+    let read = 0;
+    const copying = (async () => {
+      for await (const entry of source.entries) for await (const chunk of entry.data ?? []) read += chunk.length;
+    })();
+    expect(await rejection(copying)).toMatchObject({ message: 'the copy of app:/big was cut short' });
+    expect(read).toBe(size / 2);
+  });
+
+  it("a refusal is the engine's, typed as for any other request", async () => {
+    answer = (_request, response) => refuse(response, 404, 'Could not find the file /big in container 0123');
+    expect(await rejection(newEngine().getArchive('0123', '/big', { large: true }))).toMatchObject({ failure: 'PATH_NOT_FOUND' });
   });
 });
 
