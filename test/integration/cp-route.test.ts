@@ -4,7 +4,21 @@
 // mode, --verify, nothing half-written under the final name (SIGKILL included), and the
 // exec stream kept where the engine cannot see (a tmpfs).
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -157,6 +171,26 @@ describe('copy-out by the archive route', () => {
       expect(statSync(dest).mode & 0o777).toBe(0o640);
       expect(readdirSync(work).filter((name) => name.startsWith('.remora-'))).toEqual([]);
     }
+  });
+
+  it('over an existing local file, and over a symlink without writing through it', async () => {
+    const dest = join(work, 'replaced.bin');
+    writeFileSync(dest, 'the old copy\n');
+    const victim = join(work, 'victim.txt');
+    writeFileSync(victim, 'not to be written\n');
+    const linked = join(work, 'linked.bin');
+    symlinkSync(victim, linked);
+    for (const path of [dest, linked]) {
+      const result = await remora(['cp', `${target}:/tmp/in.bin`, path]);
+      expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+      expect(lstatSync(path).isFile()).toBe(true);
+      expect(sha256File(path)).toBe(bigSha);
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('not to be written\n');
+    expect(readdirSync(work).filter((name) => name.startsWith('.remora-'))).toEqual([]);
+    rmSync(dest);
+    rmSync(linked);
+    rmSync(victim);
   });
 
   it("follows a link (-L) only inside the target's root", async () => {
