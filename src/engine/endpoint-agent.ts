@@ -39,9 +39,9 @@ export function requestAddress(endpoint: Endpoint): RequestAddress {
 type Dial = () => Duplex;
 
 /**
- * A connection whose reads go into given buffers (engine/large-answer.ts), where the
- * transport allows it: a unix socket or plain TCP. Undefined for TLS and ssh, whose bytes
- * pass through a decoder first.
+ * The endpoint's connection where it is a plain socket (unix, or TCP without TLS), whose
+ * reads can go into given buffers (engine/large-answer.ts). Undefined for TLS and ssh,
+ * whose bytes pass through a decoder first.
  */
 export function dialInto(endpoint: Endpoint): DialInto | undefined {
   if (endpoint.kind === 'unix') {
@@ -51,32 +51,26 @@ export function dialInto(endpoint: Endpoint): DialInto | undefined {
   if (endpoint.kind === 'tcp' && endpoint.tls === undefined) {
     const host = endpoint.host ?? '';
     const port = endpoint.port ?? 0;
-    return (onread) => net.createConnection({ host, port, onread });
+    // No Nagle: a request's small writes go out at once, as with Node's own agent.
+    return (onread) => net.createConnection({ host, port, onread }).setNoDelay(true);
   }
   return undefined;
 }
 
 function dialer(endpoint: Endpoint): Dial {
-  switch (endpoint.kind) {
-    case 'unix': {
-      const path = endpoint.socketPath ?? '';
-      return () => net.createConnection({ path });
-    }
-    case 'tcp': {
-      const host = endpoint.host ?? '';
-      const port = endpoint.port ?? 0;
-      // No Nagle: a request's small writes go out at once, as with Node's own agent.
-      if (endpoint.tls === undefined) return () => net.createConnection({ host, port }).setNoDelay(true);
-      // Read once, here: the files are the endpoint's, for every connection it makes.
-      const trust: TlsOptions = tlsOptions(endpoint.tls);
-      // SNI carries names only; the certificate is still checked against an address.
-      const isAddress = /^[\d.]+$/.test(host) || host.includes(':');
-      const connect = loadTls().connect;
-      return () => connect({ host, port, servername: isAddress ? '' : host, ...trust }).setNoDelay(true);
-    }
-    default:
-      throw new RemoraError('USAGE', `engine address ${endpoint.address} is not supported on this platform`);
+  const plain = dialInto(endpoint);
+  if (plain !== undefined) return () => plain();
+  if (endpoint.kind === 'tcp' && endpoint.tls !== undefined) {
+    const host = endpoint.host ?? '';
+    const port = endpoint.port ?? 0;
+    // Read once, here: the files are the endpoint's, for every connection it makes.
+    const trust: TlsOptions = tlsOptions(endpoint.tls);
+    // SNI carries names only; the certificate is still checked against an address.
+    const isAddress = /^[\d.]+$/.test(host) || host.includes(':');
+    const connect = loadTls().connect;
+    return () => connect({ host, port, servername: isAddress ? '' : host, ...trust }).setNoDelay(true);
   }
+  throw new RemoraError('USAGE', `engine address ${endpoint.address} is not supported on this platform`);
 }
 
 class EndpointAgent extends http.Agent {

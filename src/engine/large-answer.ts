@@ -17,8 +17,8 @@ export interface ReadInto {
   callback: (bytes: number, buffer: Uint8Array) => boolean;
 }
 
-/** Connects to the engine with reads going into given buffers. */
-export type DialInto = (onread: ReadInto) => net.Socket;
+/** Connects to the engine, with reads going into given buffers when `onread` is given. */
+export type DialInto = (onread?: ReadInto) => net.Socket;
 
 export interface LargeAnswer {
   head: HttpResponseHead;
