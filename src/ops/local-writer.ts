@@ -235,12 +235,10 @@ const UNLINK_FIRST_BYTES = 8 * 1024 * 1024;
  * until the rename that follows. Best effort: where it fails, the rename replaces it.
  */
 function unlinkOldFile(final: string): void {
-  const found = lstatOrNull(final);
-  if (!found || found.isDirectory()) return;
   try {
     unlinkSync(fsPath(final));
   } catch {
-    // The rename says what is wrong, if anything is.
+    // Nothing there, or a directory (unlink refuses it): the rename says what is wrong, if anything is.
   }
 }
 
