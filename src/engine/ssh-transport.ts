@@ -122,6 +122,8 @@ class SshAgent extends http.Agent {
    * Unused, it ends with remora (its stdin closes, so the remote end stops).
    */
   private spare: SshStdioSocket | undefined;
+  /** Whether a master is up (the first connection reached the engine, or an earlier command's answers): spares join it, no login. */
+  private masterUp = false;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -160,9 +162,6 @@ class SshAgent extends http.Agent {
     } else void this.firstConnection.then(open);
     return undefined;
   }
-
-  /** Whether the first connection reached the engine: spares join its master, no login. */
-  private masterUp = false;
 
   private connect(): SshStdioSocket {
     ensurePrivateDir(this.settings.controlDir);
