@@ -75,6 +75,17 @@ function newEngine(env: NodeJS.ProcessEnv = {}): DockerEngine {
   return engine;
 }
 
+/** The running target of the toolkit sessions made here. */
+const runningTarget: Target = {
+  id: 'target1',
+  name: 'app',
+  image: 'app:1',
+  state: { status: 'running', running: true, paused: false },
+  pidMode: '',
+  rootPid: 1,
+  labels: {},
+};
+
 function refuse(response: http.ServerResponse, status: number, message: string): void {
   response.writeHead(status, { 'Content-Type': 'application/json' });
   response.end(JSON.stringify({ message }));
@@ -231,15 +242,6 @@ describe('an exec', () => {
   });
 
   it('in a toolkit that vanished: "the toolkit session ended", not "no container named <toolkit id>"', async () => {
-    const target: Target = {
-      id: 'target1',
-      name: 'app',
-      image: 'app:1',
-      state: { status: 'running', running: true, paused: false },
-      pidMode: '',
-      rootPid: 1,
-      labels: {},
-    };
     let targetRunning = true;
     answer = (request, response) => {
       if (request.url === '/containers/tk-gone/exec') refuse(response, 404, 'No such container: tk-gone');
@@ -247,7 +249,7 @@ describe('an exec', () => {
         response.end(JSON.stringify(runningContainer('target1', 'app')));
       else refuse(response, 404, 'No such container: target1');
     };
-    const session = new ToolkitSession(newEngine(), 'tk-gone', target, profileByName('general'), 'remora-toolkit:1', undefined);
+    const session = new ToolkitSession(newEngine(), 'tk-gone', runningTarget, profileByName('general'), 'remora-toolkit:1', undefined);
     expect(await rejection(session.exec({ cmd: ['true'] }))).toMatchObject({
       code: 'SESSION_ENDED',
       message: 'the toolkit session of app ended (detached or stopped) before the command started',
@@ -344,16 +346,7 @@ describe("a large file's archive", () => {
       response.write(encodeFileHeader({ name: 'big', size, mode: 0o644, uid: 0, gid: 0, mtimeMs: 0 }));
       response.end(Buffer.alloc(size / 2));
     };
-    const target: Target = {
-      id: 'target1',
-      name: 'app',
-      image: 'app:1',
-      state: { status: 'running', running: true, paused: false },
-      pidMode: '',
-      rootPid: 1,
-      labels: {},
-    };
-    const session = new ToolkitSession(newEngine(), 'tk', target, profileByName('general'), 'remora-toolkit:1', undefined);
+    const session = new ToolkitSession(newEngine(), 'tk', runningTarget, profileByName('general'), 'remora-toolkit:1', undefined);
     const source = await openArchiveFile(session, { targetName: 'app', path: '/big' });
     let read = 0;
     const copying = (async () => {
