@@ -433,6 +433,14 @@ export class DockerEngine implements Engine {
     };
   }
 
+  async execDetached(containerId: string, cmd: string[]): Promise<void> {
+    const created = await this.guard(
+      () => this.http.json<{ Id: string }>('POST', `/containers/${containerId}/exec`, { body: { Cmd: cmd } }),
+      containerId,
+    );
+    await this.guard(() => this.http.call('POST', `/exec/${created.Id}/start`, { body: { Detach: true, Tty: false } }), containerId);
+  }
+
   async statPath(containerId: string, path: string): Promise<PathStat | null> {
     try {
       const response = await this.http.stream('HEAD', `/containers/${containerId}/archive`, { query: { path } });

@@ -204,6 +204,8 @@ export interface Engine {
    */
   waitContainer(id: string, condition: 'next-exit' | 'removed' | 'not-running'): Promise<{ exitCode: Promise<number> }>;
   exec(containerId: string, options: ExecOptions): Promise<ExecHandle>;
+  /** Starts a command with no streams (`docker exec -d`): resolves once it runs; the engine reaps it. */
+  execDetached(containerId: string, cmd: string[]): Promise<void>;
   /** Stat a path in a container's filesystem through the archive API (no exec). Null when absent. */
   statPath(containerId: string, path: string): Promise<PathStat | null>;
   /**
