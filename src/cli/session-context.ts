@@ -11,6 +11,7 @@ import type { ContainerDetails, ContainerSummary, ExecHandle } from '../engine/t
 import { describePostMortem, noProcessMessage, postMortemState } from '../core/post-mortem.js';
 import { RemoraError } from '../core/errors.js';
 import { explainNotUsable } from '../core/target-resolution.js';
+import { sweepControlDirsOf } from '../session/control-dir.js';
 import { startOneShot } from '../session/one-shot.js';
 import {
   removeOrphanedStandInImages,
@@ -59,13 +60,16 @@ export async function openEngineContext(globals: EngineOptions, options: { inspe
   const stale = [...staleToolkits(listing, now), ...staleStandIns(listing, now)].filter(inScope);
   let sweep: Promise<void> | undefined;
   let imageSweep: Promise<void> | undefined;
+  const staleIds = new Set(stale.map((c) => c.id));
   return {
     engine,
     listing,
-    stale: new Set(stale.map((c) => c.id)),
+    stale: staleIds,
     inspected,
     sweepStale() {
-      sweep ??= removeToolkits(engine, stale);
+      if (sweep) return;
+      sweep = removeToolkits(engine, stale);
+      sweepControlDirsOf(engine, listing, staleIds);
     },
     sweepOrphanedImages() {
       imageSweep ??= removeOrphanedStandInImages(engine, (labels) => inScope({ labels })).catch(() => undefined);

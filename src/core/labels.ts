@@ -21,6 +21,11 @@ export const LABEL = {
    * namespace, whose main PID changes when they restart.
    */
   targetRootPid: 'remora.target-root-pid',
+  /**
+   * On a shared toolkit of a local engine: the host directory bind-mounted for its control
+   * socket (session/control-dir.ts), removed with it.
+   */
+  controlDir: 'remora.control-dir',
   /** On a toolkit: its memory and pids limits as formatToolkitLimits writes them. */
   limits: 'remora.limits',
   /** On the demo target (not a toolkit: it must stay attachable). */

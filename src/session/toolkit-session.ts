@@ -29,8 +29,19 @@ import type {
 } from '../engine/types.js';
 import { sessionEnded, targetExited, watchSession, type SessionWatch } from './session-watch.js';
 import { buildToolkitSpec, targetRootPid } from './toolkit-spec.js';
-import { ensureToolkitImage, toolkitImageIsReady } from './toolkit-image.js';
-import { scriptCommand, scriptExec } from '../toolkit-scripts/scripts.js';
+import { ensureToolkitImage, isRemoraToolkitImage, toolkitImageIsReady } from './toolkit-image.js';
+import { scriptCommand, scriptExec, SERVER_PID_FILE } from '../toolkit-scripts/scripts.js';
+import {
+  claimServerStart,
+  CONTROL_MOUNT,
+  controlOf,
+  controlSocketOf,
+  localControlBase,
+  makeControlDir,
+  removeControlDir,
+  type SessionControl,
+} from './control-dir.js';
+import { controlCanRun, execThroughControl, stopControlCommands } from './control-exec.js';
 
 /**
  * The resolved target a toolkit session joins: a running container, or the stand-in of one
@@ -60,6 +71,9 @@ export interface SessionOptions {
   say: ProgressHandler;
 }
 
+/** remora-serve, as the toolkit image installs it, with its directory and pid file (keeper.sh reads it). */
+const SERVER_COMMAND = ['/opt/remora/bin/remora-serve', CONTROL_MOUNT, SERVER_PID_FILE];
+
 export interface SessionExecOptions extends ExecOptions {
   /** Start in this directory of the target (absolute), under /target in the toolkit. */
   targetDir?: string;
@@ -74,7 +88,13 @@ export class ToolkitSession implements AsyncDisposable {
     /** The toolkit image it runs, as the user named it (for messages about missing tools). */
     readonly image: string,
     private readonly hold: StdinHold | undefined,
+    /** Its control socket's host directory (control-dir.ts), when it has one. */
+    private readonly control?: SessionControl,
   ) {}
+
+  /** The server's start, asked for by this command (see requestServer): awaited before remora leaves. */
+  private serverStart: Promise<void> | undefined;
+  private execsSeen = false;
 
   /** Where the target's root filesystem is, inside the toolkit. */
   get targetRoot(): string {
@@ -87,16 +107,35 @@ export class ToolkitSession implements AsyncDisposable {
 
   async exec(options: SessionExecOptions): Promise<ExecHandle> {
     const { targetDir, ...execOptions } = options;
+    // Every command starts in exec-wrapper.sh, which marks the session as used, enters
+    // targetDir (none: '') and becomes the command.
+    const wrapped = { ...execOptions, cmd: scriptCommand('exec-wrapper', [targetDir ?? '', ...options.cmd]) };
+    // A session this command made has no server yet, and may never need one: its first
+    // command goes to the engine without asking for one (a cold `exec` pays nothing).
+    const firstOfFresh = this.control?.fresh === true && !this.execsSeen;
+    this.execsSeen = true;
+    if (this.control && !firstOfFresh && controlCanRun(wrapped)) {
+      const handle = await execThroughControl(controlSocketOf(this.control.dir), wrapped);
+      if (handle) return handle;
+      this.requestServer(this.control.dir);
+    }
     try {
-      // Every command starts in exec-wrapper.sh, which marks the session as used, enters
-      // targetDir (none: '') and becomes the command.
-      return await this.engine.exec(this.containerId, {
-        ...execOptions,
-        cmd: scriptCommand('exec-wrapper', [targetDir ?? '', ...options.cmd]),
-      });
+      return await this.engine.exec(this.containerId, wrapped);
     } catch (error) {
       throw await this.explainExecRefusal(error);
     }
+  }
+
+  /**
+   * Starts the session's control server (remora-serve) beside this command, the first
+   * time a command finds none: not with the session, so a session used once never pays
+   * for it. A detached exec, so that the engine's shim is its parent and reaps it: a child
+   * of the keeper would be left a zombie in the target's PID namespace when the toolkit
+   * is removed. One request a session (claimServerStart), whatever becomes of it.
+   */
+  private requestServer(dir: string): void {
+    if (this.serverStart !== undefined || !claimServerStart(dir)) return;
+    this.serverStart = this.engine.execDetached(this.containerId, SERVER_COMMAND).catch(() => undefined);
   }
 
   /**
@@ -161,7 +200,15 @@ export class ToolkitSession implements AsyncDisposable {
 
   /** The same session, its target's main process known (see findRootPid). */
   withRootPid(rootPid: number): ToolkitSession {
-    return new ToolkitSession(this.engine, this.containerId, { ...this.target, rootPid }, this.profile, this.image, this.hold);
+    return new ToolkitSession(
+      this.engine,
+      this.containerId,
+      { ...this.target, rootPid },
+      this.profile,
+      this.image,
+      this.hold,
+      this.control,
+    );
   }
 
   /** Watches the target and this toolkit while a command runs (see session-watch.ts). */
@@ -172,12 +219,16 @@ export class ToolkitSession implements AsyncDisposable {
   /** Ends the session now (detach, or the end of a `--rm` command). */
   async end(): Promise<void> {
     this.hold?.release();
+    await this.serverStart;
+    if (this.control) await stopControlCommands(controlSocketOf(this.control.dir));
     await this.engine.removeContainer(this.containerId);
+    if (this.control) removeControlDir(this.control.dir, this.control.base);
   }
 
   /** An ephemeral session ends with its command; a shared one is left to its idle timer. */
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.ephemeral) await this.end();
+    else await this.serverStart;
   }
 }
 
@@ -293,27 +344,74 @@ async function startOrReuseSession(
   options: SessionOptions,
 ): Promise<ToolkitSession> {
   requireRunning(target);
+  const controlBase = localControlBase(engine);
   if (!options.ephemeral) {
     const existing = findSharedSession(listing, target.id, options.profile.name, options.image);
-    if (existing) return new ToolkitSession(engine, existing.id, target, options.profile, options.image, undefined);
+    if (existing)
+      return new ToolkitSession(engine, existing.id, target, options.profile, options.image, undefined, controlOf(existing, controlBase));
   }
+  // A shared session of a local engine running Remora's image gets a control socket.
+  const controlDir =
+    !options.ephemeral && controlBase !== undefined && (await isRemoraToolkitImage(engine, options.image))
+      ? makeControlDir(controlBase)
+      : undefined;
   if (options.profile.warning) options.say(`warning: ${options.profile.warning}`);
-  const spec = buildToolkitSpec({
-    target: { id: target.id, name: target.name, pidMode: target.pidMode, rootPid: target.rootPid },
-    profile: options.profile,
-    image: options.image,
-    idleSeconds: options.idleSeconds,
-    limits: options.limits,
-    ephemeral: options.ephemeral,
-    shareIpc: options.shareIpc,
-    createdBy: createdBy(),
-    version: REMORA_VERSION,
-    nonce: randomSuffix(8),
-  });
+  const specFor = (dir: string | undefined): ContainerSpec =>
+    buildToolkitSpec({
+      target: { id: target.id, name: target.name, pidMode: target.pidMode, rootPid: target.rootPid },
+      profile: options.profile,
+      image: options.image,
+      idleSeconds: options.idleSeconds,
+      limits: options.limits,
+      ephemeral: options.ephemeral,
+      shareIpc: options.shareIpc,
+      createdBy: createdBy(),
+      version: REMORA_VERSION,
+      nonce: randomSuffix(8),
+      controlDir: dir,
+    });
+  if (controlDir === undefined || controlBase === undefined)
+    return (await createSession(engine, target, options, specFor(undefined), undefined)).session;
+  const control = { dir: controlDir, base: controlBase, fresh: true };
+  let created;
+  try {
+    created = await createSession(engine, target, options, specFor(controlDir), control);
+  } catch (error) {
+    removeControlDir(control.dir, control.base);
+    // An engine that cannot mount the directory (rootless under another user, one in a VM
+    // that does not share it) still serves: the session goes without its socket.
+    if (!refusedMount(error, control.dir)) throw error;
+    return (await createSession(engine, target, options, specFor(undefined), undefined)).session;
+  }
+  // Another command's toolkit won the name: its directory, not ours, is the session's.
+  if (created.joined) removeControlDir(control.dir, control.base);
+  return created.session;
+}
 
+/** Whether an engine's refusal is about a bind mount (of the directory), not the session. */
+function refusedMount(error: unknown, dir: string): boolean {
+  const text = `${(error as Error).message ?? ''} ${String((error as { cause?: Error }).cause?.message ?? '')}`;
+  return text.includes(dir) || /\bmount|bind source\b/i.test(text);
+}
+
+/** Creates (or joins) and starts a session's container from its spec. */
+async function createSession(
+  engine: Engine,
+  target: Target,
+  options: SessionOptions,
+  spec: ContainerSpec,
+  control: SessionControl | undefined,
+): Promise<{ session: ToolkitSession; joined: boolean }> {
   const creation = await createWithImage(engine, options, () => createOrJoin(engine, spec, options.ephemeral));
   const containerId = creation.id;
-  if (creation.joined) return new ToolkitSession(engine, containerId, target, options.profile, options.image, undefined);
+  if (creation.joined) {
+    const winner = (await engine.listContainers({ all: true, labels: [LABEL.session] })).find((c) => c.id === containerId);
+    const winnerControl = controlOf(winner, control?.base);
+    return {
+      session: new ToolkitSession(engine, containerId, target, options.profile, options.image, undefined, winnerControl),
+      joined: true,
+    };
+  }
 
   let hold: StdinHold | undefined;
   try {
@@ -325,7 +423,7 @@ async function startOrReuseSession(
     await engine.removeContainer(containerId).catch(() => undefined);
     throw explainStartFailure(error, target);
   }
-  return new ToolkitSession(engine, containerId, target, options.profile, options.image, hold);
+  return { session: new ToolkitSession(engine, containerId, target, options.profile, options.image, hold, control), joined: false };
 }
 
 /**
@@ -498,9 +596,18 @@ export function staleToolkits(listing: ContainerSummary[], nowSeconds: number): 
   });
 }
 
+/** Removes a toolkit (force) and then its control directory. */
+export async function removeToolkit(engine: Engine, toolkit: ContainerSummary): Promise<void> {
+  const control = controlOf(toolkit, localControlBase(engine));
+  // Its server's commands first, or they are left as zombies in the target (stop_all in remora-serve.c).
+  if (control && toolkit.state === 'running') await stopControlCommands(controlSocketOf(control.dir));
+  await engine.removeContainer(toolkit.id);
+  if (control) removeControlDir(control.dir, control.base);
+}
+
 /** Removes toolkits (stale ones); a failure is left to the next command's sweep. */
 export async function removeToolkits(engine: Engine, toolkits: readonly ContainerSummary[]): Promise<void> {
-  await Promise.allSettled(toolkits.map((c) => engine.removeContainer(c.id)));
+  await Promise.allSettled(toolkits.map((c) => removeToolkit(engine, c)));
 }
 
 export function sessionsOf(listing: ContainerSummary[], targetId?: string): ContainerSummary[] {

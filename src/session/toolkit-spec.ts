@@ -5,6 +5,7 @@ import { fingerprint } from '../core/fingerprint.js';
 import type { Profile } from '../core/profiles.js';
 import { formatToolkitLimits, type ToolkitLimits } from '../core/toolkit-limits.js';
 import type { ContainerSpec } from '../engine/types.js';
+import { CONTROL_MOUNT } from './control-dir.js';
 import { KEEPER_COMMAND, KEEPER_SCRIPT_ENV, scriptCommand } from '../toolkit-scripts/scripts.js';
 
 export interface ToolkitSpecInput {
@@ -25,6 +26,11 @@ export interface ToolkitSpecInput {
    * attach to its stdin. Implies ephemeral.
    */
   oneShot?: { cmd: string[]; env?: string[] };
+  /**
+   * A shared session's host directory for its control socket (control-dir.ts), mounted at
+   * CONTROL_MOUNT; none for a remote engine or another image.
+   */
+  controlDir?: string;
 }
 
 /**
@@ -74,6 +80,7 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
   const { target, profile, oneShot } = input;
   const ephemeral = input.ephemeral || oneShot !== undefined;
   const id = sessionId({ ...input, ephemeral });
+  const controlDir = ephemeral ? undefined : input.controlDir;
   const granted = profile.privileged ? 'ALL (privileged)' : profile.capabilities.join(',') || 'none';
   return {
     name: toolkitName(target.name, id),
@@ -107,6 +114,7 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
         ? {}
         : { [LABEL.targetRootPid]: String(target.rootPid) }),
       ...(ephemeral ? { [LABEL.ephemeral]: 'true' } : {}),
+      ...(controlDir ? { [LABEL.controlDir]: controlDir } : {}),
     },
     openStdin: ephemeral,
     hostConfig: {
@@ -123,6 +131,7 @@ export function buildToolkitSpec(input: ToolkitSpecInput): ContainerSpec {
       // trust, but its memory and pids are still bounded.
       memory: input.limits.memoryBytes,
       pidsLimit: input.limits.pids,
+      ...(controlDir ? { mounts: [{ type: 'bind' as const, source: controlDir, target: CONTROL_MOUNT, readOnly: false }] } : {}),
     },
   };
 }

@@ -12,6 +12,8 @@ REMORA_FS_NO_OPENAT2=7
 KEEPER_PID_FILE=/run/remora-keeper.pid
 # Touched by every command Remora runs in a session (exec.sh); the keeper reads it.
 USED_STAMP=/run/remora-used
+# Written by remora-serve, a shared session's control server (session/control-exec.ts).
+SERVER_PID_FILE=/run/remora-serve.pid
 # What an account file is cut to when it is read without remora-fs.
 ACCOUNTS_MAX_BYTES=4194304
 # proc.sh: the process asked for does not exist (any more).

@@ -69,9 +69,18 @@ if [ "${REMORA_HOLD:-}" = stdin ]; then
 fi
 idle=${REMORA_IDLE_SECONDS:-600}
 quiet=0
-trap 'exit 0' TERM INT
+# The control server (remora-serve, started by remora with a detached exec) waits for
+# commands: it is not one, and it goes with the keeper. Docker would kill it; Podman
+# would keep it as an exec session and the toolkit with it.
+server=
+leave() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null
+  exit 0
+}
+trap leave TERM INT
 while :; do
   nap
+  [ -z "$server" ] && [ -r "$SERVER_PID_FILE" ] && read -r server < "$SERVER_PID_FILE"
   busy=
   # shellcheck disable=SC3013 # -nt: dash, bash and busybox all have it
   if [ "$USED_STAMP" -nt "$check_stamp" ]; then
@@ -84,11 +93,12 @@ while :; do
       # shellcheck disable=SC2086 # split on purpose: the fields of /proc/N/stat after comm
       set -- $rest
       [ "$2" = "$keeper" ] && continue
+      [ "${d#/proc/}" = "$server" ] && continue
       busy=1
       break
     done
   fi
   : > "$check_stamp"
   if [ -n "$busy" ]; then quiet=0; else quiet=$((quiet + poll_seconds)); fi
-  [ "$quiet" -ge "$idle" ] && exit 0
+  [ "$quiet" -ge "$idle" ] && leave
 done

@@ -47,6 +47,8 @@ const SCRIPTS = {
 
 /** Touched by every command Remora runs in a session: when the session was last used. */
 export const USED_STAMP = '/run/remora-used';
+/** Where remora-serve (a shared session's control server) writes its pid, for keeper.sh. */
+export const SERVER_PID_FILE = '/run/remora-serve.pid';
 /** proc.sh's exit status when the process asked for does not exist. */
 export const PROCESS_GONE_STATUS = 3;
 

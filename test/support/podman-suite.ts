@@ -128,6 +128,18 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
       const processes = JSON.parse(ps.stdout) as Array<{ pid: number; user: string; command: string }>;
       expect(processes).toEqual([expect.objectContaining({ pid: 1, user: 'root', command: '/app' })]);
 
+      // Rootful, the session's warm commands run in its control server (rootless under another
+      // user than remora's, the engine cannot mount its directory, and execs serve).
+      if (service.mode === 'rootful') {
+        const parent = ['exec', target.name, '--', 'sh', '-c', 'cat /proc/$PPID/comm 2>/dev/null || echo engine'];
+        await waitFor(async () => (await remora(parent, { env })).stdout === 'remora-serve\n', { what: "the session's control server" });
+        expect(await remora(['exec', target.name, '--', 'sh', '-c', 'ls /target/app; exit 4'], { env })).toEqual({
+          exitCode: 4,
+          stdout: '/target/app\n',
+          stderr: '',
+        });
+      }
+
       const sessions = JSON.parse((await remora(['sessions', '--json'], { env })).stdout) as Array<{ target: string; profile: string }>;
       expect(sessions.filter((s) => s.target === target.name)).toEqual([expect.objectContaining({ profile: 'general' })]);
       expect(await remora(['detach', target.name], { env })).toMatchObject({ exitCode: 0, stderr: 'remora: ended 1 session\n' });
@@ -220,6 +232,8 @@ export async function podmanSuite(service: PodmanService): Promise<void> {
         expect((await remora(['exec', target.name, '--', 'true'], { env })).exitCode).toBe(0);
         expect((await remora(['exec', '--profile', 'netadmin', target.name, '--', 'true'], { env })).exitCode).toBe(0);
         expect(await toolkitsOf(engine, target.id)).toHaveLength(2);
+        // A reuse asks for the session's control server (rootful): it goes with the rest.
+        expect((await remora(['exec', target.name, '--', 'true'], { env })).exitCode).toBe(0);
         const removed = await execa('podman', ['--url', PODMAN_HOST, 'rm', '-f', target.id], { reject: false });
         expect(removed.stderr).toBe('');
         expect(removed.exitCode).toBe(0);

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS_MAX_BYTES } from '../../src/core/proc-parsers.js';
 import { FS_HELPER, HELPER_EXIT } from '../../src/ops/fs-helper.js';
-import { PROCESS_GONE_STATUS, USED_STAMP, scriptExec } from '../../src/toolkit-scripts/scripts.js';
+import { PROCESS_GONE_STATUS, SERVER_PID_FILE, USED_STAMP, scriptExec } from '../../src/toolkit-scripts/scripts.js';
 import { waitFor } from '../support/wait-for.js';
 
 const common = readFileSync(new URL('../../src/toolkit-scripts/common.sh', import.meta.url), 'utf8');
@@ -32,6 +32,7 @@ describe('scripts sent to the toolkit', () => {
     expect(shellConstant('REMORA_FS')).toBe(FS_HELPER);
     expect(shellConstant('REMORA_FS_NO_OPENAT2')).toBe(String(HELPER_EXIT.NO_OPENAT2));
     expect(shellConstant('USED_STAMP')).toBe(USED_STAMP);
+    expect(shellConstant('SERVER_PID_FILE')).toBe(SERVER_PID_FILE);
     expect(shellConstant('ACCOUNTS_MAX_BYTES')).toBe(String(ACCOUNTS_MAX_BYTES));
     expect(shellConstant('PROCESS_GONE_STATUS')).toBe(String(PROCESS_GONE_STATUS));
   });

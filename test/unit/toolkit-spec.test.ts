@@ -32,6 +32,18 @@ describe('buildToolkitSpec', () => {
     expect(spec.openStdin).toBe(false);
   });
 
+  it("mounts and labels a shared session's control directory; an ephemeral one gets none", () => {
+    const shared = buildToolkitSpec({ ...base, profile: PROFILES.general, controlDir: '/tmp/remora-0/abcd/0123' });
+    expect(shared.hostConfig.mounts).toEqual([
+      { type: 'bind', source: '/tmp/remora-0/abcd/0123', target: '/run/remora-control', readOnly: false },
+    ]);
+    expect(shared.labels['remora.control-dir']).toBe('/tmp/remora-0/abcd/0123');
+    const ephemeral = buildToolkitSpec({ ...base, ephemeral: true, profile: PROFILES.general, controlDir: '/tmp/remora-0/abcd/0123' });
+    expect(ephemeral.hostConfig.mounts).toBeUndefined();
+    expect(ephemeral.labels['remora.control-dir']).toBeUndefined();
+    expect(buildToolkitSpec({ ...base, profile: PROFILES.general }).hostConfig.mounts).toBeUndefined();
+  });
+
   it("bounds the toolkit's memory and pids, and labels the limits", () => {
     for (const profile of [PROFILES.general, PROFILES.sysadmin]) {
       const spec = buildToolkitSpec({ ...base, profile });

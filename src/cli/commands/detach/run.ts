@@ -2,7 +2,7 @@
 import { RemoraError } from '../../../core/errors.js';
 import { LABEL, ROLE_STAND_IN } from '../../../core/labels.js';
 import { resolveTarget } from '../../../core/target-resolution.js';
-import { sessionsOf } from '../../../session/toolkit-session.js';
+import { removeToolkit, sessionsOf } from '../../../session/toolkit-session.js';
 import { labelScope, openEngineContext } from '../../session-context.js';
 import type { DetachOptions } from './command.js';
 
@@ -19,7 +19,7 @@ export async function detachCommand(query: string | undefined, options: DetachOp
     (c) => c.labels[LABEL.role] === ROLE_STAND_IN && (targetId === undefined || c.labels[LABEL.standInFor] === targetId),
   );
   const doomed = [...sessionsOf(listing, targetId), ...(targetId ? standIns.flatMap((s) => sessionsOf(listing, s.id)) : [])];
-  await Promise.all([...doomed, ...standIns].map((c) => context.engine.removeContainer(c.id)));
+  await Promise.all([...doomed.map((c) => removeToolkit(context.engine, c)), ...standIns.map((c) => context.engine.removeContainer(c.id))]);
   process.stderr.write(`remora: ended ${doomed.length} session${doomed.length === 1 ? '' : 's'}\n`);
   return 0;
 }
