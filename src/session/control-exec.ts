@@ -145,6 +145,9 @@ function connected(socketPath: string): Promise<Socket | undefined> {
 function stdinWriter(socket: Socket): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
+      // The command is done (its status came, and this side was ended): what it did not
+      // read is dropped, as the engine drops it.
+      if (socket.destroyed || socket.writableEnded) return callback();
       let flushed = true;
       for (let at = 0; at < chunk.length; at += MAX_STDIN_FRAME) {
         flushed = socket.write(frame(STREAM_STDIN, chunk.subarray(at, at + MAX_STDIN_FRAME)));
@@ -153,7 +156,7 @@ function stdinWriter(socket: Socket): Writable {
       else socket.once('drain', () => callback());
     },
     final(callback) {
-      if (!socket.destroyed) socket.write(frame(STREAM_STDIN, Buffer.alloc(0)));
+      if (!socket.destroyed && !socket.writableEnded) socket.write(frame(STREAM_STDIN, Buffer.alloc(0)));
       callback();
     },
   });

@@ -57,6 +57,21 @@ describe('the control socket of a shared session', () => {
     ).toBe('65534\nengine\n');
   });
 
+  it('keeps the status of a command that leaves most of its stdin unread', async () => {
+    await using target = await startTarget(engine, 'scratch');
+    await withServer(target);
+    // The server must not close on stdin still in flight: that resets the connection, and
+    // the status sent before it could be lost (it was, one run in three, as "killed").
+    const input = Buffer.alloc(8 * 1024 * 1024, 'x');
+    for (let run = 0; run < 8; run++) {
+      expect(await remora(['exec', '-i', target.name, '--', 'sh', '-c', 'head -c 3; exit 5'], { input })).toEqual({
+        exitCode: 5,
+        stdout: 'xxx',
+        stderr: '',
+      });
+    }
+  });
+
   it('ends the commands running in it before the session is removed: no zombie in the target, no directory left', async () => {
     await using target = await startTarget(engine, 'scratch');
     await withServer(target);

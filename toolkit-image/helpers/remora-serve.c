@@ -397,6 +397,14 @@ static int serve(int conn) {
   uint32_t code = (uint32_t)exit_status(status);
   unsigned char payload[4] = {code >> 24, code >> 16, code >> 8, code};
   send_frame(conn, STREAM_EXIT, payload, 4);
+  // remora may still be sending stdin the command never read. A socket closed with unread
+  // data resets the connection, and remora could lose the status on its way: read on
+  // until remora, which has the status, closes its side (bounded, in case it never does).
+  shutdown(conn, SHUT_WR);
+  struct pollfd rest = {conn, POLLIN, 0};
+  char sink[CHUNK];
+  while (poll(&rest, 1, 5000) > 0 && read(conn, sink, sizeof sink) > 0) {
+  }
   free(buffer);
   return 0;
 }
