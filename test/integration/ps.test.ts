@@ -104,7 +104,7 @@ describe('remora ps', () => {
     expect(table.stdout).toMatch(/\[toolkit\] .*remora-keeper/);
   });
 
-  it('lists 300 children in one exec', async () => {
+  it('lists 300 children with one command in the toolkit', async () => {
     await using crowded = await startTarget(engine, 'scratch', { env: ['CHILDREN=300'] });
     await waitFor(async () => (await psJson([crowded.name])).length === 301, { timeoutMs: 60_000, what: '301 processes' });
     const execs = await countExecs(engine, await toolkitOf(engine, crowded), async () => {
@@ -113,7 +113,11 @@ describe('remora ps', () => {
       expect(rows.filter((r) => r.ppid === 1 && r.command === '/app')).toHaveLength(300);
       expect(rows.every((r) => r.user === 'root')).toBe(true);
     });
-    expect(execs).toEqual([expect.stringContaining('remora-ps')]);
+    // One engine exec of remora-ps, or none once the session's control server runs it (its
+    // own start, asked for by the first reuse, may fall in the window too).
+    const commands = execs.filter((e) => !e.startsWith('exec_create: /opt/remora/bin/remora-serve '));
+    expect(commands.length).toBeLessThanOrEqual(1);
+    for (const command of commands) expect(command).toContain('remora-ps');
   });
 
   it('measures %CPU over a sample with --interval: a spinning thread shows, sleepers do not', async () => {

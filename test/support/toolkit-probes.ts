@@ -45,11 +45,14 @@ export interface ToolkitView {
   processes: Map<number, { ppid: number; state: string; comm: string }>;
   /** pid -> TracerPid, for every thread (task) of every process. */
   tracers: Map<string, number>;
+  /** The pid of the look itself (its shell), which is among the processes. */
+  self: number;
 }
 
 /** Every process and thread of the target's PID namespace, as its toolkit sees them. */
 export async function lookFromToolkit(target: string): Promise<ToolkitView> {
   const script = [
+    'echo "S $$"',
     'for s in /proc/[0-9]*/stat; do read -r l < "$s" && echo "P $l"; done 2>/dev/null',
     'for s in /proc/[0-9]*/task/[0-9]*/status; do while read -r k v; do [ "$k" = TracerPid: ] && echo "T $s $v"; done < "$s"; done 2>/dev/null',
     'exit 0',
@@ -58,7 +61,9 @@ export async function lookFromToolkit(target: string): Promise<ToolkitView> {
   if (result.exitCode !== 0) throw new Error(`looking at ${target} failed: ${result.stderr}`);
   const processes = new Map<number, { ppid: number; state: string; comm: string }>();
   const tracers = new Map<string, number>();
+  let self = 0;
   for (const line of result.stdout.split('\n')) {
+    if (line.startsWith('S ')) self = Number(line.slice(2));
     if (line.startsWith('P ')) {
       const stat = line.slice(2);
       const close = stat.lastIndexOf(')');
@@ -73,7 +78,7 @@ export async function lookFromToolkit(target: string): Promise<ToolkitView> {
       tracers.set(path!, Number(value));
     }
   }
-  return { processes, tracers };
+  return { processes, tracers, self };
 }
 
 export const BUSYBOX_TOOLKIT = 'remora-test/busybox-toolkit:latest';
