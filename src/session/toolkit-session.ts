@@ -1,6 +1,8 @@
 // Toolkit sessions: find the one for (target, profile) or start it, run commands in it,
 // sweep the stale ones, end them on request. One container listing serves target
-// resolution, session lookup and the sweep, so a warm command costs few round trips.
+// resolution, session lookup and the sweep, so a warm command costs few round trips; on
+// an engine of this host, a shared session's commands skip the engine's exec too, run by
+// its control server (control-exec.ts).
 import { hostname, userInfo } from 'node:os';
 import type { Readable } from 'node:stream';
 import { RemoraError } from '../core/errors.js';
