@@ -101,7 +101,7 @@ export function removeControlDir(dir: string, engineBase: string | undefined): v
 }
 
 /** Removes the directories of toolkits that are gone: none of `inUse`, and past the grace. */
-export function sweepControlDirs(engineBase: string, inUse: ReadonlySet<string>, now = Date.now()): void {
+export function sweepControlDirs(engineBase: string, inUse: ReadonlySet<string>, now = Date.now(), graceMs = SWEEP_GRACE_MS): void {
   let names: string[];
   try {
     names = readdirSync(engineBase);
@@ -112,7 +112,7 @@ export function sweepControlDirs(engineBase: string, inUse: ReadonlySet<string>,
     const dir = join(engineBase, name);
     if (inUse.has(dir)) continue;
     try {
-      if (now - statSync(dir).mtimeMs < SWEEP_GRACE_MS) continue;
+      if (now - statSync(dir).mtimeMs < graceMs) continue;
       rmSync(dir, { recursive: true, force: true });
     } catch {
       // Gone already, or another remora's sweep got there first.
@@ -141,9 +141,15 @@ export function controlOf(toolkit: ContainerSummary | undefined, base: string | 
 
 /**
  * Removes the control directories of this engine that no toolkit of the listing still
- * uses (the stale ones' included: those are being removed). Cheap: one readdir.
+ * uses (the stale ones' included: those are being removed). Cheap: one readdir. A grace
+ * of 0 is for when no command can be creating a session (the end of a test run).
  */
-export function sweepControlDirsOf(engine: Pick<Engine, 'address'>, listing: ContainerSummary[], stale: ReadonlySet<string>): void {
+export function sweepControlDirsOf(
+  engine: Pick<Engine, 'address'>,
+  listing: ContainerSummary[],
+  stale: ReadonlySet<string>,
+  graceMs = SWEEP_GRACE_MS,
+): void {
   const base = localControlBase(engine);
   if (base === undefined) return;
   const inUse = new Set<string>();
@@ -151,5 +157,5 @@ export function sweepControlDirsOf(engine: Pick<Engine, 'address'>, listing: Con
     const dir = c.labels[LABEL.controlDir];
     if (dir !== undefined && !stale.has(c.id)) inUse.add(dir);
   }
-  sweepControlDirs(base, inUse);
+  sweepControlDirs(base, inUse, Date.now(), graceMs);
 }

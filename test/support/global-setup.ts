@@ -8,6 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { createEngine } from '../../src/engine/create-engine.js';
 import { prepareTestImages } from './images.js';
 import { runLabelsFor } from './run-labels.js';
+import { sweepAllControlDirs } from './control-dirs.js';
 import { preparePodmanImages } from './podman.js';
 
 declare module 'vitest' {
@@ -45,5 +46,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Volumes too: a run cut short leaves those its tests would have removed.
     await execa('docker', ['volume', 'prune', '-f', '--filter', `label=${runLabelsFor(runLabel)}`], { reject: false });
     engine.dispose();
+    // The host directories of sessions that ended without remora (idled out, died with
+    // their target): a user's next command would sweep them; this run does it itself.
+    await sweepAllControlDirs();
   };
 }
