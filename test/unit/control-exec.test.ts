@@ -33,7 +33,7 @@ function status(code: number): Buffer {
   return frame(3, payload);
 }
 
-/** A server that hands each connection's bytes so far to `answer`, once `ready` says the request is complete. */
+/** A fake server on control.sock in the scratch directory; `onConnection` plays remora-serve's part. */
 async function fakeServer(onConnection: (socket: Socket) => void): Promise<string> {
   const path = join(scratch, 'control.sock');
   server = createServer(onConnection);
