@@ -46,6 +46,8 @@ export async function locateInTarget(
         root: session.targetRoot,
         paths,
       }),
+      // Its JSON, whole, comes last before a successful exit (cmd_where in remora-fs-archive.inc).
+      { succeeded: (stdout) => stdout.length > 0 && stdout.at(-2) === 0x7d /* } */ && stdout.at(-1) === 0x0a },
     ),
     session.inspectTarget().then((details) => {
       onInspected?.();

@@ -160,9 +160,17 @@ export class ToolkitSession implements AsyncDisposable {
    */
   async run(
     cmd: string[],
-    options: Omit<ExecOptions, 'cmd'> & { signal?: AbortSignal } = {},
+    options: Omit<ExecOptions, 'cmd'> & {
+      signal?: AbortSignal;
+      /**
+       * Says whether the output is one the command writes only on success (its whole
+       * answer): then its status is not asked for. Over ssh, that question waits ~50 ms
+       * for a connection of its own.
+       */
+      succeeded?: (stdout: Buffer) => boolean;
+    } = {},
   ): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
-    const { signal, ...execOptions } = options;
+    const { signal, succeeded, ...execOptions } = options;
     signal?.throwIfAborted();
     const handle = await this.exec({ ...execOptions, cmd });
     const abort = (): void => handle.close();
@@ -171,6 +179,10 @@ export class ToolkitSession implements AsyncDisposable {
       const [stdout, stderr] = await Promise.all([readAllBytes(handle.stdout), readAllBytes(handle.stderr)]);
       signal?.throwIfAborted();
       // Bytes that are not UTF-8 (a path it names) are kept, to be shown escaped.
+      if (succeeded?.(stdout)) {
+        handle.detach();
+        return { exitCode: 0, stdout, stderr: decodeTargetBytes(stderr) };
+      }
       return { exitCode: await handle.exitCode, stdout, stderr: decodeTargetBytes(stderr) };
     } catch (error) {
       signal?.throwIfAborted();
