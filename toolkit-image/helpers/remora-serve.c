@@ -16,9 +16,12 @@
 //     payload is the exit status as a big-endian u32 (128 + N when killed by signal N), sent
 //     once the process has exited and both its outputs reached EOF.
 // The command starts with the server's environment (the container's, as an engine exec's)
-// plus the request's entries, its stdin /dev/null unless "stdin" was asked. If remora
-// goes away, the command's pipes are closed (it sees EOF and SIGPIPE, as a command whose
-// ssh session dropped) and it is left to finish.
+// plus the request's entries, its stdin /dev/null unless "stdin" was asked; stdin is
+// relayed until the command exits, even after it closed its outputs. If remora goes away,
+// the command's pipes are closed (it sees EOF and SIGPIPE, as a command whose ssh session
+// dropped) and it is left to finish.
+//   A request "stop" (no command) ends every command of the server (see stop_all): the
+// server takes no more connections, and answers with the status frame once they are gone.
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -34,6 +37,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,11 +47,20 @@ enum { STREAM_STDIN = 0, STREAM_STDOUT = 1, STREAM_STDERR = 2, STREAM_EXIT = 3 }
 
 extern char **environ;
 
+/** In a connection's handler: told to end its command (see stop_all). */
+static volatile sig_atomic_t ending;
+static void on_end(int sig) {
+  (void)sig;
+  ending = 1;
+}
+
+// Both give up once the handler is ending: a client that stopped reading (a pager left
+// open) must not keep it blocked past a stop.
 static int write_all(int fd, const void *data, size_t size) {
   const char *p = data;
   while (size > 0) {
     ssize_t n = write(fd, p, size);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR && !ending) continue;
     if (n <= 0) return -1;
     p += n;
     size -= (size_t)n;
@@ -59,7 +72,7 @@ static int read_all(int fd, void *data, size_t size) {
   char *p = data;
   while (size > 0) {
     ssize_t n = read(fd, p, size);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR && !ending) continue;
     if (n <= 0) return -1;
     p += n;
     size -= (size_t)n;
@@ -216,27 +229,20 @@ static int take_frames(struct input *input) {
   return 0;
 }
 
-static volatile sig_atomic_t ending; /* a handler told to end its command (see stop_all) */
-static void on_end(int sig) {
-  (void)sig;
-  ending = 1;
-}
-
 static void nap_ms(long ms) {
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
   nanosleep(&ts, NULL);
 }
 
-/** The pids of the server's other connection handlers (children of our parent, the server). */
-static int other_handlers(pid_t *pids, int max) {
-  pid_t server = getppid(), self = getpid();
+/** The pids of the children of `parent`, up to `max` (from /proc: no list is kept). */
+static int children_of(pid_t parent, pid_t *pids, int max) {
   DIR *proc = opendir("/proc");
   if (!proc) return 0;
   int n = 0;
   struct dirent *entry;
   while ((entry = readdir(proc)) != NULL && n < max) {
     pid_t pid = (pid_t)atoi(entry->d_name);
-    if (pid <= 0 || pid == self) continue;
+    if (pid <= 0) continue;
     char path[64], stat[512];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -247,10 +253,29 @@ static int other_handlers(pid_t *pids, int max) {
     stat[got] = '\0';
     char *after = strrchr(stat, ')'); /* the name may hold anything, the fields after it not */
     int ppid = 0;
-    if (after && sscanf(after + 1, " %*c %d", &ppid) == 1 && ppid == server) pids[n++] = pid;
+    if (after && sscanf(after + 1, " %*c %d", &ppid) == 1 && ppid == parent) pids[n++] = pid;
   }
   closedir(proc);
   return n;
+}
+
+/**
+ * Kills the command's process group and every process that comes to this handler (a
+ * subreaper: what the command started and left, setsid or not), and reaps them all;
+ * bounded, in rounds, as each death hands its children on.
+ */
+static void end_command(pid_t pid) {
+  enum { MAX = 1024 };
+  static pid_t left[MAX];
+  kill(-pid, SIGKILL);
+  for (int round = 0; round < 300; round++) {
+    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    }
+    int n = children_of(getpid(), left, MAX);
+    if (n == 0) return;
+    for (int i = 0; i < n; i++) kill(left[i], SIGKILL);
+    nap_ms(10);
+  }
 }
 
 /**
@@ -264,7 +289,13 @@ static int other_handlers(pid_t *pids, int max) {
 static int stop_all(int conn) {
   enum { MAX_HANDLERS = 4096 };
   static pid_t pids[MAX_HANDLERS];
-  int n = other_handlers(pids, MAX_HANDLERS);
+  // No new commands from now on: the server closes its socket, and a remora that comes
+  // later is refused and goes to the engine, which says the session has ended.
+  pid_t server = getppid();
+  kill(server, SIGUSR1);
+  int n = children_of(server, pids, MAX_HANDLERS);
+  for (int i = 0; i < n; i++)
+    if (pids[i] == getpid()) pids[i--] = pids[--n]; /* not this handler */
   for (int i = 0; i < n; i++) kill(pids[i], SIGTERM);
   int left = n;
   for (int tries = 1; tries <= 300 && left > 0; tries++) {
@@ -306,9 +337,17 @@ static int serve(int conn) {
   input.allowed = req.stdin_wanted;
 
   int client = 1;
-  while (out >= 0 || err >= 0) {
-    struct pollfd fds[4];
-    int n = 0, conn_at = -1, in_at = -1, out_at = -1, err_at = -1;
+  // The command's exit is watched too: one that closed its outputs can still read its
+  // stdin, which is relayed until it exits (then what remora still sends is dropped).
+  int exited = 0, status = 0;
+#ifdef SYS_pidfd_open
+  int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+  int pidfd = -1;
+#endif
+  while (out >= 0 || err >= 0 || (client && !exited && input.in >= 0)) {
+    struct pollfd fds[5];
+    int n = 0, conn_at = -1, in_at = -1, out_at = -1, err_at = -1, pid_at = -1;
     if (client) {
       conn_at = n;
       fds[n++] = (struct pollfd){conn, input.pending_len > 0 ? 0 : POLLIN, 0};
@@ -325,10 +364,21 @@ static int serve(int conn) {
       err_at = n;
       fds[n++] = (struct pollfd){err, POLLIN, 0};
     }
+    if (!exited && pidfd >= 0) {
+      pid_at = n;
+      fds[n++] = (struct pollfd){pidfd, POLLIN, 0};
+    }
     if (ending) break;
-    if (poll(fds, (nfds_t)n, -1) < 0) {
+    // Without pidfd (a kernel before 5.3), the exit is looked for every 100 ms.
+    if (poll(fds, (nfds_t)n, !exited && pidfd < 0 ? 100 : -1) < 0) {
       if (errno == EINTR) continue;
       break;
+    }
+    if (!exited && (pid_at < 0 || fds[pid_at].revents) && waitpid(pid, &status, WNOHANG) == pid) {
+      exited = 1;
+      if (input.in >= 0) close(input.in);
+      input.in = -1;
+      input.pending_len = 0;
     }
     int gone = 0;
     if (conn_at >= 0 && fds[conn_at].revents) {
@@ -380,20 +430,21 @@ static int serve(int conn) {
       out = err = input.in = -1;
     }
   }
-  if (ending) kill(-pid, SIGKILL); /* the command leads its own process group (setsid) */
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    if (ending) kill(-pid, SIGKILL);
-  }
-  // Orphans of the command that came to this subreaper: reap the dead; when ending, all.
+  if (pidfd >= 0) close(pidfd);
   if (ending) {
-    while (wait(NULL) > 0 || errno == EINTR) {
-    }
-  } else {
-    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    end_command(pid);
+    return 0;
+  }
+  while (!exited && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    if (ending) {
+      end_command(pid);
+      return 0;
     }
   }
-  if (!client || ending) return 0;
+  // Orphans of the command that came to this subreaper and are done.
+  while (waitpid(-1, NULL, WNOHANG) > 0) {
+  }
+  if (!client) return 0;
   uint32_t code = (uint32_t)exit_status(status);
   unsigned char payload[4] = {code >> 24, code >> 16, code >> 8, code};
   send_frame(conn, STREAM_EXIT, payload, 4);
@@ -409,10 +460,24 @@ static int serve(int conn) {
   return 0;
 }
 
-static volatile sig_atomic_t stopping;
+static char socket_path[sizeof ((struct sockaddr_un *)0)->sun_path];
+static int listener = -1;
+
+/** SIGTERM (the keeper going): leave now; a flag could be missed just before accept blocks. */
 static void on_stop(int sig) {
   (void)sig;
-  stopping = 1;
+  unlink(socket_path);
+  _exit(0);
+}
+
+/**
+ * SIGUSR1 (a stop): take no more commands, and stay to reap the handlers still ending
+ * theirs (their parent gone, they would be left to the target's PID 1).
+ */
+static void on_close(int sig) {
+  (void)sig;
+  unlink(socket_path);
+  close(listener);
 }
 
 int main(int argc, char **argv) {
@@ -425,6 +490,7 @@ int main(int argc, char **argv) {
     fputs("remora-serve: the directory's path is too long for a socket\n", stderr);
     return 1;
   }
+  memcpy(socket_path, address.sun_path, sizeof socket_path);
   // One server a session: a second (two commands that both found none) leaves at once.
   char lock_path[sizeof address.sun_path + 16];
   snprintf(lock_path, sizeof lock_path, "%s/serve.lock", argv[1]);
@@ -438,8 +504,10 @@ int main(int argc, char **argv) {
   struct sigaction stop = {.sa_handler = on_stop};
   sigaction(SIGTERM, &stop, NULL);
   sigaction(SIGINT, &stop, NULL);
+  struct sigaction close_socket = {.sa_handler = on_close};
+  sigaction(SIGUSR1, &close_socket, NULL);
 
-  int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   unlink(address.sun_path);
   if (listener < 0 || bind(listener, (struct sockaddr *)&address, sizeof address) < 0) {
     perror("remora-serve: bind");
@@ -457,14 +525,16 @@ int main(int argc, char **argv) {
     fprintf(pidfile, "%d\n", (int)getpid());
     fclose(pidfile);
   }
-  while (!stopping) {
+  for (;;) {
     int conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+    if (conn < 0 && (errno == EBADF || errno == EINVAL)) break; /* closed by a stop */
     if (conn < 0) continue;
     pid_t handler = fork();
     if (handler == 0) {
       struct sigaction end = {.sa_handler = on_end}; /* no SA_RESTART: poll and waitpid return */
       sigaction(SIGTERM, &end, NULL);
       signal(SIGINT, SIG_DFL);
+      signal(SIGUSR1, SIG_DFL);
       struct sigaction reset = {.sa_handler = SIG_DFL};
       sigaction(SIGCHLD, &reset, NULL);
       prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -474,6 +544,7 @@ int main(int argc, char **argv) {
     }
     close(conn);
   }
-  unlink(address.sun_path);
-  return 0;
+  // Stopped: the toolkit is about to be removed. Its handlers are children of this
+  // process, reaped by the kernel (SA_NOCLDWAIT) as long as it lives.
+  for (;;) pause();
 }
