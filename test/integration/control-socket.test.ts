@@ -50,6 +50,14 @@ describe('the control socket of a shared session', () => {
       stderr: '',
     });
     expect(await remora(['exec', target.name, '--', 'sh', '-c', 'kill -9 $$'])).toMatchObject({ exitCode: 137 });
+    // Stdin still goes to a command that closed its outputs, until it exits.
+    const input = Buffer.alloc(4 * 1024 * 1024, 'y');
+    expect(
+      await remora(['exec', '-i', target.name, '--', 'sh', '-c', 'exec >/dev/null 2>&1; wc -c > /tmp/count'], { input }),
+    ).toMatchObject({
+      exitCode: 0,
+    });
+    expect((await remora(['exec', target.name, '--', 'cat', '/tmp/count'])).stdout).toBe(`${input.length}\n`);
     // The server runs commands as the toolkit's root, without a terminal: -u goes to the engine.
     expect(
       (await remora(['exec', '-u', '65534', target.name, '--', 'sh', '-c', 'id -u; cat /proc/$PPID/comm 2>/dev/null || echo engine']))
@@ -78,12 +86,19 @@ describe('the control socket of a shared session', () => {
     const [toolkit] = await toolkitsOf(engine, target.id);
     const dir = toolkit?.labels[LABEL.controlDir] as string;
     expect(existsSync(dir)).toBe(true);
-    const running = remoraProcess(['exec', target.name, '--', 'sh', '-c', 'sleep 300 & sleep 300'], { reject: false });
-    await waitFor(async () => (await remora(['exec', target.name, '--', 'pgrep', '-c', '-x', 'sleep'])).stdout === '2\n', {
-      what: 'the command and its child to run',
-    });
+    // A command with a child in a session of its own, and one whose reader stopped reading
+    // (its server blocked writing to remora).
+    const running = remoraProcess(['exec', target.name, '--', 'sh', '-c', 'setsid sleep 300 & sleep 300'], { reject: false });
+    // Nobody reads its output: remora stops reading, and the server blocks writing to it.
+    const stalled = remoraProcess(['exec', target.name, '--', 'cat', '/dev/zero'], { reject: false, buffer: false });
+    await waitFor(
+      async () => (await remora(['exec', target.name, '--', 'sh', '-c', 'pgrep -c -x sleep; pgrep -c -x cat'])).stdout === '2\n1\n',
+      { what: 'the commands and the child to run' },
+    );
     expect(await remora(['detach', target.name])).toMatchObject({ exitCode: 0, stderr: 'remora: ended 1 session\n' });
     expect((await running).exitCode).not.toBe(0);
+    stalled.kill('SIGKILL');
+    await stalled;
     expect(await zombiesIn(target)).toBe('0');
     expect(existsSync(dir)).toBe(false);
   });
