@@ -2,6 +2,7 @@
 // removes it (with its toolkits) when you leave, unless --keep.
 import { createEngine } from '../../../engine/create-engine.js';
 import { DEMO_NAME, ensureDemoTarget } from '../../../session/demo-target.js';
+import { removeToolkit, sessionsOf } from '../../../session/toolkit-session.js';
 import { sayOnStderr } from '../../session-context.js';
 import type { DemoOptions } from './command.js';
 
@@ -22,6 +23,10 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     return await attachCommand(DEMO_NAME, options);
   } finally {
     if (!options.keep && demo.created && process.stdin.isTTY) {
+      // Its sessions first, as detach ends them: they would die with it, but leave their
+      // control directories to a later command's sweep.
+      const sessions = sessionsOf(await engine.listContainers({ all: true }), demo.id);
+      await Promise.allSettled(sessions.map((toolkit) => removeToolkit(engine, toolkit)));
       await engine.removeContainer(demo.id);
       say(`removed ${DEMO_NAME} (pass --keep to leave it running)`);
     }
