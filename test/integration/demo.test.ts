@@ -39,5 +39,6 @@ describe('remora demo', () => {
     const left = await engine.listContainers({ all: true });
     expect(left.filter((c) => c.name === DEMO || c.labels[LABEL.target] === demoId)).toEqual([]);
     for (const dir of dirs) expect(existsSync(dir)).toBe(false);
-  });
+    // The first run on an engine builds the demo image (from the test targets' cache here).
+  }, 300_000);
 });
