@@ -4,12 +4,12 @@
 // tell the two apart; the socket is only tried where it can serve (no tty, no --user), and
 // a socket that does not answer the connect sends the caller back to the engine.
 import { connect, type Socket } from 'node:net';
-import { PassThrough, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
+import { demultiplex } from '../engine/demux.js';
 import type { ExecHandle, ExecOptions } from '../engine/types.js';
 
 const PROTOCOL = 'remora-serve/1';
 const STREAM_STDIN = 0;
-const STREAM_STDERR = 2;
 const STREAM_EXIT = 3;
 /** The largest stdin frame the server takes (its CHUNK). */
 const MAX_STDIN_FRAME = 64 * 1024;
@@ -49,49 +49,15 @@ export async function execThroughControl(socketPath: string, options: ExecOption
   if (!socket) return undefined;
   socket.write(encodeControlRequest(options));
 
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
   let status: number | undefined;
-  let pending: Buffer = Buffer.alloc(0);
-  const take = (): void => {
-    while (pending.length >= 8) {
-      const size = pending.readUInt32BE(4);
-      if (pending.length < 8 + size) return;
-      const stream = pending[0];
-      const payload = pending.subarray(8, 8 + size);
-      pending = pending.subarray(8 + size);
-      if (stream === STREAM_EXIT) {
-        status = payload.readUInt32BE(0);
-        continue;
-      }
-      const output = stream === STREAM_STDERR ? stderr : stdout;
-      // A slow reader pauses the socket, and so the server, and so the command.
-      if (!output.write(payload) && !socket.isPaused()) {
-        socket.pause();
-        output.once('drain', () => socket.resume());
-      }
-    }
-  };
-  let detached = false;
-  const exitCode = new Promise<number>((resolve) => {
-    let finished = false;
-    const finish = (): void => {
-      if (finished) return;
-      finished = true;
-      take();
-      stdout.end();
-      stderr.end();
-      resolve(detached ? -1 : (status ?? KILLED_STATUS));
-    };
-    socket.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      take();
-      if (status !== undefined) socket.end();
-    });
-    socket.once('end', finish);
-    socket.once('close', finish);
-    socket.once('error', finish);
+  const { stdout, stderr, done } = demultiplex(socket, Buffer.alloc(0), (stream, payload) => {
+    if (stream !== STREAM_EXIT) return;
+    status = payload.readUInt32BE(0);
+    // The server reads on until this side closes (what stdin the command left unread).
+    socket.end();
   });
+  let detached = false;
+  const exitCode = done.then(() => (detached ? -1 : (status ?? KILLED_STATUS)));
   return {
     stdout,
     stderr,
