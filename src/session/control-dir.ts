@@ -130,8 +130,13 @@ function isDirectChild(dir: string, parent: string): boolean {
  * (a unix socket): bind mounts of a remote engine name its host's files, not ours.
  */
 export function localControlBase(engine: Pick<Engine, 'address'>): string | undefined {
-  return engine.address.startsWith('unix://') ? engineControlBase(engine.address) : undefined;
+  if (!engine.address.startsWith('unix://')) return undefined;
+  // Checked once a process: a command asks for it when it opens a session, sweeps and removes toolkits.
+  if (!checkedBases.has(engine.address)) checkedBases.set(engine.address, engineControlBase(engine.address));
+  return checkedBases.get(engine.address);
 }
+
+const checkedBases = new Map<string, string | undefined>();
 
 /** A shared toolkit's control directory, from its label, if it has one on this host. */
 export function controlOf(toolkit: ContainerSummary | undefined, base: string | undefined): SessionControl | undefined {
