@@ -233,10 +233,7 @@ export class ToolkitSession implements AsyncDisposable {
   /** Ends the session now (detach, or the end of a `--rm` command). */
   async end(): Promise<void> {
     this.hold?.release();
-    await this.serverStart;
-    if (this.control) await stopControlCommands(controlSocketOf(this.control.dir));
     await this.engine.removeContainer(this.containerId);
-    if (this.control) removeControlDir(this.control.dir, this.control.base);
   }
 
   /** An ephemeral session ends with its command; a shared one is left to its idle timer. */
