@@ -157,8 +157,8 @@ static int exit_status(int status) {
 
 /** Forks the command with pipes for its streams; its pid, or -1 (errno set). */
 static pid_t start_command(const struct request *req, int *out, int *err, int *in) {
-  int out_pipe[2], err_pipe[2], in_pipe[2] = {-1, -1}, report[2];
-  if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) return -1;
+  int out_pipe[2], err_pipe[2], in_pipe[2] = {-1, -1};
+  if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) return -1;
   if (req->stdin_wanted && pipe2(in_pipe, O_CLOEXEC) < 0) return -1;
   pid_t pid = fork();
   if (pid < 0) return -1;
@@ -167,34 +167,21 @@ static pid_t start_command(const struct request *req, int *out, int *err, int *i
     signal(SIGCHLD, SIG_DFL);
     setsid();
     int input = req->stdin_wanted ? in_pipe[0] : open("/dev/null", O_RDONLY);
-    if (input < 0 || dup2(input, 0) < 0 || dup2(out_pipe[1], 1) < 0 || dup2(err_pipe[1], 2) < 0) {
-      int e = errno;
-      (void)!write(report[1], &e, sizeof e);
-      _exit(126);
-    }
+    if (input < 0 || dup2(input, 0) < 0 || dup2(out_pipe[1], 1) < 0 || dup2(err_pipe[1], 2) < 0) _exit(125);
     // The command's PATH, not the server's, as an engine exec resolves it.
     environ = req->env;
     execvp(req->argv[0], req->argv);
+    // Said on the command's stderr, which remora relays; 127 and 126 as a shell says them.
     int e = errno;
-    (void)!write(report[1], &e, sizeof e);
+    dprintf(STDERR_FILENO, "remora: cannot execute %s: %s\n", req->argv[0], strerror(e));
     _exit(e == ENOENT ? 127 : 126);
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
-  close(report[1]);
   if (req->stdin_wanted) close(in_pipe[0]);
-  int failure = 0;
-  ssize_t got = read(report[0], &failure, sizeof failure);
-  close(report[0]);
   *out = out_pipe[0];
   *err = err_pipe[0];
   *in = in_pipe[1];
-  if (got == (ssize_t)sizeof failure) {
-    char message[512];
-    int n = snprintf(message, sizeof message, "remora-serve: cannot execute %s: %s\n", req->argv[0], strerror(failure));
-    (void)!write(STDERR_FILENO, message, (size_t)n); /* the server's log, the engine's */
-    errno = failure;
-  }
   return pid;
 }
 
