@@ -3,6 +3,7 @@
 // handler is imported only when it runs, so `remora exec` loads no TUI, no dockerode.
 import { Command } from '@commander-js/extra-typings';
 import { REMORA_VERSION } from '../core/version.js';
+import { unfinishedWork } from '../core/before-exit.js';
 import { restoreDeferredExtraCa } from '../engine/tls-trust.js';
 import { attach } from './commands/attach/command.js';
 import { capture } from './commands/capture/command.js';
@@ -122,6 +123,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = exitCode === 0 ? 0 : 2;
     await exitIfStdoutClosed();
   }
+  await unfinishedWork();
 }
 
 /** Sets the exit code to 141 if stdout closed under what was written (its EPIPE comes a tick later). */

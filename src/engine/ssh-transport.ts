@@ -11,9 +11,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
+import { finishBeforeExit } from '../core/before-exit.js';
 import { RemoraError } from '../core/errors.js';
 import { sha256Hex } from '../core/fingerprint.js';
 import type { Endpoint } from './endpoint.js';
+import { connectForward, setUpForward, type ForwardSsh } from './ssh-forward.js';
 
 /** How long an idle master connection stays for the next request or command. */
 const CONTROL_PERSIST = '60s';
@@ -48,6 +50,12 @@ export function defaultSshSettings(env: NodeJS.ProcessEnv = process.env): SshSet
 
 /** The ssh command line for one connection to the endpoint's engine. */
 export function sshArguments(endpoint: Endpoint, settings: SshSettings): string[] {
+  // `--` so that a host written like an option is never read as one.
+  return [...sshOptions(endpoint, settings), '--', sshHost(endpoint), 'docker', 'system', 'dial-stdio'];
+}
+
+/** ssh's options for the endpoint: its shared control socket, then user and port if given. */
+function sshOptions(endpoint: Endpoint, settings: SshSettings): string[] {
   const ssh = endpoint.ssh;
   if (ssh === undefined) throw new Error('sshArguments needs an ssh endpoint');
   // %C alone names the resolved user@host:port: two aliases of one host (one of them with
@@ -68,9 +76,11 @@ export function sshArguments(endpoint: Endpoint, settings: SshSettings): string[
   if (settings.batchMode) args.push('-o', 'BatchMode=yes');
   if (ssh.user !== undefined) args.push('-l', ssh.user);
   if (ssh.port !== undefined) args.push('-p', String(ssh.port));
-  // `--` so that a host written like an option is never read as one.
-  args.push('--', ssh.host, 'docker', 'system', 'dial-stdio');
   return args;
+}
+
+function sshHost(endpoint: Endpoint): string {
+  return endpoint.ssh?.host ?? '';
 }
 
 /** The start of the endpoint's control socket names; ssh's %C ends them. */
@@ -110,20 +120,29 @@ export function sshAgent(endpoint: Endpoint, settings: SshSettings = defaultSshS
 
 class SshAgent extends http.Agent {
   /**
-   * Settles once the first connection has carried bytes (or failed). Connections opened
-   * meanwhile wait for it, so they join the master it made instead of each logging in
+   * Settles once the first dial-stdio connection has carried bytes (or failed). Connections
+   * opened meanwhile wait for it, so they join the master it made instead of each logging in
    * (and each asking for a password).
    */
   private firstConnection: Promise<void> | undefined;
   /**
-   * A connection opened ahead of need. Opening one costs a remote `docker system
-   * dial-stdio` start (~130 ms here), and a command's requests overlap: an exec's stream
-   * holds its connection while the exec's inspect, or the upload beside it, needs another.
-   * Unused, it ends with remora (its stdin closes, so the remote end stops).
+   * A connection opened ahead of need, while there is no forward. Opening one costs a
+   * remote `docker system dial-stdio` start (~130 ms here), and a command's requests
+   * overlap: an exec's stream holds its connection while the exec's inspect, or the upload
+   * beside it, needs another. Unused, it ends with remora (its stdin closes, so the remote
+   * end stops).
    */
   private spare: SshStdioSocket | undefined;
   /** Whether a master is up (the first connection reached the engine, or an earlier command's answers): spares join it, no login. */
   private masterUp = false;
+  /**
+   * The master's forward to the engine's socket (ssh-forward.ts): 'unknown' until a
+   * connection tried it, 'up' while connections take it, 'none' while they take
+   * dial-stdio (then it is set up, once, as soon as a master is there).
+   */
+  private forward: 'unknown' | 'up' | 'none' = 'unknown';
+  private forwardSetUp: Promise<void> | undefined;
+  private readonly forwardSsh: ForwardSsh;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -131,12 +150,37 @@ class SshAgent extends http.Agent {
   ) {
     // `servername: ''`: see endpoint-agent.ts (Node's agent would work one out per request).
     super({ keepAlive: true, servername: '' } as http.AgentOptions);
+    this.forwardSsh = {
+      controlDir: settings.controlDir,
+      options: sshOptions(endpoint, settings),
+      host: sshHost(endpoint),
+      masterAnswers: () => masterAnswers(endpoint, settings),
+      lost: () => sshFailure(endpoint, 255, 'the shared ssh connection ended', true),
+    };
   }
 
   override createConnection(
     _options: http.ClientRequestArgs,
     callback?: (error: Error | null, socket: Duplex) => void,
   ): Duplex | undefined {
+    void this.forwarded().then((socket) => {
+      if (socket) callback?.(null, socket);
+      else this.openStdio(callback);
+    });
+    return undefined;
+  }
+
+  /** A connection through the forward, when there is one. */
+  private async forwarded(): Promise<Duplex | undefined> {
+    if (this.forward === 'none') return undefined;
+    const socket = await connectForward(this.endpoint, this.forwardSsh);
+    // A forward found gone (its master ended) is made again once a new master is up.
+    this.forward = socket ? 'up' : 'none';
+    if (!socket) this.forwardSetUp = undefined;
+    return socket;
+  }
+
+  private openStdio(callback?: (error: Error | null, socket: Duplex) => void): void {
     const open = (): void => {
       try {
         const socket = this.takeSpare() ?? this.connect();
@@ -144,7 +188,7 @@ class SshAgent extends http.Agent {
           this.masterUp = socket.carriedData;
         });
         callback?.(null, socket);
-        void this.firstConnection.then(() => this.keepSpare());
+        void this.firstConnection.then(() => this.afterMaster());
       } catch (error) {
         // Node's agent reads only the error when there is one.
         callback?.(error as Error, undefined as unknown as Duplex);
@@ -152,15 +196,25 @@ class SshAgent extends http.Agent {
     };
     if (this.firstConnection === undefined) {
       open();
-      // With a master already there, the spare starts now, beside the first connection:
-      // it joins that master too, with no login of its own.
+      // With a master already there, the spare and the forward start now, beside the first
+      // connection: they join that master too, with no login of their own.
       void masterAnswers(this.endpoint, this.settings).then((up) => {
         if (!up) return;
         this.masterUp = true;
-        this.keepSpare();
+        this.afterMaster();
       });
     } else void this.firstConnection.then(open);
-    return undefined;
+  }
+
+  /** Once a master is up: a spare connection for the next request, and the forward made. */
+  private afterMaster(): void {
+    if (!this.masterUp) return;
+    if (this.forward !== 'up') this.keepSpare();
+    if (this.forwardSetUp !== undefined) return;
+    this.forwardSetUp = setUpForward(this.endpoint, this.forwardSsh).then((made) => {
+      if (made) this.forward = 'up';
+    });
+    finishBeforeExit(this.forwardSetUp);
   }
 
   private connect(): SshStdioSocket {

@@ -128,6 +128,31 @@ describe.skipIf(!available)('remora over ssh://', () => {
     }
   });
 
+  it("later commands go through the master's forward to the engine, with no ssh of their own", async () => {
+    // From no master: the forward an earlier one left is stale, and is replaced.
+    await execa('ssh', ['-O', 'exit', '-o', `ControlPath=${controlPath()}`, ALIAS], { reject: false });
+    // The first command logs in, and makes the forward before it exits.
+    expect(await remora(['exec', '-H', HOST, target.name, '--', 'echo', 'logged in'])).toEqual({
+      exitCode: 0,
+      stdout: 'logged in\n',
+      stderr: '',
+    });
+    // An ssh that can only fail: the next command gets through without starting one.
+    const noSsh = mkdtempSync(join(tmpdir(), 'remora-no-ssh-'));
+    writeFileSync(join(noSsh, 'ssh'), '#!/bin/sh\necho "ssh: not expected here" >&2\nexit 255\n', { mode: 0o755 });
+    try {
+      const env = { PATH: `${noSsh}:${process.env.PATH ?? ''}` };
+      expect(await remora(['exec', '-H', HOST, target.name, '--', 'echo', 'through the forward'], { env })).toEqual({
+        exitCode: 0,
+        stdout: 'through the forward\n',
+        stderr: '',
+      });
+      expect((await remora(['ps', '-H', HOST, target.name], { env })).exitCode).toBe(0);
+    } finally {
+      rmSync(noSsh, { recursive: true, force: true });
+    }
+  });
+
   it('several commands at once over one host all succeed', async () => {
     // Start from no master connection, so they race to make one.
     await execa('ssh', ['-O', 'exit', '-o', `ControlPath=${controlPath()}`, ALIAS], { reject: false });

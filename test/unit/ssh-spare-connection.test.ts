@@ -14,6 +14,8 @@ import { sshAgent } from '../../src/engine/ssh-transport.js';
 import { waitFor } from '../support/wait-for.js';
 
 const FAKE_SSH = `#!/usr/bin/env node
+// Connections only: the forward's setup (docker context inspect, -O forward) finds no master.
+if (process.argv[process.argv.length - 1] !== 'dial-stdio') process.exit(255);
 require('node:fs').appendFileSync(process.env.FAKE_SSH_LOG, process.pid + '\\n');
 const socket = require('node:net').connect(process.env.FAKE_SSH_SOCKET);
 process.stdin.pipe(socket);
