@@ -10,7 +10,7 @@
 // engine the remote CLI reaches by tcp:// or ssh:// keeps dial-stdio. A forward is published
 // under its final name only after the engine answered a ping through it.
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ export interface ForwardSsh {
   host: string;
   /** Whether the endpoint's master connection answers on its control socket. */
   masterAnswers: () => Promise<boolean>;
+  /** Names the running master (undefined without one): a forward refused is not tried again on it. */
+  masterIdentity: () => string | undefined;
   /** How the connection's loss is told (ssh's words are those of the master, which is gone). */
   lost: () => RemoraError;
 }
@@ -87,11 +89,16 @@ export function engineSocketOfContext(json: string): string | undefined {
 export async function setUpForward(endpoint: Endpoint, ssh: ForwardSsh): Promise<boolean> {
   const final = forwardSocketPath(endpoint, ssh.controlDir);
   const temporary = `${final}.${process.pid}.tmp`;
+  // Where this master cannot have a forward (a remote engine on tcp://, a server refusing
+  // socket forwarding), the commands it serves do not each ask again.
+  const refusals = `${final}.refused`;
+  const master = ssh.masterIdentity();
+  if (master === undefined || readText(refusals) === master) return false;
   try {
     removeAbandoned(ssh.controlDir);
     const context = await runSsh([...ssh.options, '-o', 'BatchMode=yes', '--', ssh.host, 'docker', 'context', 'inspect']);
     const remote = context.code === 0 ? engineSocketOfContext(context.stdout) : undefined;
-    if (remote === undefined) return false;
+    if (remote === undefined) return refused(refusals, master);
     const spec = `${temporary}:${remote}`;
     if ((await runSsh([...ssh.options, '-O', 'forward', '-L', spec, '--', ssh.host])).code !== 0) return false;
     if (await answersPing(temporary)) {
@@ -99,11 +106,28 @@ export async function setUpForward(endpoint: Endpoint, ssh: ForwardSsh): Promise
       return true;
     }
     await runSsh([...ssh.options, '-O', 'cancel', '-L', spec, '--', ssh.host]);
-    return false;
+    return refused(refusals, master);
   } catch {
     return false;
   } finally {
     rmSync(temporary, { force: true });
+  }
+}
+
+function refused(file: string, master: string): false {
+  try {
+    writeFileSync(file, master, { mode: 0o600 });
+  } catch {
+    // Only saves the next command a question.
+  }
+  return false;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

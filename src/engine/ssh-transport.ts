@@ -94,22 +94,38 @@ function controlPrefix(endpoint: Endpoint): string {
  * other resolved names), is a "no".
  */
 function masterAnswers(endpoint: Endpoint, settings: SshSettings): Promise<boolean> {
-  let sockets: string[];
-  try {
-    sockets = readdirSync(settings.controlDir).filter((name) => name.startsWith(controlPrefix(endpoint)));
-  } catch {
-    return Promise.resolve(false);
-  }
-  const socket = sockets.length === 1 ? sockets[0] : undefined;
+  const socket = controlSocket(endpoint, settings);
   if (socket === undefined) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const probe = net.connect(join(settings.controlDir, socket));
+    const probe = net.connect(socket);
     probe.once('connect', () => {
       probe.destroy();
       resolve(true);
     });
     probe.once('error', () => resolve(false));
   });
+}
+
+/** The endpoint's control socket, if there is exactly one. */
+function controlSocket(endpoint: Endpoint, settings: SshSettings): string | undefined {
+  let sockets: string[];
+  try {
+    sockets = readdirSync(settings.controlDir).filter((name) => name.startsWith(controlPrefix(endpoint)));
+  } catch {
+    return undefined;
+  }
+  return sockets.length === 1 ? join(settings.controlDir, sockets[0] as string) : undefined;
+}
+
+/** Which master this is: its control socket's inode (a new master makes a new socket). */
+function masterIdentity(endpoint: Endpoint, settings: SshSettings): string | undefined {
+  const socket = controlSocket(endpoint, settings);
+  if (socket === undefined) return undefined;
+  try {
+    return String(lstatSync(socket).ino);
+  } catch {
+    return undefined;
+  }
 }
 
 /** An http.Agent whose connections are `ssh … docker system dial-stdio` processes. */
@@ -155,6 +171,7 @@ class SshAgent extends http.Agent {
       options: sshOptions(endpoint, settings),
       host: sshHost(endpoint),
       masterAnswers: () => masterAnswers(endpoint, settings),
+      masterIdentity: () => masterIdentity(endpoint, settings),
       lost: () => sshFailure(endpoint, 255, 'the shared ssh connection ended', true),
     };
   }

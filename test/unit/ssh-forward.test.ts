@@ -2,14 +2,14 @@
 // for, what a connection to a forward whose master is gone does, and how the end of a
 // forwarded connection is told when the master ended under it. Local sockets stand in for
 // the master's forward and its control socket.
-import { existsSync, linkSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoraError } from '../../src/core/errors.js';
 import type { Endpoint } from '../../src/engine/endpoint.js';
-import { connectForward, engineSocketOfContext, forwardSocketPath, type ForwardSsh } from '../../src/engine/ssh-forward.js';
+import { connectForward, engineSocketOfContext, forwardSocketPath, setUpForward, type ForwardSsh } from '../../src/engine/ssh-forward.js';
 
 const endpoint: Endpoint = { kind: 'ssh', address: 'ssh://box', source: '--host', host: 'box', ssh: { host: 'box' } };
 
@@ -42,6 +42,7 @@ describe('a forwarded connection', () => {
     options: [],
     host: 'box',
     masterAnswers: () => Promise.resolve(masterUp),
+    masterIdentity: () => (masterUp ? '1' : undefined),
     lost: () => new RemoraError('ENGINE_UNREACHABLE', 'the ssh connection to the container engine at ssh://box was lost'),
   });
 
@@ -96,5 +97,40 @@ describe('a forwarded connection', () => {
 
   it('is none where there is no forward yet', async () => {
     expect(await connectForward({ ...endpoint, address: 'ssh://never' }, ssh())).toBeUndefined();
+  });
+});
+
+describe('setUpForward', () => {
+  it("asks a master's remote CLI once: a remote engine on tcp:// keeps dial-stdio, unasked again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remora-ssh-setup-'));
+    const savedPath = process.env.PATH;
+    // A fake ssh whose remote docker CLI uses a tcp:// engine; it logs what it is asked.
+    writeFileSync(join(dir, 'ssh'), `#!/bin/sh\necho "$*" >> ${join(dir, 'ssh.log')}\necho '${context('tcp://10.0.0.2:2376')}'\n`);
+    chmodSync(join(dir, 'ssh'), 0o755);
+    process.env.PATH = `${dir}:${savedPath ?? ''}`;
+    let master = 'master-1';
+    const ssh: ForwardSsh = {
+      controlDir: dir,
+      options: ['-o', 'ControlPath=x'],
+      host: 'box',
+      masterAnswers: () => Promise.resolve(true),
+      masterIdentity: () => master,
+      lost: () => new RemoraError('ENGINE_UNREACHABLE', 'lost'),
+    };
+    const asked = (): number => readFileSync(join(dir, 'ssh.log'), 'utf8').split('\n').filter(Boolean).length;
+    try {
+      expect(await setUpForward(endpoint, ssh)).toBe(false);
+      expect(asked()).toBe(1);
+      expect(await setUpForward(endpoint, ssh)).toBe(false);
+      expect(asked()).toBe(1);
+      // A new master asks again: the remote host may have changed.
+      master = 'master-2';
+      expect(await setUpForward(endpoint, ssh)).toBe(false);
+      expect(asked()).toBe(2);
+      expect(existsSync(forwardSocketPath(endpoint, dir))).toBe(false);
+    } finally {
+      process.env.PATH = savedPath;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
