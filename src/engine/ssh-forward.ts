@@ -63,21 +63,34 @@ export function connectForward(endpoint: Endpoint, ssh: ForwardSsh): Promise<Dup
 }
 
 /**
- * The remote engine's unix socket as `docker context inspect` prints the current context
- * (DOCKER_HOST and DOCKER_CONTEXT there included); undefined for any other kind of endpoint
- * and for a path ssh's -L could not carry.
+ * The engine the remote docker CLI uses, as `docker context inspect` prints its current
+ * context (DOCKER_HOST and DOCKER_CONTEXT there included).
  */
-export function engineSocketOfContext(json: string): string | undefined {
-  let host: unknown;
+export function contextEngineHost(json: string): string | undefined {
   try {
     const parsed = JSON.parse(json) as Array<{ Endpoints?: { docker?: { Host?: unknown } } }>;
-    host = parsed[0]?.Endpoints?.docker?.Host;
+    const host = parsed[0]?.Endpoints?.docker?.Host;
+    return typeof host === 'string' ? host : undefined;
   } catch {
     return undefined;
   }
-  if (typeof host !== 'string' || !host.startsWith('unix:///')) return undefined;
+}
+
+/** The socket to forward to: a unix socket's absolute path that ssh's -L can carry. */
+export function forwardableSocket(host: string): string | undefined {
+  if (!host.startsWith('unix:///')) return undefined;
   const path = host.slice('unix://'.length);
   return /^\/[^\s:]*$/.test(path) ? path : undefined;
+}
+
+/** What was made of a master's forward, kept beside its socket. */
+interface ForwardRecord {
+  /** The master it is about (ForwardSsh.masterIdentity). */
+  master: string;
+  /** The remote socket forwarded to. */
+  forward?: string;
+  /** Why there is no forward: its master serves every connection by dial-stdio. */
+  refused?: string;
 }
 
 /**
@@ -89,24 +102,31 @@ export function engineSocketOfContext(json: string): string | undefined {
 export async function setUpForward(endpoint: Endpoint, ssh: ForwardSsh): Promise<boolean> {
   const final = forwardSocketPath(endpoint, ssh.controlDir);
   const temporary = `${final}.${process.pid}.tmp`;
+  const master = ssh.masterIdentity();
+  if (master === undefined) return false;
   // Where this master cannot have a forward (a remote engine on tcp://, a server refusing
   // socket forwarding), the commands it serves do not each ask again.
-  const refusals = `${final}.refused`;
-  const master = ssh.masterIdentity();
-  if (master === undefined || readText(refusals) === master) return false;
+  if (readRecord(endpoint, ssh.controlDir)?.master === master) return false;
+  const refuse = (why: string): false => {
+    writeRecord(endpoint, ssh.controlDir, { master, refused: why });
+    return false;
+  };
   try {
     removeAbandoned(ssh.controlDir);
     const context = await runSsh([...ssh.options, '-o', 'BatchMode=yes', '--', ssh.host, 'docker', 'context', 'inspect']);
-    const remote = context.code === 0 ? engineSocketOfContext(context.stdout) : undefined;
-    if (remote === undefined) return refused(refusals, master);
+    const host = context.code === 0 ? contextEngineHost(context.stdout) : undefined;
+    if (host === undefined) return refuse('`docker context inspect` on the host did not name its engine');
+    const remote = forwardableSocket(host);
+    if (remote === undefined) return refuse(`the docker CLI on the host reaches its engine at ${host}, not by a unix socket`);
     const spec = `${temporary}:${remote}`;
     if ((await runSsh([...ssh.options, '-O', 'forward', '-L', spec, '--', ssh.host])).code !== 0) return false;
     if (await answersPing(temporary)) {
       renameSync(temporary, final);
+      writeRecord(endpoint, ssh.controlDir, { master, forward: remote });
       return true;
     }
     await runSsh([...ssh.options, '-O', 'cancel', '-L', spec, '--', ssh.host]);
-    return refused(refusals, master);
+    return refuse(`no engine answered through a forward to ${remote} (sshd may refuse it: AllowStreamLocalForwarding)`);
   } catch {
     return false;
   } finally {
@@ -114,20 +134,36 @@ export async function setUpForward(endpoint: Endpoint, ssh: ForwardSsh): Promise
   }
 }
 
-function refused(file: string, master: string): false {
-  try {
-    writeFileSync(file, master, { mode: 0o600 });
-  } catch {
-    // Only saves the next command a question.
+/** How connections reach the engine now, in a sentence (for doctor). */
+export async function describeForward(endpoint: Endpoint, ssh: ForwardSsh): Promise<string> {
+  const record = readRecord(endpoint, ssh.controlDir);
+  const current = record !== undefined && record.master === ssh.masterIdentity();
+  if (await answersPing(forwardSocketPath(endpoint, ssh.controlDir))) {
+    const to = current && record.forward !== undefined ? ` to ${record.forward} on the host` : '';
+    return `requests go through the shared connection's forward${to}`;
   }
-  return false;
+  const why = current && record.refused !== undefined ? record.refused : 'no forward is set up yet';
+  return `each connection starts \`docker system dial-stdio\` on the host: ${why}`;
 }
 
-function readText(file: string): string | undefined {
+function recordPath(endpoint: Endpoint, controlDir: string): string {
+  return `${forwardSocketPath(endpoint, controlDir)}.json`;
+}
+
+function readRecord(endpoint: Endpoint, controlDir: string): ForwardRecord | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    const record = JSON.parse(readFileSync(recordPath(endpoint, controlDir), 'utf8')) as Partial<ForwardRecord>;
+    return typeof record.master === 'string' ? (record as ForwardRecord) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function writeRecord(endpoint: Endpoint, controlDir: string, record: ForwardRecord): void {
+  try {
+    writeFileSync(recordPath(endpoint, controlDir), JSON.stringify(record), { mode: 0o600 });
+  } catch {
+    // Only saves the next command a question, and doctor a sentence.
   }
 }
 

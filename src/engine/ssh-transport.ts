@@ -15,7 +15,7 @@ import { finishBeforeExit } from '../core/before-exit.js';
 import { RemoraError } from '../core/errors.js';
 import { sha256Hex } from '../core/fingerprint.js';
 import type { Endpoint } from './endpoint.js';
-import { connectForward, setUpForward, type ForwardSsh } from './ssh-forward.js';
+import { connectForward, describeForward, setUpForward, type ForwardSsh } from './ssh-forward.js';
 
 /** How long an idle master connection stays for the next request or command. */
 const CONTROL_PERSIST = '60s';
@@ -117,15 +117,32 @@ function controlSocket(endpoint: Endpoint, settings: SshSettings): string | unde
   return sockets.length === 1 ? join(settings.controlDir, sockets[0] as string) : undefined;
 }
 
-/** Which master this is: its control socket's inode (a new master makes a new socket). */
+/** Which master this is: its control socket's inode and change time (a new master makes a new socket). */
 function masterIdentity(endpoint: Endpoint, settings: SshSettings): string | undefined {
   const socket = controlSocket(endpoint, settings);
   if (socket === undefined) return undefined;
   try {
-    return String(lstatSync(socket).ino);
+    const stat = lstatSync(socket);
+    return `${stat.ino}:${stat.ctimeMs}`;
   } catch {
     return undefined;
   }
+}
+
+function forwardSsh(endpoint: Endpoint, settings: SshSettings): ForwardSsh {
+  return {
+    controlDir: settings.controlDir,
+    options: sshOptions(endpoint, settings),
+    host: sshHost(endpoint),
+    masterAnswers: () => masterAnswers(endpoint, settings),
+    masterIdentity: () => masterIdentity(endpoint, settings),
+    lost: () => sshFailure(endpoint, 255, 'the shared ssh connection ended', true),
+  };
+}
+
+/** How this process's requests reach an ssh:// engine now (doctor says it). */
+export function describeSshTransport(endpoint: Endpoint, settings: SshSettings = defaultSshSettings()): Promise<string> {
+  return describeForward(endpoint, forwardSsh(endpoint, settings));
 }
 
 /** An http.Agent whose connections are `ssh … docker system dial-stdio` processes. */
@@ -166,14 +183,7 @@ class SshAgent extends http.Agent {
   ) {
     // `servername: ''`: see endpoint-agent.ts (Node's agent would work one out per request).
     super({ keepAlive: true, servername: '' } as http.AgentOptions);
-    this.forwardSsh = {
-      controlDir: settings.controlDir,
-      options: sshOptions(endpoint, settings),
-      host: sshHost(endpoint),
-      masterAnswers: () => masterAnswers(endpoint, settings),
-      masterIdentity: () => masterIdentity(endpoint, settings),
-      lost: () => sshFailure(endpoint, 255, 'the shared ssh connection ended', true),
-    };
+    this.forwardSsh = forwardSsh(endpoint, settings);
   }
 
   override createConnection(

@@ -148,6 +148,12 @@ describe.skipIf(!available)('remora over ssh://', () => {
         stderr: '',
       });
       expect((await remora(['ps', '-H', HOST, target.name], { env })).exitCode).toBe(0);
+      // And doctor says which way requests go.
+      const doctor = await remora(['doctor', '-H', HOST, '--json'], { env });
+      const checks = (JSON.parse(doctor.stdout) as { checks: Array<{ name: string; detail: string }> }).checks;
+      expect(checks.find((check) => check.name === 'ssh')?.detail).toBe(
+        "requests go through the shared connection's forward to /var/run/docker.sock on the host",
+      );
     } finally {
       rmSync(noSsh, { recursive: true, force: true });
     }

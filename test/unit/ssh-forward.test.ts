@@ -9,27 +9,41 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoraError } from '../../src/core/errors.js';
 import type { Endpoint } from '../../src/engine/endpoint.js';
-import { connectForward, engineSocketOfContext, forwardSocketPath, setUpForward, type ForwardSsh } from '../../src/engine/ssh-forward.js';
+import {
+  connectForward,
+  contextEngineHost,
+  describeForward,
+  forwardableSocket,
+  forwardSocketPath,
+  setUpForward,
+  type ForwardSsh,
+} from '../../src/engine/ssh-forward.js';
 
 const endpoint: Endpoint = { kind: 'ssh', address: 'ssh://box', source: '--host', host: 'box', ssh: { host: 'box' } };
 
 const context = (host: unknown): string => JSON.stringify([{ Name: 'default', Endpoints: { docker: { Host: host } } }]);
 
-describe('engineSocketOfContext', () => {
-  it("takes the unix socket the remote CLI's current context names", () => {
-    expect(engineSocketOfContext(context('unix:///var/run/docker.sock'))).toBe('/var/run/docker.sock');
-    expect(engineSocketOfContext(context('unix:///run/user/1000/docker.sock'))).toBe('/run/user/1000/docker.sock');
+const socketOf = (json: string): string | undefined => {
+  const host = contextEngineHost(json);
+  return host === undefined ? undefined : forwardableSocket(host);
+};
+
+describe("the remote CLI's engine", () => {
+  it("is the unix socket the remote CLI's current context names", () => {
+    expect(socketOf(context('unix:///var/run/docker.sock'))).toBe('/var/run/docker.sock');
+    expect(socketOf(context('unix:///run/user/1000/docker.sock'))).toBe('/run/user/1000/docker.sock');
   });
 
   it('leaves engines the remote CLI reaches another way, and paths -L cannot carry, to dial-stdio', () => {
-    expect(engineSocketOfContext(context('tcp://10.0.0.2:2376'))).toBeUndefined();
-    expect(engineSocketOfContext(context('ssh://other-box'))).toBeUndefined();
-    expect(engineSocketOfContext(context('unix://relative.sock'))).toBeUndefined();
-    expect(engineSocketOfContext(context('unix:///run/a:b.sock'))).toBeUndefined();
-    expect(engineSocketOfContext(context('unix:///run/a b.sock'))).toBeUndefined();
-    expect(engineSocketOfContext(context(42))).toBeUndefined();
-    expect(engineSocketOfContext('docker: command not found')).toBeUndefined();
-    expect(engineSocketOfContext('[]')).toBeUndefined();
+    expect(contextEngineHost(context('tcp://10.0.0.2:2376'))).toBe('tcp://10.0.0.2:2376');
+    expect(socketOf(context('tcp://10.0.0.2:2376'))).toBeUndefined();
+    expect(socketOf(context('ssh://other-box'))).toBeUndefined();
+    expect(socketOf(context('unix://relative.sock'))).toBeUndefined();
+    expect(socketOf(context('unix:///run/a:b.sock'))).toBeUndefined();
+    expect(socketOf(context('unix:///run/a b.sock'))).toBeUndefined();
+    expect(socketOf(context(42))).toBeUndefined();
+    expect(socketOf('docker: command not found')).toBeUndefined();
+    expect(socketOf('[]')).toBeUndefined();
   });
 });
 
@@ -128,6 +142,9 @@ describe('setUpForward', () => {
       expect(await setUpForward(endpoint, ssh)).toBe(false);
       expect(asked()).toBe(2);
       expect(existsSync(forwardSocketPath(endpoint, dir))).toBe(false);
+      expect(await describeForward(endpoint, ssh)).toBe(
+        'each connection starts `docker system dial-stdio` on the host: the docker CLI on the host reaches its engine at tcp://10.0.0.2:2376, not by a unix socket',
+      );
     } finally {
       process.env.PATH = savedPath;
       rmSync(dir, { recursive: true, force: true });

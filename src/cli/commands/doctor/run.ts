@@ -8,7 +8,9 @@ import { splitDump } from '../../../core/proc-dump.js';
 import { PROFILES, type Profile } from '../../../core/profiles.js';
 import { terminalSafe } from '../../../core/target-text.js';
 import { formatToolkitLimits, parseToolkitLimits } from '../../../core/toolkit-limits.js';
+import { unfinishedWork } from '../../../core/before-exit.js';
 import { createEngine } from '../../../engine/create-engine.js';
+import { describeSshTransport } from '../../../engine/ssh-transport.js';
 import type { Engine } from '../../../engine/types.js';
 import { probeTrace } from '../../../ops/strace.js';
 import { ensureToolkitImage } from '../../../session/toolkit-image.js';
@@ -94,6 +96,11 @@ async function runChecks(options: DoctorOptions, report: (check: Check) => void)
       }
     } finally {
       await engine.removeContainer(throwaway);
+    }
+    if (engine.endpoint.kind === 'ssh') {
+      // The sessions above brought the shared connection up; its forward is set up beside them.
+      await unfinishedWork();
+      report({ name: 'ssh', ok: true, detail: await describeSshTransport(engine.endpoint) });
     }
     return failures === 0 ? EXIT.OK : EXIT.FAILED;
   } finally {
