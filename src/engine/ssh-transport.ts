@@ -202,8 +202,8 @@ class SshAgent extends http.Agent {
     if (this.forward === 'none') return undefined;
     const socket = await connectForward(this.endpoint, this.forwardSsh);
     // A forward found gone (its master ended) is made again once a new master is up.
+    if (!socket && this.forward === 'up') this.forwardSetUp = undefined;
     this.forward = socket ? 'up' : 'none';
-    if (!socket) this.forwardSetUp = undefined;
     return socket;
   }
 
