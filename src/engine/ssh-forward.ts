@@ -14,10 +14,11 @@ import { readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { join } from 'node:path';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { RemoraError } from '../core/errors.js';
 import { sha256Hex } from '../core/fingerprint.js';
 import type { Endpoint } from './endpoint.js';
+import { PipedSocket } from './piped-socket.js';
 
 /** What a forward is set up with: ssh's arguments for this endpoint, and where sockets live. */
 export interface ForwardSsh {
@@ -232,15 +233,12 @@ function runSsh(args: string[]): Promise<{ code: number | null; stdout: string }
  * lost network, `ssh -O exit`) closes every channel as if the engine had finished, so an end
  * with no master behind it is told as the lost connection it is.
  */
-class ForwardedSocket extends Duplex {
+class ForwardedSocket extends PipedSocket {
   constructor(
     private readonly inner: net.Socket,
     ssh: ForwardSsh,
   ) {
-    super({ allowHalfOpen: true });
-    inner.on('data', (chunk: Buffer) => {
-      if (!this.push(chunk)) inner.pause();
-    });
+    super(inner, inner);
     inner.once('end', () => {
       void ssh.masterAnswers().then((up) => (up ? this.push(null) : this.destroy(ssh.lost())));
     });
@@ -248,32 +246,11 @@ class ForwardedSocket extends Duplex {
     inner.on('timeout', () => this.emit('timeout'));
   }
 
-  override _read(): void {
-    this.inner.resume();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    // As with a pipe to ssh: hand on at once while the socket takes more.
-    if (this.inner.write(chunk)) callback();
-    else this.inner.once('drain', () => callback());
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.inner.end();
-    callback();
-  }
-
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.inner.destroy();
     callback(error);
   }
 
-  setKeepAlive(): this {
-    return this;
-  }
-  setNoDelay(): this {
-    return this;
-  }
   setTimeout(ms: number, callback?: () => void): this {
     this.inner.setTimeout(ms);
     if (callback) this.once('timeout', callback);

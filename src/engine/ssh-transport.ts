@@ -10,11 +10,12 @@ import net from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { finishBeforeExit } from '../core/before-exit.js';
 import { RemoraError } from '../core/errors.js';
 import { sha256Hex } from '../core/fingerprint.js';
 import type { Endpoint } from './endpoint.js';
+import { PipedSocket } from './piped-socket.js';
 import { connectForward, describeForward, setUpForward, type ForwardSsh } from './ssh-forward.js';
 
 /** How long an idle master connection stays for the next request or command. */
@@ -297,7 +298,7 @@ export function ensurePrivateDir(dir: string): void {
 }
 
 /** One ssh process seen as a socket: what http writes goes to its stdin, its stdout is read. */
-class SshStdioSocket extends Duplex {
+class SshStdioSocket extends PipedSocket {
   /** Resolves at the first byte from the engine or when ssh ends, whichever comes first. */
   readonly settled: Promise<void>;
   /**
@@ -318,17 +319,13 @@ class SshStdioSocket extends Duplex {
     private readonly child: ChildProcessWithoutNullStreams,
     batchMode: boolean,
   ) {
-    // Half-close is how a request body ends (exec without stdin): the reading side stays open.
-    super({ allowHalfOpen: true });
+    super(child.stdout, child.stdin);
     this.loginAllowanceMs = batchMode ? CONNECT_TIMEOUT_SECONDS * 1000 : null;
     let settle!: () => void;
     this.settled = new Promise((resolve) => (settle = resolve));
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (!this.gotData) {
-        this.gotData = true;
-        settle();
-      }
-      if (!this.push(chunk)) child.stdout.pause();
+    child.stdout.once('data', () => {
+      this.gotData = true;
+      settle();
     });
     // The end of the stream is told by 'close' below: ssh's exit status says whether it is an
     // end or a failure (a refused host key also closes stdout).
@@ -353,35 +350,11 @@ class SshStdioSocket extends Duplex {
     });
   }
 
-  override _read(): void {
-    this.child.stdout.resume();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.child.stdin.destroyed) return callback();
-    // Hand on at once while the pipe takes more: waiting for each chunk to be flushed
-    // would leave the pipe idle between chunks of a large upload.
-    if (this.child.stdin.write(chunk)) callback();
-    else this.child.stdin.once('drain', () => callback());
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.child.stdin.end();
-    callback();
-  }
-
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     callback(error);
   }
 
-  // What http and its Agent call on a net.Socket; a pipe to ssh has nothing to tune.
-  setKeepAlive(): this {
-    return this;
-  }
-  setNoDelay(): this {
-    return this;
-  }
   setTimeout(_ms: number, callback?: () => void): this {
     if (callback) this.once('timeout', callback);
     return this;
